@@ -1,0 +1,154 @@
+package game
+
+import (
+	"fmt"
+	"time"
+)
+
+// Seat limits (RULES.md §1).
+const (
+	MinSeats = 5
+	MaxSeats = 12
+)
+
+// defaultTable is RULES.md §1: Plotters (Kirov included) and sessions
+// before the Final Ballot, by number of delegates.
+var defaultTable = map[int]struct{ plotters, sessions int }{
+	5: {2, 3}, 6: {2, 3}, 7: {3, 4}, 8: {3, 4},
+	9: {3, 5}, 10: {4, 5}, 11: {4, 5}, 12: {4, 6},
+}
+
+// Config holds every setting of RULES.md. The zero value is not valid; start
+// from DefaultConfig.
+type Config struct {
+	// Plotters is the size of Kirov's bloc, Kirov included; 0 takes the
+	// RULES.md §1 table for the number of delegates.
+	Plotters int `json:"plotters"`
+	// Sessions before the Final Ballot; 0 takes the RULES.md §1 table.
+	Sessions int `json:"sessions"`
+	// Investigator deals one NKVD Investigator when 6 or more sit.
+	Investigator bool `json:"investigator"`
+
+	DebateTime time.Duration `json:"debate_time"`
+	// Threshold is the fewest denunciations that make an Accused.
+	Threshold       int           `json:"threshold"`
+	ChairPickTime   time.Duration `json:"chair_pick_time"`
+	DefenceTime     time.Duration `json:"defence_time"`
+	VoteTime        time.Duration `json:"vote_time"`
+	ConfessionTime  time.Duration `json:"confession_time"`
+	NightTime       time.Duration `json:"night_time"`
+	FinalBallotTime time.Duration `json:"final_ballot_time"`
+
+	// OpenBallot shows each purge vote with its voter; a secret ballot
+	// shows only the two counts.
+	OpenBallot bool `json:"open_ballot"`
+	// Reveal is what the Congress learns of a purged delegate's file.
+	Reveal Reveal `json:"reveal"`
+	// PlotterChat is when the Plotters' channel is open.
+	PlotterChat PlotterChat `json:"plotter_chat"`
+	// PurgedSeeRoles lets purged delegates see every role.
+	PurgedSeeRoles bool `json:"purged_see_roles"`
+	// SpectatorsSeeRoles lets spectators see every role; the server then
+	// holds their stream back by SpectatorDelay.
+	SpectatorsSeeRoles bool          `json:"spectators_see_roles"`
+	SpectatorDelay     time.Duration `json:"spectator_delay"`
+}
+
+// DefaultConfig is ruleset "1934" as RULES.md gives it.
+func DefaultConfig() Config {
+	return Config{
+		Investigator:    true,
+		DebateTime:      120 * time.Second,
+		Threshold:       2,
+		ChairPickTime:   20 * time.Second,
+		DefenceTime:     30 * time.Second,
+		VoteTime:        30 * time.Second,
+		ConfessionTime:  20 * time.Second,
+		NightTime:       30 * time.Second,
+		FinalBallotTime: 60 * time.Second,
+		OpenBallot:      true,
+		Reveal:          RevealNothing,
+		PlotterChat:     PlotterChatNight,
+		SpectatorDelay:  60 * time.Second,
+	}
+}
+
+// Longest is the upper bound of every timer, so a typo cannot freeze a
+// lobby for a week.
+const Longest = time.Hour
+
+// Validate refuses settings that can never make a game, whatever the
+// number of delegates.
+func (c Config) Validate() error {
+	timers := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"Debate", c.DebateTime}, {"Chair's pick", c.ChairPickTime},
+		{"Defence", c.DefenceTime}, {"Purge vote", c.VoteTime},
+		{"Confession", c.ConfessionTime}, {"Night", c.NightTime},
+		{"Final Ballot", c.FinalBallotTime},
+	}
+	for _, t := range timers {
+		if t.d < time.Second || t.d > Longest {
+			return configError("The %s timer must be between 1 second and 1 hour.", t.name)
+		}
+	}
+	if c.SpectatorDelay < 0 || c.SpectatorDelay > Longest {
+		return configError("The spectator delay must be between 0 and 1 hour.")
+	}
+	if c.Threshold < 1 || c.Threshold > MaxSeats-1 {
+		return configError("The accusation threshold must be between 1 and %d denunciations.", MaxSeats-1)
+	}
+	if c.Plotters < 0 || c.Plotters > (MaxSeats-1)/2 {
+		return configError("The Plotters' bloc must have between 1 and %d members (0 follows the table).", (MaxSeats-1)/2)
+	}
+	if c.Sessions < 0 || c.Sessions > 20 {
+		return configError("Sessions before the Final Ballot must be between 1 and 20 (0 follows the table).")
+	}
+	if c.Reveal < RevealNothing || c.Reveal > RevealRole {
+		return configError("Unknown reveal setting.")
+	}
+	if c.PlotterChat < PlotterChatNight || c.PlotterChat > PlotterChatAlways {
+		return configError("Unknown Plotters' channel setting.")
+	}
+	return nil
+}
+
+// ValidateSeats is Validate plus the checks that need the number of
+// delegates: 5 to 12 seats, and a Plotters' bloc that is a minority.
+func (c Config) ValidateSeats(seats int) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if seats < MinSeats || seats > MaxSeats {
+		return &Error{Code: CodeSeats, Message: fmt.Sprintf("The Congress needs %d to %d delegates; %d are seated.", MinSeats, MaxSeats, seats)}
+	}
+	if p := c.PlottersFor(seats); 2*p >= seats {
+		return configError("With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)
+	}
+	if c.Threshold > seats-1 {
+		return configError("With %d delegates the accusation threshold can be at most %d.", seats, seats-1)
+	}
+	return nil
+}
+
+// PlottersFor is the size of Kirov's bloc with this many delegates.
+func (c Config) PlottersFor(seats int) int {
+	if c.Plotters > 0 {
+		return c.Plotters
+	}
+	return defaultTable[seats].plotters
+}
+
+// SessionsFor is the number of sessions before the Final Ballot.
+func (c Config) SessionsFor(seats int) int {
+	if c.Sessions > 0 {
+		return c.Sessions
+	}
+	return defaultTable[seats].sessions
+}
+
+func configError(format string, args ...any) error {
+	return &Error{Code: CodeConfig, Message: fmt.Sprintf(format, args...)}
+}

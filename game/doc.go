@@ -1,0 +1,24 @@
+// Package game is the rules of Congress of Victors (ruleset "1934") as a
+// pure, deterministic state machine.
+//
+// It does no I/O, starts no goroutines, reads no clock and uses no global
+// randomness: time comes in as an argument and every random choice is drawn
+// from the match seed. The same seed and the same sequence of (command,
+// time) therefore always produce the same game, which is how the server
+// recovers from a crash, fails over and replays finished matches.
+//
+// A match in five lines:
+//
+//	g, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris", "Clara", "Dmitri", "Elena"}, seed, now)
+//	events, err := g.Apply(game.Command{Kind: game.CmdDenounce, Seat: 0, Target: 3}, now)
+//	events = g.Advance(now)          // deadlines that have passed
+//	view := g.View(game.SeatViewer(0)) // what seat 0 may see, and nothing else
+//	next, ok := g.NextDeadline()
+//
+// A refused command returns an *Error with a stable Code and a message that
+// is safe to show the player, and changes nothing.
+//
+// Secrets are put into a View only by the functions in view.go that decide
+// the viewer is entitled to them; the View type has no field for another
+// seat's role except where that decision has been made.
+package game

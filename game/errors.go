@@ -1,0 +1,35 @@
+package game
+
+// Code is a stable, machine-readable refusal code. Codes never change
+// meaning; clients may switch on them.
+type Code string
+
+// Refusal codes of the rules engine.
+const (
+	CodeConfig        Code = "invalid_config"   // a setting is out of range
+	CodeSeats         Code = "wrong_seat_count" // not 5 to 12 delegates
+	CodeBadCommand    Code = "bad_command"      // unknown command kind
+	CodeWrongPhase    Code = "wrong_phase"      // not allowed in this phase
+	CodeUnknownSeat   Code = "unknown_seat"     // no such seat, as actor or target
+	CodePurged        Code = "purged"           // the actor has been purged
+	CodeBadTarget     Code = "invalid_target"   // target purged, self, or not eligible
+	CodeNotYourRole   Code = "not_your_role"    // the actor's role has no such action
+	CodeNotYourTurn   Code = "not_your_turn"    // someone else's action (the Chair's pick, the Accused's confession)
+	CodeAlreadyVoted  Code = "already_voted"    // a second vote or strike
+	CodeAlreadyActed  Code = "already_acted"    // a second night action or confession
+	CodeGameOver      Code = "game_over"        // the game has ended
+	CodePaused        Code = "paused"           // the game is paused
+	CodeNotPaused     Code = "not_paused"       // resume without a pause
+	CodeAccusedNoVote Code = "accused_cannot_vote"
+)
+
+// Error is a refusal. Message is safe to show a player: short, in the
+// game's words, and saying what to do next where there is something to do.
+type Error struct {
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
+
+func refuse(code Code, msg string) error { return &Error{Code: code, Message: msg} }

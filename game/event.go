@@ -1,0 +1,108 @@
+package game
+
+import "time"
+
+// EventKind names one line of the match log.
+type EventKind int
+
+// Event kinds. The comment says who may see the event before the game is
+// over; after it, everyone sees every event.
+const (
+	EvGameStarted       EventKind = iota // public: seat order
+	EvSessionOpened                      // public: Session, Seat = Chair
+	EvDenounced                          // public: Seat denounces Target
+	EvWithdrew                           // public: Seat withdraws
+	EvReady                              // public
+	EvUnready                            // public
+	EvCarried                            // public: Target starts with a denunciation from Source (Seat = confessor)
+	EvNoTrial                            // public: nobody reached the threshold
+	EvTied                               // public: Seats tied at the top, the Chair picks
+	EvAccused                            // public: Target accused with Count denunciations; Seat = Chair if picked, Drawn if by lot
+	EvVoted                              // public: Seat has voted (no value)
+	EvVoteCast                           // the voter: Seat voted Purge
+	EvBallot                             // public: PurgeCount/SpareCount, Votes if open ballot; Target purged or spared
+	EvPurged                             // public: Target purged; Role/Faction if revealed by the setting
+	EvSpared                             // public
+	EvConfessed                          // public: Seat names Target (Target NoSeat: no confession)
+	EvNightFell                          // public
+	EvLetterProposed                     // Plotters: Seat proposes Target
+	EvLetterSent                         // Plotters: the bloc's letter goes against Target (public the next morning via EvCarried)
+	EvInvestigated                       // the Investigator: Target's Faction
+	EvFinalBallotOpened                  // public
+	EvStruck                             // public: Seat has struck a name (no value)
+	EvStrikeCast                         // the striker: Seat struck Target
+	EvFinalCount                         // public: Strikes per seat
+	EvPhaseEnded                         // public: the host ended the phase
+	EvPaused                             // public
+	EvResumed                            // public
+	EvGameOver                           // public: Winner, Reason, Roles
+)
+
+var eventNames = []string{
+	"game_started", "session_opened", "denounced", "withdrew", "ready", "unready",
+	"carried", "no_trial", "tied", "accused", "voted", "vote_cast", "ballot", "purged",
+	"spared", "confessed", "night_fell", "letter_proposed", "letter_sent", "investigated",
+	"final_ballot_opened", "struck", "strike_cast", "final_count", "phase_ended",
+	"paused", "resumed", "game_over",
+}
+
+func (k EventKind) String() string                { return enumString(k, eventNames) }
+func (k EventKind) MarshalText() ([]byte, error)  { return enumText(k, eventNames) }
+func (k *EventKind) UnmarshalText(b []byte) error { return enumParse(k, b, eventNames) }
+
+// audience is who may see an event while the game runs.
+type audience int
+
+const (
+	toAll      audience = iota
+	toPlotters          // every Plotter, living or purged
+	toSeat              // Event.Seat only
+)
+
+// Event is one line of the match log. Fields that do not apply to a kind
+// are left at their zero value and omitted on the wire.
+type Event struct {
+	Kind    EventKind `json:"kind"`
+	At      time.Time `json:"at"`
+	Session int       `json:"session"`
+	Phase   Phase     `json:"phase"`
+	Seat    int       `json:"seat"`
+	Target  int       `json:"target"`
+
+	Seats      []int      `json:"seats,omitempty"` // EvTied; EvGameStarted: player index per seat is in Names
+	Names      []string   `json:"names,omitempty"` // EvGameStarted: names in seat order
+	Count      int        `json:"count,omitempty"`
+	Drawn      bool       `json:"drawn,omitempty"` // EvAccused: picked by lot; EvLetterSent: tie broken by lot
+	Purge      bool       `json:"purge,omitempty"`
+	Source     Source     `json:"source,omitempty"`
+	PurgeCount int        `json:"purge_count,omitempty"`
+	SpareCount int        `json:"spare_count,omitempty"`
+	Votes      []SeatVote `json:"votes,omitempty"`
+	Strikes    []int      `json:"strikes,omitempty"` // EvFinalCount: strikes per seat
+	Faction    Faction    `json:"faction,omitempty"`
+	Role       Role       `json:"role,omitempty"`
+	Winner     Faction    `json:"winner,omitempty"`
+	Reason     WinReason  `json:"reason,omitempty"`
+	Roles      []Role     `json:"roles,omitempty"` // EvGameOver: every role in seat order
+	audience   audience
+}
+
+// SeatVote is one delegate's purge vote, shown under an open ballot and
+// to everyone after the game.
+type SeatVote struct {
+	Seat  int  `json:"seat"`
+	Purge bool `json:"purge"`
+}
+
+func (e Event) visibleTo(v Viewer, g *Game) bool {
+	if g.phase == PhaseOver {
+		return true
+	}
+	switch e.audience {
+	case toPlotters:
+		return v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
+	case toSeat:
+		return v.IsSeat() && v.Seat == e.Seat
+	}
+	return true
+}
