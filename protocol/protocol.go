@@ -1,0 +1,286 @@
+// Package protocol is the wire between the browser (or any client) and the
+// server: every message type, its JSON form, validation and error codes.
+// README.md beside this file documents each message with an example.
+//
+// Every message is one JSON object in one WebSocket text frame, with a
+// "type". The first client message on a connection says who is speaking
+// (Join, Resume or Watch); everything after acts within that lobby.
+package protocol
+
+import (
+	"time"
+
+	"congress/game"
+)
+
+// Version is the protocol version. A client sends it in its first message;
+// the server refuses other versions with CodeVersion.
+const Version = 1
+
+// Limits enforced by Decode and the server.
+const (
+	MaxMessageBytes = 8 << 10 // a larger frame closes the connection with StatusMessageTooBig
+	MaxNameRunes    = 24
+	MaxChatRunes    = 500
+	CodeLength      = 6
+	// CodeAlphabet has no 0/O, 1/I/L or 5/S, so codes read aloud survive.
+	CodeAlphabet = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+)
+
+// Type names a message.
+type Type string
+
+// Client → server.
+const (
+	TypeJoin   Type = "join"   // a new delegate joins a lobby by code, with a name
+	TypeResume Type = "resume" // a delegate (or named spectator) returns with their token
+	TypeWatch  Type = "watch"  // a spectator watches a lobby
+	TypeAct    Type = "act"    // a game command for one's own seat (or a host game command)
+	TypeSay    Type = "say"    // a chat line on a channel
+	TypeHost   Type = "host"   // a host's lobby action
+	TypeLeave  Type = "leave"  // give up one's place in the lobby
+)
+
+// Server → client.
+const (
+	TypeWelcome Type = "welcome" // the answer to Join/Resume/Watch: who you are, and everything you may see
+	TypeLobby   Type = "lobby"   // the lobby changed (members, host, settings, state)
+	TypeGame    Type = "game"    // the game changed: your view, and new log lines you may see
+	TypeChat    Type = "chat"    // a chat line you may read
+	TypeAck     Type = "ack"     // your request ID was accepted
+	TypeError   Type = "error"   // your request ID (or message) was refused
+	TypeClosing Type = "closing" // the server is about to close this connection, and why
+)
+
+// HostAction is what a host does to the lobby.
+type HostAction string
+
+// Host actions.
+const (
+	HostSettings  HostAction = "settings"   // Settings: change the game settings (between games)
+	HostPublic    HostAction = "public"     // Public: list the lobby publicly or not
+	HostKick      HostAction = "kick"       // Member: remove a member (between games; during a game a bot takes the seat)
+	HostMakeHost  HostAction = "make_host"  // Member: hand the host role to another human member
+	HostAddBot    HostAction = "add_bot"    // Strength: seat a computer delegate (between games)
+	HostRemoveBot HostAction = "remove_bot" // Member: remove a bot (between games)
+	HostBotSeat   HostAction = "bot_seat"   // Member, Bot: during a game, hand an absent delegate's seat to a bot (Bot true) or back (false)
+	HostStart     HostAction = "start"      // start the game (5 to 12 members seated)
+	HostRematch   HostAction = "rematch"    // after a game: back to the lobby with the same members
+)
+
+// Settings is game.Config on the wire: timers in whole seconds.
+type Settings struct {
+	Plotters           int    `json:"plotters"`
+	Sessions           int    `json:"sessions"`
+	Investigator       bool   `json:"investigator"`
+	DebateSeconds      int    `json:"debate_seconds"`
+	Threshold          int    `json:"threshold"`
+	ChairPickSeconds   int    `json:"chair_pick_seconds"`
+	DefenceSeconds     int    `json:"defence_seconds"`
+	VoteSeconds        int    `json:"vote_seconds"`
+	ConfessionSeconds  int    `json:"confession_seconds"`
+	NightSeconds       int    `json:"night_seconds"`
+	FinalBallotSeconds int    `json:"final_ballot_seconds"`
+	OpenBallot         bool   `json:"open_ballot"`
+	Reveal             string `json:"reveal"`       // "nothing" | "faction" | "role"
+	PlotterChat        string `json:"plotter_chat"` // "night" | "always"
+	PurgedSeeRoles     bool   `json:"purged_see_roles"`
+	SpectatorsSeeRoles bool   `json:"spectators_see_roles"`
+	SpectatorDelay     int    `json:"spectator_delay_seconds"`
+	// MaxSpectators is a lobby setting, not a rule: 0 closes the gallery.
+	MaxSpectators int `json:"max_spectators"`
+}
+
+func secs(d time.Duration) int { return int(d / time.Second) }
+func dur(s int) time.Duration  { return time.Duration(s) * time.Second }
+func text(m interface{ MarshalText() ([]byte, error) }) string {
+	b, _ := m.MarshalText()
+	return string(b)
+}
+
+// SettingsOf is the wire form of a game config plus the gallery size.
+func SettingsOf(c game.Config, maxSpectators int) Settings {
+	return Settings{
+		Plotters: c.Plotters, Sessions: c.Sessions, Investigator: c.Investigator,
+		DebateSeconds: secs(c.DebateTime), Threshold: c.Threshold,
+		ChairPickSeconds: secs(c.ChairPickTime), DefenceSeconds: secs(c.DefenceTime),
+		VoteSeconds: secs(c.VoteTime), ConfessionSeconds: secs(c.ConfessionTime),
+		NightSeconds: secs(c.NightTime), FinalBallotSeconds: secs(c.FinalBallotTime),
+		OpenBallot: c.OpenBallot, Reveal: text(c.Reveal), PlotterChat: text(c.PlotterChat),
+		PurgedSeeRoles: c.PurgedSeeRoles, SpectatorsSeeRoles: c.SpectatorsSeeRoles,
+		SpectatorDelay: secs(c.SpectatorDelay), MaxSpectators: maxSpectators,
+	}
+}
+
+// Config converts wire settings to a validated game config.
+func (s Settings) Config() (game.Config, error) {
+	c := game.Config{
+		Plotters: s.Plotters, Sessions: s.Sessions, Investigator: s.Investigator,
+		DebateTime: dur(s.DebateSeconds), Threshold: s.Threshold,
+		ChairPickTime: dur(s.ChairPickSeconds), DefenceTime: dur(s.DefenceSeconds),
+		VoteTime: dur(s.VoteSeconds), ConfessionTime: dur(s.ConfessionSeconds),
+		NightTime: dur(s.NightSeconds), FinalBallotTime: dur(s.FinalBallotSeconds),
+		OpenBallot: s.OpenBallot, PurgedSeeRoles: s.PurgedSeeRoles,
+		SpectatorsSeeRoles: s.SpectatorsSeeRoles, SpectatorDelay: dur(s.SpectatorDelay),
+	}
+	if err := c.Reveal.UnmarshalText([]byte(s.Reveal)); err != nil {
+		return c, Errorf(CodeBadMessage, "Reveal must be nothing, faction or role.")
+	}
+	if err := c.PlotterChat.UnmarshalText([]byte(s.PlotterChat)); err != nil {
+		return c, Errorf(CodeBadMessage, "The Plotters' channel must be night or always.")
+	}
+	if s.MaxSpectators < 0 || s.MaxSpectators > MaxSpectatorsCap {
+		return c, Errorf(CodeBadMessage, "The gallery holds 0 to %d spectators.", MaxSpectatorsCap)
+	}
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// MaxSpectatorsCap is the largest gallery a host may allow.
+const MaxSpectatorsCap = 500
+
+// DefaultMaxSpectators is a new lobby's gallery size.
+const DefaultMaxSpectators = 50
+
+// Client is any decoded client message.
+type Client interface{ clientType() Type }
+
+// Join asks for a new seat in a lobby.
+type Join struct {
+	Lobby string `json:"lobby"`
+	Name  string `json:"name"`
+}
+
+// Resume returns to one's place with the token from Welcome.
+type Resume struct {
+	Token string `json:"token"`
+}
+
+// Watch enters a lobby's gallery as a spectator. Name is optional and
+// shown in the spectators' chat.
+type Watch struct {
+	Lobby string `json:"lobby"`
+	Name  string `json:"name,omitempty"`
+}
+
+// Act is a game command. The seat is the connection's own; the server fills it.
+type Act struct {
+	ID     int64            `json:"id"`
+	Kind   game.CommandKind `json:"kind"`
+	Target int              `json:"target"`
+	Purge  bool             `json:"purge"`
+}
+
+// Say is a chat line.
+type Say struct {
+	ID      int64        `json:"id"`
+	Channel game.Channel `json:"channel"`
+	Text    string       `json:"text"`
+}
+
+// Host is a host's lobby action.
+type Host struct {
+	ID       int64      `json:"id"`
+	Action   HostAction `json:"action"`
+	Member   string     `json:"member,omitempty"`
+	Public   bool       `json:"public,omitempty"`
+	Bot      bool       `json:"bot,omitempty"`
+	Strength string     `json:"strength,omitempty"`
+	Settings *Settings  `json:"settings,omitempty"`
+}
+
+// Leave gives up one's place (between games) or one's gallery seat.
+type Leave struct {
+	ID int64 `json:"id"`
+}
+
+func (Join) clientType() Type   { return TypeJoin }
+func (Resume) clientType() Type { return TypeResume }
+func (Watch) clientType() Type  { return TypeWatch }
+func (Act) clientType() Type    { return TypeAct }
+func (Say) clientType() Type    { return TypeSay }
+func (Host) clientType() Type   { return TypeHost }
+func (Leave) clientType() Type  { return TypeLeave }
+
+// LobbyState is where a lobby is in its life.
+type LobbyState string
+
+// Lobby states.
+const (
+	LobbyOpen    LobbyState = "open"    // gathering delegates
+	LobbyPlaying LobbyState = "playing" // a game is running
+	LobbyOver    LobbyState = "over"    // a game has ended; the host may call a rematch
+)
+
+// Lobby is what every member and spectator sees of the lobby.
+type Lobby struct {
+	Code       string     `json:"code"`
+	Link       string     `json:"link"`       // invite link for delegates
+	WatchLink  string     `json:"watch_link"` // link for spectators
+	Public     bool       `json:"public"`
+	State      LobbyState `json:"state"`
+	Host       string     `json:"host"` // member ID of the host
+	Members    []Member   `json:"members"`
+	Spectators int        `json:"spectators"`
+	Settings   Settings   `json:"settings"`
+	// CanStart is true when the host may start now; otherwise StartBlock
+	// says why, in words for the host.
+	CanStart   bool   `json:"can_start"`
+	StartBlock string `json:"start_block,omitempty"`
+	Match      string `json:"match,omitempty"` // the current or last match's ID
+}
+
+// Member is a seated delegate (human or bot) as everyone sees them.
+type Member struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Bot       bool   `json:"bot"`
+	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal"
+	Connected bool   `json:"connected"`
+	Seat      int    `json:"seat"` // seat at the table during/after a game, -1 before
+}
+
+// ChatLine is one chat message.
+type ChatLine struct {
+	Channel game.Channel `json:"channel"`
+	From    string       `json:"from"` // member ID, or "" for a spectator
+	Name    string       `json:"name"`
+	Text    string       `json:"text"`
+	At      time.Time    `json:"at"`
+}
+
+// Welcome answers Join, Resume and Watch.
+type Welcome struct {
+	// Token is the secret that resumes this place; sent only in Welcome,
+	// and only to its owner. Keep it (e.g. in localStorage), never in a URL.
+	Token string `json:"token,omitempty"`
+	// You is the member ID (empty for an anonymous spectator).
+	You       string     `json:"you"`
+	Spectator bool       `json:"spectator"`
+	Lobby     Lobby      `json:"lobby"`
+	Game      *Game      `json:"game,omitempty"`
+	Chat      []ChatLine `json:"chat"`
+}
+
+// Game is the game as this connection may see it, with the log lines it
+// may see that are new since its last Game message (all of them in Welcome).
+type Game struct {
+	View game.View    `json:"view"`
+	Log  []game.Event `json:"log"`
+	// Now is the server's clock when this was sent, so a client can count
+	// down to View.Deadline whatever its own clock says.
+	Now time.Time `json:"now"`
+}
+
+// Ack accepts request ID.
+type Ack struct {
+	ID int64 `json:"id"`
+}
+
+// Closing says why the server is closing the connection.
+type Closing struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
