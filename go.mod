@@ -1,6 +1,6 @@
 module congress
 
-go 1.26.0
+go 1.26
 
 require (
 	github.com/chromedp/chromedp v0.23.0
