@@ -1,0 +1,431 @@
+// Package store keeps every lobby's log and the finished matches on NATS
+// JetStream: an in-process NATS server storing under the data directory by
+// default, or an external NATS server or cluster.
+//
+// A lobby's log is the subject lobby.<CODE> of one stream. Appends carry a
+// message ID (so a retried append is stored once) and the sequence the
+// writer expects to be the subject's last, so a writer that has fallen
+// behind — a second writer, or a node that lost the lobby — is refused with
+// ErrFenced. Finished matches are kept in their own stream with a
+// retention age, and listed from a key-value bucket.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Names of what the store keeps in JetStream.
+const (
+	LobbyStream   = "CONGRESS_LOBBIES"
+	lobbyPrefix   = "congress.lobby."
+	MatchStream   = "CONGRESS_MATCHES"
+	matchPrefix   = "congress.match."
+	MatchBucket   = "congress_matches"
+	markerFile    = "congress-store.json"
+	DefaultMaxAge = 30 * 24 * time.Hour
+)
+
+// ErrFenced refuses an append whose expected last sequence is not the
+// lobby's: someone else has written since, or the writer is behind.
+var ErrFenced = errors.New("store: lobby log moved on; this writer no longer owns the lobby")
+
+// ErrNotFound is returned for a match that is not kept.
+var ErrNotFound = errors.New("store: not found")
+
+// Options configure Open.
+type Options struct {
+	// URLs of an external NATS server or cluster (comma separated). Empty
+	// starts an embedded server storing under DataDir.
+	URLs    string
+	DataDir string
+	// Retention is how long finished matches are kept (DefaultMaxAge if 0).
+	Retention time.Duration
+	// Replicas for the streams on an external cluster (0: 3 when the
+	// cluster has 3 or more servers, else 1).
+	Replicas int
+	Logger   *slog.Logger
+}
+
+// Store is an open connection to the log.
+type Store struct {
+	embedded *natsserver.Server
+	nc       *nats.Conn
+	js       jetstream.JetStream
+	lobbies  jetstream.Stream
+	matchLog jetstream.Stream
+	matches  jetstream.KeyValue
+	log      *slog.Logger
+}
+
+// Open starts (or connects to) NATS and makes sure the streams exist.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Retention <= 0 {
+		o.Retention = DefaultMaxAge
+	}
+	s := &Store{log: o.Logger}
+	var err error
+	if o.URLs == "" {
+		if err := s.startEmbedded(o.DataDir); err != nil {
+			return nil, err
+		}
+		s.nc, err = nats.Connect("", nats.InProcessServer(s.embedded), nats.Name("congress"))
+	} else {
+		s.nc, err = nats.Connect(o.URLs, nats.Name("congress"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(false))
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connecting to NATS (%s): %w", describe(o), err)
+	}
+	s.js, err = jetstream.New(s.nc)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	replicas := o.Replicas
+	if replicas <= 0 {
+		replicas = 1
+		if o.URLs != "" && len(s.nc.Servers()) >= 3 {
+			replicas = 3
+		}
+	}
+	if err := s.ensure(ctx, o, replicas); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func describe(o Options) string {
+	if o.URLs == "" {
+		return "embedded, data in " + o.DataDir
+	}
+	return o.URLs
+}
+
+// startEmbedded runs an in-process NATS server with JetStream under dir,
+// listening on no port. A directory that cannot be used stops the start
+// with a message that says what to do.
+func (s *Store) startEmbedded(dir string) error {
+	if dir == "" {
+		return errors.New("no data directory: pass --data DIR")
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("the data directory %s cannot be created (%v): choose another with --data, or fix its permissions", dir, err)
+	}
+	probe := filepath.Join(dir, ".write-test")
+	if err := os.WriteFile(probe, nil, 0o600); err != nil {
+		return fmt.Errorf("the data directory %s is not writable (%v): fix its permissions or choose another with --data", dir, err)
+	}
+	_ = os.Remove(probe)
+	ns, err := natsserver.NewServer(&natsserver.Options{
+		ServerName: "congress-embedded",
+		DontListen: true,
+		JetStream:  true,
+		StoreDir:   filepath.Join(dir, "jetstream"),
+		NoSigs:     true,
+		NoLog:      true,
+	})
+	if err != nil {
+		return fmt.Errorf("starting the embedded NATS server on %s: %w", dir, err)
+	}
+	ns.Start()
+	if !ns.ReadyForConnections(30 * time.Second) {
+		ns.Shutdown()
+		return fmt.Errorf("the embedded NATS server on %s did not start: the data directory may be damaged; move it aside (your games are in it) and start again, or restore it from a backup", dir)
+	}
+	if !ns.JetStreamEnabled() {
+		ns.Shutdown()
+		return fmt.Errorf("JetStream could not open its files under %s: the data directory may be damaged or full; check free space and permissions, or move it aside and start again", dir)
+	}
+	s.embedded = ns
+	return nil
+}
+
+// marker records, in the data directory, that the streams were created, so
+// that a directory whose files were lost is refused instead of silently
+// starting empty.
+type marker struct {
+	Created time.Time `json:"created"`
+	Streams []string  `json:"streams"`
+}
+
+func (s *Store) ensure(ctx context.Context, o Options, replicas int) error {
+	var mark *marker
+	markPath := filepath.Join(o.DataDir, markerFile)
+	if o.URLs == "" {
+		b, err := os.ReadFile(markPath)
+		switch {
+		case err == nil:
+			mark = &marker{}
+			if err := json.Unmarshal(b, mark); err != nil {
+				return fmt.Errorf("%s is damaged (%v): restore the data directory from a backup, or move it aside to start with no games", markPath, err)
+			}
+		case !errors.Is(err, os.ErrNotExist):
+			return fmt.Errorf("reading %s: %w", markPath, err)
+		}
+		if mark != nil {
+			for _, name := range mark.Streams {
+				if _, err := s.js.Stream(ctx, name); err != nil {
+					return fmt.Errorf("the data directory %s is damaged: its stream %s is missing or unreadable (%v); restore the directory from a backup, or move it aside to start with no games", o.DataDir, name, err)
+				}
+			}
+		}
+	}
+	var err error
+	s.lobbies, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        LobbyStream,
+		Description: "Congress of Victors: one subject per lobby, every accepted command",
+		Subjects:    []string{lobbyPrefix + "*"},
+		Storage:     jetstream.FileStorage,
+		Replicas:    replicas,
+		Duplicates:  2 * time.Minute,
+		Discard:     jetstream.DiscardOld,
+	})
+	if err != nil {
+		return fmt.Errorf("creating stream %s: %w", LobbyStream, err)
+	}
+	s.matchLog, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        MatchStream,
+		Description: "Congress of Victors: finished matches, whole log",
+		Subjects:    []string{matchPrefix + "*"},
+		Storage:     jetstream.FileStorage,
+		Replicas:    replicas,
+		MaxAge:      o.Retention,
+		MaxMsgSize:  8 << 20,
+	})
+	if err != nil {
+		return fmt.Errorf("creating stream %s: %w", MatchStream, err)
+	}
+	s.matches, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      MatchBucket,
+		Description: "Congress of Victors: match summaries",
+		TTL:         o.Retention,
+		Storage:     jetstream.FileStorage,
+		Replicas:    replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("creating bucket %s: %w", MatchBucket, err)
+	}
+	if o.URLs == "" && mark == nil {
+		b, _ := json.Marshal(marker{Created: time.Now().UTC(), Streams: []string{LobbyStream, MatchStream, "KV_" + MatchBucket}})
+		if err := os.WriteFile(markPath, b, 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", markPath, err)
+		}
+	}
+	return nil
+}
+
+// Conn is the NATS connection, for cluster messaging.
+func (s *Store) Conn() *nats.Conn { return s.nc }
+
+// JetStream is the JetStream context, for cluster leases.
+func (s *Store) JetStream() jetstream.JetStream { return s.js }
+
+// Close drains the connection and stops an embedded server, flushing what
+// it holds.
+func (s *Store) Close() error {
+	var err error
+	if s.nc != nil {
+		err = s.nc.Drain()
+		for s.nc.IsDraining() {
+			time.Sleep(5 * time.Millisecond)
+		}
+		s.nc.Close()
+	}
+	if s.embedded != nil {
+		s.embedded.Shutdown()
+		s.embedded.WaitForShutdown()
+	}
+	return err
+}
+
+func lobbySubject(code string) string { return lobbyPrefix + code }
+
+// Append adds one record to a lobby's log. expect is the sequence of the
+// lobby's last record as this writer knows it (0 for a new lobby); msgID
+// makes a retried append idempotent. It returns the new record's sequence.
+func (s *Store) Append(ctx context.Context, code, msgID string, data []byte, expect uint64) (uint64, error) {
+	ack, err := s.js.Publish(ctx, lobbySubject(code), data,
+		jetstream.WithMsgID(msgID),
+		jetstream.WithExpectLastSequencePerSubject(expect))
+	if err != nil {
+		var apiErr *jetstream.APIError
+		if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
+			// A retry of an append that was stored but whose ack was lost
+			// finds its own record on top: that is success, not a fence.
+			last, lerr := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+			if lerr == nil && last.Header.Get(jetstream.MsgIDHeader) == msgID {
+				return last.Sequence, nil
+			}
+			return 0, ErrFenced
+		}
+		return 0, fmt.Errorf("appending to lobby %s: %w", code, err)
+	}
+	return ack.Sequence, nil
+}
+
+// Record is one stored record and its sequence in the stream.
+type Record struct {
+	Seq  uint64
+	Data []byte
+}
+
+// Load reads a lobby's whole log in order.
+func (s *Store) Load(ctx context.Context, code string) ([]Record, error) {
+	last, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+	}
+	cons, err := s.js.OrderedConsumer(ctx, LobbyStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{lobbySubject(code)},
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+	}
+	var out []Record
+	for {
+		batch, err := cons.FetchNoWait(256)
+		if err != nil {
+			return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+		}
+		n := 0
+		for m := range batch.Messages() {
+			n++
+			md, err := m.Metadata()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Record{Seq: md.Sequence.Stream, Data: m.Data()})
+			if md.Sequence.Stream >= last.Sequence {
+				return out, nil
+			}
+		}
+		if err := batch.Error(); err != nil {
+			return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+		}
+		if n == 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// Lobbies lists the codes of every lobby that has a log.
+func (s *Store) Lobbies(ctx context.Context) ([]string, error) {
+	info, err := s.lobbies.Info(ctx, jetstream.WithSubjectFilter(lobbyPrefix+"*"))
+	if err != nil {
+		return nil, fmt.Errorf("listing lobbies: %w", err)
+	}
+	codes := make([]string, 0, len(info.State.Subjects))
+	for subj := range info.State.Subjects {
+		codes = append(codes, strings.TrimPrefix(subj, lobbyPrefix))
+	}
+	slices.Sort(codes)
+	return codes, nil
+}
+
+// Drop deletes a closed lobby's log.
+func (s *Store) Drop(ctx context.Context, code string) error {
+	return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)))
+}
+
+// Match is a match's summary, as listed.
+type Match struct {
+	ID      string    `json:"id"`
+	Lobby   string    `json:"lobby"`
+	Started time.Time `json:"started"`
+	Ended   time.Time `json:"ended,omitzero"`
+	Seats   []string  `json:"seats"`
+	Winner  string    `json:"winner,omitempty"`
+	Reason  string    `json:"reason,omitempty"`
+	Over    bool      `json:"over"`
+}
+
+// PutMatch records a match's summary (at its start, and again at its end).
+func (s *Store) PutMatch(ctx context.Context, m Match) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = s.matches.Put(ctx, m.ID, b)
+	return err
+}
+
+// FinishMatch stores a finished match's whole log and marks it over.
+func (s *Store) FinishMatch(ctx context.Context, m Match, log []byte) error {
+	if _, err := s.js.Publish(ctx, matchPrefix+m.ID, log, jetstream.WithMsgID("match-"+m.ID)); err != nil {
+		return fmt.Errorf("storing match %s: %w", m.ID, err)
+	}
+	m.Over = true
+	return s.PutMatch(ctx, m)
+}
+
+// GetMatch returns a match's summary.
+func (s *Store) GetMatch(ctx context.Context, id string) (Match, error) {
+	var m Match
+	e, err := s.matches.Get(ctx, id)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, err
+	}
+	err = json.Unmarshal(e.Value(), &m)
+	return m, err
+}
+
+// MatchLog returns a finished match's whole log.
+func (s *Store) MatchLog(ctx context.Context, id string) ([]byte, error) {
+	msg, err := s.matchLog.GetLastMsgForSubject(ctx, matchPrefix+id)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return msg.Data, nil
+}
+
+// Matches lists finished matches, newest first: page from 0, size per page.
+func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, error) {
+	lister, err := s.matches.ListKeys(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var all []Match
+	for key := range lister.Keys() {
+		m, err := s.GetMatch(ctx, key)
+		if err != nil || !m.Over {
+			continue
+		}
+		all = append(all, m)
+	}
+	slices.SortFunc(all, func(a, b Match) int { return b.Ended.Compare(a.Ended) })
+	total := len(all)
+	from := min(page*size, total)
+	to := min(from+size, total)
+	return all[from:to], total, nil
+}
