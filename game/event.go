@@ -55,7 +55,7 @@ type audience int
 
 const (
 	toAll      audience = iota
-	toPlotters          // every Plotter, living or purged
+	toPlotters          // every living Plotter, and those purged after it
 	toSeat              // Event.Seat only
 )
 
@@ -100,7 +100,11 @@ func (e Event) visibleTo(v Viewer, g *Game) bool {
 	}
 	switch e.audience {
 	case toPlotters:
-		return v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
+		if !v.IsSeat() {
+			return false
+		}
+		s := g.seats[v.Seat]
+		return s.role.Faction() == Plotters && (s.alive || e.Session < s.purgedIn)
 	case toSeat:
 		return v.IsSeat() && v.Seat == e.Seat
 	}

@@ -18,6 +18,9 @@ type seat struct {
 	vote      bool // Purge when true; meaningful only if voted
 	acted     bool // night action or Final Ballot strike submitted
 	choice    int  // target of the night action or strike
+	// purgedIn is the session of the purge (0 while alive): a purged
+	// Plotter keeps what the bloc knew until then and learns nothing after.
+	purgedIn int
 }
 
 // Denunciation is a standing denunciation in the current Debate.
@@ -41,7 +44,7 @@ type Investigation struct {
 type Game struct {
 	cfg      Config
 	seats    []seat
-	rng      *rand.Rand
+	rng      rand.PCG // by value: copying a Game copies its randomness
 	phase    Phase
 	session  int
 	sessions int
@@ -82,14 +85,14 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	}
 	g := &Game{
 		cfg:      cfg,
-		rng:      rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		rng:      *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
 		sessions: cfg.SessionsFor(len(players)),
 		chair:    NoSeat,
 		accused:  NoSeat,
 		purgedAt: NoSeat,
 	}
 	order := slices.Clone(players)
-	g.rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	g.random().Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 
 	n := len(order)
 	roles := make([]Role, 0, n)
@@ -103,7 +106,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	for len(roles) < n {
 		roles = append(roles, Loyalist)
 	}
-	g.rng.Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
+	g.random().Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
 
 	g.seats = make([]seat, n)
 	for i := range g.seats {
@@ -113,6 +116,10 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	g.openSession(now)
 	return g, g.log, nil
 }
+
+// random draws from the match seed. A rand.Rand keeps no state of its own
+// beyond its source, so wrapping the PCG afresh changes no draw.
+func (g *Game) random() *rand.Rand { return rand.New(&g.rng) }
 
 // Config is the match's settings.
 func (g *Game) Config() Config { return g.cfg }
@@ -163,6 +170,7 @@ func (g *Game) NextDeadline() (t time.Time, ok bool) {
 // Log is the events a viewer may see, from index from of the whole log
 // on. The returned next is the index to pass next time.
 func (g *Game) Log(v Viewer, from int) (events []Event, next int) {
+	v = g.viewer(v)
 	from = max(0, min(from, len(g.log)))
 	for _, e := range g.log[from:] {
 		if e.visibleTo(v, g) {
@@ -225,7 +233,7 @@ func (g *Game) openSession(now time.Time) {
 	g.session++
 	if g.session == 1 {
 		l := g.living()
-		g.chair = l[g.rng.IntN(len(l))]
+		g.chair = l[g.random().IntN(len(l))]
 	} else {
 		g.chair = g.nextLiving(g.chair)
 	}
@@ -265,7 +273,7 @@ func (g *Game) timeout(now time.Time) {
 	case PhaseDebate:
 		g.closeDebate(now)
 	case PhaseAccusation:
-		g.accuse(g.tied[g.rng.IntN(len(g.tied))], NoSeat, true, now)
+		g.accuse(g.tied[g.random().IntN(len(g.tied))], NoSeat, true, now)
 	case PhaseDefence:
 		g.openVote(now)
 	case PhaseVote:
@@ -319,7 +327,7 @@ func (g *Game) closeDebate(now time.Time) {
 	if slices.Contains(tied, g.chair) {
 		// The Chair may not pick among a tie that includes them: the lot decides.
 		g.emit(Event{Kind: EvTied, At: now, Seat: NoSeat, Target: NoSeat, Seats: slices.Clone(tied), Count: top})
-		g.accuse(tied[g.rng.IntN(len(tied))], NoSeat, true, now)
+		g.accuse(tied[g.random().IntN(len(tied))], NoSeat, true, now)
 		return
 	}
 	g.setPhase(PhaseAccusation, g.cfg.ChairPickTime, now)
@@ -366,7 +374,7 @@ func (g *Game) countVote(now time.Time) {
 
 func (g *Game) purge(target int, now time.Time) {
 	s := &g.seats[target]
-	s.alive = false
+	s.alive, s.purgedIn = false, g.session
 	e := Event{Kind: EvPurged, At: now, Seat: NoSeat, Target: target}
 	switch g.cfg.Reveal {
 	case RevealFaction:
@@ -453,7 +461,7 @@ func (g *Game) closeNight(now time.Time) {
 		case slices.Contains(tied, kirovPick):
 			target = kirovPick
 		default:
-			target, drawn = tied[g.rng.IntN(len(tied))], true
+			target, drawn = tied[g.random().IntN(len(tied))], true
 		}
 		g.pending = append(g.pending, Denunciation{Target: target, Source: FromLetter, By: NoSeat})
 		g.emit(Event{Kind: EvLetterSent, At: now, Seat: NoSeat, Target: target, Count: top, Drawn: drawn, audience: toPlotters})

@@ -75,7 +75,8 @@ type You struct {
 	// Investigations are the Investigator's own results.
 	Investigations []Investigation `json:"investigations,omitempty"`
 	// Bloc is what a Plotter knows: every Plotter and their role, and the
-	// bloc's letter proposals tonight.
+	// bloc's letter proposals tonight (living Plotters only: a purged
+	// Plotter keeps what they knew while alive, nothing more).
 	Bloc      []int      `json:"bloc,omitempty"`
 	Kirov     *int       `json:"kirov,omitempty"`
 	Proposals []Proposal `json:"proposals,omitempty"`
@@ -89,9 +90,7 @@ type Proposal struct {
 
 // View builds what v may see. It is the only place secrets enter a view.
 func (g *Game) View(v Viewer) View {
-	if v.IsSeat() && (v.Seat < 0 || v.Seat >= len(g.seats)) {
-		v = Spectator
-	}
+	v = g.viewer(v)
 	view := View{
 		Session:       g.session,
 		Sessions:      g.sessions,
@@ -147,6 +146,15 @@ func (g *Game) View(v Viewer) View {
 	view.Actions = g.actions(v)
 	view.Write, view.Read = g.channels(v)
 	return view
+}
+
+// viewer treats a seat that does not exist as a spectator, so that no
+// caller's mistake can panic or grant a seat's secrets.
+func (g *Game) viewer(v Viewer) Viewer {
+	if v.Seat < 0 || v.Seat >= len(g.seats) {
+		return Spectator
+	}
+	return v
 }
 
 // seesAllRoles: the game's end, or a setting that opens every file.
@@ -207,7 +215,7 @@ func (g *Game) you(i int) *You {
 				k := j
 				y.Kirov = &k
 			}
-			if g.phase == PhaseNight && o.acted {
+			if s.alive && g.phase == PhaseNight && o.acted {
 				y.Proposals = append(y.Proposals, Proposal{Seat: j, Target: o.choice})
 			}
 		}
@@ -272,6 +280,7 @@ func (g *Game) CanRead(v Viewer, ch Channel) bool {
 // game; readable by all after the game), the purged channel for the
 // purged only, and the spectators' channel for spectators only.
 func (g *Game) channels(v Viewer) (write, read []Channel) {
+	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
 		read = []Channel{ChannelPublic, ChannelSpectators}
