@@ -195,8 +195,12 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 	return slices.Clone(g.log[mark:]), nil
 }
 
-// Advance ends every phase whose deadline is at or before now and returns
-// what happened. It changes nothing, and returns nothing, otherwise.
+// Advance ends the current phase if its deadline is at or before now, as
+// an absent delegate's defaults would, and returns what happened. The next
+// phase opens at now with its full time, so a server that wakes late, or a
+// node that takes a lobby over after a crash, never lets the players'
+// time run out behind their backs. Advance changes nothing, and returns
+// nothing, before the deadline or while the game is paused.
 func (g *Game) Advance(now time.Time) []Event {
 	mark := len(g.log)
 	for !g.paused && g.phase != PhaseOver && !now.Before(g.deadline) {
