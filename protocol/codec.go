@@ -3,7 +3,9 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,173 +64,251 @@ type envelope struct {
 }
 
 // Decode parses one client message and validates every field. It never
-// panics; a refusal is an *Error with CodeBadMessage, CodeUnknownType or
-// CodeVersion.
+// panics. A refusal is an *Error: CodeBadMessage (not JSON, unknown or
+// ill-typed field, value out of range), CodeUnknownType, CodeVersion, or
+// the code of the field at fault (CodeBadName, CodeBadChat,
+// CodeUnknownLobby, CodeBadToken, game.CodeConfig).
 func Decode(data []byte) (Client, error) {
 	if len(data) > MaxMessageBytes {
 		return nil, Errorf(CodeBadMessage, "That message is too long.")
+	}
+	if !utf8.Valid(data) {
+		return nil, Errorf(CodeBadMessage, "That message is not valid UTF-8 text.")
 	}
 	var env envelope
 	if err := json.Unmarshal(data, &env); err != nil {
 		return nil, Errorf(CodeBadMessage, "That message is not valid JSON.")
 	}
-	var msg Client
+	var (
+		msg Client
+		err error
+	)
+	// Each body is decoded beside the envelope so that "v" and "type" are
+	// known fields and any other unknown field is refused.
 	switch env.Type {
 	case TypeJoin:
-		if env.V != Version {
-			return nil, Errorf(CodeVersion, "This client speaks protocol %d; the server speaks %d. Reload the page.", env.V, Version)
+		var w struct {
+			envelope
+			Join
 		}
-		msg = &Join{}
+		err = strict(data, &w)
+		msg = w.Join
 	case TypeResume:
-		if env.V != Version {
-			return nil, Errorf(CodeVersion, "This client speaks protocol %d; the server speaks %d. Reload the page.", env.V, Version)
+		var w struct {
+			envelope
+			Resume
 		}
-		msg = &Resume{}
+		err = strict(data, &w)
+		msg = w.Resume
 	case TypeWatch:
-		if env.V != Version {
-			return nil, Errorf(CodeVersion, "This client speaks protocol %d; the server speaks %d. Reload the page.", env.V, Version)
+		var w struct {
+			envelope
+			Watch
 		}
-		msg = &Watch{}
+		err = strict(data, &w)
+		msg = w.Watch
 	case TypeAct:
-		msg = &Act{}
+		var w struct {
+			envelope
+			Act
+		}
+		err = strict(data, &w)
+		msg = w.Act
 	case TypeSay:
-		msg = &Say{}
+		var w struct {
+			envelope
+			Say
+		}
+		err = strict(data, &w)
+		msg = w.Say
 	case TypeHost:
-		msg = &Host{}
+		var w struct {
+			envelope
+			Host
+		}
+		err = strict(data, &w)
+		msg = w.Host
 	case TypeLeave:
-		msg = &Leave{}
+		var w struct {
+			envelope
+			Leave
+		}
+		err = strict(data, &w)
+		msg = w.Leave
 	default:
 		return nil, Errorf(CodeUnknownType, "Unknown message type %q.", clip(string(env.Type), 32))
 	}
-	if err := decodeInto(data, msg); err != nil {
+	if env.V != Version {
+		return nil, Errorf(CodeVersion, "This client speaks protocol %d; the server speaks %d. Reload the page.", env.V, Version)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := validate(msg); err != nil {
-		return nil, err
-	}
-	return deref(msg), nil
+	return validate(msg)
 }
 
-// decodeInto decodes the whole object into msg, accepting the envelope
-// fields and refusing unknown ones.
-func decodeInto(data []byte, msg Client) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return Errorf(CodeBadMessage, "That message is not valid JSON.")
-	}
-	delete(raw, "v")
-	delete(raw, "type")
-	rest, _ := json.Marshal(raw)
-	inner := json.NewDecoder(bytes.NewReader(rest))
-	inner.DisallowUnknownFields()
-	if err := inner.Decode(msg); err != nil {
+// strict decodes the whole of data into dst, refusing unknown fields and
+// anything after the object.
+func strict(data []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
 		return Errorf(CodeBadMessage, "A field of that message is wrong: %s.", clip(fieldError(err), 80))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Errorf(CodeBadMessage, "Send one JSON object per message.")
 	}
 	return nil
 }
 
 func fieldError(err error) string {
 	var te *json.UnmarshalTypeError
-	if ok := asType(err, &te); ok && te.Field != "" {
+	if errors.As(err, &te) && te.Field != "" {
 		return te.Field + " has the wrong type"
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
-func asType(err error, te **json.UnmarshalTypeError) bool {
-	t, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*te = t
-	}
-	return ok
-}
-
-func deref(m Client) Client {
+// validate checks every field of a decoded message and returns it
+// normalised (codes upper-cased, names and chat trimmed).
+func validate(m Client) (Client, error) {
 	switch v := m.(type) {
-	case *Join:
-		return *v
-	case *Resume:
-		return *v
-	case *Watch:
-		return *v
-	case *Act:
-		return *v
-	case *Say:
-		return *v
-	case *Host:
-		return *v
-	case *Leave:
-		return *v
-	}
-	return m
-}
-
-func validate(m Client) error {
-	switch v := m.(type) {
-	case *Join:
-		v.Lobby = NormalizeCode(v.Lobby)
-		if !ValidCode(v.Lobby) {
-			return Errorf(CodeUnknownLobby, "A lobby code is %d letters and digits, like K7QXM2.", CodeLength)
+	case Join:
+		code, err := lobbyCode(v.Lobby)
+		if err != nil {
+			return nil, err
 		}
 		name, err := CleanName(v.Name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		v.Name = name
-	case *Watch:
-		v.Lobby = NormalizeCode(v.Lobby)
-		if !ValidCode(v.Lobby) {
-			return Errorf(CodeUnknownLobby, "A lobby code is %d letters and digits, like K7QXM2.", CodeLength)
+		v.Lobby, v.Name = code, name
+		return v, nil
+	case Watch:
+		code, err := lobbyCode(v.Lobby)
+		if err != nil {
+			return nil, err
 		}
+		v.Lobby = code
 		if v.Name != "" {
-			name, err := CleanName(v.Name)
-			if err != nil {
-				return err
-			}
-			v.Name = name
-		}
-	case *Resume:
-		if len(v.Token) != TokenLength {
-			return Errorf(CodeBadToken, "That pass is not valid. Join the lobby again with its code.")
-		}
-	case *Say:
-		t := strings.TrimSpace(v.Text)
-		if t == "" || !utf8.ValidString(t) || utf8.RuneCountInString(t) > MaxChatRunes {
-			return Errorf(CodeBadChat, "A chat line is 1 to %d characters.", MaxChatRunes)
-		}
-		for _, r := range t {
-			if unicode.IsControl(r) && r != '\n' {
-				return Errorf(CodeBadChat, "Chat lines cannot contain control characters.")
+			if v.Name, err = CleanName(v.Name); err != nil {
+				return nil, err
 			}
 		}
-		v.Text = t
-	case *Host:
-		switch v.Action {
-		case HostSettings:
-			if v.Settings == nil {
-				return Errorf(CodeBadMessage, "Send the settings to change.")
-			}
-		case HostKick, HostMakeHost, HostRemoveBot, HostBotSeat:
-			if v.Member == "" {
-				return Errorf(CodeBadMessage, "Say which member.")
-			}
-		case HostAddBot:
-			if v.Strength == "" {
-				v.Strength = "normal"
-			}
-			if v.Strength != "easy" && v.Strength != "normal" {
-				return Errorf(CodeBadMessage, "A bot is easy or normal.")
-			}
-		case HostPublic, HostStart, HostRematch:
-		default:
-			return Errorf(CodeBadMessage, "Unknown host action %q.", clip(string(v.Action), 32))
+		return v, nil
+	case Resume:
+		code, err := lobbyCode(v.Lobby)
+		if err != nil {
+			return nil, err
 		}
+		if !ValidToken(v.Token) {
+			return nil, Errorf(CodeBadToken, "That pass is not valid. Join the lobby again with its code.")
+		}
+		v.Lobby = code
+		return v, nil
+	case Act:
+		if v.Kind < game.CmdDenounce || v.Kind > game.CmdResume {
+			return nil, Errorf(CodeBadMessage, "Unknown command.")
+		}
+		if v.Target < game.NoSeat || v.Target >= game.MaxSeats {
+			return nil, Errorf(CodeBadMessage, "A target is a seat number from 0 to %d.", game.MaxSeats-1)
+		}
+		return v, nil
+	case Say:
+		text, err := CleanChat(v.Text)
+		if err != nil {
+			return nil, err
+		}
+		v.Text = text
+		return v, nil
+	case Host:
+		return validateHost(v)
+	case Leave:
+		return v, nil
 	}
-	return nil
+	return nil, Errorf(CodeUnknownType, "Unknown message type.")
 }
 
-// TokenLength is the length of a reconnect token: 32 random bytes, base64url.
+func validateHost(v Host) (Client, error) {
+	if len(v.Member) > MaxMemberIDBytes {
+		return nil, Errorf(CodeUnknownMember, "There is no such member in this lobby.")
+	}
+	switch v.Action {
+	case HostSettings:
+		if v.Settings == nil {
+			return nil, Errorf(CodeBadMessage, "Send the settings to change.")
+		}
+		if _, err := v.Settings.Config(); err != nil {
+			return nil, err
+		}
+	case HostKick, HostMakeHost, HostRemoveBot, HostBotSeat:
+		if v.Member == "" {
+			return nil, Errorf(CodeBadMessage, "Say which member.")
+		}
+	case HostAddBot:
+		if v.Strength == "" {
+			v.Strength = StrengthNormal
+		}
+		if v.Strength != StrengthEasy && v.Strength != StrengthNormal {
+			return nil, Errorf(CodeBadMessage, "A bot is easy or normal.")
+		}
+	case HostPublic, HostStart, HostRematch:
+	default:
+		return nil, Errorf(CodeBadMessage, "Unknown host action %q.", clip(string(v.Action), 32))
+	}
+	return v, nil
+}
+
+// Bot strengths on the wire.
+const (
+	StrengthEasy   = "easy"
+	StrengthNormal = "normal"
+)
+
+// MaxMemberIDBytes bounds a member ID in a Host message.
+const MaxMemberIDBytes = 32
+
+func lobbyCode(s string) (string, error) {
+	code := NormalizeCode(s)
+	if !ValidCode(code) {
+		return "", Errorf(CodeUnknownLobby, "A lobby code is %d letters and digits, like K7QXM2.", CodeLength)
+	}
+	return code, nil
+}
+
+// CleanChat trims a chat line and checks it: 1 to MaxChatRunes characters,
+// no control characters but newlines.
+func CleanChat(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if t == "" || !utf8.ValidString(t) || utf8.RuneCountInString(t) > MaxChatRunes {
+		return "", Errorf(CodeBadChat, "A chat line is 1 to %d characters.", MaxChatRunes)
+	}
+	for _, r := range t {
+		if (unicode.IsControl(r) && r != '\n') || unicode.Is(unicode.Cf, r) {
+			return "", Errorf(CodeBadChat, "Chat lines cannot contain control characters.")
+		}
+	}
+	return t, nil
+}
+
+// TokenLength is the length of a reconnect token: 32 random bytes (256
+// bits), base64url without padding.
 const TokenLength = 43
+
+// ValidToken reports whether s is shaped like a token: TokenLength
+// characters of the base64url alphabet.
+func ValidToken(s string) bool {
+	if len(s) != TokenLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
 
 // NormalizeCode upper-cases a lobby code and drops spaces and dashes.
 func NormalizeCode(s string) string {

@@ -33,7 +33,7 @@ type Type string
 // Client → server.
 const (
 	TypeJoin   Type = "join"   // a new delegate joins a lobby by code, with a name
-	TypeResume Type = "resume" // a delegate (or named spectator) returns with their token
+	TypeResume Type = "resume" // a delegate returns to their place with their token
 	TypeWatch  Type = "watch"  // a spectator watches a lobby
 	TypeAct    Type = "act"    // a game command for one's own seat (or a host game command)
 	TypeSay    Type = "say"    // a chat line on a channel
@@ -153,8 +153,12 @@ type Join struct {
 	Name  string `json:"name"`
 }
 
-// Resume returns to one's place with the token from Welcome.
+// Resume returns to one's place with the token from Welcome (or from
+// Created, for the delegate who opened the lobby). Lobby names the lobby
+// the token belongs to, so any node can route it and a token of another
+// lobby is refused.
 type Resume struct {
+	Lobby string `json:"lobby"`
 	Token string `json:"token"`
 }
 
@@ -240,6 +244,9 @@ type Member struct {
 	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal"
 	Connected bool   `json:"connected"`
 	Seat      int    `json:"seat"` // seat at the table during/after a game, -1 before
+	// BotPlays is true while the host has handed this delegate's seat to a
+	// bot during a game; the delegate keeps the seat and its role.
+	BotPlays bool `json:"bot_plays,omitempty"`
 }
 
 // ChatLine is one chat message.
@@ -274,13 +281,65 @@ type Game struct {
 	Now time.Time `json:"now"`
 }
 
-// Ack accepts request ID.
+// Ack accepts request ID. It is sent after every message the request
+// caused, so a client that has its Ack has also seen the request's effects.
 type Ack struct {
 	ID int64 `json:"id"`
+}
+
+// Refused is the body of an Error message: request ID (0 when the refused
+// message had none, or could not be read) was refused with Code, and
+// Message says why in words safe to show the player.
+type Refused struct {
+	ID      int64  `json:"id"`
+	Code    Code   `json:"code"`
+	Message string `json:"message"`
 }
 
 // Closing says why the server is closing the connection.
 type Closing struct {
 	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// HTTP API bodies (JSON, not WebSocket messages).
+
+// CreateLobby is the body of POST /api/lobbies: the name of the delegate
+// who opens the lobby and becomes its host, whether the lobby is listed
+// publicly, and optionally the game settings (the defaults otherwise).
+type CreateLobby struct {
+	Name     string    `json:"name"`
+	Public   bool      `json:"public"`
+	Settings *Settings `json:"settings,omitempty"`
+}
+
+// Created answers POST /api/lobbies (201). The host goes on with a
+// WebSocket Resume carrying Lobby (the code) and Token.
+type Created struct {
+	Code      string `json:"code"`
+	Link      string `json:"link"`
+	WatchLink string `json:"watch_link"`
+	You       string `json:"you"`   // the host's member ID
+	Token     string `json:"token"` // the host's secret, as in Welcome
+}
+
+// LobbySummary is a lobby as GET /api/lobbies and GET /api/lobbies/{code}
+// show it: nothing secret, no chat.
+type LobbySummary struct {
+	Code          string     `json:"code"`
+	Link          string     `json:"link"`
+	WatchLink     string     `json:"watch_link"`
+	Public        bool       `json:"public"`
+	State         LobbyState `json:"state"`
+	Host          string     `json:"host"` // the host's name
+	Delegates     int        `json:"delegates"`
+	Spectators    int        `json:"spectators"`
+	MaxSpectators int        `json:"max_spectators"`
+	Settings      Settings   `json:"settings"`
+}
+
+// Problem is the body of every HTTP error response.
+type Problem struct {
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }

@@ -1,0 +1,162 @@
+package protocol
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+)
+
+const token = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" // 43 base64url characters
+
+func TestDecode(t *testing.T) {
+	def := SettingsOf(game.DefaultConfig(), DefaultMaxSpectators)
+	tests := []struct {
+		name     string
+		in       string
+		want     Client
+		wantCode Code
+	}{
+		{"join", `{"v":1,"type":"join","lobby":"k7qxm2","name":"  Anna "}`, Join{Lobby: "K7QXM2", Name: "Anna"}, ""},
+		{"join with dashes", `{"v":1,"type":"join","lobby":"K7Q-XM2","name":"Anna"}`, Join{Lobby: "K7QXM2", Name: "Anna"}, ""},
+		{"resume", `{"v":1,"type":"resume","lobby":"K7QXM2","token":"` + token + `"}`, Resume{Lobby: "K7QXM2", Token: token}, ""},
+		{"watch anonymous", `{"v":1,"type":"watch","lobby":"K7QXM2"}`, Watch{Lobby: "K7QXM2"}, ""},
+		{"watch named", `{"v":1,"type":"watch","lobby":"K7QXM2","name":"Olga"}`, Watch{Lobby: "K7QXM2", Name: "Olga"}, ""},
+		{"act", `{"v":1,"type":"act","id":3,"kind":"denounce","target":4}`, Act{ID: 3, Kind: game.CmdDenounce, Target: 4}, ""},
+		{"act vote", `{"v":1,"type":"act","id":4,"kind":"purge_vote","purge":true}`, Act{ID: 4, Kind: game.CmdPurgeVote, Purge: true}, ""},
+		{"act host", `{"v":1,"type":"act","id":5,"kind":"end_phase"}`, Act{ID: 5, Kind: game.CmdEndPhase}, ""},
+		{"say", `{"v":1,"type":"say","id":6,"channel":"public","text":" hello "}`, Say{ID: 6, Channel: game.ChannelPublic, Text: "hello"}, ""},
+		{"host start", `{"v":1,"type":"host","id":7,"action":"start"}`, Host{ID: 7, Action: HostStart}, ""},
+		{"host add bot default", `{"v":1,"type":"host","id":8,"action":"add_bot"}`, Host{ID: 8, Action: HostAddBot, Strength: "normal"}, ""},
+		{"host settings", `{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(def) + `}`, Host{ID: 9, Action: HostSettings, Settings: &def}, ""},
+		{"leave", `{"v":1,"type":"leave","id":10}`, Leave{ID: 10}, ""},
+
+		{"not json", `{"v":1,"type":`, nil, CodeBadMessage},
+		{"not an object", `[1,2,3]`, nil, CodeBadMessage},
+		{"empty", ``, nil, CodeBadMessage},
+		{"invalid utf8", "{\"v\":1,\"type\":\"say\",\"channel\":\"public\",\"text\":\"\xff\"}", nil, CodeBadMessage},
+		{"unknown type", `{"v":1,"type":"launch"}`, nil, CodeUnknownType},
+		{"no type", `{"v":1}`, nil, CodeUnknownType},
+		{"type not a string", `{"v":1,"type":5}`, nil, CodeBadMessage},
+		{"old version", `{"v":0,"type":"join","lobby":"K7QXM2","name":"Anna"}`, nil, CodeVersion},
+		{"future version on act", `{"v":2,"type":"act","kind":"ready"}`, nil, CodeVersion},
+		{"unknown field", `{"v":1,"type":"act","kind":"ready","seat":3}`, nil, CodeBadMessage},
+		{"trailing data", `{"v":1,"type":"leave"} {"v":1,"type":"leave"}`, nil, CodeBadMessage},
+		{"wrong field type", `{"v":1,"type":"act","kind":"ready","target":"x"}`, nil, CodeBadMessage},
+		{"unknown command", `{"v":1,"type":"act","kind":"shoot"}`, nil, CodeBadMessage},
+		{"target too big", `{"v":1,"type":"act","kind":"denounce","target":12}`, nil, CodeBadMessage},
+		{"target negative", `{"v":1,"type":"act","kind":"denounce","target":-2}`, nil, CodeBadMessage},
+		{"unknown channel", `{"v":1,"type":"say","channel":"kremlin","text":"hi"}`, nil, CodeBadMessage},
+		{"empty chat", `{"v":1,"type":"say","channel":"public","text":"   "}`, nil, CodeBadChat},
+		{"long chat", `{"v":1,"type":"say","channel":"public","text":"` + strings.Repeat("я", MaxChatRunes+1) + `"}`, nil, CodeBadChat},
+		{"control chat", `{"v":1,"type":"say","channel":"public","text":"a\u0007b"}`, nil, CodeBadChat},
+		{"empty name", `{"v":1,"type":"join","lobby":"K7QXM2","name":" "}`, nil, CodeBadName},
+		{"long name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"` + strings.Repeat("a", MaxNameRunes+1) + `"}`, nil, CodeBadName},
+		{"control name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"An\u0000na"}`, nil, CodeBadName},
+		{"invisible name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"An\u200bna"}`, nil, CodeBadName},
+		{"bad code", `{"v":1,"type":"join","lobby":"K7QXM0","name":"Anna"}`, nil, CodeUnknownLobby},
+		{"short code", `{"v":1,"type":"watch","lobby":"K7Q"}`, nil, CodeUnknownLobby},
+		{"short token", `{"v":1,"type":"resume","lobby":"K7QXM2","token":"abc"}`, nil, CodeBadToken},
+		{"token alphabet", `{"v":1,"type":"resume","lobby":"K7QXM2","token":"` + strings.Repeat("!", TokenLength) + `"}`, nil, CodeBadToken},
+		{"settings missing", `{"v":1,"type":"host","action":"settings"}`, nil, CodeBadMessage},
+		{"settings invalid", `{"v":1,"type":"host","action":"settings","settings":{"debate_seconds":0}}`, nil, CodeBadMessage},
+		{"kick nobody", `{"v":1,"type":"host","action":"kick"}`, nil, CodeBadMessage},
+		{"unknown host action", `{"v":1,"type":"host","action":"abdicate"}`, nil, CodeBadMessage},
+		{"bot strength", `{"v":1,"type":"host","action":"add_bot","strength":"godlike"}`, nil, CodeBadMessage},
+		{"oversize", `{"v":1,"type":"say","channel":"public","text":"` + strings.Repeat("a", MaxMessageBytes) + `"}`, nil, CodeBadMessage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Decode([]byte(tt.in))
+			if tt.wantCode != "" {
+				require.Error(t, err)
+				var e *Error
+				require.True(t, errors.As(err, &e), "refusal is not an *Error: %v", err)
+				assert.Equal(t, tt.wantCode, e.Code, e.Message)
+				assert.NotEmpty(t, e.Message)
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestSettingsRoundTrip(t *testing.T) {
+	cfg := game.DefaultConfig()
+	s := SettingsOf(cfg, 7)
+	back, err := s.Config()
+	require.NoError(t, err)
+	assert.Equal(t, cfg, back)
+	assert.Equal(t, 7, s.MaxSpectators)
+
+	s.MaxSpectators = MaxSpectatorsCap + 1
+	_, err = s.Config()
+	require.Error(t, err)
+}
+
+func TestEncode(t *testing.T) {
+	got := Encode(TypeAck, Ack{ID: 7})
+	assert.JSONEq(t, `{"type":"ack","v":1,"id":7}`, string(got))
+	got = Encode(TypeError, Refused{ID: 2, Code: CodeRateLimited, Message: "Slow down."})
+	assert.JSONEq(t, `{"type":"error","v":1,"id":2,"code":"rate_limited","message":"Slow down."}`, string(got))
+
+	// A client message survives EncodeClient and Decode unchanged.
+	for _, m := range []Client{
+		Join{Lobby: "K7QXM2", Name: "Anna"},
+		Resume{Lobby: "K7QXM2", Token: token},
+		Act{ID: 1, Kind: game.CmdStrike, Target: 2},
+		Say{ID: 2, Channel: game.ChannelSpectators, Text: "hi"},
+		Host{ID: 3, Action: HostKick, Member: "d2"},
+	} {
+		back, err := Decode(EncodeClient(m))
+		require.NoError(t, err)
+		assert.Equal(t, m, back)
+	}
+}
+
+// FuzzDecode: Decode never panics, refuses with an *Error, and whatever it
+// accepts re-encodes to a message that decodes to the same value.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"v":1,"type":"join","lobby":"K7QXM2","name":"Anna"}`,
+		`{"v":1,"type":"resume","lobby":"K7QXM2","token":"` + token + `"}`,
+		`{"v":1,"type":"watch","lobby":"K7QXM2","name":"Olga"}`,
+		`{"v":1,"type":"act","id":3,"kind":"denounce","target":4}`,
+		`{"v":1,"type":"say","id":6,"channel":"public","text":"hello"}`,
+		`{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(SettingsOf(game.DefaultConfig(), 5)) + `}`,
+		`{"v":1,"type":"host","id":8,"action":"bot_seat","member":"d3","bot":true}`,
+		`{"v":1,"type":"leave"}`,
+		`{"v":1,"type":"act","kind":"ready"} x`,
+		`[]`, `null`, `{"type":null}`, "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Decode(data)
+		if err != nil {
+			var e *Error
+			require.True(t, errors.As(err, &e), "refusal is not an *Error: %v", err)
+			require.NotEmpty(t, e.Code)
+			require.Nil(t, m)
+			return
+		}
+		back, err := Decode(EncodeClient(m))
+		require.NoError(t, err, "re-encoded %s", EncodeClient(m))
+		require.Equal(t, m, back)
+	})
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
