@@ -1,0 +1,26 @@
+// Package bot is the computer delegate of Congress of Victors: it chooses a
+// legal, sensible command from one seat's game.View and the log events that
+// seat may see, and from nothing else.
+//
+// A bot is deterministic given its seed, so the balance simulator is
+// reproducible. The server drives it like this:
+//
+//	b := bot.New(seat, bot.Normal, seed)
+//	events, next := g.Log(game.SeatViewer(seat), from)
+//	b.Observe(events)
+//	if cmd, ok := b.Decide(g.View(game.SeatViewer(seat)), now); ok {
+//		// wait b.Think(), then send cmd
+//	}
+//
+// Decide returns at most one command and may be called as often as the
+// caller likes: it reads what it has already done from the view (its mark,
+// its Ready, its vote, its choice), so it never repeats an accepted command.
+//
+// Two strengths play. Easy plays at random among legal moves but always
+// takes part (denounces most of the time, votes, readies, strikes). Normal
+// plays its camp: a Loyalist keeps a suspicion model of every seat built
+// from public evidence (see model.go) and denounces, votes, confesses and
+// strikes by it; a Plotter knows its bloc, never moves against Kirov, and
+// makes the bloc act as one against the Loyalist the Congress already
+// suspects most, which it reads from the same public model.
+package bot

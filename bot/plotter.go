@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"cmp"
+	"slices"
+
+	"congress/game"
+)
+
+// plotter plays for Kirov's bloc. It never marks, votes against, names or
+// strikes one of the bloc. Every member works out the same targets from the
+// same public facts, so the bloc acts as one without talking:
+//   - in the Debate it marks the Loyalist whom the rest of the Congress
+//     (the letter, confessions, Loyalists' marks) already denounces most,
+//     and the Loyalist the Congress suspects most when nobody is;
+//   - it votes Purge on every Loyalist, towards parity, and Spare on the bloc;
+//   - at night it writes the letter against the Loyalist the Congress
+//     suspects most (Kirov's proposal first, when Kirov has made one), and
+//     names the same one in a confession or the Final Ballot, where the
+//     bloc's strikes and the Loyalists' mistaken ones add up against him.
+//
+// Plotter settings.
+const (
+	// doomed is the public suspicion at which the bloc gives a member up.
+	doomed = 0.8
+	// assumedThreshold is the accusation threshold the bloc plays for: the
+	// view does not carry the setting, and 2 is the default.
+	assumedThreshold = 2
+)
+
+func (b *Bot) plotter(v game.View) (game.Command, bool) {
+	me := v.You.Seat
+	bloc := make([]bool, len(v.Seats))
+	for _, s := range v.You.Bloc {
+		bloc[s] = true
+	}
+	kirov := noSeat
+	if v.You.Kirov != nil {
+		kirov = *v.You.Kirov
+	}
+	loyal := func(i int) bool { return !bloc[i] }
+	has := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
+	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
+		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
+	}
+	pub := b.public()
+	shared := func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }
+	scapegoat := func() int { return argmax(b.living(v, loyal), func(i int) float64 { return pub[i] }, shared) }
+
+	switch {
+	case has(game.CmdConfess):
+		return cmd(game.CmdConfess, scapegoat())
+	case has(game.CmdChairPick):
+		t := argmax(slices.DeleteFunc(slices.Clone(v.Tied), bloc2(bloc)), func(i int) float64 { return pub[i] }, shared)
+		if t == noSeat {
+			t = argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return i == kirov }), func(int) float64 { return 0 }, shared)
+		}
+		return cmd(game.CmdChairPick, t)
+	case has(game.CmdPurgeVote):
+		// Spare the bloc, except a member the Congress has already
+		// convicted in its mind: voting with the Loyalists then costs
+		// nothing and buys the rest of the bloc their trust. Never Kirov.
+		acc := v.Accused
+		purge := !bloc[acc] || (acc != kirov && pub[acc] >= doomed)
+		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
+	case has(game.CmdLetter):
+		for _, pr := range v.You.Proposals {
+			if pr.Seat == kirov && pr.Seat != me && loyal(pr.Target) {
+				if c, ok := cmd(game.CmdLetter, pr.Target); ok && legal(v, c) {
+					return c, true
+				}
+			}
+		}
+		return cmd(game.CmdLetter, scapegoat())
+	case has(game.CmdStrike):
+		return cmd(game.CmdStrike, scapegoat())
+	case has(game.CmdDenounce), has(game.CmdReady):
+		cur := v.Seats[me].Denounces
+		if cur == noSeat || !b.reconsidered {
+			t := b.plotterMark(v, bloc, kirov, pub, shared)
+			if cur == noSeat {
+				return cmd(game.CmdDenounce, t)
+			}
+			b.reconsidered = true
+			if t != cur && t != noSeat {
+				return cmd(game.CmdDenounce, t)
+			}
+		}
+		if has(game.CmdReady) {
+			return game.Command{Kind: game.CmdReady, Seat: me}, true
+		}
+	}
+	return game.Command{}, false
+}
+
+// blocTarget is the Loyalist the bloc marks in this Debate: the one with
+// most standing denunciations from outside the bloc (a carried letter or
+// confession, Loyalists' marks), then the one the Congress suspects most.
+// The bloc's own marks are left out so that every member, whenever it
+// looks, finds the same one.
+func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(int) uint64) int {
+	support := make([]float64, len(v.Seats))
+	for _, d := range v.Denunciations {
+		if d.Source == game.FromDelegate && d.By >= 0 && d.By < len(bloc) && bloc[d.By] {
+			continue
+		}
+		if d.Target >= 0 && d.Target < len(support) {
+			support[d.Target]++
+		}
+	}
+	return argmax(b.living(v, func(i int) bool { return !bloc[i] }),
+		func(i int) float64 { return support[i] + pub[i] }, shared)
+}
+
+// plotterMark is this Plotter's mark in the Debate. Only as many of the
+// bloc as it takes to make the bloc's target the Accused press against
+// him (Kirov last); the others mark as a Loyalist would, the delegate the
+// Congress suspects most, so that the bloc does not show itself by
+// marking together. That may be a fellow Plotter the Congress has
+// already convicted in its mind, never Kirov.
+func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, shared func(int) uint64) int {
+	me := v.You.Seat
+	t := b.blocTarget(v, bloc, pub, shared)
+	support := make([]int, len(v.Seats))
+	for _, d := range v.Denunciations {
+		if d.Source == game.FromDelegate && d.By >= 0 && d.By < len(bloc) && bloc[d.By] {
+			continue
+		}
+		if d.Target >= 0 && d.Target < len(support) {
+			support[d.Target]++
+		}
+	}
+	rival := 0
+	for i, c := range support {
+		if i != t && v.Seats[i].Alive {
+			rival = max(rival, c)
+		}
+	}
+	need := max(assumedThreshold-support[t], rival+1-support[t], 0)
+	var members []int
+	for _, s := range v.You.Bloc {
+		if v.Seats[s].Alive {
+			members = append(members, s)
+		}
+	}
+	slices.SortFunc(members, func(a, c int) int {
+		if (a == kirov) != (c == kirov) {
+			if a == kirov {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(shared(a), shared(c))
+	})
+	if i := slices.Index(members, me); i < need || need > len(members) {
+		return t
+	}
+	cover := argmax(b.living(v, func(i int) bool {
+		return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
+	}), func(i int) float64 { return pub[i] }, shared)
+	if cover == noSeat {
+		return t
+	}
+	return cover
+}
+
+func bloc2(bloc []bool) func(int) bool { return func(i int) bool { return bloc[i] } }
+
+// mix is splitmix64 of a and b: a tie-break every bot computes alike.
+func mix(a, b uint64) uint64 {
+	x := a*0x9e3779b97f4a7c15 + b + 0x632be59bd9b4e019
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}

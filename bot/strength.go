@@ -1,0 +1,40 @@
+package bot
+
+import "fmt"
+
+// Strength is how well a bot plays.
+type Strength int
+
+// Strengths.
+const (
+	Easy   Strength = iota // random legal play that always takes part
+	Normal                 // plays its camp with a suspicion model
+)
+
+var strengthNames = []string{"easy", "normal"}
+
+func (s Strength) String() string {
+	if s < 0 || int(s) >= len(strengthNames) {
+		return fmt.Sprintf("Strength(%d)", int(s))
+	}
+	return strengthNames[s]
+}
+
+// MarshalText encodes the strength as "easy" or "normal".
+func (s Strength) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(strengthNames) {
+		return nil, fmt.Errorf("bot: invalid strength %d", int(s))
+	}
+	return []byte(strengthNames[s]), nil
+}
+
+// UnmarshalText decodes "easy" or "normal".
+func (s *Strength) UnmarshalText(b []byte) error {
+	for i, n := range strengthNames {
+		if n == string(b) {
+			*s = Strength(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("bot: unknown strength %q (want easy or normal)", b)
+}
