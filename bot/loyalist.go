@@ -14,8 +14,8 @@ const (
 	// purgeBar is the suspicion at which a Loyalist votes Purge, and
 	// riskyPurgeBar the one when purging a Loyalist by mistake could hand
 	// the Plotters parity.
-	purgeBar      = 0.5
-	riskyPurgeBar = 0.6
+	purgeBar      = 0.55
+	riskyPurgeBar = 0.7
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,

@@ -62,10 +62,10 @@ func likelihoods(ll, lp, pl, pp float64) pairTable {
 
 // Behaviour assumed by the likelihoods.
 const (
-	plotterHitsPlotter = 0.03 // a Plotter marks, names or purges one of the bloc
+	plotterHitsPlotter = 0.1 // a Plotter marks, names or purges one of the bloc
 	loyalistAim        = 1.6  // how much likelier a Loyalist marks a Plotter than a Loyalist
 	confessorAim       = 2.5  // the same for a purged Loyalist's confession
-	blocTogether       = 0.85 // two Plotters mark the same delegate
+	blocTogether       = 0.45 // two Plotters mark the same delegate
 	loyalistsTogether  = 0.35 // two Loyalists mark the same delegate
 	mixedTogether      = 0.2  // a Plotter and a Loyalist mark the same delegate
 	letterOnPlotter    = 0.03 // the bloc writes a letter against one of its own
