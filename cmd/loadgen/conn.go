@@ -1,0 +1,306 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// conn is one WebSocket client: a delegate (the lobby's host among them)
+// or a spectator. Fields after mu-guarded are owned by the lobby's mutex.
+type conn struct {
+	l         *lobby
+	name      string
+	host      bool
+	spectator bool
+	ws        *websocket.Conn
+
+	// Guarded by l.mu.
+	raw    []byte    // delegates: the latest game message, decoded on demand
+	view   game.View // raw's view once decoded
+	viewOK bool
+	mover  mover
+	seat   int
+	seen   int64 // the last flight this connection has delivered
+}
+
+func (c *conn) class() string {
+	if c.spectator {
+		return "spectator"
+	}
+	return "delegate"
+}
+
+// currentView decodes the latest game message's view, once.
+func (c *conn) currentView() (*game.View, bool) {
+	if c.raw == nil {
+		return nil, false
+	}
+	if !c.viewOK {
+		var m struct {
+			View game.View `json:"view"`
+		}
+		if err := json.Unmarshal(c.raw, &m); err != nil {
+			c.l.run.rec.protoErr("bad_game_view")
+			c.raw = nil
+			return nil, false
+		}
+		c.view, c.viewOK = m.View, true
+	}
+	return &c.view, true
+}
+
+// readLoop reads until the connection ends. A read error before the run
+// closes its connections is a protocol error: the server dropped us.
+func (c *conn) readLoop(ctx context.Context) {
+	var buf bytes.Buffer
+	for {
+		_, r, err := c.ws.Reader(ctx)
+		if err == nil {
+			buf.Reset()
+			_, err = buf.ReadFrom(r)
+		}
+		if err != nil {
+			if !c.l.run.closing.Load() {
+				c.l.run.rec.protoErr(closeKind(err))
+			}
+			return
+		}
+		c.handle(buf.Bytes(), time.Now())
+	}
+}
+
+func closeKind(err error) string {
+	if s := websocket.CloseStatus(err); s != -1 {
+		return "closed_by_server:" + strconv.Itoa(int(s))
+	}
+	if errors.Is(err, net.ErrClosed) || errors.Is(err, context.Canceled) {
+		return "closed"
+	}
+	return "read_error"
+}
+
+// handle takes one server message received at now.
+func (c *conn) handle(data []byte, now time.Time) {
+	rec := c.l.run.rec
+	t := msgType(data)
+	rec.message(string(t), len(data))
+	switch t {
+	case protocol.TypeGame:
+		rec.gameMessage(c.class(), len(data))
+		c.l.onGame(c, data, now)
+	case protocol.TypeLobby:
+		if c.host {
+			var lb protocol.Lobby
+			if err := json.Unmarshal(data, &lb); err != nil {
+				rec.protoErr("bad_lobby")
+				return
+			}
+			c.l.onLobby(&lb)
+		}
+	case protocol.TypeAck:
+		if c.host {
+			var a protocol.Ack
+			if err := json.Unmarshal(data, &a); err != nil {
+				rec.protoErr("bad_ack")
+				return
+			}
+			c.l.onAck(a.ID)
+		}
+	case protocol.TypeError:
+		var ref protocol.Refused
+		if err := json.Unmarshal(data, &ref); err != nil {
+			rec.protoErr("bad_error")
+			return
+		}
+		c.l.onRefused(c, &ref)
+	case protocol.TypeClosing:
+		var cl protocol.Closing
+		_ = json.Unmarshal(data, &cl)
+		rec.protoErr("closing:" + cl.Code)
+	case protocol.TypeWelcome, protocol.TypeChat:
+	default:
+		rec.protoErr("unknown_type")
+	}
+}
+
+var (
+	typePrefix = []byte(`{"type":"`)
+	logKey     = []byte(`"log":`)
+	knownTypes = []protocol.Type{
+		protocol.TypeGame, protocol.TypeAck, protocol.TypeLobby, protocol.TypeChat,
+		protocol.TypeError, protocol.TypeWelcome, protocol.TypeClosing,
+	}
+)
+
+// msgType reads a server message's type. protocol.Encode writes "type"
+// first, so the common case needs no JSON decoding and no allocation.
+func msgType(data []byte) protocol.Type {
+	if rest, ok := bytes.CutPrefix(data, typePrefix); ok {
+		if j := bytes.IndexByte(rest, '"'); j >= 0 {
+			for _, t := range knownTypes {
+				if string(rest[:j]) == string(t) {
+					return t
+				}
+			}
+		}
+	}
+	var env struct {
+		Type protocol.Type `json:"type"`
+	}
+	if json.Unmarshal(data, &env) != nil {
+		return "unparsable"
+	}
+	return env.Type
+}
+
+// gameLog decodes only the "log" of a game message: the view before it is
+// skipped unread, which keeps a spectator's share of the tool's CPU small.
+// The key cannot occur inside a JSON string (its quotes would be escaped)
+// and the view has no field of that name, so its last occurrence is it.
+func gameLog(data []byte) ([]game.Event, error) {
+	i := bytes.LastIndex(data, logKey)
+	if i < 0 {
+		return nil, nil
+	}
+	var evs []game.Event
+	err := json.NewDecoder(bytes.NewReader(data[i+len(logKey):])).Decode(&evs)
+	return evs, err
+}
+
+// dialer opens connections from a set of local source addresses, so that
+// no one address reaches the server's per-address caps.
+type dialer struct {
+	base    string // http://host:port
+	clients []*http.Client
+}
+
+func newDialer(addr string, sources []net.IP) *dialer {
+	d := &dialer{base: "http://" + addr}
+	if len(sources) == 0 {
+		sources = []net.IP{nil}
+	}
+	for _, ip := range sources {
+		nd := &net.Dialer{Timeout: 10 * time.Second}
+		if ip != nil {
+			nd.LocalAddr = &net.TCPAddr{IP: ip}
+		}
+		d.clients = append(d.clients, &http.Client{
+			Timeout: 30 * time.Second,
+			Transport: &http.Transport{
+				DialContext:         nd.DialContext,
+				MaxIdleConnsPerHost: 8,
+				IdleConnTimeout:     30 * time.Second,
+			},
+		})
+	}
+	return d
+}
+
+// client is the HTTP client of the i-th connection.
+func (d *dialer) client(i int) *http.Client { return d.clients[i%len(d.clients)] }
+
+// sourceAddrs is n loopback addresses for worker w: 127.(w+1).x.y. One
+// is none: the kernel picks 127.0.0.1.
+func sourceAddrs(n, w int) []net.IP {
+	if n <= 1 {
+		return nil
+	}
+	out := make([]net.IP, n)
+	for i := range out {
+		out[i] = net.IPv4(127, byte(w+1), byte(i/250), byte(i%250+1))
+	}
+	return out
+}
+
+// open dials the WebSocket, says who it is and waits for the Welcome.
+func (d *dialer) open(ctx context.Context, i int, hello protocol.Client) (*websocket.Conn, *protocol.Welcome, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, "ws"+d.base[len("http"):]+"/ws", &websocket.DialOptions{HTTPClient: d.client(i)})
+	if err != nil {
+		return nil, nil, fmt.Errorf("dial: %w", err)
+	}
+	ws.SetReadLimit(4 << 20)
+	fail := func(err error) (*websocket.Conn, *protocol.Welcome, error) {
+		ws.CloseNow()
+		return nil, nil, err
+	}
+	if err := ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(hello)); err != nil {
+		return fail(fmt.Errorf("hello: %w", err))
+	}
+	for {
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			return fail(fmt.Errorf("welcome: %w", err))
+		}
+		switch msgType(data) {
+		case protocol.TypeWelcome:
+			var w protocol.Welcome
+			if err := json.Unmarshal(data, &w); err != nil {
+				return fail(fmt.Errorf("welcome: %w", err))
+			}
+			return ws, &w, nil
+		case protocol.TypeError:
+			var ref protocol.Refused
+			_ = json.Unmarshal(data, &ref)
+			return fail(&refusedError{ref})
+		}
+	}
+}
+
+type refusedError struct{ protocol.Refused }
+
+func (e *refusedError) Error() string { return string(e.Code) + ": " + e.Message }
+
+// failureKind names a connection failure for the report.
+func failureKind(err error) string {
+	var ref *refusedError
+	switch {
+	case errors.As(err, &ref):
+		return "refused:" + string(ref.Code)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	}
+	s := err.Error()
+	if i := bytes.IndexByte([]byte(s), ':'); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// createLobby opens a lobby over the HTTP API; its host joins by Resume.
+func (d *dialer) createLobby(ctx context.Context, i int, body protocol.CreateLobby) (*protocol.Created, error) {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base+"/api/lobbies", bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := d.client(i).Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		var p protocol.Problem
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		return nil, &refusedError{protocol.Refused{Code: p.Code, Message: fmt.Sprintf("HTTP %d %s", resp.StatusCode, p.Message)}}
+	}
+	var c protocol.Created
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
+		return nil, fmt.Errorf("create: %w", err)
+	}
+	return &c, nil
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"congress/game"
+)
+
+func TestBaselineRun(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	srv := httptest.NewServer(&Baseline{DelegateBytes: 900, SpectatorBytes: 700})
+	defer srv.Close()
+
+	const lobbies, delegates, spectators = 3, 5, 3
+	cfg := Config{
+		Addr: strings.TrimPrefix(srv.URL, "http://"), Target: targetBaseline,
+		Lobbies: lobbies, Delegates: delegates, Spectators: spectators,
+		Rate: 5, Duration: 2 * time.Second, Timeout: 5 * time.Second,
+		Movers: "easy", Debate: 5, Dials: 8,
+	}
+	require.NoError(t, cfg.check())
+	res, err := measure(context.Background(), cfg, nil, io.Discard)
+	require.NoError(t, err)
+
+	members := delegates + spectators
+	assert.Equal(t, lobbies*members, res.ConnsEstablished)
+	assert.Empty(t, res.ConnFailures)
+	assert.Empty(t, res.ProtoErrs)
+	// 5 commands/s for 2 s in each lobby, give or take the window's edges.
+	assert.InDelta(t, lobbies*10, res.Commands, 3)
+	assert.Zero(t, res.Lost)
+	// A command sent in the window may land just after it closes.
+	assert.InDelta(t, res.Commands, res.Completed, lobbies)
+	assert.Equal(t, uint64(res.Completed), res.Latency.Count)
+	assert.Positive(t, res.Latency.Quantile(0.5))
+	assert.LessOrEqual(t, res.Latency.Quantile(0.5), res.Latency.Quantile(0.99))
+	// Every member receives each command's game message; the actor its Ack.
+	assert.InDelta(t, res.Completed*int64(members), res.ByType["game"], float64(lobbies*members))
+	assert.InDelta(t, res.Completed, res.ByType["ack"], lobbies)
+	assert.Equal(t, int64(900), res.GameBytes["delegate"]/res.GameCount["delegate"])
+	assert.Equal(t, int64(700), res.GameBytes["spectator"]/res.GameCount["spectator"])
+}
+
+func TestHistogram(t *testing.T) {
+	var h Histogram
+	for i := 1; i <= 1000; i++ {
+		h.Record(time.Duration(i) * time.Millisecond)
+	}
+	tests := []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 500 * time.Millisecond}, {0.99, 990 * time.Millisecond}, {0.999, 999 * time.Millisecond}, {1, time.Second}}
+	for _, tt := range tests {
+		assert.InEpsilon(t, float64(tt.want), float64(h.Quantile(tt.q)), 0.01, "q %v", tt.q)
+	}
+	var a, b Histogram
+	for i := 1; i <= 1000; i++ {
+		if i%2 == 0 {
+			a.Record(time.Duration(i) * time.Millisecond)
+		} else {
+			b.Record(time.Duration(i) * time.Millisecond)
+		}
+	}
+	a.Merge(b)
+	assert.Equal(t, h.Count, a.Count)
+	assert.Equal(t, h.Quantile(0.99), a.Quantile(0.99))
+	assert.Equal(t, time.Millisecond, a.Min)
+	assert.Equal(t, time.Second, a.Max)
+}
+
+func TestEffect(t *testing.T) {
+	log := []game.Event{
+		{Kind: game.EvDenounced, Seat: 2, Target: 4},
+		{Kind: game.EvVoted, Seat: 3, Target: 1},
+	}
+	tests := []struct {
+		name string
+		cmd  game.Command
+		want bool
+	}{
+		{"denounce", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 4}, true},
+		{"denounce another", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 1}, false},
+		{"vote", game.Command{Kind: game.CmdPurgeVote, Seat: 3, Purge: true}, true},
+		{"vote by another", game.Command{Kind: game.CmdPurgeVote, Seat: 2}, false},
+		{"ready", game.Command{Kind: game.CmdReady, Seat: 2}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, effectOf(tt.cmd).in(log))
+		})
+	}
+}
+
+func TestGameLog(t *testing.T) {
+	msg := `{"type":"game","v":1,"view":{"session":1,"seats":[{"seat":0,"name":"\"log\":[1]"}]},"log":[{"kind":"ready","at":"2026-01-01T00:00:00Z","session":1,"phase":"debate","seat":3,"target":-1}],"now":"2026-01-01T00:00:00Z"}`
+	assert.Equal(t, "game", string(msgType([]byte(msg))))
+	evs, err := gameLog([]byte(msg))
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	assert.Equal(t, game.EvReady, evs[0].Kind)
+	assert.Equal(t, 3, evs[0].Seat)
+}

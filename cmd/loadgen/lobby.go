@@ -1,0 +1,362 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// lobby is one table: its delegates (the host first), its spectators and
+// the driver that sends their commands on schedule, one in flight at a
+// time.
+type lobby struct {
+	run       *runner
+	index     int // among all lobbies of the run, every worker's
+	code      string
+	delegates []*conn
+	all       []*conn // delegates, then spectators
+	idle      chan struct{}
+
+	mu sync.Mutex
+	// Host's picture of the lobby.
+	state    protocol.LobbyState
+	canStart bool
+	members  int
+	hostReq  int64 // the host action awaiting its Ack, 0 if none
+	// The current game.
+	playing bool
+	played  bool // a game has started in this run
+	seats   []*conn
+	// The driver's.
+	nextID int64
+	turn   int // the delegate to ask first next time
+	fl     *flight
+}
+
+// flight is the one command in flight: sent at (or after) intended, done
+// when every connection that should see its effect has.
+type flight struct {
+	id       int64
+	actor    *conn
+	intended time.Time
+	sent     time.Time
+	record   bool   // intended inside the measurement window
+	effect   effect // server: the log event to wait for
+	anyGame  bool   // baseline: the next game message is the effect
+	audience []*conn
+	left     int
+	last     time.Time
+}
+
+func (f *flight) expects(c *conn) bool {
+	return f.audience == nil || slices.Contains(f.audience, c)
+}
+
+func (l *lobby) send(ctx context.Context, c *conn, msg protocol.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(msg))
+}
+
+// onGame takes a game message that c received at now.
+func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
+	baseline := l.run.cfg.Target == targetBaseline
+	var events []game.Event
+	if !baseline {
+		var err error
+		if events, err = gameLog(data); err != nil {
+			l.run.rec.protoErr("bad_game_log")
+			return
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !baseline && !c.spectator {
+		c.raw = append(c.raw[:0], data...)
+		c.viewOK = false
+		c.observe(events)
+	}
+	f := l.fl
+	if f == nil || c.seen == f.id || !f.expects(c) || !(f.anyGame || f.effect.in(events)) {
+		return
+	}
+	c.seen = f.id
+	f.left--
+	f.last = now
+	if f.left == 0 {
+		l.land(f)
+	}
+}
+
+// observe feeds a delegate's player the events of its own log; a new game
+// seats it afresh. The host's stream also tells the lobby when games
+// start and end.
+func (c *conn) observe(events []game.Event) {
+	l := c.l
+	from := 0
+	for i, e := range events {
+		switch e.Kind {
+		case game.EvGameStarted:
+			if c.mover != nil && i > from {
+				c.mover.Observe(events[from:i])
+			}
+			from = i
+			c.mover = nil
+			if c.seat = slices.Index(e.Names, c.name); c.seat < 0 {
+				l.run.rec.protoErr("not_seated")
+				continue
+			}
+			c.mover = newMover(l.run.cfg.Movers, c.seat, l.run.cfg.Seed^uint64(l.index)<<8^uint64(c.seat))
+			if len(l.seats) != len(e.Names) {
+				l.seats = make([]*conn, len(e.Names))
+			}
+			l.seats[c.seat] = c
+			if c.host {
+				l.playing, l.played = true, true
+				l.run.rec.update(false, func(r *Result) { r.Started++ })
+			}
+		case game.EvGameOver:
+			if c.host {
+				l.playing = false
+				l.run.rec.update(true, func(r *Result) { r.Finished++ })
+			}
+		}
+	}
+	if c.mover != nil && from < len(events) {
+		c.mover.Observe(events[from:])
+	}
+}
+
+// land completes a flight: its latency runs from the intended send time to
+// the last recipient's delivery.
+func (l *lobby) land(f *flight) {
+	if f.record {
+		l.run.rec.update(true, func(r *Result) {
+			r.Completed++
+			r.Latency.Record(f.last.Sub(f.intended))
+		})
+	}
+	l.fl = nil
+	select {
+	case l.idle <- struct{}{}:
+	default:
+	}
+}
+
+func (l *lobby) onLobby(lb *protocol.Lobby) {
+	l.mu.Lock()
+	l.state, l.canStart, l.members = lb.State, lb.CanStart, len(lb.Members)
+	l.mu.Unlock()
+}
+
+func (l *lobby) onAck(id int64) {
+	l.mu.Lock()
+	if id == l.hostReq {
+		l.hostReq = 0
+	}
+	l.mu.Unlock()
+}
+
+func (l *lobby) onRefused(c *conn, ref *protocol.Refused) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch f := l.fl; {
+	case f != nil && c == f.actor && ref.ID == f.id:
+		// A command the view allowed, refused because the phase moved on
+		// while it travelled: a race of the game, not of the protocol.
+		if f.record {
+			l.run.rec.update(true, func(r *Result) { r.Refused[string(ref.Code)]++ })
+		}
+		l.fl = nil
+		select {
+		case l.idle <- struct{}{}:
+		default:
+		}
+	case c.host && ref.ID != 0 && ref.ID == l.hostReq:
+		l.hostReq = 0
+		l.run.rec.protoErr("host_refused:" + string(ref.Code))
+	default:
+		l.run.rec.protoErr("error:" + string(ref.Code))
+	}
+}
+
+// drive sends the lobby's commands at their intended times, interval
+// apart from first, until the window closes; after it, it plays the
+// running game out (no rematch) until drainEnd.
+func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time) {
+	cfg := &l.run.cfg
+	interval := time.Duration(float64(time.Second) / cfg.Rate)
+	for next := first; ; next = next.Add(interval) {
+		draining := !next.Before(windowEnd)
+		if draining {
+			l.mu.Lock()
+			playing := l.playing
+			l.mu.Unlock()
+			if cfg.Target == targetBaseline || !playing {
+				return
+			}
+			if !next.Before(drainEnd) {
+				l.run.rec.update(true, func(r *Result) { r.Unfinished++ })
+				return
+			}
+		}
+		if !sleepUntil(ctx, next) {
+			return
+		}
+		l.awaitIdle(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		l.step(ctx, next, !draining)
+	}
+}
+
+// awaitIdle waits until no command is in flight, giving up on one after
+// the timeout: it is lost, and its latency is counted as at least that.
+func (l *lobby) awaitIdle(ctx context.Context) {
+	timeout := l.run.cfg.Timeout
+	for {
+		l.mu.Lock()
+		f := l.fl
+		l.mu.Unlock()
+		if f == nil {
+			return
+		}
+		wait := time.Until(f.sent.Add(timeout))
+		if wait <= 0 {
+			l.mu.Lock()
+			if l.fl == f {
+				if f.record {
+					now := time.Now()
+					l.run.rec.update(true, func(r *Result) {
+						r.Lost++
+						r.Latency.Record(now.Sub(f.intended))
+					})
+				}
+				l.fl = nil
+			}
+			l.mu.Unlock()
+			return
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-l.idle:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+		t.Stop()
+	}
+}
+
+// step is one intended send at time at: the next delegate with a move
+// makes it. Outside a game the host starts one (in the window only).
+func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
+	l.mu.Lock()
+	if l.run.cfg.Target == targetBaseline {
+		c := l.delegates[l.turn%len(l.delegates)]
+		l.turn++
+		l.nextID++
+		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, anyGame: true, left: len(l.all)}
+		l.fl = f
+		l.mu.Unlock()
+		l.launch(ctx, f, protocol.Act{ID: f.id, Kind: game.CmdReady, Target: game.NoSeat})
+		return
+	}
+	if !l.playing {
+		host := l.delegates[0]
+		var action protocol.HostAction
+		switch {
+		case !inWindow || l.hostReq != 0:
+		case l.state == protocol.LobbyOver:
+			action = protocol.HostRematch
+		case l.state == protocol.LobbyOpen && l.canStart && l.members == len(l.delegates):
+			action = protocol.HostStart
+		}
+		if action == "" {
+			l.mu.Unlock()
+			return
+		}
+		l.nextID++
+		l.hostReq = l.nextID
+		l.mu.Unlock()
+		if err := l.send(ctx, host, protocol.Host{ID: l.hostReq, Action: action}); err != nil {
+			l.run.rec.protoErr("write_error")
+		}
+		return
+	}
+	now := time.Now()
+	n := len(l.delegates)
+	for k := range n {
+		c := l.delegates[(l.turn+k)%n]
+		if c.mover == nil {
+			continue
+		}
+		v, ok := c.currentView()
+		if !ok {
+			continue
+		}
+		cmd, ok := c.mover.Decide(*v, now)
+		if !ok {
+			continue
+		}
+		l.turn = (l.turn + k + 1) % n
+		l.nextID++
+		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, effect: effectOf(cmd)}
+		f.left = len(l.all)
+		if seats := audienceOf(cmd, v); seats != nil {
+			for _, s := range seats {
+				if s < len(l.seats) && l.seats[s] != nil {
+					f.audience = append(f.audience, l.seats[s])
+				}
+			}
+			f.left = len(f.audience)
+		}
+		l.fl = f
+		l.mu.Unlock()
+		l.launch(ctx, f, protocol.Act{ID: f.id, Kind: cmd.Kind, Target: cmd.Target, Purge: cmd.Purge})
+		return
+	}
+	l.mu.Unlock()
+	if inWindow {
+		l.run.rec.update(false, func(r *Result) { r.Skipped++ })
+	}
+}
+
+// launch sends a flight's command. The flight is registered first: its
+// effect may arrive before Write returns.
+func (l *lobby) launch(ctx context.Context, f *flight, act protocol.Act) {
+	if f.record {
+		l.run.rec.update(true, func(r *Result) { r.Commands++ })
+	}
+	if err := l.send(ctx, f.actor, act); err != nil {
+		l.run.rec.protoErr("write_error")
+		l.mu.Lock()
+		if l.fl == f {
+			l.fl = nil
+		}
+		l.mu.Unlock()
+	}
+}
+
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

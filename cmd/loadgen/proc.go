@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ProcStats is the server's cost over the measurement window.
+type ProcStats struct {
+	Source    string  `json:"source"`      // "/proc/PID" or the metrics URL
+	CPU       float64 `json:"cpu_seconds"` // user+system CPU spent in the window
+	RSSBefore int64   `json:"rss_before"`  // bytes, at the window's start (idle: before any connection)
+	RSSAfter  int64   `json:"rss_after"`   // bytes, at the window's end (idle: with every connection open)
+}
+
+// procSample is one reading of a process's CPU time and memory.
+type procSample struct {
+	cpu float64 // seconds
+	rss int64   // bytes
+}
+
+// prober reads a server process's CPU and RSS, from /proc when the
+// process is on this machine, else from its Prometheus /metrics.
+type prober interface {
+	sample(ctx context.Context) (procSample, error)
+	source() string
+}
+
+func newProber(pid int, metrics string) prober {
+	switch {
+	case pid > 0:
+		return procProber(pid)
+	case metrics != "":
+		return metricsProber(metrics)
+	}
+	return nil
+}
+
+type procProber int
+
+func (p procProber) source() string { return fmt.Sprintf("/proc/%d", int(p)) }
+
+// clockTick is USER_HZ, which Linux fixes at 100 for /proc/PID/stat.
+const clockTick = 100
+
+func (p procProber) sample(context.Context) (procSample, error) {
+	return readProc(int(p))
+}
+
+func readProc(pid int) (procSample, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return procSample{}, err
+	}
+	// The command name (field 2) may hold spaces; fields count from after it.
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return procSample{}, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	f := strings.Fields(string(stat[i+1:]))
+	if len(f) < 22 {
+		return procSample{}, fmt.Errorf("unexpected /proc/%d/stat", pid)
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)    // field 14
+	stime, _ := strconv.ParseInt(f[12], 10, 64)    // field 15
+	rssPages, _ := strconv.ParseInt(f[21], 10, 64) // field 24
+	return procSample{
+		cpu: float64(utime+stime) / clockTick,
+		rss: rssPages * int64(os.Getpagesize()),
+	}, nil
+}
+
+type metricsProber string
+
+func (m metricsProber) source() string { return string(m) }
+
+func (m metricsProber) sample(ctx context.Context) (procSample, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, string(m), nil)
+	if err != nil {
+		return procSample{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return procSample{}, err
+	}
+	defer resp.Body.Close()
+	var s procSample
+	var found int
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "process_cpu_seconds_total":
+			s.cpu, found = v, found+1
+		case "process_resident_memory_bytes":
+			s.rss, found = int64(v), found+1
+		}
+	}
+	if found < 2 {
+		return s, fmt.Errorf("%s has no process_cpu_seconds_total and process_resident_memory_bytes", m)
+	}
+	return s, sc.Err()
+}
+
+// selfCPU is this process's CPU time so far, its children's excluded.
+func selfCPU() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// raiseFileLimit lifts the soft RLIMIT_NOFILE to the hard limit: each
+// connection is a file descriptor.
+func raiseFileLimit() (uint64, error) {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		return 0, err
+	}
+	if l.Cur < l.Max {
+		l.Cur = l.Max
+		if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+			return 0, err
+		}
+	}
+	return l.Cur, nil
+}
