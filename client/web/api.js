@@ -1,0 +1,38 @@
+// api.js: the HTTP API. Every call returns parsed JSON or throws an Error
+// whose message is safe to show (the server's own words when it sent any).
+
+async function call(method, path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new Error("The server cannot be reached. Check your connection.");
+  }
+  let data = null;
+  try { data = await res.json(); } catch { /* empty or not JSON */ }
+  if (!res.ok) {
+    const msg = data && (data.message || (data.error && data.error.message));
+    const err = new Error(msg || `The server refused (${res.status}).`);
+    err.status = res.status;
+    err.code = data && (data.code || (data.error && data.error.code));
+    throw err;
+  }
+  return data;
+}
+
+// createLobby opens a new lobby and returns the server's answer (its code
+// among it).
+export const createLobby = (opts) => call("POST", "/api/lobbies", opts);
+
+// publicLobbies lists lobbies open to all.
+export const publicLobbies = () => call("GET", "/api/lobbies");
+
+// lobbyInfo describes one lobby by its code.
+export const lobbyInfo = (code) => call("GET", "/api/lobbies/" + encodeURIComponent(code));
+
+// match is a finished match's whole log (once the server keeps history).
+export const match = (id) => call("GET", "/api/matches/" + encodeURIComponent(id));

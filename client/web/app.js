@@ -1,0 +1,253 @@
+// app.js: the router and the room. "/" is the front page; "/l/{code}"
+// is a lobby (with "?watch" for the gallery). A room holds one
+// connection and one session and shows the screen the lobby's state
+// calls for: the lobby, the game, the end, or the replay.
+
+import { h, replace, announce } from "./dom.js";
+import { Connection, tokens } from "./net.js";
+import { Session } from "./session.js";
+import { Chat } from "./chat.js";
+import * as landing from "./landing.js";
+import * as lobbyScreen from "./lobby.js";
+import * as gameScreen from "./game.js";
+import * as endScreen from "./end.js";
+import * as replayScreen from "./replay.js";
+
+const root = document.getElementById("app");
+const connBadge = document.getElementById("conn");
+const lostBanner = document.getElementById("reconnecting");
+
+let room = null;
+let page = null; // the mounted non-room page (landing), to unmount
+
+function route() {
+  const m = location.pathname.match(/^\/l\/([^/]+)\/?$/);
+  if (!m) return null;
+  const params = new URLSearchParams(location.search);
+  return { code: landing.normalizeCode(decodeURIComponent(m[1])), watch: params.has("watch") || params.has("spectate") };
+}
+
+function leavePage() {
+  if (room) { room.close(); room = null; }
+  if (page) { page.unmount(); page = null; }
+  connBadge.hidden = true;
+  lostBanner.hidden = true;
+}
+
+function start() {
+  leavePage();
+  const r = route();
+  if (!r) {
+    document.title = "Congress of Victors";
+    page = landing.mount(root, go);
+    return;
+  }
+  enter(r.code, { watch: r.watch });
+}
+
+// go navigates to a lobby: to take a seat (name), watch, or, with
+// neither, to its door.
+function go(code, opts = {}) {
+  history.pushState(null, "", "/l/" + code + (opts.watch ? "?watch" : ""));
+  leavePage();
+  enter(code, opts);
+}
+
+function enter(code, opts) {
+  document.title = `Lobby ${code} · Congress of Victors`;
+  const token = tokens.get(code);
+  if (!token && !opts.watch && !opts.name) {
+    landing.door(root, code, go);
+    return;
+  }
+  room = new Room(code, opts);
+}
+
+addEventListener("popstate", start);
+
+// Why a join or resume can be refused before the welcome, in the door's words.
+const DOOR_CODES = new Set(["bad_token", "unknown_lobby", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
+
+class Room {
+  constructor(code, { name = "", watch = false }) {
+    this.code = code;
+    this.name = name;
+    this.watch = watch;
+    this.replaying = false;
+    this.kind = "";
+    this.screen = null;
+    this.session = new Session(code, watch);
+    this.notice = h("div", { id: "room-notice" });
+    this.body = h("div", { id: "screen" });
+    replace(root, this.notice, this.body, h("p", { class: "muted", role: "status", text: "Connecting to the Kremlin…" }));
+    this.conn = new Connection({
+      hello: () => this.hello(),
+      onMessage: (m) => this.receive(m),
+      onStatus: (st) => this.status(st),
+      reconcile: (req) => this.reconcile(req),
+    });
+    this.chat = new Chat(this.session, (m) => this.conn.request(m), () => this.conn.status.state === "open");
+    this.session.subscribe((what) => this.show(what));
+    this.conn.start();
+  }
+
+  hello() {
+    const token = tokens.get(this.code);
+    if (token) return { type: "resume", token };
+    if (this.watch) return this.name ? { type: "watch", lobby: this.code, name: this.name } : { type: "watch", lobby: this.code };
+    return { type: "join", lobby: this.code, name: this.name };
+  }
+
+  receive(msg) {
+    if (msg.type === "welcome" && msg.token) tokens.set(this.code, msg.token);
+    if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
+      // The hello was refused: back to the door, with the reason.
+      if (msg.code === "bad_token") tokens.clear(this.code);
+      this.close();
+      room = null;
+      const why = msg.code === "bad_token" ? "Your pass to this lobby is no longer valid. Take a seat again, or watch." : msg.message;
+      landing.door(root, this.code, go, why);
+      return;
+    }
+    if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
+    if (msg.type === "closing") { this.closing(msg); return; }
+    this.session.apply(msg);
+  }
+
+  closing(msg) {
+    switch (msg.code) {
+    case "kicked":
+      tokens.clear(this.code);
+      this.final("The host has removed you from this lobby.", msg.message);
+      return;
+    case "replaced":
+      this.final("Your seat was opened in another window.", msg.message, true);
+      return;
+    case "lobby_closed":
+      tokens.clear(this.code);
+      this.final("This lobby has been closed.", msg.message);
+      return;
+    }
+    this.say(msg.message || "The server is restarting. Reconnecting…");
+  }
+
+  // final ends the room with a message; again offers to take the seat back.
+  final(title, detail, again = false) {
+    this.close();
+    replace(root, h("section", { class: "panel red" },
+      h("h2", { text: title }),
+      detail && h("p", { text: detail }),
+      h("div", { class: "act-row" },
+        again && h("button", { type: "button", class: "primary", onclick: () => { room = new Room(this.code, { watch: this.watch, name: this.name }); }, text: "Take it back here" }),
+        h("a", { class: "button", href: "/", text: "To the front page" }))));
+    announce(title, true);
+  }
+
+  say(text, error = false) {
+    replace(this.notice, text ? h("p", { class: ["notice", error && "error"], role: error ? "alert" : "status" }, text,
+      " ", h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Dismiss" })) : null);
+  }
+
+  status(st) {
+    connBadge.hidden = false;
+    connBadge.dataset.state = st.state;
+    connBadge.textContent = { open: "Connected", connecting: "Connecting", reconnecting: "Reconnecting", closed: "Offline" }[st.state];
+    const lost = st.state === "reconnecting";
+    if (lost && lostBanner.hidden) announce("Connection lost. Reconnecting; your seat is kept.", true);
+    if (!lost && !lostBanner.hidden && st.state === "open") announce("Reconnected.");
+    lostBanner.hidden = !lost;
+    if (lost) {
+      const secs = st.retryAt ? Math.max(0, Math.round((st.retryAt - Date.now()) / 1000)) : 0;
+      replace(lostBanner, h("span", {},
+        `The line to the Kremlin is cut. Reconnecting${st.attempt > 1 ? ` (attempt ${st.attempt}${secs ? `, next in ${secs} s` : ""})` : ""}… Your seat is kept and nothing you typed is lost. `),
+      " ", h("button", { type: "button", class: "small", onclick: () => this.conn.kick(), text: "Retry now" }));
+    }
+    if (this.chat) this.chat.update();
+  }
+
+  // reconcile decides, after a reconnect, what to do with a request whose
+  // answer the line lost (see Connection).
+  reconcile(req) {
+    const s = this.session;
+    if (s.done(req)) return "done";
+    switch (req.type) {
+    case "say": return "retry";
+    case "act":
+      if (["end_phase", "pause", "resume"].includes(req.kind)) return s.isHost ? "retry" : "Your command was lost with the connection.";
+      if (s.view && (s.view.actions || []).includes(req.kind)) return "retry";
+      return "The connection dropped before the Presidium confirmed your move, and the moment has passed. Check the table.";
+    case "host":
+      if (req.action === "settings" || req.action === "public") return "retry";
+      if (req.action === "start" || req.action === "rematch") {
+        if (s.lobby && s.lobby.state === "playing") return "done";
+        return s.lobby && s.lobby.can_start ? "retry" : "The connection dropped before the Congress opened. Try again.";
+      }
+      return "The connection dropped before the Presidium confirmed that. Check the lobby and try again.";
+    }
+    return "retry";
+  }
+
+  ctx() {
+    return {
+      session: this.session,
+      chat: this.chat,
+      send: (m) => this.conn.request(m),
+      leave: () => this.leave(),
+      replay: (on = true) => { this.replaying = on; this.show("replay"); },
+    };
+  }
+
+  leave() {
+    this.conn.request({ type: "leave" }).then(() => {
+      tokens.clear(this.code);
+      this.close();
+      room = null;
+      history.pushState(null, "", "/");
+      start();
+    }, (err) => this.say(err.message, true));
+  }
+
+  kindNow() {
+    const s = this.session;
+    if (!s.lobby) return "";
+    if (this.replaying && s.log.length) return "replay";
+    if (s.view && s.view.phase === "over") return "end";
+    if (s.view) return "game";
+    return "lobby";
+  }
+
+  show(what) {
+    const kind = this.kindNow();
+    if (kind !== this.kind) {
+      if (this.screen) this.screen.unmount();
+      this.kind = kind;
+      root.replaceChildren(this.notice, this.body);
+      const mod = { lobby: lobbyScreen, game: gameScreen, end: endScreen, replay: replayScreen }[kind];
+      this.screen = mod ? mod.mount(this.body, this.ctx()) : null;
+      const heading = this.body.querySelector("h1, h2");
+      if (heading && what !== "welcome") { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+    } else if (this.screen) {
+      this.screen.update(what);
+    }
+    this.title();
+  }
+
+  title() {
+    const s = this.session;
+    const v = s.view;
+    let t = `Lobby ${this.code}`;
+    if (v && v.phase !== "over") t = ((v.actions || []).length ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
+    else if (v) t = "The Congress has closed";
+    document.title = t + " · Congress of Victors";
+  }
+
+  close() {
+    if (this.screen) this.screen.unmount();
+    this.screen = null;
+    this.conn.stop();
+    connBadge.hidden = true;
+    lostBanner.hidden = true;
+  }
+}
+
+start();

@@ -1,0 +1,141 @@
+// chat.js: a tab per channel this viewer may read or write, and a box
+// that never loses a line: what you send shows as "sending" until the
+// server accepts it, waits out a lost connection, and comes back into the
+// box (or stays, with the reason) if the server refuses it.
+
+import { h, replace } from "./dom.js";
+import { CHANNEL } from "./words.js";
+
+const ORDER = ["public", "plotters", "purged", "spectators"];
+
+// closedReason says why this viewer may read a channel but not write it.
+function closedReason(ch, session) {
+  const v = session.view;
+  if (session.spectator) return ch === "public" ? "Only delegates speak on the floor. The gallery talks in its own channel." : "You may only read this channel.";
+  if (v && v.you && !v.you.alive) return "The purged no longer speak here. Talk with the other purged.";
+  if (ch === "public" && v && v.phase === "night") return "The floor is silent while Moscow sleeps.";
+  if (ch === "plotters") return "The bloc meets only at night.";
+  return "You may not speak here now.";
+}
+
+export class Chat {
+  constructor(session, send, connected) {
+    this.session = session;
+    this.send = send;
+    this.connected = connected; // () => whether the line is up
+    this.tab = "";
+    this.picked = false; // the reader chose a tab themselves
+    this.seen = {};      // channel -> lines read
+    this.pending = [];   // {text, channel, state, error}
+    this.notice = "";    // why the last line came back into the box
+    this.tabs = h("div", { class: "tabs", role: "tablist", aria: { label: "Chat channels" } });
+    this.lines = h("ul", { class: "lines", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" }, tabindex: "0" });
+    this.input = h("input", { type: "text", maxlength: 500, autocomplete: "off", aria: { label: "Your message" }, placeholder: "Speak, comrade…", id: "chat-input" });
+    this.closed = h("p", { class: "chat-closed", role: "status", hidden: true });
+    this.button = h("button", { type: "submit", class: "dark", text: "Send" });
+    this.form = h("form", { class: "chat-form", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.input, this.button);
+    this.el = h("section", { class: "panel chat", aria: { labelledby: "chat-h" } },
+      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", aria: { labelledby: "chat-h" } }, this.lines, this.form, this.closed));
+  }
+
+  // channels is what this viewer may read and write now.
+  channels() {
+    const v = this.session.view;
+    if (v) return { read: v.read || [], write: v.write || [] };
+    // Before a game: delegates talk on the floor; the gallery reads it
+    // and talks among itself.
+    if (this.session.spectator) return { read: ["public", "spectators"], write: ["spectators"] };
+    return { read: ["public"], write: ["public"] };
+  }
+
+  update() {
+    const { read, write } = this.channels();
+    const all = ORDER.filter((c) => read.includes(c) || write.includes(c));
+    // Until the reader picks a tab, follow the channel they may speak in.
+    if (!all.includes(this.tab) || (!this.picked && !write.includes(this.tab) && write.length)) this.tab = write[0] || all[0] || "public";
+    const lines = this.session.chat;
+    const count = (c) => lines.filter((l) => l.channel === c).length;
+    this.seen[this.tab] = count(this.tab);
+    replace(this.tabs, all.map((c) => {
+      const unread = count(c) - (this.seen[c] || 0);
+      return h("button", {
+        type: "button", role: "tab", id: "tab-" + c,
+        aria: { selected: c === this.tab ? "true" : "false", controls: "chat-lines" },
+        data: { key: "tab-" + c, channel: c },
+        tabindex: c === this.tab ? "0" : "-1",
+        onclick: () => { this.tab = c; this.picked = true; this.update(); },
+        onkeydown: (e) => this.arrow(e, all),
+      }, CHANNEL[c] || c, unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null);
+    }));
+    const stick = this.lines.scrollTop + this.lines.clientHeight >= this.lines.scrollHeight - 8;
+    const shown = lines.filter((l) => l.channel === this.tab);
+    replace(this.lines,
+      shown.length || this.pending.some((p) => p.channel === this.tab) ? null : h("li", { class: "muted", text: "Nothing said yet." }),
+      shown.map((l) => h("li", { title: l.at ? new Date(l.at).toLocaleTimeString() : null },
+        h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.name || "A spectator") + ":" }),
+        h("span", { class: "text", text: l.text }))),
+      this.pending.filter((p) => p.channel === this.tab).map((p) => this.pendingLine(p)));
+    if (stick) this.lines.scrollTop = this.lines.scrollHeight;
+    const open = write.includes(this.tab);
+    this.input.disabled = !open;
+    this.button.disabled = !open;
+    this.closed.hidden = open && !this.notice;
+    this.closed.textContent = this.notice || (open ? "" : closedReason(this.tab, this.session));
+  }
+
+  pendingLine(p) {
+    if (p.state === "failed") {
+      return h("li", { class: "failed" },
+        h("span", { class: "from", text: "Not sent:" }), h("span", { text: p.text + " — " + p.error + " " }),
+        h("button", { type: "button", class: "small", text: "Retry", onclick: () => { this.drop(p); this.post(p.text, p.channel); } }),
+        " ",
+        h("button", { type: "button", class: "small", text: "Discard", onclick: () => { this.drop(p); this.update(); } }));
+    }
+    const why = this.connected() ? "sending…" : "waiting for the connection…";
+    return h("li", { class: "pending" }, h("span", { class: "from", text: "You:" }), h("span", { text: p.text + " (" + why + ")" }));
+  }
+
+  arrow(e, all) {
+    const i = all.indexOf(this.tab);
+    let j = -1;
+    if (e.key === "ArrowRight") j = (i + 1) % all.length;
+    else if (e.key === "ArrowLeft") j = (i - 1 + all.length) % all.length;
+    else return;
+    e.preventDefault();
+    this.tab = all[j];
+    this.picked = true;
+    this.update();
+    const t = this.tabs.querySelector(`[data-channel="${all[j]}"]`);
+    if (t) t.focus();
+  }
+
+  submit() {
+    const text = this.input.value.trim();
+    if (!text) return;
+    this.input.value = "";
+    this.notice = "";
+    this.post(text, this.tab);
+  }
+
+  post(text, channel) {
+    const p = { text, channel, state: "sending", error: "" };
+    this.pending.push(p);
+    this.update();
+    this.send({ type: "say", channel, text }).then(() => {
+      this.drop(p);
+      this.update();
+    }, (err) => {
+      p.state = "failed";
+      p.error = (err && err.message) || "refused";
+      // Put the words back where they were typed, unless the box is in use.
+      if (!this.input.value && !this.input.disabled && this.tab === channel) {
+        this.input.value = text;
+        this.drop(p);
+        this.notice = "Not sent: " + p.error;
+      }
+      this.update();
+    });
+  }
+
+  drop(p) { this.pending = this.pending.filter((x) => x !== p); }
+}

@@ -1,0 +1,178 @@
+// landing.js: the front page (create a lobby, join by code, the public
+// lobbies to join or watch) and the door of one lobby for a visitor who
+// has no seat there yet.
+
+import { h, replace } from "./dom.js";
+import { createLobby, publicLobbies, lobbyInfo } from "./api.js";
+import { prefs } from "./net.js";
+
+const CODE_RE = /^[A-Z0-9]{6}$/;
+
+// normalizeCode is protocol.NormalizeCode: upper case, no spaces or dashes.
+export function normalizeCode(s) {
+  return String(s || "").trim().toUpperCase().replace(/[\s-]/g, "");
+}
+
+// mount draws the front page. go(code, {name, watch}) enters a lobby.
+export function mount(root, go) {
+  const err = h("p", { class: "refusal", role: "alert", hidden: true });
+  const fail = (e) => { err.textContent = e.message || String(e); err.hidden = false; };
+
+  const createName = h("input", { type: "text", id: "create-name", maxlength: 24, autocomplete: "nickname", required: true, value: prefs.get("name") });
+  const priv = h("input", { type: "radio", name: "visibility", id: "vis-private", value: "private", checked: true });
+  const pub = h("input", { type: "radio", name: "visibility", id: "vis-public", value: "public" });
+  const createButton = h("button", { type: "submit", class: "primary", id: "create", text: "Convene the Congress" });
+  const create = h("form", {
+    onsubmit: async (e) => {
+      e.preventDefault();
+      err.hidden = true;
+      const name = createName.value.trim();
+      if (!name) { fail(new Error("Give your name, comrade.")); createName.focus(); return; }
+      createButton.disabled = true;
+      try {
+        const res = await createLobby({ public: pub.checked, name });
+        const code = normalizeCode(res && (res.code || (res.lobby && res.lobby.code)));
+        if (!code) throw new Error("The server did not give a lobby code.");
+        prefs.set("name", name);
+        go(code, { name, created: res });
+      } catch (e2) {
+        fail(e2);
+      } finally {
+        createButton.disabled = false;
+      }
+    },
+  },
+  field("create-name", "Your name", createName),
+  h("fieldset", {},
+    h("legend", { text: "Who may find it" }),
+    h("label", { class: "choice", for: "vis-private" }, priv, h("span", {}, h("strong", { text: "Private" }), " — only those you send the link or code to.")),
+    h("label", { class: "choice", for: "vis-public" }, pub, h("span", {}, h("strong", { text: "Public" }), " — listed below for anyone to join or watch."))),
+  createButton);
+
+  const joinCode = h("input", { type: "text", id: "join-code", maxlength: 9, autocomplete: "off", autocapitalize: "characters", spellcheck: "false", placeholder: "K7QXM2", required: true });
+  const joinName = h("input", { type: "text", id: "join-name", maxlength: 24, autocomplete: "nickname", value: prefs.get("name") });
+  const join = h("form", {
+    onsubmit: (e) => {
+      e.preventDefault();
+      err.hidden = true;
+      const code = normalizeCode(joinCode.value);
+      if (!CODE_RE.test(code)) { fail(new Error("A lobby code is 6 letters and digits, like K7QXM2.")); joinCode.focus(); return; }
+      const name = joinName.value.trim();
+      const watch = e.submitter && e.submitter.value === "watch";
+      if (!name && !watch) { fail(new Error("Give your name, comrade.")); joinName.focus(); return; }
+      if (name) prefs.set("name", name);
+      go(code, { name, watch });
+    },
+  },
+  field("join-code", "Lobby code", joinCode),
+  field("join-name", "Your name", joinName),
+  h("div", { class: "act-row" },
+    h("button", { type: "submit", class: "primary", value: "join", id: "join", text: "Take a seat" }),
+    h("button", { type: "submit", value: "watch", text: "Watch from the gallery" })));
+
+  const list = h("ul", { class: "lobbies", id: "public-lobbies", aria: { live: "polite" } }, h("li", { class: "muted", text: "Looking for open Congresses…" }));
+
+  async function refresh() {
+    try {
+      const data = await publicLobbies();
+      const lobbies = Array.isArray(data) ? data : (data && (data.lobbies || data.items)) || [];
+      if (!lobbies.length) {
+        replace(list, h("li", { class: "muted", text: "No public Congress is gathering. Convene one!" }));
+        return;
+      }
+      replace(list, lobbies.map((l) => {
+        const count = l.delegates ?? l.members ?? (Array.isArray(l.member_list) ? l.member_list.length : undefined);
+        const n = Array.isArray(count) ? count.length : count;
+        const playing = l.state && l.state !== "open";
+        return h("li", { data: { code: l.code } },
+          h("span", { class: "code", text: l.code }),
+          h("span", { class: "meta" },
+            l.host_name || l.host ? h("span", { text: "Host: " + (l.host_name || l.host) }) : null,
+            h("span", { class: "small muted", text: [n !== undefined ? `${n} of 12 seated` : "", playing ? (l.state === "playing" ? "in session" : "closed, awaiting a rematch") : "gathering", l.spectators ? `${l.spectators} watching` : ""].filter(Boolean).join(" · ") })),
+          !playing && h("button", { type: "button", class: "small primary", data: { key: "join-" + l.code }, onclick: () => pick(l.code, false), text: "Join" }),
+          h("button", { type: "button", class: "small", data: { key: "watch-" + l.code }, onclick: () => pick(l.code, true), text: "Watch" }));
+      }));
+    } catch (e) {
+      replace(list, h("li", { class: "muted", text: "The list cannot be fetched: " + e.message }));
+    }
+  }
+
+  function pick(code, watch) {
+    const name = joinName.value.trim() || createName.value.trim();
+    if (!name && !watch) {
+      go(code, {});
+      return;
+    }
+    if (name) prefs.set("name", name);
+    go(code, { name, watch });
+  }
+
+  replace(root,
+    h("div", { class: "hero" },
+      h("p", { class: "kicker", text: "Moscow · The XVII Congress · February 1934" }),
+      h("h1", { text: "Congress of Victors" }),
+      h("p", { text: "Stalin's Loyalists against Kirov's hidden Plotters. Debate, denounce, vote and purge until one camp controls the Congress. For 5 to 12 friends, on laptops and phones." })),
+    err,
+    h("div", { class: "cols" },
+      h("section", { class: "panel red", aria: { labelledby: "create-h" } }, h("h2", { id: "create-h", text: "Convene a Congress" }), create),
+      h("section", { class: "panel", aria: { labelledby: "join-h" } }, h("h2", { id: "join-h", text: "Answer a summons" }), join)),
+    h("section", { class: "panel", aria: { labelledby: "pub-h" } },
+      h("h2", { id: "pub-h", text: "Open Congresses" }), list,
+      h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: refresh, text: "Refresh" }))),
+    rules());
+
+  refresh();
+  const timer = setInterval(refresh, 5000);
+  return { unmount() { clearInterval(timer); } };
+}
+
+function field(id, label, input) {
+  return h("div", { class: "field" }, h("label", { for: id, text: label }), input);
+}
+
+function rules() {
+  return h("section", { class: "panel", aria: { labelledby: "rules-h" } },
+    h("h2", { id: "rules-h", text: "How the Congress works" }),
+    h("ol", {},
+      h("li", { text: "Most delegates are Loyalists. A hidden bloc of Plotters, Kirov among them, knows itself." }),
+      h("li", { text: "Each session: Debate and denounce; the most denounced stands accused; the Congress votes to purge or spare." }),
+      h("li", { text: "At night the Plotters send an anonymous letter; the NKVD Investigator learns one delegate's camp." }),
+      h("li", { text: "Purge Kirov and the Loyalists win. If the Plotters equal the Loyalists, Kirov's bloc wins. Otherwise the Final Ballot decides: strike Kirov's name, or he replaces Stalin." })));
+}
+
+// door is the lobby's entrance for a visitor without a seat: take a seat
+// with a name, or watch. message explains why they are here (a refused
+// join, an expired pass).
+export function door(root, code, go, message = "") {
+  const name = h("input", { type: "text", id: "door-name", maxlength: 24, autocomplete: "nickname", value: prefs.get("name") });
+  const info = h("p", { class: "muted", role: "status", text: "Asking the Presidium about this lobby…" });
+  const err = h("p", { class: "refusal", role: "alert", hidden: !message, text: message });
+  const form = h("form", {
+    onsubmit: (e) => {
+      e.preventDefault();
+      const watch = e.submitter && e.submitter.value === "watch";
+      const n = name.value.trim();
+      if (!n && !watch) { err.textContent = "Give your name, comrade."; err.hidden = false; name.focus(); return; }
+      if (n) prefs.set("name", n);
+      go(code, { name: n, watch });
+    },
+  },
+  field("door-name", "Your name", name),
+  h("div", { class: "act-row" },
+    h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: "Take a seat" }),
+    h("button", { type: "submit", value: "watch", id: "door-watch", text: "Watch from the gallery" })));
+  replace(root,
+    h("div", { class: "hero" },
+      h("p", { class: "kicker", text: "A summons to the Congress" }),
+      h("h1", { text: "Lobby " + code })),
+    h("section", { class: "panel red", aria: { labelledby: "door-h" } },
+      h("h2", { id: "door-h", text: "Enter the hall" }), info, err, form));
+  lobbyInfo(code).then((l) => {
+    const n = (l.members || []).length;
+    const state = l.state === "playing" ? "A game is in session: you may watch, and join the next one." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
+    info.textContent = `${state} ${n} of 12 seats taken.`;
+  }, (e) => {
+    info.textContent = e.status === 404 ? "There is no lobby with this code. Check it, or convene your own." : e.message;
+  });
+  name.focus();
+}

@@ -1,0 +1,146 @@
+// lobby.js: the lobby room before a game. The seats with names, host
+// badge, bots and who is connected; the invite and spectator links; the
+// host's controls (every setting with its meaning, kick, make host,
+// bots, start) and, in words, why the game cannot start yet.
+
+import { h, replace } from "./dom.js";
+import { SettingsForm, summary, PRESETS } from "./settings.js";
+
+const MAX = 12;
+const MIN = 5;
+
+export function mount(root, ctx) {
+  const s = ctx.session;
+  const title = h("h1", { class: "display" });
+  const status = h("p", { class: "start-block", role: "status", id: "start-status" });
+  const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
+  const seats = h("ol", { class: "members", aria: { label: "Delegates" } });
+  const hostTools = h("div");
+  const links = h("div", { class: "links" });
+  const settingsBody = h("div");
+  let form = null;
+
+  const left = h("div", {},
+    h("section", { class: "panel", aria: { labelledby: "seats-h" } },
+      h("h2", { id: "seats-h", text: "The delegates" }),
+      status, seats, hostTools, refusal),
+    h("section", { class: "panel", aria: { labelledby: "invite-h" } },
+      h("h2", { id: "invite-h", text: "Summon your comrades" }), links),
+    ctx.chat.el);
+  const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
+    h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody);
+
+  replace(root,
+    h("div", { class: "hero" },
+      h("p", { class: "kicker", text: "The Congress gathers" }), title,
+      h("p", { text: "Between 5 and 12 delegates. When all are seated, the host opens the Congress." })),
+    h("div", { class: "room" }, left, right));
+
+  function refuse(err) {
+    refusal.textContent = (err && err.message) || "The Presidium refused.";
+    refusal.hidden = false;
+  }
+  function send(msg) {
+    refusal.hidden = true;
+    return ctx.send(msg).catch(refuse);
+  }
+  const hostAct = (action, extra = {}) => send({ type: "host", action, ...extra });
+
+  function render() {
+    const l = s.lobby;
+    if (!l) return;
+    title.textContent = "Lobby " + l.code;
+    const members = l.members || [];
+    const isHost = s.isHost;
+    if (l.state === "over") status.textContent = "The last Congress has closed. The host may call a rematch.";
+    else if (l.can_start) status.textContent = isHost ? "All is ready. Open the Congress when you wish." : "All is ready. Waiting for the host to open the Congress.";
+    else status.textContent = "The Congress cannot open yet. " + (l.start_block || `the Congress needs ${MIN} to ${MAX} delegates.`);
+
+    const rows = members.map((m, i) => h("li", { class: "member", data: { member: m.id, bot: m.bot, connected: m.connected } },
+      h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }),
+      h("span", { class: "who" },
+        h("span", { class: "name", text: m.name }),
+        m.id === l.host && h("span", { class: "badge host", text: "Host" }),
+        m.id === s.me && h("span", { class: "badge you", text: "You" }),
+        m.bot && h("span", { class: "badge black", text: m.strength ? `Bot · ${m.strength}` : "Bot" }),
+        !m.bot && h("span", { class: ["badge", m.connected ? "on" : "off"], text: m.connected ? "Connected" : "Away" })),
+      isHost && m.id !== s.me ? h("span", { class: "tools" },
+        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make ${m.name} the host` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
+        m.bot
+          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove the bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
+          : h("button", { type: "button", class: "small", data: { key: "kick-" + m.id }, aria: { label: `Kick ${m.name}` }, onclick: () => hostAct("kick", { member: m.id }), text: "Kick" })) : null));
+    for (let i = members.length; i < Math.max(MIN, Math.min(MAX, members.length + 1)); i++) {
+      rows.push(h("li", { class: "member empty" }, h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }), h("span", { text: i < MIN ? "An empty seat (needed)" : "An empty seat" })));
+    }
+    replace(seats, rows);
+
+    replace(hostTools, isHost ? h("div", { class: "act-row" },
+      h("button", { type: "button", class: "primary", id: "start", data: { key: "start" }, disabled: !l.can_start, aria: { describedby: "start-status" }, onclick: () => hostAct(l.state === "over" ? "rematch" : "start"), text: "Open the Congress" }),
+      h("button", { type: "button", data: { key: "bot-normal" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "normal" }), text: "Add a bot" }),
+      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" })) : null,
+    h("div", { class: "act-row" },
+      !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
+
+    renderLinks(l, isHost);
+
+    if (isHost) {
+      if (!form) {
+        form = new SettingsForm((key, value) => hostAct("settings", { settings: { ...s.lobby.settings, [key]: value } }));
+        replace(settingsBody,
+          h("p", { class: "small muted", text: "You are the host: these orders bind the next Congress." }),
+          h("div", { class: "presets" }, PRESETS.map((p) => h("button", {
+            type: "button", class: "small", data: { key: "preset-" + p.name },
+            onclick: () => hostAct("settings", { settings: { ...s.lobby.settings, ...p.values } }),
+            text: p.name + " timers",
+          }))),
+          form.el);
+      }
+      form.update(l.settings);
+    } else {
+      form = null;
+      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings));
+    }
+    ctx.chat.update();
+  }
+
+  function renderLinks(l, isHost) {
+    const abs = (p) => (p ? new URL(p, location.origin).href : "");
+    const invite = abs(l.link) || location.origin + "/l/" + l.code;
+    const watch = abs(l.watch_link) || location.origin + "/l/" + l.code + "?watch";
+    replace(links,
+      linkRow("invite-link", "Invite link for delegates", invite),
+      linkRow("watch-link", "Link for spectators", watch),
+      h("p", { class: "small" }, "Or tell them the code: ", h("strong", { class: "display", text: l.code })),
+      isHost ? h("label", { class: "choice" },
+        h("input", { type: "checkbox", id: "public", checked: !!l.public, data: { key: "public" }, onchange: (e) => hostAct("public", { public: e.target.checked }) }),
+        h("span", { text: "List this lobby publicly on the front page" }))
+        : h("p", { class: "small muted", text: l.public ? "This lobby is listed publicly." : "This lobby is private: only those with the link or code can join." }));
+  }
+
+  render();
+  return { update: render, unmount() {} };
+}
+
+// linkRow is a read-only link with a copy button.
+export function linkRow(id, label, url) {
+  const input = h("input", { type: "text", id, readonly: true, value: url });
+  const done = h("span", { class: "small", role: "status" });
+  return h("div", {},
+    h("label", { for: id, text: label }),
+    h("div", { class: "link-row" }, input,
+      h("button", {
+        type: "button", class: "small dark", data: { key: "copy-" + id }, aria: { label: "Copy the " + label.toLowerCase() },
+        onclick: async () => {
+          try {
+            await navigator.clipboard.writeText(url);
+          } catch {
+            input.select();
+            document.execCommand("copy");
+          }
+          done.textContent = "Copied.";
+          setTimeout(() => { done.textContent = ""; }, 2000);
+        },
+        text: "Copy",
+      })),
+    done);
+}

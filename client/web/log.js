@@ -1,0 +1,141 @@
+// log.js: the match log as sentences of 1934. Each event kind of the wire
+// (game/event.go) has one sentence here, with delegates' names.
+
+import { h, list } from "./dom.js";
+import { FACTION_ONE, REASON, ROLE } from "./words.js";
+
+// Events only some viewers see while the game runs; shown as secrets.
+const SECRET = new Set(["vote_cast", "letter_proposed", "letter_sent", "investigated", "strike_cast"]);
+
+// namer returns a function naming seat i, from the seat list of a view or
+// the names of the game_started event.
+export function namer(names) {
+  return (i) => (i >= 0 && i < names.length ? names[i] : "nobody");
+}
+
+// sentence renders one event; name(i) names a seat, you is the reader's
+// own seat (or -1) so that the reader's own secrets read "You ...".
+export function sentence(e, name, you = -1) {
+  const who = (i) => (i === you ? "you" : name(i));
+  const Who = (i) => (i === you ? "You" : name(i));
+  switch (e.kind) {
+  case "game_started":
+    return `The XVII Congress opens in the Great Kremlin Palace. The delegates take their seats: ${list(e.names || [])}.`;
+  case "session_opened":
+    return `Session ${e.session}${e.count ? " of " + e.count : ""} is called to order. ${Who(e.seat)} ${e.seat === you ? "take" : "takes"} the Chair.`;
+  case "denounced":
+    return `${Who(e.seat)} ${e.seat === you ? "denounce" : "denounces"} ${who(e.target)}.`;
+  case "withdrew":
+    return e.target >= 0
+      ? `${Who(e.seat)} ${e.seat === you ? "withdraw" : "withdraws"} the denunciation of ${who(e.target)}.`
+      : `${Who(e.seat)} ${e.seat === you ? "withdraw" : "withdraws"} a denunciation.`;
+  case "ready":
+    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} heard enough.`;
+  case "unready":
+    return `${Who(e.seat)} ${e.seat === you ? "ask" : "asks"} for more debate.`;
+  case "carried":
+    if (e.source === "letter") return `An anonymous letter against ${who(e.target)} lies on the Presidium's table.`;
+    if (e.source === "confession") return `${Who(e.target)} ${e.target === you ? "stand" : "stands"} named in ${e.seat === you ? "your" : name(e.seat) + "'s"} confession.`;
+    return `A denunciation of ${who(e.target)} stands from the night before.`;
+  case "no_trial":
+    return e.count
+      ? `No delegate draws enough denunciations (the most is ${e.count}). There is no trial this session.`
+      : "Nobody is denounced. There is no trial this session.";
+  case "tied": {
+    const tied = list((e.seats || []).map(who));
+    return e.seat >= 0
+      ? `${tied} are tied with ${e.count} denunciations each. The Chair, ${who(e.seat)}, must name the Accused.`
+      : `${tied} are tied with ${e.count} denunciations each, the Chair among them. The lot will decide.`;
+  }
+  case "accused": {
+    const how = e.seat >= 0 ? `, named by the Chair, ${who(e.seat)}` : e.drawn ? ", drawn by lot" : "";
+    return `${Who(e.target)} ${e.target === you ? "stand" : "stands"} accused with ${plural(e.count, "denunciation")}${how}.`;
+  }
+  case "voted":
+    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} cast a vote.`;
+  case "vote_cast":
+    return `${Who(e.seat)} voted to ${e.purge ? "purge" : "spare"} ${who(e.target)}.`;
+  case "ballot": {
+    let s = `The ballot on ${who(e.target)}: ${plural(e.purge_count || 0, "vote")} to purge, ${e.spare_count || 0} to spare.`;
+    if (e.votes && e.votes.length) {
+      const purge = e.votes.filter((v) => v.purge).map((v) => who(v.seat));
+      const spare = e.votes.filter((v) => !v.purge).map((v) => who(v.seat));
+      if (purge.length) s += ` Purge: ${list(purge)}.`;
+      if (spare.length) s += ` Spare: ${list(spare)}.`;
+    }
+    return s;
+  }
+  case "purged":
+    if (e.role) return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is opened: ${ROLE[e.role] || e.role}.`;
+    if (e.faction) return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is opened: ${FACTION_ONE[e.faction] || e.faction}.`;
+    return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is sealed.`;
+  case "spared":
+    return `${Who(e.target)} ${e.target === you ? "are" : "is"} spared and ${e.target === you ? "return" : "returns"} to the benches.`;
+  case "confessed":
+    return e.target >= 0
+      ? `In ${e.seat === you ? "your" : name(e.seat) + "'s"} confession, ${who(e.target)} ${e.target === you ? "are" : "is"} named.`
+      : `${Who(e.seat)} ${e.seat === you ? "leave" : "leaves"} the hall without a word.`;
+  case "night_fell":
+    return "Night falls over Moscow.";
+  case "letter_proposed":
+    return `${Who(e.seat)} ${e.seat === you ? "propose" : "proposes"} an anonymous letter against ${who(e.target)}.`;
+  case "letter_sent":
+    return `The bloc's anonymous letter goes out against ${who(e.target)}${e.drawn ? " (the lot broke a tie)" : ""}.`;
+  case "investigated":
+    return `The NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
+  case "final_ballot_opened":
+    return "The sessions are over. The Central Committee is elected: every delegate strikes one name.";
+  case "struck":
+    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} struck a name.`;
+  case "strike_cast":
+    return `${Who(e.seat)} struck ${e.target === you ? "your" : name(e.target) + "'s"} name.`;
+  case "final_count": {
+    const counts = (e.strikes || []).map((n, i) => [i, n]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    return counts.length
+      ? `The tellers count the strikes: ${counts.map(([i, n]) => `${name(i)} ${n}`).join(", ")}.`
+      : "The tellers count the strikes: no name was struck.";
+  }
+  case "phase_ended":
+    return "The host gavels the phase closed.";
+  case "paused":
+    return "The Congress is adjourned. The clock stops.";
+  case "resumed":
+    return "The Congress resumes. The clock runs again.";
+  case "game_over": {
+    let s = REASON[e.reason] || "The Congress has closed.";
+    if (e.roles && e.roles.length) {
+      const bloc = e.roles.map((r, i) => [r, i]).filter(([r]) => r === "plotter" || r === "kirov");
+      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r === "kirov" ? " (Kirov)" : "")))}.`;
+    }
+    return s;
+  }
+  }
+  return `(${e.kind})`;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+// isSecret reports whether an event was private while the game ran.
+export const isSecret = (e) => SECRET.has(e.kind);
+
+// renderLog renders events as list items, oldest first. mark (an index) highlights one entry, for the replay.
+export function renderLog(events, name, you = -1, mark = -1) {
+  return events.map((e, i) =>
+    h("li", {
+      class: ["log-" + e.kind, isSecret(e) && "secret", i === mark && "current"],
+      aria: { current: i === mark ? "step" : null },
+      data: { kind: e.kind, i },
+    },
+    h("span", { class: "log-tag", text: tag(e) }),
+    h("span", { class: "log-text", text: sentence(e, name, you) })));
+}
+
+function tag(e) {
+  if (e.kind === "game_started") return "Opening";
+  if (e.kind === "game_over") return "Close";
+  if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
+  if (SECRET.has(e.kind)) return "Secret · S" + e.session;
+  return "Session " + e.session;
+}

@@ -1,0 +1,183 @@
+// net.js: one WebSocket to the server that survives refreshes, lost
+// networks and server restarts. It reconnects with backoff, says hello
+// again (resume with the stored token), and keeps every request until the
+// server answers it: requests made while offline wait in the outbox, and
+// requests in flight when the line dropped are reconciled against the
+// fresh welcome (done, sent again, or reported) by the caller's reconcile.
+
+export const PROTOCOL = 1;
+
+const BACKOFF = [500, 1000, 2000, 4000, 8000];
+const MAX_DELAY = 10000;
+
+// Codes of a Closing after which reconnecting would not help.
+const FINAL = new Set(["kicked", "replaced", "lobby_closed"]);
+
+export class Connection {
+  // hello() returns the first message (join, resume or watch) for each new
+  // socket. onMessage(msg) gets every server message. onStatus(status)
+  // gets {state: "connecting"|"open"|"reconnecting"|"closed", attempt,
+  // retryAt, reason}. reconcile(req, welcome) decides, for a request that
+  // was in flight when the line dropped: "retry" sends it again; a string
+  // rejects it with that message; anything else resolves it as done.
+  constructor({ hello, onMessage, onStatus, reconcile }) {
+    this.hello = hello;
+    this.onMessage = onMessage;
+    this.onStatus = onStatus;
+    this.reconcile = reconcile || (() => "retry");
+    this.nextID = 1;
+    this.waiting = new Map(); // id -> {msg, resolve, reject, sent}
+    this.attempt = 0;
+    this.ws = null;
+    this.welcomed = false;
+    this.stopped = false;
+    this.timer = 0;
+    this.status = { state: "connecting", attempt: 0 };
+    addEventListener("online", () => this.kick());
+    addEventListener("offline", () => { if (this.ws) this.ws.close(); });
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+  }
+
+  // stop closes the connection for good (kicked, left, bad token).
+  stop(reason) {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.ws) { const ws = this.ws; this.ws = null; ws.close(1000); }
+    for (const [, w] of this.waiting) w.reject({ code: "closed", message: reason || "The connection is closed." });
+    this.waiting.clear();
+    this.setStatus({ state: "closed", reason });
+  }
+
+  // kick reconnects now instead of waiting out the backoff.
+  kick() {
+    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    clearTimeout(this.timer);
+    this.open();
+  }
+
+  // request sends an act/say/host/leave message with a fresh id and
+  // returns a promise that resolves on the server's ack and rejects with
+  // {code, message} on its refusal.
+  request(msg) {
+    const id = this.nextID++;
+    const full = { ...msg, id, v: PROTOCOL };
+    return new Promise((resolve, reject) => {
+      const w = { msg: full, resolve, reject, sent: false };
+      this.waiting.set(id, w);
+      if (this.welcomed) this.transmit(w);
+    });
+  }
+
+  // pending reports whether any request is waiting for its answer.
+  pending() { return this.waiting.size > 0; }
+
+  transmit(w) {
+    w.sent = true;
+    this.ws.send(JSON.stringify(w.msg));
+  }
+
+  setStatus(s) {
+    this.status = s;
+    this.onStatus(s);
+  }
+
+  open() {
+    this.welcomed = false;
+    this.setStatus({ state: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
+    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch {
+      this.retry();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify({ ...this.hello(), v: PROTOCOL }));
+    ws.onmessage = (e) => {
+      let msg;
+      try { msg = JSON.parse(e.data); } catch { return; }
+      this.receive(msg);
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.welcomed = false;
+      if (!this.stopped) this.retry();
+    };
+  }
+
+  receive(msg) {
+    switch (msg.type) {
+    case "welcome":
+      this.attempt = 0;
+      this.welcomed = true;
+      this.setStatus({ state: "open" });
+      this.onMessage(msg);
+      this.flush(msg);
+      return;
+    case "ack": {
+      const w = this.waiting.get(msg.id);
+      if (w) { this.waiting.delete(msg.id); w.resolve(msg); }
+      break;
+    }
+    case "error": {
+      const w = msg.id ? this.waiting.get(msg.id) : null;
+      if (w) { this.waiting.delete(msg.id); w.reject(msg); return; }
+      break;
+    }
+    case "closing":
+      if (FINAL.has(msg.code)) {
+        this.onMessage(msg);
+        this.stop(msg.message);
+        return;
+      }
+      // The server is restarting or handing the lobby over: come back soon.
+      this.attempt = 0;
+      break;
+    }
+    this.onMessage(msg);
+  }
+
+  // flush runs after each welcome: requests in flight when the line
+  // dropped are reconciled, requests never sent go out now.
+  flush(welcome) {
+    for (const [id, w] of [...this.waiting]) {
+      if (!w.sent) { this.transmit(w); continue; }
+      const verdict = this.reconcile(w.msg, welcome);
+      if (verdict === "retry") { this.transmit(w); continue; }
+      this.waiting.delete(id);
+      if (typeof verdict === "string") w.reject({ code: "lost", message: verdict });
+      else w.resolve({ id, reconciled: true });
+    }
+  }
+
+  retry() {
+    const base = BACKOFF[Math.min(this.attempt, BACKOFF.length - 1)];
+    const delay = Math.min(MAX_DELAY, base * (0.8 + Math.random() * 0.4));
+    this.attempt++;
+    this.setStatus({ state: "reconnecting", attempt: this.attempt, retryAt: Date.now() + delay });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+}
+
+// Tokens live in localStorage, one per lobby code, so a refresh or a new
+// tab finds its seat again. They never go into a URL.
+const TOKEN_KEY = (code) => "congress.token." + code;
+
+export const tokens = {
+  get(code) { try { return localStorage.getItem(TOKEN_KEY(code)) || ""; } catch { return ""; } },
+  set(code, token) { try { localStorage.setItem(TOKEN_KEY(code), token); } catch { /* private mode */ } },
+  clear(code) { try { localStorage.removeItem(TOKEN_KEY(code)); } catch { /* private mode */ } },
+};
+
+// prefs remembers small conveniences: the name last used.
+export const prefs = {
+  get(key) { try { return localStorage.getItem("congress." + key) || ""; } catch { return ""; } },
+  set(key, v) { try { localStorage.setItem("congress." + key, v); } catch { /* private mode */ } },
+};

@@ -1,0 +1,131 @@
+// session.js: what this browser knows of one lobby, built only from the
+// server's messages (welcome, lobby, game, chat). Screens read it; only
+// apply() changes it.
+
+export class Session {
+  constructor(code, watching) {
+    this.code = code;
+    this.watching = watching; // came in through the spectators' link
+    this.me = "";             // member ID ("" for an anonymous spectator)
+    this.spectator = watching;
+    this.lobby = null;
+    this.view = null;         // game.View for this viewer, or null before a game
+    this.log = [];            // game.Event lines this viewer may see
+    this.chat = [];           // protocol.ChatLine
+    this.offset = 0;          // server clock minus our clock, in ms
+    this.match = "";          // the match the log belongs to
+    this.listeners = new Set();
+  }
+
+  subscribe(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
+
+  changed(what) { for (const fn of this.listeners) fn(what, this); }
+
+  // apply folds one server message into the session and reports what
+  // changed to the subscribers.
+  apply(msg) {
+    switch (msg.type) {
+    case "welcome":
+      this.me = msg.you || "";
+      this.spectator = !!msg.spectator;
+      this.lobby = msg.lobby;
+      this.chat = msg.chat || [];
+      this.view = null;
+      this.log = [];
+      this.match = msg.lobby && msg.lobby.match || "";
+      if (msg.game) this.applyGame(msg.game, true);
+      this.changed("welcome");
+      return;
+    case "lobby":
+      // Only the lobby's fields travel (protocol.Lobby); a message that
+      // wraps it under "lobby" is accepted too.
+      this.lobby = msg.lobby || strip(msg);
+      if (this.lobby.match && this.lobby.match !== this.match) {
+        // A rematch: the old game's view and log belong to the last match.
+        if (this.lobby.state === "open") { this.view = null; this.log = []; }
+        this.match = this.lobby.match;
+      }
+      if (this.lobby.state === "open" && this.view && this.view.phase === "over") {
+        this.view = null;
+        this.log = [];
+      }
+      this.changed("lobby");
+      return;
+    case "game":
+      this.applyGame(msg.game || strip(msg), false);
+      this.changed("game");
+      return;
+    case "chat": {
+      const line = msg.line || strip(msg);
+      this.chat.push(line);
+      if (this.chat.length > 500) this.chat.splice(0, this.chat.length - 500);
+      this.changed("chat");
+      return;
+    }
+    }
+  }
+
+  applyGame(g, whole) {
+    const lines = g.log || [];
+    const start = lines.findIndex((e) => e.kind === "game_started");
+    if (whole || start >= 0) this.log = lines.slice(Math.max(0, start));
+    else this.log.push(...lines);
+    this.view = g.view;
+    if (g.now) this.offset = Date.parse(g.now) - Date.now();
+  }
+
+  // serverNow is the server's clock as best we know it.
+  serverNow() { return Date.now() + this.offset; }
+
+  // remaining is the seconds left before the phase's deadline, or null
+  // when the clock is stopped (paused, over).
+  remaining() {
+    const v = this.view;
+    if (!v || !v.deadline || v.paused || v.phase === "over") return null;
+    const d = Date.parse(v.deadline);
+    if (!(d > Date.UTC(2000, 0, 1))) return null;
+    return (d - this.serverNow()) / 1000;
+  }
+
+  get seat() { return this.view && this.view.you ? this.view.you.seat : -1; }
+  get isHost() { return !!this.lobby && !!this.me && this.lobby.host === this.me; }
+  get member() { return this.lobby ? this.lobby.members.find((m) => m.id === this.me) : undefined; }
+  get over() { return !!this.view && this.view.phase === "over"; }
+
+  // name names seat i of the current game.
+  name(i) {
+    const s = this.view && this.view.seats[i];
+    return s ? s.name : "nobody";
+  }
+
+  // memberAt is the lobby member sitting at seat i.
+  memberAt(i) {
+    return this.lobby ? this.lobby.members.find((m) => m.seat === i) : undefined;
+  }
+
+  // done reports whether the view shows that request msg already took
+  // effect, for requests whose ack the line lost.
+  done(msg, view = this.view) {
+    if (msg.type === "say") {
+      return this.chat.some((l) => l.from === this.me && l.text === msg.text.trim() && l.channel === msg.channel);
+    }
+    if (msg.type !== "act" || !view || !view.you) return false;
+    const you = view.you;
+    const me = view.seats[you.seat] || {};
+    switch (msg.kind) {
+    case "denounce": return me.denounces === msg.target;
+    case "withdraw": return me.denounces === -1;
+    case "ready": return !!me.ready;
+    case "unready": return view.phase === "debate" && !me.ready;
+    case "purge_vote": return you.vote !== undefined && you.vote !== null;
+    case "chair_pick": return view.accused === msg.target;
+    case "letter": case "investigate": case "strike": return you.choice === msg.target;
+    }
+    return false;
+  }
+}
+
+function strip(msg) {
+  const { type, v, ...rest } = msg;
+  return rest;
+}

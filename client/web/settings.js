@@ -1,0 +1,98 @@
+// settings.js: every game setting of the lobby (protocol.Settings) with
+// what it means, as the host's form and as everyone else's summary.
+
+import { h } from "./dom.js";
+
+// SETTINGS lists each field of protocol.Settings in the order a host
+// reads them.
+export const SETTINGS = [
+  { key: "debate_seconds", label: "Debate", unit: "s", min: 1, max: 3600, meaning: "Time to talk, denounce and press Ready. All Ready ends it early." },
+  { key: "threshold", label: "Accusation threshold", min: 1, max: 11, meaning: "Fewest denunciations that put a delegate on trial." },
+  { key: "chair_pick_seconds", label: "Chair's pick", unit: "s", min: 1, max: 3600, meaning: "Time for the Chair to break a tie at the top; then the lot decides." },
+  { key: "defence_seconds", label: "Defence", unit: "s", min: 1, max: 3600, meaning: "The Accused's last word before the vote." },
+  { key: "vote_seconds", label: "Purge vote", unit: "s", min: 1, max: 3600, meaning: "Time to vote Purge or Spare. Who does not vote abstains." },
+  { key: "open_ballot", label: "Open ballot", type: "bool", meaning: "Show who voted Purge and who voted Spare. Off: only the two counts." },
+  { key: "confession_seconds", label: "Confession", unit: "s", min: 1, max: 3600, meaning: "Time for the purged delegate to name someone, who starts the next Debate denounced." },
+  { key: "reveal", label: "Purged files", type: "select", options: [["nothing", "Sealed"], ["faction", "Faction"], ["role", "Role"]], meaning: "What the Congress learns of a purged delegate: nothing, their camp, or their role." },
+  { key: "night_seconds", label: "Night", unit: "s", min: 1, max: 3600, meaning: "The anonymous letter and the investigation. Ends early when all have chosen." },
+  { key: "plotter_chat", label: "Plotters' channel", type: "select", options: [["night", "Night only"], ["always", "Whole game"]], meaning: "When Kirov's bloc may talk in private." },
+  { key: "investigator", label: "NKVD Investigator", type: "bool", meaning: "With 6 or more delegates, one Loyalist learns a delegate's camp each night." },
+  { key: "plotters", label: "Plotters", min: 0, max: 5, meaning: "Size of Kirov's bloc, Kirov included. 0 follows the table: 2 for 5–6 delegates, 3 for 7–9, 4 for 10–12." },
+  { key: "sessions", label: "Sessions", min: 0, max: 20, meaning: "Sessions before the Final Ballot. 0 follows the table: 3 to 6 by the number of delegates." },
+  { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", min: 1, max: 3600, meaning: "Time to strike one name in the Central Committee election." },
+  { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
+  { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators see every role, with the delay below so they cannot tip off a player." },
+  { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", min: 0, max: 3600, meaning: "How far behind the spectators' view runs when they see roles." },
+  { key: "max_spectators", label: "Gallery seats", min: 0, max: 500, meaning: "How many may watch. 0 closes the gallery." },
+];
+
+// PRESETS are one-press timer sets.
+export const PRESETS = [
+  { name: "Standard 1934", values: { debate_seconds: 120, chair_pick_seconds: 20, defence_seconds: 30, vote_seconds: 30, confession_seconds: 20, night_seconds: 30, final_ballot_seconds: 60 } },
+  { name: "Quick", values: { debate_seconds: 60, chair_pick_seconds: 15, defence_seconds: 15, vote_seconds: 20, confession_seconds: 15, night_seconds: 20, final_ballot_seconds: 30 } },
+];
+
+export function display(spec, value) {
+  if (spec.type === "bool") return value ? "On" : "Off";
+  if (spec.type === "select") {
+    const o = spec.options.find(([v]) => v === value);
+    return o ? o[1] : String(value);
+  }
+  if (value === 0 && (spec.key === "plotters" || spec.key === "sessions")) return "By table";
+  return spec.unit === "s" ? `${value} s` : String(value);
+}
+
+// summary is the read-only list everyone but the host sees.
+export function summary(settings) {
+  return h("dl", { class: "settings-list" }, SETTINGS.map((spec) =>
+    h("div", {},
+      h("dt", { text: spec.label }),
+      h("dd", { data: { setting: spec.key }, text: display(spec, settings[spec.key]) }),
+      h("p", { class: "meaning", text: spec.meaning }))));
+}
+
+// SettingsForm is the host's editor. It is built once and refreshed in
+// place, so a lobby update never wipes what the host is typing.
+export class SettingsForm {
+  constructor(onChange) {
+    this.onChange = onChange; // (key, value) => void
+    this.inputs = new Map();
+    this.el = h("div", {}, SETTINGS.map((spec) => this.row(spec)));
+  }
+
+  row(spec) {
+    const id = "set-" + spec.key;
+    const help = id + "-help";
+    let input;
+    if (spec.type === "bool") {
+      input = h("input", { type: "checkbox", id, aria: { describedby: help }, onchange: () => this.onChange(spec.key, input.checked) });
+    } else if (spec.type === "select") {
+      input = h("select", { id, aria: { describedby: help }, onchange: () => this.onChange(spec.key, input.value) },
+        spec.options.map(([v, label]) => h("option", { value: v, text: label })));
+    } else {
+      input = h("input", {
+        type: "number", id, min: String(spec.min), max: String(spec.max), step: "1", inputmode: "numeric",
+        aria: { describedby: help },
+        onchange: () => {
+          const n = parseInt(input.value, 10);
+          if (Number.isFinite(n)) this.onChange(spec.key, n);
+        },
+      });
+    }
+    this.inputs.set(spec.key, input);
+    return h("div", { class: "setting" },
+      h("div", { class: "setting-grid" },
+        h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
+        input),
+      h("p", { class: "meaning", id: help, text: spec.meaning }));
+  }
+
+  update(settings) {
+    for (const spec of SETTINGS) {
+      const input = this.inputs.get(spec.key);
+      if (input === document.activeElement && spec.type !== "bool" && spec.type !== "select") continue;
+      if (spec.type === "bool") input.checked = !!settings[spec.key];
+      else input.value = String(settings[spec.key] ?? "");
+    }
+  }
+}

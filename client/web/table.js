@@ -1,0 +1,111 @@
+// table.js: the delegates around the table, in seat order, with
+// everything public about each seat and the roles this viewer may see.
+// The game, the end screen and the replay all draw the table here.
+
+import { h } from "./dom.js";
+import { ROLE, FACTION, PHASE } from "./words.js";
+
+// renderTable draws view (a game.View, or the replay's reconstruction of
+// one). opts: you (own seat or -1), member(i) (the lobby member at seat i,
+// for bot/connection badges), host (member ID of the host), secrets
+// (show own and bloc roles; false while the role card is sealed).
+export function renderTable(view, opts = {}) {
+  const { you = -1, member = () => undefined, host = "", secrets = true } = opts;
+  const n = view.seats.length;
+  const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
+  const list = h("ol", { class: ["table", "ring", n > 8 && "crowded"], aria: { label: "The delegates in seat order" } });
+  view.seats.forEach((s, i) => {
+    const m = member(i);
+    // Seat 0 sits at the top; the rest follow clockwise.
+    const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
+    // Denunciations matter from the Debate to the vote they lead to.
+    const dens = s.alive && ["debate", "accusation", "defence", "vote"].includes(view.phase)
+      ? (view.denunciations || []).filter((d) => d.target === i) : [];
+    const isChair = view.chair === i && view.phase !== "over";
+    const isAccused = view.accused === i && ["defence", "vote", "confession"].includes(view.phase);
+    // The viewer's own file and the bloc stay hidden with the role card;
+    // roles the Congress opened (reveal setting, end of game) are public.
+    const privateRole = i === you || bloc.has(i);
+    const role = s.role && (secrets || !privateRole || view.phase === "over") ? s.role : "";
+    const faction = !role && s.faction && (secrets || !privateRole) ? s.faction : "";
+    const li = h("li", {
+      class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused"],
+      data: { seat: i, role: role || null, faction: role ? null : faction || null, alive: s.alive },
+      aria: { label: seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host }) },
+    },
+    h("div", { class: "top", aria: { hidden: "true" } },
+      h("span", { class: "num", text: "№" + (i + 1) }),
+      h("span", { class: "name", text: s.name })),
+    h("div", { class: "badges", aria: { hidden: "true" } }, badges(view, s, i, { you, m, isChair, isAccused, host })),
+    role ? h("span", { class: ["role-tag", roleFaction(role)], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
+    faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
+    dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
+    s.alive && s.denounces >= 0 && view.phase === "debate"
+      ? h("p", { class: "dens", aria: { hidden: "true" }, text: "→ denounces " + view.seats[s.denounces].name }) : null);
+    li.style.setProperty("--x", Math.cos(a).toFixed(4));
+    li.style.setProperty("--y", Math.sin(a).toFixed(4));
+    list.append(li);
+  });
+  list.append(center(view));
+  return list;
+}
+
+function badges(view, s, i, { you, m, isChair, isAccused, host }) {
+  return [
+    i === you && h("span", { class: "badge you", text: "You" }),
+    isChair && h("span", { class: "badge chair", text: "Chair" }),
+    isAccused && h("span", { class: "badge accused", text: "Accused" }),
+    !s.alive && h("span", { class: "badge red", text: "Purged" }),
+    s.ready && h("span", { class: "badge on", text: "Ready" }),
+    s.voted && h("span", { class: "badge on", text: view.phase === "final_ballot" ? "Struck" : "Voted" }),
+    m && m.bot && h("span", { class: "badge", text: "Bot" }),
+    m && host && m.id === host && h("span", { class: "badge host", text: "Host" }),
+    m && !m.bot && !m.connected && h("span", { class: "badge off", text: "Away" }),
+  ];
+}
+
+// seatLabel is the whole seat in one sentence for screen readers.
+function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host }) {
+  const parts = [`Seat ${i + 1}, ${s.name}${i === you ? " (you)" : ""}`];
+  if (!s.alive) parts.push("purged");
+  if (isChair) parts.push("the Chair");
+  if (isAccused) parts.push("the Accused");
+  if (role) parts.push(ROLE[role] || role);
+  else if (faction) parts.push(FACTION[faction] || faction);
+  if (s.ready) parts.push("ready");
+  if (s.voted) parts.push(view.phase === "final_ballot" ? "has struck a name" : "has voted");
+  if (m && m.bot) parts.push("a bot");
+  if (m && host && m.id === host) parts.push("the host");
+  if (m && !m.bot && !m.connected) parts.push("away");
+  if (dens.length) parts.push(`${dens.length} denunciation${dens.length > 1 ? "s" : ""}: ${dens.map((d) => source(d, view)).join(", ")}`);
+  if (s.alive && s.denounces >= 0 && view.phase === "debate") parts.push("denounces " + view.seats[s.denounces].name);
+  return parts.join(", ");
+}
+
+// source says where a standing denunciation comes from, never naming a
+// letter's authors.
+export function source(d, view) {
+  switch (d.source) {
+  case "letter": return "anonymous letter";
+  case "confession": return `named in ${view.seats[d.by] ? view.seats[d.by].name + "'s" : "a"} confession`;
+  default: return view.seats[d.by] ? view.seats[d.by].name : "a delegate";
+  }
+}
+
+export function roleFaction(role) {
+  return role === "plotter" || role === "kirov" ? "plotters" : "loyalists";
+}
+
+// center is the Presidium in the middle of the ring: who holds the Chair
+// and who stands accused.
+function center(view) {
+  const name = (i) => (view.seats[i] ? view.seats[i].name : "");
+  let line = "";
+  if (view.phase === "over") line = "The Congress has closed.";
+  else if (view.accused >= 0 && ["defence", "vote", "confession"].includes(view.phase)) line = "Accused: " + name(view.accused);
+  else if (view.chair >= 0) line = "In the Chair: " + name(view.chair);
+  return h("li", { class: "table-center", aria: { hidden: "true" } },
+    h("p", { class: "display", text: PHASE[view.phase] || "" }),
+    view.session ? h("p", { text: `Session ${view.session} of ${view.sessions}` }) : null,
+    line ? h("p", { text: line }) : null);
+}

@@ -1,0 +1,57 @@
+// words.js: the game's vocabulary in the 1934 voice, one place for every
+// name the screens and the log show for an enum of the wire.
+
+export const ROLE = {
+  loyalist: "Loyalist",
+  investigator: "NKVD Investigator",
+  plotter: "Plotter",
+  kirov: "Kirov",
+};
+
+export const ROLE_BRIEF = {
+  loyalist: "You stand with Stalin. Find Kirov's bloc among the delegates and purge Kirov before the Final Ballot, or strike his name in it.",
+  investigator: "You stand with Stalin, and the NKVD answers to you. Each night, name one delegate and learn in secret which camp they serve.",
+  plotter: "You are of Kirov's bloc. Keep Kirov hidden, sow suspicion among the Loyalists, and write the anonymous letter at night.",
+  kirov: "You are Kirov. The senior delegates want you in Stalin's place. Survive the purges and the Final Ballot, and the Congress is yours.",
+};
+
+export const FACTION = { loyalists: "Stalin's Loyalists", plotters: "Kirov's Plotters" };
+export const FACTION_ONE = { loyalists: "a Loyalist", plotters: "a Plotter" };
+
+export const PHASE = {
+  debate: "The Debate",
+  accusation: "The Accusation",
+  defence: "The Defence",
+  vote: "The Purge Vote",
+  confession: "The Confession",
+  night: "Night",
+  final_ballot: "The Final Ballot",
+  over: "The Congress has closed",
+};
+
+export const PHASE_HINT = {
+  debate: "Speak, denounce, and press Ready when you have heard enough.",
+  accusation: "A tie at the top: the Chair names the Accused.",
+  defence: "The Accused has the floor for a last word.",
+  vote: "Every living delegate but the Accused votes: Purge or Spare.",
+  confession: "The purged delegate may name one comrade before leaving.",
+  night: "Moscow sleeps. Letters are written; the NKVD works.",
+  final_ballot: "Elect the Central Committee: each delegate strikes one name.",
+  over: "Every file is open.",
+};
+
+export const CHANNEL = {
+  public: "Congress floor",
+  plotters: "Kirov's bloc",
+  purged: "The purged",
+  spectators: "Gallery",
+};
+
+export const REASON = {
+  kirov_purged: "Kirov has been purged. Stalin's Loyalists hold the Congress.",
+  parity: "Kirov's bloc now matches the Loyalists seat for seat and controls the Congress.",
+  kirov_struck: "Kirov's name was struck from the Central Committee. Stalin's Loyalists win.",
+  kirov_elected: "The Central Committee elects Kirov General Secretary in Stalin's place. The Plotters win.",
+};
+
+export const SOURCE = { delegate: "denounced", letter: "anonymous letter", confession: "named in a confession" };
