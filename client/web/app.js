@@ -55,6 +55,8 @@ function go(code, opts = {}) {
 
 function enter(code, opts) {
   document.title = `Lobby ${code} · Congress of Victors`;
+  // The lobby's creator arrives with the pass POST /api/lobbies gave.
+  if (opts.created && opts.created.token) tokens.set(code, opts.created.token);
   const token = tokens.get(code);
   if (!token && !opts.watch && !opts.name) {
     landing.door(root, code, go);
@@ -92,14 +94,15 @@ class Room {
   }
 
   hello() {
-    const token = tokens.get(this.code);
-    if (token) return { type: "resume", token };
+    // A spectator simply watches again; a delegate resumes with the pass.
     if (this.watch) return this.name ? { type: "watch", lobby: this.code, name: this.name } : { type: "watch", lobby: this.code };
+    const token = tokens.get(this.code);
+    if (token) return { type: "resume", lobby: this.code, token };
     return { type: "join", lobby: this.code, name: this.name };
   }
 
   receive(msg) {
-    if (msg.type === "welcome" && msg.token) tokens.set(this.code, msg.token);
+    if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);

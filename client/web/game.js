@@ -215,7 +215,9 @@ export function mount(root, ctx) {
   }
 
   function renderHost(v) {
-    const away = (s.lobby ? s.lobby.members : []).filter((m) => m.seat >= 0 && !m.bot && !m.connected);
+    const members = s.lobby ? s.lobby.members : [];
+    const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.connected && !m.bot_plays);
+    const botted = members.filter((m) => m.seat >= 0 && m.bot_plays);
     return h("div", { class: "host-tools" },
       h("h3", { text: "The host's gavel" }),
       h("div", { class: "act-row" },
@@ -224,7 +226,9 @@ export function mount(root, ctx) {
           ? h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" })
           : h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
       away.length ? h("div", { class: "act-row" }, away.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null);
+        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
+      botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
+        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null);
   }
 
   render();

@@ -81,13 +81,12 @@ export function mount(root, go) {
         return;
       }
       replace(list, lobbies.map((l) => {
-        const count = l.delegates ?? l.members ?? (Array.isArray(l.member_list) ? l.member_list.length : undefined);
-        const n = Array.isArray(count) ? count.length : count;
+        const n = l.delegates;
         const playing = l.state && l.state !== "open";
         return h("li", { data: { code: l.code } },
           h("span", { class: "code", text: l.code }),
           h("span", { class: "meta" },
-            l.host_name || l.host ? h("span", { text: "Host: " + (l.host_name || l.host) }) : null,
+            l.host ? h("span", { text: "Host: " + l.host }) : null,
             h("span", { class: "small muted", text: [n !== undefined ? `${n} of 12 seated` : "", playing ? (l.state === "playing" ? "in session" : "closed, awaiting a rematch") : "gathering", l.spectators ? `${l.spectators} watching` : ""].filter(Boolean).join(" · ") })),
           !playing && h("button", { type: "button", class: "small primary", data: { key: "join-" + l.code }, onclick: () => pick(l.code, false), text: "Join" }),
           h("button", { type: "button", class: "small", data: { key: "watch-" + l.code }, onclick: () => pick(l.code, true), text: "Watch" }));
@@ -168,7 +167,7 @@ export function door(root, code, go, message = "") {
     h("section", { class: "panel red", aria: { labelledby: "door-h" } },
       h("h2", { id: "door-h", text: "Enter the hall" }), info, err, form));
   lobbyInfo(code).then((l) => {
-    const n = (l.members || []).length;
+    const n = l.delegates || 0;
     const state = l.state === "playing" ? "A game is in session: you may watch, and join the next one." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
     info.textContent = `${state} ${n} of 12 seats taken.`;
   }, (e) => {

@@ -60,7 +60,8 @@ function badges(view, s, i, { you, m, isChair, isAccused, host }) {
     s.voted && h("span", { class: "badge on", text: view.phase === "final_ballot" ? "Struck" : "Voted" }),
     m && m.bot && h("span", { class: "badge", text: "Bot" }),
     m && host && m.id === host && h("span", { class: "badge host", text: "Host" }),
-    m && !m.bot && !m.connected && h("span", { class: "badge off", text: "Away" }),
+    m && m.bot_plays && h("span", { class: "badge", text: "Bot plays" }),
+    m && !m.bot && !m.bot_plays && !m.connected && h("span", { class: "badge off", text: "Away" }),
   ];
 }
 
@@ -76,7 +77,8 @@ function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens
   if (s.voted) parts.push(view.phase === "final_ballot" ? "has struck a name" : "has voted");
   if (m && m.bot) parts.push("a bot");
   if (m && host && m.id === host) parts.push("the host");
-  if (m && !m.bot && !m.connected) parts.push("away");
+  if (m && m.bot_plays) parts.push("a bot plays this seat for now");
+  else if (m && !m.bot && !m.connected) parts.push("away");
   if (dens.length) parts.push(`${dens.length} denunciation${dens.length > 1 ? "s" : ""}: ${dens.map((d) => source(d, view)).join(", ")}`);
   if (s.alive && s.denounces >= 0 && view.phase === "debate") parts.push("denounces " + view.seats[s.denounces].name);
   return parts.join(", ");
