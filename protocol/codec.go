@@ -23,33 +23,36 @@ type Code = game.Code
 // Refusal codes of the protocol and server, in addition to the rules
 // engine's codes (game.Code*), which reach clients unchanged.
 const (
-	CodeBadMessage    Code = "bad_message"      // not valid JSON, or a field is wrong
-	CodeUnknownType   Code = "unknown_type"     // no such message type
-	CodeVersion       Code = "bad_version"      // the client speaks another protocol version
-	CodeNotIdentified Code = "not_identified"   // the first message must be join, resume or watch
-	CodeAlreadyIn     Code = "already_in"       // join/resume/watch sent twice on one connection
-	CodeUnknownLobby  Code = "unknown_lobby"    // no lobby with that code
-	CodeBadToken      Code = "bad_token"        // the token does not open any place (stale, or another lobby's)
-	CodeBadName       Code = "bad_name"         // empty, too long, or control characters
-	CodeNameTaken     Code = "name_taken"       // another member has that name
-	CodeLobbyFull     Code = "lobby_full"       // 12 delegates already
-	CodeGalleryFull   Code = "gallery_full"     // the spectator cap is reached
-	CodeGameStarted   Code = "game_started"     // new delegates cannot join a running game
-	CodeNotHost       Code = "not_host"         // only the host may do that
-	CodeNotSeated     Code = "not_seated"       // spectators cannot act
-	CodeNoGame        Code = "no_game"          // no game is running
-	CodeChannelClosed Code = "channel_closed"   // you may not write to that channel now
-	CodeBadChat       Code = "bad_chat"         // empty or too long
-	CodeRateLimited   Code = "rate_limited"     // too many messages; slow down
-	CodeCannotStart   Code = "cannot_start"     // start refused (see message)
-	CodeUnknownMember Code = "unknown_member"   // no such member in this lobby
-	CodeLobbyCap      Code = "too_many_lobbies" // this address opened too many lobbies
-	CodeServerBusy    Code = "server_busy"      // the server cannot take this now
-	CodeKicked        Code = "kicked"           // Closing: the host removed you
-	CodeReplaced      Code = "replaced"         // Closing: your place was opened on another connection
-	CodeReconnect     Code = "reconnect"        // Closing: the server is restarting or handing over; reconnect
-	CodeTooSlow       Code = "too_slow"         // Closing: the connection could not keep up
-	CodeLobbyClosed   Code = "lobby_closed"     // Closing: the lobby was closed
+	CodeBadMessage    Code = "bad_message"          // not valid JSON, or a field is wrong
+	CodeUnknownType   Code = "unknown_type"         // no such message type
+	CodeVersion       Code = "bad_version"          // the client speaks another protocol version
+	CodeNotIdentified Code = "not_identified"       // the first message must be join, resume or watch
+	CodeAlreadyIn     Code = "already_in"           // join/resume/watch sent twice on one connection
+	CodeUnknownLobby  Code = "unknown_lobby"        // no lobby with that code
+	CodeBadToken      Code = "bad_token"            // the token does not open any place (stale, or another lobby's)
+	CodeBadName       Code = "bad_name"             // empty, too long, or control characters
+	CodeNameTaken     Code = "name_taken"           // another member has that name
+	CodeLobbyFull     Code = "lobby_full"           // 12 delegates already
+	CodeGalleryFull   Code = "gallery_full"         // the spectator cap is reached
+	CodeGameStarted   Code = "game_started"         // new delegates cannot join a running game
+	CodeNotHost       Code = "not_host"             // only the host may do that
+	CodeNotSeated     Code = "not_seated"           // spectators cannot act
+	CodeNoGame        Code = "no_game"              // no game is running
+	CodeChannelClosed Code = "channel_closed"       // you may not write to that channel now
+	CodeBadChat       Code = "bad_chat"             // empty or too long
+	CodeRateLimited   Code = "rate_limited"         // too many messages; slow down
+	CodeCannotStart   Code = "cannot_start"         // start refused (see message)
+	CodeUnknownMember Code = "unknown_member"       // no such member in this lobby
+	CodeLobbyCap      Code = "too_many_lobbies"     // this address opened too many lobbies
+	CodeServerBusy    Code = "server_busy"          // the server cannot take this now (e.g. it could not save it)
+	CodeNotAbsent     Code = "not_absent"           // only an absent delegate's seat can go to a bot
+	CodeTooManyConns  Code = "too_many_connections" // this address has too many connections open
+	CodeNotFound      Code = "not_found"            // HTTP: no such page or resource
+	CodeKicked        Code = "kicked"               // Closing: the host removed you
+	CodeReplaced      Code = "replaced"             // Closing: your place was opened on another connection
+	CodeReconnect     Code = "reconnect"            // Closing: the server is restarting or handing over; reconnect
+	CodeTooSlow       Code = "too_slow"             // Closing: the connection could not keep up
+	CodeLobbyClosed   Code = "lobby_closed"         // Closing: the lobby was closed
 )
 
 // Errorf builds a refusal.

@@ -1,0 +1,136 @@
+// Command congress serves Congress of Victors: the browser client, the
+// HTTP API and the WebSocket game server, in one binary.
+//
+//	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL]
+//
+// Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
+// CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL); a flag given on
+// the command line wins over its variable. SIGINT or SIGTERM shuts the
+// server down gracefully: clients are told to reconnect.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"congress/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m, err := ParseFlags(os.Args[1:], os.Getenv, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "congress:", err)
+		os.Exit(2)
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Log.Error("congress stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+// Main is the program: its configuration, then Run.
+type Main struct {
+	Listen   string
+	DataDir  string
+	Origins  []string
+	LogLevel slog.Level
+	BaseURL  string
+	Log      *slog.Logger
+}
+
+// ParseFlags reads the flags, each defaulting to its environment variable.
+func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*Main, error) {
+	env := func(name, def string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	fs := flag.NewFlagSet("congress", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", env("CONGRESS_LISTEN", ":8080"), "address to listen on (env CONGRESS_LISTEN)")
+	data := fs.String("data", env("CONGRESS_DATA", "./data"), "data directory (env CONGRESS_DATA)")
+	origins := fs.String("origins", env("CONGRESS_ORIGINS", ""), "comma-separated extra origins allowed to open a WebSocket, as host patterns like game.example.org or *.example.org; the server's own origin is always allowed (env CONGRESS_ORIGINS)")
+	level := fs.String("log-level", env("CONGRESS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONGRESS_LOG_LEVEL)")
+	base := fs.String("base-url", env("CONGRESS_BASE_URL", ""), "public base URL for invite links, like https://congress.example.org; empty: the address the browser used (env CONGRESS_BASE_URL)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	m := &Main{Listen: *listen, DataDir: *data, BaseURL: strings.TrimSuffix(*base, "/")}
+	if err := m.LogLevel.UnmarshalText([]byte(*level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *level)
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			m.Origins = append(m.Origins, o)
+		}
+	}
+	if m.BaseURL != "" && !strings.HasPrefix(m.BaseURL, "http://") && !strings.HasPrefix(m.BaseURL, "https://") {
+		return nil, fmt.Errorf("--base-url must start with http:// or https://")
+	}
+	m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: m.LogLevel}))
+	return m, nil
+}
+
+// Run serves until ctx is done, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+		return fmt.Errorf("the data directory %s cannot be created: %w", m.DataDir, err)
+	}
+	journal := server.NewMemJournal()
+	srv := server.New(server.Options{
+		BaseURL: m.BaseURL,
+		Origins: m.Origins,
+		Journal: journal,
+		Logger:  m.Log,
+	})
+	ln, err := net.Listen("tcp", m.Listen)
+	if err != nil {
+		return err
+	}
+	e := srv.Echo()
+	e.Listener = ln
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Server.IdleTimeout = 2 * time.Minute
+	e.Server.ErrorLog = slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)
+	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "origins", m.Origins, "base_url", m.BaseURL)
+
+	served := make(chan error, 1)
+	go func() { served <- e.Start("") }()
+	select {
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	m.Log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	// Stop taking requests, then tell every WebSocket client to reconnect
+	// and stop every lobby, then close the journal.
+	errHTTP := e.Shutdown(shut)
+	errSrv := srv.Close(shut)
+	errJournal := journal.Close()
+	m.Log.Info("stopped")
+	return errors.Join(errHTTP, errSrv, errJournal)
+}

@@ -1,0 +1,53 @@
+package server
+
+import (
+	"slices"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// chatHistory is how many lines of each channel a lobby keeps for the
+// Welcome of a (re)connecting client.
+const chatHistory = 100
+
+// chatLog keeps the last chatHistory lines of each channel, each with its
+// order of arrival across channels.
+type chatLog struct {
+	lines [4][]chatEntry
+	seq   int
+}
+
+type chatEntry struct {
+	seq  int
+	line protocol.ChatLine
+}
+
+func (c *chatLog) add(l protocol.ChatLine) {
+	ch := int(l.Channel)
+	if ch < 0 || ch >= len(c.lines) {
+		return
+	}
+	c.seq++
+	lines := c.lines[ch]
+	if len(lines) >= chatHistory {
+		lines = append(lines[:0], lines[len(lines)-chatHistory+1:]...)
+	}
+	c.lines[ch] = append(lines, chatEntry{seq: c.seq, line: l})
+}
+
+// tail is every kept line of the channels read allows, in order of arrival.
+func (c *chatLog) tail(read func(game.Channel) bool) []protocol.ChatLine {
+	var es []chatEntry
+	for _, ch := range game.Channels {
+		if int(ch) < len(c.lines) && read(ch) {
+			es = append(es, c.lines[ch]...)
+		}
+	}
+	slices.SortFunc(es, func(a, b chatEntry) int { return a.seq - b.seq })
+	out := make([]protocol.ChatLine, len(es))
+	for i, e := range es {
+		out[i] = e.line
+	}
+	return out
+}

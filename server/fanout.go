@@ -1,0 +1,324 @@
+package server
+
+import (
+	"time"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// publish shows an applied record's effects to whoever may see them.
+func (l *lobby) publish(rec Record) {
+	switch rec.Kind {
+	case RecAct, RecAdvance:
+		before := l.st.phase
+		l.gameChanged()
+		if l.st.phase != before {
+			l.lobbyDirty = true
+		}
+	case RecStarted:
+		for _, c := range l.members {
+			c.logAt = 0
+		}
+		l.resetSpectators()
+		l.gameChanged()
+		l.lobbyDirty = true
+	case RecChat:
+		l.chat(*rec.Chat)
+	case RecRematch:
+		l.resetSpectators()
+		clear(l.botDue)
+		l.lobbyDirty = true
+	case RecBotSeat:
+		l.scheduleBots()
+		l.lobbyDirty = true
+	default:
+		l.lobbyDirty = true
+	}
+	l.countGame()
+}
+
+// countGame keeps the games-running gauge.
+func (l *lobby) countGame() {
+	playing := l.st.playing()
+	if playing != l.counted {
+		l.counted = playing
+		if playing {
+			l.srv.metrics.games.Add(1)
+		} else {
+			l.srv.metrics.games.Add(-1)
+		}
+	}
+}
+
+// gameChanged sends each connected delegate whose log moved a Game with
+// its own view and the lines new to it, and the spectators one shared
+// frame. A viewer with nothing new gets nothing: no message reveals, by
+// its timing, a move that viewer may not see.
+func (l *lobby) gameChanged() {
+	m := l.st.match
+	if m == nil {
+		return
+	}
+	now := l.now()
+	for id, c := range l.members {
+		v, ok := l.st.viewer(l.st.member(id))
+		if !ok || !v.IsSeat() {
+			continue
+		}
+		evs, next := m.g.Log(v, c.logAt)
+		c.logAt = next
+		if len(evs) == 0 {
+			continue
+		}
+		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.g.View(v), Log: evs, Now: now}))
+	}
+	evs, next := m.g.Log(game.Spectator, l.specAt)
+	l.specAt = next
+	if len(evs) > 0 {
+		view := m.g.View(game.Spectator)
+		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		l.toSpectators(specFrame{frame: frame, view: &view, events: evs}, now)
+	}
+	l.scheduleBots()
+}
+
+// spectatorDelay is how long the spectators' stream is held back: the
+// setting's delay when spectators see every role, else nothing.
+func (l *lobby) spectatorDelay() time.Duration {
+	s := l.st.settings
+	if !s.SpectatorsSeeRoles || l.st.match == nil {
+		return 0
+	}
+	return time.Duration(s.SpectatorDelay) * time.Second
+}
+
+// toSpectators sends a frame to every spectator now, or queues it until
+// the delay has passed.
+func (l *lobby) toSpectators(f specFrame, now time.Time) {
+	if d := l.spectatorDelay(); d > 0 || len(l.specQueue) > 0 {
+		f.at = now.Add(d)
+		l.specQueue = append(l.specQueue, f)
+		return
+	}
+	l.release(f)
+}
+
+func (l *lobby) release(f specFrame) {
+	if f.view != nil {
+		l.specView = f.view
+		l.specLog = append(l.specLog, f.events...)
+	}
+	for c := range l.specs {
+		c.enqueue(f.frame)
+	}
+}
+
+// releaseSpectators sends the held frames whose time has come.
+func (l *lobby) releaseSpectators(now time.Time) {
+	n := 0
+	for n < len(l.specQueue) && !now.Before(l.specQueue[n].at) {
+		l.release(l.specQueue[n])
+		n++
+	}
+	l.specQueue = l.specQueue[n:]
+}
+
+func (l *lobby) resetSpectators() {
+	l.specAt, l.specView, l.specLog, l.specQueue = 0, nil, nil, nil
+}
+
+// chat sends a line to every connection that may read its channel now,
+// encoded once.
+func (l *lobby) chat(line protocol.ChatLine) {
+	frame := protocol.Encode(protocol.TypeChat, line)
+	for id, c := range l.members {
+		if l.st.canRead(l.st.member(id), line.Channel) {
+			c.enqueue(frame)
+		}
+	}
+	if !l.st.canRead(nil, line.Channel) {
+		return
+	}
+	if line.Channel == game.ChannelSpectators {
+		for c := range l.specs {
+			c.enqueue(frame)
+		}
+		return
+	}
+	l.toSpectators(specFrame{frame: frame}, line.At)
+}
+
+// welcome sends a connection everything it may see: who it is, the
+// lobby, the game and the chat tail.
+func (l *lobby) welcome(c *conn, token string) {
+	now := l.now()
+	me := l.memberOf(c)
+	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Lobby: l.lobbyView()}
+	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
+		if c.spectator {
+			if l.specView != nil {
+				w.Game = &protocol.Game{View: *l.specView, Log: nonNil(l.specLog), Now: now}
+			}
+		} else if v, ok := l.st.viewer(me); ok && v.IsSeat() {
+			evs, next := m.g.Log(v, 0)
+			c.logAt = next
+			w.Game = &protocol.Game{View: m.g.View(v), Log: nonNil(evs), Now: now}
+		} else {
+			evs, _ := m.g.Log(game.Spectator, 0)
+			w.Game = &protocol.Game{View: m.g.View(game.Spectator), Log: nonNil(evs), Now: now}
+		}
+	}
+	w.Chat = l.st.chat.tail(func(ch game.Channel) bool { return l.st.canRead(me, ch) })
+	if c.spectator {
+		if d := l.spectatorDelay(); d > 0 {
+			// Delegates' lines reach spectators with the delay, in Welcome too.
+			cut := now.Add(-d)
+			kept := w.Chat[:0]
+			for _, line := range w.Chat {
+				if line.Channel == game.ChannelSpectators || !line.At.After(cut) {
+					kept = append(kept, line)
+				}
+			}
+			w.Chat = kept
+		}
+	}
+	c.enqueue(protocol.Encode(protocol.TypeWelcome, w))
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// lobbyView is the lobby as every member and spectator sees it.
+func (l *lobby) lobbyView() protocol.Lobby {
+	st := l.st
+	v := protocol.Lobby{
+		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public,
+		State: st.phase, Host: st.host, Spectators: len(l.specs), Settings: st.settings,
+		Members: make([]protocol.Member, 0, len(st.members)),
+	}
+	for _, m := range st.members {
+		if m.gone && st.phase == protocol.LobbyOpen {
+			continue
+		}
+		pm := protocol.Member{ID: m.id, Name: m.name, Bot: m.bot, Seat: m.seat, BotPlays: m.botPlays}
+		if m.bot {
+			pm.Strength, pm.Connected = m.strength, true
+		} else {
+			pm.Connected = l.members[m.id] != nil
+		}
+		v.Members = append(v.Members, pm)
+	}
+	v.StartBlock = l.startBlock()
+	v.CanStart = v.StartBlock == ""
+	if st.match != nil {
+		v.Match = st.match.id
+	}
+	return v
+}
+
+func (l *lobby) link() string      { return l.st.base + "/l/" + l.code }
+func (l *lobby) watchLink() string { return l.link() + "?watch=1" }
+
+// flushLobby sends the Lobby message, encoded once, to everyone if it
+// changed; a change of the spectator count alone is sent at most once a
+// second.
+func (l *lobby) flushLobby(force bool) {
+	now := l.now()
+	if !l.lobbyDirty && !force && !(l.galleryMove && now.Sub(l.lobbySentAt) >= time.Second) {
+		return
+	}
+	l.lobbyDirty, l.galleryMove, l.lobbySentAt = false, false, now
+	v := l.lobbyView()
+	frame := protocol.Encode(protocol.TypeLobby, v)
+	for _, c := range l.members {
+		c.enqueue(frame)
+	}
+	for c := range l.specs {
+		c.enqueue(frame)
+	}
+	l.updateSummary()
+}
+
+// updateSummary publishes the lobby's summary for the HTTP API.
+func (l *lobby) updateSummary() {
+	st := l.st
+	s := &protocol.LobbySummary{
+		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public, State: st.phase,
+		Delegates: st.seated(), Spectators: len(l.specs), MaxSpectators: st.settings.MaxSpectators,
+		Settings: st.settings,
+	}
+	if h := st.member(st.host); h != nil {
+		s.Host = h.name
+	}
+	l.summary.Store(s)
+}
+
+// scheduleBots gives every bot seat that may act and is not already
+// waiting a time to decide, after its think delay.
+func (l *lobby) scheduleBots() {
+	m := l.st.match
+	if m == nil || !l.st.playing() {
+		clear(l.botDue)
+		return
+	}
+	now := l.now()
+	for seat := range l.botDue {
+		if m.bots[seat] == nil {
+			delete(l.botDue, seat)
+		}
+	}
+	for _, seat := range sortedSeats(m.bots) {
+		if _, waiting := l.botDue[seat]; waiting {
+			continue
+		}
+		if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+			l.botDue[seat] = now.Add(m.bots[seat].Think())
+		}
+	}
+}
+
+// runBots lets each bot whose think time is over decide, and sends its
+// command through play like anyone's. A bot that does not act now, or
+// can act again, decides again after another think delay.
+func (l *lobby) runBots(now time.Time) {
+	var due []int
+	for _, seat := range sortedSeats(l.botDue) {
+		if !now.Before(l.botDue[seat]) {
+			due = append(due, seat)
+		}
+	}
+	for _, seat := range due {
+		delete(l.botDue, seat)
+		m := l.st.match
+		if m == nil || !l.st.playing() {
+			return
+		}
+		p := m.bots[seat]
+		if p == nil {
+			continue
+		}
+		v := m.g.View(game.SeatViewer(seat))
+		if len(v.Actions) == 0 {
+			continue
+		}
+		cmd, ok := p.Decide(v, now)
+		if ok && !cmd.Kind.HostOnly() {
+			cmd.Seat = seat
+			if err := l.play(cmd); err != nil {
+				l.log.Debug("a bot's command was refused", "seat", seat, "cmd", cmd.Kind, "err", err)
+			}
+		}
+		if m.bots[seat] != nil && l.st.playing() {
+			if _, waiting := l.botDue[seat]; !waiting {
+				if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+					l.botDue[seat] = now.Add(p.Think())
+				}
+			}
+		}
+	}
+}

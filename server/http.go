@@ -1,0 +1,339 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"congress/client"
+	"congress/game"
+	"congress/protocol"
+)
+
+// contentSecurityPolicy is sent with every response: the client is
+// plain files from this origin, its WebSocket goes back to it, and
+// nothing may frame it.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'"
+
+// maxBodyBytes bounds an HTTP request body.
+const maxBodyBytes = 16 << 10
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.httpError
+	e.Use(s.logRequests, middleware.Recover(), securityHeaders)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.serveMetrics)
+
+	e.POST("/api/lobbies", s.createLobby)
+	e.GET("/api/lobbies", s.listLobbies)
+	e.GET("/api/lobbies/:code", s.getLobby)
+	e.Any("/api/*", func(echo.Context) error { return echo.ErrNotFound })
+
+	e.GET("/ws", s.serveWS)
+
+	e.GET("/l/:code", s.serveIndex)
+	e.GET("/*", s.serveClient)
+	return e
+}
+
+// securityHeaders goes on every response.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
+// logRequests logs every request with log/slog once it is answered.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		if err := next(c); err != nil {
+			c.Error(err)
+		}
+		r := c.Request()
+		level := slog.LevelInfo
+		switch r.URL.Path {
+		case "/healthz", "/readyz", "/metrics":
+			level = slog.LevelDebug
+		}
+		s.log.LogAttrs(r.Context(), level, "http",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", c.Response().Status),
+			slog.Duration("took", time.Since(start)),
+			slog.String("ip", clientIP(r)))
+		return nil
+	}
+}
+
+// httpError is the one place an error becomes an HTTP status and a
+// Problem body. Only *protocol.Error messages reach the client; anything
+// else is logged and answered with a generic 500.
+func (s *Server) httpError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	p := protocol.Problem{Code: "internal", Message: "Something went wrong on the server."}
+	var pe *protocol.Error
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &pe):
+		status, p = statusOf(pe.Code), protocol.Problem{Code: pe.Code, Message: pe.Message}
+	case errors.As(err, &he):
+		status = he.Code
+		p = protocol.Problem{Code: codeOfStatus(status), Message: http.StatusText(status)}
+	default:
+		s.log.Error("http handler", "path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, p)
+}
+
+// statusOf is the HTTP status of a refusal code.
+func statusOf(code protocol.Code) int {
+	switch code {
+	case protocol.CodeUnknownLobby, protocol.CodeNotFound:
+		return http.StatusNotFound
+	case protocol.CodeLobbyCap, protocol.CodeRateLimited, protocol.CodeTooManyConns:
+		return http.StatusTooManyRequests
+	case protocol.CodeServerBusy:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
+}
+
+func codeOfStatus(status int) protocol.Code {
+	switch {
+	case status == http.StatusNotFound:
+		return protocol.CodeNotFound
+	case status == http.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case status == http.StatusRequestEntityTooLarge:
+		return protocol.CodeBadMessage
+	case status < 500:
+		return protocol.CodeBadMessage
+	}
+	return "internal"
+}
+
+func (s *Server) readyz(c echo.Context) error {
+	if !s.ready.Load() {
+		return protocol.Errorf(protocol.CodeServerBusy, "The server is shutting down.")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+func (s *Server) serveMetrics(c echo.Context) error {
+	var b bytes.Buffer
+	s.metrics.write(&b)
+	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
+}
+
+// decodeBody reads a JSON body strictly: bounded, known fields only.
+func decodeBody(c echo.Context, v any) error {
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return protocol.Errorf(protocol.CodeBadMessage, "The request body is not the JSON expected.")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return protocol.Errorf(protocol.CodeBadMessage, "Send one JSON object.")
+	}
+	return nil
+}
+
+// createLobby opens a lobby whose host is the delegate named in the body.
+func (s *Server) createLobby(c echo.Context) error {
+	var req protocol.CreateLobby
+	if err := decodeBody(c, &req); err != nil {
+		return err
+	}
+	name, err := protocol.CleanName(req.Name)
+	if err != nil {
+		return err
+	}
+	settings := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
+	if req.Settings != nil {
+		if _, err := req.Settings.Config(); err != nil {
+			return err
+		}
+		settings = *req.Settings
+	}
+	r := c.Request()
+	if !s.ips.create(clientIP(r), time.Now()) {
+		return protocol.Errorf(protocol.CodeLobbyCap, "You have opened many lobbies lately. Wait a few minutes.")
+	}
+	base := strings.TrimSuffix(s.opt.BaseURL, "/")
+	if base == "" {
+		base = c.Scheme() + "://" + r.Host
+	}
+	token, hash := newToken()
+	const host = "d1"
+	l, err := s.openLobby(Record{
+		Kind: RecCreated, At: s.opt.Now(), Member: host, Name: name, TokenHash: hash,
+		Public: req.Public, Settings: &settings, Base: base,
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: l.link(), WatchLink: l.watchLink(), You: host, Token: token})
+}
+
+// openLobby registers a lobby under a new code, journals its created
+// record and starts its goroutine.
+func (s *Server) openLobby(rec Record) (*lobby, error) {
+	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
+	l := newLobby(s, "")
+	if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
+		return nil, busy
+	}
+	l.st.code, l.log = l.code, s.log.With("lobby", l.code)
+	// The goroutine has not started: commit runs here, alone.
+	if err := l.commit(rec); err != nil {
+		s.lobbies.remove(l)
+		return nil, err
+	}
+	if !s.startLobby(l) {
+		s.lobbies.remove(l)
+		return nil, busy
+	}
+	return l, nil
+}
+
+func (s *Server) listLobbies(c echo.Context) error {
+	out := []protocol.LobbySummary{}
+	for _, l := range s.lobbies.all() {
+		if sum := l.summary.Load(); sum != nil && sum.Public {
+			out = append(out, *sum)
+		}
+	}
+	slices.SortFunc(out, func(a, b protocol.LobbySummary) int {
+		if (a.State == protocol.LobbyOpen) != (b.State == protocol.LobbyOpen) {
+			if a.State == protocol.LobbyOpen {
+				return -1
+			}
+			return 1
+		}
+		if a.Delegates != b.Delegates {
+			return b.Delegates - a.Delegates
+		}
+		return strings.Compare(a.Code, b.Code)
+	})
+	if len(out) > 100 {
+		out = out[:100]
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getLobby(c echo.Context) error {
+	code := protocol.NormalizeCode(c.Param("code"))
+	var sum *protocol.LobbySummary
+	if protocol.ValidCode(code) {
+		if l := s.lobbies.get(code); l != nil {
+			sum = l.summary.Load()
+		}
+	}
+	if sum == nil {
+		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clipCode(code))
+	}
+	return c.JSON(http.StatusOK, sum)
+}
+
+func clipCode(s string) string {
+	if len(s) > protocol.CodeLength*2 {
+		return s[:protocol.CodeLength*2] + "…"
+	}
+	return s
+}
+
+// serveWS upgrades to a WebSocket and serves it until it closes.
+func (s *Server) serveWS(c echo.Context) error {
+	r := c.Request()
+	ip := clientIP(r)
+	if !s.ips.acquire(ip) {
+		s.metrics.refused(protocol.CodeTooManyConns)
+		return protocol.Errorf(protocol.CodeTooManyConns, "Too many connections from your address.")
+	}
+	defer s.ips.release(ip)
+	ws, err := websocket.Accept(c.Response(), r, &websocket.AcceptOptions{
+		OriginPatterns:  s.opt.Origins,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		// Accept has answered (403 for a foreign origin).
+		s.metrics.refused("handshake")
+		s.log.Debug("websocket handshake refused", "err", err, "origin", r.Header.Get("Origin"))
+		return nil
+	}
+	ws.SetReadLimit(protocol.MaxMessageBytes)
+	cn := newConn(s, ws, ip)
+	if !s.addConn(cn) {
+		_ = ws.Close(websocket.StatusGoingAway, string(protocol.CodeReconnect))
+		return nil
+	}
+	defer s.removeConn(cn)
+	cn.serve()
+	return nil
+}
+
+// serveIndex serves the client's page for an invite link.
+func (s *Server) serveIndex(c echo.Context) error {
+	return serveFile(c, "index.html")
+}
+
+// serveClient serves the client's files.
+func (s *Server) serveClient(c echo.Context) error {
+	name := strings.TrimPrefix(c.Request().URL.Path, "/")
+	if name == "" {
+		name = "index.html"
+	}
+	return serveFile(c, name)
+}
+
+func serveFile(c echo.Context, name string) error {
+	if !fs.ValidPath(name) {
+		return echo.ErrNotFound
+	}
+	st, err := fs.Stat(client.FS, name)
+	if err != nil || st.IsDir() {
+		return echo.ErrNotFound
+	}
+	f, err := client.FS.Open(name)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return echo.ErrNotFound
+	}
+	if name == "index.html" {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	http.ServeContent(c.Response(), c.Request(), name, st.ModTime(), rs)
+	return nil
+}

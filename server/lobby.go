@@ -1,0 +1,563 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// lobby is the actor that owns one lobby: its state, its connections and
+// its timers, all touched only by its own goroutine (run). Connections
+// and the server talk to it through inbox.
+type lobby struct {
+	srv  *Server
+	code string
+	log  *slog.Logger
+	st   *state
+
+	inbox chan any
+	quit  chan struct{} // closed by the server: close every connection and stop
+	done  chan struct{} // closed when run has returned
+
+	members map[string]*conn // connected members, by member ID
+	specs   map[*conn]struct{}
+
+	// The spectators' stream: spectators are all at one log position
+	// (specAt); what they have been shown is specView and specLog, and
+	// specQueue holds frames held back by the spectator delay.
+	specAt    int
+	specView  *game.View
+	specLog   []game.Event
+	specQueue []specFrame
+
+	botDue      map[int]time.Time // bot seats waiting to decide, and when
+	hostAway    time.Time         // since when the host has been disconnected
+	emptySince  time.Time         // since when nobody has been connected
+	lobbyDirty  bool              // members or settings changed: send Lobby
+	galleryMove bool              // only the spectator count changed
+	lobbySentAt time.Time
+	counted     bool // this lobby's game is counted in the games gauge
+
+	summary atomic.Pointer[protocol.LobbySummary]
+}
+
+// specFrame is one message of the spectators' stream, held until at.
+type specFrame struct {
+	at     time.Time
+	frame  []byte
+	view   *game.View // nil for a chat line
+	events []game.Event
+}
+
+// Inbox messages.
+type (
+	// attach asks the lobby to take a connection that said who it is.
+	attach struct {
+		c     *conn
+		hello protocol.Client
+		ok    chan bool
+	}
+	// request is a message of an attached connection.
+	request struct {
+		c   *conn
+		msg protocol.Client
+		at  time.Time // when it was read, for the latency histogram
+	}
+	// detach says the connection has gone.
+	detach struct{ c *conn }
+	// inspect runs f on the lobby goroutine (tests and summaries).
+	inspect struct {
+		f    func(*lobby)
+		done chan struct{}
+	}
+)
+
+func newLobby(srv *Server, code string) *lobby {
+	l := &lobby{
+		srv:     srv,
+		code:    code,
+		log:     srv.log.With("lobby", code),
+		st:      newState(code, srv.opt.NewBot),
+		inbox:   make(chan any, 256),
+		quit:    make(chan struct{}),
+		done:    make(chan struct{}),
+		members: map[string]*conn{},
+		specs:   map[*conn]struct{}{},
+		botDue:  map[int]time.Time{},
+	}
+	return l
+}
+
+func (l *lobby) now() time.Time { return l.srv.opt.Now() }
+
+// post hands m to the lobby goroutine; false if it has stopped.
+func (l *lobby) post(m any) bool {
+	select {
+	case l.inbox <- m:
+		return true
+	case <-l.done:
+		return false
+	}
+}
+
+// do runs f on the lobby goroutine and waits for it; false if the lobby
+// has stopped.
+func (l *lobby) do(f func(*lobby)) bool {
+	done := make(chan struct{})
+	if !l.post(inspect{f: f, done: done}) {
+		return false
+	}
+	select {
+	case <-done:
+		return true
+	case <-l.done:
+		return false
+	}
+}
+
+// run is the lobby's goroutine.
+func (l *lobby) run() {
+	defer close(l.done)
+	defer l.srv.lobbyEnded(l)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	l.emptySince = l.now()
+	l.updateSummary()
+	for {
+		wake := l.nextWake()
+		timer.Reset(max(wake.Sub(l.now()), 0))
+		select {
+		case m := <-l.inbox:
+			l.handle(m)
+		case <-timer.C:
+			l.tick()
+		case <-l.quit:
+			l.closeAll(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway)
+			return
+		}
+		l.flushLobby(false)
+		if l.st.closed {
+			l.closeAll(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure)
+			return
+		}
+	}
+}
+
+func (l *lobby) handle(m any) {
+	switch m := m.(type) {
+	case attach:
+		m.ok <- l.attach(m.c, m.hello)
+	case request:
+		id, err := l.request(m.c, m.msg)
+		if err != nil {
+			l.refuse(m.c, id, err)
+		} else {
+			m.c.enqueue(protocol.Encode(protocol.TypeAck, protocol.Ack{ID: id}))
+		}
+		switch m.msg.(type) {
+		case protocol.Act:
+			l.srv.metrics.latency.observe(time.Since(m.at))
+		case protocol.Leave:
+			if err == nil {
+				m.c.close("", "", websocket.StatusNormalClosure, true)
+			}
+		}
+	case detach:
+		l.detach(m.c)
+	case inspect:
+		m.f(l)
+		close(m.done)
+	}
+}
+
+// tick handles whatever is due: deadlines, bots, the spectators' delayed
+// stream, an absent host, an empty lobby.
+func (l *lobby) tick() {
+	now := l.now()
+	if err := l.advance(now); err != nil {
+		l.log.Warn("advancing the game", "err", err)
+	}
+	l.runBots(now)
+	l.releaseSpectators(now)
+	l.checkHost(now)
+	l.checkIdle(now)
+}
+
+// nextWake is the earliest time something is due.
+func (l *lobby) nextWake() time.Time {
+	now := l.now()
+	wake := now.Add(time.Hour)
+	soon := func(t time.Time) {
+		if !t.IsZero() && t.Before(wake) {
+			wake = t
+		}
+	}
+	if m := l.st.match; m != nil && l.st.playing() {
+		if d, ok := m.g.NextDeadline(); ok {
+			soon(d)
+		}
+	}
+	for _, t := range l.botDue {
+		soon(t)
+	}
+	if len(l.specQueue) > 0 {
+		soon(l.specQueue[0].at)
+	}
+	if l.galleryMove {
+		soon(l.lobbySentAt.Add(time.Second))
+	}
+	if !l.hostAway.IsZero() && l.hostCandidate() != nil {
+		soon(l.hostAway.Add(l.srv.opt.Limits.HostGrace))
+	}
+	if !l.emptySince.IsZero() {
+		soon(l.emptySince.Add(l.srv.opt.Limits.IdleLobby))
+	}
+	return wake
+}
+
+// commit is the one way a lobby changes: the record is journaled, then
+// applied, then shown to whoever may see its effects.
+func (l *lobby) commit(rec Record) error {
+	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
+	err := l.srv.opt.Journal.Append(ctx, l.code, rec)
+	cancel()
+	if err != nil {
+		l.log.Warn("journal append failed", "kind", rec.Kind, "err", err)
+		return protocol.Errorf(protocol.CodeServerBusy, "The server could not save that just now. Try again in a moment.")
+	}
+	if err := l.st.apply(rec); err != nil {
+		l.log.Error("a journaled record does not apply", "kind", rec.Kind, "err", err)
+	}
+	l.publish(rec)
+	return nil
+}
+
+// advance journals the passing of any deadline that is due at now.
+func (l *lobby) advance(now time.Time) error {
+	m := l.st.match
+	if m == nil || !l.st.playing() {
+		return nil
+	}
+	if d, ok := m.g.NextDeadline(); !ok || now.Before(d) {
+		return nil
+	}
+	return l.commit(Record{Kind: RecAdvance, At: now})
+}
+
+// play is the one way a game command enters, from a delegate, the host
+// or a bot: deadlines first, then the engine's verdict, then commit.
+func (l *lobby) play(c game.Command) error {
+	m := l.st.match
+	if m == nil || l.st.phase == protocol.LobbyOpen {
+		return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
+	}
+	now := l.now()
+	if err := l.advance(now); err != nil {
+		return err
+	}
+	if err := m.try(c, now); err != nil {
+		return err
+	}
+	if err := l.commit(Record{Kind: RecAct, At: now, Command: &c}); err != nil {
+		m.untry()
+		return err
+	}
+	return nil
+}
+
+// request handles a message of an attached connection and returns its
+// request ID.
+func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
+	switch m := msg.(type) {
+	case protocol.Act:
+		return m.ID, l.act(c, m)
+	case protocol.Say:
+		return m.ID, l.say(c, m)
+	case protocol.Host:
+		return m.ID, l.host(c, m)
+	case protocol.Leave:
+		return m.ID, l.leave(c)
+	case protocol.Join, protocol.Resume, protocol.Watch:
+		return 0, protocol.Errorf(protocol.CodeAlreadyIn, "This connection is already in a lobby. Open a new connection for another.")
+	}
+	return 0, protocol.Errorf(protocol.CodeUnknownType, "Unknown message type.")
+}
+
+// memberOf is the member behind a connection, nil for a spectator.
+func (l *lobby) memberOf(c *conn) *member {
+	if c.member == "" {
+		return nil
+	}
+	return l.st.member(c.member)
+}
+
+func (l *lobby) act(c *conn, a protocol.Act) error {
+	me := l.memberOf(c)
+	if me == nil {
+		return protocol.Errorf(protocol.CodeNotSeated, "Spectators watch; they do not act.")
+	}
+	cmd := game.Command{Kind: a.Kind, Seat: game.NoSeat, Target: a.Target, Purge: a.Purge}
+	if a.Kind.HostOnly() {
+		if l.st.host != me.id {
+			return protocol.Errorf(protocol.CodeNotHost, "Only the host may do that.")
+		}
+	} else {
+		if l.st.match == nil || l.st.phase == protocol.LobbyOpen {
+			return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
+		}
+		if me.seat == game.NoSeat {
+			return protocol.Errorf(protocol.CodeNotSeated, "You have no seat in this game.")
+		}
+		// The seat is always the connection's own: nothing a client sends
+		// can act for another seat.
+		cmd.Seat = me.seat
+	}
+	return l.play(cmd)
+}
+
+func (l *lobby) say(c *conn, s protocol.Say) error {
+	me := l.memberOf(c)
+	if !l.st.canWrite(me, s.Channel) {
+		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
+	}
+	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
+	if me != nil {
+		line.From, line.Name = me.id, me.name
+	} else {
+		line.Name = c.name
+		if line.Name == "" {
+			line.Name = "Spectator"
+		}
+	}
+	return l.commit(Record{Kind: RecChat, At: line.At, Chat: &line})
+}
+
+func (l *lobby) leave(c *conn) error {
+	me := l.memberOf(c)
+	if me == nil {
+		delete(l.specs, c)
+		l.galleryMove = true
+		return nil
+	}
+	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
+		return err
+	}
+	delete(l.members, me.id)
+	if l.st.host == "" || l.members[l.st.host] != nil {
+		l.hostAway = time.Time{}
+	}
+	l.noteEmpty()
+	return nil
+}
+
+// attach takes a connection that said who it is: a new delegate, a
+// returning one, or a spectator.
+func (l *lobby) attach(c *conn, hello protocol.Client) bool {
+	var err error
+	switch h := hello.(type) {
+	case protocol.Join:
+		err = l.join(c, h)
+	case protocol.Resume:
+		err = l.resume(c, h)
+	case protocol.Watch:
+		err = l.watch(c, h)
+	default:
+		err = protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch.")
+	}
+	if err != nil {
+		l.refuse(c, 0, err)
+		return false
+	}
+	l.noteEmpty()
+	return true
+}
+
+func (l *lobby) join(c *conn, j protocol.Join) error {
+	st := l.st
+	switch {
+	case st.closed:
+		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", l.code)
+	case st.playing():
+		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
+	case st.seated() >= game.MaxSeats:
+		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
+	case st.nameTaken(j.Name):
+		return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
+	}
+	token, hash := newToken()
+	id := fmt.Sprintf("d%d", max(st.nextID, 1))
+	if err := l.commit(Record{Kind: RecJoined, At: l.now(), Member: id, Name: j.Name, TokenHash: hash}); err != nil {
+		return err
+	}
+	c.member = id
+	l.members[id] = c
+	l.welcome(c, token)
+	return nil
+}
+
+func (l *lobby) resume(c *conn, r protocol.Resume) error {
+	me := l.byToken(r.Token)
+	if me == nil {
+		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
+	}
+	if old := l.members[me.id]; old != nil && old != c {
+		old.close(protocol.CodeReplaced, "You opened this place on another connection.", websocket.StatusNormalClosure, false)
+	}
+	c.member = me.id
+	l.members[me.id] = c
+	if me.id == l.st.host {
+		l.hostAway = time.Time{}
+	}
+	if me.botPlays && l.st.playing() {
+		// The delegate is back: the bot hands the seat over.
+		if err := l.commit(Record{Kind: RecBotSeat, At: l.now(), Member: me.id}); err != nil {
+			l.log.Warn("handing a seat back", "err", err)
+		}
+	}
+	l.lobbyDirty = true
+	l.welcome(c, "")
+	return nil
+}
+
+// byToken finds the member a token opens, comparing hashes in constant time.
+func (l *lobby) byToken(token string) *member {
+	h := sha256.Sum256([]byte(token))
+	var found *member
+	for _, m := range l.st.members {
+		if m.tokenHash != nil && subtle.ConstantTimeCompare(m.tokenHash, h[:]) == 1 {
+			found = m
+		}
+	}
+	return found
+}
+
+func (l *lobby) watch(c *conn, w protocol.Watch) error {
+	if len(l.specs) >= l.st.settings.MaxSpectators {
+		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
+	}
+	c.spectator, c.name = true, w.Name
+	l.specs[c] = struct{}{}
+	l.galleryMove = true
+	l.welcome(c, "")
+	return nil
+}
+
+func (l *lobby) detach(c *conn) {
+	if c.spectator {
+		if _, ok := l.specs[c]; ok {
+			delete(l.specs, c)
+			l.galleryMove = true
+		}
+	} else if c.member != "" && l.members[c.member] == c {
+		delete(l.members, c.member)
+		if c.member == l.st.host {
+			l.hostAway = l.now()
+		}
+		l.lobbyDirty = true
+	}
+	l.noteEmpty()
+}
+
+// noteEmpty starts or stops the idle clock.
+func (l *lobby) noteEmpty() {
+	if len(l.members)+len(l.specs) == 0 {
+		if l.emptySince.IsZero() {
+			l.emptySince = l.now()
+		}
+	} else {
+		l.emptySince = time.Time{}
+	}
+}
+
+// checkIdle closes a lobby nobody has been connected to for IdleLobby.
+func (l *lobby) checkIdle(now time.Time) {
+	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.srv.opt.Limits.IdleLobby)) {
+		return
+	}
+	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {
+		l.emptySince = now // try again later
+	}
+}
+
+// hostCandidate is the connected human who would become host if the
+// host stays away.
+func (l *lobby) hostCandidate() *member {
+	for _, m := range l.st.members {
+		if m.human() && !m.gone && m.id != l.st.host && l.members[m.id] != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// checkHost hands the lobby to a connected human once the host has been
+// away for HostGrace.
+func (l *lobby) checkHost(now time.Time) {
+	if l.hostAway.IsZero() || now.Before(l.hostAway.Add(l.srv.opt.Limits.HostGrace)) {
+		return
+	}
+	next := l.hostCandidate()
+	if next == nil {
+		return
+	}
+	if err := l.commit(Record{Kind: RecHostChanged, At: now, Member: next.id}); err == nil {
+		l.hostAway = time.Time{}
+	}
+}
+
+// closeAll closes every connection with a Closing message.
+func (l *lobby) closeAll(code protocol.Code, msg string, status websocket.StatusCode) {
+	for _, c := range l.members {
+		c.close(code, msg, status, true)
+	}
+	for c := range l.specs {
+		c.close(code, msg, status, true)
+	}
+	clear(l.members)
+	clear(l.specs)
+}
+
+// refuse sends a refusal. Only *Error reaches the client; anything else is
+// logged and reported as server_busy.
+func (l *lobby) refuse(c *conn, id int64, err error) {
+	c.refuse(id, err)
+}
+
+// newToken makes a 256-bit token and its SHA-256 hash.
+func newToken() (string, []byte) {
+	token := randomToken()
+	h := sha256.Sum256([]byte(token))
+	return token, h[:]
+}
+
+func newMatchID() string { return uuid.NewString() }
+
+// errorOf is the *Error behind err.
+func errorOf(err error) (*protocol.Error, bool) {
+	var e *protocol.Error
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+// sortedSeats lists the keys of a seat map in order, so that bots act in
+// a stable order.
+func sortedSeats[V any](m map[int]V) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"crypto/rand"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"congress/protocol"
+)
+
+// registry is the open lobbies by code. It is the one shared map of the
+// server, guarded by a mutex; each lobby's state is its own goroutine's.
+type registry struct {
+	mu      sync.Mutex
+	lobbies map[string]*lobby
+}
+
+func newRegistry() *registry { return &registry{lobbies: map[string]*lobby{}} }
+
+func (r *registry) get(code string) *lobby {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lobbies[code]
+}
+
+// reserve registers l under a fresh random code.
+func (r *registry) reserve(l *lobby, limit int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.lobbies) >= limit {
+		return false
+	}
+	for {
+		code := newCode()
+		if _, taken := r.lobbies[code]; !taken {
+			l.code = code
+			r.lobbies[code] = l
+			return true
+		}
+	}
+}
+
+func (r *registry) remove(l *lobby) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lobbies[l.code] == l {
+		delete(r.lobbies, l.code)
+	}
+}
+
+func (r *registry) all() []*lobby {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*lobby, 0, len(r.lobbies))
+	for _, l := range r.lobbies {
+		out = append(out, l)
+	}
+	return out
+}
+
+// newCode is protocol.CodeLength characters drawn uniformly from
+// protocol.CodeAlphabet with crypto/rand.
+func newCode() string {
+	const alphabet = protocol.CodeAlphabet
+	limit := byte(256 - 256%len(alphabet)) // reject bytes that would bias the draw
+	out := make([]byte, 0, protocol.CodeLength)
+	var buf [16]byte
+	for len(out) < protocol.CodeLength {
+		_, _ = rand.Read(buf[:])
+		for _, b := range buf {
+			if b < limit && len(out) < protocol.CodeLength {
+				out = append(out, alphabet[int(b)%len(alphabet)])
+			}
+		}
+	}
+	return string(out)
+}
+
+// ipLimits caps what one client address may hold or do: open WebSocket
+// connections, and lobbies created per window.
+type ipLimits struct {
+	lim     Limits
+	mu      sync.Mutex
+	conns   map[string]int
+	creates map[string]*rate.Limiter
+}
+
+func newIPLimits(lim Limits) *ipLimits {
+	return &ipLimits{lim: lim, conns: map[string]int{}, creates: map[string]*rate.Limiter{}}
+}
+
+// acquire counts a connection from ip; false if ip holds too many.
+func (p *ipLimits) acquire(ip string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns[ip] >= p.lim.ConnsPerIP {
+		return false
+	}
+	p.conns[ip]++
+	return true
+}
+
+func (p *ipLimits) release(ip string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.conns[ip]--; p.conns[ip] <= 0 {
+		delete(p.conns, ip)
+	}
+}
+
+// create spends one of ip's lobby creations; false if none is left.
+func (p *ipLimits) create(ip string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l := p.creates[ip]
+	if l == nil {
+		if len(p.creates) > 10000 {
+			// Forget addresses whose allowance has refilled.
+			for k, v := range p.creates {
+				if v.TokensAt(now) >= float64(p.lim.LobbiesPerIP) {
+					delete(p.creates, k)
+				}
+			}
+		}
+		every := p.lim.LobbyWindow / time.Duration(max(p.lim.LobbiesPerIP, 1))
+		l = rate.NewLimiter(rate.Every(every), p.lim.LobbiesPerIP)
+		p.creates[ip] = l
+	}
+	return l.AllowN(now, 1)
+}
+
+// clientIP is the address of the client at the other end of the TCP
+// connection. Forwarded headers are not trusted: they are the client's to
+// forge.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

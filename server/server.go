@@ -1,0 +1,232 @@
+// Package server is the game online: the Echo app (HTTP API, the browser
+// client, health and metrics), WebSocket connections, and one actor per
+// lobby that owns its members, chat, timers, bots and game.
+//
+// A lobby is event-sourced: every accepted change becomes a Record, is
+// appended to a Journal, and only then applied (by state.apply, which a
+// replay calls too) and shown to the connections that may see it.
+//
+//	srv := server.New(server.Options{Journal: server.NewMemJournal()})
+//	defer srv.Close(ctx)
+//	http.ListenAndServe(":8080", srv.Handler())
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/labstack/echo/v4"
+
+	"congress/protocol"
+)
+
+// Limits are the protections and timings of the server. DefaultLimits
+// gives the production values; tests shorten them.
+type Limits struct {
+	SendQueue         int           // frames queued per connection before it is dropped as too slow
+	MessagesPerSecond float64       // per connection
+	MessageBurst      int           // per connection
+	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
+	RefusalBurst      int           // ...and in a burst, before the connection is closed
+	ConnsPerIP        int           // open WebSocket connections per client address
+	LobbiesPerIP      int           // lobbies one address may create...
+	LobbyWindow       time.Duration // ...in this window
+	MaxLobbies        int           // open lobbies on this server
+	PingInterval      time.Duration // how often the server pings each connection
+	PongWait          time.Duration // how long it waits for the pong before closing
+	WriteTimeout      time.Duration // every write
+	HelloTimeout      time.Duration // for the first message (join, resume or watch)
+	JournalTimeout    time.Duration // for one journal append
+	HostGrace         time.Duration // an absent host hands the lobby on after this
+	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
+}
+
+// DefaultLimits are the production limits.
+func DefaultLimits() Limits {
+	return Limits{
+		SendQueue:         64,
+		MessagesPerSecond: 10,
+		MessageBurst:      20,
+		RefusalsPerSecond: 2,
+		RefusalBurst:      30,
+		ConnsPerIP:        64,
+		LobbiesPerIP:      10,
+		LobbyWindow:       10 * time.Minute,
+		MaxLobbies:        20000,
+		PingInterval:      20 * time.Second,
+		PongWait:          15 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		HelloTimeout:      15 * time.Second,
+		JournalTimeout:    5 * time.Second,
+		HostGrace:         60 * time.Second,
+		IdleLobby:         30 * time.Minute,
+	}
+}
+
+// Options configure a Server. Zero fields take defaults.
+type Options struct {
+	// BaseURL is the public address of the server (e.g.
+	// https://congress.example.org) for invite links; empty takes the
+	// scheme and host of the request that creates the lobby.
+	BaseURL string
+	// Origins are the extra origins allowed to open a WebSocket (host
+	// patterns, see coder/websocket AcceptOptions.OriginPatterns); the
+	// server's own origin is always allowed.
+	Origins []string
+	Journal Journal
+	NewBot  BotFactory
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Limits  Limits
+}
+
+// Server is the game server. Handler serves it; Close shuts it down.
+type Server struct {
+	opt     Options
+	log     *slog.Logger
+	echo    *echo.Echo
+	lobbies *registry
+	metrics *metrics
+	ips     *ipLimits
+
+	ready    atomic.Bool
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	closing  bool
+	sessions sync.WaitGroup // connection handlers
+	actors   sync.WaitGroup // lobby goroutines
+}
+
+// New makes a server. It serves nothing until Handler is mounted.
+func New(o Options) *Server {
+	if o.Journal == nil {
+		o.Journal = NewMemJournal()
+	}
+	if o.NewBot == nil {
+		o.NewBot = DefaultBot
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Limits == (Limits{}) {
+		o.Limits = DefaultLimits()
+	}
+	s := &Server{
+		opt:     o,
+		log:     o.Logger,
+		lobbies: newRegistry(),
+		metrics: newMetrics(),
+		ips:     newIPLimits(o.Limits),
+		conns:   map[*conn]struct{}{},
+	}
+	s.echo = s.routes()
+	s.ready.Store(true)
+	return s
+}
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo is the server's Echo instance, to Start and Shutdown.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Close stops the server: every connection is told to reconnect and
+// closed, every lobby goroutine ends. The journal is not closed: its
+// owner closes it. Close waits for all of it, or for ctx.
+func (s *Server) Close(ctx context.Context) error {
+	s.ready.Store(false)
+	s.mu.Lock()
+	if !s.closing {
+		s.closing = true
+		for _, l := range s.lobbies.all() {
+			close(l.quit)
+		}
+	}
+	for c := range s.conns {
+		c.close(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway, true)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.actors.Wait()
+		s.sessions.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// addConn registers a connection; false once the server is closing.
+func (s *Server) addConn(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.sessions.Add(1)
+	s.metrics.connections.Add(1)
+	return true
+}
+
+func (s *Server) removeConn(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.metrics.connections.Add(-1)
+	s.sessions.Done()
+}
+
+// startLobby runs a lobby's goroutine; false once the server is closing.
+func (s *Server) startLobby(l *lobby) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.actors.Add(1)
+	s.metrics.lobbies.Add(1)
+	go func() {
+		defer s.actors.Done()
+		l.run()
+	}()
+	return true
+}
+
+// lobbyEnded is called by a lobby's goroutine as it returns.
+func (s *Server) lobbyEnded(l *lobby) {
+	s.lobbies.remove(l)
+	s.metrics.lobbies.Add(-1)
+	if l.counted {
+		s.metrics.games.Add(-1)
+	}
+}
+
+// randomToken is 32 bytes from crypto/rand, base64url.
+func randomToken() string {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// randomSeed is a match or bot seed from crypto/rand.
+func randomSeed() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return binary.LittleEndian.Uint64(b[:])
+}

@@ -1,0 +1,386 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// state is everything a lobby's records make: apply is its only writer,
+// so replaying a journal rebuilds it exactly. Connections, spectators and
+// timers are not in it.
+type state struct {
+	code     string
+	base     string
+	created  time.Time
+	public   bool
+	settings protocol.Settings
+	host     string
+	members  []*member
+	nextID   int
+	phase    protocol.LobbyState
+	match    *match // the current or last game; nil before the first
+	matches  int
+	chat     chatLog
+	closed   bool
+	newBot   BotFactory
+}
+
+// member is a delegate of the lobby, human or bot.
+type member struct {
+	id        string
+	name      string
+	tokenHash []byte // humans only; nil once the member has left
+	bot       bool
+	strength  string // bots, and the stand-in of a human seat
+	seed      uint64
+	seat      int  // seat in the current or last game, game.NoSeat before
+	botPlays  bool // a bot plays this human's seat for now
+	gone      bool // left or kicked during a game: the seat stays until the rematch
+}
+
+func (m *member) human() bool { return !m.bot }
+
+// match is one game and what the lobby keeps of it.
+type match struct {
+	id      string
+	seed    uint64
+	players []string // member IDs, in the order given to game.New
+	names   []string // their names, in the same order
+	g       *game.Game
+	// twin is a second copy of the game, kept in step with g, on which a
+	// command is tried before it is journaled: the engine's own rules
+	// decide whether a command is accepted, and g changes only through
+	// apply. twinAhead says the twin already holds the command being
+	// committed.
+	twin      *game.Game
+	twinAhead bool
+	history   []Record // started, act and advance records, to rebuild the twin
+	// bots are the players of bot seats (bot members and seats handed to a
+	// bot); botAt is each one's position in the log it has observed.
+	bots  map[int]Player
+	botAt map[int]int
+}
+
+// BotFactory makes the player of a bot seat. Strength is "easy" or
+// "normal"; the same seed and the same observed events give the same play.
+type BotFactory func(seat int, strength string, seed uint64) Player
+
+// Player is a computer delegate (the bot package's *bot.Bot).
+type Player interface {
+	Observe(events []game.Event)
+	Decide(v game.View, now time.Time) (game.Command, bool)
+	Think() time.Duration
+}
+
+func newState(code string, newBot BotFactory) *state {
+	return &state{code: code, newBot: newBot, phase: protocol.LobbyOpen}
+}
+
+// apply makes rec's change. It is deterministic: the same records applied
+// to an empty state make the same state. An error means the record does
+// not fit the state (a corrupt journal, or a bug); nothing changed then.
+func (s *state) apply(rec Record) error {
+	switch rec.Kind {
+	case RecCreated:
+		if rec.Settings == nil {
+			return fmt.Errorf("created without settings")
+		}
+		s.created, s.base, s.public, s.settings = rec.At, rec.Base, rec.Public, *rec.Settings
+		s.addMember(&member{id: rec.Member, name: rec.Name, tokenHash: rec.TokenHash, seat: game.NoSeat})
+		s.host = rec.Member
+	case RecJoined:
+		s.addMember(&member{id: rec.Member, name: rec.Name, tokenHash: rec.TokenHash, seat: game.NoSeat})
+		if s.host == "" {
+			s.host = rec.Member
+		}
+	case RecBotAdded:
+		s.addMember(&member{id: rec.Member, name: rec.Name, bot: true, strength: rec.Strength, seed: rec.Seed, seat: game.NoSeat})
+	case RecLeft, RecKicked, RecBotRemoved:
+		m := s.member(rec.Member)
+		if m == nil {
+			return fmt.Errorf("%s: no member %q", rec.Kind, rec.Member)
+		}
+		s.remove(m)
+	case RecHostChanged:
+		if m := s.member(rec.Member); m == nil || m.bot {
+			return fmt.Errorf("host_changed: no human member %q", rec.Member)
+		}
+		s.host = rec.Member
+	case RecSettings:
+		if rec.Settings == nil {
+			return fmt.Errorf("settings without settings")
+		}
+		s.settings = *rec.Settings
+	case RecPublic:
+		s.public = rec.Public
+	case RecStarted:
+		return s.start(rec)
+	case RecAct, RecAdvance:
+		return s.play(rec)
+	case RecChat:
+		if rec.Chat == nil {
+			return fmt.Errorf("chat without a line")
+		}
+		s.chat.add(*rec.Chat)
+	case RecBotSeat:
+		m := s.member(rec.Member)
+		if m == nil || s.match == nil || m.seat == game.NoSeat || m.bot {
+			return fmt.Errorf("bot_seat: no seated human %q", rec.Member)
+		}
+		m.botPlays = rec.Bot
+		if rec.Bot {
+			m.strength, m.seed = rec.Strength, rec.Seed
+			s.match.seatBot(m.seat, s.newBot(m.seat, rec.Strength, rec.Seed))
+		} else {
+			delete(s.match.bots, m.seat)
+			delete(s.match.botAt, m.seat)
+		}
+	case RecRematch:
+		kept := s.members[:0]
+		for _, m := range s.members {
+			if !m.gone {
+				m.seat, m.botPlays = game.NoSeat, false
+				kept = append(kept, m)
+			}
+		}
+		s.members = kept
+		s.phase = protocol.LobbyOpen
+		if s.match != nil {
+			s.match.bots, s.match.botAt = nil, nil
+		}
+	case RecClosed:
+		s.closed = true
+	default:
+		return fmt.Errorf("unknown record kind %q", rec.Kind)
+	}
+	return nil
+}
+
+func (s *state) addMember(m *member) {
+	s.members = append(s.members, m)
+	var n int
+	if _, err := fmt.Sscanf(m.id, "d%d", &n); err == nil && n >= s.nextID {
+		s.nextID = n + 1
+	}
+}
+
+// remove takes a member out of the lobby, or, while their seat is in a
+// game, marks them gone until the rematch. A leaving host hands the lobby
+// to the next human.
+func (s *state) remove(m *member) {
+	m.tokenHash = nil
+	if s.match != nil && s.phase != protocol.LobbyOpen && m.seat != game.NoSeat {
+		m.gone = true
+	} else {
+		for i, o := range s.members {
+			if o == m {
+				s.members = append(s.members[:i], s.members[i+1:]...)
+				break
+			}
+		}
+	}
+	if s.host == m.id {
+		s.host = s.nextHost(m.id)
+	}
+}
+
+// nextHost is the first human still in the lobby after id in joining
+// order (wrapping), or "".
+func (s *state) nextHost(id string) string {
+	at := 0
+	for i, m := range s.members {
+		if m.id == id {
+			at = i + 1
+		}
+	}
+	n := len(s.members)
+	for k := range n {
+		m := s.members[(at+k)%n]
+		if m.human() && !m.gone && m.id != id {
+			return m.id
+		}
+	}
+	return ""
+}
+
+func (s *state) start(rec Record) error {
+	cfg, err := s.settings.Config()
+	if err != nil {
+		return err
+	}
+	names := make([]string, len(rec.Players))
+	seated := make([]*member, len(rec.Players))
+	for i, id := range rec.Players {
+		m := s.member(id)
+		if m == nil {
+			return fmt.Errorf("started: no member %q", id)
+		}
+		names[i], seated[i] = m.name, m
+	}
+	g, _, err := game.New(cfg, names, rec.Seed, rec.At)
+	if err != nil {
+		return err
+	}
+	twin, _, _ := game.New(cfg, names, rec.Seed, rec.At)
+	s.matches++
+	s.match = &match{
+		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g, twin: twin,
+		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
+	}
+	s.phase = protocol.LobbyPlaying
+	for _, m := range seated {
+		m.seat, m.botPlays = g.SeatOf(m.name), false
+		if m.bot {
+			s.match.seatBot(m.seat, s.newBot(m.seat, m.strength, m.seed))
+		}
+	}
+	return nil
+}
+
+// play applies a game record to the game and its twin, and lets every
+// bot observe what its seat may see.
+func (s *state) play(rec Record) error {
+	m := s.match
+	if m == nil || s.phase != protocol.LobbyPlaying {
+		return fmt.Errorf("%s without a game", rec.Kind)
+	}
+	switch rec.Kind {
+	case RecAdvance:
+		m.g.Advance(rec.At)
+		m.twin.Advance(rec.At)
+	case RecAct:
+		if rec.Command == nil {
+			return fmt.Errorf("act without a command")
+		}
+		if _, err := m.g.Apply(*rec.Command, rec.At); err != nil {
+			return err
+		}
+		if m.twinAhead {
+			m.twinAhead = false
+		} else if _, err := m.twin.Apply(*rec.Command, rec.At); err != nil {
+			return fmt.Errorf("twin refused what the game accepted: %w", err)
+		}
+	}
+	m.history = append(m.history, rec)
+	for seat, p := range m.bots {
+		evs, next := m.g.Log(game.SeatViewer(seat), m.botAt[seat])
+		m.botAt[seat] = next
+		if len(evs) > 0 {
+			p.Observe(evs)
+		}
+	}
+	if m.g.Over() {
+		s.phase = protocol.LobbyOver
+	}
+	return nil
+}
+
+// seatBot gives seat to p, which first observes everything the seat has
+// seen so far.
+func (m *match) seatBot(seat int, p Player) {
+	evs, next := m.g.Log(game.SeatViewer(seat), 0)
+	m.bots[seat], m.botAt[seat] = p, next
+	p.Observe(evs)
+}
+
+// try asks the twin whether c is accepted at now; if so the twin holds
+// it until the record is applied, or until untry after a failed append.
+func (m *match) try(c game.Command, now time.Time) error {
+	if _, err := m.twin.Apply(c, now); err != nil {
+		return err
+	}
+	m.twinAhead = true
+	return nil
+}
+
+// untry rebuilds the twin from the match's records after a command it
+// accepted could not be journaled.
+func (m *match) untry() {
+	if !m.twinAhead {
+		return
+	}
+	m.twinAhead = false
+	start := m.history[0]
+	twin, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
+	for _, rec := range m.history[1:] {
+		if rec.Kind == RecAdvance {
+			twin.Advance(rec.At)
+		} else {
+			_, _ = twin.Apply(*rec.Command, rec.At)
+		}
+	}
+	m.twin = twin
+}
+
+func (s *state) member(id string) *member {
+	for _, m := range s.members {
+		if m.id == id {
+			return m
+		}
+	}
+	return nil
+}
+
+// nameTaken reports whether another member already has name, ignoring case.
+func (s *state) nameTaken(name string) bool {
+	for _, m := range s.members {
+		if strings.EqualFold(m.name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// seated is the number of members a new game would seat.
+func (s *state) seated() int {
+	n := 0
+	for _, m := range s.members {
+		if !m.gone {
+			n++
+		}
+	}
+	return n
+}
+
+// playing reports whether a game is running.
+func (s *state) playing() bool { return s.phase == protocol.LobbyPlaying }
+
+// viewer is how the rules see a member (nil: a spectator) in the current
+// game, and whether the game's rules apply to them at all.
+func (s *state) viewer(m *member) (game.Viewer, bool) {
+	if s.match == nil || s.phase == protocol.LobbyOpen {
+		return game.Spectator, false
+	}
+	if m == nil {
+		return game.Spectator, true
+	}
+	if m.seat == game.NoSeat {
+		return game.Spectator, false
+	}
+	return game.SeatViewer(m.seat), true
+}
+
+// canRead is the chat rule: the game's (g.CanRead) while a game is on or
+// just over, and before a game public chat for members and the
+// spectators' own channel beside it for spectators.
+func (s *state) canRead(m *member, ch game.Channel) bool {
+	if v, ok := s.viewer(m); ok {
+		return s.match.g.CanRead(v, ch)
+	}
+	return ch == game.ChannelPublic || (m == nil && ch == game.ChannelSpectators)
+}
+
+// canWrite is canRead's twin for writing.
+func (s *state) canWrite(m *member, ch game.Channel) bool {
+	if v, ok := s.viewer(m); ok {
+		return s.match.g.CanWrite(v, ch)
+	}
+	if m == nil {
+		return ch == game.ChannelSpectators
+	}
+	return ch == game.ChannelPublic
+}
