@@ -22,6 +22,7 @@ import (
 type conn struct {
 	l         *lobby
 	name      string
+	you       string // member ID, from the Welcome
 	host      bool
 	spectator bool
 	ws        *websocket.Conn

@@ -108,7 +108,11 @@ func (c *conn) observe(events []game.Event) {
 			}
 			from = i
 			c.mover = nil
-			if c.seat = slices.Index(e.Names, c.name); c.seat < 0 {
+			// The server seats players by member ID; a server may seat by name.
+			if c.seat = slices.Index(e.Names, c.you); c.seat < 0 {
+				c.seat = slices.Index(e.Names, c.name)
+			}
+			if c.seat < 0 {
 				l.run.rec.protoErr("not_seated")
 				continue
 			}

@@ -44,6 +44,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -237,17 +238,8 @@ func measure(ctx context.Context, cfg Config, p prober, stderr io.Writer) (*Resu
 		return measureProcs(ctx, cfg, p, stderr)
 	}
 	r := newRunner(cfg)
+	sample := sampler(ctx, p, stderr)
 	var before procSample
-	sample := func() procSample {
-		if p == nil {
-			return procSample{}
-		}
-		s, err := p.sample(ctx)
-		if err != nil {
-			fmt.Fprintln(stderr, "loadgen: reading the server:", err)
-		}
-		return s
-	}
 	if cfg.Idle {
 		before = sample()
 	}
@@ -266,10 +258,33 @@ func measure(ctx context.Context, cfg Config, p prober, stderr io.Writer) (*Resu
 	}
 	r.close()
 	res := r.result()
-	if p != nil {
-		res.Server = &ProcStats{Source: p.source(), CPU: s1.cpu - s0.cpu, RSSBefore: before.rss, RSSAfter: s1.rss}
-	}
+	res.addCosts(p, before, s0, s1)
 	return res, ctx.Err()
+}
+
+// sampler reads the server and the machine.
+func sampler(ctx context.Context, p prober, stderr io.Writer) func() procSample {
+	return func() procSample {
+		var s procSample
+		if p != nil {
+			var err error
+			if s, err = p.sample(ctx); err != nil {
+				fmt.Fprintln(stderr, "loadgen: reading the server:", err)
+			}
+		}
+		s.machine = machineBusy()
+		return s
+	}
+}
+
+// addCosts records the server's and the machine's CPU between s0 and s1,
+// and the server's memory before (idle: before any connection) and at s1.
+func (r *Result) addCosts(p prober, before, s0, s1 procSample) {
+	r.MachineCPU = s1.machine - s0.machine
+	r.CPUs = runtime.NumCPU()
+	if p != nil {
+		r.Server = &ProcStats{Source: p.source(), CPU: s1.cpu - s0.cpu, RSSBefore: before.rss, RSSAfter: s1.rss}
+	}
 }
 
 // runWorker is one worker of a -procs run: connect, say READY, wait for
@@ -331,16 +346,7 @@ func measureProcs(ctx context.Context, cfg Config, p prober, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	sample := func() procSample {
-		if p == nil {
-			return procSample{}
-		}
-		s, err := p.sample(ctx)
-		if err != nil {
-			fmt.Fprintln(stderr, "loadgen: reading the server:", err)
-		}
-		return s
-	}
+	sample := sampler(ctx, p, stderr)
 	var before procSample
 	if cfg.Idle {
 		before = sample()
@@ -414,9 +420,7 @@ func measureProcs(ctx context.Context, cfg Config, p prober, stderr io.Writer) (
 			total.merge(&res)
 		}
 	}
-	if p != nil {
-		total.Server = &ProcStats{Source: p.source(), CPU: s1.cpu - s0.cpu, RSSBefore: before.rss, RSSAfter: s1.rss}
-	}
+	total.addCosts(p, before, s0, s1)
 	for _, w := range workers {
 		if err := w.cmd.Wait(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			return total, fmt.Errorf("worker: %w", err)

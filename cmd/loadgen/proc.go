@@ -23,8 +23,9 @@ type ProcStats struct {
 
 // procSample is one reading of a process's CPU time and memory.
 type procSample struct {
-	cpu float64 // seconds
-	rss int64   // bytes
+	cpu     float64 // seconds
+	rss     int64   // bytes
+	machine float64 // seconds: every process's CPU on this machine (machineBusy)
 }
 
 // prober reads a server process's CPU and RSS, from /proc when the
@@ -144,4 +145,28 @@ func raiseFileLimit() (uint64, error) {
 		}
 	}
 	return l.Cur, nil
+}
+
+// machineBusy is the CPU time every core of this machine has spent busy
+// so far (not idle, not waiting for I/O), from /proc/stat: the server and
+// this tool share the machine with whatever else runs, and the report
+// says how much that was.
+func machineBusy() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0
+	}
+	line, _, _ := bytes.Cut(b, []byte("\n"))
+	f := strings.Fields(string(line))
+	if len(f) < 6 || f[0] != "cpu" {
+		return 0
+	}
+	var busy int64
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		if i != 3 && i != 4 && i < 8 { // idle, iowait; guest time is in user already
+			busy += n
+		}
+	}
+	return float64(busy) / clockTick
 }

@@ -112,25 +112,29 @@ func (r *runner) setup(ctx context.Context) {
 	began := time.Now()
 	sem := make(chan struct{}, max(r.cfg.Dials, 1))
 	var wg sync.WaitGroup
-	var nconn atomic.Int64
-	for _, l := range r.lobbies {
+	for k, l := range r.lobbies {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			r.setupLobby(ctx, l, sem, &nconn)
+			r.setupLobby(ctx, k, l, sem)
 		}()
 	}
 	wg.Wait()
 	r.rec.update(true, func(res *Result) { res.ConnectSeconds = time.Since(began).Seconds() })
 }
 
-// setupLobby holds one slot of sem on entry and gives it back on return.
-func (r *runner) setupLobby(ctx context.Context, l *lobby, sem chan struct{}, nconn *atomic.Int64) {
+// setupLobby sets up this process's k-th lobby. It holds one slot of sem
+// on entry and gives it back on return.
+//
+// Source addresses are dealt round-robin, so each holds as few
+// connections, and opens as few lobbies, as their number allows: the
+// server caps both per address.
+func (r *runner) setupLobby(ctx context.Context, k int, l *lobby, sem chan struct{}) {
 	release := func() { <-sem }
-	connIndex := func() int { return int(nconn.Add(1)) }
-	i := connIndex()
-	created, err := r.dial.createLobby(ctx, i, protocol.CreateLobby{Name: "host", Settings: ptr(r.cfg.settings())})
+	members := r.cfg.Delegates + r.cfg.Spectators
+	connIndex := func(j int) int { return k*members + j }
+	created, err := r.dial.createLobby(ctx, k, protocol.CreateLobby{Name: "host", Settings: ptr(r.cfg.settings())})
 	if err != nil {
 		release()
 		r.rec.connFailure(failureKind(err))
@@ -138,7 +142,7 @@ func (r *runner) setupLobby(ctx context.Context, l *lobby, sem chan struct{}, nc
 	}
 	l.code = created.Code
 	host := &conn{l: l, name: "host", host: true, seat: game.NoSeat}
-	if !r.connect(ctx, host, i, protocol.Resume{Lobby: created.Code, Token: created.Token}) {
+	if !r.connect(ctx, host, connIndex(0), protocol.Resume{Lobby: created.Code, Token: created.Token}) {
 		release()
 		return
 	}
@@ -146,11 +150,11 @@ func (r *runner) setupLobby(ctx context.Context, l *lobby, sem chan struct{}, nc
 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	add := func(c *conn, hello protocol.Client) {
+	add := func(c *conn, j int, hello protocol.Client) {
 		defer wg.Done()
 		sem <- struct{}{}
 		defer func() { <-sem }()
-		if r.connect(ctx, c, connIndex(), hello) {
+		if r.connect(ctx, c, connIndex(j), hello) {
 			mu.Lock()
 			if c.spectator {
 				l.all = append(l.all, c)
@@ -164,13 +168,13 @@ func (r *runner) setupLobby(ctx context.Context, l *lobby, sem chan struct{}, nc
 	for d := 1; d < r.cfg.Delegates; d++ {
 		c := &conn{l: l, name: fmt.Sprintf("delegate %d", d), seat: game.NoSeat}
 		wg.Add(1)
-		go add(c, protocol.Join{Lobby: l.code, Name: c.name})
+		go add(c, d, protocol.Join{Lobby: l.code, Name: c.name})
 	}
 	wg.Wait()
 	for s := range r.cfg.Spectators {
 		c := &conn{l: l, name: fmt.Sprintf("spectator %d", s), spectator: true, seat: game.NoSeat}
 		wg.Add(1)
-		go add(c, protocol.Watch{Lobby: l.code, Name: c.name})
+		go add(c, r.cfg.Delegates+s, protocol.Watch{Lobby: l.code, Name: c.name})
 	}
 	wg.Wait()
 	l.all = append(append([]*conn{}, l.delegates...), l.all...)
@@ -183,7 +187,7 @@ func (r *runner) connect(ctx context.Context, c *conn, i int, hello protocol.Cli
 		r.rec.connFailure(failureKind(err))
 		return false
 	}
-	c.ws = ws
+	c.ws, c.you = ws, w.You
 	if c.host {
 		c.l.onLobby(&w.Lobby)
 	}

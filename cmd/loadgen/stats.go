@@ -181,6 +181,10 @@ type Result struct {
 
 	Server  *ProcStats `json:"server,omitempty"`
 	SelfCPU float64    `json:"loadgen_cpu_seconds"` // this tool's CPU in the window (all workers)
+	// MachineCPU is every process's CPU in the window, the server's and
+	// this tool's included, and CPUs the machine's core count.
+	MachineCPU float64 `json:"machine_cpu_seconds"`
+	CPUs       int     `json:"cpus"`
 }
 
 // merge adds a worker's result to r.
@@ -262,7 +266,15 @@ func (r *Result) Print(w io.Writer) {
 			fmt.Fprintf(w, "  server CPU    %.2f µs per delivered message\n", float64(c)/float64(time.Microsecond))
 		}
 	}
-	fmt.Fprintf(w, "  loadgen CPU   %.2fs\n", r.SelfCPU)
+	fmt.Fprintf(w, "  loadgen CPU   %.2fs", r.SelfCPU)
+	if r.MachineCPU > 0 {
+		other := r.MachineCPU - r.SelfCPU
+		if r.Server != nil {
+			other -= r.Server.CPU
+		}
+		fmt.Fprintf(w, "; machine %.2fs of %d CPUs × %.0fs, other processes %.2fs", r.MachineCPU, r.CPUs, r.Window, max(other, 0))
+	}
+	fmt.Fprintln(w)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
