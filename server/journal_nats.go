@@ -1,0 +1,90 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"congress/server/store"
+)
+
+// NATSJournal is the Journal on NATS JetStream. Each append names the
+// sequence this writer last saw for the lobby, so a second writer — or a
+// node that lost the lobby — is refused (store.ErrFenced) rather than
+// interleaving its records.
+type NATSJournal struct {
+	st     *store.Store
+	writer string // random per journal: part of every message ID
+
+	mu   sync.Mutex
+	last map[string]uint64
+}
+
+// NewNATSJournal writes lobby logs to st.
+func NewNATSJournal(st *store.Store) *NATSJournal {
+	return &NATSJournal{st: st, writer: randomToken()[:12], last: map[string]uint64{}}
+}
+
+// Append implements Journal. A closed lobby's log is dropped: its matches
+// are kept by the match history, not the lobby log.
+func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) error {
+	j.mu.Lock()
+	expect := j.last[lobby]
+	j.mu.Unlock()
+	if rec.Kind == RecClosed {
+		j.mu.Lock()
+		delete(j.last, lobby)
+		j.mu.Unlock()
+		return j.st.Drop(ctx, lobby)
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	// The ID names the writer and the record's place: a retry of this very
+	// append is stored once, and nobody else can produce the same ID.
+	id := fmt.Sprintf("%s.%d.%s", lobby, expect, j.writer)
+	seq, err := j.st.Append(ctx, lobby, id, data, expect)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.last[lobby] = seq
+	j.mu.Unlock()
+	return nil
+}
+
+// Records implements Journal; it also takes the lobby over for this
+// writer: later appends follow the last record read.
+func (j *NATSJournal) Records(ctx context.Context, lobby string) ([]Record, error) {
+	raw, err := j.st.Load(ctx, lobby)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Record, len(raw))
+	for i, r := range raw {
+		if err := json.Unmarshal(r.Data, &out[i]); err != nil {
+			return nil, fmt.Errorf("lobby %s record %d is unreadable: %w", lobby, r.Seq, err)
+		}
+	}
+	j.mu.Lock()
+	if len(raw) > 0 {
+		j.last[lobby] = raw[len(raw)-1].Seq
+	} else {
+		delete(j.last, lobby)
+	}
+	j.mu.Unlock()
+	return out, nil
+}
+
+// Lobbies lists every lobby with a log.
+func (j *NATSJournal) Lobbies(ctx context.Context) ([]string, error) { return j.st.Lobbies(ctx) }
+
+// Close implements Journal. The store belongs to whoever opened it.
+func (j *NATSJournal) Close() error { return nil }
+
+// Fenced reports whether err is an append refused because another writer
+// owns the lobby now.
+func Fenced(err error) bool { return errors.Is(err, store.ErrFenced) }
