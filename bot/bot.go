@@ -18,7 +18,7 @@ type Bot struct {
 	rng      *rand.Rand // decisions
 	delays   *rand.Rand // Think only, so asking for a delay never changes a decision
 
-	queue []game.Event // observed, not yet read into the model
+	queue []game.Event // observed before the first view, which sizes the model
 
 	// Known once the first view arrives.
 	n, p    int
@@ -70,9 +70,15 @@ func (b *Bot) Think() time.Duration {
 }
 
 // Observe takes the log events this seat may see (g.Log for its viewer),
-// in order, each once. Events are read lazily on the next Decide.
+// in order, each once. Before the bot's first view it keeps them for it.
 func (b *Bot) Observe(events []game.Event) {
-	b.queue = append(b.queue, events...)
+	if b.m == nil {
+		b.queue = append(b.queue, events...)
+		return
+	}
+	for _, e := range events {
+		b.read(e)
+	}
 }
 
 // Decide returns the command the bot wants to send now, if any. It only
@@ -114,7 +120,7 @@ func (b *Bot) sync(v game.View) {
 	for _, e := range b.queue {
 		b.read(e)
 	}
-	b.queue = b.queue[:0]
+	b.queue = nil
 	if v.You != nil {
 		for _, inv := range v.You.Investigations {
 			b.learn(inv.Target, factionKnw(inv.Faction))

@@ -62,7 +62,7 @@ func likelihoods(ll, lp, pl, pp float64) pairTable {
 
 // Behaviour assumed by the likelihoods.
 const (
-	plotterHitsPlotter = 0.1 // a Plotter marks, names or purges one of the bloc
+	plotterHitsPlotter = 0.1  // a Plotter marks, names or purges one of the bloc
 	loyalistAim        = 1.6  // how much likelier a Loyalist marks a Plotter than a Loyalist
 	confessorAim       = 2.5  // the same for a purged Loyalist's confession
 	blocTogether       = 0.45 // two Plotters mark the same delegate
@@ -139,6 +139,10 @@ const (
 	plotKnw  int8 = 1
 )
 
+// meanFieldRounds is enough for the ranking of suspects to settle; more
+// rounds change the third decimal.
+const meanFieldRounds = 3
+
 // solver holds scratch space so that solving allocates nothing.
 type solver struct {
 	z  []float64
@@ -186,8 +190,10 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 	if free == 0 || prior == 0 || prior == 1 {
 		return
 	}
+	// With e[i] = exp(-z[i]), sigmoid(b+z[i]) = 1/(1+exp(-b)*e[i]): one
+	// exponential per seat per round, whatever the Newton steps.
 	bias := math.Log(prior / (1 - prior))
-	for range 4 {
+	for range meanFieldRounds {
 		for i := range n {
 			if fixed[i] != unknown {
 				continue
@@ -197,12 +203,13 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 			for j, pj := range out[:n] {
 				acc += row[j] * pj
 			}
-			z[i] = acc
+			z[i] = math.Exp(-max(min(acc, 30), -30))
 		}
 		bias = fitBias(z, fixed, target, bias)
+		eb := math.Exp(-bias)
 		for i := range n {
 			if fixed[i] == unknown {
-				out[i] = 0.5*out[i] + 0.5*sigmoid(bias+z[i])
+				out[i] = 0.5*out[i] + 0.5/(1+eb*z[i])
 			}
 		}
 	}
@@ -225,15 +232,16 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 }
 
 // fitBias finds b with sum over free seats of sigmoid(b+z) = target, by
-// Newton steps from the previous b.
-func fitBias(z []float64, fixed []int8, target, b float64) float64 {
+// Newton steps from the previous b; e[i] is exp(-z[i]).
+func fitBias(e []float64, fixed []int8, target, b float64) float64 {
 	for range 6 {
+		eb := math.Exp(-b)
 		var f, df float64
-		for i, zi := range z {
+		for i, ei := range e {
 			if fixed[i] != unknown {
 				continue
 			}
-			s := sigmoid(b + zi)
+			s := 1 / (1 + eb*ei)
 			f += s
 			df += s * (1 - s)
 		}
@@ -243,11 +251,9 @@ func fitBias(z []float64, fixed []int8, target, b float64) float64 {
 		}
 		step := max(min(f/df, 4), -4)
 		b -= step
-		if math.Abs(step) < 1e-4 {
+		if math.Abs(step) < 1e-3 {
 			break
 		}
 	}
 	return b
 }
-
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -21,6 +21,11 @@ type Result struct {
 // once; when a whole round passes with nobody acting, the clock jumps to
 // the next deadline. start is the time the game was created at.
 //
+// A bot that declines is not asked again in the same phase of the same
+// session: Decide declines only when the bot has nothing left to do there
+// (it never waits to see what others do), and views are the engine's main
+// cost here.
+//
 // A command the engine refuses is a bot bug: Play stops and returns it.
 func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 	if len(bots) != g.Seats() {
@@ -28,6 +33,7 @@ func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 	}
 	now := start
 	next := make([]int, len(bots))
+	declined := make([]int, len(bots)) // the phase key in which each seat last declined
 	var res Result
 	for !g.Over() {
 		acted := false
@@ -35,18 +41,20 @@ func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 			if g.Over() {
 				break
 			}
-			// The purged act only to confess: skip their views otherwise,
-			// which are the simulator's main cost.
-			if !g.Alive(i) && g.Phase() != game.PhaseConfession {
+			key := g.Session()<<4 | int(g.Phase()) + 1
+			// The purged act only to confess.
+			if declined[i] == key || !g.Alive(i) && g.Phase() != game.PhaseConfession {
 				continue
 			}
 			viewer := game.SeatViewer(i)
-			events, n := g.Log(viewer, next[i])
-			next[i] = n
-			b.Observe(events)
-
+			if g.LogLen() > next[i] {
+				events, n := g.Log(viewer, next[i])
+				next[i] = n
+				b.Observe(events)
+			}
 			cmd, ok := b.Decide(g.View(viewer), now)
 			if !ok {
+				declined[i] = key
 				continue
 			}
 			if _, err := g.Apply(cmd, now); err != nil {

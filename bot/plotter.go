@@ -23,6 +23,10 @@ import (
 const (
 	// doomed is the public suspicion at which the bloc gives a member up.
 	doomed = 0.8
+	// hopeless is the public suspicion under which the Loyalists will not
+	// purge one of their own: the bloc alone cannot outvote them, so its
+	// Purge votes would only show who it is.
+	hopeless = 0.35
 	// assumedThreshold is the accusation threshold the bloc plays for: the
 	// view does not carry the setting, and 2 is the default.
 	assumedThreshold = 2
@@ -43,14 +47,17 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	pub := b.public()
 	shared := func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }
-	scapegoat := func() int { return argmax(b.living(v, loyal), func(i int) float64 { return pub[i] }, shared) }
+	scapegoat := func() int {
+		pub := b.public()
+		return argmax(b.living(v, loyal), func(i int) float64 { return pub[i] }, shared)
+	}
 
 	switch {
 	case has(game.CmdConfess):
 		return cmd(game.CmdConfess, scapegoat())
 	case has(game.CmdChairPick):
+		pub := b.public()
 		t := argmax(slices.DeleteFunc(slices.Clone(v.Tied), bloc2(bloc)), func(i int) float64 { return pub[i] }, shared)
 		if t == noSeat {
 			t = argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return i == kirov }), func(int) float64 { return 0 }, shared)
@@ -61,7 +68,8 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		// convicted in its mind: voting with the Loyalists then costs
 		// nothing and buys the rest of the bloc their trust. Never Kirov.
 		acc := v.Accused
-		purge := !bloc[acc] || (acc != kirov && pub[acc] >= doomed)
+		pub := b.public()
+		purge := !bloc[acc] && pub[acc] >= hopeless || bloc[acc] && acc != kirov && pub[acc] >= doomed
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
@@ -77,7 +85,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			t := b.plotterMark(v, bloc, kirov, pub, shared)
+			t := b.plotterMark(v, bloc, kirov, b.public(), shared)
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}
@@ -155,9 +163,13 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 	if i := slices.Index(members, me); i < need || need > len(members) {
 		return t
 	}
-	cover := argmax(b.living(v, func(i int) bool {
+	cands := b.living(v, func(i int) bool {
 		return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
-	}), func(i int) float64 { return pub[i] }, shared)
+	})
+	cover := noSeat
+	if len(cands) > 0 {
+		cover = cands[b.rng.IntN(len(cands))]
+	}
 	if cover == noSeat {
 		return t
 	}

@@ -1,0 +1,265 @@
+// Command simulate plays many games of Congress of Victors between bots,
+// straight on the rules engine with simulated time, and prints each camp's
+// win rate per number of delegates: the evidence RULES.md §6 asks for
+// before a default moves.
+//
+//	go run ./cmd/simulate -games 20000 -seats 5-12 -loyalists normal -plotters normal
+//	go run ./cmd/simulate -games 20000 -seats 10 -config '{"plotters":3}'
+//
+// Games are independent and seeded from -seed, the seat count and the
+// game's number, so a run is reproducible whatever the number of workers.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"congress/bot"
+	"congress/game"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "simulate:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// options are the command line.
+type options struct {
+	games      int
+	seats      []int
+	loyalists  bot.Strength
+	plotters   bot.Strength
+	seed       uint64
+	cfg        game.Config
+	workers    int
+	cpuprofile string
+}
+
+func parseFlags(args []string, out io.Writer) (options, error) {
+	o := options{loyalists: bot.Normal, plotters: bot.Normal, cfg: game.DefaultConfig()}
+	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
+	fs.SetOutput(out)
+	seats := fs.String("seats", "5-12", "seat counts: a range (5-12), a list (5,7,10) or both")
+	config := fs.String("config", "", `settings over the defaults, as JSON (e.g. '{"plotters":3,"sessions":6}') or @file`)
+	fs.IntVar(&o.games, "games", 1000, "games per seat count")
+	fs.TextVar(&o.loyalists, "loyalists", bot.Normal, "Loyalist bots: easy or normal")
+	fs.TextVar(&o.plotters, "plotters", bot.Normal, "Plotter bots: easy or normal")
+	fs.Uint64Var(&o.seed, "seed", 1, "seed of the whole run")
+	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "games played in parallel")
+	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if o.games < 1 || o.workers < 1 {
+		return o, errors.New("-games and -workers must be at least 1")
+	}
+	var err error
+	if o.seats, err = parseSeats(*seats); err != nil {
+		return o, err
+	}
+	if *config != "" {
+		text := []byte(*config)
+		if name, ok := strings.CutPrefix(*config, "@"); ok {
+			if text, err = os.ReadFile(name); err != nil {
+				return o, err
+			}
+		}
+		if err := json.Unmarshal(text, &o.cfg); err != nil {
+			return o, fmt.Errorf("-config: %w", err)
+		}
+	}
+	for _, n := range o.seats {
+		if err := o.cfg.ValidateSeats(n); err != nil {
+			return o, fmt.Errorf("%d seats: %w", n, err)
+		}
+	}
+	return o, nil
+}
+
+// parseSeats reads "5-12", "5,7,10" or "5-7,10".
+func parseSeats(s string) ([]int, error) {
+	var out []int
+	for part := range strings.SplitSeq(s, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return nil, fmt.Errorf("-seats: %q is not a number", lo)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil {
+				return nil, fmt.Errorf("-seats: %q is not a number", hi)
+			}
+		}
+		if a < game.MinSeats || b > game.MaxSeats || a > b {
+			return nil, fmt.Errorf("-seats: %q is not within %d-%d", part, game.MinSeats, game.MaxSeats)
+		}
+		for n := a; n <= b; n++ {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+func run(args []string, out io.Writer) error {
+	o, err := parseFlags(args, out)
+	if err != nil {
+		return err
+	}
+	// Games make short-lived garbage only (views, log slices): trade
+	// memory for fewer collections.
+	debug.SetGCPercent(400)
+	if o.cpuprofile != "" {
+		f, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	fmt.Fprintf(out, "%d games per seat count, Loyalists %v, Plotters %v, seed %d, %d workers\n\n",
+		o.games, o.loyalists, o.plotters, o.seed, o.workers)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "seats\tgames\tLoyalists %\t95% CI\tPlotters %\tsessions\tkirov_purged\tparity\tkirov_struck\tkirov_elected\tgames/s\t")
+	var rate10 float64
+	for _, n := range o.seats {
+		t := simulate(o, n)
+		if t.err != nil {
+			return t.err
+		}
+		lo, hi := wilson(t.loyal, t.games)
+		pct := func(k int) string { return fmt.Sprintf("%.1f", 100*float64(k)/float64(t.games)) }
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%.1f–%.1f\t%s\t%.2f\t%s\t%s\t%s\t%s\t%.0f\t\n",
+			n, t.games, pct(t.loyal), 100*lo, 100*hi, pct(t.games-t.loyal),
+			float64(t.sessions)/float64(t.games),
+			pct(t.reasons[game.KirovPurged]), pct(t.reasons[game.Parity]),
+			pct(t.reasons[game.KirovStruck]), pct(t.reasons[game.KirovElected]), t.rate)
+		if n == 10 {
+			rate10 = t.rate
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if rate10 > 0 {
+		fmt.Fprintf(out, "\nthroughput: %.0f complete 10-seat games per second on %d workers\n", rate10, o.workers)
+	}
+	return nil
+}
+
+// tally is what the games of one seat count came to.
+type tally struct {
+	games, loyal, sessions int
+	reasons                [game.KirovElected + 1]int
+	rate                   float64 // games per second of wall time
+	err                    error
+}
+
+func (t *tally) add(r bot.Result) {
+	t.games++
+	t.sessions += r.Sessions
+	t.reasons[r.Reason]++
+	if r.Winner == game.Loyalists {
+		t.loyal++
+	}
+}
+
+// simulate plays o.games games with n seats on o.workers goroutines.
+func simulate(o options, n int) tally {
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("Delegate %d", i+1)
+	}
+	start := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
+	jobs := make(chan int)
+	parts := make([]tally, o.workers)
+	var wg sync.WaitGroup
+	began := time.Now()
+	for w := range parts {
+		wg.Go(func() {
+			t := &parts[w]
+			for i := range jobs {
+				if t.err != nil {
+					continue
+				}
+				seed := mix(mix(o.seed, uint64(n)), uint64(i))
+				g, _, err := game.New(o.cfg, names, seed, start)
+				if err != nil {
+					t.err = err
+					continue
+				}
+				r, err := bot.Play(g, bot.ForCamps(g, o.loyalists, o.plotters, mix(seed, 1)), start)
+				if err != nil {
+					t.err = fmt.Errorf("%d seats, game %d (seed %d): %w", n, i, seed, err)
+					continue
+				}
+				t.add(r)
+			}
+		})
+	}
+	for i := range o.games {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(began)
+
+	var sum tally
+	for _, t := range parts {
+		if t.err != nil && sum.err == nil {
+			sum.err = t.err
+		}
+		sum.games += t.games
+		sum.loyal += t.loyal
+		sum.sessions += t.sessions
+		for k, c := range t.reasons {
+			sum.reasons[k] += c
+		}
+	}
+	sum.rate = float64(sum.games) / elapsed.Seconds()
+	return sum
+}
+
+// wilson is the 95% Wilson score interval of k successes in n trials.
+func wilson(k, n int) (lo, hi float64) {
+	if n == 0 {
+		return 0, 1
+	}
+	const z = 1.959963984540054
+	p, nf := float64(k)/float64(n), float64(n)
+	d := 1 + z*z/nf
+	c := (p + z*z/(2*nf)) / d
+	h := z / d * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
+	return max(0, c-h), min(1, c+h)
+}
+
+// mix is splitmix64 of a and b: independent seeds from one.
+func mix(a, b uint64) uint64 {
+	x := a*0x9e3779b97f4a7c15 + b + 0x632be59bd9b4e019
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
