@@ -1,0 +1,269 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+)
+
+var start = time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
+
+func names(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("Delegate %d", i+1)
+	}
+	return out
+}
+
+// play runs one game with the given camps' strengths and returns it over.
+func play(t testing.TB, cfg game.Config, seats int, loyal, plot Strength, seed uint64) (*game.Game, Result) {
+	t.Helper()
+	g, _, err := game.New(cfg, names(seats), seed, start)
+	require.NoError(t, err)
+	r, err := Play(g, ForCamps(g, loyal, plot, seed), start)
+	require.NoError(t, err, "seed %d", seed)
+	require.True(t, g.Over(), "seed %d", seed)
+	return g, r
+}
+
+func TestStrengthText(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Strength
+		wantErr bool
+	}{
+		{in: "easy", want: Easy},
+		{in: "normal", want: Normal},
+		{in: "Normal", wantErr: true},
+		{in: "hard", wantErr: true},
+		{in: "", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var s Strength
+			err := s.UnmarshalText([]byte(tt.in))
+			if tt.wantErr {
+				assert.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, s)
+			b, err := s.MarshalText()
+			require.NoError(t, err)
+			assert.Equal(t, tt.in, string(b))
+			assert.Equal(t, tt.in, s.String())
+		})
+	}
+	_, err := Strength(7).MarshalText()
+	assert.Error(t, err)
+}
+
+// TestBotsOnlySendLegalCommands plays games at every table size, with
+// every mix of strengths and with settings that change what the bots see
+// (files opened on purge, a secret ballot, no Investigator, other
+// thresholds): Play fails on the first command the engine refuses, and
+// every game must end with a winner.
+func TestBotsOnlySendLegalCommands(t *testing.T) {
+	configs := []struct {
+		name string
+		edit func(*game.Config)
+	}{
+		{"defaults", func(*game.Config) {}},
+		{"reveal role, secret ballot", func(c *game.Config) { c.Reveal, c.OpenBallot = game.RevealRole, false }},
+		{"reveal faction, no investigator", func(c *game.Config) { c.Reveal, c.Investigator = game.RevealFaction, false }},
+		{"threshold 1, long game", func(c *game.Config) { c.Threshold, c.Sessions = 1, 8 }},
+		{"threshold 3, plotters see all", func(c *game.Config) { c.Threshold, c.PurgedSeeRoles = 3, true }},
+	}
+	mixes := [][2]Strength{{Easy, Easy}, {Easy, Normal}, {Normal, Easy}, {Normal, Normal}}
+	for ci, c := range configs {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := game.DefaultConfig()
+			c.edit(&cfg)
+			games := 0
+			for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
+				for mi, mix := range mixes {
+					for k := range 2 {
+						seed := uint64(ci*10000 + seats*100 + mi*10 + k)
+						g, r := play(t, cfg, seats, mix[0], mix[1], seed)
+						winner, reason := g.Winner()
+						assert.NotEqual(t, game.NoFaction, winner)
+						assert.Equal(t, winner, r.Winner)
+						assert.Equal(t, reason, r.Reason)
+						assert.Positive(t, r.Commands)
+						games++
+					}
+				}
+			}
+			assert.Equal(t, 64, games)
+		})
+	}
+}
+
+// TestPlayIsReproducible: the same seeds give the same game, event by
+// event, so a simulation run can be repeated.
+func TestPlayIsReproducible(t *testing.T) {
+	for _, seats := range []int{5, 9, 12} {
+		a, ra := play(t, game.DefaultConfig(), seats, Normal, Normal, 42)
+		b, rb := play(t, game.DefaultConfig(), seats, Normal, Normal, 42)
+		assert.Equal(t, ra, rb)
+		la, _ := a.Log(game.Spectator, 0)
+		lb, _ := b.Log(game.Spectator, 0)
+		assert.Equal(t, la, lb)
+	}
+}
+
+// TestNormalBeatsEasy: with the other camp fixed, Normal bots win clearly
+// more often than Easy ones. Seeds are fixed, so the counts are stable; the
+// margins are well inside what 10,000-game runs show (docs/BALANCE.md).
+func TestNormalBeatsEasy(t *testing.T) {
+	tests := []struct {
+		name         string
+		camp         game.Faction
+		better       [2]Strength // Loyalists, Plotters
+		worse        [2]Strength
+		margin       float64
+		seats, games int
+	}{
+		{"Loyalists, against Easy Plotters", game.Loyalists, [2]Strength{Normal, Easy}, [2]Strength{Easy, Easy}, 0.2, 8, 150},
+		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 8, 150},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rate := func(mix [2]Strength) float64 {
+				wins := 0
+				for k := range tt.games {
+					_, r := play(t, game.DefaultConfig(), tt.seats, mix[0], mix[1], uint64(7000+k))
+					if r.Winner == tt.camp {
+						wins++
+					}
+				}
+				return float64(wins) / float64(tt.games)
+			}
+			better, worse := rate(tt.better), rate(tt.worse)
+			t.Logf("%v win rate: %v %.2f, %v %.2f", tt.camp, tt.better, better, tt.worse, worse)
+			assert.Greater(t, better, worse+tt.margin)
+		})
+	}
+}
+
+// TestPlotterNeverTurnsOnKirov reads every finished game's full log: no
+// Plotter bot, Easy or Normal, marks Kirov, votes to purge him, names him
+// in a confession or a letter, picks him as Chair, or strikes his name.
+func TestPlotterNeverTurnsOnKirov(t *testing.T) {
+	checked := 0
+	for _, plot := range []Strength{Easy, Normal} {
+		for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
+			for k := range 6 {
+				g, _ := play(t, game.DefaultConfig(), seats, Normal, plot, uint64(seats*1000+k))
+				log, _ := g.Log(game.Spectator, 0)
+				roles := log[len(log)-1].Roles
+				require.Len(t, roles, seats)
+				kirov := -1
+				for i, r := range roles {
+					if r == game.Kirov {
+						kirov = i
+					}
+				}
+				plotter := func(i int) bool { return i >= 0 && roles[i].Faction() == game.Plotters }
+				for _, e := range log {
+					against := e.Target == kirov && plotter(e.Seat)
+					switch e.Kind {
+					case game.EvDenounced, game.EvConfessed, game.EvLetterProposed, game.EvStrikeCast:
+						assert.False(t, against, "%v plotter %d against Kirov %d: %+v", plot, e.Seat, kirov, e)
+						checked++
+					case game.EvAccused:
+						assert.False(t, against, "%v plotter Chair picked Kirov: %+v", plot, e)
+					case game.EvVoteCast:
+						assert.False(t, against && e.Purge, "%v plotter %d voted to purge Kirov", plot, e.Seat)
+					}
+				}
+			}
+		}
+	}
+	assert.Greater(t, checked, 1000)
+}
+
+// TestDecideReadsOnlyTheSeatsOwnView: a bot's decision is a function of
+// its seed, the events it was shown and its view. Two tables that differ
+// only in what the seat cannot know (who the other delegates really are)
+// give the same decision; here the difference is forced into the view's
+// per-seat Role and Faction fields, which a Loyalist's view never fills,
+// to prove the bot does not read them.
+func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
+	// A real table: play until each phase of interest, and keep seat 0's
+	// view and events there.
+	type point struct {
+		phase  game.Phase
+		view   game.View
+		events []game.Event
+	}
+	var points []point
+	perPhase := map[game.Phase]int{}
+	for seed := uint64(1); seed <= 20; seed++ {
+		g, _, err := game.New(game.DefaultConfig(), names(8), seed, start)
+		require.NoError(t, err)
+		bots := ForCamps(g, Normal, Normal, seed)
+		seen := make([][]game.Event, len(bots))
+		next := make([]int, len(bots))
+		now := start
+		for !g.Over() {
+			acted := false
+			for i, b := range bots {
+				if g.Over() {
+					break
+				}
+				ev, n := g.Log(game.SeatViewer(i), next[i])
+				next[i] = n
+				seen[i] = append(seen[i], ev...)
+				b.Observe(ev)
+				v := g.View(game.SeatViewer(i))
+				if v.You.Faction == game.Loyalists && len(v.Actions) > 0 && perPhase[v.Phase] < 6 {
+					perPhase[v.Phase]++
+					points = append(points, point{v.Phase, v, slices.Clone(seen[i])})
+				}
+				if c, ok := b.Decide(v, now); ok {
+					_, err := g.Apply(c, now)
+					require.NoError(t, err)
+					acted = true
+				}
+			}
+			if !acted {
+				now, _ = g.NextDeadline()
+				g.Advance(now)
+			}
+		}
+	}
+	require.NotEmpty(t, points)
+	phases := map[game.Phase]bool{}
+	for _, p := range points {
+		phases[p.phase] = true
+		seat := p.view.You.Seat
+		decide := func(v game.View) (game.Command, bool) {
+			b := New(seat, Normal, 99)
+			b.Observe(p.events)
+			return b.Decide(v, start)
+		}
+		want, wantOK := decide(p.view)
+
+		other := p.view
+		other.Seats = append([]game.SeatView(nil), p.view.Seats...)
+		for i := range other.Seats {
+			if i != seat {
+				other.Seats[i].Role, other.Seats[i].Faction = game.Kirov, game.Plotters
+			}
+		}
+		got, gotOK := decide(other)
+		assert.Equal(t, wantOK, gotOK, "phase %v", p.phase)
+		assert.Equal(t, want, got, "phase %v", p.phase)
+	}
+	for _, p := range []game.Phase{game.PhaseDebate, game.PhaseVote, game.PhaseNight, game.PhaseFinalBallot} {
+		assert.True(t, phases[p], "no decision seen in %v", p)
+	}
+}
