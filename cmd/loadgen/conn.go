@@ -34,6 +34,7 @@ type conn struct {
 	mover  mover
 	seat   int
 	seen   int64 // the last flight this connection has delivered
+	dead   bool  // the server closed it
 }
 
 func (c *conn) class() string {
@@ -76,6 +77,7 @@ func (c *conn) readLoop(ctx context.Context) {
 			if !c.l.run.closing.Load() {
 				c.l.run.rec.protoErr(closeKind(err))
 			}
+			c.l.died(c)
 			return
 		}
 		c.handle(buf.Bytes(), time.Now())

@@ -94,6 +94,27 @@ func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
 	}
 }
 
+// died takes a connection the server closed out of the lobby's flights:
+// no command waits for it, and none is sent from it.
+func (l *lobby) died(c *conn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c.dead = true
+	f := l.fl
+	if f == nil || c.seen == f.id || !f.expects(c) {
+		return
+	}
+	c.seen = f.id
+	if f.left--; f.left == 0 {
+		if f.last.IsZero() {
+			l.run.rec.update(true, func(r *Result) { r.Lost++ })
+			l.clear()
+			return
+		}
+		l.land(f)
+	}
+}
+
 // observe feeds a delegate's player the events of its own log; a new game
 // seats it afresh. The host's stream also tells the lobby when games
 // start and end.
@@ -146,6 +167,11 @@ func (l *lobby) land(f *flight) {
 			r.Latency.Record(f.last.Sub(f.intended))
 		})
 	}
+	l.clear()
+}
+
+// clear ends the flight and wakes the driver.
+func (l *lobby) clear() {
 	l.fl = nil
 	select {
 	case l.idle <- struct{}{}:
@@ -177,11 +203,7 @@ func (l *lobby) onRefused(c *conn, ref *protocol.Refused) {
 		if f.record {
 			l.run.rec.update(true, func(r *Result) { r.Refused[string(ref.Code)]++ })
 		}
-		l.fl = nil
-		select {
-		case l.idle <- struct{}{}:
-		default:
-		}
+		l.clear()
 	case c.host && ref.ID != 0 && ref.ID == l.hostReq:
 		l.hostReq = 0
 		l.run.rec.protoErr("host_refused:" + string(ref.Code))
@@ -193,10 +215,21 @@ func (l *lobby) onRefused(c *conn, ref *protocol.Refused) {
 // drive sends the lobby's commands at their intended times, interval
 // apart from first, until the window closes; after it, it plays the
 // running game out (no rematch) until drainEnd.
+//
+// A command intended while the previous one is still in flight waits for
+// it and keeps its intended time, so a stall of the server shows in the
+// latency of every command it held up. Sends still owed a timeout after
+// the window are given up and counted as unsent.
 func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time) {
 	cfg := &l.run.cfg
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
 	for next := first; ; next = next.Add(interval) {
+		now := time.Now()
+		if next.Before(windowEnd) && now.After(windowEnd.Add(cfg.Timeout)) {
+			owed := (windowEnd.Sub(next) + interval - 1) / interval
+			l.run.rec.update(true, func(r *Result) { r.Unsent += int64(owed) })
+			next = next.Add(owed * interval)
+		}
 		draining := !next.Before(windowEnd)
 		if draining {
 			l.mu.Lock()
@@ -209,6 +242,7 @@ func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time)
 				l.run.rec.update(true, func(r *Result) { r.Unfinished++ })
 				return
 			}
+			next = later(next, now.Add(-interval)) // the drain is not measured: no catching up
 		}
 		if !sleepUntil(ctx, next) {
 			return
@@ -219,6 +253,13 @@ func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time)
 		}
 		l.step(ctx, next, !draining)
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // awaitIdle waits until no command is in flight, giving up on one after
@@ -265,13 +306,20 @@ func (l *lobby) awaitIdle(ctx context.Context) {
 func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 	l.mu.Lock()
 	if l.run.cfg.Target == targetBaseline {
-		c := l.delegates[l.turn%len(l.delegates)]
-		l.turn++
-		l.nextID++
-		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, anyGame: true, left: len(l.all)}
-		l.fl = f
+		for k := range len(l.delegates) {
+			c := l.delegates[(l.turn+k)%len(l.delegates)]
+			if c.dead {
+				continue
+			}
+			l.turn += k + 1
+			l.nextID++
+			f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, anyGame: true, left: l.alive(l.all)}
+			l.fl = f
+			l.mu.Unlock()
+			l.launch(ctx, f, protocol.Act{ID: f.id, Kind: game.CmdReady, Target: game.NoSeat})
+			return
+		}
 		l.mu.Unlock()
-		l.launch(ctx, f, protocol.Act{ID: f.id, Kind: game.CmdReady, Target: game.NoSeat})
 		return
 	}
 	if !l.playing {
@@ -300,7 +348,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 	n := len(l.delegates)
 	for k := range n {
 		c := l.delegates[(l.turn+k)%n]
-		if c.mover == nil {
+		if c.mover == nil || c.dead {
 			continue
 		}
 		v, ok := c.currentView()
@@ -314,10 +362,10 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 		l.turn = (l.turn + k + 1) % n
 		l.nextID++
 		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, effect: effectOf(cmd)}
-		f.left = len(l.all)
+		f.left = l.alive(l.all)
 		if seats := audienceOf(cmd, v); seats != nil {
 			for _, s := range seats {
-				if s < len(l.seats) && l.seats[s] != nil {
+				if s < len(l.seats) && l.seats[s] != nil && !l.seats[s].dead {
 					f.audience = append(f.audience, l.seats[s])
 				}
 			}
@@ -348,6 +396,17 @@ func (l *lobby) launch(ctx context.Context, f *flight, act protocol.Act) {
 		}
 		l.mu.Unlock()
 	}
+}
+
+// alive counts the connections the server has not closed.
+func (l *lobby) alive(cs []*conn) int {
+	n := 0
+	for _, c := range cs {
+		if !c.dead {
+			n++
+		}
+	}
+	return n
 }
 
 func sleepUntil(ctx context.Context, t time.Time) bool {

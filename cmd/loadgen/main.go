@@ -45,6 +45,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -105,6 +106,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.sizes.SpectatorBytes, "spectator-bytes", 1300, "baseline: size of a spectator's game message")
 	fs.StringVar(&o.jsonOut, "json", "", "write the result(s) as JSON to `file`")
 	fs.BoolVar(&o.verbose, "v", true, "print progress every 10 s")
+	fs.StringVar(&c.Profile, "cpuprofile", "", "write this tool's CPU profile to `file` (workers: file.N)")
 	fs.IntVar(&o.worker, "worker", -1, "internal: run as worker number N of -procs")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -126,6 +128,21 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if o.cfg.Profile != "" && (o.worker >= 0 || o.cfg.Procs <= 1) {
+		name := o.cfg.Profile
+		if o.worker >= 0 {
+			name += "." + strconv.Itoa(o.worker)
+		}
+		f, err := os.Create(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if o.serve != "" {
 		return serveBaseline(ctx, o.serve, &o.sizes, func(addr string) {
@@ -336,6 +353,7 @@ func (c *Config) args(worker int) []string {
 		"-debate", strconv.Itoa(c.Debate),
 		"-dials", strconv.Itoa(c.Dials),
 		"-v=" + strconv.FormatBool(c.Progress != nil),
+		"-cpuprofile", c.Profile,
 	}
 }
 

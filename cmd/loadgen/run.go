@@ -38,8 +38,9 @@ type Config struct {
 	Worker     int           // this worker's index (workers only)
 	Movers     string        // "easy", "normal" or "simple"
 	Seed       uint64
-	Debate     int // Debate timer, seconds; the other timers are fixed short
-	Dials      int // connections opened at once
+	Debate     int    // Debate timer, seconds; the other timers are fixed short
+	Dials      int    // connections opened at once
+	Profile    string // this tool's CPU profile, if wanted
 	Progress   io.Writer
 }
 
@@ -81,15 +82,12 @@ type runner struct {
 	lobbies []*lobby
 	closing atomic.Bool
 	readers sync.WaitGroup
-	cancel  context.CancelFunc // stops the readers
-	rctx    context.Context
 }
 
 // newRunner takes the lobbies of worker w of procs: every procs-th one.
 func newRunner(cfg Config) *runner {
 	r := &runner{cfg: cfg, rec: newRecorder()}
 	r.dial = newDialer(cfg.Addr, sourceAddrs(cfg.Sources, cfg.Worker))
-	r.rctx, r.cancel = context.WithCancel(context.Background())
 	procs := max(cfg.Procs, 1)
 	for i := cfg.Worker; i < cfg.Lobbies; i += procs {
 		l := &lobby{run: r, index: i, idle: make(chan struct{}, 1)}
@@ -195,7 +193,9 @@ func (r *runner) connect(ctx context.Context, c *conn, i int, hello protocol.Cli
 	r.readers.Add(1)
 	go func() {
 		defer r.readers.Done()
-		c.readLoop(r.rctx)
+		// Closing the connection ends its reads; a context that can never
+		// be cancelled spares coder/websocket a watcher per read.
+		c.readLoop(context.Background())
 	}()
 	return true
 }
@@ -301,11 +301,11 @@ func (r *runner) close() {
 				defer wg.Done()
 				defer func() { <-sem }()
 				c.ws.Close(websocket.StatusNormalClosure, "load test over")
+				c.ws.CloseNow()
 			}()
 		}
 	}
 	wg.Wait()
-	r.cancel()
 	r.readers.Wait()
 }
 

@@ -167,6 +167,7 @@ type Result struct {
 	Lost       int64     `json:"lost"`       // acts without every delivery within the timeout
 	Refused    Counts    `json:"refused"`    // acts the server refused, by code (timing races)
 	Skipped    int64     `json:"skipped"`    // intended sends when no delegate had a move
+	Unsent     int64     `json:"unsent"`     // intended sends still owed a timeout after the window
 	Latency    Histogram `json:"latency"`    // intended send → last recipient's delivery
 	Messages   int64     `json:"messages"`   // every message every client received
 	Bytes      int64     `json:"bytes"`      // their payload bytes
@@ -207,6 +208,7 @@ func (r *Result) merge(o *Result) {
 	r.Completed += o.Completed
 	r.Lost += o.Lost
 	r.Skipped += o.Skipped
+	r.Unsent += o.Unsent
 	r.Latency.Merge(o.Latency)
 	r.Messages += o.Messages
 	r.Bytes += o.Bytes
@@ -240,8 +242,8 @@ func (r *Result) Print(w io.Writer) {
 		r.ConnsEstablished, r.ConnsWanted, r.ConnectSeconds, r.ConnFailures)
 	if r.Mode == "play" {
 		fmt.Fprintf(w, "  window        %.1fs at %.2f commands/s per lobby intended\n", r.Window, r.Rate)
-		fmt.Fprintf(w, "  commands      %d sent (%.0f/s), %d completed, %d lost, %d skipped (no move), refused %s\n",
-			r.Commands, r.rate(r.Commands), r.Completed, r.Lost, r.Skipped, r.Refused)
+		fmt.Fprintf(w, "  commands      %d sent (%.0f/s), %d completed, %d lost, %d skipped (no move), %d never sent (behind), refused %s\n",
+			r.Commands, r.rate(r.Commands), r.Completed, r.Lost, r.Skipped, r.Unsent, r.Refused)
 		fmt.Fprintf(w, "  messages      %d delivered (%.0f/s, %.1f MB/s), by type %s\n",
 			r.Messages, r.rate(r.Messages), r.rate(r.Bytes)/1e6, r.ByType)
 		for _, k := range []string{"delegate", "spectator"} {
