@@ -258,33 +258,43 @@ func (l *lobby) updateSummary() {
 	l.summary.Store(s)
 }
 
-// scheduleBots gives every bot seat that may act and is not already
-// waiting a time to decide, after its think delay.
+// scheduleBots gives every bot seat that may act a time to decide, after
+// its think delay. A bot already thinking keeps its time; one that last
+// chose to wait is woken by this change.
 func (l *lobby) scheduleBots() {
 	m := l.st.match
 	if m == nil || !l.st.playing() {
 		clear(l.botDue)
+		clear(l.botIdle)
 		return
 	}
 	now := l.now()
 	for seat := range l.botDue {
 		if m.bots[seat] == nil {
 			delete(l.botDue, seat)
+			delete(l.botIdle, seat)
 		}
 	}
 	for _, seat := range sortedSeats(m.bots) {
-		if _, waiting := l.botDue[seat]; waiting {
+		if _, waiting := l.botDue[seat]; waiting && !l.botIdle[seat] {
 			continue
 		}
+		delete(l.botIdle, seat)
+		delete(l.botDue, seat)
 		if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
 			l.botDue[seat] = now.Add(m.bots[seat].Think())
 		}
 	}
 }
 
+// botRecheck is how long a bot that chose not to act waits before it is
+// asked again when nothing happens meanwhile.
+const botRecheck = 2 * time.Second
+
 // runBots lets each bot whose think time is over decide, and sends its
-// command through play like anyone's. A bot that does not act now, or
-// can act again, decides again after another think delay.
+// command through play like anyone's. A bot that acted decides again
+// after another think delay if it still may act; one that chose to wait
+// is asked again on the next change of the game, or after botRecheck.
 func (l *lobby) runBots(now time.Time) {
 	var due []int
 	for _, seat := range sortedSeats(l.botDue) {
@@ -294,6 +304,7 @@ func (l *lobby) runBots(now time.Time) {
 	}
 	for _, seat := range due {
 		delete(l.botDue, seat)
+		delete(l.botIdle, seat)
 		m := l.st.match
 		if m == nil || !l.st.playing() {
 			return
@@ -307,18 +318,24 @@ func (l *lobby) runBots(now time.Time) {
 			continue
 		}
 		cmd, ok := p.Decide(v, now)
+		acted := false
 		if ok && !cmd.Kind.HostOnly() {
 			cmd.Seat = seat
 			if err := l.play(cmd); err != nil {
 				l.log.Debug("a bot's command was refused", "seat", seat, "cmd", cmd.Kind, "err", err)
+			} else {
+				acted = true
 			}
 		}
-		if m.bots[seat] != nil && l.st.playing() {
-			if _, waiting := l.botDue[seat]; !waiting {
-				if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
-					l.botDue[seat] = now.Add(p.Think())
-				}
-			}
+		if _, waiting := l.botDue[seat]; waiting || m.bots[seat] == nil || !l.st.playing() {
+			continue // play's fan-out has rescheduled it
 		}
+		if acted {
+			if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+				l.botDue[seat] = now.Add(p.Think())
+			}
+			continue
+		}
+		l.botDue[seat], l.botIdle[seat] = now.Add(botRecheck), true
 	}
 }

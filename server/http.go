@@ -16,7 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"congress/client"
+	webclient "congress/client"
 	"congress/game"
 	"congress/protocol"
 )
@@ -42,7 +42,6 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/api/lobbies", s.createLobby)
 	e.GET("/api/lobbies", s.listLobbies)
 	e.GET("/api/lobbies/:code", s.getLobby)
-	e.Any("/api/*", func(echo.Context) error { return echo.ErrNotFound })
 
 	e.GET("/ws", s.serveWS)
 
@@ -318,11 +317,11 @@ func serveFile(c echo.Context, name string) error {
 	if !fs.ValidPath(name) {
 		return echo.ErrNotFound
 	}
-	st, err := fs.Stat(client.FS, name)
+	st, err := fs.Stat(webclient.FS, name)
 	if err != nil || st.IsDir() {
 		return echo.ErrNotFound
 	}
-	f, err := client.FS.Open(name)
+	f, err := webclient.FS.Open(name)
 	if err != nil {
 		return echo.ErrNotFound
 	}

@@ -43,6 +43,7 @@ type lobby struct {
 	specQueue []specFrame
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
+	botIdle     map[int]bool      // ...because they chose to wait
 	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
 	lobbyDirty  bool              // members or settings changed: send Lobby
@@ -96,6 +97,7 @@ func newLobby(srv *Server, code string) *lobby {
 		members: map[string]*conn{},
 		specs:   map[*conn]struct{}{},
 		botDue:  map[int]time.Time{},
+		botIdle: map[int]bool{},
 	}
 	return l
 }
@@ -158,9 +160,12 @@ func (l *lobby) run() {
 func (l *lobby) handle(m any) {
 	switch m := m.(type) {
 	case attach:
-		m.ok <- l.attach(m.c, m.hello)
+		ok := l.attach(m.c, m.hello)
+		l.flushLobby(false)
+		m.ok <- ok
 	case request:
 		id, err := l.request(m.c, m.msg)
+		l.flushLobby(false) // effects before the answer
 		if err != nil {
 			l.refuse(m.c, id, err)
 		} else {

@@ -173,6 +173,9 @@ func (s *state) addMember(m *member) {
 // to the next human.
 func (s *state) remove(m *member) {
 	m.tokenHash = nil
+	if s.host == m.id {
+		s.host = s.nextHost(m.id)
+	}
 	if s.match != nil && s.phase != protocol.LobbyOpen && m.seat != game.NoSeat {
 		m.gone = true
 	} else {
@@ -182,9 +185,6 @@ func (s *state) remove(m *member) {
 				break
 			}
 		}
-	}
-	if s.host == m.id {
-		s.host = s.nextHost(m.id)
 	}
 }
 

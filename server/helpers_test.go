@@ -1,0 +1,511 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// testLimits are DefaultLimits with timings short enough for tests.
+func testLimits() Limits {
+	l := DefaultLimits()
+	l.PingInterval = time.Second
+	l.PongWait = time.Second
+	l.HelloTimeout = 2 * time.Second
+	l.HostGrace = 300 * time.Millisecond
+	// Tests talk faster than people; TestFlood puts the real rate back.
+	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
+	return l
+}
+
+// quickBot is a deterministic test bot that acts at once: the stand-in's
+// play without its think delay.
+func quickBot(seat int, strength string, seed uint64) Player {
+	return &fastPlayer{DefaultBot(seat, strength, seed).(*standIn)}
+}
+
+type fastPlayer struct{ *standIn }
+
+func (fastPlayer) Think() time.Duration { return 5 * time.Millisecond }
+
+// flakyJournal is a MemJournal whose appends can be made to fail.
+type flakyJournal struct {
+	*MemJournal
+	fail atomic.Bool
+}
+
+func (j *flakyJournal) Append(ctx context.Context, lobby string, rec Record) error {
+	if j.fail.Load() {
+		return errors.New("disk on fire")
+	}
+	return j.MemJournal.Append(ctx, lobby, rec)
+}
+
+// env is a server on a loopback listener.
+type env struct {
+	t       *testing.T
+	srv     *Server
+	http    *httptest.Server
+	journal *flakyJournal
+}
+
+func newEnv(t *testing.T, mod ...func(*Options)) *env {
+	t.Helper()
+	j := &flakyJournal{MemJournal: NewMemJournal()}
+	o := Options{
+		Journal: j,
+		NewBot:  quickBot,
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Limits:  testLimits(),
+	}
+	for _, f := range mod {
+		f(&o)
+	}
+	srv := New(o)
+	hs := httptest.NewServer(srv.Handler())
+	e := &env{t: t, srv: srv, http: hs, journal: j}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, srv.Close(ctx))
+		hs.Close()
+	})
+	return e
+}
+
+func (e *env) wsURL() string { return "ws" + strings.TrimPrefix(e.http.URL, "http") + "/ws" }
+
+// create opens a lobby over HTTP.
+func (e *env) create(name string, settings *protocol.Settings) protocol.Created {
+	e.t.Helper()
+	body, _ := json.Marshal(protocol.CreateLobby{Name: name, Settings: settings})
+	res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	require.Equal(e.t, http.StatusCreated, res.StatusCode)
+	var c protocol.Created
+	require.NoError(e.t, json.NewDecoder(res.Body).Decode(&c))
+	return c
+}
+
+// lobby runs f on the lobby's goroutine.
+func (e *env) lobby(code string, f func(*lobby)) {
+	e.t.Helper()
+	l := e.srv.lobbies.get(code)
+	require.NotNil(e.t, l, "no lobby %s", code)
+	require.True(e.t, l.do(f))
+}
+
+// records is the lobby's journal.
+func (e *env) records(code string) []Record {
+	recs, err := e.journal.Records(context.Background(), code)
+	require.NoError(e.t, err)
+	return recs
+}
+
+// msg is one message a test client received.
+type msg struct {
+	Type protocol.Type `json:"type"`
+	raw  []byte
+}
+
+func (m msg) decode(t *testing.T, v any) {
+	t.Helper()
+	require.NoError(t, json.Unmarshal(m.raw, v), "%s", m.raw)
+}
+
+// client is a test WebSocket client that records every message.
+type client struct {
+	t      *testing.T
+	ws     *websocket.Conn
+	in     chan msg
+	closed chan struct{}
+	err    error // why reading stopped
+	nextID int64
+
+	you   string
+	token string
+	seat  int
+	view  *protocol.Game  // the last Game received
+	lobby *protocol.Lobby // the last Lobby received
+}
+
+func (e *env) dial(header http.Header) *client {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, e.wsURL(), &websocket.DialOptions{HTTPHeader: header})
+	require.NoError(e.t, err)
+	ws.SetReadLimit(1 << 20)
+	c := &client{t: e.t, ws: ws, in: make(chan msg, 4096), closed: make(chan struct{}), seat: game.NoSeat}
+	go c.read()
+	e.t.Cleanup(func() { c.ws.CloseNow(); <-c.closed })
+	return c
+}
+
+func (c *client) read() {
+	defer close(c.closed)
+	for {
+		_, data, err := c.ws.Read(context.Background())
+		if err != nil {
+			c.err = err
+			return
+		}
+		var m msg
+		if json.Unmarshal(data, &m) != nil {
+			m.Type = "?"
+		}
+		m.raw = data
+		c.in <- m
+	}
+}
+
+func (c *client) sendRaw(s string) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	require.NoError(c.t, c.ws.Write(ctx, websocket.MessageText, []byte(s)))
+}
+
+func (c *client) send(m protocol.Client) { c.t.Helper(); c.sendRaw(string(protocol.EncodeClient(m))) }
+
+// next is the next message, failing the test after a while.
+func (c *client) next() msg {
+	c.t.Helper()
+	m := c.nextRaw()
+	switch m.Type {
+	case protocol.TypeGame:
+		c.view = new(protocol.Game)
+		m.decode(c.t, c.view)
+		if c.view.View.You != nil {
+			c.seat = c.view.View.You.Seat
+		}
+	case protocol.TypeLobby:
+		c.lobby = new(protocol.Lobby)
+		m.decode(c.t, c.lobby)
+	}
+	return m
+}
+
+func (c *client) nextRaw() msg {
+	c.t.Helper()
+	select {
+	case m := <-c.in:
+		return m
+	case <-c.closed:
+		select {
+		case m := <-c.in:
+			return m
+		default:
+		}
+		c.t.Fatalf("connection closed: %v", c.err)
+	case <-time.After(10 * time.Second):
+		c.t.Fatalf("no message in 10s")
+	}
+	return msg{}
+}
+
+// until reads messages until one of type tp, returning it and those before.
+func (c *client) until(tp protocol.Type) (msg, []msg) {
+	c.t.Helper()
+	var before []msg
+	for {
+		m := c.next()
+		if m.Type == tp {
+			return m, before
+		}
+		before = append(before, m)
+	}
+}
+
+// expectError reads until an error and checks its code.
+func (c *client) expectError(code protocol.Code) protocol.Refused {
+	c.t.Helper()
+	m, _ := c.until(protocol.TypeError)
+	var r protocol.Refused
+	m.decode(c.t, &r)
+	require.Equal(c.t, code, r.Code, r.Message)
+	return r
+}
+
+// expectClose waits for the connection to close and returns its status
+// and the Closing message, if any, sent before.
+func (c *client) expectClose() (websocket.StatusCode, *protocol.Closing) {
+	c.t.Helper()
+	var closing *protocol.Closing
+	for {
+		select {
+		case m := <-c.in:
+			if m.Type == protocol.TypeClosing {
+				closing = new(protocol.Closing)
+				m.decode(c.t, closing)
+			}
+			continue
+		case <-c.closed:
+		case <-time.After(10 * time.Second):
+			c.t.Fatalf("connection not closed in 10s")
+		}
+		break
+	}
+	for len(c.in) > 0 {
+		if m := <-c.in; m.Type == protocol.TypeClosing {
+			closing = new(protocol.Closing)
+			m.decode(c.t, closing)
+		}
+	}
+	return websocket.CloseStatus(c.err), closing
+}
+
+// do sends a request with a fresh ID and returns the messages up to its
+// answer, and the refusal if it was refused.
+func (c *client) do(m protocol.Client) ([]msg, *protocol.Refused) {
+	c.t.Helper()
+	c.nextID++
+	id := c.nextID
+	switch v := m.(type) {
+	case protocol.Act:
+		v.ID = id
+		m = v
+	case protocol.Say:
+		v.ID = id
+		m = v
+	case protocol.Host:
+		v.ID = id
+		m = v
+	case protocol.Leave:
+		v.ID = id
+		m = v
+	}
+	c.send(m)
+	var got []msg
+	for {
+		r := c.next()
+		switch r.Type {
+		case protocol.TypeAck:
+			var a protocol.Ack
+			r.decode(c.t, &a)
+			if a.ID == id {
+				return got, nil
+			}
+		case protocol.TypeError:
+			var e protocol.Refused
+			r.decode(c.t, &e)
+			if e.ID == id {
+				return got, &e
+			}
+		}
+		got = append(got, r)
+	}
+}
+
+// ok does a request that must be accepted.
+func (c *client) ok(m protocol.Client) []msg {
+	c.t.Helper()
+	got, r := c.do(m)
+	require.Nil(c.t, r, "refused: %+v", r)
+	return got
+}
+
+// refused does a request that must be refused with code.
+func (c *client) refused(m protocol.Client, code protocol.Code) []msg {
+	c.t.Helper()
+	got, r := c.do(m)
+	require.NotNil(c.t, r, "accepted, want %s", code)
+	require.Equal(c.t, code, r.Code, r.Message)
+	return got
+}
+
+// sync returns every message received before a probe that the lobby
+// refuses: everything the lobby sent this client until now.
+func (c *client) sync() []msg {
+	c.t.Helper()
+	got, r := c.do(protocol.Host{Action: protocol.HostMakeHost, Member: "nobody"})
+	require.NotNil(c.t, r)
+	return got
+}
+
+// quiet requires that the lobby sent this client nothing since the last read.
+func (c *client) quiet() {
+	c.t.Helper()
+	got := c.sync()
+	require.Empty(c.t, types(got), "spurious messages: %s", raws(got))
+}
+
+// unmoved requires that the lobby sent this client nothing but Lobby
+// messages (someone's connection came or went) since the last read.
+func (c *client) unmoved() {
+	c.t.Helper()
+	var other []msg
+	for _, m := range c.sync() {
+		if m.Type != protocol.TypeLobby {
+			other = append(other, m)
+		}
+	}
+	require.Empty(c.t, types(other), "spurious messages: %s", raws(other))
+}
+
+func types(ms []msg) []protocol.Type {
+	var out []protocol.Type
+	for _, m := range ms {
+		out = append(out, m.Type)
+	}
+	return out
+}
+
+func raws(ms []msg) string {
+	var b strings.Builder
+	for _, m := range ms {
+		b.Write(m.raw)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// welcome reads the Welcome after a hello.
+func (c *client) welcome() protocol.Welcome {
+	c.t.Helper()
+	m, _ := c.until(protocol.TypeWelcome)
+	var w protocol.Welcome
+	m.decode(c.t, &w)
+	c.you = w.You
+	if w.Token != "" {
+		c.token = w.Token
+	}
+	if w.Game != nil && w.Game.View.You != nil {
+		c.seat = w.Game.View.You.Seat
+	}
+	return w
+}
+
+// game reads until the next Game message.
+func (c *client) game() protocol.Game {
+	c.t.Helper()
+	m, _ := c.until(protocol.TypeGame)
+	var g protocol.Game
+	m.decode(c.t, &g)
+	if g.View.You != nil {
+		c.seat = g.View.You.Seat
+	}
+	return g
+}
+
+// lastLobby is the last Lobby among ms, if any.
+func lastLobby(t *testing.T, ms []msg) *protocol.Lobby {
+	var out *protocol.Lobby
+	for _, m := range ms {
+		if m.Type == protocol.TypeLobby {
+			out = new(protocol.Lobby)
+			m.decode(t, out)
+		}
+	}
+	return out
+}
+
+// lastGame is the last Game among ms, if any.
+func lastGame(t *testing.T, ms []msg) *protocol.Game {
+	var out *protocol.Game
+	for _, m := range ms {
+		if m.Type == protocol.TypeGame {
+			out = new(protocol.Game)
+			m.decode(t, out)
+		}
+	}
+	return out
+}
+
+// quickSettings are settings with long timers (the tests drive the game)
+// and no investigator, so that a command's effects are predictable.
+func quickSettings() *protocol.Settings {
+	cfg := game.DefaultConfig()
+	cfg.DebateTime, cfg.VoteTime, cfg.NightTime = time.Hour, time.Hour, time.Hour
+	cfg.DefenceTime, cfg.ConfessionTime, cfg.ChairPickTime, cfg.FinalBallotTime = time.Hour, time.Hour, time.Hour, time.Hour
+	s := protocol.SettingsOf(cfg, 5)
+	return &s
+}
+
+// table is a lobby with n delegates connected: the host (clients[0])
+// and n-1 who joined.
+type table struct {
+	*env
+	code    string
+	clients []*client
+}
+
+var testNames = []string{"Anna", "Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Ivan", "Katya", "Lev", "Maria", "Nikolai", "Olga"}
+
+func (e *env) table(n int, settings *protocol.Settings) *table {
+	e.t.Helper()
+	cr := e.create(testNames[0], settings)
+	host := e.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	host.token = cr.Token
+	tb := &table{env: e, code: cr.Code, clients: []*client{host}}
+	for i := 1; i < n; i++ {
+		c := e.dial(nil)
+		c.send(protocol.Join{Lobby: cr.Code, Name: testNames[i]})
+		c.welcome()
+		tb.clients = append(tb.clients, c)
+	}
+	for _, c := range tb.clients {
+		c.sync()
+	}
+	return tb
+}
+
+// start starts the game and reads every delegate's first Game.
+func (tb *table) start() {
+	tb.t.Helper()
+	got := tb.clients[0].ok(protocol.Host{Action: protocol.HostStart})
+	g := lastGame(tb.t, got)
+	require.NotNil(tb.t, g)
+	tb.clients[0].seat = g.View.You.Seat
+	for _, c := range tb.clients[1:] {
+		g := c.game()
+		require.NotNil(tb.t, g.View.You)
+	}
+	for _, c := range tb.clients {
+		c.sync()
+	}
+}
+
+// bySeat is the client at a seat.
+func (tb *table) bySeat(seat int) *client {
+	for _, c := range tb.clients {
+		if c.seat == seat {
+			return c
+		}
+	}
+	tb.t.Fatalf("nobody at seat %d", seat)
+	return nil
+}
+
+// roles reads the roles from the server (tests only).
+func (tb *table) roles() []game.Role {
+	var roles []game.Role
+	tb.lobby(tb.code, func(l *lobby) {
+		g := l.st.match.g
+		for i := range g.Seats() {
+			roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
+		}
+	})
+	return roles
+}

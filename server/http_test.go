@@ -1,0 +1,174 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/protocol"
+)
+
+func TestHTTP(t *testing.T) {
+	e := newEnv(t)
+	private := e.create("Anna", nil)
+	body, _ := json.Marshal(protocol.CreateLobby{Name: "Boris", Public: true})
+	res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(string(body)))
+	require.NoError(t, err)
+	var public protocol.Created
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&public))
+	res.Body.Close()
+
+	tests := []struct {
+		name       string
+		method     string
+		path       string
+		body       string
+		wantStatus int
+		wantCode   protocol.Code // for a Problem body
+		wantIn     string        // in the body
+		wantType   string
+	}{
+		{"create", "POST", "/api/lobbies", `{"name":"Clara"}`, 201, "", `"token":"`, "application/json"},
+		{"create bad json", "POST", "/api/lobbies", `{"name":`, 400, protocol.CodeBadMessage, "", ""},
+		{"create unknown field", "POST", "/api/lobbies", `{"name":"Clara","admin":true}`, 400, protocol.CodeBadMessage, "", ""},
+		{"create empty name", "POST", "/api/lobbies", `{"name":"  "}`, 400, protocol.CodeBadName, "", ""},
+		{"create bad settings", "POST", "/api/lobbies", `{"name":"Clara","settings":{"debate_seconds":0,"reveal":"nothing","plotter_chat":"night","threshold":2}}`, 400, "invalid_config", "", ""},
+		{"create huge body", "POST", "/api/lobbies", `{"name":"` + strings.Repeat("a", 20000) + `"}`, 400, protocol.CodeBadMessage, "", ""},
+		{"list shows public only", "GET", "/api/lobbies", "", 200, "", public.Code, "application/json"},
+		{"summary", "GET", "/api/lobbies/" + strings.ToLower(private.Code), "", 200, "", `"host":"Anna"`, "application/json"},
+		{"summary unknown", "GET", "/api/lobbies/ZZZZZZ", "", 404, protocol.CodeUnknownLobby, "", ""},
+		{"summary malformed", "GET", "/api/lobbies/%00%00", "", 404, protocol.CodeUnknownLobby, "", ""},
+		{"unknown api", "GET", "/api/nothing", "", 404, protocol.CodeNotFound, "", ""},
+		{"healthz", "GET", "/healthz", "", 200, "", "ok", "text/plain"},
+		{"readyz", "GET", "/readyz", "", 200, "", "ready", "text/plain"},
+		{"metrics", "GET", "/metrics", "", 200, "", "congress_lobbies 3", "text/plain; version=0.0.4"},
+		{"client", "GET", "/", "", 200, "", "<html", "text/html"},
+		{"invite link", "GET", "/l/" + private.Code, "", 200, "", "<html", "text/html"},
+		{"missing file", "GET", "/nothing.js", "", 404, protocol.CodeNotFound, "", ""},
+		{"wrong method", "DELETE", "/api/lobbies", "", 405, "method_not_allowed", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, e.http.URL+tt.path, strings.NewReader(tt.body))
+			require.NoError(t, err)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			assert.Equal(t, tt.wantStatus, res.StatusCode, "%s", b)
+			// Every response carries the security headers.
+			assert.Equal(t, contentSecurityPolicy, res.Header.Get("Content-Security-Policy"))
+			assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+			assert.Equal(t, "no-referrer", res.Header.Get("Referrer-Policy"))
+			if tt.wantCode != "" {
+				var p protocol.Problem
+				require.NoError(t, json.Unmarshal(b, &p), "%s", b)
+				assert.Equal(t, tt.wantCode, p.Code)
+				assert.NotEmpty(t, p.Message)
+			}
+			if tt.wantIn != "" {
+				assert.Contains(t, string(b), tt.wantIn)
+			}
+			if tt.wantType != "" {
+				assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), tt.wantType), res.Header.Get("Content-Type"))
+			}
+		})
+	}
+	t.Run("list hides private", func(t *testing.T) {
+		res, err := http.Get(e.http.URL + "/api/lobbies")
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var list []protocol.LobbySummary
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&list))
+		require.Len(t, list, 1)
+		assert.Equal(t, public.Code, list[0].Code)
+		assert.Equal(t, "Boris", list[0].Host)
+	})
+	t.Run("links", func(t *testing.T) {
+		assert.Equal(t, e.http.URL+"/l/"+private.Code, private.Link)
+		assert.Equal(t, e.http.URL+"/l/"+private.Code+"?watch=1", private.WatchLink)
+		assert.Len(t, private.Token, protocol.TokenLength)
+		assert.True(t, protocol.ValidCode(private.Code))
+	})
+}
+
+func TestLobbyCreationCap(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.LobbiesPerIP = 3 })
+	for range 3 {
+		e.create("Anna", nil)
+	}
+	res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(`{"name":"Anna"}`))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	var p protocol.Problem
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+	assert.Equal(t, protocol.CodeLobbyCap, p.Code)
+}
+
+func TestBaseURL(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.BaseURL = "https://congress.example.org" })
+	c := e.create("Anna", nil)
+	assert.Equal(t, "https://congress.example.org/l/"+c.Code, c.Link)
+}
+
+func TestOrigin(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Origins = []string{"friends.example.org"} })
+	host := strings.TrimPrefix(e.http.URL, "http://")
+	tests := []struct {
+		name   string
+		origin string
+		ok     bool
+	}{
+		{"same origin", "http://" + host, true},
+		{"no origin (not a browser)", "", true},
+		{"configured origin", "https://friends.example.org", true},
+		{"cross origin", "https://evil.example.com", false},
+		{"look-alike", "http://" + host + ".evil.example.com", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", tt.origin)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			ws, res, err := websocket.Dial(ctx, e.wsURL(), &websocket.DialOptions{HTTPHeader: h})
+			if !tt.ok {
+				require.Error(t, err)
+				require.NotNil(t, res)
+				assert.Equal(t, http.StatusForbidden, res.StatusCode)
+				return
+			}
+			require.NoError(t, err)
+			defer ws.CloseNow()
+			// The connection works: a watch is welcomed.
+			c := e.create("Anna", nil)
+			require.NoError(t, ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: c.Code})))
+			_, data, err := ws.Read(ctx)
+			require.NoError(t, err)
+			assert.Contains(t, string(data), `"type":"welcome"`)
+		})
+	}
+}
+
+func TestConnectionsPerIP(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.ConnsPerIP = 2 })
+	e.dial(nil)
+	e.dial(nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, res, err := websocket.Dial(ctx, e.wsURL(), nil)
+	require.Error(t, err)
+	require.NotNil(t, res)
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+}
