@@ -193,7 +193,7 @@ func (s *Server) createLobby(c echo.Context) error {
 	token, hash := newToken()
 	const host = "d1"
 	l, err := s.openLobby(Record{
-		Kind: RecCreated, At: s.opt.Now(), Member: host, Name: name, TokenHash: hash,
+		Kind: RecCreated, At: s.now(), Member: host, Name: name, TokenHash: hash,
 		Public: req.Public, Settings: &settings, Base: base,
 	})
 	if err != nil {

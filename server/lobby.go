@@ -102,7 +102,7 @@ func newLobby(srv *Server, code string) *lobby {
 	return l
 }
 
-func (l *lobby) now() time.Time { return l.srv.opt.Now() }
+func (l *lobby) now() time.Time { return l.srv.now() }
 
 // post hands m to the lobby goroutine; false if it has stopped.
 func (l *lobby) post(m any) bool {

@@ -171,6 +171,11 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 }
 
+// now is the server clock in UTC without its monotonic reading: the form
+// a time has after a journal's JSON round trip, so that a replay sees
+// exactly the times the live lobby saw.
+func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
+
 // addConn registers a connection; false once the server is closing.
 func (s *Server) addConn(c *conn) bool {
 	s.mu.Lock()

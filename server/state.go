@@ -384,3 +384,15 @@ func (s *state) canWrite(m *member, ch game.Channel) bool {
 	}
 	return ch == game.ChannelPublic
 }
+
+// replay rebuilds a lobby's state from its journal: an empty state and
+// apply on each record in order, exactly as the records were first applied.
+func replay(code string, recs []Record, newBot BotFactory) (*state, error) {
+	s := newState(code, newBot)
+	for i, rec := range recs {
+		if err := s.apply(rec); err != nil {
+			return nil, fmt.Errorf("record %d (%s): %w", i, rec.Kind, err)
+		}
+	}
+	return s, nil
+}

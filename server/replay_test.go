@@ -1,0 +1,213 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// snapshot is everything a lobby's records decide, as plain values.
+type snapshot struct {
+	Host, Base string
+	Public     bool
+	Settings   protocol.Settings
+	Phase      protocol.LobbyState
+	Members    []memberSnap
+	Chat       map[string][]protocol.ChatLine
+	Match      string
+	Views      []game.View
+	Logs       [][]game.Event
+	Bots       []int
+	Closed     bool
+}
+
+type memberSnap struct {
+	ID, Name, Strength string
+	Hash               []byte
+	Bot, BotPlays      bool
+	Gone               bool
+	Seat               int
+	Seed               uint64
+}
+
+func snap(s *state) snapshot {
+	out := snapshot{Host: s.host, Base: s.base, Public: s.public, Settings: s.settings, Phase: s.phase, Closed: s.closed, Chat: map[string][]protocol.ChatLine{}}
+	for _, m := range s.members {
+		out.Members = append(out.Members, memberSnap{ID: m.id, Name: m.name, Strength: m.strength, Hash: m.tokenHash, Bot: m.bot, BotPlays: m.botPlays, Gone: m.gone, Seat: m.seat, Seed: m.seed})
+		out.Chat[m.id] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(m, ch) })
+	}
+	out.Chat["spectator"] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(nil, ch) })
+	if m := s.match; m != nil {
+		out.Match = m.id
+		viewers := []game.Viewer{game.Spectator}
+		for i := range m.g.Seats() {
+			viewers = append(viewers, game.SeatViewer(i))
+		}
+		for _, v := range viewers {
+			out.Views = append(out.Views, m.g.View(v))
+			evs, _ := m.g.Log(v, 0)
+			out.Logs = append(out.Logs, evs)
+		}
+		out.Bots = sortedSeats(m.bots)
+	}
+	return out
+}
+
+// TestReplay plays a lobby through joins, settings, bots, chat, a kick
+// and a whole game with a rematch, then rebuilds it from its journal
+// (after a JSON round trip, as a persistent journal would) and requires
+// the same state and the same views for every viewer, at every point.
+func TestReplay(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(4, quickSettings())
+	host := tb.clients[0]
+	check := func(stage string) {
+		t.Helper()
+		var live snapshot
+		e.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+		recs := e.records(tb.code)
+		data, err := json.Marshal(recs)
+		require.NoError(t, err)
+		var back []Record
+		require.NoError(t, json.Unmarshal(data, &back))
+		rebuilt, err := replay(tb.code, back, quickBot)
+		require.NoError(t, err)
+		require.Equal(t, live, snap(rebuilt), "after %s", stage)
+	}
+	check("joining")
+
+	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
+	host.ok(protocol.Host{Action: protocol.HostAddBot})
+	host.ok(protocol.Host{Action: protocol.HostAddBot})
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "greetings"})
+	host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[3].you})
+	check("lobby changes")
+
+	host.ok(protocol.Host{Action: protocol.HostStart})
+	check("start")
+	// Humans act, bots act on their own; the host hurries every phase.
+	tb.clients[1].ok(protocol.Act{Kind: game.CmdReady})
+	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I am loyal"})
+	tb.clients[2].ws.CloseNow()
+	require.Eventually(t, func() bool {
+		var gone bool
+		e.lobby(tb.code, func(l *lobby) { gone = l.members[tb.clients[2].you] == nil })
+		return gone
+	}, 5*time.Second, 10*time.Millisecond)
+	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
+	check("bot seat")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var over bool
+		e.lobby(tb.code, func(l *lobby) { over = l.st.phase == protocol.LobbyOver })
+		if over {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the game did not end")
+		host.do(protocol.Act{Kind: game.CmdEndPhase})
+		time.Sleep(20 * time.Millisecond)
+	}
+	check("game over")
+	host.ok(protocol.Host{Action: protocol.HostRematch})
+	check("rematch")
+}
+
+// TestReplayedLobbyPlaysOn: a state rebuilt mid-game takes the same next
+// command to the same result as the live one.
+func TestReplayedLobbyPlaysOn(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(5, quickSettings())
+	tb.start()
+	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
+	rebuilt, err := replay(tb.code, e.records(tb.code), quickBot)
+	require.NoError(t, err)
+	tb.clients[3].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
+	recs := e.records(tb.code)
+	require.NoError(t, rebuilt.apply(recs[len(recs)-1]))
+	var live snapshot
+	e.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+	require.Equal(t, live, snap(rebuilt))
+}
+
+func TestReplayRefusesForeignRecords(t *testing.T) {
+	_, err := replay("AAAAAA", []Record{{Kind: "coronation"}}, quickBot)
+	require.Error(t, err)
+	_, err = replay("AAAAAA", []Record{{Kind: RecAct, Command: &game.Command{}}}, quickBot)
+	require.Error(t, err)
+}
+
+// TestSlowReader: a client that stops reading is closed with too_slow
+// once its queue is full; nobody waits for it.
+func TestSlowReader(t *testing.T) {
+	t.Run("queue", func(t *testing.T) {
+		srv := New(Options{Limits: testLimits()})
+		defer srv.Close(context.Background())
+		c := newConn(srv, nil, "127.0.0.1")
+		for range cap(c.send) {
+			c.enqueue([]byte("{}"))
+		}
+		require.False(t, c.dead.Load())
+		done := make(chan struct{})
+		go func() { c.enqueue([]byte("{}")); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+			t.Fatal("enqueue waited on a full queue")
+		}
+		require.True(t, c.dead.Load())
+		require.Equal(t, string(protocol.CodeTooSlow), c.reason)
+		require.Contains(t, string(c.closing), `"too_slow"`)
+	})
+	t.Run("over the network", func(t *testing.T) {
+		e := newEnv(t, func(o *Options) {
+			o.Limits.SendQueue = 4
+			o.Limits.WriteTimeout = 500 * time.Millisecond
+		})
+		tb := e.table(2, nil)
+		// A spectator that never reads: its socket buffers fill up.
+		slow, _, err := websocket.Dial(t.Context(), e.wsURL(), nil)
+		require.NoError(t, err)
+		defer slow.CloseNow()
+		require.NoError(t, slow.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: tb.code})))
+		require.Eventually(t, func() bool {
+			var in bool
+			e.lobby(tb.code, func(l *lobby) { in = len(l.specs) == 1 })
+			return in
+		}, 5*time.Second, 10*time.Millisecond)
+		talker := tb.clients[1]
+		text := string(make([]rune, 0))
+		for range protocol.MaxChatRunes {
+			text += "ж"
+		}
+		start := time.Now()
+		for i := 0; ; i++ {
+			var gone bool
+			e.lobby(tb.code, func(l *lobby) { gone = len(l.specs) == 0 })
+			if gone {
+				break
+			}
+			require.Less(t, time.Since(start), 20*time.Second, "the slow reader was never dropped")
+			talker.ok(protocol.Say{Channel: game.ChannelPublic, Text: text})
+		}
+		require.Positive(t, tooSlow(e.srv), "dropped for another reason")
+		// The others were never held up: they still chat.
+		tb.clients[0].ok(protocol.Say{Channel: game.ChannelPublic, Text: "still here"})
+	})
+}
+
+func tooSlow(s *Server) int64 {
+	s.metrics.mu.Lock()
+	defer s.metrics.mu.Unlock()
+	if n := s.metrics.refusals[protocol.CodeTooSlow]; n != nil {
+		return n.Load()
+	}
+	return 0
+}
