@@ -36,13 +36,12 @@ func testLimits() Limits {
 	return l
 }
 
-// quickBot is a deterministic test bot that acts at once: the stand-in's
-// play without its think delay.
+// quickBot is the real bot without its human-paced think delay.
 func quickBot(seat int, strength string, seed uint64) Player {
-	return &fastPlayer{DefaultBot(seat, strength, seed).(*standIn)}
+	return fastPlayer{DefaultBot(seat, strength, seed)}
 }
 
-type fastPlayer struct{ *standIn }
+type fastPlayer struct{ Player }
 
 func (fastPlayer) Think() time.Duration { return 5 * time.Millisecond }
 

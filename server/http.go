@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -291,6 +292,10 @@ func (s *Server) serveWS(c echo.Context) error {
 	ws.SetReadLimit(protocol.MaxMessageBytes)
 	cn := newConn(s, ws, ip)
 	if !s.addConn(cn) {
+		// The server is closing: say so, as to everyone else.
+		ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.WriteTimeout)
+		defer cancel()
+		_ = ws.Write(ctx, websocket.MessageText, protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(protocol.CodeReconnect), Message: "The server is restarting. Reconnect in a moment."}))
 		_ = ws.Close(websocket.StatusGoingAway, string(protocol.CodeReconnect))
 		return nil
 	}
