@@ -69,6 +69,7 @@ const (
 	loyalistsTogether  = 0.35 // two Loyalists mark the same delegate
 	mixedTogether      = 0.2  // a Plotter and a Loyalist mark the same delegate
 	letterOnPlotter    = 0.03 // the bloc writes a letter against one of its own
+	blocPurgesLoyalist = 0.7 // a Plotter votes Purge on an accused Loyalist
 )
 
 func newModel(n, p int) *model {
@@ -81,8 +82,8 @@ func newModel(n, p int) *model {
 	}
 	m.mark = aim(loyalistAim)
 	m.confess = aim(confessorAim)
-	m.purge = likelihoods(0.35, 0.6, 1-plotterHitsPlotter, plotterHitsPlotter)
-	m.spare = likelihoods(0.65, 0.4, plotterHitsPlotter, 1-plotterHitsPlotter)
+	m.purge = likelihoods(0.35, 0.6, blocPurgesLoyalist, plotterHitsPlotter)
+	m.spare = likelihoods(0.65, 0.4, 1-blocPurgesLoyalist, 1-plotterHitsPlotter)
 	m.sameTarget = likelihoods(loyalistsTogether, mixedTogether, mixedTogether, blocTogether)
 	m.otherTarget = likelihoods(1-loyalistsTogether, 1-mixedTogether, 1-mixedTogether, 1-blocTogether)
 	m.letter = math.Log(letterOnPlotter)
