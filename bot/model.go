@@ -69,7 +69,7 @@ const (
 	loyalistsTogether  = 0.35 // two Loyalists mark the same delegate
 	mixedTogether      = 0.2  // a Plotter and a Loyalist mark the same delegate
 	letterOnPlotter    = 0.03 // the bloc writes a letter against one of its own
-	blocPurgesLoyalist = 0.7 // a Plotter votes Purge on an accused Loyalist
+	blocPurgesLoyalist = 0.7  // a Plotter votes Purge on an accused Loyalist
 )
 
 func newModel(n, p int) *model {
