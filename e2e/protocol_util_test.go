@@ -1,0 +1,427 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// wireServer is the real congress binary, started on a free loopback
+// port with a temporary data directory.
+type wireServer struct {
+	url string
+	cmd *exec.Cmd
+	log *bytes.Buffer
+}
+
+// startWireServer builds ./cmd/congress and runs it. Cleanup stops it with
+// SIGTERM and requires a clean, graceful exit.
+func startWireServer(t *testing.T) *wireServer {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "congress")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/congress")
+	build.Dir = ".."
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	s := &wireServer{url: "http://" + addr, log: new(bytes.Buffer)}
+	s.cmd = exec.Command(bin, "--listen", addr, "--data", t.TempDir(), "--log-level", "warn")
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	require.NoError(t, s.cmd.Start())
+	t.Cleanup(func() {
+		_ = s.cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan error, 1)
+		go func() { done <- s.cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("congress did not exit cleanly: %v\n%s", err, s.log)
+			}
+		case <-time.After(20 * time.Second):
+			_ = s.cmd.Process.Kill()
+			t.Errorf("congress did not stop on SIGTERM\n%s", s.log)
+		}
+	})
+	require.Eventually(t, func() bool {
+		res, err := http.Get(s.url + "/healthz")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, 10*time.Second, 50*time.Millisecond, "congress did not come up: %s", s.log)
+	return s
+}
+
+func (s *wireServer) createLobby(t *testing.T, req protocol.CreateLobby) protocol.Created {
+	t.Helper()
+	body, err := json.Marshal(req)
+	require.NoError(t, err)
+	res, err := http.Post(s.url+"/api/lobbies", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusCreated, res.StatusCode)
+	var c protocol.Created
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&c))
+	return c
+}
+
+// wireMsg is one message a client received, kept for the audit.
+type wireMsg struct {
+	Type protocol.Type `json:"type"`
+	raw  []byte
+}
+
+// wireClient is one WebSocket client of the test: it knows only what its
+// own messages told it.
+type wireClient struct {
+	t    *testing.T
+	name string
+	ws   *websocket.Conn
+	in   chan wireMsg
+	done chan struct{}
+	err  error
+
+	mu  sync.Mutex
+	all []wireMsg // every message received, in order, on every connection
+
+	nextID int64
+	pace   *rate.Limiter // a polite client stays under the server's 10 messages a second
+	you    string
+	token  string
+	spec   bool
+	view   *game.View
+}
+
+func dialWire(t *testing.T, s *wireServer, name string) *wireClient {
+	t.Helper()
+	c := &wireClient{t: t, name: name, pace: rate.NewLimiter(9, 15)}
+	c.connect(s)
+	return c
+}
+
+// connect opens a (new) WebSocket for this client, same origin as a
+// browser on the server's page would be.
+func (c *wireClient) connect(s *wireServer) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	h := http.Header{"Origin": {s.url}}
+	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.url, "http")+"/ws", &websocket.DialOptions{HTTPHeader: h})
+	require.NoError(c.t, err)
+	ws.SetReadLimit(1 << 20)
+	c.ws, c.in, c.done, c.err = ws, make(chan wireMsg, 4096), make(chan struct{}), nil
+	go c.read(ws, c.in, c.done)
+	c.t.Cleanup(func() { ws.CloseNow() })
+}
+
+func (c *wireClient) read(ws *websocket.Conn, in chan wireMsg, done chan struct{}) {
+	defer close(done)
+	for {
+		_, data, err := ws.Read(context.Background())
+		if err != nil {
+			c.mu.Lock()
+			c.err = err
+			c.mu.Unlock()
+			return
+		}
+		var m wireMsg
+		_ = json.Unmarshal(data, &m)
+		m.raw = data
+		c.mu.Lock()
+		c.all = append(c.all, m)
+		c.mu.Unlock()
+		in <- m
+	}
+}
+
+func (c *wireClient) send(m protocol.Client) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(c.t, c.pace.Wait(ctx))
+	require.NoError(c.t, c.ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(m)), c.name)
+}
+
+// next reads the next message and learns from it.
+func (c *wireClient) next() wireMsg {
+	c.t.Helper()
+	var m wireMsg
+	select {
+	case m = <-c.in:
+	case <-time.After(15 * time.Second):
+		c.t.Fatalf("%s: no message in 15s", c.name)
+	}
+	switch m.Type {
+	case protocol.TypeWelcome:
+		var w protocol.Welcome
+		c.decode(m, &w)
+		c.you, c.spec = w.You, w.Spectator
+		if w.Token != "" {
+			c.token = w.Token
+		}
+		c.view = nil
+		if w.Game != nil {
+			c.view = &w.Game.View
+		}
+	case protocol.TypeGame:
+		var g protocol.Game
+		c.decode(m, &g)
+		c.view = &g.View
+	case protocol.TypeLobby:
+		var l protocol.Lobby
+		c.decode(m, &l)
+		if l.State == protocol.LobbyOpen {
+			c.view = nil
+		}
+	}
+	return m
+}
+
+func (c *wireClient) decode(m wireMsg, v any) {
+	c.t.Helper()
+	require.NoError(c.t, json.Unmarshal(m.raw, v), "%s: %s", c.name, m.raw)
+}
+
+func (c *wireClient) until(tp protocol.Type) wireMsg {
+	c.t.Helper()
+	for {
+		if m := c.next(); m.Type == tp {
+			return m
+		}
+	}
+}
+
+// do sends a request and reads up to its answer; it returns the refusal, if any.
+func (c *wireClient) do(m protocol.Client) *protocol.Refused {
+	c.t.Helper()
+	c.nextID++
+	id := c.nextID
+	switch v := m.(type) {
+	case protocol.Act:
+		v.ID = id
+		m = v
+	case protocol.Say:
+		v.ID = id
+		m = v
+	case protocol.Host:
+		v.ID = id
+		m = v
+	}
+	c.send(m)
+	for {
+		r := c.next()
+		switch r.Type {
+		case protocol.TypeAck:
+			var a protocol.Ack
+			c.decode(r, &a)
+			if a.ID == id {
+				return nil
+			}
+		case protocol.TypeError:
+			var e protocol.Refused
+			c.decode(r, &e)
+			if e.ID == id {
+				return &e
+			}
+		}
+	}
+}
+
+func (c *wireClient) must(m protocol.Client) {
+	c.t.Helper()
+	r := c.do(m)
+	require.Nil(c.t, r, "%s: %+v refused: %+v", c.name, m, r)
+}
+
+// sync reads everything the server sent this client before a probe that
+// the lobby always refuses: afterwards the client's view is current.
+func (c *wireClient) sync() {
+	c.t.Helper()
+	require.NotNil(c.t, c.do(protocol.Host{Action: protocol.HostMakeHost, Member: "nobody"}))
+}
+
+// may reports whether the client's view offers command kind k.
+func (c *wireClient) may(k game.CommandKind) bool {
+	if c.view == nil {
+		return false
+	}
+	for _, a := range c.view.Actions {
+		if a == k {
+			return true
+		}
+	}
+	return false
+}
+
+// messages is every message this client has received.
+func (c *wireClient) messages() []wireMsg {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]wireMsg(nil), c.all...)
+}
+
+// --- the audit: RULES.md §5, checked on every message a connection got ---
+
+// wireAudit lists what reached a viewer that it may not see: another
+// seat's role or faction unless entitled, someone else's night choices or
+// uncounted votes, chat from a channel it may not read, a token.
+func wireAudit(c *wireClient) []string {
+	var problems []string
+	var (
+		seat   = game.NoSeat
+		role   game.Role
+		alive  = true
+		bloc   []int
+		phase  game.Phase
+		inGame bool
+	)
+	fail := func(m wireMsg, format string, args ...any) {
+		problems = append(problems, fmt.Sprintf("%s received %s in %s", c.name, fmt.Sprintf(format, args...), m.raw))
+	}
+	contains := func(s []int, x int) bool {
+		for _, v := range s {
+			if v == x {
+				return true
+			}
+		}
+		return false
+	}
+	checkGame := func(m wireMsg, g *protocol.Game) {
+		v := g.View
+		phase, inGame = v.Phase, true
+		if v.You != nil {
+			if c.spec {
+				fail(m, "a spectator got a You")
+			}
+			if seat != game.NoSeat && v.You.Seat != seat {
+				fail(m, "another seat's You (%d, not %d)", v.You.Seat, seat)
+			}
+			seat, role, alive, bloc = v.You.Seat, v.You.Role, v.You.Alive, v.You.Bloc
+		} else if !c.spec {
+			fail(m, "a delegate's view without its own You")
+		}
+		if v.Phase == game.PhaseOver {
+			return // everything is public after the game
+		}
+		plotter := role.Faction() == game.Plotters
+		for _, sv := range v.Seats {
+			if sv.Role == game.NoRole && sv.Faction == game.NoFaction {
+				continue
+			}
+			if c.spec || !(sv.Seat == seat || (plotter && contains(bloc, sv.Seat))) {
+				fail(m, "seat %d's role %s / faction %s", sv.Seat, sv.Role, sv.Faction)
+			}
+		}
+		if v.You != nil {
+			if !plotter && (len(v.You.Bloc) > 0 || v.You.Kirov != nil || len(v.You.Proposals) > 0) {
+				fail(m, "the bloc's secrets for a %s", role)
+			}
+			if role != game.Investigator && len(v.You.Investigations) > 0 {
+				fail(m, "investigations for a %s", role)
+			}
+		}
+		if v.Phase == game.PhaseVote && v.Ballot != nil {
+			fail(m, "a ballot before it was counted")
+		}
+		if v.Phase == game.PhaseFinalBallot && v.FinalCount != nil {
+			fail(m, "the final count before it was counted")
+		}
+		for _, e := range g.Log {
+			switch e.Kind {
+			case game.EvVoteCast, game.EvStrikeCast, game.EvInvestigated:
+				if c.spec || e.Seat != seat {
+					fail(m, "seat %d's secret %s", e.Seat, e.Kind)
+				}
+			case game.EvLetterProposed, game.EvLetterSent:
+				if c.spec || !plotter {
+					fail(m, "the bloc's %s", e.Kind)
+				}
+			case game.EvGameOver:
+				fail(m, "game_over in a view that is not over")
+			}
+		}
+	}
+	checkChat := func(m wireMsg, l protocol.ChatLine) {
+		over := inGame && phase == game.PhaseOver
+		switch l.Channel {
+		case game.ChannelSpectators:
+			if !c.spec {
+				fail(m, "the spectators' chat")
+			}
+		case game.ChannelPlotters:
+			if !over && (c.spec || role.Faction() != game.Plotters || !alive) {
+				fail(m, "the Plotters' channel")
+			}
+		case game.ChannelPurged:
+			if !over && (c.spec || alive) {
+				fail(m, "the purged delegates' channel")
+			}
+		}
+	}
+	for _, m := range c.messages() {
+		switch m.Type {
+		case protocol.TypeWelcome:
+			var w protocol.Welcome
+			c.decode(m, &w)
+			inGame = false
+			if w.Game != nil {
+				checkGame(m, w.Game)
+			}
+			for _, l := range w.Chat {
+				checkChat(m, l)
+			}
+		case protocol.TypeGame:
+			var g protocol.Game
+			c.decode(m, &g)
+			checkGame(m, &g)
+		case protocol.TypeChat:
+			var l protocol.ChatLine
+			c.decode(m, &l)
+			checkChat(m, l)
+		case protocol.TypeLobby:
+			var l protocol.Lobby
+			c.decode(m, &l)
+			if l.State == protocol.LobbyOpen {
+				seat, role, alive, bloc, inGame = game.NoSeat, game.NoRole, true, nil, false
+			}
+			if bytes.Contains(m.raw, []byte(`"role"`)) || bytes.Contains(m.raw, []byte(`"faction"`)) {
+				fail(m, "a role in the lobby")
+			}
+		}
+		if bytes.Contains(m.raw, []byte(`"token"`)) && m.Type != protocol.TypeWelcome {
+			fail(m, "a token outside Welcome")
+		}
+	}
+	return problems
+}
+
+// seat is the seat of c in the current game.
+func (c *wireClient) seat() int {
+	if c.view == nil || c.view.You == nil {
+		return game.NoSeat
+	}
+	return c.view.You.Seat
+}
