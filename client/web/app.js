@@ -91,6 +91,19 @@ class Room {
     this.chat = new Chat(this.session, (m) => this.conn.request(m), () => this.conn.status.state === "open");
     this.session.subscribe((what) => this.show(what));
     this.conn.start();
+    this.watchdog = setInterval(() => this.checkStale(), 1000);
+  }
+
+  // checkStale catches up when a phase's deadline is well past and no
+  // news has come: a view the server did not refresh (a phase that opens
+  // without a log line) or a message lost on the way. Once per deadline.
+  checkStale() {
+    const s = this.session;
+    const left = s.remaining();
+    if (left === null || left > -2.5 || this.conn.status.state !== "open") return;
+    if (this.staleFor === s.view.deadline) return;
+    this.staleFor = s.view.deadline;
+    this.conn.resync();
   }
 
   hello() {
@@ -245,6 +258,7 @@ class Room {
   }
 
   close() {
+    clearInterval(this.watchdog);
     if (this.screen) this.screen.unmount();
     this.screen = null;
     this.conn.stop();

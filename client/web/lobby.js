@@ -85,7 +85,8 @@ export function mount(root, ctx) {
 
     if (isHost) {
       if (!form) {
-        form = new SettingsForm((key, value) => hostAct("settings", { settings: { ...s.lobby.settings, [key]: value } }));
+        // A refused change puts the form back to the standing orders.
+        form = new SettingsForm((key, value) => hostAct("settings", { settings: { ...s.lobby.settings, [key]: value } }).then(() => form && form.update(s.lobby.settings)));
         replace(settingsBody,
           h("p", { class: "small muted", text: "You are the host: these orders bind the next Congress." }),
           h("div", { class: "presets" }, PRESETS.map((p) => h("button", {

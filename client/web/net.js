@@ -59,6 +59,20 @@ export class Connection {
     this.open();
   }
 
+  // resync drops the line and comes straight back, for a fresh welcome:
+  // the way to catch up when the view looks stale. The reconnect is quiet
+  // (no "reconnecting" state) unless it fails.
+  resync() {
+    if (!this.ws || !this.welcomed) return;
+    this.quiet = true;
+    const ws = this.ws;
+    this.ws = null;
+    this.welcomed = false;
+    ws.onclose = null;
+    ws.close(1000);
+    this.open();
+  }
+
   // request sends an act/say/host/leave message with a fresh id and
   // returns a promise that resolves on the server's ack and rejects with
   // {code, message} on its refusal.
@@ -87,7 +101,8 @@ export class Connection {
 
   open() {
     this.welcomed = false;
-    this.setStatus({ state: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
+    if (this.quiet) this.quiet = false;
+    else this.setStatus({ state: this.attempt === 0 ? "connecting" : "reconnecting", attempt: this.attempt });
     const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
     let ws;
     try {

@@ -1,0 +1,387 @@
+// Package e2e holds the end-to-end tests: a real congress server process,
+// real WebSocket clients, and a real headless Chromium driving the
+// browser client.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// seenRole is a role (or faction) a page showed for a seat while the
+// game ran, to be checked against the roles revealed at the end.
+type seenRole struct {
+	Seat    int    `json:"seat"`
+	Role    string `json:"role"`
+	Faction string `json:"faction"`
+}
+
+// button is an action the page offers now.
+type button struct {
+	Act    string `json:"act"`
+	Target int    `json:"target"`
+	Key    string `json:"key"`
+}
+
+// JavaScript the test reads the pages with.
+const (
+	jsScreen  = `document.querySelector('.verdict') ? 'end' : document.querySelector('.game') ? 'game' : document.querySelector('.members') ? 'lobby' : ''`
+	jsMySeat  = `(e => e ? +e.dataset.seat : -1)(document.querySelector('.seat.me'))`
+	jsButtons = `[...document.querySelectorAll('.actions [data-act]')].filter(b => !b.disabled).map(b => ({act: b.dataset.act, target: b.dataset.target === undefined ? -1 : +b.dataset.target, key: b.dataset.key}))`
+	jsChosen  = `(e => e ? +e.dataset.target : -1)(document.querySelector('.actions .targets button.chosen'))`
+	jsRoles   = `[...document.querySelectorAll('.seat[data-role], .seat[data-faction], .roster [data-role]')].map(e => ({seat: +e.dataset.seat, role: e.dataset.role || '', faction: e.dataset.faction || ''}))`
+	jsFile    = `(e => e ? e.dataset.role : '')(document.querySelector('.dossier[data-role]'))`
+	jsPhase   = `(e => e ? e.textContent : '')(document.getElementById('phase-h'))`
+	jsMarkup  = `document.querySelectorAll('#app b, #app img, #app script, #app i').length`
+)
+
+// TestBrowserGame plays a whole game in the browser client against the
+// real server: a host opens a public lobby, four delegates join (from the
+// list, by code on a phone, by the invite link), a spectator watches, and
+// the game is clicked through to its end with one delegate reloading mid
+// game. No page may show a seat's role that its viewer is not entitled to
+// before the end; at the end every role is shown, the replay steps
+// through the log and the host calls a rematch.
+func TestBrowserGame(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+	start := time.Now()
+
+	// The host opens a public lobby from the front page.
+	host := openPage(t, browser, "Anna", false)
+	host.navigate(srv.URL + "/")
+	host.wait("the front page", `document.getElementById('create')`, step)
+	host.shot("01-landing")
+	host.typeIn("#create-name", "Anna")
+	host.click("#vis-public")
+	host.click("#create")
+	host.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
+	code := host.text(`location.pathname.split('/').pop()`)
+	require.Len(t, code, 6, "lobby code in the URL")
+	invite := host.text(`document.getElementById('invite-link').value`)
+	watch := host.text(`document.getElementById('watch-link').value`)
+	assert.Contains(t, invite, "/l/"+code)
+	assert.Contains(t, watch, "/l/"+code)
+	assert.Contains(t, host.text(`document.getElementById('start-status').textContent`), "5 to 12", "why Start is not possible")
+
+	// Short timers, typed into the host's settings, one field at a time.
+	for field, value := range map[string]string{
+		"debate_seconds": "90", "defence_seconds": "3", "vote_seconds": "20",
+		"confession_seconds": "4", "night_seconds": "10", "final_ballot_seconds": "20", "chair_pick_seconds": "5",
+	} {
+		host.typeIn("#set-"+field, value+"\t")
+		host.wait("setting "+field, fmt.Sprintf(`document.getElementById('set-%s').value === %q && document.activeElement.id !== 'set-%s'`, field, value, field), step)
+	}
+
+	// A bot comes and goes.
+	host.click(`[data-key="bot-normal"]`)
+	host.wait("a bot seated", `document.querySelector('.member[data-bot="true"]')`, step)
+	host.click(`.member[data-bot="true"] [data-key^="rm-"]`)
+	host.wait("the bot removed", `!document.querySelector('.member[data-bot="true"]')`, step)
+
+	// Boris finds the lobby in the public list.
+	boris := openPage(t, browser, "Boris", false)
+	boris.navigate(srv.URL + "/")
+	boris.wait("the public list", fmt.Sprintf(`document.querySelector('#public-lobbies [data-code=%q]')`, code), step)
+	boris.typeIn("#join-name", "Boris")
+	boris.click(fmt.Sprintf(`#public-lobbies [data-code=%q] [data-key^="join-"]`, code))
+	boris.wait("Boris seated", `document.querySelectorAll('.member[data-member]').length === 2`, step)
+	assert.Equal(t, "3 s", boris.text(`document.querySelector('[data-setting="defence_seconds"]').textContent`), "settings shown to delegates")
+
+	// Clara and <b>Elena</b> come by the invite link; Dmitri types the
+	// code on his phone.
+	clara := openPage(t, browser, "Clara", false)
+	clara.navigate(invite)
+	clara.typeIn("#door-name", "Clara")
+	clara.click("#door-join")
+	dmitri := openPage(t, browser, "Dmitri", true)
+	dmitri.navigate(srv.URL + "/")
+	dmitri.typeIn("#join-code", strings.ToLower(code))
+	dmitri.typeIn("#join-name", "Dmitri")
+	dmitri.click("#join")
+	elena := openPage(t, browser, "Elena", false)
+	elena.navigate(invite)
+	elena.typeIn("#door-name", "<b>Elena</b>")
+	elena.click("#door-join")
+	delegates := []*page{host, boris, clara, dmitri, elena}
+	for _, p := range delegates {
+		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+	}
+
+	// The gallery opens by the spectators' link.
+	gallery := openPage(t, browser, "Gallery", false)
+	gallery.navigate(watch)
+	gallery.wait("the spectator in the lobby", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+	all := append(slices.Clone(delegates), gallery)
+
+	// Chat before the game; a name and a line that look like markup stay text.
+	boris.typeIn("#chat-input", "Greetings, <b>comrades</b>!\n")
+	for _, p := range delegates {
+		p.wait("Boris's greeting", `document.getElementById('chat-lines').textContent.includes('Greetings, <b>comrades</b>!')`, step)
+	}
+	gallery.typeIn("#chat-input", "The gallery is full tonight.\n")
+	gallery.wait("the gallery's line", `document.getElementById('chat-lines').textContent.includes('The gallery is full tonight.')`, step)
+
+	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.shot("02-lobby")
+	dmitri.shot("03-lobby-phone")
+
+	// The Congress opens.
+	host.click("#start")
+	for _, p := range all {
+		p.wait("the game", `document.querySelector('.game')`, step)
+	}
+	for _, p := range all {
+		var n int
+		p.eval(jsMarkup, &n)
+		assert.Zero(t, n, "%s: user text became markup", p.name)
+		if p == gallery {
+			continue
+		}
+		assert.NotContains(t, p.text(`document.body.innerText`), "The gallery is full tonight.", "%s: the gallery's chat reached a delegate", p.name)
+	}
+	seat := map[*page]int{}
+	for _, p := range delegates {
+		p.eval(`(window.__clicks = [], document.addEventListener('click', e => window.__clicks.push(e.target.textContent + '@' + scrollY), true), 1)`, nil)
+		var s int
+		p.eval(jsMySeat, &s)
+		require.GreaterOrEqual(t, s, 0, "%s has a seat", p.name)
+		seat[p] = s
+		// The file is sealed until pressed.
+		assert.Empty(t, p.text(jsFile), "%s: the role card starts sealed", p.name)
+		p.click(`[data-key="role-toggle"]`)
+		p.wait("the open file", `document.querySelector('.dossier[data-role]')`, step)
+	}
+
+	// The game, clicked through. Every page is read on every round: the
+	// roles it shows are kept for the check at the end.
+	seen := map[*page][]seenRole{}
+	files := map[*page]string{}
+	observe := func(p *page) {
+		var rs []seenRole
+		p.eval(jsRoles, &rs)
+		seen[p] = append(seen[p], rs...)
+		if p != gallery {
+			files[p] = p.text(jsFile)
+		}
+	}
+	debateShot, reloaded := false, false
+	deadline := time.Now().Add(150 * time.Second)
+	for {
+		over := 0
+		for _, p := range all {
+			if p.text(jsScreen) == "end" {
+				over++
+				continue
+			}
+			observe(p)
+			if p == gallery {
+				continue
+			}
+			var bs []button
+			p.eval(jsButtons, &bs)
+			var chosen int
+			p.eval(jsChosen, &chosen)
+			phase := p.text(jsPhase)
+			// Everyone denounces first; in the first Debate, Ready waits
+			// for the screenshots and the reload.
+			if sel := pick(bs, chosen, debateShot && reloaded); sel != "" {
+				if os.Getenv("BROWSER_DEBUG") != "" {
+					var dbg any
+					p.eval(fmt.Sprintf(`({clicks: window.__clicks, y: scrollY, rect: document.querySelector(%q).getBoundingClientRect().toJSON(), at: (r => document.elementFromPoint(r.x + r.width/2, r.y + r.height/2)?.outerHTML.slice(0, 80))(document.querySelector(%q).getBoundingClientRect())})`, sel, sel), &dbg)
+					t.Logf("%s %.1fs %q chosen=%d click %s %v", p.name, time.Since(start).Seconds(), phase, chosen, sel, dbg)
+				}
+				p.tryClick(sel)
+			}
+			if p == boris && !reloaded && phase == "The Debate" && chosen >= 0 {
+				// A reload mid-game finds the same seat and the same mark.
+				boris.do(chromedp.Reload())
+				boris.wait("the game after the reload", `document.querySelector('.game')`, step)
+				var s, c int
+				boris.eval(jsMySeat, &s)
+				assert.Equal(t, seat[boris], s, "the reload resumed Boris's seat")
+				boris.wait("Boris's mark after the reload", fmt.Sprintf(`(%s) === %d`, jsChosen, chosen), step)
+				boris.eval(jsChosen, &c)
+				assert.Equal(t, chosen, c, "the reload kept Boris's denunciation")
+				if files[boris] != "" {
+					boris.click(`[data-key="role-toggle"]`)
+				}
+				reloaded = true
+			}
+		}
+		if over == len(all) {
+			break
+		}
+		if !debateShot && allChosen(delegates) {
+			host.shot("04-debate")
+			dmitri.shot("05-debate-phone")
+			gallery.shot("06-spectator")
+			debateShot = true
+		}
+		if time.Now().After(deadline) {
+			for _, p := range all {
+				p.shot("stuck-" + p.name)
+			}
+			t.Logf("the minutes:\n%s", host.text(`document.querySelector('.log').innerText`))
+			t.Fatalf("the game did not end in time (at %q)", host.text(jsPhase))
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	require.True(t, reloaded, "Boris reloaded mid-game")
+
+	// The end: every role revealed, to delegates and spectators alike.
+	truth := map[int]string{}
+	var roster []seenRole
+	host.eval(`[...document.querySelectorAll('.roster [data-role]')].map(e => ({seat: +e.dataset.seat, role: e.dataset.role}))`, &roster)
+	require.Len(t, roster, 5, "every file opened at the end")
+	for _, r := range roster {
+		truth[r.Seat] = r.Role
+	}
+	for _, p := range all {
+		var rs []seenRole
+		p.eval(`[...document.querySelectorAll('.roster [data-role]')].map(e => ({seat: +e.dataset.seat, role: e.dataset.role}))`, &rs)
+		assert.Len(t, rs, 5, "%s sees every role at the end", p.name)
+		assert.NotEmpty(t, p.text(`document.querySelector('.verdict h1').textContent`), "%s sees the winner", p.name)
+	}
+	host.shot("07-end")
+	dmitri.shot("08-end-phone")
+
+	// Nobody saw a role before the end that they were not entitled to:
+	// their own, and, for Kirov's bloc, the bloc's.
+	plotter := func(r string) bool { return r == "plotter" || r == "kirov" }
+	for p, rs := range seen {
+		for _, r := range rs {
+			if p == gallery {
+				t.Errorf("the spectator saw seat %d's role (%s%s) before the end", r.Seat, r.Role, r.Faction)
+				continue
+			}
+			mine := truth[seat[p]]
+			switch {
+			case r.Seat == seat[p]:
+				assert.Equal(t, mine, r.Role, "%s's own role", p.name)
+			case plotter(mine) && plotter(truth[r.Seat]) && r.Role == truth[r.Seat]:
+				// A Plotter knows the bloc.
+			default:
+				t.Errorf("%s (%s) saw seat %d as %q/%q before the end; it is %s", p.name, mine, r.Seat, r.Role, r.Faction, truth[r.Seat])
+			}
+		}
+		if p != gallery {
+			assert.Equal(t, truth[seat[p]], files[p], "%s's file showed their role", p.name)
+		}
+	}
+
+	// The replay steps through the log with every role visible.
+	host.click("#replay")
+	host.wait("the replay", `document.getElementById('replay-step')`, step)
+	first := host.text(`document.getElementById('replay-now').textContent`)
+	assert.Contains(t, first, "The XVII Congress opens")
+	for range 6 {
+		host.click(`[data-key="forward"]`)
+	}
+	assert.Contains(t, host.text(`document.getElementById('replay-step').textContent`), "Step 7 of")
+	host.click(`[data-key="back"]`)
+	assert.Contains(t, host.text(`document.getElementById('replay-step').textContent`), "Step 6 of")
+	var replayRoles int
+	host.eval(`document.querySelectorAll('.seat[data-role]').length`, &replayRoles)
+	assert.Equal(t, 5, replayRoles, "the replay shows every role")
+	host.shot("09-replay")
+	host.click(`[data-key="close"]`)
+
+	// Play again: the host calls a rematch and everyone is back in the lobby.
+	host.click("#rematch")
+	for _, p := range all {
+		p.wait("the lobby again", `document.querySelector('.members') && !document.querySelector('.game')`, step)
+	}
+	host.wait("Start possible again", `!document.getElementById('start').disabled`, step)
+
+	copyScreenshots(t, map[string]string{"02-lobby": "lobby", "04-debate": "debate", "07-end": "end", "05-debate-phone": "phone"})
+	t.Logf("played a whole game in the browser in %s", time.Since(start).Round(time.Second))
+}
+
+// pick chooses what a delegate clicks now: the action the phase asks
+// for, against the lowest seat offered, so that the table agrees on one
+// Accused; Ready only once ready is true.
+func pick(bs []button, chosen int, ready bool) string {
+	sel := func(b button) string {
+		if b.Target >= 0 {
+			return fmt.Sprintf(`.actions [data-act=%q][data-target="%d"]`, b.Act, b.Target)
+		}
+		return fmt.Sprintf(`.actions [data-key=%q]`, b.Key)
+	}
+	lowest := func(act string) (button, bool) {
+		var best button
+		found := false
+		for _, b := range bs {
+			if b.Act == act && (!found || b.Target < best.Target) {
+				best, found = b, true
+			}
+		}
+		return best, found
+	}
+	for _, b := range bs {
+		if b.Act == "purge_vote" && b.Key == "purge" {
+			return sel(b)
+		}
+	}
+	for _, act := range []string{"chair_pick", "confess", "letter", "investigate", "strike"} {
+		if b, ok := lowest(act); ok {
+			return sel(b)
+		}
+	}
+	if b, ok := lowest("denounce"); ok && chosen < 0 {
+		return sel(b)
+	}
+	if ready {
+		for _, b := range bs {
+			if b.Act == "ready" {
+				return sel(b)
+			}
+		}
+	}
+	return ""
+}
+
+// allChosen reports whether every delegate has a denunciation standing.
+func allChosen(ps []*page) bool {
+	for _, p := range ps {
+		var c int
+		p.eval(jsChosen, &c)
+		if c < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// tryClick clicks if the element is still there: the page may have moved
+// on since it was read.
+func (p *page) tryClick(sel string) {
+	var ok bool
+	// Scrolled to the middle first, as a person would, clear of the
+	// sticky phase banner.
+	p.eval(fmt.Sprintf(`(e => !!e && !e.disabled && (e.scrollIntoView({block: 'center'}), true))(document.querySelector(%q))`, sel), &ok)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 3*time.Second)
+	defer cancel()
+	var err error
+	if p.phone {
+		err = chromedp.Do(ctx, chromedp.Tap(chromedp.CSS(sel)))
+	} else {
+		err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+	}
+	if err != nil {
+		p.t.Logf("%s: clicking %s: %v", p.name, sel, err)
+	}
+}
