@@ -1,0 +1,129 @@
+package server
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// fakeClock is a server clock the test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestTimersFollowTheServerClock: deadlines, Now and pauses come from the
+// injected server clock; a deadline passing advances the game and every
+// delegate hears of it.
+func TestTimersFollowTheServerClock(t *testing.T) {
+	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: t0}
+	e := newEnv(t, func(o *Options) { o.Now = clock.now })
+	s := quickSettings()
+	s.DebateSeconds, s.NightSeconds = 120, 30
+	tb := e.table(5, s)
+	tb.start()
+	host := tb.clients[0]
+	v := host.view.View
+	assert.Equal(t, game.PhaseDebate, v.Phase)
+	assert.Equal(t, t0.Add(120*time.Second), v.Deadline)
+	assert.Equal(t, t0, host.view.Now)
+
+	// The host pauses for ten minutes: the deadline moves by as much.
+	host.ok(protocol.Act{Kind: game.CmdPause})
+	host.sync()
+	assert.True(t, host.view.View.Paused)
+	assert.True(t, host.view.View.Deadline.IsZero())
+	tb.clients[1].refused(protocol.Act{Kind: game.CmdReady}, game.CodePaused)
+	tb.clients[1].refused(protocol.Act{Kind: game.CmdResume}, protocol.CodeNotHost)
+	clock.add(10 * time.Minute)
+	host.ok(protocol.Act{Kind: game.CmdResume})
+	host.sync()
+	assert.Equal(t, t0.Add(10*time.Minute+120*time.Second), host.view.View.Deadline)
+
+	// The deadline passes on the server clock: nobody denounced, so the
+	// Congress goes to the Night, and everyone is told.
+	clock.add(121 * time.Second)
+	e.lobby(tb.code, func(*lobby) {}) // wake the lobby so it looks at its clock
+	for _, c := range tb.clients {
+		g := c.game()
+		for g.View.Phase != game.PhaseNight {
+			g = c.game()
+		}
+		assert.Equal(t, clock.now().Add(30*time.Second), g.View.Deadline)
+		assert.Equal(t, clock.now(), g.Now)
+	}
+	var last Record
+	recs := e.records(tb.code)
+	last = recs[len(recs)-1]
+	assert.Equal(t, RecAdvance, last.Kind)
+	assert.Equal(t, clock.now(), last.At)
+}
+
+// TestKickDuringGame: a kicked delegate's seat goes on with a bot, their
+// token is revoked, and the seat's role stays secret.
+func TestKickDuringGame(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(5, quickSettings())
+	tb.start()
+	host, kicked := tb.clients[0], tb.clients[4]
+	host.ok(protocol.Host{Action: protocol.HostKick, Member: kicked.you})
+	_, closing := kicked.expectClose()
+	require.NotNil(t, closing)
+	assert.Equal(t, string(protocol.CodeKicked), closing.Code)
+	lv := lastLobby(t, tb.clients[1].sync())
+	require.NotNil(t, lv)
+	var found bool
+	for _, m := range lv.Members {
+		if m.ID == kicked.you {
+			found = true
+			assert.True(t, m.BotPlays)
+			assert.Equal(t, kicked.seat, m.Seat)
+		}
+	}
+	assert.True(t, found, "the kicked delegate's seat stays at the table")
+	c := e.dial(nil)
+	c.send(protocol.Resume{Lobby: tb.code, Token: kicked.token})
+	c.expectError(protocol.CodeBadToken)
+}
+
+// TestClosedLobbyLeavesNoGoroutine: once its connections are gone and it
+// has closed, a lobby leaves no goroutine behind (the whole package is
+// also checked by goleak in TestMain).
+func TestClosedLobbyLeavesNoGoroutine(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.IdleLobby = 100 * time.Millisecond })
+	base := goleak.IgnoreCurrent()
+	cr := e.create("Anna", nil)
+	c := e.dial(nil)
+	c.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	c.welcome()
+	spec := e.dial(nil)
+	spec.send(protocol.Watch{Lobby: cr.Code})
+	spec.welcome()
+	c.ok(protocol.Leave{})
+	c.expectClose()
+	spec.ws.CloseNow()
+	<-spec.closed
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(cr.Code) == nil }, 5*time.Second, 10*time.Millisecond)
+	e.http.CloseClientConnections()
+	goleak.VerifyNone(t, base)
+}
