@@ -144,7 +144,7 @@ func (c *conn) observe(events []game.Event) {
 			l.seats[c.seat] = c
 			if c.host {
 				l.playing, l.played = true, true
-				l.run.rec.update(false, func(r *Result) { r.Started++ })
+				l.run.rec.update(true, func(r *Result) { r.Started++ })
 			}
 		case game.EvGameOver:
 			if c.host {
@@ -220,17 +220,17 @@ func (l *lobby) onRefused(c *conn, ref *protocol.Refused) {
 // it and keeps its intended time, so a stall of the server shows in the
 // latency of every command it held up. Sends still owed a timeout after
 // the window are given up and counted as unsent.
-func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time) {
+func (l *lobby) drive(ctx context.Context, first time.Time, w window) {
 	cfg := &l.run.cfg
 	interval := time.Duration(float64(time.Second) / cfg.Rate)
 	for next := first; ; next = next.Add(interval) {
 		now := time.Now()
-		if next.Before(windowEnd) && now.After(windowEnd.Add(cfg.Timeout)) {
-			owed := (windowEnd.Sub(next) + interval - 1) / interval
+		if next.Before(w.end) && now.After(w.end.Add(cfg.Timeout)) {
+			owed := (w.end.Sub(next) + interval - 1) / interval
 			l.run.rec.update(true, func(r *Result) { r.Unsent += int64(owed) })
 			next = next.Add(owed * interval)
 		}
-		draining := !next.Before(windowEnd)
+		draining := !next.Before(w.end)
 		if draining {
 			l.mu.Lock()
 			playing := l.playing
@@ -238,7 +238,7 @@ func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time)
 			if cfg.Target == targetBaseline || !playing {
 				return
 			}
-			if !next.Before(drainEnd) {
+			if !next.Before(w.drainEnd) {
 				l.run.rec.update(true, func(r *Result) { r.Unfinished++ })
 				return
 			}
@@ -251,7 +251,7 @@ func (l *lobby) drive(ctx context.Context, first, windowEnd, drainEnd time.Time)
 		if ctx.Err() != nil {
 			return
 		}
-		l.step(ctx, next, !draining)
+		l.step(ctx, next, !draining, !draining && !next.Before(w.start))
 	}
 }
 
@@ -302,8 +302,9 @@ func (l *lobby) awaitIdle(ctx context.Context) {
 }
 
 // step is one intended send at time at: the next delegate with a move
-// makes it. Outside a game the host starts one (in the window only).
-func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
+// makes it. Outside a game the host starts one, unless the run is over
+// (!starts). Only a step in the window is measured (record).
+func (l *lobby) step(ctx context.Context, at time.Time, starts, record bool) {
 	l.mu.Lock()
 	if l.run.cfg.Target == targetBaseline {
 		for k := range len(l.delegates) {
@@ -313,7 +314,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 			}
 			l.turn += k + 1
 			l.nextID++
-			f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, anyGame: true, left: l.alive(l.all)}
+			f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, anyGame: true, left: l.alive(l.all)}
 			l.fl = f
 			l.mu.Unlock()
 			l.launch(ctx, f, protocol.Act{ID: f.id, Kind: game.CmdReady, Target: game.NoSeat})
@@ -326,7 +327,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 		host := l.delegates[0]
 		var action protocol.HostAction
 		switch {
-		case !inWindow || l.hostReq != 0:
+		case !starts || l.hostReq != 0:
 		case l.state == protocol.LobbyOver:
 			action = protocol.HostRematch
 		case l.state == protocol.LobbyOpen && l.canStart && l.members == len(l.delegates):
@@ -361,7 +362,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 		}
 		l.turn = (l.turn + k + 1) % n
 		l.nextID++
-		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: inWindow, effect: effectOf(cmd)}
+		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, effect: effectOf(cmd)}
 		f.left = l.alive(l.all)
 		if seats := audienceOf(cmd, v); seats != nil {
 			for _, s := range seats {
@@ -377,8 +378,8 @@ func (l *lobby) step(ctx context.Context, at time.Time, inWindow bool) {
 		return
 	}
 	l.mu.Unlock()
-	if inWindow {
-		l.run.rec.update(false, func(r *Result) { r.Skipped++ })
+	if record {
+		l.run.rec.update(true, func(r *Result) { r.Skipped++ })
 	}
 }
 

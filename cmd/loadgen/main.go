@@ -89,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&c.Spectators, "spectators", 10, "spectators per lobby")
 	fs.Float64Var(&c.Rate, "rate", 2, "intended commands per second per lobby")
 	fs.DurationVar(&c.Duration, "duration", 60*time.Second, "measurement window (with -idle: how long to hold the connections)")
+	fs.DurationVar(&c.Warmup, "warmup", 20*time.Second, "before the window: lobbies start their games staggered over it, so that they do not change phase in step")
 	fs.DurationVar(&c.Drain, "drain", 120*time.Second, "after the window, how long running games may take to finish")
 	fs.DurationVar(&c.Timeout, "timeout", 10*time.Second, "a command not delivered to every recipient by then is lost")
 	fs.BoolVar(&c.Idle, "idle", false, "connect every delegate and spectator, hold, and report the server's memory per connection")
@@ -269,11 +270,12 @@ func measure(ctx context.Context, cfg Config, p prober, stderr io.Writer) (*Resu
 		s1 = sample()
 		s1.rss = s0.rss // idle: the memory that every connection open holds
 	} else {
-		s0 = sample()
-		before = s0
-		r.play(ctx, time.Now(), func() { s1 = sample() })
+		r.play(ctx, time.Now(), func() { s0 = sample() }, func() { s1 = sample() })
 	}
 	r.close()
+	if !cfg.Idle {
+		before = s0
+	}
 	res := r.result()
 	res.addCosts(p, before, s0, s1)
 	return res, ctx.Err()
@@ -325,7 +327,7 @@ func runWorker(ctx context.Context, cfg Config, in io.Reader, out io.Writer) err
 		sleepUntil(ctx, start)
 		r.hold(ctx, cfg.Duration)
 	} else {
-		r.play(ctx, start, nil)
+		r.play(ctx, start, nil, nil)
 	}
 	r.close()
 	return writeJSON(out, r.result())
@@ -342,6 +344,7 @@ func (c *Config) args(worker int) []string {
 		"-spectators", strconv.Itoa(c.Spectators),
 		"-rate", strconv.FormatFloat(c.Rate, 'g', -1, 64),
 		"-duration", c.Duration.String(),
+		"-warmup", c.Warmup.String(),
 		"-drain", c.Drain.String(),
 		"-timeout", c.Timeout.String(),
 		"-idle=" + strconv.FormatBool(c.Idle),
@@ -413,9 +416,9 @@ func measureProcs(ctx context.Context, cfg Config, p prober, stderr io.Writer) (
 		fmt.Fprintf(w.in, "GO %d\n", start.UnixNano())
 	}
 	if !cfg.Idle {
+		start = start.Add(cfg.Warmup)
 		sleepUntil(ctx, start)
 		s0 = sample()
-		before = s0
 	}
 	sleepUntil(ctx, start.Add(cfg.Duration))
 	s1 = sample()
@@ -437,6 +440,9 @@ func measureProcs(ctx context.Context, cfg Config, p prober, stderr io.Writer) (
 		} else {
 			total.merge(&res)
 		}
+	}
+	if !cfg.Idle {
+		before = s0
 	}
 	total.addCosts(p, before, s0, s1)
 	for _, w := range workers {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,6 +30,7 @@ type Config struct {
 	Spectators int           // per lobby
 	Rate       float64       // intended commands per second per lobby
 	Duration   time.Duration // the measurement window (idle: how long to hold)
+	Warmup     time.Duration // before the window: games start, staggered over it
 	Drain      time.Duration // after the window, how long running games may take to finish
 	Timeout    time.Duration // a command not delivered everywhere by then is lost
 	Idle       bool          // connect and hold; no games
@@ -202,33 +204,43 @@ func (r *runner) connect(ctx context.Context, c *conn, i int, hello protocol.Cli
 
 func ptr[T any](v T) *T { return &v }
 
-// play drives every lobby from start: the window runs for cfg.Duration,
-// then running games play out for up to cfg.Drain. atEnd runs when the
-// window closes (to read the server's counters then).
-func (r *runner) play(ctx context.Context, start time.Time, atEnd func()) {
-	if !sleepUntil(ctx, start) {
-		return
-	}
-	cpu0 := selfCPU()
-	r.rec.setRecording(true)
-	windowEnd := start.Add(r.cfg.Duration)
-	drainEnd := windowEnd.Add(r.cfg.Drain)
+// play drives every lobby from start. Games start staggered over the
+// warm-up, so that lobbies do not change phase in step; the window then
+// runs for cfg.Duration, and running games play out for up to cfg.Drain.
+// atStart and atEnd run when the window opens and closes (to read the
+// server's counters then).
+func (r *runner) play(ctx context.Context, start time.Time, atStart, atEnd func()) {
+	w := window{start: start.Add(r.cfg.Warmup)}
+	w.end = w.start.Add(r.cfg.Duration)
+	w.drainEnd = w.end.Add(r.cfg.Drain)
 	interval := time.Duration(float64(time.Second) / r.cfg.Rate)
+	spread := max(r.cfg.Warmup, interval)
 	var wg sync.WaitGroup
 	for _, l := range r.lobbies {
 		if len(l.delegates) < r.cfg.Delegates && r.cfg.Target == targetServer {
 			continue // a lobby that could not seat everyone never starts
 		}
-		// Spread the lobbies' sends evenly over an interval.
-		first := start.Add(time.Duration(int64(interval) * int64(l.index) / int64(r.cfg.Lobbies)))
+		// The golden ratio deals lobby i a start that is far from those of
+		// lobbies i±1, and evenly spread over the warm-up for any count.
+		_, frac := math.Modf(float64(l.index) * 0.6180339887498949)
+		first := start.Add(time.Duration(frac * float64(spread)))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l.drive(ctx, first, windowEnd, drainEnd)
+			l.drive(ctx, first, w)
 		}()
 	}
-	stop := r.progress(ctx, start, windowEnd)
-	sleepUntil(ctx, windowEnd)
+	if !sleepUntil(ctx, w.start) {
+		wg.Wait()
+		return
+	}
+	cpu0 := selfCPU()
+	r.rec.setRecording(true)
+	if atStart != nil {
+		atStart()
+	}
+	stop := r.progress(ctx, w.start, w.end)
+	sleepUntil(ctx, w.end)
 	r.rec.setRecording(false)
 	stop()
 	cpu := selfCPU() - cpu0
@@ -247,6 +259,12 @@ func (r *runner) play(ctx context.Context, start time.Time, atEnd func()) {
 		}
 		l.mu.Unlock()
 	}
+}
+
+// window is a run's timeline after its warm-up.
+type window struct {
+	start, end time.Time // commands intended in [start, end) are measured
+	drainEnd   time.Time // running games may finish until then
 }
 
 // hold keeps idle connections open until ctx ends or d passes.
