@@ -100,8 +100,10 @@ func TestBrowserGame(t *testing.T) {
 
 	// Clara and <b>Elena</b> come by the invite link; Dmitri types the
 	// code on his phone.
+	// Clara's network is a line the test can cut.
+	line := newFlakyLine(t, srv.addr)
 	clara := openPage(t, browser, "Clara", false)
-	clara.navigate(invite)
+	clara.navigate(line.URL + "/l/" + code)
 	clara.typeIn("#door-name", "Clara")
 	clara.click("#door-join")
 	dmitri := openPage(t, browser, "Dmitri", true)
@@ -167,15 +169,24 @@ func TestBrowserGame(t *testing.T) {
 	// roles it shows are kept for the check at the end.
 	seen := map[*page][]seenRole{}
 	files := map[*page]string{}
+	// observe reads the screen and the roles it shows in one go, so that
+	// the end of the game cannot come between the two.
 	observe := func(p *page) {
-		var rs []seenRole
-		p.eval(jsRoles, &rs)
-		seen[p] = append(seen[p], rs...)
+		var o struct {
+			Screen string     `json:"screen"`
+			Roles  []seenRole `json:"roles"`
+			File   string     `json:"file"`
+		}
+		p.eval(`({screen: `+jsScreen+`, roles: `+jsRoles+`, file: `+jsFile+`})`, &o)
+		if o.Screen != "game" {
+			return
+		}
+		seen[p] = append(seen[p], o.Roles...)
 		if p != gallery {
-			files[p] = p.text(jsFile)
+			files[p] = o.File
 		}
 	}
-	debateShot, reloaded := false, false
+	debateShot, reloaded, dropped := false, false, false
 	deadline := time.Now().Add(150 * time.Second)
 	for {
 		over := 0
@@ -195,7 +206,7 @@ func TestBrowserGame(t *testing.T) {
 			phase := p.text(jsPhase)
 			// Everyone denounces first; in the first Debate, Ready waits
 			// for the screenshots and the reload.
-			if sel := pick(bs, chosen, debateShot && reloaded); sel != "" {
+			if sel := pick(bs, chosen, debateShot && reloaded && dropped); sel != "" {
 				if os.Getenv("BROWSER_DEBUG") != "" {
 					var dbg any
 					p.eval(fmt.Sprintf(`({clicks: window.__clicks, y: scrollY, rect: document.querySelector(%q).getBoundingClientRect().toJSON(), at: (r => document.elementFromPoint(r.x + r.width/2, r.y + r.height/2)?.outerHTML.slice(0, 80))(document.querySelector(%q).getBoundingClientRect())})`, sel, sel), &dbg)
@@ -218,6 +229,24 @@ func TestBrowserGame(t *testing.T) {
 				}
 				reloaded = true
 			}
+			if p == clara && !dropped && phase == "The Debate" && chosen >= 0 {
+				// The network drops: the page says so, keeps what Clara
+				// types and does, and sends it once the line is back.
+				line.cut()
+				clara.wait("the reconnecting banner", `!document.getElementById('reconnecting').hidden`, step)
+				clara.typeIn("#chat-input", "Still here, comrades.\n")
+				clara.wait("the unsent line kept", `(e => e && e.textContent.includes('Still here, comrades.'))(document.querySelector('#chat-lines .pending'))`, step)
+				// A move made offline waits for the line, then goes.
+				clara.click(`[data-key="withdraw"]`)
+				clara.shot("10-reconnecting")
+				time.Sleep(time.Second)
+				line.restore()
+				clara.wait("the line back", `document.getElementById('reconnecting').hidden && document.getElementById('conn').dataset.state === 'open'`, 20*time.Second)
+				host.wait("Clara's line after the reconnect", `document.getElementById('chat-lines').textContent.includes('Still here, comrades.')`, step)
+				clara.wait("Clara's withdrawal, made offline, taken after the reconnect", `(`+jsChosen+`) === -1 && document.querySelector('.actions [data-act="denounce"]:not([disabled])')`, step)
+				assert.Empty(t, clara.text(`document.querySelector('#chat-lines .pending') ? 'pending' : ''`), "no line left pending")
+				dropped = true
+			}
 		}
 		if over == len(all) {
 			break
@@ -238,6 +267,7 @@ func TestBrowserGame(t *testing.T) {
 		time.Sleep(150 * time.Millisecond)
 	}
 	require.True(t, reloaded, "Boris reloaded mid-game")
+	require.True(t, dropped, "Clara's network dropped mid-game")
 
 	// The end: every role revealed, to delegates and spectators alike.
 	truth := map[int]string{}

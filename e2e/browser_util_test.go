@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -326,4 +328,86 @@ func copyScreenshots(t *testing.T, names map[string]string) {
 			t.Error(err)
 		}
 	}
+}
+
+// flakyLine is a TCP proxy in front of the server that the test can cut,
+// as a train goes into a tunnel: every open connection through it drops
+// and new ones are refused until it is restored.
+type flakyLine struct {
+	URL    string
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	down   bool
+	conns  map[net.Conn]struct{}
+}
+
+func newFlakyLine(t *testing.T, target string) *flakyLine {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &flakyLine{URL: "http://" + ln.Addr().String(), ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	go f.serve()
+	t.Cleanup(func() {
+		ln.Close()
+		f.cut()
+	})
+	return f
+}
+
+func (f *flakyLine) serve() {
+	for {
+		c, err := f.ln.Accept()
+		if err != nil {
+			return
+		}
+		go f.pipe(c)
+	}
+}
+
+func (f *flakyLine) pipe(c net.Conn) {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		c.Close()
+		return
+	}
+	s, err := net.Dial("tcp", f.target)
+	if err != nil {
+		c.Close()
+		return
+	}
+	f.mu.Lock()
+	f.conns[c], f.conns[s] = struct{}{}, struct{}{}
+	f.mu.Unlock()
+	done := make(chan struct{}, 2)
+	go func() { _, _ = io.Copy(s, c); done <- struct{}{} }()
+	go func() { _, _ = io.Copy(c, s); done <- struct{}{} }()
+	<-done
+	c.Close()
+	s.Close()
+	f.mu.Lock()
+	delete(f.conns, c)
+	delete(f.conns, s)
+	f.mu.Unlock()
+}
+
+// cut drops every connection and refuses new ones.
+func (f *flakyLine) cut() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = true
+	for c := range f.conns {
+		c.Close()
+	}
+}
+
+// restore lets connections through again.
+func (f *flakyLine) restore() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.down = false
 }
