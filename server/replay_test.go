@@ -70,9 +70,14 @@ func TestReplay(t *testing.T) {
 	host := tb.clients[0]
 	check := func(stage string) {
 		t.Helper()
+		// The live state and its journal, at the same instant: bots act on
+		// their own.
 		var live snapshot
-		e.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
-		recs := e.records(tb.code)
+		var recs []Record
+		e.lobby(tb.code, func(l *lobby) {
+			live = snap(l.st)
+			recs, _ = e.journal.Records(context.Background(), tb.code)
+		})
 		data, err := json.Marshal(recs)
 		require.NoError(t, err)
 		var back []Record
