@@ -13,9 +13,17 @@ const (
 
 // defaultTable is RULES.md §1: Plotters (Kirov included) and sessions
 // before the Final Ballot, by number of delegates.
-var defaultTable = map[int]struct{ plotters, sessions int }{
+var defaultTable = [MaxSeats + 1]struct{ plotters, sessions int }{
 	5: {2, 3}, 6: {2, 3}, 7: {3, 4}, 8: {3, 4},
 	9: {3, 5}, 10: {4, 5}, 11: {4, 5}, 12: {4, 6},
+}
+
+// row is the table's row for a number of delegates; none outside 5 to 12.
+func row(seats int) struct{ plotters, sessions int } {
+	if seats < 0 || seats > MaxSeats {
+		return defaultTable[0]
+	}
+	return defaultTable[seats]
 }
 
 // Config holds every setting of RULES.md. The zero value is not valid; start
@@ -138,7 +146,7 @@ func (c Config) PlottersFor(seats int) int {
 	if c.Plotters > 0 {
 		return c.Plotters
 	}
-	return defaultTable[seats].plotters
+	return row(seats).plotters
 }
 
 // SessionsFor is the number of sessions before the Final Ballot.
@@ -146,7 +154,7 @@ func (c Config) SessionsFor(seats int) int {
 	if c.Sessions > 0 {
 		return c.Sessions
 	}
-	return defaultTable[seats].sessions
+	return row(seats).sessions
 }
 
 func configError(format string, args ...any) error {

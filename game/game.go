@@ -187,8 +187,8 @@ func (g *Game) LogLen() int { return len(g.log) }
 // returns what happened. A refused command returns an *Error and changes
 // nothing. Apply does not look at deadlines: call Advance(now) first.
 func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
-	if err := g.check(c); err != nil {
-		return nil, err
+	if r := g.check(c); r.code != "" {
+		return nil, r.err(g)
 	}
 	mark := len(g.log)
 	g.apply(c, now)

@@ -6,159 +6,175 @@ import (
 	"time"
 )
 
+// refusal is a refused command before it becomes an *Error. check returns
+// it by value and leaves building the message to Apply, so that View can
+// ask the rules what a delegate may do without allocating.
+type refusal struct {
+	code Code   // "" when the command is allowed
+	msg  string // for the player; %s stands for the name of seat name
+	name int
+}
+
+var allowed refusal
+
+func no(code Code, msg string) refusal { return refusal{code: code, msg: msg, name: NoSeat} }
+
+// noAbout is a refusal whose message names a delegate.
+func noAbout(code Code, msg string, seat int) refusal {
+	return refusal{code: code, msg: msg, name: seat}
+}
+
+func (r refusal) err(g *Game) error {
+	msg := r.msg
+	if r.name != NoSeat {
+		msg = fmt.Sprintf(msg, g.seats[r.name].name)
+	}
+	return refuse(r.code, msg)
+}
+
+// aboutTarget reports whether the refusal depends on the command's target.
+// check tests everything about the actor and the phase before the target,
+// so any other refusal holds whatever the target.
+func (r refusal) aboutTarget() bool { return r.code == CodeBadTarget || r.code == CodeUnknownSeat }
+
 // check decides whether c is allowed now, without changing anything.
-func (g *Game) check(c Command) error {
+func (g *Game) check(c Command) refusal {
 	if c.Kind < CmdDenounce || c.Kind > CmdResume {
-		return refuse(CodeBadCommand, "That is not something a delegate can do.")
+		return no(CodeBadCommand, "That is not something a delegate can do.")
 	}
 	if g.phase == PhaseOver {
-		return refuse(CodeGameOver, "The Congress has closed. Start a new game to play again.")
+		return no(CodeGameOver, "The Congress has closed. Start a new game to play again.")
 	}
 	if c.Kind == CmdResume {
 		if !g.paused {
-			return refuse(CodeNotPaused, "The Congress is not paused.")
+			return no(CodeNotPaused, "The Congress is not paused.")
 		}
-		return nil
+		return allowed
 	}
 	if g.paused {
-		return refuse(CodePaused, "The Congress is paused. Wait for the host to resume it.")
+		return no(CodePaused, "The Congress is paused. Wait for the host to resume it.")
 	}
 	if c.Kind.HostOnly() {
-		return nil
+		return allowed
 	}
 	if c.Seat < 0 || c.Seat >= len(g.seats) {
-		return refuse(CodeUnknownSeat, "There is no such seat at this Congress.")
+		return no(CodeUnknownSeat, "There is no such seat at this Congress.")
 	}
-	me := g.seats[c.Seat]
+	me := &g.seats[c.Seat]
 	if !me.alive && c.Kind != CmdConfess {
-		return refuse(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
+		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
 	}
 	switch c.Kind {
 	case CmdDenounce:
-		if err := g.inPhase(PhaseDebate, "Denunciations are made during the Debate."); err != nil {
-			return err
+		if g.phase != PhaseDebate {
+			return no(CodeWrongPhase, "Denunciations are made during the Debate.")
 		}
-		if err := g.livingOther(c, "You cannot denounce yourself."); err != nil {
-			return err
+		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
+			return r
 		}
 		if me.denounces == c.Target {
-			return refuse(CodeBadTarget, fmt.Sprintf("You already denounce %s.", g.seats[c.Target].name))
+			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
 		}
 	case CmdWithdraw:
-		if err := g.inPhase(PhaseDebate, "Denunciations can only be withdrawn during the Debate."); err != nil {
-			return err
+		if g.phase != PhaseDebate {
+			return no(CodeWrongPhase, "Denunciations can only be withdrawn during the Debate.")
 		}
 		if me.denounces == NoSeat {
-			return refuse(CodeBadTarget, "You have not denounced anyone.")
+			return no(CodeBadTarget, "You have not denounced anyone.")
 		}
 	case CmdReady, CmdUnready:
-		if err := g.inPhase(PhaseDebate, "Ready closes the Debate; it is not the Debate now."); err != nil {
-			return err
+		if g.phase != PhaseDebate {
+			return no(CodeWrongPhase, "Ready closes the Debate; it is not the Debate now.")
 		}
 		if me.ready == (c.Kind == CmdReady) {
 			if me.ready {
-				return refuse(CodeAlreadyActed, "You are already Ready.")
+				return no(CodeAlreadyActed, "You are already Ready.")
 			}
-			return refuse(CodeAlreadyActed, "You are not Ready.")
+			return no(CodeAlreadyActed, "You are not Ready.")
 		}
 	case CmdChairPick:
-		if err := g.inPhase(PhaseAccusation, "The Chair picks only when the Accusation is tied."); err != nil {
-			return err
+		if g.phase != PhaseAccusation {
+			return no(CodeWrongPhase, "The Chair picks only when the Accusation is tied.")
 		}
 		if c.Seat != g.chair {
-			return refuse(CodeNotYourTurn, "Only the Chair picks the Accused.")
+			return no(CodeNotYourTurn, "Only the Chair picks the Accused.")
 		}
-		if err := g.knownTarget(c); err != nil {
-			return err
+		if r := g.knownTarget(c); r.code != "" {
+			return r
 		}
 		if !slices.Contains(g.tied, c.Target) {
-			return refuse(CodeBadTarget, "Pick one of the delegates tied at the top.")
+			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
 		}
 	case CmdPurgeVote:
-		if err := g.inPhase(PhaseVote, "The purge vote has not opened."); err != nil {
-			return err
+		if g.phase != PhaseVote {
+			return no(CodeWrongPhase, "The purge vote has not opened.")
 		}
 		if c.Seat == g.accused {
-			return refuse(CodeAccusedNoVote, "The Accused does not vote on their own purge.")
+			return no(CodeAccusedNoVote, "The Accused does not vote on their own purge.")
 		}
 		if me.voted {
-			return refuse(CodeAlreadyVoted, "You have already voted.")
+			return no(CodeAlreadyVoted, "You have already voted.")
 		}
 	case CmdConfess:
-		if err := g.inPhase(PhaseConfession, "Only a delegate just purged may confess."); err != nil {
-			return err
+		if g.phase != PhaseConfession {
+			return no(CodeWrongPhase, "Only a delegate just purged may confess.")
 		}
 		if c.Seat != g.purgedAt {
-			return refuse(CodeNotYourTurn, "Only the delegate just purged may confess.")
+			return no(CodeNotYourTurn, "Only the delegate just purged may confess.")
 		}
-		if err := g.livingOther(c, "You cannot name yourself."); err != nil {
-			return err
-		}
+		return g.livingOther(c, "You cannot name yourself.")
 	case CmdLetter:
-		if err := g.inPhase(PhaseNight, "Letters are written at night."); err != nil {
-			return err
+		if g.phase != PhaseNight {
+			return no(CodeWrongPhase, "Letters are written at night.")
 		}
 		if me.role.Faction() != Plotters {
-			return refuse(CodeNotYourRole, "Only Kirov's bloc writes anonymous letters.")
+			return no(CodeNotYourRole, "Only Kirov's bloc writes anonymous letters.")
 		}
-		if err := g.nightOnce(me, c); err != nil {
-			return err
-		}
+		return g.nightOnce(me, c)
 	case CmdInvestigate:
-		if err := g.inPhase(PhaseNight, "Investigations are made at night."); err != nil {
-			return err
+		if g.phase != PhaseNight {
+			return no(CodeWrongPhase, "Investigations are made at night.")
 		}
 		if me.role != Investigator {
-			return refuse(CodeNotYourRole, "Only the NKVD Investigator investigates.")
+			return no(CodeNotYourRole, "Only the NKVD Investigator investigates.")
 		}
-		if err := g.nightOnce(me, c); err != nil {
-			return err
-		}
+		return g.nightOnce(me, c)
 	case CmdStrike:
-		if err := g.inPhase(PhaseFinalBallot, "Names are struck only in the Final Ballot."); err != nil {
-			return err
+		if g.phase != PhaseFinalBallot {
+			return no(CodeWrongPhase, "Names are struck only in the Final Ballot.")
 		}
 		if me.acted {
-			return refuse(CodeAlreadyVoted, "You have already struck a name.")
+			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
-		if err := g.livingOther(c, "You cannot strike your own name."); err != nil {
-			return err
-		}
+		return g.livingOther(c, "You cannot strike your own name.")
 	}
-	return nil
+	return allowed
 }
 
-func (g *Game) inPhase(p Phase, msg string) error {
-	if g.phase != p {
-		return refuse(CodeWrongPhase, msg)
-	}
-	return nil
-}
-
-func (g *Game) knownTarget(c Command) error {
+func (g *Game) knownTarget(c Command) refusal {
 	if c.Target < 0 || c.Target >= len(g.seats) {
-		return refuse(CodeUnknownSeat, "There is no such delegate at this Congress.")
+		return no(CodeUnknownSeat, "There is no such delegate at this Congress.")
 	}
-	return nil
+	return allowed
 }
 
 // livingOther accepts a target that is a living delegate other than the actor.
-func (g *Game) livingOther(c Command, selfMsg string) error {
-	if err := g.knownTarget(c); err != nil {
-		return err
+func (g *Game) livingOther(c Command, selfMsg string) refusal {
+	if r := g.knownTarget(c); r.code != "" {
+		return r
 	}
 	if c.Target == c.Seat {
-		return refuse(CodeBadTarget, selfMsg)
+		return no(CodeBadTarget, selfMsg)
 	}
 	if !g.seats[c.Target].alive {
-		return refuse(CodeBadTarget, fmt.Sprintf("%s has been purged.", g.seats[c.Target].name))
+		return noAbout(CodeBadTarget, "%s has been purged.", c.Target)
 	}
-	return nil
+	return allowed
 }
 
-func (g *Game) nightOnce(me seat, c Command) error {
+func (g *Game) nightOnce(me *seat, c Command) refusal {
 	if me.acted {
-		return refuse(CodeAlreadyActed, "You have already made your choice tonight.")
+		return no(CodeAlreadyActed, "You have already made your choice tonight.")
 	}
 	return g.livingOther(c, "Choose another delegate.")
 }

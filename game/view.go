@@ -1,6 +1,9 @@
 package game
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Viewer is who a view is built for: a seat, or a spectator (Seat NoSeat).
 type Viewer struct {
@@ -89,8 +92,13 @@ type Proposal struct {
 }
 
 // View builds what v may see. It is the only place secrets enter a view.
+//
+// A view shares some read-only slices with the game and with other views
+// (Tied, FinalCount, Investigations, Actions, Write, Read); they are
+// clipped, so appending copies, but callers must not modify them in place.
 func (g *Game) View(v Viewer) View {
 	v = g.viewer(v)
+	buf := &viewBuf{}
 	view := View{
 		Session:       g.session,
 		Sessions:      g.sessions,
@@ -98,20 +106,21 @@ func (g *Game) View(v Viewer) View {
 		Paused:        g.paused,
 		Chair:         g.chair,
 		Accused:       g.accused,
-		Tied:          g.tied,
+		Tied:          clip(g.tied),
 		Plotters:      g.cfg.PlottersFor(len(g.seats)),
 		Investigator:  g.cfg.Investigator && len(g.seats) >= 6,
-		FinalCount:    g.finalCount,
+		FinalCount:    clip(g.finalCount),
 		Winner:        g.winner,
 		Reason:        g.reason,
-		Seats:         make([]SeatView, len(g.seats)),
-		Denunciations: g.denunciations(),
+		Seats:         buf.seats(len(g.seats)),
+		Denunciations: g.denunciations(buf),
 	}
 	if d, ok := g.NextDeadline(); ok {
 		view.Deadline = d
 	}
 	if g.ballot != nil {
 		b := *g.ballot
+		b.Votes = clip(b.Votes)
 		if g.phase == PhaseOver && b.Votes == nil {
 			b.Votes = g.ballotVotes()
 		}
@@ -119,9 +128,10 @@ func (g *Game) View(v Viewer) View {
 	}
 	all := g.seesAllRoles(v)
 	plotter := v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
-	for i, s := range g.seats {
-		sv := SeatView{Seat: i, Name: s.name, Alive: s.alive, Denounces: NoSeat}
-		sv.Denounces = s.denounces
+	for i := range g.seats {
+		s := &g.seats[i]
+		sv := &view.Seats[i]
+		sv.Seat, sv.Name, sv.Alive, sv.Denounces = i, s.name, s.alive, s.denounces
 		switch g.phase {
 		case PhaseDebate:
 			sv.Ready = s.ready
@@ -130,23 +140,27 @@ func (g *Game) View(v Viewer) View {
 		case PhaseFinalBallot:
 			sv.Voted = s.acted
 		}
+		f := s.role.Faction()
 		switch {
-		case all, v.Seat == i, plotter && s.role.Faction() == Plotters:
-			sv.Faction, sv.Role = s.role.Faction(), s.role
+		case all, v.Seat == i, plotter && f == Plotters:
+			sv.Faction, sv.Role = f, s.role
 		case !s.alive && g.cfg.Reveal == RevealRole:
-			sv.Faction, sv.Role = s.role.Faction(), s.role
+			sv.Faction, sv.Role = f, s.role
 		case !s.alive && g.cfg.Reveal == RevealFaction:
-			sv.Faction = s.role.Faction()
+			sv.Faction = f
 		}
-		view.Seats[i] = sv
 	}
 	if v.IsSeat() {
-		view.You = g.you(v.Seat)
+		view.You = g.you(v.Seat, &buf.you)
 	}
 	view.Actions = g.actions(v)
 	view.Write, view.Read = g.channels(v)
 	return view
 }
+
+// clip caps a slice at its length so that a caller's append copies it
+// rather than writing into the game's array.
+func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 
 // viewer treats a seat that does not exist as a spectator, so that no
 // caller's mistake can panic or grant a seat's secrets.
@@ -176,135 +190,216 @@ func (g *Game) ballotVotes() []SeatVote {
 			out = append(out, SeatVote{Seat: i, Purge: s.vote})
 		}
 	}
-	return out
+	return clip(out)
 }
+
+// viewBuf holds a view's seats, denunciations and the delegate's own
+// secrets in a single allocation: views are built for every viewer after
+// every command, and allocations are most of their cost.
+type viewBuf struct {
+	seatArr [MaxSeats]SeatView
+	den     [6]Denunciation // most Debates have fewer; append copies out of it when not
+	you     youBuf
+}
+
+func (b *viewBuf) seats(n int) []SeatView {
+	if n > len(b.seatArr) {
+		return make([]SeatView, n)
+	}
+	return b.seatArr[:n:n]
+}
+
+// noDenunciations is the empty list (shown as [], not null); its zero
+// capacity makes any append copy.
+var noDenunciations = []Denunciation{}
 
 // denunciations are the standing ones of the current Debate, with their
 // sources; a letter never names its authors.
-func (g *Game) denunciations() []Denunciation {
-	out := make([]Denunciation, 0, len(g.carried)+len(g.seats))
-	out = append(out, g.carried...)
-	for i, s := range g.seats {
-		if s.alive && s.denounces != NoSeat {
+func (g *Game) denunciations(buf *viewBuf) []Denunciation {
+	out := append(buf.den[:0], g.carried...)
+	for i := range g.seats {
+		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
 			out = append(out, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
 		}
 	}
-	return out
+	if len(out) == 0 {
+		return noDenunciations
+	}
+	return clip(out)
 }
 
-func (g *Game) you(i int) *You {
-	s := g.seats[i]
-	y := &You{Seat: i, Role: s.role, Faction: s.role.Faction(), Alive: s.alive, Choice: NoSeat}
+// youBuf lets a delegate's You, their vote and the bloc they know share a
+// single allocation. The bloc has at most (MaxSeats-1)/2 members (Validate);
+// a larger one would still work, append would copy.
+type youBuf struct {
+	you  You
+	vote bool
+	bloc [(MaxSeats - 1) / 2]int
+}
+
+func (g *Game) you(i int, b *youBuf) *You {
+	s := &g.seats[i]
+	b.you = You{Seat: i, Role: s.role, Faction: s.role.Faction(), Alive: s.alive, Choice: NoSeat}
+	y := &b.you
 	if s.voted {
-		vote := s.vote
-		y.Vote = &vote
+		b.vote = s.vote
+		y.Vote = &b.vote
 	}
 	if s.acted {
 		y.Choice = s.choice
 	}
 	if s.role == Investigator {
-		y.Investigations = g.investigations
+		y.Investigations = clip(g.investigations)
 	}
 	if s.role.Faction() == Plotters {
-		for j, o := range g.seats {
+		y.Bloc = b.bloc[:0]
+		kirov := -1
+		for j := range g.seats {
+			o := &g.seats[j]
 			if o.role.Faction() != Plotters {
 				continue
 			}
-			y.Bloc = append(y.Bloc, j)
 			if o.role == Kirov {
-				k := j
-				y.Kirov = &k
+				kirov = len(y.Bloc)
 			}
+			y.Bloc = append(y.Bloc, j)
 			if s.alive && g.phase == PhaseNight && o.acted {
 				y.Proposals = append(y.Proposals, Proposal{Seat: j, Target: o.choice})
 			}
 		}
+		y.Bloc = clip(y.Bloc)
+		if kirov >= 0 {
+			y.Kirov = &y.Bloc[kirov]
+		}
 	}
 	return y
 }
+
+// seatKinds are the commands a delegate (not the host) may send.
+var seatKinds = [...]CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready, CmdChairPick, CmdPurgeVote, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike}
 
 // actions lists the commands v may send now, by asking check.
 func (g *Game) actions(v Viewer) []CommandKind {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
 		return nil
 	}
-	var out []CommandKind
-	for _, k := range []CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready, CmdChairPick, CmdPurgeVote, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike} {
-		if g.mayTry(v.Seat, k) {
-			out = append(out, k)
+	mask := 0
+	for i, k := range seatKinds {
+		// check refuses a command of another phase before anything else
+		// about it, so only this phase's commands need asking.
+		if kindPhase[k] == g.phase && g.mayTry(v.Seat, k) {
+			mask |= 1 << i
 		}
 	}
-	return out
+	return actionSets[mask]
 }
 
+// kindPhase is the only phase in which each seat command may be sent.
+var kindPhase = [...]Phase{
+	CmdDenounce: PhaseDebate, CmdWithdraw: PhaseDebate, CmdReady: PhaseDebate, CmdUnready: PhaseDebate,
+	CmdChairPick: PhaseAccusation, CmdPurgeVote: PhaseVote, CmdConfess: PhaseConfession,
+	CmdLetter: PhaseNight, CmdInvestigate: PhaseNight, CmdStrike: PhaseFinalBallot,
+}
+
+// actionSets holds every set of seat commands by bit mask (bit i:
+// seatKinds[i]), shared and clipped like channelSets; the empty set is nil.
+var actionSets = func() (sets [1 << len(seatKinds)][]CommandKind) {
+	for mask := 1; mask < len(sets); mask++ {
+		var set []CommandKind
+		for i, k := range seatKinds {
+			if mask&(1<<i) != 0 {
+				set = append(set, k)
+			}
+		}
+		sets[mask] = clip(set)
+	}
+	return sets
+}()
+
 // mayTry reports whether seat may send a command of kind k now with some
-// target: check with the first target it would accept.
+// target: check with each target until one is accepted or the refusal is
+// not about the target (then no target would do).
 func (g *Game) mayTry(seat int, k CommandKind) bool {
+	c := Command{Kind: k, Seat: seat}
 	switch k {
 	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
-		for t := range g.seats {
-			if g.check(Command{Kind: k, Seat: seat, Target: t}) == nil {
+		for c.Target = range g.seats {
+			r := g.check(c)
+			if r.code == "" {
 				return true
+			}
+			if !r.aboutTarget() {
+				return false
 			}
 		}
 		return false
 	}
-	return g.check(Command{Kind: k, Seat: seat}) == nil
+	return g.check(c).code == ""
 }
 
 // CanWrite reports whether v may write to channel ch now.
 func (g *Game) CanWrite(v Viewer, ch Channel) bool {
 	w, _ := g.channels(v)
-	for _, c := range w {
-		if c == ch {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(w, ch)
 }
 
 // CanRead reports whether v may read channel ch now.
 func (g *Game) CanRead(v Viewer, ch Channel) bool {
 	_, r := g.channels(v)
-	for _, c := range r {
-		if c == ch {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(r, ch)
 }
+
+// channelSets holds every set of channels, in the order of Channels, by
+// bit mask (bit i: Channels[i]); channels hands out these shared, clipped
+// slices instead of allocating a pair per view.
+var channelSets = func() (sets [1 << 4][]Channel) {
+	for mask := 1; mask < len(sets); mask++ {
+		var set []Channel
+		for i, ch := range Channels {
+			if mask&(1<<i) != 0 {
+				set = append(set, ch)
+			}
+		}
+		sets[mask] = clip(set)
+	}
+	return sets
+}()
+
+func chBit(ch Channel) int { return 1 << int(ch) }
 
 // channels is the chat rule (RULES.md §2, §5): public chat for the living
 // outside the Night (for everyone seated after the game), the Plotters'
 // channel for living Plotters (at night unless the setting opens it all
 // game; readable by all after the game), the purged channel for the
 // purged only, and the spectators' channel for spectators only.
+//
+// The slices returned are shared: callers must not modify them.
 func (g *Game) channels(v Viewer) (write, read []Channel) {
 	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
-		read = []Channel{ChannelPublic, ChannelSpectators}
+		r := chBit(ChannelPublic) | chBit(ChannelSpectators)
 		if over {
-			read = append(read, ChannelPlotters)
+			r |= chBit(ChannelPlotters)
 		}
-		return []Channel{ChannelSpectators}, read
+		return channelSets[chBit(ChannelSpectators)], channelSets[r]
 	}
-	s := g.seats[v.Seat]
-	read = []Channel{ChannelPublic}
+	s := &g.seats[v.Seat]
+	w, r := 0, chBit(ChannelPublic)
 	if over || (s.alive && g.phase != PhaseNight) {
-		write = append(write, ChannelPublic)
+		w |= chBit(ChannelPublic)
 	}
 	if s.alive && s.role.Faction() == Plotters {
-		read = append(read, ChannelPlotters)
+		r |= chBit(ChannelPlotters)
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
-			write = append(write, ChannelPlotters)
+			w |= chBit(ChannelPlotters)
 		}
 	} else if over {
-		read = append(read, ChannelPlotters)
+		r |= chBit(ChannelPlotters)
 	}
 	if !s.alive {
-		write = append(write, ChannelPurged)
-		read = append(read, ChannelPurged)
+		w |= chBit(ChannelPurged)
+		r |= chBit(ChannelPurged)
 	}
-	return write, read
+	return channelSets[w], channelSets[r]
 }

@@ -1,0 +1,123 @@
+package game
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// legalStep is what a table of random but lawful delegates does next: each
+// command it returns is legal by the rules, chosen at random among the
+// sensible ones; where nobody has anything to do the clock runs to the
+// deadline.
+func legalStep(g *Game, r *rand.Rand, now time.Time) step {
+	other := func(me int) int {
+		for {
+			t := r.IntN(len(g.seats))
+			if t != me && g.seats[t].alive {
+				return t
+			}
+		}
+	}
+	pickOf := func(who func(i int, s seat) bool) int {
+		var c []int
+		for i, s := range g.seats {
+			if s.alive && who(i, s) {
+				c = append(c, i)
+			}
+		}
+		if len(c) == 0 {
+			return NoSeat
+		}
+		return c[r.IntN(len(c))]
+	}
+	dl, _ := g.NextDeadline()
+	timeout := step{Advance: true, At: dl}
+	switch g.phase {
+	case PhaseDebate:
+		s := pickOf(func(_ int, s seat) bool { return !s.ready })
+		if s != NoSeat && g.seats[s].denounces == NoSeat && r.IntN(2) == 0 {
+			return step{Cmd: denounce(s, other(s)), At: now}
+		}
+		return step{Cmd: ready(s), At: now}
+	case PhaseAccusation:
+		if r.IntN(4) == 0 {
+			return timeout
+		}
+		return step{Cmd: pick(g.chair, g.tied[r.IntN(len(g.tied))]), At: now}
+	case PhaseVote:
+		s := pickOf(func(i int, s seat) bool { return i != g.accused && !s.voted })
+		return step{Cmd: vote(s, r.IntN(5) < 3), At: now}
+	case PhaseConfession:
+		if r.IntN(5) == 0 {
+			return timeout
+		}
+		return step{Cmd: confess(g.purgedAt, other(g.purgedAt)), At: now}
+	case PhaseNight:
+		s := pickOf(func(i int, s seat) bool { return g.hasNightAction(i) && !s.acted })
+		if g.seats[s].role == Investigator {
+			return step{Cmd: investigate(s, other(s)), At: now}
+		}
+		return step{Cmd: letter(s, other(s)), At: now}
+	case PhaseFinalBallot:
+		s := pickOf(func(_ int, s seat) bool { return !s.acted })
+		return step{Cmd: strike(s, other(s)), At: now}
+	}
+	return timeout // the Defence
+}
+
+// playLegal plays a whole game of lawful random delegates and calls each
+// after every step.
+func playLegal(tb testing.TB, g *Game, r *rand.Rand, each func()) {
+	now := t0
+	for !g.Over() {
+		st := legalStep(g, r, now)
+		now = st.At
+		if _, err := st.run(g); err != nil {
+			tb.Fatalf("a legal step was refused: %+v: %v", st, err)
+		}
+		each()
+	}
+}
+
+func TestLegalPlayIsLegal(t *testing.T) {
+	wins := map[Faction]int{}
+	for seed := range uint64(200) {
+		g, _, err := New(DefaultConfig(), names[:5+int(seed%8)], seed, t0)
+		require.NoError(t, err)
+		playLegal(t, g, rand.New(rand.NewPCG(seed, 2)), func() {})
+		w, _ := g.Winner()
+		wins[w]++
+	}
+	require.Len(t, wins, 2, "both camps win some random games")
+}
+
+var sink View
+
+// BenchmarkFullGame is one complete ten-seat game of random lawful play,
+// building every seat's view and the spectator's after every step.
+func BenchmarkFullGame(b *testing.B) {
+	cfg := DefaultConfig()
+	var steps int
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		seed := uint64(i % 64)
+		g, _, err := New(cfg, names[:10], seed, t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(seed, 2))
+		var view View
+		playLegal(b, g, r, func() {
+			steps++
+			for s := range 10 {
+				view = g.View(SeatViewer(s))
+			}
+			view = g.View(Spectator)
+		})
+		sink = view
+	}
+	b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
+}

@@ -1,0 +1,18 @@
+package game
+
+import "testing"
+
+// BenchmarkView is one view of a ten-seat Debate with marks standing, for
+// a Plotter, a Loyalist and the spectator.
+func BenchmarkView(b *testing.B) {
+	tb := rig(b, DefaultConfig(), "KPPPILLLLL", 9)
+	tb.do(denounce(0, 5), denounce(1, 5), denounce(6, 0), ready(3))
+	for _, v := range []Viewer{SeatViewer(0), SeatViewer(7), Spectator} {
+		b.Run(map[int]string{0: "plotter", 7: "loyalist", NoSeat: "spectator"}[v.Seat], func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = tb.g.View(v)
+			}
+		})
+	}
+}
