@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"congress/bot"
@@ -142,9 +141,13 @@ func run(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%d games per seat count, Loyalists %v, Plotters %v, seed %d, %d workers\n\n",
 		o.games, o.loyalists, o.plotters, o.seed, o.workers)
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "seats\tgames\tLoyalists %\t95% CI\tPlotters %\tsessions\tkirov_purged\tparity\tkirov_struck\tkirov_elected\tgames/s\t")
+	// Fixed widths rather than a tabwriter, so that each row shows as soon
+	// as its seat count is done.
+	const row = "%5v %7v %11v %11v %10v %8v %12v %7v %12v %13v %8v %11v\n"
+	fmt.Fprintf(out, row, "seats", "games", "Loyalists %", "95% CI", "Plotters %", "sessions",
+		"kirov_purged", "parity", "kirov_struck", "kirov_elected", "games/s", "CPU ms/game")
 	var rate10 float64
+	var cpu10 time.Duration
 	for _, n := range o.seats {
 		t := simulate(o, n)
 		if t.err != nil {
@@ -152,20 +155,21 @@ func run(args []string, out io.Writer) error {
 		}
 		lo, hi := wilson(t.loyal, t.games)
 		pct := func(k int) string { return fmt.Sprintf("%.1f", 100*float64(k)/float64(t.games)) }
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%.1f–%.1f\t%s\t%.2f\t%s\t%s\t%s\t%s\t%.0f\t\n",
-			n, t.games, pct(t.loyal), 100*lo, 100*hi, pct(t.games-t.loyal),
-			float64(t.sessions)/float64(t.games),
+		fmt.Fprintf(out, row, n, t.games, pct(t.loyal), fmt.Sprintf("%.1f–%.1f", 100*lo, 100*hi),
+			pct(t.games-t.loyal), fmt.Sprintf("%.2f", float64(t.sessions)/float64(t.games)),
 			pct(t.reasons[game.KirovPurged]), pct(t.reasons[game.Parity]),
-			pct(t.reasons[game.KirovStruck]), pct(t.reasons[game.KirovElected]), t.rate)
+			pct(t.reasons[game.KirovStruck]), pct(t.reasons[game.KirovElected]), fmt.Sprintf("%.0f", t.rate),
+			fmt.Sprintf("%.2f", t.cpu.Seconds()*1000/float64(t.games)))
 		if n == 10 {
-			rate10 = t.rate
+			rate10, cpu10 = t.rate, t.cpu
 		}
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
 	if rate10 > 0 {
-		fmt.Fprintf(out, "\nthroughput: %.0f complete 10-seat games per second on %d workers\n", rate10, o.workers)
+		fmt.Fprintf(out, "\nthroughput: %.0f complete 10-seat games per second on %d workers", rate10, o.workers)
+		if cpu10 > 0 {
+			fmt.Fprintf(out, " (%.0f per CPU-second)", float64(o.games)/cpu10.Seconds())
+		}
+		fmt.Fprintln(out)
 	}
 	return nil
 }
@@ -174,7 +178,8 @@ func run(args []string, out io.Writer) error {
 type tally struct {
 	games, loyal, sessions int
 	reasons                [game.KirovElected + 1]int
-	rate                   float64 // games per second of wall time
+	rate                   float64       // games per second of wall time
+	cpu                    time.Duration // CPU time the process spent meanwhile
 	err                    error
 }
 
@@ -197,7 +202,7 @@ func simulate(o options, n int) tally {
 	jobs := make(chan int)
 	parts := make([]tally, o.workers)
 	var wg sync.WaitGroup
-	began := time.Now()
+	began, cpuBegan := time.Now(), cpuTime()
 	for w := range parts {
 		wg.Go(func() {
 			t := &parts[w]
@@ -240,6 +245,7 @@ func simulate(o options, n int) tally {
 		}
 	}
 	sum.rate = float64(sum.games) / elapsed.Seconds()
+	sum.cpu = cpuTime() - cpuBegan
 	return sum
 }
 
