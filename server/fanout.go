@@ -11,12 +11,14 @@ import (
 func (l *lobby) publish(rec Record) {
 	switch rec.Kind {
 	case RecAct, RecAdvance:
-		before := l.st.phase
 		l.gameChanged()
-		if l.st.phase != before {
+		if l.st.phase == protocol.LobbyOver && l.counted {
+			w, r := l.st.match.g.Winner()
+			l.log.Info("game over", "match", l.st.match.id, "winner", w, "reason", r)
 			l.lobbyDirty = true
 		}
 	case RecStarted:
+		l.log.Info("game started", "match", rec.Match, "delegates", len(rec.Players))
 		for _, c := range l.members {
 			c.logAt = 0
 		}

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/coder/websocket"
 
@@ -172,12 +171,4 @@ func (l *lobby) botName() string {
 			return name
 		}
 	}
-}
-
-// botStrength normalises a strength for a record.
-func botStrength(s string) string {
-	if strings.EqualFold(s, protocol.StrengthEasy) {
-		return protocol.StrengthEasy
-	}
-	return protocol.StrengthNormal
 }

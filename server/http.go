@@ -221,6 +221,7 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 		s.lobbies.remove(l)
 		return nil, busy
 	}
+	l.log.Info("lobby opened", "public", rec.Public)
 	return l, nil
 }
 

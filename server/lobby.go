@@ -167,7 +167,7 @@ func (l *lobby) handle(m any) {
 		id, err := l.request(m.c, m.msg)
 		l.flushLobby(false) // effects before the answer
 		if err != nil {
-			l.refuse(m.c, id, err)
+			m.c.refuse(id, err)
 		} else {
 			m.c.enqueue(protocol.Encode(protocol.TypeAck, protocol.Ack{ID: id}))
 		}
@@ -382,7 +382,7 @@ func (l *lobby) attach(c *conn, hello protocol.Client) bool {
 		err = protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch.")
 	}
 	if err != nil {
-		l.refuse(c, 0, err)
+		c.refuse(0, err)
 		return false
 	}
 	l.noteEmpty()
@@ -532,12 +532,6 @@ func (l *lobby) closeAll(code protocol.Code, msg string, status websocket.Status
 	}
 	clear(l.members)
 	clear(l.specs)
-}
-
-// refuse sends a refusal. Only *Error reaches the client; anything else is
-// logged and reported as server_busy.
-func (l *lobby) refuse(c *conn, id int64, err error) {
-	c.refuse(id, err)
 }
 
 // newToken makes a 256-bit token and its SHA-256 hash.

@@ -215,6 +215,9 @@ func (s *Server) startLobby(l *lobby) bool {
 
 // lobbyEnded is called by a lobby's goroutine as it returns.
 func (s *Server) lobbyEnded(l *lobby) {
+	if l.st.closed {
+		l.log.Info("lobby closed")
+	}
 	s.lobbies.remove(l)
 	s.metrics.lobbies.Add(-1)
 	if l.counted {
