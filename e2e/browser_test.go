@@ -143,6 +143,9 @@ func TestBrowserGame(t *testing.T) {
 	for _, p := range all {
 		p.wait("the game", `document.querySelector('.game')`, step)
 	}
+	// Screen readers hear the phase, and a delegate hears it is their move.
+	host.wait("the phase announced", `document.getElementById('announce').textContent.includes('The Debate')`, step)
+	assert.Contains(t, host.text(`document.getElementById('announce').textContent`), "Your move")
 	for _, p := range all {
 		var n int
 		p.eval(jsMarkup, &n)
@@ -235,7 +238,7 @@ func TestBrowserGame(t *testing.T) {
 				line.cut()
 				clara.wait("the reconnecting banner", `!document.getElementById('reconnecting').hidden`, step)
 				clara.typeIn("#chat-input", "Still here, comrades.\n")
-				clara.wait("the unsent line kept", `(e => e && e.textContent.includes('Still here, comrades.'))(document.querySelector('#chat-lines .pending'))`, step)
+				clara.wait("the unsent line kept", `(e => e && e.textContent.includes('Still here, comrades.'))(document.querySelector('#chat-pending .pending'))`, step)
 				// A move made offline waits for the line, then goes.
 				clara.click(`[data-key="withdraw"]`)
 				clara.shot("10-reconnecting")
@@ -244,7 +247,7 @@ func TestBrowserGame(t *testing.T) {
 				clara.wait("the line back", `document.getElementById('reconnecting').hidden && document.getElementById('conn').dataset.state === 'open'`, 20*time.Second)
 				host.wait("Clara's line after the reconnect", `document.getElementById('chat-lines').textContent.includes('Still here, comrades.')`, step)
 				clara.wait("Clara's withdrawal, made offline, taken after the reconnect", `(`+jsChosen+`) === -1 && document.querySelector('.actions [data-act="denounce"]:not([disabled])')`, step)
-				assert.Empty(t, clara.text(`document.querySelector('#chat-lines .pending') ? 'pending' : ''`), "no line left pending")
+				assert.Empty(t, clara.text(`document.querySelector('#chat-pending .pending') ? 'pending' : ''`), "no line left pending")
 				dropped = true
 			}
 		}

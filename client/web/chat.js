@@ -29,13 +29,20 @@ export class Chat {
     this.pending = [];   // {text, channel, state, error}
     this.notice = "";    // why the last line came back into the box
     this.tabs = h("div", { class: "tabs", role: "tablist", aria: { label: "Chat channels" } });
-    this.lines = h("ul", { class: "lines", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" }, tabindex: "0" });
+    // Lines said are a log that screen readers follow: new lines are
+    // appended, never re-rendered. Lines of ours still on their way sit
+    // below it, outside the log.
+    this.lines = h("ul", { class: "said", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" } });
+    this.pendingList = h("ul", { class: "said", id: "chat-pending" });
+    this.empty = h("p", { class: "muted small", text: "Nothing said yet." });
+    this.scroller = h("div", { class: "lines", tabindex: "0", aria: { label: "Chat lines" } }, this.empty, this.lines, this.pendingList);
+    this.rendered = { tab: "", count: 0, first: null };
     this.input = h("input", { type: "text", maxlength: 500, autocomplete: "off", aria: { label: "Your message" }, placeholder: "Speak, comrade…", id: "chat-input" });
     this.closed = h("p", { class: "chat-closed", role: "status", hidden: true });
     this.button = h("button", { type: "submit", class: "dark", text: "Send" });
     this.form = h("form", { class: "chat-form", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.input, this.button);
     this.el = h("section", { class: "panel chat", aria: { labelledby: "chat-h" } },
-      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", aria: { labelledby: "chat-h" } }, this.lines, this.form, this.closed));
+      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", aria: { labelledby: "chat-h" } }, this.scroller, this.form, this.closed));
   }
 
   // channels is what this viewer may read and write now.
@@ -67,20 +74,35 @@ export class Chat {
         onkeydown: (e) => this.arrow(e, all),
       }, CHANNEL[c] || c, unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null);
     }));
-    const stick = this.lines.scrollTop + this.lines.clientHeight >= this.lines.scrollHeight - 8;
-    const shown = lines.filter((l) => l.channel === this.tab);
-    replace(this.lines,
-      shown.length || this.pending.some((p) => p.channel === this.tab) ? null : h("li", { class: "muted", text: "Nothing said yet." }),
-      shown.map((l) => h("li", { title: l.at ? new Date(l.at).toLocaleTimeString() : null },
-        h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.name || "A spectator") + ":" }),
-        h("span", { class: "text", text: l.text }))),
-      this.pending.filter((p) => p.channel === this.tab).map((p) => this.pendingLine(p)));
-    if (stick) this.lines.scrollTop = this.lines.scrollHeight;
+    const box = this.scroller;
+    const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
+    this.renderLines(lines.filter((l) => l.channel === this.tab));
+    replace(this.pendingList, this.pending.filter((p) => p.channel === this.tab).map((p) => this.pendingLine(p)));
+    if (stick) box.scrollTop = box.scrollHeight;
     const open = write.includes(this.tab);
     this.input.disabled = !open;
     this.button.disabled = !open;
     this.closed.hidden = open && !this.notice;
     this.closed.textContent = this.notice || (open ? "" : closedReason(this.tab, this.session));
+  }
+
+  // renderLines appends the lines not yet shown, or, when the tab or the
+  // history changed, draws them all again (aria-busy meanwhile, so that
+  // screen readers do not read the whole history out).
+  renderLines(shown) {
+    const r = this.rendered;
+    const line = (l) => h("li", { title: l.at ? new Date(l.at).toLocaleTimeString() : null },
+      h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.name || "A spectator") + ":" }),
+      h("span", { class: "text", text: l.text }));
+    if (r.tab === this.tab && shown.length >= r.count && (r.count === 0 || shown[0] === r.first)) {
+      for (const l of shown.slice(r.count)) this.lines.append(line(l));
+    } else {
+      this.lines.setAttribute("aria-busy", "true");
+      replace(this.lines, shown.map(line));
+      this.lines.setAttribute("aria-busy", "false");
+    }
+    this.empty.hidden = shown.length > 0 || this.pending.some((p) => p.channel === this.tab);
+    this.rendered = { tab: this.tab, count: shown.length, first: shown[0] || null };
   }
 
   pendingLine(p) {

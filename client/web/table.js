@@ -13,7 +13,8 @@ export function renderTable(view, opts = {}) {
   const { you = -1, member = () => undefined, host = "", secrets = true } = opts;
   const n = view.seats.length;
   const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
-  const list = h("ol", { class: ["table", "ring", n > 8 && "crowded"], aria: { label: "The delegates in seat order" } });
+  const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
+  const list = h("ol", { class: ["table", "ring", size], aria: { label: "The delegates in seat order" } });
   view.seats.forEach((s, i) => {
     const m = member(i);
     // Seat 0 sits at the top; the rest follow clockwise.
@@ -28,10 +29,12 @@ export function renderTable(view, opts = {}) {
     const privateRole = i === you || bloc.has(i);
     const role = s.role && (secrets || !privateRole || view.phase === "over") ? s.role : "";
     const faction = !role && s.faction && (secrets || !privateRole) ? s.faction : "";
+    const label = seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host });
     const li = h("li", {
       class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused"],
       data: { seat: i, role: role || null, faction: role ? null : faction || null, alive: s.alive },
-      aria: { label: seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host }) },
+      aria: { label },
+      title: label,
     },
     h("div", { class: "top", aria: { hidden: "true" } },
       h("span", { class: "num", text: "№" + (i + 1) }),
@@ -47,7 +50,7 @@ export function renderTable(view, opts = {}) {
     list.append(li);
   });
   list.append(center(view));
-  return list;
+  return h("div", { class: "table-wrap" }, list);
 }
 
 function badges(view, s, i, { you, m, isChair, isAccused, host }) {
