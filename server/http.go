@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -147,9 +148,27 @@ func (s *Server) readyz(c echo.Context) error {
 }
 
 func (s *Server) serveMetrics(c echo.Context) error {
+	if !s.metricsAllowed(c.Request()) {
+		return echo.ErrNotFound
+	}
 	var b bytes.Buffer
 	s.metrics.write(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
+}
+
+// metricsAllowed reports whether the client may read /metrics.
+func (s *Server) metricsAllowed(r *http.Request) bool {
+	ip, err := netip.ParseAddr(clientIP(r))
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range s.opt.MetricsFrom {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeBody reads a JSON body strictly: bounded, known fields only.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -98,6 +99,14 @@ func TestHTTP(t *testing.T) {
 		assert.Len(t, private.Token, protocol.TokenLength)
 		assert.True(t, protocol.ValidCode(private.Code))
 	})
+}
+
+func TestMetricsOnlyForAllowedNetworks(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.MetricsFrom = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")} })
+	res, err := http.Get(e.http.URL + "/metrics")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusNotFound, res.StatusCode)
 }
 
 func TestLobbyCreationCap(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"encoding/binary"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,11 +82,16 @@ type Options struct {
 	// patterns, see coder/websocket AcceptOptions.OriginPatterns); the
 	// server's own origin is always allowed.
 	Origins []string
-	Journal Journal
-	NewBot  BotFactory
-	Now     func() time.Time
-	Logger  *slog.Logger
-	Limits  Limits
+	// MetricsFrom are the client networks that may read /metrics (the
+	// loopback networks if empty): its counters move with every message,
+	// so a player who could poll them during the Night would learn that
+	// somebody acted.
+	MetricsFrom []netip.Prefix
+	Journal     Journal
+	NewBot      BotFactory
+	Now         func() time.Time
+	Logger      *slog.Logger
+	Limits      Limits
 }
 
 // Server is the game server. Handler serves it; Close shuts it down.
@@ -118,6 +124,9 @@ func New(o Options) *Server {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if len(o.MetricsFrom) == 0 {
+		o.MetricsFrom = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	}
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits()

@@ -1,11 +1,12 @@
 // Command congress serves Congress of Victors: the browser client, the
 // HTTP API and the WebSocket game server, in one binary.
 //
-//	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL]
+//	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL] [--metrics-from CIDR,...]
 //
 // Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
-// CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL); a flag given on
-// the command line wins over its variable. SIGINT or SIGTERM shuts the
+// CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL,
+// CONGRESS_METRICS_FROM); a flag given on the command line wins over its
+// variable. SIGINT or SIGTERM shuts the
 // server down gracefully: clients are told to reconnect.
 package main
 
@@ -18,6 +19,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
@@ -51,7 +53,9 @@ type Main struct {
 	Origins  []string
 	LogLevel slog.Level
 	BaseURL  string
-	Log      *slog.Logger
+	// MetricsFrom are the networks that may read /metrics.
+	MetricsFrom []netip.Prefix
+	Log         *slog.Logger
 }
 
 // ParseFlags reads the flags, each defaulting to its environment variable.
@@ -69,6 +73,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	origins := fs.String("origins", env("CONGRESS_ORIGINS", ""), "comma-separated extra origins allowed to open a WebSocket, as host patterns like game.example.org or *.example.org; the server's own origin is always allowed (env CONGRESS_ORIGINS)")
 	level := fs.String("log-level", env("CONGRESS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONGRESS_LOG_LEVEL)")
 	base := fs.String("base-url", env("CONGRESS_BASE_URL", ""), "public base URL for invite links, like https://congress.example.org; empty: the address the browser used (env CONGRESS_BASE_URL)")
+	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics (env CONGRESS_METRICS_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -84,6 +89,16 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 			m.Origins = append(m.Origins, o)
 		}
 	}
+	for _, p := range strings.Split(*metrics, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("--metrics-from: %q is not a network like 10.0.0.0/8", p)
+		}
+		m.MetricsFrom = append(m.MetricsFrom, prefix)
+	}
 	if m.BaseURL != "" && !strings.HasPrefix(m.BaseURL, "http://") && !strings.HasPrefix(m.BaseURL, "https://") {
 		return nil, fmt.Errorf("--base-url must start with http:// or https://")
 	}
@@ -98,10 +113,11 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	journal := server.NewMemJournal()
 	srv := server.New(server.Options{
-		BaseURL: m.BaseURL,
-		Origins: m.Origins,
-		Journal: journal,
-		Logger:  m.Log,
+		BaseURL:     m.BaseURL,
+		Origins:     m.Origins,
+		MetricsFrom: m.MetricsFrom,
+		Journal:     journal,
+		Logger:      m.Log,
 	})
 	ln, err := net.Listen("tcp", m.Listen)
 	if err != nil {

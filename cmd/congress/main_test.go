@@ -1,0 +1,58 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		want    Main
+		wantErr bool
+	}{
+		{
+			name: "defaults",
+			want: Main{Listen: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
+				MetricsFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
+		},
+		{
+			name: "environment",
+			env: map[string]string{"CONGRESS_LISTEN": "127.0.0.1:9000", "CONGRESS_DATA": "/var/lib/congress",
+				"CONGRESS_ORIGINS": "a.example.org, *.b.example.org", "CONGRESS_LOG_LEVEL": "debug",
+				"CONGRESS_BASE_URL": "https://congress.example.org/", "CONGRESS_METRICS_FROM": "10.0.0.0/8"},
+			want: Main{Listen: "127.0.0.1:9000", DataDir: "/var/lib/congress", Origins: []string{"a.example.org", "*.b.example.org"},
+				LogLevel: slog.LevelDebug, BaseURL: "https://congress.example.org", MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
+		},
+		{
+			name: "flags win over the environment",
+			args: []string{"--listen", ":7000", "--log-level", "warn", "--origins", ""},
+			env:  map[string]string{"CONGRESS_LISTEN": ":9000", "CONGRESS_ORIGINS": "a.example.org", "CONGRESS_METRICS_FROM": "10.0.0.0/8"},
+			want: Main{Listen: ":7000", DataDir: "./data", LogLevel: slog.LevelWarn, MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
+		},
+		{name: "bad level", args: []string{"--log-level", "loud"}, wantErr: true},
+		{name: "bad base url", args: []string{"--base-url", "congress.example.org"}, wantErr: true},
+		{name: "bad network", args: []string{"--metrics-from", "everyone"}, wantErr: true},
+		{name: "stray argument", args: []string{"serve"}, wantErr: true},
+		{name: "unknown flag", args: []string{"--port", "80"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseFlags(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			m.Log = nil
+			assert.Equal(t, tt.want, *m)
+		})
+	}
+}
