@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"time"
 
 	"congress/game"
@@ -15,10 +16,12 @@ func (l *lobby) publish(rec Record) {
 		if l.st.phase == protocol.LobbyOver && l.counted {
 			w, r := l.st.match.g.Winner()
 			l.log.Info("game over", "match", l.st.match.id, "winner", w, "reason", r)
+			l.recordMatch(context.Background())
 			l.lobbyDirty = true
 		}
 	case RecStarted:
 		l.log.Info("game started", "match", rec.Match, "delegates", len(rec.Players))
+		l.recordMatch(context.Background())
 		for _, c := range l.members {
 			c.logAt = 0
 		}
@@ -124,6 +127,17 @@ func (l *lobby) releaseSpectators(now time.Time) {
 		n++
 	}
 	l.specQueue = l.specQueue[n:]
+}
+
+// rejoin sets up what is not state for a lobby rebuilt from its journal:
+// the spectators' stream starts from the game as it is, the bots think.
+func (l *lobby) rejoin() {
+	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
+		view := m.g.View(game.Spectator)
+		l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
+		l.specView = &view
+		l.scheduleBots()
+	}
 }
 
 func (l *lobby) resetSpectators() {

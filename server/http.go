@@ -44,6 +44,8 @@ func (s *Server) routes() *echo.Echo {
 	e.POST("/api/lobbies", s.createLobby)
 	e.GET("/api/lobbies", s.listLobbies)
 	e.GET("/api/lobbies/:code", s.getLobby)
+	e.GET("/api/matches", s.listMatches)
+	e.GET("/api/matches/:id", s.getMatch)
 
 	e.GET("/ws", s.serveWS)
 

@@ -136,6 +136,7 @@ func (l *lobby) run() {
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	l.emptySince = l.now()
+	l.countGame()
 	l.updateSummary()
 	for {
 		wake := l.nextWake()

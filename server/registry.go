@@ -44,6 +44,17 @@ func (r *registry) reserve(l *lobby, limit int) bool {
 	}
 }
 
+// add registers l under its own code; false if the code is taken.
+func (r *registry) add(l *lobby) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, taken := r.lobbies[l.code]; taken {
+		return false
+	}
+	r.lobbies[l.code] = l
+	return true
+}
+
 func (r *registry) remove(l *lobby) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -142,6 +142,39 @@ func TestReplayedLobbyPlaysOn(t *testing.T) {
 	require.Equal(t, live, snap(rebuilt))
 }
 
+// TestRestore: a second server on the same journal rebuilds the lobby;
+// delegates resume their seats with their tokens, spectators watch, and
+// the game plays on.
+func TestRestore(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(5, quickSettings())
+	tb.start()
+	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
+	var before game.View
+	e.lobby(tb.code, func(l *lobby) { before = l.st.match.g.View(game.SeatViewer(tb.clients[1].seat)) })
+
+	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
+	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
+	require.Error(t, e2.srv.Restore(context.Background(), tb.code), "restored twice")
+	require.Error(t, e2.srv.Restore(context.Background(), "ZZZZZZ"))
+
+	back := e2.dial(nil)
+	back.send(protocol.Resume{Lobby: tb.code, Token: tb.clients[1].token})
+	w := back.welcome()
+	require.NotNil(t, w.Game)
+	require.Equal(t, before, w.Game.View)
+	spec := e2.dial(nil)
+	spec.send(protocol.Watch{Lobby: tb.code})
+	w = spec.welcome()
+	require.NotNil(t, w.Game, "spectators see the restored game")
+	host := e2.dial(nil)
+	host.send(protocol.Resume{Lobby: tb.code, Token: tb.clients[0].token})
+	host.welcome()
+	host.ok(protocol.Act{Kind: game.CmdEndPhase})
+	g := spec.game()
+	require.NotEqual(t, game.PhaseDebate, g.View.Phase)
+}
+
 func TestReplayRefusesForeignRecords(t *testing.T) {
 	_, err := replay("AAAAAA", []Record{{Kind: "coronation"}}, quickBot)
 	require.Error(t, err)

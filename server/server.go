@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -88,10 +89,12 @@ type Options struct {
 	// somebody acted.
 	MetricsFrom []netip.Prefix
 	Journal     Journal
-	NewBot      BotFactory
-	Now         func() time.Time
-	Logger      *slog.Logger
-	Limits      Limits
+	// Matches keeps finished matches for the history; nil keeps none.
+	Matches Matches
+	NewBot  BotFactory
+	Now     func() time.Time
+	Logger  *slog.Logger
+	Limits  Limits
 }
 
 // Server is the game server. Handler serves it; Close shuts it down.
@@ -184,6 +187,38 @@ func (s *Server) Close(ctx context.Context) error {
 // a time has after a journal's JSON round trip, so that a replay sees
 // exactly the times the live lobby saw.
 func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
+
+// Restore rebuilds a lobby from its journal, as after a restart, and
+// opens it again: its delegates resume with their tokens and find the
+// game where it was, its deadlines still those of the records.
+func (s *Server) Restore(ctx context.Context, code string) error {
+	recs, err := s.opt.Journal.Records(ctx, code)
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("restoring lobby %s: no records", code)
+	}
+	st, err := replay(code, recs, s.opt.NewBot)
+	if err != nil {
+		return fmt.Errorf("restoring lobby %s: %w", code, err)
+	}
+	if st.closed {
+		return fmt.Errorf("restoring lobby %s: it was closed", code)
+	}
+	l := newLobby(s, code)
+	l.st = st
+	l.rejoin()
+	if !s.lobbies.add(l) {
+		return fmt.Errorf("restoring lobby %s: already open", code)
+	}
+	if !s.startLobby(l) {
+		s.lobbies.remove(l)
+		return fmt.Errorf("restoring lobby %s: the server is closing", code)
+	}
+	l.log.Info("lobby restored", "records", len(recs))
+	return nil
+}
 
 // addConn registers a connection; false once the server is closing.
 func (s *Server) addConn(c *conn) bool {

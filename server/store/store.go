@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
@@ -68,6 +69,8 @@ type Store struct {
 	matchLog jetstream.Stream
 	matches  jetstream.KeyValue
 	log      *slog.Logger
+	closed   sync.Once
+	closeErr error
 }
 
 // Open starts (or connects to) NATS and makes sure the streams exist.
@@ -240,6 +243,11 @@ func (s *Store) JetStream() jetstream.JetStream { return s.js }
 // Close drains the connection and stops an embedded server, flushing what
 // it holds.
 func (s *Store) Close() error {
+	s.closed.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	var err error
 	if s.nc != nil {
 		err = s.nc.Drain()
