@@ -36,6 +36,7 @@ const (
 	EvPaused                             // public
 	EvResumed                            // public
 	EvGameOver                           // public: Winner, Reason, Roles
+	EvVoteOpened                         // public: the Defence is over, the purge vote on Target opens
 )
 
 var eventNames = []string{
@@ -43,7 +44,7 @@ var eventNames = []string{
 	"carried", "no_trial", "tied", "accused", "voted", "vote_cast", "ballot", "purged",
 	"spared", "confessed", "night_fell", "letter_proposed", "letter_sent", "investigated",
 	"final_ballot_opened", "struck", "strike_cast", "final_count", "phase_ended",
-	"paused", "resumed", "game_over",
+	"paused", "resumed", "game_over", "vote_opened",
 }
 
 func (k EventKind) String() string                { return enumString(k, eventNames) }

@@ -125,7 +125,7 @@ func TestTimeouts(t *testing.T) {
 		{"Defence", func(tb *table) {
 			tb.denounceAll(4, 0, 1)
 			tb.readyAll()
-		}, PhaseDefence, PhaseVote, 30 * time.Second, -1},
+		}, PhaseDefence, PhaseVote, 30 * time.Second, EvVoteOpened},
 		{"Vote, all abstain", func(tb *table) {
 			tb.denounceAll(4, 0, 1)
 			tb.readyAll()

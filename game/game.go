@@ -346,6 +346,7 @@ func (g *Game) accuse(target, by int, drawn bool, now time.Time) {
 
 func (g *Game) openVote(now time.Time) {
 	g.setPhase(PhaseVote, g.cfg.VoteTime, now)
+	g.emit(Event{Kind: EvVoteOpened, At: now, Seat: NoSeat, Target: g.accused})
 }
 
 func (g *Game) countVote(now time.Time) {

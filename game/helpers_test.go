@@ -204,6 +204,13 @@ func has(evs []Event, k EventKind) bool {
 
 // snapshot is a deep copy of the game for before/after comparisons.
 func snapshot(g *Game) Game {
+	c := snapshot2(g)
+	c.log = slices.Clone(g.log)
+	return c
+}
+
+// snapshot2 deep-copies everything but the log, which it shares.
+func snapshot2(g *Game) Game {
 	c := *g
 	c.seats = slices.Clone(g.seats)
 	c.tied = slices.Clone(g.tied)
@@ -216,7 +223,6 @@ func snapshot(g *Game) Game {
 	}
 	c.finalCount = slices.Clone(g.finalCount)
 	c.investigations = slices.Clone(g.investigations)
-	c.log = slices.Clone(g.log)
 	return c
 }
 
