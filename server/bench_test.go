@@ -1,0 +1,79 @@
+package server
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// BenchmarkAct measures one delegate's command in a lobby of 7 connected
+// delegates and 50 spectators: journal, apply, a view per seat that sees
+// it, one shared frame for the spectators.
+func BenchmarkAct(b *testing.B) {
+	srv := New(Options{NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
+	s := *quickSettings()
+	s.MaxSpectators = 100
+	l, err := srv.openLobby(Record{Kind: RecCreated, At: srv.now(), Member: "d1", Name: "Anna", Settings: &s})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close(b.Context())
+	sink := func() *conn {
+		c := newConn(srv, nil, "127.0.0.1")
+		c.send = make(chan []byte, 1024)
+		return c
+	}
+	var delegates []*conn
+	l.do(func(l *lobby) {
+		c := sink()
+		c.member = "d1"
+		l.members["d1"] = c
+		delegates = append(delegates, c)
+		for i := 1; i < 7; i++ {
+			c := sink()
+			if err := l.join(c, protocol.Join{Lobby: l.code, Name: string(rune('B' + i))}); err != nil {
+				b.Fatal(err)
+			}
+			delegates = append(delegates, c)
+		}
+		for range 50 {
+			if err := l.watch(sink(), protocol.Watch{Lobby: l.code}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := l.host(delegates[0], protocol.Host{Action: protocol.HostStart}); err != nil {
+			b.Fatal(err)
+		}
+	})
+	var frames int
+	b.ResetTimer()
+	l.do(func(l *lobby) {
+		me := l.st.member(delegates[1].member)
+		other := (me.seat + 1) % 7
+		for i := range b.N {
+			kind := game.CmdDenounce
+			if i%2 == 1 {
+				kind = game.CmdWithdraw
+			}
+			if err := l.act(delegates[1], protocol.Act{Kind: kind, Target: other}); err != nil {
+				b.Fatal(err)
+			}
+			for c := range l.specs {
+				for len(c.send) > 0 {
+					<-c.send
+					frames++
+				}
+			}
+			for _, c := range delegates {
+				for len(c.send) > 0 {
+					<-c.send
+					frames++
+				}
+			}
+		}
+	})
+	b.ReportMetric(float64(frames)/float64(b.N), "frames/op")
+}
