@@ -6,6 +6,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -47,8 +48,8 @@ const (
 // TestBrowserGame plays a whole game in the browser client against the
 // real server: a host opens a public lobby, four delegates join (from the
 // list, by code on a phone, by the invite link), a spectator watches, and
-// the game is clicked through to its end with one delegate reloading mid
-// game. No page may show a seat's role that its viewer is not entitled to
+// the game is clicked through to its end. Mid-game one delegate reloads,
+// another loses the network for a while, and the server restarts. No page may show a seat's role that its viewer is not entitled to
 // before the end; at the end every role is shown, the replay steps
 // through the log and the host calls a rematch.
 func TestBrowserGame(t *testing.T) {
@@ -189,7 +190,7 @@ func TestBrowserGame(t *testing.T) {
 			files[p] = o.File
 		}
 	}
-	debateShot, reloaded, dropped := false, false, false
+	debateShot, reloaded, dropped, restarted := false, false, false, false
 	deadline := time.Now().Add(150 * time.Second)
 	for {
 		over := 0
@@ -209,7 +210,7 @@ func TestBrowserGame(t *testing.T) {
 			phase := p.text(jsPhase)
 			// Everyone denounces first; in the first Debate, Ready waits
 			// for the screenshots and the reload.
-			if sel := pick(bs, chosen, debateShot && reloaded && dropped); sel != "" {
+			if sel := pick(bs, chosen, debateShot && reloaded && dropped && restarted); sel != "" {
 				if os.Getenv("BROWSER_DEBUG") != "" {
 					var dbg any
 					p.eval(fmt.Sprintf(`({clicks: window.__clicks, y: scrollY, rect: document.querySelector(%q).getBoundingClientRect().toJSON(), at: (r => document.elementFromPoint(r.x + r.width/2, r.y + r.height/2)?.outerHTML.slice(0, 80))(document.querySelector(%q).getBoundingClientRect())})`, sel, sel), &dbg)
@@ -254,6 +255,20 @@ func TestBrowserGame(t *testing.T) {
 		if over == len(all) {
 			break
 		}
+		if dropped && !restarted {
+			// The server restarts mid-game: every page reconnects by
+			// itself and finds the game where it was.
+			var before int
+			host.eval(jsChosen, &before)
+			srv.stop(t)
+			host.wait("the reconnecting banner", `!document.getElementById('reconnecting').hidden`, step)
+			srv.start(t)
+			for _, p := range all {
+				p.wait("the game after the restart", `document.getElementById('conn').dataset.state === 'open' && document.querySelector('.game')`, 30*time.Second)
+			}
+			host.wait("Anna's mark after the restart", fmt.Sprintf(`(%s) === %d`, jsChosen, before), step)
+			restarted = true
+		}
 		if !debateShot && allChosen(delegates) {
 			host.shot("04-debate")
 			dmitri.shot("05-debate-phone")
@@ -271,6 +286,7 @@ func TestBrowserGame(t *testing.T) {
 	}
 	require.True(t, reloaded, "Boris reloaded mid-game")
 	require.True(t, dropped, "Clara's network dropped mid-game")
+	require.True(t, restarted, "the server restarted mid-game")
 
 	// The end: every role revealed, to delegates and spectators alike.
 	truth := map[int]string{}
@@ -336,6 +352,21 @@ func TestBrowserGame(t *testing.T) {
 		p.wait("the lobby again", `document.querySelector('.members') && !document.querySelector('.game')`, step)
 	}
 	host.wait("Start possible again", `!document.getElementById('start').disabled`, step)
+
+	// The host hands the lobby to Boris, who kicks Elena: four delegates
+	// cannot start, and the lobby says why.
+	memberID := func(name string) string {
+		return host.text(fmt.Sprintf(`[...document.querySelectorAll('.member[data-member]')].find(e => e.querySelector('.name').textContent === %q).dataset.member`, name))
+	}
+	borisID, elenaID := memberID("Boris"), memberID("<b>Elena</b>")
+	host.click(fmt.Sprintf(`[data-key="mk-%s"]`, borisID))
+	boris.wait("Boris's host controls", `document.getElementById('start')`, step)
+	host.wait("Anna without host controls", `!document.getElementById('start')`, step)
+	boris.click(fmt.Sprintf(`[data-key="kick-%s"]`, elenaID))
+	elena.wait("Elena told she was removed", `document.getElementById('app').textContent.includes('removed you')`, step)
+	boris.wait("four seated", `document.querySelectorAll('.member[data-member]').length === 4`, step)
+	assert.Contains(t, boris.text(`document.getElementById('start-status').textContent`), "4 are seated")
+	assert.True(t, boris.text(`String(document.getElementById('start').disabled)`) == "true", "Start disabled with four")
 
 	copyScreenshots(t, map[string]string{"02-lobby": "lobby", "04-debate": "debate", "07-end": "end", "05-debate-phone": "phone"})
 	t.Logf("played a whole game in the browser in %s", time.Since(start).Round(time.Second))
@@ -417,4 +448,41 @@ func (p *page) tryClick(sel string) {
 	if err != nil {
 		p.t.Logf("%s: clicking %s: %v", p.name, sel, err)
 	}
+}
+
+// TestBrowserServerRestart restarts the server under a connected page:
+// the page shows that it is reconnecting, keeps what is typed meanwhile,
+// and comes back to its seat when the server kept the lobby, or says
+// plainly that the pass no longer opens it when the server did not.
+func TestBrowserServerRestart(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+
+	anna := openPage(t, browser, "Anna", false)
+	anna.navigate(srv.URL + "/")
+	anna.typeIn("#create-name", "Anna")
+	anna.click("#create")
+	anna.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
+	code := anna.text(`location.pathname.split('/').pop()`)
+
+	srv.stop(t)
+	anna.wait("the reconnecting banner", `!document.getElementById('reconnecting').hidden`, step)
+	anna.typeIn("#chat-input", "Is anyone there?\n")
+	anna.wait("the unsent line kept", `(e => e && e.textContent.includes('Is anyone there?'))(document.querySelector('#chat-pending .pending'))`, step)
+	anna.shot("11-server-restart")
+	srv.start(t)
+
+	anna.wait("back in the lobby, or at its door", `(document.getElementById('conn').dataset.state === 'open' && document.querySelector('.members')) || document.getElementById('door-name')`, 30*time.Second)
+	res, err := http.Get(srv.URL + "/api/lobbies/" + code)
+	require.NoError(t, err)
+	res.Body.Close()
+	if res.StatusCode == http.StatusOK {
+		anna.wait("Anna's seat again", `(e => e && e.textContent.includes('Anna'))(document.querySelector('.member[data-member]'))`, step)
+		anna.wait("the line sent after the restart", `document.getElementById('chat-lines').textContent.includes('Is anyone there?')`, step)
+		return
+	}
+	t.Log("the server did not keep the lobby across the restart; the page must say so")
+	anna.wait("the door", `document.getElementById('door-name')`, step)
+	assert.NotEmpty(t, anna.text(`(e => e && !e.hidden ? e.textContent : '')(document.querySelector('.refusal'))`), "the door says why")
 }

@@ -116,6 +116,7 @@ class Room {
 
   receive(msg) {
     if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
+    if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);
@@ -145,6 +146,7 @@ class Room {
       return;
     }
     this.say(msg.message || "The server is restarting. Reconnecting…");
+    this.noticeFor = "reconnect";
   }
 
   // final ends the room with a message; again offers to take the seat back.
@@ -160,6 +162,7 @@ class Room {
   }
 
   say(text, error = false) {
+    this.noticeFor = "";
     replace(this.notice, text ? h("p", { class: ["notice", error && "error"], role: error ? "alert" : "status" }, text,
       " ", h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Dismiss" })) : null);
   }
