@@ -124,6 +124,8 @@ func statusOf(code protocol.Code) int {
 		return http.StatusTooManyRequests
 	case protocol.CodeServerBusy:
 		return http.StatusServiceUnavailable
+	case protocol.CodeMatchRunning:
+		return http.StatusConflict
 	}
 	return http.StatusBadRequest
 }

@@ -27,11 +27,15 @@ import (
 	"time"
 
 	"congress/server"
+	"congress/server/store"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		os.Exit(healthcheck(os.Getenv("CONGRESS_LISTEN")))
+	}
 	m, err := ParseFlags(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return
@@ -55,7 +59,12 @@ type Main struct {
 	BaseURL  string
 	// MetricsFrom are the networks that may read /metrics.
 	MetricsFrom []netip.Prefix
-	Log         *slog.Logger
+	// NATS is an external NATS server or cluster (comma-separated URLs);
+	// empty runs an embedded one storing under DataDir.
+	NATS string
+	// Retention is how long finished matches are kept.
+	Retention time.Duration
+	Log       *slog.Logger
 }
 
 // ParseFlags reads the flags, each defaulting to its environment variable.
@@ -74,13 +83,20 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	level := fs.String("log-level", env("CONGRESS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONGRESS_LOG_LEVEL)")
 	base := fs.String("base-url", env("CONGRESS_BASE_URL", ""), "public base URL for invite links, like https://congress.example.org; empty: the address the browser used (env CONGRESS_BASE_URL)")
 	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics (env CONGRESS_METRICS_FROM)")
+	natsURL := fs.String("nats", env("CONGRESS_NATS", ""), "comma-separated URLs of an external NATS server or cluster with JetStream; empty: an embedded NATS server storing in --data (env CONGRESS_NATS)")
+	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	m := &Main{Listen: *listen, DataDir: *data, BaseURL: strings.TrimSuffix(*base, "/")}
+	m := &Main{Listen: *listen, DataDir: *data, BaseURL: strings.TrimSuffix(*base, "/"), NATS: strings.TrimSpace(*natsURL)}
+	keep, err := time.ParseDuration(*retention)
+	if err != nil || keep < time.Hour {
+		return nil, fmt.Errorf("--retention: %q is not a duration of an hour or more, like 720h", *retention)
+	}
+	m.Retention = keep
 	if err := m.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *level)
 	}
@@ -108,17 +124,25 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 
 // Run serves until ctx is done, then shuts down gracefully.
 func (m *Main) Run(ctx context.Context) error {
-	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
-		return fmt.Errorf("the data directory %s cannot be created: %w", m.DataDir, err)
+	st, err := store.Open(ctx, store.Options{URLs: m.NATS, DataDir: m.DataDir, Retention: m.Retention, Logger: m.Log})
+	if err != nil {
+		return err
 	}
-	journal := server.NewMemJournal()
+	defer st.Close()
+	journal := server.NewNATSJournal(st)
 	srv := server.New(server.Options{
 		BaseURL:     m.BaseURL,
 		Origins:     m.Origins,
 		MetricsFrom: m.MetricsFrom,
 		Journal:     journal,
+		Matches:     st,
 		Logger:      m.Log,
 	})
+	restored, err := srv.RestoreAll(ctx)
+	if err != nil {
+		_ = srv.Close(ctx)
+		return fmt.Errorf("%w; the data is untouched: fix the cause and start again, or move the data directory aside to start with no games", err)
+	}
 	ln, err := net.Listen("tcp", m.Listen)
 	if err != nil {
 		return err
@@ -128,7 +152,7 @@ func (m *Main) Run(ctx context.Context) error {
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Server.IdleTimeout = 2 * time.Minute
 	e.Server.ErrorLog = slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)
-	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "origins", m.Origins, "base_url", m.BaseURL)
+	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "nats", m.NATS, "restored_lobbies", restored, "origins", m.Origins, "base_url", m.BaseURL)
 
 	served := make(chan error, 1)
 	go func() { served <- e.Start("") }()
@@ -143,10 +167,32 @@ func (m *Main) Run(ctx context.Context) error {
 	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	// Stop taking requests, then tell every WebSocket client to reconnect
-	// and stop every lobby, then close the journal.
+	// and stop every lobby, then flush and close the log.
 	errHTTP := e.Shutdown(shut)
 	errSrv := srv.Close(shut)
 	errJournal := journal.Close()
+	errStore := st.Close()
 	m.Log.Info("stopped")
-	return errors.Join(errHTTP, errSrv, errJournal)
+	return errors.Join(errHTTP, errSrv, errJournal, errStore)
+}
+
+// healthcheck asks the server on this machine for /healthz, for a
+// container's HEALTHCHECK (the image has no shell or curl): 0 if healthy.
+func healthcheck(listen string) int {
+	_, port, err := net.SplitHostPort(listen)
+	if listen == "" || err != nil {
+		port = "8080"
+	}
+	client := http.Client{Timeout: 3 * time.Second}
+	res, err := client.Get("http://127.0.0.1:" + port + "/healthz")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "congress healthcheck:", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		fmt.Fprintln(os.Stderr, "congress healthcheck:", res.Status)
+		return 1
+	}
+	return 0
 }

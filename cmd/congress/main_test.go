@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,26 +21,30 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: Main{Listen: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo,
+			want: Main{Listen: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo, Retention: 720 * time.Hour,
 				MetricsFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
 		},
 		{
 			name: "environment",
 			env: map[string]string{"CONGRESS_LISTEN": "127.0.0.1:9000", "CONGRESS_DATA": "/var/lib/congress",
 				"CONGRESS_ORIGINS": "a.example.org, *.b.example.org", "CONGRESS_LOG_LEVEL": "debug",
-				"CONGRESS_BASE_URL": "https://congress.example.org/", "CONGRESS_METRICS_FROM": "10.0.0.0/8"},
+				"CONGRESS_BASE_URL": "https://congress.example.org/", "CONGRESS_METRICS_FROM": "10.0.0.0/8",
+				"CONGRESS_NATS": "nats://n1:4222,nats://n2:4222", "CONGRESS_RETENTION": "48h"},
 			want: Main{Listen: "127.0.0.1:9000", DataDir: "/var/lib/congress", Origins: []string{"a.example.org", "*.b.example.org"},
-				LogLevel: slog.LevelDebug, BaseURL: "https://congress.example.org", MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
+				LogLevel: slog.LevelDebug, BaseURL: "https://congress.example.org", MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
+				NATS: "nats://n1:4222,nats://n2:4222", Retention: 48 * time.Hour},
 		},
 		{
 			name: "flags win over the environment",
-			args: []string{"--listen", ":7000", "--log-level", "warn", "--origins", ""},
+			args: []string{"--listen", ":7000", "--log-level", "warn", "--origins", "", "--retention", "24h"},
 			env:  map[string]string{"CONGRESS_LISTEN": ":9000", "CONGRESS_ORIGINS": "a.example.org", "CONGRESS_METRICS_FROM": "10.0.0.0/8"},
-			want: Main{Listen: ":7000", DataDir: "./data", LogLevel: slog.LevelWarn, MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}},
+			want: Main{Listen: ":7000", DataDir: "./data", LogLevel: slog.LevelWarn, MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Retention: 24 * time.Hour},
 		},
 		{name: "bad level", args: []string{"--log-level", "loud"}, wantErr: true},
 		{name: "bad base url", args: []string{"--base-url", "congress.example.org"}, wantErr: true},
 		{name: "bad network", args: []string{"--metrics-from", "everyone"}, wantErr: true},
+		{name: "bad retention", args: []string{"--retention", "a month"}, wantErr: true},
+		{name: "retention too short", args: []string{"--retention", "1m"}, wantErr: true},
 		{name: "stray argument", args: []string{"serve"}, wantErr: true},
 		{name: "unknown flag", args: []string{"--port", "80"}, wantErr: true},
 	}
