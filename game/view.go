@@ -92,10 +92,8 @@ type Proposal struct {
 }
 
 // View builds what v may see. It is the only place secrets enter a view.
-//
-// A view shares some read-only slices with the game and with other views
-// (Tied, FinalCount, Investigations, Actions, Write, Read); they are
-// clipped, so appending copies, but callers must not modify them in place.
+// A view shares nothing with the game or with other views: the caller may
+// keep it, change it or hand it to another goroutine.
 func (g *Game) View(v Viewer) View {
 	v = g.viewer(v)
 	buf := &viewBuf{}
@@ -106,10 +104,10 @@ func (g *Game) View(v Viewer) View {
 		Paused:        g.paused,
 		Chair:         g.chair,
 		Accused:       g.accused,
-		Tied:          clip(g.tied),
+		Tied:          slices.Clone(g.tied),
 		Plotters:      g.cfg.PlottersFor(len(g.seats)),
 		Investigator:  g.cfg.Investigator && len(g.seats) >= 6,
-		FinalCount:    clip(g.finalCount),
+		FinalCount:    slices.Clone(g.finalCount),
 		Winner:        g.winner,
 		Reason:        g.reason,
 		Seats:         buf.seats(len(g.seats)),
@@ -120,7 +118,7 @@ func (g *Game) View(v Viewer) View {
 	}
 	if g.ballot != nil {
 		b := *g.ballot
-		b.Votes = clip(b.Votes)
+		b.Votes = slices.Clone(b.Votes)
 		if g.phase == PhaseOver && b.Votes == nil {
 			b.Votes = g.ballotVotes()
 		}
@@ -153,13 +151,14 @@ func (g *Game) View(v Viewer) View {
 	if v.IsSeat() {
 		view.You = g.you(v.Seat, &buf.you)
 	}
-	view.Actions = g.actions(v)
-	view.Write, view.Read = g.channels(v)
+	view.Actions = g.actions(v, buf.actions[:0])
+	w, r := g.channels(v)
+	view.Write, view.Read = w.list(buf.write[:0]), r.list(buf.read[:0])
 	return view
 }
 
-// clip caps a slice at its length so that a caller's append copies it
-// rather than writing into the game's array.
+// clip caps a slice at its length, so that appending to one part of a
+// view's buffer never writes into the next part.
 func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 
 // viewer treats a seat that does not exist as a spectator, so that no
@@ -197,9 +196,11 @@ func (g *Game) ballotVotes() []SeatVote {
 // secrets in a single allocation: views are built for every viewer after
 // every command, and allocations are most of their cost.
 type viewBuf struct {
-	seatArr [MaxSeats]SeatView
-	den     [6]Denunciation // most Debates have fewer; append copies out of it when not
-	you     youBuf
+	seatArr     [MaxSeats]SeatView
+	den         [6]Denunciation // most Debates have fewer; append copies out of it when not
+	you         youBuf
+	actions     [len(seatKinds)]CommandKind
+	write, read [4]Channel
 }
 
 func (b *viewBuf) seats(n int) []SeatView {
@@ -249,7 +250,7 @@ func (g *Game) you(i int, b *youBuf) *You {
 		y.Choice = s.choice
 	}
 	if s.role == Investigator {
-		y.Investigations = clip(g.investigations)
+		y.Investigations = slices.Clone(g.investigations)
 	}
 	if s.role.Faction() == Plotters {
 		y.Bloc = b.bloc[:0]
@@ -278,20 +279,22 @@ func (g *Game) you(i int, b *youBuf) *You {
 // seatKinds are the commands a delegate (not the host) may send.
 var seatKinds = [...]CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready, CmdChairPick, CmdPurgeVote, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike}
 
-// actions lists the commands v may send now, by asking check.
-func (g *Game) actions(v Viewer) []CommandKind {
+// actions lists, into dst, the commands v may send now, by asking check.
+func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
 		return nil
 	}
-	mask := 0
-	for i, k := range seatKinds {
+	for _, k := range seatKinds {
 		// check refuses a command of another phase before anything else
 		// about it, so only this phase's commands need asking.
 		if kindPhase[k] == g.phase && g.mayTry(v.Seat, k) {
-			mask |= 1 << i
+			dst = append(dst, k)
 		}
 	}
-	return actionSets[mask]
+	if len(dst) == 0 {
+		return nil
+	}
+	return clip(dst)
 }
 
 // kindPhase is the only phase in which each seat command may be sent.
@@ -300,21 +303,6 @@ var kindPhase = [...]Phase{
 	CmdChairPick: PhaseAccusation, CmdPurgeVote: PhaseVote, CmdConfess: PhaseConfession,
 	CmdLetter: PhaseNight, CmdInvestigate: PhaseNight, CmdStrike: PhaseFinalBallot,
 }
-
-// actionSets holds every set of seat commands by bit mask (bit i:
-// seatKinds[i]), shared and clipped like channelSets; the empty set is nil.
-var actionSets = func() (sets [1 << len(seatKinds)][]CommandKind) {
-	for mask := 1; mask < len(sets); mask++ {
-		var set []CommandKind
-		for i, k := range seatKinds {
-			if mask&(1<<i) != 0 {
-				set = append(set, k)
-			}
-		}
-		sets[mask] = clip(set)
-	}
-	return sets
-}()
 
 // mayTry reports whether seat may send a command of kind k now with some
 // target: check with each target until one is accepted or the refusal is
@@ -340,66 +328,75 @@ func (g *Game) mayTry(seat int, k CommandKind) bool {
 // CanWrite reports whether v may write to channel ch now.
 func (g *Game) CanWrite(v Viewer, ch Channel) bool {
 	w, _ := g.channels(v)
-	return slices.Contains(w, ch)
+	return w.has(ch)
 }
 
 // CanRead reports whether v may read channel ch now.
 func (g *Game) CanRead(v Viewer, ch Channel) bool {
 	_, r := g.channels(v)
-	return slices.Contains(r, ch)
+	return r.has(ch)
 }
 
-// channelSets holds every set of channels, in the order of Channels, by
-// bit mask (bit i: Channels[i]); channels hands out these shared, clipped
-// slices instead of allocating a pair per view.
-var channelSets = func() (sets [1 << 4][]Channel) {
-	for mask := 1; mask < len(sets); mask++ {
-		var set []Channel
-		for i, ch := range Channels {
-			if mask&(1<<i) != 0 {
-				set = append(set, ch)
-			}
-		}
-		sets[mask] = clip(set)
-	}
-	return sets
-}()
+// channelSet is a set of channels, bit i for Channels[i].
+type channelSet uint8
 
-func chBit(ch Channel) int { return 1 << int(ch) }
+func setOf(chs ...Channel) (s channelSet) {
+	for _, ch := range chs {
+		s |= 1 << ch
+	}
+	return s
+}
+
+func (s channelSet) has(ch Channel) bool { return ch >= 0 && int(ch) < len(allChannels) && s&(1<<ch) != 0 }
+
+// allChannels is Channels, out of reach of a caller who edits that slice.
+var allChannels = [...]Channel{ChannelPublic, ChannelPlotters, ChannelPurged, ChannelSpectators}
+
+// list appends the set's channels, in the order of Channels, to dst; the
+// empty set is nil.
+func (s channelSet) list(dst []Channel) []Channel {
+	for _, ch := range allChannels {
+		if s.has(ch) {
+			dst = append(dst, ch)
+		}
+	}
+	if len(dst) == 0 {
+		return nil
+	}
+	return clip(dst)
+}
 
 // channels is the chat rule (RULES.md §2, §5): public chat for the living
 // outside the Night (for everyone seated after the game), the Plotters'
 // channel for living Plotters (at night unless the setting opens it all
 // game; readable by all after the game), the purged channel for the
 // purged only, and the spectators' channel for spectators only.
-//
-// The slices returned are shared: callers must not modify them.
-func (g *Game) channels(v Viewer) (write, read []Channel) {
+func (g *Game) channels(v Viewer) (write, read channelSet) {
 	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
-		r := chBit(ChannelPublic) | chBit(ChannelSpectators)
+		read = setOf(ChannelPublic, ChannelSpectators)
 		if over {
-			r |= chBit(ChannelPlotters)
+			read |= setOf(ChannelPlotters)
 		}
-		return channelSets[chBit(ChannelSpectators)], channelSets[r]
+		return setOf(ChannelSpectators), read
 	}
 	s := &g.seats[v.Seat]
-	w, r := 0, chBit(ChannelPublic)
+	read = setOf(ChannelPublic)
 	if over || (s.alive && g.phase != PhaseNight) {
-		w |= chBit(ChannelPublic)
+		write |= setOf(ChannelPublic)
 	}
 	if s.alive && s.role.Faction() == Plotters {
-		r |= chBit(ChannelPlotters)
+		read |= setOf(ChannelPlotters)
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
-			w |= chBit(ChannelPlotters)
+			write |= setOf(ChannelPlotters)
 		}
 	} else if over {
-		r |= chBit(ChannelPlotters)
+		read |= setOf(ChannelPlotters)
 	}
 	if !s.alive {
-		w |= chBit(ChannelPurged)
-		r |= chBit(ChannelPurged)
+		write |= setOf(ChannelPurged)
+		read |= setOf(ChannelPurged)
 	}
-	return channelSets[w], channelSets[r]
+	return write, read
 }

@@ -1,0 +1,304 @@
+package game
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// textEnum is what every enum of the package implements.
+type textEnum interface {
+	fmt.Stringer
+	MarshalText() ([]byte, error)
+}
+
+func TestEnumsOnTheWire(t *testing.T) {
+	tests := []struct {
+		name  string
+		names []string
+		value func(i int) textEnum
+		parse func(s string) (int, error)
+	}{
+		{"Faction", []string{"none", "loyalists", "plotters"},
+			func(i int) textEnum { return Faction(i) },
+			func(s string) (int, error) { var v Faction; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"Role", []string{"none", "loyalist", "investigator", "plotter", "kirov"},
+			func(i int) textEnum { return Role(i) },
+			func(s string) (int, error) { var v Role; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"Phase", []string{"debate", "accusation", "defence", "vote", "confession", "night", "final_ballot", "over"},
+			func(i int) textEnum { return Phase(i) },
+			func(s string) (int, error) { var v Phase; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"Reveal", []string{"nothing", "faction", "role"},
+			func(i int) textEnum { return Reveal(i) },
+			func(s string) (int, error) { var v Reveal; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"PlotterChat", []string{"night", "always"},
+			func(i int) textEnum { return PlotterChat(i) },
+			func(s string) (int, error) { var v PlotterChat; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"Channel", []string{"public", "plotters", "purged", "spectators"},
+			func(i int) textEnum { return Channel(i) },
+			func(s string) (int, error) { var v Channel; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"WinReason", []string{"not_over", "kirov_purged", "parity", "kirov_struck", "kirov_elected"},
+			func(i int) textEnum { return WinReason(i) },
+			func(s string) (int, error) { var v WinReason; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"Source", []string{"delegate", "letter", "confession"},
+			func(i int) textEnum { return Source(i) },
+			func(s string) (int, error) { var v Source; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"CommandKind", []string{"denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote",
+			"confess", "letter", "investigate", "strike", "end_phase", "pause", "resume"},
+			func(i int) textEnum { return CommandKind(i) },
+			func(s string) (int, error) { var v CommandKind; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"EventKind", eventNames,
+			func(i int) textEnum { return EventKind(i) },
+			func(s string) (int, error) { var v EventKind; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, name := range tt.names {
+				v := tt.value(i)
+				assert.Equal(t, name, v.String())
+				text, err := v.MarshalText()
+				require.NoError(t, err)
+				assert.Equal(t, name, string(text))
+				back, err := tt.parse(name)
+				require.NoError(t, err)
+				assert.Equal(t, i, back)
+			}
+			for _, bad := range []int{-1, len(tt.names)} {
+				_, err := tt.value(bad).MarshalText()
+				assert.Error(t, err, "value %d", bad)
+				assert.Contains(t, tt.value(bad).String(), fmt.Sprint(bad))
+			}
+			_, err := tt.parse("stalin")
+			assert.Error(t, err)
+		})
+	}
+	assert.Len(t, eventNames, int(EvVoteOpened)+1, "an event kind without a wire name")
+}
+
+func TestCommandJSON(t *testing.T) {
+	data, err := json.Marshal(Command{Kind: CmdPurgeVote, Seat: 3, Purge: true})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"kind":"purge_vote","seat":3,"purge":true}`, string(data))
+	var c Command
+	require.NoError(t, json.Unmarshal([]byte(`{"kind":"strike","seat":2,"target":5}`), &c))
+	assert.Equal(t, Command{Kind: CmdStrike, Seat: 2, Target: 5}, c)
+	assert.Error(t, json.Unmarshal([]byte(`{"kind":"assassinate","seat":2}`), &c))
+	assert.True(t, CmdPause.HostOnly())
+	assert.False(t, CmdStrike.HostOnly())
+}
+
+func TestChannels(t *testing.T) {
+	// Six seats, Kirov 0, Plotter 1, Investigator 2, Loyalists 3-5;
+	// Loyalist 4 and Plotter 1 purged in sessions 1 and 2.
+	type rights struct{ write, read []Channel }
+	P, Pl, Pu, S := ChannelPublic, ChannelPlotters, ChannelPurged, ChannelSpectators
+	tests := []struct {
+		name   string
+		always bool
+		reach  func(tb *table)
+		want   map[int]rights // viewer seat (NoSeat: spectator)
+	}{
+		{"Debate", false, func(*table) {}, map[int]rights{
+			0: {[]Channel{P}, []Channel{P, Pl}}, 3: {[]Channel{P}, []Channel{P}}, NoSeat: {[]Channel{S}, []Channel{P, S}},
+		}},
+		{"Debate, channel always open", true, func(*table) {}, map[int]rights{
+			1: {[]Channel{P, Pl}, []Channel{P, Pl}}, 2: {[]Channel{P}, []Channel{P}},
+		}},
+		{"Night", false, func(tb *table) { tb.toNight() }, map[int]rights{
+			0: {[]Channel{Pl}, []Channel{P, Pl}}, 2: {nil, []Channel{P}}, NoSeat: {[]Channel{S}, []Channel{P, S}},
+		}},
+		{"a purged Loyalist and a purged Plotter", false, func(tb *table) {
+			tb.purgeOf(4)
+			tb.expire()
+			tb.expire()
+			tb.purgeOf(1)
+		}, map[int]rights{
+			4: {[]Channel{Pu}, []Channel{P, Pu}}, 1: {[]Channel{Pu}, []Channel{P, Pu}}, 0: {[]Channel{P}, []Channel{P, Pl}},
+		}},
+		{"after the game", false, func(tb *table) { tb.purgeOf(0) }, map[int]rights{
+			0: {[]Channel{P, Pu}, []Channel{P, Pl, Pu}}, 3: {[]Channel{P}, []Channel{P, Pl}},
+			NoSeat: {[]Channel{S}, []Channel{P, Pl, S}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			if tt.always {
+				cfg.PlotterChat = PlotterChatAlways
+			}
+			tb := rig(t, cfg, six, 3)
+			tt.reach(tb)
+			for seat, want := range tt.want {
+				v := Viewer{Seat: seat}
+				view := tb.g.View(v)
+				assert.Equal(t, want.write, view.Write, "write, viewer %d", seat)
+				assert.Equal(t, want.read, view.Read, "read, viewer %d", seat)
+				for _, ch := range Channels {
+					assert.Equal(t, contains(want.write, ch), tb.g.CanWrite(v, ch), "viewer %d writes %s", seat, ch)
+					assert.Equal(t, contains(want.read, ch), tb.g.CanRead(v, ch), "viewer %d reads %s", seat, ch)
+				}
+			}
+		})
+	}
+}
+
+func contains(s []Channel, c Channel) bool {
+	for _, x := range s {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLogCursor(t *testing.T) {
+	tb := rig(t, DefaultConfig(), six, 3)
+	all, next := tb.g.Log(Spectator, 0)
+	require.Equal(t, tb.g.LogLen(), next)
+	assert.Equal(t, []EventKind{EvGameStarted, EvSessionOpened}, kinds(all))
+	tb.do(denounce(0, 4))
+	evs, next2 := tb.g.Log(Spectator, next)
+	assert.Equal(t, []EventKind{EvDenounced}, kinds(evs))
+	assert.Equal(t, next+1, next2)
+	evs, next3 := tb.g.Log(Spectator, next2)
+	assert.Empty(t, evs)
+	assert.Equal(t, next2, next3)
+	evs, _ = tb.g.Log(Spectator, -7)
+	assert.Len(t, evs, 3, "a negative cursor starts at the beginning")
+	evs, next4 := tb.g.Log(Spectator, 99)
+	assert.Empty(t, evs)
+	assert.Equal(t, next2, next4, "a cursor past the end is the end")
+
+	// Secret events move the cursor for everyone without showing.
+	tb.toNight()
+	_, mark := tb.g.Log(SeatViewer(3), 0)
+	tb.do(letter(1, 3))
+	evs, after := tb.g.Log(SeatViewer(3), mark)
+	assert.Empty(t, evs)
+	assert.Equal(t, mark+1, after)
+	evs, _ = tb.g.Log(SeatViewer(0), mark)
+	assert.Equal(t, []EventKind{EvLetterProposed}, kinds(evs))
+}
+
+func TestUnknownViewerIsASpectator(t *testing.T) {
+	tb := rig(t, DefaultConfig(), six, 3)
+	tb.toNight()
+	tb.do(letter(0, 3), investigate(2, 0))
+	for _, v := range []Viewer{{Seat: 6}, {Seat: -2}, {Seat: 1 << 30}} {
+		assert.Equal(t, tb.g.View(Spectator), tb.g.View(v), "viewer %d", v.Seat)
+		got, _ := tb.g.Log(v, 0)
+		want, _ := tb.g.Log(Spectator, 0)
+		assert.Equal(t, want, got)
+		assert.False(t, tb.g.CanRead(v, ChannelPlotters))
+		assert.True(t, tb.g.CanWrite(v, ChannelSpectators))
+		assert.Nil(t, tb.g.View(v).You)
+	}
+}
+
+func TestRoleVisibility(t *testing.T) {
+	// Which seats' roles each viewer sees, by setting. Six seats, Kirov 0,
+	// Plotter 1, Investigator 2, Loyalists 3-5; Loyalist 4 has been purged.
+	tests := []struct {
+		name   string
+		cfg    func(*Config)
+		viewer int
+		want   []int // seats whose role the viewer sees
+	}{
+		{"a Loyalist sees only themself", nil, 3, []int{3}},
+		{"the Investigator sees only themself", nil, 2, []int{2}},
+		{"Kirov sees the bloc", nil, 0, []int{0, 1}},
+		{"a Plotter sees the bloc", nil, 1, []int{0, 1}},
+		{"a purged Loyalist sees only themself", nil, 4, []int{4}},
+		{"a purged Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 4, []int{0, 1, 2, 3, 4, 5}},
+		{"a living Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 3, []int{3}},
+		{"the spectator", nil, NoSeat, nil},
+		{"the spectator with spectators-see-roles", func(c *Config) { c.SpectatorsSeeRoles = true }, NoSeat, []int{0, 1, 2, 3, 4, 5}},
+		{"a Loyalist under reveal role", func(c *Config) { c.Reveal = RevealRole }, 3, []int{3, 4}},
+		{"a Plotter under reveal role", func(c *Config) { c.Reveal = RevealRole }, 0, []int{0, 1, 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			if tt.cfg != nil {
+				tt.cfg(&cfg)
+			}
+			tb := rig(t, cfg, six, 3)
+			tb.purgeOf(4)
+			tb.do(confess(4, 5))
+			view := tb.g.View(Viewer{Seat: tt.viewer})
+			var seen []int
+			for i, sv := range view.Seats {
+				if sv.Role != NoRole {
+					seen = append(seen, i)
+					assert.Equal(t, tb.g.seats[i].role, sv.Role)
+					assert.Equal(t, tb.g.seats[i].role.Faction(), sv.Faction)
+				} else if i != 4 || cfg.Reveal == RevealNothing {
+					assert.Equal(t, NoFaction, sv.Faction, "seat %d", i)
+				}
+			}
+			assert.Equal(t, tt.want, seen)
+		})
+	}
+}
+
+func TestEveryoneSeesEverythingAfterTheGame(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.OpenBallot = false
+	tb := rig(t, cfg, six, 3)
+	tb.toNight()
+	tb.do(letter(0, 3), letter(1, 4), investigate(2, 1))
+	tb.purgeOf(0)
+	require.True(t, tb.g.Over())
+	for _, v := range viewers(tb.g) {
+		view := tb.g.View(v)
+		for i, sv := range view.Seats {
+			assert.Equal(t, tb.g.seats[i].role, sv.Role)
+		}
+		assert.Empty(t, view.Actions)
+		assert.True(t, view.Deadline.IsZero())
+		log, _ := tb.g.Log(v, 0)
+		assert.Equal(t, tb.g.log, log)
+		assert.True(t, tb.g.CanRead(v, ChannelPlotters))
+	}
+}
+
+func TestViewsDoNotAliasTheGame(t *testing.T) {
+	// A caller that appends to or edits a view cannot change the game or
+	// another view.
+	tb := rig(t, DefaultConfig(), six, 3)
+	tb.denounceAll(4, 0, 1)
+	tb.denounceAll(5, 2, 3)
+	tb.readyAll()
+	require.Equal(t, PhaseAccusation, tb.g.phase)
+	before := snapshot(tb.g)
+	v := tb.g.View(SeatViewer(2))
+	v.Tied = append(v.Tied, 0)
+	v.Seats[0].Role = Kirov
+	v.Denunciations[0].Target = 0
+	v.You.Role = Kirov
+	v.Actions = append(v.Actions, CmdStrike)
+	v.Write = append(v.Write, ChannelPlotters)
+	assert.Equal(t, before, snapshot(tb.g))
+	w := tb.g.View(SeatViewer(2))
+	assert.Equal(t, []int{4, 5}, w.Tied)
+	assert.Equal(t, NoRole, w.Seats[0].Role)
+	assert.Equal(t, 4, w.Denunciations[0].Target)
+	assert.Equal(t, Investigator, w.You.Role)
+	assert.Empty(t, w.Actions)
+	assert.Equal(t, []Channel{ChannelPublic}, w.Write)
+	// Nor does editing a view in place, even its lists of commands and
+	// channels.
+	chair := tb.g.View(SeatViewer(3))
+	require.Equal(t, []CommandKind{CmdChairPick}, chair.Actions)
+	chair.Actions[0] = CmdStrike
+	chair.Read[0] = ChannelPurged
+	chair.Tied[0] = 0
+	assert.Equal(t, before, snapshot(tb.g))
+	again := tb.g.View(SeatViewer(3))
+	assert.Equal(t, []CommandKind{CmdChairPick}, again.Actions)
+	assert.Equal(t, []Channel{ChannelPublic}, again.Read)
+	assert.Equal(t, []int{4, 5}, again.Tied)
+}
