@@ -347,7 +347,9 @@ func setOf(chs ...Channel) (s channelSet) {
 	return s
 }
 
-func (s channelSet) has(ch Channel) bool { return ch >= 0 && int(ch) < len(allChannels) && s&(1<<ch) != 0 }
+func (s channelSet) has(ch Channel) bool {
+	return ch >= 0 && int(ch) < len(allChannels) && s&(1<<ch) != 0
+}
 
 // allChannels is Channels, out of reach of a caller who edits that slice.
 var allChannels = [...]Channel{ChannelPublic, ChannelPlotters, ChannelPurged, ChannelSpectators}
