@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -126,4 +127,49 @@ func TestClosedLobbyLeavesNoGoroutine(t *testing.T) {
 	require.Eventually(t, func() bool { return e.srv.lobbies.get(cr.Code) == nil }, 5*time.Second, 10*time.Millisecond)
 	e.http.CloseClientConnections()
 	goleak.VerifyNone(t, base)
+}
+
+// TestDeadClientIsDropped: a client that answers no ping is closed after
+// the pong wait, and leaves the gallery.
+func TestDeadClientIsDropped(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Limits.PingInterval = 100 * time.Millisecond
+		o.Limits.PongWait = 200 * time.Millisecond
+	})
+	cr := e.create("Anna", nil)
+	// This client never reads, so it never answers a ping.
+	dead, _, err := websocket.Dial(t.Context(), e.wsURL(), nil)
+	require.NoError(t, err)
+	defer dead.CloseNow()
+	require.NoError(t, dead.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: cr.Code})))
+	require.Eventually(t, func() bool {
+		var n int
+		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
+		return n == 1
+	}, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		var n int
+		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
+		return n == 0
+	}, 5*time.Second, 20*time.Millisecond, "the dead client was never dropped")
+}
+
+// TestBinaryFrame: a binary frame is refused like any unreadable message.
+func TestBinaryFrame(t *testing.T) {
+	e := newEnv(t)
+	c := e.dial(nil)
+	require.NoError(t, c.ws.Write(t.Context(), websocket.MessageBinary, protocol.EncodeClient(protocol.Watch{Lobby: "K7QXM2"})))
+	c.expectError(protocol.CodeBadMessage)
+	// The connection stays usable.
+	cr := e.create("Anna", nil)
+	c.send(protocol.Watch{Lobby: cr.Code})
+	c.welcome()
+}
+
+// TestHelloTimeout: a connection that never says who it is is closed.
+func TestHelloTimeout(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.HelloTimeout = 200 * time.Millisecond })
+	c := e.dial(nil)
+	status, _ := c.expectClose()
+	assert.NotEqual(t, websocket.StatusNormalClosure, status)
 }
