@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,23 +92,33 @@ type snapshot struct {
 func TestRestartLosesNothing(t *testing.T) {
 	bin := buildCongress(t)
 	cases := []struct {
-		name  string
-		sig   syscall.Signal
-		night bool
+		name     string
+		sig      syscall.Signal
+		night    bool
+		external bool // the log on a separate NATS server (--nats)
+		expire   bool // the vote's deadline passes while the server is down
 	}{
-		{"kill -9 during the purge vote", syscall.SIGKILL, false},
-		{"graceful restart during the purge vote", syscall.SIGTERM, false},
-		{"kill -9 during the night", syscall.SIGKILL, true},
+		{"kill -9 during the purge vote", syscall.SIGKILL, false, false, false},
+		{"graceful restart during the purge vote", syscall.SIGTERM, false, false, false},
+		{"kill -9 during the night", syscall.SIGKILL, true, false, false},
+		{"external NATS, kill -9 during the purge vote", syscall.SIGKILL, false, true, false},
+		{"the vote's deadline passes while the server is down", syscall.SIGKILL, false, false, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			data := filepath.Join(t.TempDir(), "data")
+			args := []string{"--data", filepath.Join(t.TempDir(), "data")}
+			if tc.external {
+				args = []string{"--nats", startNATS(t), "--data", filepath.Join(t.TempDir(), "unused")}
+			}
 			addr := freeLoopback(t)
-			srv := runNode(t, bin, addr, "--data", data)
+			srv := runNode(t, bin, addr, args...)
 
 			cfg := game.DefaultConfig()
 			for _, d := range []*time.Duration{&cfg.DebateTime, &cfg.ChairPickTime, &cfg.DefenceTime, &cfg.VoteTime, &cfg.ConfessionTime, &cfg.NightTime, &cfg.FinalBallotTime} {
 				*d = 10 * time.Minute
+			}
+			if tc.expire {
+				cfg.VoteTime = 4 * time.Second
 			}
 			settings := protocol.SettingsOf(cfg, 10)
 			created := srv.createLobby(t, protocol.CreateLobby{Name: "Anna", Settings: &settings})
@@ -206,7 +217,10 @@ func TestRestartLosesNothing(t *testing.T) {
 			for _, c := range everyone {
 				<-c.done // every connection is gone with the server
 			}
-			srv = runNode(t, bin, addr, "--data", data)
+			if tc.expire {
+				time.Sleep(5 * time.Second)
+			}
+			srv = runNode(t, bin, addr, args...)
 
 			for _, c := range everyone {
 				c.connect(srv)
@@ -220,6 +234,15 @@ func TestRestartLosesNothing(t *testing.T) {
 				c.decode(w, &welcome)
 				require.NotNil(t, welcome.Game, "%s found no game", c.name)
 				after := snap(t, c)
+				if tc.expire {
+					// The deadline took effect at once: the three votes
+					// cast were counted, the rest abstained.
+					require.NotNil(t, c.view.Ballot, c.name)
+					assert.Equal(t, 2, c.view.Ballot.Purge, c.name)
+					assert.Equal(t, 1, c.view.Ballot.Spare, c.name)
+					assert.NotEqual(t, game.PhaseVote, c.view.Phase, c.name)
+					continue
+				}
 				assert.JSONEq(t, string(before[c].view), string(after.view), "%s sees another game after the restart", c.name)
 				assert.Equal(t, texts(before[c].chat), texts(after.chat), "%s lost chat", c.name)
 			}
@@ -229,9 +252,11 @@ func TestRestartLosesNothing(t *testing.T) {
 			host.decode(lastOf(host, protocol.TypeWelcome), &welcome)
 			matchID := welcome.Lobby.Match
 			require.NotEmpty(t, matchID)
-			status, body := getJSON(t, srv.url+"/api/matches/"+matchID)
-			assert.Equal(t, http.StatusConflict, status, "%s", body)
-			assert.Contains(t, string(body), string(protocol.CodeMatchRunning))
+			if host.view.Phase != game.PhaseOver {
+				status, body := getJSON(t, srv.url+"/api/matches/"+matchID)
+				assert.Equal(t, http.StatusConflict, status, "%s", body)
+				assert.Contains(t, string(body), string(protocol.CodeMatchRunning))
+			}
 
 			// The game goes on to its end.
 			winner, reason := playFor(t, game.KirovPurged, host, delegates, []*wireClient{spectator})
@@ -243,7 +268,7 @@ func TestRestartLosesNothing(t *testing.T) {
 				assert.Empty(t, wireAudit(c), c.name)
 			}
 			// Now the file opens: the whole log, every role, and it is listed.
-			status, body = getJSON(t, srv.url+"/api/matches/"+matchID)
+			status, body := getJSON(t, srv.url+"/api/matches/"+matchID)
 			require.Equal(t, http.StatusOK, status, "%s", body)
 			var file protocol.MatchFile
 			require.NoError(t, json.Unmarshal(body, &file))
@@ -351,4 +376,18 @@ func getJSON(t *testing.T, url string) (int, []byte) {
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	return res.StatusCode, body
+}
+
+// startNATS runs a NATS server with JetStream listening on a loopback
+// port, as an operator's own NATS would be, and returns its URL.
+func startNATS(t *testing.T) string {
+	t.Helper()
+	ns, err := natsserver.NewServer(&natsserver.Options{
+		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true,
+	})
+	require.NoError(t, err)
+	ns.Start()
+	require.True(t, ns.ReadyForConnections(10*time.Second), "nats-server did not start")
+	t.Cleanup(ns.Shutdown)
+	return ns.ClientURL()
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -151,4 +152,22 @@ func TestDamagedDataDirectoryStopsTheStart(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "cannot be created")
 	})
+}
+
+func TestRetentionDeletesOldMatches(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, Options{DataDir: t.TempDir(), Retention: time.Second})
+	require.NoError(t, err)
+	defer s.Close()
+	now := time.Now()
+	require.NoError(t, s.FinishMatch(ctx, Match{ID: "old", Lobby: "ABCDEF", Started: now, Ended: now}, []byte(`{}`)))
+	_, total, err := s.Matches(ctx, 0, 10)
+	require.NoError(t, err)
+	require.Equal(t, 1, total)
+	require.Eventually(t, func() bool {
+		_, err1 := s.GetMatch(ctx, "old")
+		_, err2 := s.MatchLog(ctx, "old")
+		_, total, err3 := s.Matches(ctx, 0, 10)
+		return errors.Is(err1, ErrNotFound) && errors.Is(err2, ErrNotFound) && err3 == nil && total == 0
+	}, 10*time.Second, 100*time.Millisecond, "a match older than the retention is deleted")
 }
