@@ -368,6 +368,17 @@ func TestBrowserGame(t *testing.T) {
 	assert.Contains(t, boris.text(`document.getElementById('start-status').textContent`), "4 are seated")
 	assert.True(t, boris.text(`String(document.getElementById('start').disabled)`) == "true", "Start disabled with four")
 
+	// The archive on the front page replays the match from its file.
+	gallery.navigate(srv.URL + "/")
+	gallery.wait("the match in the archive", `document.querySelector('#archive [data-match]')`, step)
+	gallery.click(`#archive [data-key^="replay-"]`)
+	gallery.wait("the replay from the file", `document.getElementById('replay-step')`, step)
+	gallery.click(`[data-key="last"]`)
+	assert.Contains(t, gallery.text(`document.getElementById('replay-now').textContent`), "Kirov's bloc:", "the last step names the bloc")
+	var fileRoles int
+	gallery.eval(`document.querySelectorAll('.seat[data-role]').length`, &fileRoles)
+	assert.Equal(t, 5, fileRoles, "the file's replay shows every role")
+
 	copyScreenshots(t, map[string]string{"02-lobby": "lobby", "04-debate": "debate", "07-end": "end", "05-debate-phone": "phone"})
 	t.Logf("played a whole game in the browser in %s", time.Since(start).Round(time.Second))
 }

@@ -204,13 +204,34 @@ func (p *page) watchConsole() {
 	}()
 }
 
-const step = 15 * time.Second
+// step bounds one browser action; generous, as the machine may be busy.
+const step = 30 * time.Second
 
 func (p *page) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, step)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
+		p.fatalf("%v", err)
+	}
+}
+
+// retry is do for input actions: a node can be replaced between the
+// query and the action when the page re-renders, so a stale node is
+// looked up again, a few times.
+func (p *page) retry(actions ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	var err error
+	for range 4 {
+		ctx, cancel := context.WithTimeout(p.ctx, step)
+		err = chromedp.Do(ctx, actions...)
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "node") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
 		p.fatalf("%v", err)
 	}
 }
@@ -266,9 +287,9 @@ func (p *page) click(sel string) {
 	p.t.Helper()
 	p.wait("clickable "+sel, fmt.Sprintf(`(e => e && !e.disabled && (e.scrollIntoView({block: 'center'}), true))(document.querySelector(%q))`, sel), step)
 	if p.phone {
-		p.do(chromedp.Tap(chromedp.CSS(sel)))
+		p.retry(chromedp.Tap(chromedp.CSS(sel)))
 	} else {
-		p.do(chromedp.Click(chromedp.CSS(sel)))
+		p.retry(chromedp.Click(chromedp.CSS(sel)))
 	}
 }
 
@@ -277,7 +298,7 @@ func (p *page) typeIn(sel, text string) {
 	p.t.Helper()
 	// Focused first, so that a re-render does not refill it meanwhile.
 	p.wait("field "+sel, fmt.Sprintf(`(e => e && (e.focus(), e.select(), true))(document.querySelector(%q))`, sel), step)
-	p.do(chromedp.SendKeys(chromedp.CSS(sel), text))
+	p.retry(chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
 func (p *page) navigate(url string) {

@@ -34,5 +34,8 @@ export const publicLobbies = () => call("GET", "/api/lobbies");
 // lobbyInfo describes one lobby by its code.
 export const lobbyInfo = (code) => call("GET", "/api/lobbies/" + encodeURIComponent(code));
 
-// match is a finished match's whole log (once the server keeps history).
+// match is a finished match's whole file (protocol.MatchFile).
 export const match = (id) => call("GET", "/api/matches/" + encodeURIComponent(id));
+
+// matches lists the finished matches on file, newest first.
+export const matches = (perPage = 8) => call("GET", "/api/matches?per_page=" + perPage);

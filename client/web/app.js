@@ -8,6 +8,7 @@ import { Connection, tokens } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
 import * as landing from "./landing.js";
+import * as api from "./api.js";
 import * as lobbyScreen from "./lobby.js";
 import * as gameScreen from "./game.js";
 import * as endScreen from "./end.js";
@@ -37,9 +38,14 @@ function leavePage() {
 function start() {
   leavePage();
   const r = route();
+  const matchID = new URLSearchParams(location.search).get("match");
+  if (!r && matchID) {
+    showMatch(matchID);
+    return;
+  }
   if (!r) {
     document.title = "Congress of Victors";
-    page = landing.mount(root, go);
+    page = landing.mount(root, go, (id) => { history.pushState(null, "", "/?match=" + encodeURIComponent(id)); start(); });
     return;
   }
   enter(r.code, { watch: r.watch });
@@ -66,6 +72,21 @@ function enter(code, opts) {
 }
 
 addEventListener("popstate", start);
+
+// showMatch is the replay of a finished match from the match history.
+function showMatch(id) {
+  document.title = "Replay · Congress of Victors";
+  replace(root, h("p", { class: "muted", role: "status", text: "Fetching the file from the archive…" }));
+  const back = () => { history.pushState(null, "", "/"); start(); };
+  api.match(id).then((file) => {
+    page = replayScreen.mount(root, { events: file.log || [], onClose: back, closeLabel: "To the front page" });
+  }, (err) => {
+    replace(root, h("section", { class: "panel red" },
+      h("h2", { text: "No such file" }),
+      h("p", { text: err.message }),
+      h("a", { class: "button", href: "/", text: "To the front page" })));
+  });
+}
 
 // Why a join or resume can be refused before the welcome, in the door's words.
 const DOOR_CODES = new Set(["bad_token", "unknown_lobby", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
@@ -241,8 +262,12 @@ class Room {
       if (this.screen) this.screen.unmount();
       this.kind = kind;
       root.replaceChildren(this.notice, this.body);
-      const mod = { lobby: lobbyScreen, game: gameScreen, end: endScreen, replay: replayScreen }[kind];
-      this.screen = mod ? mod.mount(this.body, this.ctx()) : null;
+      const ctx = this.ctx();
+      const mod = {
+        lobby: lobbyScreen, game: gameScreen, end: endScreen,
+        replay: { mount: (root) => replayScreen.mount(root, { events: this.session.log, matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
+      }[kind];
+      this.screen = mod ? mod.mount(this.body, ctx) : null;
       const heading = this.body.querySelector("h1, h2");
       if (heading && what !== "welcome") { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
     } else if (this.screen) {

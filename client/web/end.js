@@ -43,7 +43,8 @@ export function mount(root, ctx) {
         s.isHost && h("button", { type: "button", class: "primary", id: "rematch", data: { key: "rematch" }, onclick: rematch, text: "Play again: rematch" }),
         !s.isHost && !s.spectator && h("p", { class: "small", text: "The host may call a rematch with the same delegates; stay here to play again." }),
         h("button", { type: "button", class: "dark", id: "replay", data: { key: "replay" }, onclick: () => ctx.replay(), text: "Replay the match" }),
-        !s.spectator && h("button", { type: "button", class: "dark", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave" })));
+        !s.spectator && h("button", { type: "button", class: "dark", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave" })),
+      s.match && h("p", { class: "small" }, h("a", { class: "on-dark", href: "/?match=" + encodeURIComponent(s.match), text: "A link to this match's record, to share" })));
     verdict.className = "verdict " + (v.winner || "");
 
     replace(roster, v.seats.map((x) => h("li", { class: [roleFaction(x.role), !x.alive && "purged"], data: { seat: x.seat, role: x.role } },

@@ -3,7 +3,8 @@
 // has no seat there yet.
 
 import { h, replace } from "./dom.js";
-import { createLobby, publicLobbies, lobbyInfo } from "./api.js";
+import { createLobby, publicLobbies, lobbyInfo, matches } from "./api.js";
+import { FACTION } from "./words.js";
 import { prefs } from "./net.js";
 
 const CODE_RE = /^[A-Z0-9]{6}$/;
@@ -13,8 +14,9 @@ export function normalizeCode(s) {
   return String(s || "").trim().toUpperCase().replace(/[\s-]/g, "");
 }
 
-// mount draws the front page. go(code, {name, watch}) enters a lobby.
-export function mount(root, go) {
+// mount draws the front page. go(code, {name, watch}) enters a lobby;
+// replay(id) opens a finished match's record.
+export function mount(root, go, replay) {
   const err = h("p", { class: "refusal", role: "alert", hidden: true });
   const fail = (e) => { err.textContent = e.message || String(e); err.hidden = false; };
 
@@ -118,11 +120,27 @@ export function mount(root, go) {
     h("section", { class: "panel", aria: { labelledby: "pub-h" } },
       h("h2", { id: "pub-h", text: "Open Congresses" }), list,
       h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: refresh, text: "Refresh" }))),
+    archive(replay),
     rules());
 
   refresh();
   const timer = setInterval(refresh, 5000);
   return { unmount() { clearInterval(timer); } };
+}
+
+// archive lists the last finished matches, each with its replay.
+function archive(replay) {
+  const list = h("ul", { class: "lobbies", id: "archive" }, h("li", { class: "muted", text: "Opening the archive…" }));
+  matches().then((data) => {
+    const ms = (data && data.matches) || [];
+    replace(list, ms.length ? ms.map((m) => h("li", { data: { match: m.id } },
+      h("span", { class: "meta" },
+        h("span", { text: (m.names || []).join(", ") }),
+        h("span", { class: "small muted", text: `${FACTION[m.winner] || "Nobody"} won${m.ended ? " · " + new Date(m.ended).toLocaleString() : ""}` })),
+      h("button", { type: "button", class: "small", data: { key: "replay-" + m.id }, onclick: () => replay(m.id), text: "Replay" })))
+      : h("li", { class: "muted", text: "No match has been filed yet." }));
+  }, () => replace(list, h("li", { class: "muted", text: "The archive is closed." })));
+  return h("section", { class: "panel", aria: { labelledby: "archive-h" } }, h("h2", { id: "archive-h", text: "The archive" }), list);
 }
 
 function field(id, label, input) {

@@ -51,6 +51,8 @@ export function sentence(e, name, you = -1) {
     const how = e.seat >= 0 ? `, named by the Chair, ${who(e.seat)}` : e.drawn ? ", drawn by lot" : "";
     return `${Who(e.target)} ${e.target === you ? "stand" : "stands"} accused with ${plural(e.count, "denunciation")}${how}.`;
   }
+  case "vote_opened":
+    return `The Defence rests. The Congress votes on ${who(e.target)}: Purge or Spare.`;
   case "voted":
     return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} cast a vote.`;
   case "vote_cast":

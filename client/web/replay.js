@@ -49,9 +49,11 @@ export function stateAt(events, k) {
   return v;
 }
 
-export function mount(root, ctx) {
-  const s = ctx.session;
-  let events = s.log.slice();
+// mount shows the replay of events (a finished match's log). opts:
+// events, matchId (to fetch the whole file, secret lines included, from
+// the match history), onClose and closeLabel (the way back).
+export function mount(root, opts) {
+  let events = (opts.events || []).slice();
   let k = 0;
   const names = () => {
     const start = events.find((e) => e.kind === "game_started");
@@ -81,7 +83,7 @@ export function mount(root, ctx) {
         button("Last step", "Last »", () => go(events.length - 1), "last")),
       h("p", {}, step),
       now,
-      h("button", { type: "button", class: "small", data: { key: "close" }, onclick: () => ctx.replay(false), text: "Back to the results" })),
+      h("button", { type: "button", class: "small", data: { key: "close" }, onclick: () => opts.onClose(), text: opts.closeLabel || "Back" })),
     h("div", { class: "room" },
       h("section", { class: "panel table-panel", aria: { labelledby: "rt-h" } }, h("h2", { id: "rt-h", text: "The floor at this step" }), tableBody),
       h("section", { class: "panel log-panel", aria: { labelledby: "rl-h" } }, h("h2", { id: "rl-h", text: "The minutes" }), logList)));
@@ -96,8 +98,7 @@ export function mount(root, ctx) {
     now.textContent = events[k] ? sentence(events[k], name) : "The log is empty.";
     replace(tableBody, renderTable(v, { secrets: true }));
     replace(logList, renderLog(events.slice(0, k + 1), name, -1, k));
-    const cur = logList.querySelector(".current");
-    if (cur) cur.scrollIntoView({ block: "nearest" });
+    logList.scrollTop = logList.scrollHeight;
   }
 
   function onKey(e) {
@@ -108,12 +109,12 @@ export function mount(root, ctx) {
   addEventListener("keydown", onKey);
 
   go(0);
-  // The match history API, when the server has it, holds the whole log.
-  if (s.match) {
-    match(s.match).then((data) => {
-      const log = data && (data.log || (data.match && data.match.log));
-      if (Array.isArray(log) && log.length >= events.length) { events = log; go(k); }
-    }, () => { /* not kept yet: the end-of-game log will do */ });
+  // The match history holds the whole file, with the lines that were
+  // secret while the game ran; the end-of-game log will do meanwhile.
+  if (opts.matchId) {
+    match(opts.matchId).then((data) => {
+      if (data && Array.isArray(data.log) && data.log.length >= events.length) { events = data.log; go(k); }
+    }, () => { /* not on file (yet): keep the log we have */ });
   }
   return { update() {}, unmount() { removeEventListener("keydown", onKey); } };
 }

@@ -72,7 +72,11 @@ type options struct {
 	sizes    Baseline
 	jsonOut  string
 	worker   int // ≥ 0: this process is worker number worker
-	verbose  bool
+	// baselineRate is the baseline's command rate if not -rate: the
+	// baseline always has a move, the game not, so the same actual rate
+	// takes a higher -rate for the server.
+	baselineRate float64
+	verbose      bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -103,8 +107,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&o.baseline, "baseline", false, "measure this tool's baseline server (started as a child process) instead of -addr")
 	fs.BoolVar(&o.compare, "compare", false, "measure the baseline, then the server at -addr, and compare their CPU per delivered message")
 	fs.StringVar(&o.serve, "baseline-serve", "", "serve the baseline on `addr` (host:port) until interrupted")
-	fs.IntVar(&o.sizes.DelegateBytes, "delegate-bytes", 1500, "baseline: size of a delegate's game message")
-	fs.IntVar(&o.sizes.SpectatorBytes, "spectator-bytes", 1300, "baseline: size of a spectator's game message")
+	fs.Float64Var(&o.baselineRate, "baseline-rate", 0, "the baseline's commands per second per lobby (default: -rate); a game has no move at some intended sends, the baseline always has")
+	fs.IntVar(&o.sizes.DelegateBytes, "delegate-bytes", 1530, "baseline: size of a delegate's game message")
+	fs.IntVar(&o.sizes.SpectatorBytes, "spectator-bytes", 1310, "baseline: size of a spectator's game message")
 	fs.StringVar(&o.jsonOut, "json", "", "write the result(s) as JSON to `file`")
 	fs.BoolVar(&o.verbose, "v", true, "print progress every 10 s")
 	fs.StringVar(&c.Profile, "cpuprofile", "", "write this tool's CPU profile to `file` (workers: file.N)")
@@ -226,6 +231,9 @@ func (o *options) measureBaseline(ctx context.Context, stderr io.Writer) (*Resul
 	}
 	cfg := o.cfg
 	cfg.Addr, cfg.Target = addr, targetBaseline
+	if o.baselineRate > 0 {
+		cfg.Rate = o.baselineRate
+	}
 	return measure(ctx, cfg, procProber(cmd.Process.Pid), stderr)
 }
 
