@@ -18,11 +18,11 @@ import (
 func randomGames() (games, viewEvery int) {
 	switch {
 	case testing.Short():
-		return 200, 20
+		return 200, 40
 	case raceDetector:
-		return 400, 40
+		return 150, 30
 	}
-	return 3000, 10
+	return 2000, 20
 }
 
 // sameGame is reflect.DeepEqual on two games whose logs are already known
@@ -173,7 +173,7 @@ func checkViews(t *testing.T, a, b *Game, cursors []int, last [][]byte) {
 func TestWholeLogsHaveNoLeaks(t *testing.T) {
 	games := 8
 	if raceDetector || testing.Short() {
-		games = 2
+		games = 1
 	}
 	for i := range games {
 		r := rand.New(rand.NewPCG(uint64(i), 17))

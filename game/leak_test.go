@@ -3,6 +3,7 @@ package game
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -111,7 +112,7 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			if r != roleName(f.truth(i).role) {
 				return fmt.Errorf("seat %d's role shown as %v", i, r)
 			}
-			allowed[fmt.Sprintf("seats.%d.role", i)] = true
+			allowed["seats."+strconv.Itoa(i)+".role"] = true
 		}
 		if fa, ok := m["faction"]; ok {
 			if !faction {
@@ -120,7 +121,7 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			if fa != factionName(f.truth(i).role) {
 				return fmt.Errorf("seat %d's faction shown as %v", i, fa)
 			}
-			allowed[fmt.Sprintf("seats.%d.faction", i)] = true
+			allowed["seats."+strconv.Itoa(i)+".faction"] = true
 		}
 	}
 
@@ -158,7 +159,7 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			}
 			allowed["you.investigations"] = true
 			for i := range inv.([]any) {
-				allowed[fmt.Sprintf("you.investigations.%d.faction", i)] = true
+				allowed["you.investigations."+strconv.Itoa(i)+".faction"] = true
 			}
 		}
 		for _, k := range []string{"bloc", "kirov"} {
@@ -199,7 +200,10 @@ func walkSecrets(v any, path string, allowed map[string]bool) error {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			p := strings.TrimPrefix(path+"."+k, ".")
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
 			if secretKeys[k] && !allowed[p] && !allowedUnder(p, allowed) {
 				return fmt.Errorf("secret %q shown at %s", k, p)
 			}
@@ -209,7 +213,7 @@ func walkSecrets(v any, path string, allowed map[string]bool) error {
 		}
 	case []any:
 		for i, val := range x {
-			if err := walkSecrets(val, fmt.Sprintf("%s.%d", path, i), allowed); err != nil {
+			if err := walkSecrets(val, path+"."+strconv.Itoa(i), allowed); err != nil {
 				return err
 			}
 		}
