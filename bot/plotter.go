@@ -122,10 +122,11 @@ func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(in
 
 // plotterMark is this Plotter's mark in the Debate. Only as many of the
 // bloc as it takes to make the bloc's target the Accused press against
-// him (Kirov last); the others mark as a Loyalist would, the delegate the
-// Congress suspects most, so that the bloc does not show itself by
-// marking together. That may be a fellow Plotter the Congress has
-// already convicted in its mind, never Kirov.
+// him (Kirov last); the others mark someone at random, as an undecided
+// Loyalist would, so that the bloc does not show itself by marking
+// together. That may be a fellow Plotter the Congress has already
+// convicted in its mind, never Kirov. When the bloc cannot outmark the
+// Congress's choice, it joins it, unless that choice is Kirov.
 func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, shared func(int) uint64) int {
 	me := v.You.Seat
 	t := b.blocTarget(v, bloc, pub, shared)
@@ -138,10 +139,10 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 			support[d.Target]++
 		}
 	}
-	rival := 0
+	rival, leader := 0, noSeat
 	for i, c := range support {
-		if i != t && v.Seats[i].Alive {
-			rival = max(rival, c)
+		if i != t && v.Seats[i].Alive && c > rival {
+			rival, leader = c, i
 		}
 	}
 	need := max(assumedThreshold-support[t], rival+1-support[t], 0)
@@ -160,7 +161,16 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 		}
 		return cmp.Compare(shared(a), shared(c))
 	})
-	if i := slices.Index(members, me); i < need || need > len(members) {
+	if need > len(members) {
+		// The Congress has made up its mind about someone else. Go with
+		// it, even against one of the bloc, unless that is Kirov: then
+		// the bloc's only hope is a tie.
+		if leader != kirov && leader != me {
+			return leader
+		}
+		return t
+	}
+	if i := slices.Index(members, me); i < need {
 		return t
 	}
 	cands := b.living(v, func(i int) bool {
