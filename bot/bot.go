@@ -27,12 +27,10 @@ type Bot struct {
 	s       solver
 
 	// What the log has told this seat so far.
-	session  int
 	alive    []bool
 	revealed []int8 // factions opened by the reveal setting
 	known    []int8 // revealed plus what this seat knows privately
 	marks    []int  // this Debate's marks, by seat
-	carried  []int  // standing denunciations carried into this Debate, by target
 
 	// This session's own conduct.
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
@@ -152,7 +150,6 @@ func (b *Bot) start(n, p int) {
 	b.revealed = slices.Repeat([]int8{unknown}, n)
 	b.known = slices.Repeat([]int8{unknown}, n)
 	b.marks = slices.Repeat([]int{noSeat}, n)
-	b.carried = make([]int, n)
 	b.scratch = newEvidence(n)
 	b.pub = make([]float64, n)
 	b.own = make([]float64, n)
@@ -177,15 +174,13 @@ func (b *Bot) read(e game.Event) {
 	valid := func(s int) bool { return s >= 0 && s < b.n }
 	switch e.Kind {
 	case game.EvSessionOpened:
-		b.session = e.Session
 		for i := range b.marks {
-			b.marks[i], b.carried[i] = noSeat, 0
+			b.marks[i] = noSeat
 		}
 	case game.EvCarried:
 		if !valid(e.Target) {
 			return
 		}
-		b.carried[e.Target]++
 		if e.Source == game.FromLetter {
 			b.m.ev.unary(e.Target, b.m.letter)
 		}

@@ -7,18 +7,6 @@ import (
 	"congress/game"
 )
 
-// plotter plays for Kirov's bloc. It never marks, votes against, names or
-// strikes one of the bloc. Every member works out the same targets from the
-// same public facts, so the bloc acts as one without talking:
-//   - in the Debate it marks the Loyalist whom the rest of the Congress
-//     (the letter, confessions, Loyalists' marks) already denounces most,
-//     and the Loyalist the Congress suspects most when nobody is;
-//   - it votes Purge on every Loyalist, towards parity, and Spare on the bloc;
-//   - at night it writes the letter against the Loyalist the Congress
-//     suspects most (Kirov's proposal first, when Kirov has made one), and
-//     names the same one in a confession or the Final Ballot, where the
-//     bloc's strikes and the Loyalists' mistaken ones add up against him.
-//
 // Plotter settings.
 const (
 	// doomed is the public suspicion at which the bloc gives a member up.
@@ -32,6 +20,21 @@ const (
 	assumedThreshold = 2
 )
 
+// plotter plays for Kirov's bloc. It never marks, votes to purge, names or
+// strikes Kirov. Every member works out the same targets from the same
+// public facts and shared tie-breaks, so the bloc acts as one without
+// talking, while showing as little of itself as it can:
+//   - in the Debate only as many members as it takes to make the bloc's
+//     target the Accused mark him (see plotterMark); the target is the
+//     Loyalist the rest of the Congress (letter, confessions, Loyalists'
+//     marks) already denounces most, else the one it suspects most;
+//   - it votes Purge on a Loyalist when the Congress suspects him enough
+//     for Loyalists to join in, and Spare on the bloc unless a member
+//     other than Kirov is already convicted in the Congress's mind;
+//   - the letter goes against the Loyalist the Congress suspects most
+//     (Kirov's proposal first, when Kirov has made one), and the bloc names
+//     the same one in a confession and strikes him in the Final Ballot,
+//     where its strikes and the Loyalists' mistaken ones add up.
 func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	me := v.You.Seat
 	bloc := make([]bool, len(v.Seats))
@@ -58,7 +61,8 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		return cmd(game.CmdConfess, scapegoat())
 	case has(game.CmdChairPick):
 		pub := b.public()
-		t := argmax(slices.DeleteFunc(slices.Clone(v.Tied), bloc2(bloc)), func(i int) float64 { return pub[i] }, shared)
+		t := argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return bloc[i] }),
+			func(i int) float64 { return pub[i] }, shared)
 		if t == noSeat {
 			t = argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return i == kirov }), func(int) float64 { return 0 }, shared)
 		}
@@ -66,7 +70,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	case has(game.CmdPurgeVote):
 		// Spare the bloc, except a member the Congress has already
 		// convicted in its mind: voting with the Loyalists then costs
-		// nothing and buys the rest of the bloc their trust. Never Kirov.
+		// little and buys the rest of the bloc their trust. Never Kirov.
 		acc := v.Accused
 		pub := b.public()
 		purge := !bloc[acc] && pub[acc] >= hopeless || bloc[acc] && acc != kirov && pub[acc] >= doomed
@@ -185,8 +189,6 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 	}
 	return cover
 }
-
-func bloc2(bloc []bool) func(int) bool { return func(i int) bool { return bloc[i] } }
 
 // mix is splitmix64 of a and b: a tie-break every bot computes alike.
 func mix(a, b uint64) uint64 {
