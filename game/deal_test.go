@@ -131,3 +131,18 @@ func TestChairRotatesToTheNextLivingDelegate(t *testing.T) {
 		}
 	}
 }
+
+func TestEventsReturnedAreTheCallers(t *testing.T) {
+	// Editing the events New and Apply return does not rewrite the log.
+	g, ev, err := New(DefaultConfig(), names[:5], 1, t0)
+	require.NoError(t, err)
+	want := snapshot(g)
+	ev[0].Kind, ev[1].Seat = EvGameOver, 4
+	_ = append(ev[:1], Event{Kind: EvPaused})
+	assert.Equal(t, want, snapshot(g))
+	out, err := g.Apply(Command{Kind: CmdReady, Seat: 0}, t0)
+	require.NoError(t, err)
+	want = snapshot(g)
+	out[0].Seat = 3
+	assert.Equal(t, want, snapshot(g))
+}

@@ -114,7 +114,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	}
 	g.emit(Event{Kind: EvGameStarted, At: now, Names: slices.Clone(order)})
 	g.openSession(now)
-	return g, g.log, nil
+	return g, slices.Clone(g.log), nil
 }
 
 // random draws from the match seed. A rand.Rand keeps no state of its own
@@ -168,7 +168,9 @@ func (g *Game) NextDeadline() (t time.Time, ok bool) {
 }
 
 // Log is the events a viewer may see, from index from of the whole log
-// on. The returned next is the index to pass next time.
+// on. The returned next is the index to pass next time. The list is the
+// caller's, but the slices inside events (Names, Votes, Roles, ...) are
+// the log's own: read them, do not modify them.
 func (g *Game) Log(v Viewer, from int) (events []Event, next int) {
 	v = g.viewer(v)
 	from = max(0, min(from, len(g.log)))
@@ -184,8 +186,10 @@ func (g *Game) Log(v Viewer, from int) (events []Event, next int) {
 func (g *Game) LogLen() int { return len(g.log) }
 
 // Apply validates c and, if the rules allow it, applies it at time now and
-// returns what happened. A refused command returns an *Error and changes
-// nothing. Apply does not look at deadlines: call Advance(now) first.
+// returns what happened: every event, secret ones included, so the caller
+// must pass each viewer only what Log(viewer, ...) gives them. A refused
+// command returns an *Error and changes nothing. Apply does not look at
+// deadlines: call Advance(now) first.
 func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 	if r := g.check(c); r.code != "" {
 		return nil, r.err(g)
