@@ -71,6 +71,7 @@ func TestStrengthText(t *testing.T) {
 // thresholds): Play fails on the first command the engine refuses, and
 // every game must end with a winner.
 func TestBotsOnlySendLegalCommands(t *testing.T) {
+	t.Parallel()
 	configs := []struct {
 		name string
 		edit func(*game.Config)
@@ -124,6 +125,7 @@ func TestPlayIsReproducible(t *testing.T) {
 // margins are well inside what long runs of cmd/simulate show
 // (docs/BALANCE.md, "Bot strengths").
 func TestNormalBeatsEasy(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		camp         game.Faction
@@ -133,7 +135,7 @@ func TestNormalBeatsEasy(t *testing.T) {
 		seats, games int
 	}{
 		{"Loyalists, against Easy Plotters", game.Loyalists, [2]Strength{Normal, Easy}, [2]Strength{Easy, Easy}, 0.2, 8, 150},
-		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 10, 150},
+		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.08, 10, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,6 +160,7 @@ func TestNormalBeatsEasy(t *testing.T) {
 // Plotter bot, Easy or Normal, marks Kirov, votes to purge him, names him
 // in a confession or a letter, picks him as Chair, or strikes his name.
 func TestPlotterNeverTurnsOnKirov(t *testing.T) {
+	t.Parallel()
 	checked := 0
 	for _, plot := range []Strength{Easy, Normal} {
 		for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
