@@ -77,7 +77,7 @@ func TestBrowserGame(t *testing.T) {
 
 	// Short timers, typed into the host's settings, one field at a time.
 	for field, value := range map[string]string{
-		"debate_seconds": "90", "defence_seconds": "3", "vote_seconds": "20",
+		"debate_seconds": "300", "defence_seconds": "3", "vote_seconds": "20",
 		"confession_seconds": "4", "night_seconds": "10", "final_ballot_seconds": "20", "chair_pick_seconds": "5",
 	} {
 		host.typeIn("#set-"+field, value+"\t")
@@ -191,7 +191,7 @@ func TestBrowserGame(t *testing.T) {
 		}
 	}
 	debateShot, reloaded, dropped, restarted := false, false, false, false
-	deadline := time.Now().Add(150 * time.Second)
+	deadline := time.Now().Add(240 * time.Second)
 	for {
 		over := 0
 		for _, p := range all {

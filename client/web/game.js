@@ -108,8 +108,9 @@ export function mount(root, ctx) {
       let text = `${PHASE[v.phase]}${v.phase !== "over" && v.phase !== "final_ballot" ? ", session " + v.session : ""}. ${PHASE_HINT[v.phase] || ""}`;
       if (acts) text += " Your move: " + turnWords(v) + ".";
       announce(text);
-    } else if (acts && acts !== last.acts && !["ready,unready", "withdraw"].some((a) => acts === a)) {
-      if (!last.acts) announce("Your turn: " + turnWords(v) + ".");
+    } else if (acts && !last.acts) {
+      // Within a phase: something is asked of you that was not before.
+      announce("Your turn: " + turnWords(v) + ".");
     }
     last = { phase: v.phase, session: v.session, acts };
   }
