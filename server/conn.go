@@ -14,13 +14,15 @@ import (
 	"congress/protocol"
 )
 
-// conn is one WebSocket client. Its reader (serve) decodes, rate-limits
-// and hands messages to its lobby; its writer (writeLoop) drains a
-// bounded queue. Anyone may enqueue without waiting: a client too slow to
+// conn is one client of a lobby. Its reader (serve, or serveRemote for a
+// client of another node) decodes, rate-limits and hands messages to its
+// lobby; its writer (writeLoop) drains a bounded queue into its
+// transport. Anyone may enqueue without waiting: a client too slow to
 // keep up is closed, never waited on.
 type conn struct {
 	srv  *Server
-	ws   *websocket.Conn
+	ws   *websocket.Conn // nil for a client of another node
+	out  transport
 	ip   string
 	send chan []byte
 
@@ -44,11 +46,41 @@ type conn struct {
 	logAt     int    // position in the game log this delegate has been sent
 }
 
+// transport carries a connection's frames to its client: the client's
+// own WebSocket, or, for a client connected to another node of a
+// cluster, that node over NATS (natsTransport).
+type transport interface {
+	write(ctx context.Context, frame []byte) error
+	ping(ctx context.Context) error
+	// close says goodbye with a WebSocket status and reason; abort drops
+	// the link at once.
+	close(status websocket.StatusCode, reason string)
+	abort()
+}
+
+// wsTransport is a client's own WebSocket.
+type wsTransport struct{ ws *websocket.Conn }
+
+func (t wsTransport) write(ctx context.Context, frame []byte) error {
+	return t.ws.Write(ctx, websocket.MessageText, frame)
+}
+func (t wsTransport) ping(ctx context.Context) error { return t.ws.Ping(ctx) }
+func (t wsTransport) close(status websocket.StatusCode, reason string) {
+	_ = t.ws.Close(status, reason)
+}
+func (t wsTransport) abort() { t.ws.CloseNow() }
+
 func newConn(srv *Server, ws *websocket.Conn, ip string) *conn {
+	c := newConnOn(srv, wsTransport{ws}, ip)
+	c.ws = ws
+	return c
+}
+
+func newConnOn(srv *Server, out transport, ip string) *conn {
 	lim := srv.opt.Limits
 	return &conn{
 		srv:     srv,
-		ws:      ws,
+		out:     out,
 		ip:      ip,
 		send:    make(chan []byte, lim.SendQueue),
 		limiter: rate.NewLimiter(rate.Limit(lim.MessagesPerSecond), lim.MessageBurst),
@@ -86,12 +118,20 @@ func (c *conn) refuse(id int64, err error) {
 // close asks the writer to close the connection: after the queued frames
 // if drain, then a Closing message if code is set, then the close frame.
 func (c *conn) close(code protocol.Code, msg string, status websocket.StatusCode, drain bool) {
+	var closing []byte
+	if code != "" {
+		closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(code), Message: msg})
+	}
+	c.shut(closing, status, string(code), drain)
+}
+
+// shut is close with the Closing frame (nil for none) and the close
+// reason given as they are: a relay repeats what the lobby's node said.
+func (c *conn) shut(closing []byte, status websocket.StatusCode, reason string, drain bool) {
 	c.closeOnce.Do(func() {
 		c.dead.Store(true)
-		if code != "" {
-			c.closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(code), Message: msg})
-		}
-		c.status, c.reason, c.drain = status, string(code), drain
+		c.closing = closing
+		c.status, c.reason, c.drain = status, reason, drain
 		close(c.closed)
 	})
 }
@@ -106,15 +146,15 @@ func (c *conn) writeLoop() {
 		select {
 		case f := <-c.send:
 			if err := c.write(f); err != nil {
-				c.ws.CloseNow()
+				c.out.abort()
 				return
 			}
 		case <-ping.C:
 			ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
-			err := c.ws.Ping(ctx)
+			err := c.out.ping(ctx)
 			cancel()
 			if err != nil {
-				c.ws.CloseNow()
+				c.out.abort()
 				return
 			}
 		case <-c.closed:
@@ -124,7 +164,7 @@ func (c *conn) writeLoop() {
 			if c.closing != nil {
 				_ = c.write(c.closing)
 			}
-			_ = c.ws.Close(c.status, c.reason)
+			c.out.close(c.status, c.reason)
 			return
 		}
 	}
@@ -147,7 +187,7 @@ func (c *conn) flush() {
 func (c *conn) write(frame []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), c.srv.opt.Limits.WriteTimeout)
 	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, frame)
+	return c.out.write(ctx, frame)
 }
 
 // serve reads the connection until it ends: the first message must say
@@ -155,9 +195,13 @@ func (c *conn) write(frame []byte) error {
 func (c *conn) serve() {
 	go c.writeLoop()
 	var l *lobby
+	var r *relay // the lobby's owner is another node
 	defer func() {
 		if l != nil {
 			l.post(detach{c})
+		}
+		if r != nil {
+			r.end()
 		}
 		c.close("", "", websocket.StatusNormalClosure, false)
 		<-c.written
@@ -167,7 +211,7 @@ func (c *conn) serve() {
 	defer cancelHello()
 	for {
 		ctx := context.Background()
-		if l == nil {
+		if l == nil && r == nil {
 			ctx = hello
 		}
 		typ, data, err := c.ws.Read(ctx)
@@ -207,35 +251,53 @@ func (c *conn) serve() {
 			}
 			continue
 		}
+		if r != nil {
+			if err := r.forward(data); err != nil {
+				c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+				return
+			}
+			continue
+		}
 		code, ok := helloLobby(msg)
 		if !ok {
 			c.refuse(requestID(data), protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch."))
 			continue
 		}
-		target := c.srv.lobbies.get(code)
-		if target == nil || !target.enter(c, msg) {
-			if target == nil {
-				c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
-			}
-			continue
-		}
-		l = target
+		l, r = c.enterLobby(code, msg, data)
 	}
 }
 
+// enterLobby hands a first message to the lobby it names: the lobby here,
+// or in a cluster wherever the lobby's owner is. The connection has been
+// answered when it returns; one of the two is set if it is now in.
+func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+	if cl := c.srv.cluster; cl != nil {
+		return cl.route(c, code, hello, data)
+	}
+	target := c.srv.lobbies.get(code)
+	if target != nil {
+		switch target.enter(c, hello) {
+		case entered:
+			return target, nil
+		case refused:
+			return nil, nil
+		}
+	}
+	c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
+	return nil, nil
+}
+
 // enter hands a connection to the lobby and waits for its verdict.
-func (l *lobby) enter(c *conn, hello protocol.Client) bool {
-	ok := make(chan bool, 1)
+func (l *lobby) enter(c *conn, hello protocol.Client) verdict {
+	ok := make(chan verdict, 1)
 	if !l.post(attach{c: c, hello: hello, ok: ok}) {
-		c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", l.code))
-		return false
+		return moved
 	}
 	select {
 	case v := <-ok:
 		return v
 	case <-l.done:
-		c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", l.code))
-		return false
+		return moved
 	}
 }
 

@@ -272,6 +272,9 @@ func (l *lobby) updateSummary() {
 		s.Host = h.name
 	}
 	l.summary.Store(s)
+	if cl := l.srv.cluster; cl != nil {
+		cl.summaryChanged(l)
+	}
 }
 
 // scheduleBots gives every bot seat that may act a time to decide, after

@@ -40,6 +40,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
+	e.POST("/admin/drain", s.drain)
 
 	e.POST("/api/lobbies", s.createLobby)
 	e.GET("/api/lobbies", s.listLobbies)
@@ -160,6 +161,21 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
 }
 
+// drain is POST /admin/drain, for the networks that may read /metrics:
+// the node hands its lobbies over and closes its connections (see
+// Server.Drain), and answers when it owns no lobby.
+func (s *Server) drain(c echo.Context) error {
+	if !s.metricsAllowed(c.Request()) {
+		return echo.ErrNotFound
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
+	defer cancel()
+	if err := s.Drain(ctx); err != nil {
+		return protocol.Errorf(protocol.CodeServerBusy, "%s", err.Error())
+	}
+	return c.String(http.StatusOK, "drained\n")
+}
+
 // metricsAllowed reports whether the client may read /metrics.
 func (s *Server) metricsAllowed(r *http.Request) bool {
 	ip, err := netip.ParseAddr(clientIP(r))
@@ -227,32 +243,71 @@ func (s *Server) createLobby(c echo.Context) error {
 }
 
 // openLobby registers a lobby under a new code, journals its created
-// record and starts its goroutine.
+// record and starts its goroutine. In a cluster the code is unique
+// cluster-wide: this node takes its lease first, and a code that still
+// has a log (a lobby waiting for an owner) refuses the created record.
 func (s *Server) openLobby(rec Record) (*lobby, error) {
 	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
-	l := newLobby(s, "")
-	if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
-		return nil, busy
+	cl := s.cluster
+	for range 5 {
+		if s.draining.Load() {
+			return nil, busy
+		}
+		l := newLobby(s, "")
+		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
+			return nil, busy
+		}
+		l.st.code, l.log = l.code, s.log.With("lobby", l.code)
+		if cl != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
+			err := cl.create(ctx, l.code)
+			cancel()
+			if err != nil {
+				s.lobbies.remove(l)
+				if errors.Is(err, errCodeTaken) {
+					continue
+				}
+				s.log.Warn("taking a new lobby's lease", "err", err)
+				return nil, busy
+			}
+		}
+		// The goroutine has not started: commit runs here, alone.
+		if err := l.commit(rec); err != nil {
+			s.lobbies.remove(l)
+			if cl != nil {
+				cl.release(l.code)
+			}
+			if l.deposed {
+				continue // the code has a log already
+			}
+			return nil, err
+		}
+		if !s.startLobby(l) {
+			s.lobbies.remove(l)
+			if cl != nil {
+				cl.release(l.code)
+			}
+			return nil, busy
+		}
+		l.log.Info("lobby opened", "public", rec.Public)
+		return l, nil
 	}
-	l.st.code, l.log = l.code, s.log.With("lobby", l.code)
-	// The goroutine has not started: commit runs here, alone.
-	if err := l.commit(rec); err != nil {
-		s.lobbies.remove(l)
-		return nil, err
-	}
-	if !s.startLobby(l) {
-		s.lobbies.remove(l)
-		return nil, busy
-	}
-	l.log.Info("lobby opened", "public", rec.Public)
-	return l, nil
+	return nil, busy
 }
 
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
-	for _, l := range s.lobbies.all() {
-		if sum := l.summary.Load(); sum != nil && sum.Public {
-			out = append(out, *sum)
+	if s.cluster != nil {
+		for _, sum := range s.cluster.summaries() {
+			if sum.Public {
+				out = append(out, sum)
+			}
+		}
+	} else {
+		for _, l := range s.lobbies.all() {
+			if sum := l.summary.Load(); sum != nil && sum.Public {
+				out = append(out, *sum)
+			}
 		}
 	}
 	slices.SortFunc(out, func(a, b protocol.LobbySummary) int {
@@ -279,6 +334,8 @@ func (s *Server) getLobby(c echo.Context) error {
 	if protocol.ValidCode(code) {
 		if l := s.lobbies.get(code); l != nil {
 			sum = l.summary.Load()
+		} else if s.cluster != nil {
+			sum = s.cluster.lookup(code)
 		}
 	}
 	if sum == nil {

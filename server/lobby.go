@@ -28,8 +28,14 @@ type lobby struct {
 	st   *state
 
 	inbox chan any
-	quit  chan struct{} // closed by the server: close every connection and stop
-	done  chan struct{} // closed when run has returned
+	quit  chan struct{}  // closed by the server: close every connection and stop
+	stopc chan endReason // the cluster: hand the lobby over, or drop it
+	done  chan struct{}  // closed when run has returned
+
+	// deposed says an append was refused because another node has taken
+	// the lobby's log over: the lobby stops without another write.
+	deposed bool
+	end     endReason // why run returned
 
 	members map[string]*conn // connected members, by member ID
 	specs   map[*conn]struct{}
@@ -54,6 +60,35 @@ type lobby struct {
 	summary atomic.Pointer[protocol.LobbySummary]
 }
 
+// endReason is why a lobby's goroutine stopped.
+type endReason int
+
+const (
+	endQuit     endReason = iota // the server is closing
+	endClosed                    // the lobby closed for good
+	endHandover                  // this node is draining: another takes the lobby
+	endDeposed                   // another node owns the lobby now
+)
+
+// verdict is a lobby's answer to a connection's first message.
+type verdict int
+
+const (
+	refused verdict = iota // the lobby said no, and the connection was told why
+	entered
+	moved // the lobby stopped before it could answer: closed, or gone to another node
+)
+
+// Closing messages of a lobby that stops while people are in it.
+const (
+	restartMessage = "The server is restarting. Reconnect in a moment."
+	movingMessage  = "This lobby is moving to another server. Reconnect in a moment."
+)
+
+// errDeposed is what a command gets when the lobby turns out to belong to
+// another node: its connection is closed with reconnect at once anyway.
+var errDeposed = protocol.Errorf(protocol.CodeServerBusy, "This lobby has moved to another server. Reconnect.")
+
 // specFrame is one message of the spectators' stream, held until at.
 type specFrame struct {
 	at     time.Time
@@ -68,7 +103,7 @@ type (
 	attach struct {
 		c     *conn
 		hello protocol.Client
-		ok    chan bool
+		ok    chan verdict
 	}
 	// request is a message of an attached connection.
 	request struct {
@@ -93,6 +128,7 @@ func newLobby(srv *Server, code string) *lobby {
 		st:      newState(code, srv.opt.NewBot),
 		inbox:   make(chan any, 256),
 		quit:    make(chan struct{}),
+		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
 		members: map[string]*conn{},
 		specs:   map[*conn]struct{}{},
@@ -103,6 +139,15 @@ func newLobby(srv *Server, code string) *lobby {
 }
 
 func (l *lobby) now() time.Time { return l.srv.now() }
+
+// stop asks the lobby goroutine to close its connections with reconnect
+// and return, journaling nothing more.
+func (l *lobby) stop(why endReason) {
+	select {
+	case l.stopc <- why:
+	default: // already stopping
+	}
+}
 
 // post hands m to the lobby goroutine; false if it has stopped.
 func (l *lobby) post(m any) bool {
@@ -147,11 +192,22 @@ func (l *lobby) run() {
 		case <-timer.C:
 			l.tick()
 		case <-l.quit:
-			l.closeAll(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway)
+			l.end = endQuit
+			l.closeAll(protocol.CodeReconnect, restartMessage, websocket.StatusGoingAway)
+			return
+		case why := <-l.stopc:
+			l.end = why
+			l.closeAll(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway)
+			return
+		}
+		if l.deposed {
+			l.end = endDeposed
+			l.closeAll(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway)
 			return
 		}
 		l.flushLobby(false)
 		if l.st.closed {
+			l.end = endClosed
 			l.closeAll(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure)
 			return
 		}
@@ -161,11 +217,16 @@ func (l *lobby) run() {
 func (l *lobby) handle(m any) {
 	switch m := m.(type) {
 	case attach:
-		ok := l.attach(m.c, m.hello)
-		l.flushLobby(false)
-		m.ok <- ok
+		v := l.attach(m.c, m.hello)
+		if !l.deposed {
+			l.flushLobby(false)
+		}
+		m.ok <- v
 	case request:
 		id, err := l.request(m.c, m.msg)
+		if l.deposed {
+			return // no answer: the connection is told to reconnect
+		}
 		l.flushLobby(false) // effects before the answer
 		if err != nil {
 			m.c.refuse(id, err)
@@ -239,6 +300,16 @@ func (l *lobby) commit(rec Record) error {
 	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
 	err := l.srv.opt.Journal.Append(ctx, l.code, rec)
 	cancel()
+	if Fenced(err) {
+		// Another node has claimed the lobby and written to its log since
+		// this one last did: this node's lease is gone, whether it has
+		// noticed or not. Nothing more is written; the lobby stops.
+		if !l.deposed {
+			l.log.Warn("another node has taken this lobby over: dropping it", "kind", rec.Kind)
+		}
+		l.deposed = true
+		return errDeposed
+	}
 	if err != nil {
 		l.log.Warn("journal append failed", "kind", rec.Kind, "err", err)
 		return protocol.Errorf(protocol.CodeServerBusy, "The server could not save that just now. Try again in a moment.")
@@ -370,7 +441,7 @@ func (l *lobby) leave(c *conn) error {
 
 // attach takes a connection that said who it is: a new delegate, a
 // returning one, or a spectator.
-func (l *lobby) attach(c *conn, hello protocol.Client) bool {
+func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
 	var err error
 	switch h := hello.(type) {
 	case protocol.Join:
@@ -383,11 +454,14 @@ func (l *lobby) attach(c *conn, hello protocol.Client) bool {
 		err = protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch.")
 	}
 	if err != nil {
+		if l.deposed {
+			return moved
+		}
 		c.refuse(0, err)
-		return false
+		return refused
 	}
 	l.noteEmpty()
-	return true
+	return entered
 }
 
 func (l *lobby) join(c *conn, j protocol.Join) error {

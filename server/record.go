@@ -33,6 +33,10 @@ const (
 	RecBotSeat     RecordKind = "bot_seat"     // Member's seat played by a bot (Bot true: Strength, Seed) or handed back (Bot false)
 	RecRematch     RecordKind = "rematch"      // back to the lobby after a game
 	RecClosed      RecordKind = "closed"       // the lobby is closed for good
+	// RecClaimed marks a node's taking the lobby over (Name is the node):
+	// it changes nothing in the lobby, but it moves the log on, so a node
+	// that still believes it owns the lobby is refused at its next append.
+	RecClaimed RecordKind = "claimed"
 )
 
 // Record is one accepted change to a lobby: a plain value that a journal

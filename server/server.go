@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -95,6 +96,9 @@ type Options struct {
 	Now     func() time.Time
 	Logger  *slog.Logger
 	Limits  Limits
+	// Cluster makes the server one node of several sharing one NATS
+	// JetStream (see ClusterOptions and Join); nil serves alone.
+	Cluster *ClusterOptions
 }
 
 // Server is the game server. Handler serves it; Close shuts it down.
@@ -106,7 +110,10 @@ type Server struct {
 	metrics *metrics
 	ips     *ipLimits
 
+	cluster *cluster // nil when the server is alone
+
 	ready    atomic.Bool
+	draining atomic.Bool // handing lobbies over: no new lobbies or connections
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	closing  bool
@@ -154,8 +161,10 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Echo() *echo.Echo { return s.echo }
 
 // Close stops the server: every connection is told to reconnect and
-// closed, every lobby goroutine ends. The journal is not closed: its
-// owner closes it. Close waits for all of it, or for ctx.
+// closed, every lobby goroutine ends. In a cluster the node then lets
+// its lobbies go, so that the other nodes claim them at once. The
+// journal is not closed: its owner closes it. Close waits for all of it,
+// or for ctx.
 func (s *Server) Close(ctx context.Context) error {
 	s.ready.Store(false)
 	s.mu.Lock()
@@ -166,12 +175,15 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 	}
 	for c := range s.conns {
-		c.close(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway, true)
+		c.close(protocol.CodeReconnect, restartMessage, websocket.StatusGoingAway, true)
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})
 	go func() {
 		s.actors.Wait()
+		if s.cluster != nil {
+			s.cluster.stop()
+		}
 		s.sessions.Wait()
 		close(done)
 	}()
@@ -191,20 +203,42 @@ func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
 // Restore rebuilds a lobby from its journal, as after a restart, and
 // opens it again: its delegates resume with their tokens and find the
 // game where it was, its deadlines still those of the records.
+//
+// In a cluster the node also claims the log with a record of its own
+// (RecClaimed), so that a node that owned the lobby before and has not
+// noticed losing it is refused at its next append; if such a node wrote
+// in between, its record is read and the claim made again.
 func (s *Server) Restore(ctx context.Context, code string) error {
-	recs, err := s.opt.Journal.Records(ctx, code)
-	if err != nil {
-		return err
-	}
-	if len(recs) == 0 {
-		return fmt.Errorf("restoring lobby %s: no records", code)
-	}
-	st, err := replay(code, recs, s.opt.NewBot)
-	if err != nil {
-		return fmt.Errorf("restoring lobby %s: %w", code, err)
-	}
-	if st.closed {
-		return fmt.Errorf("restoring lobby %s: it was closed", code)
+	var st *state
+	var recs []Record
+	for attempt := 1; ; attempt++ {
+		var err error
+		recs, err = s.opt.Journal.Records(ctx, code)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return fmt.Errorf("restoring lobby %s: no records", code)
+		}
+		st, err = replay(code, recs, s.opt.NewBot)
+		if err != nil {
+			return fmt.Errorf("restoring lobby %s: %w", code, err)
+		}
+		if st.closed {
+			return fmt.Errorf("restoring lobby %s: it was closed", code)
+		}
+		if s.cluster == nil {
+			break
+		}
+		claim := Record{Kind: RecClaimed, At: s.now(), Name: s.cluster.node}
+		err = s.opt.Journal.Append(ctx, code, claim)
+		if err == nil {
+			_ = st.apply(claim)
+			break
+		}
+		if !Fenced(err) || attempt == 5 {
+			return fmt.Errorf("restoring lobby %s: claiming its log: %w", code, err)
+		}
 	}
 	l := newLobby(s, code)
 	l.st = st
@@ -220,11 +254,12 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 	return nil
 }
 
-// addConn registers a connection; false once the server is closing.
+// addConn registers a connection; false once the server is closing or
+// draining.
 func (s *Server) addConn(c *conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing {
+	if s.closing || s.draining.Load() {
 		return false
 	}
 	s.conns[c] = struct{}{}
@@ -259,15 +294,64 @@ func (s *Server) startLobby(l *lobby) bool {
 
 // lobbyEnded is called by a lobby's goroutine as it returns.
 func (s *Server) lobbyEnded(l *lobby) {
-	if l.st.closed {
+	switch l.end {
+	case endClosed:
 		l.log.Info("lobby closed")
+	case endHandover:
+		l.log.Info("lobby handed over")
+	case endDeposed:
+		l.log.Info("lobby dropped: another node owns it now")
 	}
 	s.lobbies.remove(l)
 	s.metrics.lobbies.Add(-1)
 	if l.counted {
 		s.metrics.games.Add(-1)
 	}
+	if s.cluster != nil {
+		s.cluster.ended(l)
+	}
 }
+
+// Drain takes this node out of its cluster without stopping it: it stops
+// taking lobbies and connections and fails /readyz, hands every lobby it
+// owns to the other nodes, and closes every connection with reconnect,
+// so that each client comes back through another node and resumes where
+// it was. It returns when the node owns no lobby, or when ctx is done.
+// A server alone has nobody to hand its lobbies to: Drain refuses.
+func (s *Server) Drain(ctx context.Context) error {
+	if s.cluster == nil {
+		return errors.New("draining needs cluster mode (--nats): a server alone has no other node to hand its lobbies to")
+	}
+	if !s.draining.Swap(true) {
+		s.log.Info("draining: handing every lobby over to the other nodes")
+	}
+	s.ready.Store(false)
+	for {
+		// A claim that was under way as the drain began may still start
+		// a lobby: every pass stops whatever is running.
+		ls := s.lobbies.all()
+		for _, l := range ls {
+			l.stop(endHandover)
+		}
+		s.mu.Lock()
+		for c := range s.conns {
+			c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+		}
+		s.mu.Unlock()
+		if len(ls) == 0 {
+			s.log.Info("drained: this node owns no lobby")
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("draining: %d lobbies still here: %w", len(ls), ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Draining reports whether Drain has been called.
+func (s *Server) Draining() bool { return s.draining.Load() }
 
 // randomToken is 32 bytes from crypto/rand, base64url.
 func randomToken() string {

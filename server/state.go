@@ -154,6 +154,8 @@ func (s *state) apply(rec Record) error {
 		}
 	case RecClosed:
 		s.closed = true
+	case RecClaimed:
+		// Ownership is not lobby state.
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}

@@ -2,12 +2,20 @@
 // HTTP API and the WebSocket game server, in one binary.
 //
 //	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL] [--metrics-from CIDR,...]
+//	         [--nats URL,... [--node-id NAME] [--lease-ttl 10s]] [--retention 720h]
+//	congress healthcheck
 //
 // Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
 // CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL,
-// CONGRESS_METRICS_FROM); a flag given on the command line wins over its
-// variable. SIGINT or SIGTERM shuts the
-// server down gracefully: clients are told to reconnect.
+// CONGRESS_METRICS_FROM, CONGRESS_NATS, CONGRESS_NODE_ID,
+// CONGRESS_LEASE_TTL, CONGRESS_RETENTION); a flag given on the command
+// line wins over its variable. SIGINT or SIGTERM shuts the server down
+// gracefully: clients are told to reconnect.
+//
+// With --nats the server is a node of a cluster: every node given the
+// same NATS cluster serves every lobby, each lobby run by one of them
+// (see docs/DEPLOY.md). SIGUSR1 (or POST /admin/drain) drains a node: it
+// hands its lobbies to the others and sends its clients to them.
 package main
 
 import (
@@ -62,6 +70,12 @@ type Main struct {
 	// NATS is an external NATS server or cluster (comma-separated URLs);
 	// empty runs an embedded one storing under DataDir.
 	NATS string
+	// NodeID names this node in a cluster; empty: the host name and the
+	// listening port.
+	NodeID string
+	// LeaseTTL is how long a lobby outlives its node before another node
+	// takes it over (cluster mode).
+	LeaseTTL time.Duration
 	// Retention is how long finished matches are kept.
 	Retention time.Duration
 	Log       *slog.Logger
@@ -85,6 +99,8 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics (env CONGRESS_METRICS_FROM)")
 	natsURL := fs.String("nats", env("CONGRESS_NATS", ""), "comma-separated URLs of an external NATS server or cluster with JetStream; empty: an embedded NATS server storing in --data (env CONGRESS_NATS)")
 	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
+	nodeID := fs.String("node-id", env("CONGRESS_NODE_ID", ""), "with --nats: this node's name in the cluster, unique, letters, digits, - and _; empty: the host name and the listening port (env CONGRESS_NODE_ID)")
+	leaseTTL := fs.String("lease-ttl", env("CONGRESS_LEASE_TTL", "10s"), "with --nats: how long a lobby outlives a node that died before another node takes it over; the first node of a cluster sets it for all (env CONGRESS_LEASE_TTL)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -97,6 +113,14 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 		return nil, fmt.Errorf("--retention: %q is not a duration of an hour or more, like 720h", *retention)
 	}
 	m.Retention = keep
+	ttl, err := time.ParseDuration(*leaseTTL)
+	if err != nil || ttl < time.Second || ttl > 5*time.Minute {
+		return nil, fmt.Errorf("--lease-ttl: %q is not a duration from 1s to 5m, like 10s", *leaseTTL)
+	}
+	m.LeaseTTL = ttl
+	if m.NodeID = strings.TrimSpace(*nodeID); m.NodeID != "" && !server.ValidNodeID(m.NodeID) {
+		return nil, fmt.Errorf("--node-id: %q is not 1 to 64 letters, digits, - or _", m.NodeID)
+	}
 	if err := m.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return nil, fmt.Errorf("--log-level: %q is not debug, info, warn or error", *level)
 	}
@@ -130,6 +154,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	defer st.Close()
 	journal := server.NewNATSJournal(st)
+	var cluster *server.ClusterOptions
+	if m.NATS != "" {
+		node := m.NodeID
+		if node == "" {
+			node = defaultNodeID(m.Listen)
+		}
+		cluster = &server.ClusterOptions{Store: st, Node: node, LeaseTTL: m.LeaseTTL}
+	}
 	srv := server.New(server.Options{
 		BaseURL:     m.BaseURL,
 		Origins:     m.Origins,
@@ -137,9 +169,17 @@ func (m *Main) Run(ctx context.Context) error {
 		Journal:     journal,
 		Matches:     st,
 		Logger:      m.Log,
+		Cluster:     cluster,
 	})
-	restored, err := srv.RestoreAll(ctx)
-	if err != nil {
+	restored := 0
+	if cluster != nil {
+		// A node of a cluster runs the lobbies it owned before a restart
+		// and those nobody owns; the others stay with their nodes.
+		if err := srv.Join(ctx); err != nil {
+			_ = srv.Close(ctx)
+			return err
+		}
+	} else if restored, err = srv.RestoreAll(ctx); err != nil {
 		_ = srv.Close(ctx)
 		return fmt.Errorf("%w; the data is untouched: fix the cause and start again, or move the data directory aside to start with no games", err)
 	}
@@ -156,12 +196,28 @@ func (m *Main) Run(ctx context.Context) error {
 
 	served := make(chan error, 1)
 	go func() { served <- e.Start("") }()
-	select {
-	case err := <-served:
-		if !errors.Is(err, http.ErrServerClosed) {
-			return err
+	drain := make(chan os.Signal, 1)
+	signal.Notify(drain, syscall.SIGUSR1)
+	defer signal.Stop(drain)
+wait:
+	for {
+		select {
+		case err := <-served:
+			if !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			break wait
+		case <-drain:
+			go func() {
+				dctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				if err := srv.Drain(dctx); err != nil {
+					m.Log.Error("drain", "err", err)
+				}
+			}()
+		case <-ctx.Done():
+			break wait
 		}
-	case <-ctx.Done():
 	}
 	m.Log.Info("shutting down")
 	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -174,6 +230,27 @@ func (m *Main) Run(ctx context.Context) error {
 	errStore := st.Close()
 	m.Log.Info("stopped")
 	return errors.Join(errHTTP, errSrv, errJournal, errStore)
+}
+
+// defaultNodeID names a node after its host and port: unique on a machine,
+// and the same when the node restarts, so that it takes its lobbies back
+// at once.
+func defaultNodeID(listen string) string {
+	host, _ := os.Hostname()
+	_, port, _ := net.SplitHostPort(listen)
+	id := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, host+"-"+port)
+	if len(id) > 64 {
+		id = id[len(id)-64:]
+	}
+	if !server.ValidNodeID(id) {
+		id = "node-" + port
+	}
+	return id
 }
 
 // healthcheck asks the server on this machine for /healthz, for a

@@ -21,7 +21,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{
 			name: "defaults",
-			want: Main{Listen: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo, Retention: 720 * time.Hour,
+			want: Main{Listen: ":8080", DataDir: "./data", LogLevel: slog.LevelInfo, Retention: 720 * time.Hour, LeaseTTL: 10 * time.Second,
 				MetricsFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}},
 		},
 		{
@@ -29,16 +29,17 @@ func TestParseFlags(t *testing.T) {
 			env: map[string]string{"CONGRESS_LISTEN": "127.0.0.1:9000", "CONGRESS_DATA": "/var/lib/congress",
 				"CONGRESS_ORIGINS": "a.example.org, *.b.example.org", "CONGRESS_LOG_LEVEL": "debug",
 				"CONGRESS_BASE_URL": "https://congress.example.org/", "CONGRESS_METRICS_FROM": "10.0.0.0/8",
-				"CONGRESS_NATS": "nats://n1:4222,nats://n2:4222", "CONGRESS_RETENTION": "48h"},
+				"CONGRESS_NATS": "nats://n1:4222,nats://n2:4222", "CONGRESS_RETENTION": "48h",
+				"CONGRESS_NODE_ID": "congress-2", "CONGRESS_LEASE_TTL": "5s"},
 			want: Main{Listen: "127.0.0.1:9000", DataDir: "/var/lib/congress", Origins: []string{"a.example.org", "*.b.example.org"},
 				LogLevel: slog.LevelDebug, BaseURL: "https://congress.example.org", MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
-				NATS: "nats://n1:4222,nats://n2:4222", Retention: 48 * time.Hour},
+				NATS: "nats://n1:4222,nats://n2:4222", Retention: 48 * time.Hour, NodeID: "congress-2", LeaseTTL: 5 * time.Second},
 		},
 		{
 			name: "flags win over the environment",
 			args: []string{"--listen", ":7000", "--log-level", "warn", "--origins", "", "--retention", "24h"},
 			env:  map[string]string{"CONGRESS_LISTEN": ":9000", "CONGRESS_ORIGINS": "a.example.org", "CONGRESS_METRICS_FROM": "10.0.0.0/8"},
-			want: Main{Listen: ":7000", DataDir: "./data", LogLevel: slog.LevelWarn, MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Retention: 24 * time.Hour},
+			want: Main{Listen: ":7000", DataDir: "./data", LogLevel: slog.LevelWarn, MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}, Retention: 24 * time.Hour, LeaseTTL: 10 * time.Second},
 		},
 		{name: "bad level", args: []string{"--log-level", "loud"}, wantErr: true},
 		{name: "bad base url", args: []string{"--base-url", "congress.example.org"}, wantErr: true},
@@ -46,6 +47,9 @@ func TestParseFlags(t *testing.T) {
 		{name: "bad retention", args: []string{"--retention", "a month"}, wantErr: true},
 		{name: "retention too short", args: []string{"--retention", "1m"}, wantErr: true},
 		{name: "stray argument", args: []string{"serve"}, wantErr: true},
+		{name: "bad node id", args: []string{"--node-id", "node.1"}, wantErr: true},
+		{name: "lease too short", args: []string{"--lease-ttl", "100ms"}, wantErr: true},
+		{name: "lease not a duration", args: []string{"--lease-ttl", "ten"}, wantErr: true},
 		{name: "unknown flag", args: []string{"--port", "80"}, wantErr: true},
 	}
 	for _, tt := range tests {

@@ -35,6 +35,8 @@ const (
 	MatchStream   = "CONGRESS_MATCHES"
 	matchPrefix   = "congress.match."
 	MatchBucket   = "congress_matches"
+	LeaseBucket   = "congress_leases"  // cluster mode: lobby code → owner node
+	SummaryBucket = "congress_lobbies" // cluster mode: lobby code → its public summary
 	markerFile    = "congress-store.json"
 	DefaultMaxAge = 30 * 24 * time.Hour
 )
@@ -68,6 +70,7 @@ type Store struct {
 	lobbies  jetstream.Stream
 	matchLog jetstream.Stream
 	matches  jetstream.KeyValue
+	replicas int
 	log      *slog.Logger
 	closed   sync.Once
 	closeErr error
@@ -111,6 +114,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.replicas = replicas
 	return s, nil
 }
 
@@ -240,6 +244,56 @@ func (s *Store) Conn() *nats.Conn { return s.nc }
 // JetStream is the JetStream context, for cluster leases.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
 
+// Leases opens the cluster's lease bucket, creating it with ttl if it
+// does not exist: a key lives ttl after its last write, and its expiry
+// leaves a marker that watchers see as a purge. The bucket's own TTL is
+// returned: the first node to create the bucket sets it for every node.
+func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyValue, time.Duration, error) {
+	kv, err := s.js.KeyValue(ctx, LeaseBucket)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:         LeaseBucket,
+			Description:    "Congress of Victors: the node that owns each lobby",
+			TTL:            ttl,
+			LimitMarkerTTL: max(ttl, time.Second),
+			Storage:        jetstream.FileStorage,
+			Replicas:       s.replicas,
+		})
+		if errors.Is(err, jetstream.ErrBucketExists) {
+			kv, err = s.js.KeyValue(ctx, LeaseBucket) // another node made it first
+		}
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("opening bucket %s: %w", LeaseBucket, err)
+	}
+	st, err := kv.Status(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading bucket %s: %w", LeaseBucket, err)
+	}
+	if st.TTL() <= 0 || st.LimitMarkerTTL() <= 0 {
+		return nil, 0, fmt.Errorf("bucket %s has no TTL or no limit markers: delete it (nats kv del %s) and start again", LeaseBucket, LeaseBucket)
+	}
+	return kv, st.TTL(), nil
+}
+
+// Summaries opens (or creates) the cluster's bucket of lobby summaries.
+// A summary lives maxAge after its last write, so that its owner must
+// write it again now and then and the summary of a lobby that vanished
+// without a word ages out.
+func (s *Store) Summaries(ctx context.Context, maxAge time.Duration) (jetstream.KeyValue, error) {
+	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket:      SummaryBucket,
+		Description: "Congress of Victors: every lobby's summary, for the lobby list",
+		TTL:         maxAge,
+		Storage:     jetstream.FileStorage,
+		Replicas:    s.replicas,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening bucket %s: %w", SummaryBucket, err)
+	}
+	return kv, nil
+}
+
 // Close drains the connection and stops an embedded server, flushing what
 // it holds.
 func (s *Store) Close() error {
@@ -353,6 +407,18 @@ func (s *Store) Lobbies(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(codes)
 	return codes, nil
+}
+
+// Exists reports whether a lobby has a log.
+func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
+	_, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("looking up lobby %s: %w", code, err)
+	}
+	return true, nil
 }
 
 // Drop deletes a closed lobby's log.
