@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -470,10 +471,18 @@ func TestBrowserServerRestart(t *testing.T) {
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
 
+	// By keyboard alone: Tab to the name, type it, Enter.
 	anna := openPage(t, browser, "Anna", false)
 	anna.navigate(srv.URL + "/")
-	anna.typeIn("#create-name", "Anna")
-	anna.click("#create")
+	anna.wait("the front page", `document.getElementById('create-name')`, step)
+	for range 10 {
+		if anna.text(`document.activeElement.id`) == "create-name" {
+			break
+		}
+		anna.do(chromedp.KeyEvent(kb.Tab))
+	}
+	require.Equal(t, "create-name", anna.text(`document.activeElement.id`), "the name field is reached by Tab")
+	anna.do(chromedp.KeyEvent("Anna"), chromedp.KeyEvent(kb.Enter))
 	anna.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
 	code := anna.text(`location.pathname.split('/').pop()`)
 
