@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -240,4 +241,48 @@ func anyTarget(g *Game, c Command) bool {
 		}
 	}
 	return false
+}
+
+// TestActionsAreWhatCheckAccepts: in every state of random games, a
+// delegate's Actions are exactly the kinds that check accepts with some
+// target and vote, tried one by one (View takes shortcuts: only the
+// phase's commands, and it stops at the first refusal not about the
+// target).
+func TestActionsAreWhatCheckAccepts(t *testing.T) {
+	games := 60
+	if raceDetector || testing.Short() {
+		games = 10
+	}
+	for i := range games {
+		r := rand.New(rand.NewPCG(uint64(i), 99))
+		cfg, players, seed := randomSetup(r)
+		g, _, err := New(cfg, players, seed, t0)
+		require.NoError(t, err)
+		now := t0
+		for n := 0; !g.Over(); n++ {
+			st := randomStep(r, g, now)
+			if n >= 400 {
+				st = finishStep(g, now)
+			}
+			now = st.At
+			if _, err := st.run(g); err != nil {
+				continue
+			}
+			for seat := range g.seats {
+				var want []CommandKind
+				for k := CmdDenounce; k <= CmdStrike; k++ {
+				targets:
+					for target := -1; target <= len(g.seats); target++ {
+						for _, p := range []bool{false, true} {
+							if g.check(Command{Kind: k, Seat: seat, Target: target, Purge: p}).code == "" {
+								want = append(want, k)
+								break targets
+							}
+						}
+					}
+				}
+				require.Equal(t, want, g.View(SeatViewer(seat)).Actions, "game %d, seat %d in %s", i, seat, g.phase)
+			}
+		}
+	}
 }

@@ -98,20 +98,19 @@ func (g *Game) View(v Viewer) View {
 	v = g.viewer(v)
 	buf := &viewBuf{}
 	view := View{
-		Session:       g.session,
-		Sessions:      g.sessions,
-		Phase:         g.phase,
-		Paused:        g.paused,
-		Chair:         g.chair,
-		Accused:       g.accused,
-		Tied:          slices.Clone(g.tied),
-		Plotters:      g.cfg.PlottersFor(len(g.seats)),
-		Investigator:  g.cfg.Investigator && len(g.seats) >= 6,
-		FinalCount:    slices.Clone(g.finalCount),
-		Winner:        g.winner,
-		Reason:        g.reason,
-		Seats:         buf.seats(len(g.seats)),
-		Denunciations: g.denunciations(buf),
+		Session:      g.session,
+		Sessions:     g.sessions,
+		Phase:        g.phase,
+		Paused:       g.paused,
+		Chair:        g.chair,
+		Accused:      g.accused,
+		Tied:         slices.Clone(g.tied),
+		Plotters:     g.cfg.PlottersFor(len(g.seats)),
+		Investigator: g.cfg.Investigator && len(g.seats) >= 6,
+		FinalCount:   slices.Clone(g.finalCount),
+		Winner:       g.winner,
+		Reason:       g.reason,
+		Seats:        buf.seats(len(g.seats)),
 	}
 	if d, ok := g.NextDeadline(); ok {
 		view.Deadline = d
@@ -126,8 +125,15 @@ func (g *Game) View(v Viewer) View {
 	}
 	all := g.seesAllRoles(v)
 	plotter := v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
+	// The standing denunciations: those carried from the night, then each
+	// living delegate's mark, in seat order; a letter never names its
+	// authors.
+	den := append(buf.den[:0], g.carried...)
 	for i := range g.seats {
 		s := &g.seats[i]
+		if s.alive && s.denounces != NoSeat {
+			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
+		}
 		sv := &view.Seats[i]
 		sv.Seat, sv.Name, sv.Alive, sv.Denounces = i, s.name, s.alive, s.denounces
 		switch g.phase {
@@ -147,6 +153,10 @@ func (g *Game) View(v Viewer) View {
 		case !s.alive && g.cfg.Reveal == RevealFaction:
 			sv.Faction = f
 		}
+	}
+	view.Denunciations = noDenunciations
+	if len(den) > 0 {
+		view.Denunciations = clip(den)
 	}
 	if v.IsSeat() {
 		view.You = g.you(v.Seat, &buf.you)
@@ -214,21 +224,6 @@ func (b *viewBuf) seats(n int) []SeatView {
 // capacity makes any append copy.
 var noDenunciations = []Denunciation{}
 
-// denunciations are the standing ones of the current Debate, with their
-// sources; a letter never names its authors.
-func (g *Game) denunciations(buf *viewBuf) []Denunciation {
-	out := append(buf.den[:0], g.carried...)
-	for i := range g.seats {
-		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
-			out = append(out, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
-		}
-	}
-	if len(out) == 0 {
-		return noDenunciations
-	}
-	return clip(out)
-}
-
 // youBuf lets a delegate's You, their vote and the bloc they know share a
 // single allocation. The bloc has at most (MaxSeats-1)/2 members (Validate);
 // a larger one would still work, append would copy.
@@ -284,10 +279,10 @@ func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
 		return nil
 	}
-	for _, k := range seatKinds {
-		// check refuses a command of another phase before anything else
-		// about it, so only this phase's commands need asking.
-		if kindPhase[k] == g.phase && g.mayTry(v.Seat, k) {
+	// check refuses a command of another phase before anything else about
+	// it, so only this phase's commands need asking.
+	for _, k := range phaseKinds[g.phase] {
+		if g.mayTry(v.Seat, k) {
 			dst = append(dst, k)
 		}
 	}
@@ -297,11 +292,16 @@ func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	return clip(dst)
 }
 
-// kindPhase is the only phase in which each seat command may be sent.
-var kindPhase = [...]Phase{
-	CmdDenounce: PhaseDebate, CmdWithdraw: PhaseDebate, CmdReady: PhaseDebate, CmdUnready: PhaseDebate,
-	CmdChairPick: PhaseAccusation, CmdPurgeVote: PhaseVote, CmdConfess: PhaseConfession,
-	CmdLetter: PhaseNight, CmdInvestigate: PhaseNight, CmdStrike: PhaseFinalBallot,
+// phaseKinds are the seat commands of each phase, in the order of
+// seatKinds; each may be sent in its phase only.
+var phaseKinds = [...][]CommandKind{
+	PhaseDebate:      {CmdDenounce, CmdWithdraw, CmdReady, CmdUnready},
+	PhaseAccusation:  {CmdChairPick},
+	PhaseVote:        {CmdPurgeVote},
+	PhaseConfession:  {CmdConfess},
+	PhaseNight:       {CmdLetter, CmdInvestigate},
+	PhaseFinalBallot: {CmdStrike},
+	PhaseOver:        nil,
 }
 
 // mayTry reports whether seat may send a command of kind k now with some
@@ -357,13 +357,13 @@ var allChannels = [...]Channel{ChannelPublic, ChannelPlotters, ChannelPurged, Ch
 // list appends the set's channels, in the order of Channels, to dst; the
 // empty set is nil.
 func (s channelSet) list(dst []Channel) []Channel {
-	for _, ch := range allChannels {
-		if s.has(ch) {
+	if s == 0 {
+		return nil
+	}
+	for ch := ChannelPublic; s != 0; ch, s = ch+1, s>>1 {
+		if s&1 != 0 {
 			dst = append(dst, ch)
 		}
-	}
-	if len(dst) == 0 {
-		return nil
 	}
 	return clip(dst)
 }
