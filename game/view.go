@@ -116,12 +116,20 @@ func (g *Game) View(v Viewer) View {
 		view.Deadline = d
 	}
 	if g.ballot != nil {
-		b := *g.ballot
-		b.Votes = slices.Clone(b.Votes)
-		if g.phase == PhaseOver && b.Votes == nil {
-			b.Votes = g.ballotVotes()
+		// The ballot and its votes in one allocation.
+		bb := &struct {
+			b     Ballot
+			votes [MaxSeats - 1]SeatVote
+		}{b: *g.ballot}
+		votes := g.ballot.Votes
+		if g.phase == PhaseOver && votes == nil {
+			votes = g.ballotVotes()
 		}
-		view.Ballot = &b
+		bb.b.Votes = nil
+		if votes != nil {
+			bb.b.Votes = clip(append(bb.votes[:0], votes...))
+		}
+		view.Ballot = &bb.b
 	}
 	all := g.seesAllRoles(v)
 	plotter := v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
@@ -205,12 +213,21 @@ func (g *Game) ballotVotes() []SeatVote {
 // viewBuf holds a view's seats, denunciations and the delegate's own
 // secrets in a single allocation: views are built for every viewer after
 // every command, and allocations are most of their cost.
+//
+// The arrays are sized so that the whole buffer, with the runtime's 8-byte
+// header, fills the 1152-byte allocation class: room for nine standing
+// denunciations, three commands
+// (the most a phase offers: denounce, withdraw, Ready or Unready) and the
+// most channels a viewer may write (two) and read (three). Anything
+// longer is appended out of the buffer, correctly, at the cost of an
+// allocation.
 type viewBuf struct {
-	seatArr     [MaxSeats]SeatView
-	den         [6]Denunciation // most Debates have fewer; append copies out of it when not
-	you         youBuf
-	actions     [len(seatKinds)]CommandKind
-	write, read [4]Channel
+	seatArr [MaxSeats]SeatView
+	den     [9]Denunciation
+	you     youBuf
+	actions [3]CommandKind
+	write   [2]Channel
+	read    [3]Channel
 }
 
 func (b *viewBuf) seats(n int) []SeatView {

@@ -302,3 +302,18 @@ func TestViewsDoNotAliasTheGame(t *testing.T) {
 	assert.Equal(t, []Channel{ChannelPublic}, again.Read)
 	assert.Equal(t, []int{4, 5}, again.Tied)
 }
+
+func TestBallotViewsDoNotAliasTheGame(t *testing.T) {
+	tb := rig(t, DefaultConfig(), six, 3)
+	tb.purgeOf(4)
+	v := tb.g.View(SeatViewer(0))
+	require.NotNil(t, v.Ballot)
+	require.Len(t, v.Ballot.Votes, 5)
+	before := snapshot(tb.g)
+	v.Ballot.Votes[0].Purge = false
+	v.Ballot.Purge = 0
+	_ = append(v.Ballot.Votes, SeatVote{Seat: 4, Purge: true})
+	assert.Equal(t, before, snapshot(tb.g))
+	assert.Equal(t, SeatVote{Seat: 0, Purge: true}, tb.g.View(SeatViewer(1)).Ballot.Votes[0])
+	assert.Equal(t, 5, tb.g.View(SeatViewer(1)).Ballot.Purge)
+}
