@@ -81,13 +81,14 @@ func (b *Bot) Observe(events []game.Event) {
 
 // Decide returns the command the bot wants to send now, if any. It only
 // returns a command that v.Actions allows with a target the rules accept,
-// and it never repeats one the view shows as done.
+// and it never repeats one the view shows as done. It declines only when
+// it has nothing left to do in the current phase: it never waits to see
+// what others do. now is the caller's clock; no strategy reads it yet.
 func (b *Bot) Decide(v game.View, now time.Time) (game.Command, bool) {
+	b.sync(v)
 	if v.You == nil || v.Paused || len(v.Actions) == 0 {
-		b.sync(v)
 		return game.Command{}, false
 	}
-	b.sync(v)
 	if v.Session != b.doneSess {
 		b.doneSess, b.reconsidered = v.Session, false
 	}

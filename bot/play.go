@@ -23,8 +23,8 @@ type Result struct {
 //
 // A bot that declines is not asked again in the same phase of the same
 // session: Decide declines only when the bot has nothing left to do there
-// (it never waits to see what others do), and views are the engine's main
-// cost here.
+// (it never waits to see what others do), and views and log reads are
+// most of the cost of a simulated game.
 //
 // A command the engine refuses is a bot bug: Play stops and returns it.
 func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
@@ -41,7 +41,7 @@ func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 			if g.Over() {
 				break
 			}
-			key := g.Session()<<4 | int(g.Phase()) + 1
+			key := g.Session()<<4 + int(g.Phase()) + 1 // never 0, so no seat starts declined
 			// The purged act only to confess.
 			if declined[i] == key || !g.Alive(i) && g.Phase() != game.PhaseConfession {
 				continue
