@@ -474,22 +474,38 @@ func (cl *cluster) renewLoop() {
 	}
 }
 
-// renew renews every lease of this node at once (asynchronous publishes
-// with the expected revision). A lease whose revision moved on belongs to
-// another node now, and one not renewed for a whole TTL may: either way
-// the lobby is dropped without another write.
+// renewBatch is how many renewals are in flight at once: JetStream stalls
+// asynchronous publishes beyond a few thousand pending.
+const renewBatch = 1000
+
+// renewJob is one lease being renewed.
+type renewJob struct {
+	code string
+	rev  uint64
+	f    jetstream.PubAckFuture
+}
+
+// renew renews every lease of this node (asynchronous publishes with the
+// expected revision, a batch at a time). A lease whose revision moved on
+// belongs to another node now, and one not renewed for a whole TTL may:
+// either way the lobby is dropped without another write.
 func (cl *cluster) renew() {
-	type job struct {
-		code string
-		rev  uint64
-		f    jetstream.PubAckFuture
-	}
 	cl.mu.Lock()
-	jobs := make([]job, 0, len(cl.owned))
+	jobs := make([]renewJob, 0, len(cl.owned))
 	for code, o := range cl.owned {
-		jobs = append(jobs, job{code: code, rev: o.rev})
+		jobs = append(jobs, renewJob{code: code, rev: o.rev})
 	}
 	cl.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
+	defer cancel()
+	for len(jobs) > 0 {
+		n := min(len(jobs), renewBatch)
+		cl.renewSome(ctx, jobs[:n])
+		jobs = jobs[n:]
+	}
+}
+
+func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 	sent := time.Now()
 	for i := range jobs {
 		m := nats.NewMsg(leaseSubject(jobs[i].code))
@@ -498,8 +514,6 @@ func (cl *cluster) renew() {
 			jobs[i].f = f
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
-	defer cancel()
 	for _, j := range jobs {
 		var rev uint64
 		err := errors.New("not sent")

@@ -84,7 +84,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.String("path", r.URL.Path),
 			slog.Int("status", c.Response().Status),
 			slog.Duration("took", time.Since(start)),
-			slog.String("ip", clientIP(r)))
+			slog.String("ip", s.clientIP(r)))
 		return nil
 	}
 }
@@ -178,7 +178,7 @@ func (s *Server) drain(c echo.Context) error {
 
 // metricsAllowed reports whether the client may read /metrics.
 func (s *Server) metricsAllowed(r *http.Request) bool {
-	ip, err := netip.ParseAddr(clientIP(r))
+	ip, err := netip.ParseAddr(s.clientIP(r))
 	if err != nil {
 		return false
 	}
@@ -223,7 +223,7 @@ func (s *Server) createLobby(c echo.Context) error {
 		settings = *req.Settings
 	}
 	r := c.Request()
-	if !s.ips.create(clientIP(r), time.Now()) {
+	if !s.ips.create(s.clientIP(r), time.Now()) {
 		return protocol.Errorf(protocol.CodeLobbyCap, "You have opened many lobbies lately. Wait a few minutes.")
 	}
 	base := strings.TrimSuffix(s.opt.BaseURL, "/")
@@ -354,7 +354,7 @@ func clipCode(s string) string {
 // serveWS upgrades to a WebSocket and serves it until it closes.
 func (s *Server) serveWS(c echo.Context) error {
 	r := c.Request()
-	ip := clientIP(r)
+	ip := s.clientIP(r)
 	if !s.ips.acquire(ip) {
 		s.metrics.refused(protocol.CodeTooManyConns)
 		return protocol.Errorf(protocol.CodeTooManyConns, "Too many connections from your address.")

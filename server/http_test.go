@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -180,4 +181,35 @@ func TestConnectionsPerIP(t *testing.T) {
 	require.Error(t, err)
 	require.NotNil(t, res)
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+}
+
+func TestClientIP(t *testing.T) {
+	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+	tests := []struct {
+		name    string
+		trusted []netip.Prefix
+		remote  string
+		xff     []string
+		want    string
+	}{
+		{name: "no proxy trusted: the peer, whatever it says", remote: "10.0.0.5:4000", xff: []string{"203.0.113.9"}, want: "10.0.0.5"},
+		{name: "a trusted proxy: the client it names", trusted: proxies, remote: "10.0.0.5:4000", xff: []string{"203.0.113.9"}, want: "203.0.113.9"},
+		{name: "a forged entry before the real client", trusted: proxies, remote: "10.0.0.5:4000", xff: []string{"1.2.3.4, 203.0.113.9"}, want: "203.0.113.9"},
+		{name: "two trusted proxies", trusted: proxies, remote: "10.0.0.5:4000", xff: []string{"203.0.113.9, 10.0.0.7"}, want: "203.0.113.9"},
+		{name: "headers repeated", trusted: proxies, remote: "10.0.0.5:4000", xff: []string{"1.2.3.4", "203.0.113.9"}, want: "203.0.113.9"},
+		{name: "an untrusted peer's header is ignored", trusted: proxies, remote: "198.51.100.1:4000", xff: []string{"203.0.113.9"}, want: "198.51.100.1"},
+		{name: "a trusted proxy with no header", trusted: proxies, remote: "10.0.0.5:4000", want: "10.0.0.5"},
+		{name: "garbage in the header", trusted: proxies, remote: "10.0.0.5:4000", xff: []string{"203.0.113.9, nonsense"}, want: "10.0.0.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Server{opt: Options{TrustedProxies: tt.trusted}}
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			for _, v := range tt.xff {
+				r.Header.Add("X-Forwarded-For", v)
+			}
+			assert.Equal(t, tt.want, s.clientIP(r))
+		})
+	}
 }

@@ -18,6 +18,7 @@ import (
 // on the paths that carry messages.
 type metrics struct {
 	connections atomic.Int64
+	remote      atomic.Int64 // clients of other nodes in lobbies of this one
 	lobbies     atomic.Int64
 	games       atomic.Int64
 	in          atomic.Int64
@@ -34,6 +35,15 @@ func newMetrics() *metrics {
 		refusals: map[protocol.Code]*atomic.Int64{},
 		latency:  newHistogram(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
 	}
+}
+
+// connGauge is the gauge that counts c: its own WebSocket, or a client
+// of another node.
+func (m *metrics) connGauge(c *conn) *atomic.Int64 {
+	if c.ws == nil {
+		return &m.remote
+	}
+	return &m.connections
 }
 
 // refused counts a refusal (or a close) by its code.
@@ -57,6 +67,7 @@ func (m *metrics) write(w io.Writer) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
 	}
 	gauge("congress_connections", "Open WebSocket connections.", m.connections.Load())
+	gauge("congress_remote_connections", "Clients connected to other nodes of the cluster, in lobbies of this node.", m.remote.Load())
 	gauge("congress_lobbies", "Open lobbies.", m.lobbies.Load())
 	gauge("congress_games_running", "Lobbies with a game in progress.", m.games.Load())
 	counter("congress_messages_in_total", "WebSocket messages received from clients.", m.in.Load())

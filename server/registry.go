@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,12 +147,43 @@ func (p *ipLimits) create(ip string, now time.Time) bool {
 }
 
 // clientIP is the address of the client at the other end of the TCP
-// connection. Forwarded headers are not trusted: they are the client's to
-// forge.
-func clientIP(r *http.Request) string {
+// connection. Forwarded headers are not trusted — they are the client's
+// to forge — unless that address is one of the operator's proxies
+// (Options.TrustedProxies): then the client is the last address of
+// X-Forwarded-For that is not a trusted proxy.
+func (s *Server) clientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if len(s.opt.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break // not an address: nothing before it can be believed
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+// trusted reports whether addr is one of the operator's proxies.
+func (s *Server) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, p := range s.opt.TrustedProxies {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -89,7 +89,11 @@ type Options struct {
 	// so a player who could poll them during the Night would learn that
 	// somebody acted.
 	MetricsFrom []netip.Prefix
-	Journal     Journal
+	// TrustedProxies are the load balancers in front of the server: from
+	// them, the client's address is taken from X-Forwarded-For (for the
+	// per-address limits, /metrics and the logs). Empty trusts nobody.
+	TrustedProxies []netip.Prefix
+	Journal        Journal
 	// Matches keeps finished matches for the history; nil keeps none.
 	Matches Matches
 	NewBot  BotFactory
@@ -264,7 +268,7 @@ func (s *Server) addConn(c *conn) bool {
 	}
 	s.conns[c] = struct{}{}
 	s.sessions.Add(1)
-	s.metrics.connections.Add(1)
+	s.metrics.connGauge(c).Add(1)
 	return true
 }
 
@@ -272,7 +276,7 @@ func (s *Server) removeConn(c *conn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
-	s.metrics.connections.Add(-1)
+	s.metrics.connGauge(c).Add(-1)
 	s.sessions.Done()
 }
 

@@ -2,13 +2,13 @@
 // HTTP API and the WebSocket game server, in one binary.
 //
 //	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL] [--metrics-from CIDR,...]
-//	         [--nats URL,... [--node-id NAME] [--lease-ttl 10s]] [--retention 720h]
+//	         [--nats URL,... [--node-id NAME] [--lease-ttl 10s]] [--retention 720h] [--trusted-proxies CIDR,...]
 //	congress healthcheck
 //
 // Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
 // CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL,
 // CONGRESS_METRICS_FROM, CONGRESS_NATS, CONGRESS_NODE_ID,
-// CONGRESS_LEASE_TTL, CONGRESS_RETENTION); a flag given on the command
+// CONGRESS_LEASE_TTL, CONGRESS_RETENTION, CONGRESS_TRUSTED_PROXIES); a flag given on the command
 // line wins over its variable. SIGINT or SIGTERM shuts the server down
 // gracefully: clients are told to reconnect.
 //
@@ -65,8 +65,12 @@ type Main struct {
 	Origins  []string
 	LogLevel slog.Level
 	BaseURL  string
-	// MetricsFrom are the networks that may read /metrics.
+	// MetricsFrom are the networks that may read /metrics (and POST
+	// /admin/drain).
 	MetricsFrom []netip.Prefix
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client.
+	TrustedProxies []netip.Prefix
 	// NATS is an external NATS server or cluster (comma-separated URLs);
 	// empty runs an embedded one storing under DataDir.
 	NATS string
@@ -96,7 +100,8 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	origins := fs.String("origins", env("CONGRESS_ORIGINS", ""), "comma-separated extra origins allowed to open a WebSocket, as host patterns like game.example.org or *.example.org; the server's own origin is always allowed (env CONGRESS_ORIGINS)")
 	level := fs.String("log-level", env("CONGRESS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONGRESS_LOG_LEVEL)")
 	base := fs.String("base-url", env("CONGRESS_BASE_URL", ""), "public base URL for invite links, like https://congress.example.org; empty: the address the browser used (env CONGRESS_BASE_URL)")
-	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics (env CONGRESS_METRICS_FROM)")
+	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics and to POST /admin/drain (env CONGRESS_METRICS_FROM)")
+	proxies := fs.String("trusted-proxies", env("CONGRESS_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of the load balancers in front: from them the client's address is read from X-Forwarded-For, for the per-address limits; empty trusts no header (env CONGRESS_TRUSTED_PROXIES)")
 	natsURL := fs.String("nats", env("CONGRESS_NATS", ""), "comma-separated URLs of an external NATS server or cluster with JetStream; empty: an embedded NATS server storing in --data (env CONGRESS_NATS)")
 	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
 	nodeID := fs.String("node-id", env("CONGRESS_NODE_ID", ""), "with --nats: this node's name in the cluster, unique, letters, digits, - and _; empty: the host name and the listening port (env CONGRESS_NODE_ID)")
@@ -129,21 +134,33 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 			m.Origins = append(m.Origins, o)
 		}
 	}
-	for _, p := range strings.Split(*metrics, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		prefix, err := netip.ParsePrefix(p)
-		if err != nil {
-			return nil, fmt.Errorf("--metrics-from: %q is not a network like 10.0.0.0/8", p)
-		}
-		m.MetricsFrom = append(m.MetricsFrom, prefix)
+	if m.MetricsFrom, err = parseNetworks("--metrics-from", *metrics); err != nil {
+		return nil, err
+	}
+	if m.TrustedProxies, err = parseNetworks("--trusted-proxies", *proxies); err != nil {
+		return nil, err
 	}
 	if m.BaseURL != "" && !strings.HasPrefix(m.BaseURL, "http://") && !strings.HasPrefix(m.BaseURL, "https://") {
 		return nil, fmt.Errorf("--base-url must start with http:// or https://")
 	}
 	m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: m.LogLevel}))
 	return m, nil
+}
+
+// parseNetworks reads a comma-separated list of CIDR networks.
+func parseNetworks(flag, list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(list, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a network like 10.0.0.0/8", flag, p)
+		}
+		out = append(out, prefix)
+	}
+	return out, nil
 }
 
 // Run serves until ctx is done, then shuts down gracefully.
@@ -163,13 +180,14 @@ func (m *Main) Run(ctx context.Context) error {
 		cluster = &server.ClusterOptions{Store: st, Node: node, LeaseTTL: m.LeaseTTL}
 	}
 	srv := server.New(server.Options{
-		BaseURL:     m.BaseURL,
-		Origins:     m.Origins,
-		MetricsFrom: m.MetricsFrom,
-		Journal:     journal,
-		Matches:     st,
-		Logger:      m.Log,
-		Cluster:     cluster,
+		BaseURL:        m.BaseURL,
+		Origins:        m.Origins,
+		MetricsFrom:    m.MetricsFrom,
+		TrustedProxies: m.TrustedProxies,
+		Journal:        journal,
+		Matches:        st,
+		Logger:         m.Log,
+		Cluster:        cluster,
 	})
 	restored := 0
 	if cluster != nil {

@@ -4,12 +4,23 @@ import (
 	"io"
 	"log/slog"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/server"
 )
+
+func TestDefaultNodeID(t *testing.T) {
+	id := defaultNodeID(":8080")
+	assert.True(t, server.ValidNodeID(id), id)
+	assert.True(t, strings.HasSuffix(id, "-8080"), id)
+	assert.Equal(t, id, defaultNodeID(":8080"), "the same after a restart")
+	assert.NotEqual(t, id, defaultNodeID("127.0.0.1:8081"))
+}
 
 func TestParseFlags(t *testing.T) {
 	tests := []struct {
@@ -30,10 +41,11 @@ func TestParseFlags(t *testing.T) {
 				"CONGRESS_ORIGINS": "a.example.org, *.b.example.org", "CONGRESS_LOG_LEVEL": "debug",
 				"CONGRESS_BASE_URL": "https://congress.example.org/", "CONGRESS_METRICS_FROM": "10.0.0.0/8",
 				"CONGRESS_NATS": "nats://n1:4222,nats://n2:4222", "CONGRESS_RETENTION": "48h",
-				"CONGRESS_NODE_ID": "congress-2", "CONGRESS_LEASE_TTL": "5s"},
+				"CONGRESS_NODE_ID": "congress-2", "CONGRESS_LEASE_TTL": "5s", "CONGRESS_TRUSTED_PROXIES": "172.16.0.0/12"},
 			want: Main{Listen: "127.0.0.1:9000", DataDir: "/var/lib/congress", Origins: []string{"a.example.org", "*.b.example.org"},
 				LogLevel: slog.LevelDebug, BaseURL: "https://congress.example.org", MetricsFrom: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")},
-				NATS: "nats://n1:4222,nats://n2:4222", Retention: 48 * time.Hour, NodeID: "congress-2", LeaseTTL: 5 * time.Second},
+				NATS: "nats://n1:4222,nats://n2:4222", Retention: 48 * time.Hour, NodeID: "congress-2", LeaseTTL: 5 * time.Second,
+				TrustedProxies: []netip.Prefix{netip.MustParsePrefix("172.16.0.0/12")}},
 		},
 		{
 			name: "flags win over the environment",
@@ -47,6 +59,7 @@ func TestParseFlags(t *testing.T) {
 		{name: "bad retention", args: []string{"--retention", "a month"}, wantErr: true},
 		{name: "retention too short", args: []string{"--retention", "1m"}, wantErr: true},
 		{name: "stray argument", args: []string{"serve"}, wantErr: true},
+		{name: "bad proxy network", args: []string{"--trusted-proxies", "the balancer"}, wantErr: true},
 		{name: "bad node id", args: []string{"--node-id", "node.1"}, wantErr: true},
 		{name: "lease too short", args: []string{"--lease-ttl", "100ms"}, wantErr: true},
 		{name: "lease not a duration", args: []string{"--lease-ttl", "ten"}, wantErr: true},
