@@ -137,14 +137,19 @@ func (g *Game) View(v Viewer) View {
 	// living delegate's mark, in seat order; a letter never names its
 	// authors.
 	den := append(buf.den[:0], g.carried...)
-	for i := range g.seats {
-		s := &g.seats[i]
+	// Locals, so that the loop need not reload what writing into the view
+	// might have changed as far as the compiler knows.
+	seats, out := g.seats, view.Seats
+	out = out[:len(seats)]
+	phase, reveal, me := g.phase, g.cfg.Reveal, v.Seat
+	for i := range seats {
+		s := &seats[i]
 		if s.alive && s.denounces != NoSeat {
 			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
 		}
-		sv := &view.Seats[i]
+		sv := &out[i]
 		sv.Seat, sv.Name, sv.Alive, sv.Denounces = i, s.name, s.alive, s.denounces
-		switch g.phase {
+		switch phase {
 		case PhaseDebate:
 			sv.Ready = s.ready
 		case PhaseVote:
@@ -154,11 +159,11 @@ func (g *Game) View(v Viewer) View {
 		}
 		f := s.role.Faction()
 		switch {
-		case all, v.Seat == i, plotter && f == Plotters:
+		case all, me == i, plotter && f == Plotters:
 			sv.Faction, sv.Role = f, s.role
-		case !s.alive && g.cfg.Reveal == RevealRole:
+		case !s.alive && reveal == RevealRole:
 			sv.Faction, sv.Role = f, s.role
-		case !s.alive && g.cfg.Reveal == RevealFaction:
+		case !s.alive && reveal == RevealFaction:
 			sv.Faction = f
 		}
 	}
