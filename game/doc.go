@@ -9,16 +9,19 @@
 //
 // A match in five lines:
 //
-//	g, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris", "Clara", "Dmitri", "Elena"}, seed, now)
-//	events, err := g.Apply(game.Command{Kind: game.CmdDenounce, Seat: 0, Target: 3}, now)
-//	events = g.Advance(now)          // deadlines that have passed
-//	view := g.View(game.SeatViewer(0)) // what seat 0 may see, and nothing else
+//	g, events, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris", "Clara", "Dmitri", "Elena"}, seed, now)
+//	events, err = g.Apply(game.Command{Kind: game.CmdDenounce, Seat: 0, Target: 3}, now)
+//	events = g.Advance(now)             // the phase whose deadline has passed
+//	view := g.View(game.SeatViewer(0))  // what seat 0 may see, and nothing else
 //	next, ok := g.NextDeadline()
 //
 // A refused command returns an *Error with a stable Code and a message that
 // is safe to show the player, and changes nothing.
 //
-// Secrets are put into a View only by the functions in view.go that decide
-// the viewer is entitled to them; the View type has no field for another
-// seat's role except where that decision has been made.
+// Events returned by New, Apply and Advance include secret ones (a letter
+// proposal, an investigation, one's own vote); a viewer is sent only what
+// Log(viewer, from) returns. Secrets are put into a View only by the code
+// in view.go that decides the viewer is entitled to them; the View type has
+// no field for another seat's role except where that decision has been
+// made. A View shares nothing with the game: it is the caller's to keep.
 package game
