@@ -13,6 +13,8 @@ import (
 	"time"
 
 	natsserver "github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,12 +49,29 @@ func TestCluster(t *testing.T) {
 			"--lease-ttl", clusterLease.String(), "--log-level", "info", "--data", filepath.Join(t.TempDir(), "unused")))
 	}
 	t.Cleanup(func() {
-		if t.Failed() {
-			for i, n := range nodes {
-				t.Logf("node %d:\n%s", i, n.log)
+		if !t.Failed() {
+			return
+		}
+		for i, n := range nodes {
+			if n.cmd.ProcessState == nil {
+				_ = n.cmd.Process.Kill()
+				_ = n.cmd.Wait() // and its output copied
 			}
+			t.Logf("node %d:\n%s", i, n.log)
 		}
 	})
+
+	// On three NATS servers, every stream and bucket has three replicas.
+	nc, err := nats.Connect(strings.Join(urls, ","))
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	for _, name := range []string{"CONGRESS_LOBBIES", "CONGRESS_MATCHES", "KV_congress_matches", "KV_congress_leases", "KV_congress_lobbies"} {
+		stream, err := js.Stream(t.Context(), name)
+		require.NoError(t, err, name)
+		assert.Equal(t, 3, stream.CachedInfo().Config.Replicas, name)
+	}
 
 	// The first lobby is opened on node 0, the second on node 1; each
 	// client connects where the list says (an owner's own clients too).
@@ -89,7 +108,9 @@ func TestCluster(t *testing.T) {
 	stopNode(t, nodes[0], syscall.SIGKILL)
 	survivors := nodes[1:]
 	for _, c := range first.everyone() {
-		<-c.done // connected to node 0, or relayed to it: told to reconnect once another node has the lobby
+		// Connected to node 0, or relayed to it: told to reconnect once
+		// another node has the lobby.
+		c.closed(t, 2*clusterLease+10*time.Second)
 		c.resume(t, survivors, first.code)
 	}
 	took := time.Since(killed)
@@ -131,7 +152,7 @@ func TestCluster(t *testing.T) {
 	before = snapAll(t, second.everyone())
 	require.NoError(t, nodes[1].cmd.Process.Signal(syscall.SIGUSR1))
 	for _, c := range second.everyone() {
-		<-c.done
+		c.closed(t, 10*time.Second)
 		closing := lastClosing(c)
 		require.NotNil(t, closing, "%s was not told why", c.name)
 		assert.Equal(t, string(protocol.CodeReconnect), closing.Code, c.name)
@@ -301,6 +322,16 @@ func (c *wireClient) resume(t *testing.T, nodes []*wireServer, code string) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("%s could not resume in lobby %s", c.name, code)
+}
+
+// closed waits for the client's connection to close.
+func (c *wireClient) closed(t *testing.T, within time.Duration) {
+	t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(within):
+		t.Fatalf("%s: the connection is still open after %v", c.name, within)
+	}
 }
 
 // lastClosing is the last Closing message the client received.

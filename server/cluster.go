@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -244,10 +245,18 @@ func (cl *cluster) watch(w jetstream.KeyWatcher, fn func(jetstream.KeyValueEntry
 // leaseEntry keeps the lease table; a lease that goes (expired, or let
 // go by a node that stopped or drained) is claimed.
 func (cl *cluster) leaseEntry(e jetstream.KeyValueEntry, initial bool) {
-	code, holder := e.Key(), ""
+	holder := ""
 	if e.Operation() == jetstream.KeyValuePut {
 		holder = string(e.Value())
 	}
+	cl.setHolder(e.Key(), holder)
+	if holder == "" && !initial {
+		cl.claimSoon(e.Key())
+	}
+}
+
+// setHolder notes a lobby's lease holder ("" for none).
+func (cl *cluster) setHolder(code, holder string) {
 	cl.mu.Lock()
 	old := cl.table[code]
 	if holder == "" {
@@ -270,9 +279,6 @@ func (cl *cluster) leaseEntry(e jetstream.KeyValueEntry, initial bool) {
 	// back and is routed to the new owner.
 	for _, r := range stale {
 		r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
-	}
-	if holder == "" && !initial {
-		cl.claimSoon(code)
 	}
 }
 
@@ -560,7 +566,9 @@ func wrongRevision(err error) bool {
 func leaseSubject(code string) string { return "$KV." + store.LeaseBucket + "." + code }
 
 // scanLoop is the backstop of the lease watcher: now and then, every
-// lobby with a log and no lease is claimed.
+// lobby with a log and no lease is claimed. It reads the leases from the
+// bucket, not from the table, so that an expiry whose marker the watcher
+// missed is found too.
 func (cl *cluster) scanLoop() {
 	t := time.NewTicker(max(cl.ttl, 2*time.Second))
 	defer t.Stop()
@@ -585,14 +593,40 @@ func (cl *cluster) scan(ctx context.Context) {
 		cl.log.Warn("listing the lobbies", "err", err)
 		return
 	}
-	var orphans []string
+	keys, err := cl.leases.ListKeys(ctx)
+	if err != nil {
+		cl.log.Warn("listing the leases", "err", err)
+		return
+	}
+	live := map[string]bool{}
+	for k := range keys.Keys() {
+		live[k] = true
+	}
+	var orphans, suspects []string
 	cl.mu.Lock()
 	for _, code := range codes {
-		if _, held := cl.table[code]; !held && cl.owned[code] == nil {
+		_, held := cl.table[code]
+		switch {
+		case live[code] || cl.owned[code] != nil:
+		case held:
+			suspects = append(suspects, code) // or created since the listing
+		default:
 			orphans = append(orphans, code)
 		}
 	}
+	for code := range cl.table {
+		if !live[code] && cl.owned[code] == nil && !slices.Contains(suspects, code) {
+			suspects = append(suspects, code)
+		}
+	}
 	cl.mu.Unlock()
+	for _, code := range suspects {
+		_, err := cl.leases.Get(ctx, code)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			cl.setHolder(code, "")
+			orphans = append(orphans, code)
+		}
+	}
 	for _, code := range orphans {
 		cl.queueClaim(code)
 	}
@@ -657,7 +691,10 @@ func (cl *cluster) flushSummaries() {
 		if !closed {
 			select {
 			case <-l.done:
-				closed = l.end == endClosed
+				if l.end != endClosed {
+					continue // the lobby's next owner writes its summary
+				}
+				closed = true
 			default:
 			}
 		}

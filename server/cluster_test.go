@@ -191,3 +191,33 @@ func TestClusterRelayAndDrain(t *testing.T) {
 		}
 	}
 }
+
+// A node that stops (SIGTERM) lets its lobbies go at once: another node
+// claims each without waiting for the leases to expire.
+func TestClusterCloseHandsOver(t *testing.T) {
+	st := openStore(t)
+	a := newEnv(t, func(o *Options) {
+		o.Journal = NewNATSJournal(st)
+		o.Cluster = &ClusterOptions{Store: st, Node: "a", LeaseTTL: time.Minute}
+	})
+	require.NoError(t, a.srv.Join(t.Context()))
+	b := clusterNode(t, st, "b", time.Minute)
+	cr := a.create("Anna", quickSettings())
+	host := b.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "before"})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, a.srv.Close(ctx))
+	_, closing := host.expectClose()
+	require.NotNil(t, closing)
+	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
+
+	again := b.dial(nil)
+	again.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	w := again.welcome()
+	assert.Equal(t, []string{"before"}, chatTexts(w.Chat))
+}

@@ -28,17 +28,13 @@ func NewNATSJournal(st *store.Store) *NATSJournal {
 }
 
 // Append implements Journal. A closed lobby's log is dropped: its matches
-// are kept by the match history, not the lobby log.
+// are kept by the match history, not the lobby log. The closed record is
+// appended first, like any other, so that a writer that no longer owns the
+// lobby cannot drop the log of the one that does.
 func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) error {
 	j.mu.Lock()
 	expect := j.last[lobby]
 	j.mu.Unlock()
-	if rec.Kind == RecClosed {
-		j.mu.Lock()
-		delete(j.last, lobby)
-		j.mu.Unlock()
-		return j.st.Drop(ctx, lobby)
-	}
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
@@ -53,6 +49,14 @@ func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) erro
 	j.mu.Lock()
 	j.last[lobby] = seq
 	j.mu.Unlock()
+	if rec.Kind == RecClosed {
+		if err := j.st.Drop(ctx, lobby); err != nil {
+			return err // the lobby tries again: another closed record, then the drop
+		}
+		j.mu.Lock()
+		delete(j.last, lobby)
+		j.mu.Unlock()
+	}
 	return nil
 }
 

@@ -44,6 +44,13 @@ func TestNATSJournalSecondWriterRefused(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ABCDEF"}, codes)
 
+	// Nor can the first close the lobby: the log stays.
+	err = first.Append(ctx, "ABCDEF", Record{Kind: RecClosed, At: at})
+	assert.True(t, Fenced(err), "got %v", err)
+	codes, err = first.Lobbies(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ABCDEF"}, codes)
+
 	// Closing the lobby drops its log.
 	require.NoError(t, second.Append(ctx, "ABCDEF", Record{Kind: RecClosed, At: at}))
 	codes, err = first.Lobbies(ctx)
