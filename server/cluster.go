@@ -331,7 +331,7 @@ func (cl *cluster) create(ctx context.Context, code string) error {
 // random delay that grows with the lobbies this node owns, so that the
 // lobbies of a lost node spread over the others.
 func (cl *cluster) claimSoon(code string) {
-	if cl.srv.draining.Load() {
+	if cl.srv.stopping() {
 		return
 	}
 	cl.mu.Lock()
@@ -362,7 +362,7 @@ func (cl *cluster) claimLoop() {
 
 // claim takes a lobby that has a log and no owner, and runs it here.
 func (cl *cluster) claim(code string) bool {
-	if cl.srv.draining.Load() || cl.srv.lobbies.get(code) != nil {
+	if cl.srv.stopping() || cl.srv.lobbies.get(code) != nil {
 		return false
 	}
 	cl.mu.Lock()
@@ -391,6 +391,10 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 	cl.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
 	cl.mu.Unlock()
 	if err := cl.srv.Restore(ctx, code); err != nil {
+		if cl.srv.stopping() {
+			cl.release(code)
+			return false
+		}
 		cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
 		cl.mu.Lock()
 		cl.broken[code] = time.Now()
@@ -585,7 +589,7 @@ func (cl *cluster) scanLoop() {
 }
 
 func (cl *cluster) scan(ctx context.Context) {
-	if cl.srv.draining.Load() {
+	if cl.srv.stopping() {
 		return
 	}
 	codes, err := cl.st.Lobbies(ctx)

@@ -354,6 +354,14 @@ func (s *Server) Drain(ctx context.Context) error {
 	}
 }
 
+// stopping reports whether the server is closing or draining: it takes
+// no lobby then.
+func (s *Server) stopping() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing || s.draining.Load()
+}
+
 // Draining reports whether Drain has been called.
 func (s *Server) Draining() bool { return s.draining.Load() }
 
