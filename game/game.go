@@ -112,7 +112,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	for i := range g.seats {
 		g.seats[i] = seat{name: order[i], role: roles[i], alive: true, denounces: NoSeat, choice: NoSeat}
 	}
-	g.emit(Event{Kind: EvGameStarted, At: now, Names: slices.Clone(order)})
+	g.emit(Event{Kind: EvGameStarted, At: now, Seat: NoSeat, Target: NoSeat, Names: slices.Clone(order)})
 	g.openSession(now)
 	return g, slices.Clone(g.log), nil
 }
@@ -174,6 +174,10 @@ func (g *Game) NextDeadline() (t time.Time, ok bool) {
 func (g *Game) Log(v Viewer, from int) (events []Event, next int) {
 	v = g.viewer(v)
 	from = max(0, min(from, len(g.log)))
+	if from == len(g.log) {
+		return nil, from
+	}
+	events = make([]Event, 0, len(g.log)-from)
 	for _, e := range g.log[from:] {
 		if e.visibleTo(v, g) {
 			events = append(events, e)
