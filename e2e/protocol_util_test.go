@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,21 +33,7 @@ type wireServer struct {
 // SIGTERM and requires a clean, graceful exit.
 func startWireServer(t *testing.T) *wireServer {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "congress")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/congress")
-	build.Dir = ".."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-
-	s := &wireServer{url: "http://" + addr, log: new(bytes.Buffer)}
-	s.cmd = exec.Command(bin, "--listen", addr, "--data", t.TempDir(), "--log-level", "warn")
-	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
-	require.NoError(t, s.cmd.Start())
+	s := runNode(t, buildCongress(t), freeLoopback(t), "--data", t.TempDir())
 	t.Cleanup(func() {
 		_ = s.cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan error, 1)
@@ -61,17 +45,10 @@ func startWireServer(t *testing.T) *wireServer {
 			}
 		case <-time.After(20 * time.Second):
 			_ = s.cmd.Process.Kill()
+			<-done
 			t.Errorf("congress did not stop on SIGTERM\n%s", s.log)
 		}
 	})
-	require.Eventually(t, func() bool {
-		res, err := http.Get(s.url + "/healthz")
-		if err != nil {
-			return false
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK
-	}, 10*time.Second, 50*time.Millisecond, "congress did not come up: %s", s.log)
 	return s
 }
 
