@@ -169,17 +169,24 @@ func msgType(data []byte) protocol.Type {
 }
 
 // gameLog decodes only the "log" of a game message: the view before it is
-// skipped unread, which keeps a spectator's share of the tool's CPU small.
-// The key cannot occur inside a JSON string (its quotes would be escaped)
-// and the view has no field of that name, so its last occurrence is it.
-func gameLog(data []byte) ([]game.Event, error) {
+// skipped unread. The key cannot occur inside a JSON string (its quotes
+// would be escaped) and the view has no field of that name, so its last
+// occurrence is it.
+func gameLog[E game.Event | logLine](data []byte) ([]E, error) {
 	i := bytes.LastIndex(data, logKey)
 	if i < 0 {
 		return nil, nil
 	}
-	var evs []game.Event
+	var evs []E
 	err := json.NewDecoder(bytes.NewReader(data[i+len(logKey):])).Decode(&evs)
 	return evs, err
+}
+
+// logLine is as much of a log event as identifies a command's effect.
+type logLine struct {
+	Kind   game.EventKind `json:"kind"`
+	Seat   int            `json:"seat"`
+	Target int            `json:"target"`
 }
 
 // dialer opens connections from a set of local source addresses, so that

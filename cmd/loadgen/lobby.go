@@ -47,8 +47,7 @@ type flight struct {
 	intended time.Time
 	sent     time.Time
 	record   bool   // intended inside the measurement window
-	effect   effect // server: the log event to wait for
-	anyGame  bool   // baseline: the next game message is the effect
+	effect   effect // server: the log event to wait for; baseline: any game message
 	audience []*conn
 	left     int
 	last     time.Time
@@ -64,28 +63,60 @@ func (l *lobby) send(ctx context.Context, c *conn, msg protocol.Client) error {
 	return c.ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(msg))
 }
 
-// onGame takes a game message that c received at now.
+// onGame takes a game message that c received at now. A delegate's
+// player reads every event; a spectator's connection reads the log only
+// while a command waits for it, and then only what identifies an event.
 func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
-	baseline := l.run.cfg.Target == targetBaseline
-	var events []game.Event
-	if !baseline {
-		var err error
-		if events, err = gameLog(data); err != nil {
+	if l.run.cfg.Target == targetBaseline {
+		l.mu.Lock()
+		if f := l.awaiting(c); f != nil {
+			l.deliver(c, f, now)
+		}
+		l.mu.Unlock()
+		return
+	}
+	if c.spectator {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		f := l.awaiting(c)
+		if f == nil {
+			return
+		}
+		lines, err := gameLog[logLine](data)
+		if err != nil {
 			l.run.rec.protoErr("bad_game_log")
 			return
 		}
+		if slices.ContainsFunc(lines, func(e logLine) bool { return f.effect.is(e.Kind, e.Seat, e.Target) }) {
+			l.deliver(c, f, now)
+		}
+		return
+	}
+	events, err := gameLog[game.Event](data)
+	if err != nil {
+		l.run.rec.protoErr("bad_game_log")
+		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if !baseline && !c.spectator {
-		c.raw = append(c.raw[:0], data...)
-		c.viewOK = false
-		c.observe(events)
+	c.raw = append(c.raw[:0], data...)
+	c.viewOK = false
+	c.observe(events)
+	if f := l.awaiting(c); f != nil && slices.ContainsFunc(events, func(e game.Event) bool { return f.effect.is(e.Kind, e.Seat, e.Target) }) {
+		l.deliver(c, f, now)
 	}
-	f := l.fl
-	if f == nil || c.seen == f.id || !f.expects(c) || !(f.anyGame || f.effect.in(events)) {
-		return
+}
+
+// awaiting is the flight that waits for c, if any.
+func (l *lobby) awaiting(c *conn) *flight {
+	if f := l.fl; f != nil && c.seen != f.id && f.expects(c) {
+		return f
 	}
+	return nil
+}
+
+// deliver records that c received f's effect at now.
+func (l *lobby) deliver(c *conn, f *flight, now time.Time) {
 	c.seen = f.id
 	f.left--
 	f.last = now
@@ -100,8 +131,8 @@ func (l *lobby) died(c *conn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c.dead = true
-	f := l.fl
-	if f == nil || c.seen == f.id || !f.expects(c) {
+	f := l.awaiting(c)
+	if f == nil {
 		return
 	}
 	c.seen = f.id
@@ -314,7 +345,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, starts, record bool) {
 			}
 			l.turn += k + 1
 			l.nextID++
-			f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, anyGame: true, left: l.alive(l.all)}
+			f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, left: l.alive(l.all)}
 			l.fl = f
 			l.mu.Unlock()
 			l.launch(ctx, f, protocol.Act{ID: f.id, Kind: game.CmdReady, Target: game.NoSeat})

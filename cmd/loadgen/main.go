@@ -364,7 +364,7 @@ func (c *Config) args(worker int) []string {
 		"-debate", strconv.Itoa(c.Debate),
 		"-dials", strconv.Itoa(c.Dials),
 		"-v=" + strconv.FormatBool(c.Progress != nil),
-		"-cpuprofile", c.Profile,
+		"-cpuprofile=" + c.Profile,
 	}
 }
 

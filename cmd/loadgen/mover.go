@@ -121,13 +121,9 @@ func effectOf(c game.Command) effect {
 	return e
 }
 
-func (e effect) in(events []game.Event) bool {
-	for _, ev := range events {
-		if ev.Kind == e.kind && ev.Seat == e.seat && (!e.withTarget || ev.Target == e.target) {
-			return true
-		}
-	}
-	return false
+// is reports whether an event of kind by seat about target is e.
+func (e effect) is(kind game.EventKind, seat, target int) bool {
+	return kind == e.kind && seat == e.seat && (!e.withTarget || target == e.target)
 }
 
 // audience is the seats that see c's effect while the game runs
