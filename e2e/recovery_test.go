@@ -162,10 +162,10 @@ func TestRestartLosesNothing(t *testing.T) {
 			voters := 0
 			for _, c := range delegates {
 				c.sync()
-				require.Equal(t, game.PhaseVote, c.view.Phase)
 				if c.seat() == 0 {
-					continue
+					continue // the Accused does not vote (and the last vote may already have closed the ballot)
 				}
+				require.Equal(t, game.PhaseVote, c.view.Phase)
 				if tc.night {
 					// Everyone spares: the Night falls.
 					c.must(protocol.Act{Kind: game.CmdPurgeVote, Purge: false})
