@@ -228,7 +228,7 @@ func (c *conn) serve() {
 		if !c.limiter.Allow() {
 			if !c.flood.Allow() {
 				c.srv.metrics.refused(protocol.CodeRateLimited)
-				c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, false)
+				c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)
 				return
 			}
 			c.refuse(requestID(data), protocol.Errorf(protocol.CodeRateLimited, "Too many messages; slow down."))
