@@ -30,6 +30,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -71,6 +72,10 @@ type Main struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For names
 	// the client.
 	TrustedProxies []netip.Prefix
+	// ConnsPerIP and LobbiesPerIP are the per-address caps on open
+	// WebSockets and on lobbies opened per window.
+	ConnsPerIP   int
+	LobbiesPerIP int
 	// NATS is an external NATS server or cluster (comma-separated URLs);
 	// empty runs an embedded one storing under DataDir.
 	NATS string
@@ -101,6 +106,8 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	level := fs.String("log-level", env("CONGRESS_LOG_LEVEL", "info"), "log level: debug, info, warn or error (env CONGRESS_LOG_LEVEL)")
 	base := fs.String("base-url", env("CONGRESS_BASE_URL", ""), "public base URL for invite links, like https://congress.example.org; empty: the address the browser used (env CONGRESS_BASE_URL)")
 	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics and to POST /admin/drain (env CONGRESS_METRICS_FROM)")
+	conns := fs.Int("max-conns-per-ip", envInt(getenv, "CONGRESS_MAX_CONNS_PER_IP", server.DefaultLimits().ConnsPerIP), "open WebSocket connections allowed per client address (env CONGRESS_MAX_CONNS_PER_IP)")
+	lobbies := fs.Int("max-lobbies-per-ip", envInt(getenv, "CONGRESS_MAX_LOBBIES_PER_IP", server.DefaultLimits().LobbiesPerIP), "lobbies one client address may open per 10 minutes (env CONGRESS_MAX_LOBBIES_PER_IP)")
 	proxies := fs.String("trusted-proxies", env("CONGRESS_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of the load balancers in front: from them the client's address is read from X-Forwarded-For, for the per-address limits; empty trusts no header (env CONGRESS_TRUSTED_PROXIES)")
 	natsURL := fs.String("nats", env("CONGRESS_NATS", ""), "comma-separated URLs of an external NATS server or cluster with JetStream; empty: an embedded NATS server storing in --data (env CONGRESS_NATS)")
 	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
@@ -137,6 +144,10 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	if m.MetricsFrom, err = parseNetworks("--metrics-from", *metrics); err != nil {
 		return nil, err
 	}
+	if *conns < 1 || *lobbies < 1 {
+		return nil, fmt.Errorf("--max-conns-per-ip and --max-lobbies-per-ip must be at least 1")
+	}
+	m.ConnsPerIP, m.LobbiesPerIP = *conns, *lobbies
 	if m.TrustedProxies, err = parseNetworks("--trusted-proxies", *proxies); err != nil {
 		return nil, err
 	}
@@ -184,6 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Origins:        m.Origins,
 		MetricsFrom:    m.MetricsFrom,
 		TrustedProxies: m.TrustedProxies,
+		Limits:         m.limits(),
 		Journal:        journal,
 		Matches:        st,
 		Logger:         m.Log,
@@ -290,4 +302,21 @@ func healthcheck(listen string) int {
 		return 1
 	}
 	return 0
+}
+
+// limits are the server's default limits with the per-address caps set.
+func (m *Main) limits() server.Limits {
+	l := server.DefaultLimits()
+	l.ConnsPerIP, l.LobbiesPerIP = m.ConnsPerIP, m.LobbiesPerIP
+	return l
+}
+
+// envInt is an integer environment variable, or def when it is unset or
+// not a number (the flag's own parsing then reports nothing: the default
+// stands).
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(getenv(name)); err == nil {
+		return n
+	}
+	return def
 }
