@@ -175,30 +175,16 @@ func TestWholeLogsHaveNoLeaks(t *testing.T) {
 	if raceDetector || testing.Short() {
 		games = 1
 	}
-	for i := range games {
-		r := rand.New(rand.NewPCG(uint64(i), 17))
-		cfg, players, seed := randomSetup(r)
-		g, _, err := New(cfg, players, seed, t0)
-		require.NoError(t, err)
-		now := t0
-		for n := 0; !g.Over(); n++ {
-			st := randomStep(r, g, now)
-			if n >= 400 {
-				st = finishStep(g, now)
-			}
-			now = st.At
-			_, _ = st.run(g)
-			for _, v := range viewers(g) {
-				evs, _ := g.Log(v, 0)
-				jl, err := json.Marshal(evs)
-				require.NoError(t, err)
-				require.NoError(t, checkLog(g, v, jl), "game %d viewer %d", i, v.Seat)
-			}
+	walkRandomGames(t, games, 17, func(g *Game, i int, _ bool) {
+		for _, v := range viewers(g) {
+			evs, _ := g.Log(v, 0)
+			jl, err := json.Marshal(evs)
+			require.NoError(t, err)
+			require.NoError(t, checkLog(g, v, jl), "game %d viewer %d", i, v.Seat)
 		}
-	}
+	})
 }
 
-// The leak checker itself must catch leaks: feed it doctored views.
 func TestLeakCheckerCatchesLeaks(t *testing.T) {
 	tb := rig(t, DefaultConfig(), six, 3)
 	tb.denounceAll(4, 0, 1)

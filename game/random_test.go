@@ -3,7 +3,10 @@ package game
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // step is one line of a match record: a command applied at a time, or the
@@ -196,4 +199,27 @@ func finishStep(g *Game, now time.Time) step {
 	}
 	dl, _ := g.NextDeadline()
 	return step{Advance: true, At: dl}
+}
+
+// walkRandomGames plays games random games (setup and moves drawn from
+// stream) to their end, and calls each after every step with the game,
+// the game's number and whether the step was accepted.
+func walkRandomGames(t *testing.T, games int, stream uint64, each func(g *Game, game int, accepted bool)) {
+	t.Helper()
+	for i := range games {
+		r := rand.New(rand.NewPCG(uint64(i), stream))
+		cfg, players, seed := randomSetup(r)
+		g, _, err := New(cfg, players, seed, t0)
+		require.NoError(t, err)
+		now := t0
+		for n := 0; !g.Over(); n++ {
+			st := randomStep(r, g, now)
+			if n >= 400 {
+				st = finishStep(g, now)
+			}
+			now = st.At
+			_, err := st.run(g)
+			each(g, i, err == nil)
+		}
+	}
 }

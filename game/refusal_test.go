@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -253,36 +252,24 @@ func TestActionsAreWhatCheckAccepts(t *testing.T) {
 	if raceDetector || testing.Short() {
 		games = 10
 	}
-	for i := range games {
-		r := rand.New(rand.NewPCG(uint64(i), 99))
-		cfg, players, seed := randomSetup(r)
-		g, _, err := New(cfg, players, seed, t0)
-		require.NoError(t, err)
-		now := t0
-		for n := 0; !g.Over(); n++ {
-			st := randomStep(r, g, now)
-			if n >= 400 {
-				st = finishStep(g, now)
-			}
-			now = st.At
-			if _, err := st.run(g); err != nil {
-				continue
-			}
-			for seat := range g.seats {
-				var want []CommandKind
-				for k := CmdDenounce; k <= CmdStrike; k++ {
-				targets:
-					for target := -1; target <= len(g.seats); target++ {
-						for _, p := range []bool{false, true} {
-							if g.check(Command{Kind: k, Seat: seat, Target: target, Purge: p}).code == "" {
-								want = append(want, k)
-								break targets
-							}
+	walkRandomGames(t, games, 99, func(g *Game, i int, accepted bool) {
+		if !accepted {
+			return
+		}
+		for seat := range g.seats {
+			var want []CommandKind
+			for k := CmdDenounce; k <= CmdStrike; k++ {
+			targets:
+				for target := -1; target <= len(g.seats); target++ {
+					for _, p := range []bool{false, true} {
+						if g.check(Command{Kind: k, Seat: seat, Target: target, Purge: p}).code == "" {
+							want = append(want, k)
+							break targets
 						}
 					}
 				}
-				require.Equal(t, want, g.View(SeatViewer(seat)).Actions, "game %d, seat %d in %s", i, seat, g.phase)
 			}
+			require.Equal(t, want, g.View(SeatViewer(seat)).Actions, "game %d, seat %d in %s", i, seat, g.phase)
 		}
-	}
+	})
 }
