@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/coder/websocket"
@@ -192,12 +193,20 @@ type logLine struct {
 // dialer opens connections from a set of local source addresses, so that
 // no one address reaches the server's per-address caps.
 type dialer struct {
-	base    string // http://host:port
+	bases   []string // http://host:port of each server
 	clients []*http.Client
 }
 
-func newDialer(addr string, sources []net.IP) *dialer {
-	d := &dialer{base: "http://" + addr}
+// newDialer dials the servers of addrs, a comma-separated list of
+// host:port: the i-th connection and the i-th lobby go to the (i mod
+// len)-th, so with several nodes of a cluster a lobby's members are
+// spread over all of them, as behind a load balancer without sticky
+// sessions.
+func newDialer(addrs string, sources []net.IP) *dialer {
+	d := &dialer{}
+	for _, a := range splitAddrs(addrs) {
+		d.bases = append(d.bases, "http://"+a)
+	}
 	if len(sources) == 0 {
 		sources = []net.IP{nil}
 	}
@@ -221,6 +230,20 @@ func newDialer(addr string, sources []net.IP) *dialer {
 // client is the HTTP client of the i-th connection.
 func (d *dialer) client(i int) *http.Client { return d.clients[i%len(d.clients)] }
 
+// base is the server of the i-th connection or lobby.
+func (d *dialer) base(i int) string { return d.bases[i%len(d.bases)] }
+
+// splitAddrs is the non-empty entries of a comma-separated list.
+func splitAddrs(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // sourceAddrs is n loopback addresses for worker w: 127.(w+1).x.y. One
 // is none: the kernel picks 127.0.0.1.
 func sourceAddrs(n, w int) []net.IP {
@@ -238,7 +261,7 @@ func sourceAddrs(n, w int) []net.IP {
 func (d *dialer) open(ctx context.Context, i int, hello protocol.Client) (*websocket.Conn, *protocol.Welcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+d.base[len("http"):]+"/ws", &websocket.DialOptions{HTTPClient: d.client(i)})
+	ws, _, err := websocket.Dial(ctx, "ws"+d.base(i)[len("http"):]+"/ws", &websocket.DialOptions{HTTPClient: d.client(i)})
 	if err != nil {
 		return nil, nil, fmt.Errorf("dial: %w", err)
 	}
@@ -293,7 +316,7 @@ func failureKind(err error) string {
 // createLobby opens a lobby over the HTTP API; its host joins by Resume.
 func (d *dialer) createLobby(ctx context.Context, i int, body protocol.CreateLobby) (*protocol.Created, error) {
 	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base+"/api/lobbies", bytes.NewReader(b))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base(i)+"/api/lobbies", bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}

@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"io"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,4 +117,53 @@ func TestGameLog(t *testing.T) {
 	lines, err := gameLog[logLine]([]byte(msg))
 	require.NoError(t, err)
 	assert.Equal(t, []logLine{{Kind: game.EvReady, Seat: 3, Target: -1}}, lines)
+}
+
+func TestSeveralAddresses(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	var hits [2]atomic.Int64
+	var addrs []string
+	for i := range hits {
+		b := &Baseline{DelegateBytes: 300, SpectatorBytes: 200}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hits[i].Add(1)
+			b.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		addrs = append(addrs, strings.TrimPrefix(srv.URL, "http://"))
+	}
+	const lobbies, delegates, spectators = 2, 5, 2
+	cfg := Config{
+		Addr: " " + strings.Join(addrs, ", ") + ",", Target: targetBaseline,
+		Lobbies: lobbies, Delegates: delegates, Spectators: spectators,
+		Rate: 5, Duration: time.Second, Timeout: 5 * time.Second,
+		Movers: "easy", Debate: 5, Dials: 8,
+	}
+	require.NoError(t, cfg.check())
+	res, err := measure(context.Background(), cfg, nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, lobbies*(delegates+spectators), res.ConnsEstablished)
+	assert.Empty(t, res.ProtoErrs)
+	// Lobbies and connections are dealt round-robin over both servers.
+	for i := range hits {
+		assert.GreaterOrEqual(t, hits[i].Load(), int64(delegates+spectators), "server %d", i)
+	}
+
+	cfg.Addr = " , "
+	assert.ErrorContains(t, cfg.check(), "no server")
+}
+
+func TestSeveralPIDs(t *testing.T) {
+	_, err := parsePIDs("12,x")
+	assert.ErrorContains(t, err, `"x" is not a process ID`)
+	self := strconv.Itoa(os.Getpid())
+	one, err := newProber(self, "").sample(context.Background())
+	require.NoError(t, err)
+	p := newProber(self+","+self, "")
+	assert.Equal(t, "/proc/"+self+" + /proc/"+self, p.source())
+	two, err := p.sample(context.Background())
+	require.NoError(t, err)
+	assert.InDelta(t, 2*one.rss, two.rss, float64(one.rss)/2)
+	assert.GreaterOrEqual(t, two.cpu, 2*one.cpu)
+	assert.Nil(t, newProber("", ""))
 }

@@ -24,6 +24,7 @@
 //	loadgen -addr 127.0.0.1:8080 -pid $(pgrep -x congress) -lobbies 50 -duration 60s
 //	loadgen -idle -lobbies 750 -procs 2 -sources 64 -addr ... -pid ...
 //	loadgen -compare -lobbies 200 -procs 2 -sources 16 -addr ... -pid ...
+//	loadgen -addr 127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083 -pid P1,P2,P3 ...
 //	loadgen -baseline-serve 127.0.0.1:9090
 //
 // One process holds at most the hard RLIMIT_NOFILE of connections (it
@@ -64,7 +65,7 @@ func main() {
 // options are the flags beyond one run's Config.
 type options struct {
 	cfg      Config
-	pid      int
+	pids     string
 	metrics  string
 	baseline bool // measure the baseline only
 	compare  bool // measure the baseline, then the server
@@ -84,8 +85,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	c := &o.cfg
 	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` of the server under load")
-	fs.IntVar(&o.pid, "pid", 0, "the server's process ID, to read its CPU and memory from /proc")
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "`host:port` of the server under load; several, comma-separated, for the nodes of a cluster (lobbies and connections are dealt round-robin)")
+	fs.StringVar(&o.pids, "pid", "", "the server's process ID, to read its CPU and memory from /proc; several, comma-separated, are summed")
 	fs.StringVar(&o.metrics, "metrics", "", "the server's Prometheus `URL`, read when -pid is not given")
 	fs.StringVar(&c.Target, "target", targetServer, "what -addr is: server (congress) or baseline (loadgen -baseline-serve)")
 	fs.IntVar(&c.Lobbies, "lobbies", 50, "lobbies")
@@ -165,6 +166,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := o.cfg.check(); err != nil {
 		return err
 	}
+	if _, err := parsePIDs(o.pids); err != nil {
+		return err
+	}
 	var out any
 	switch {
 	case o.compare:
@@ -172,7 +176,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		server, err := measure(ctx, o.cfg, newProber(o.pid, o.metrics), stderr)
+		server, err := measure(ctx, o.cfg, newProber(o.pids, o.metrics), stderr)
 		if err != nil {
 			return err
 		}
@@ -188,7 +192,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		res.Print(stdout)
 		out = res
 	default:
-		res, err := measure(ctx, o.cfg, newProber(o.pid, o.metrics), stderr)
+		res, err := measure(ctx, o.cfg, newProber(o.pids, o.metrics), stderr)
 		if err != nil {
 			return err
 		}

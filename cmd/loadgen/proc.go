@@ -35,14 +35,60 @@ type prober interface {
 	source() string
 }
 
-func newProber(pid int, metrics string) prober {
+// newProber reads the processes of pids (comma-separated) if any, or
+// else the metrics URL if given; nil when neither is.
+func newProber(pids string, metrics string) prober {
+	ps, _ := parsePIDs(pids)
 	switch {
-	case pid > 0:
-		return procProber(pid)
+	case len(ps) == 1:
+		return procProber(ps[0])
+	case len(ps) > 1:
+		return procsProber(ps)
 	case metrics != "":
 		return metricsProber(metrics)
 	}
 	return nil
+}
+
+// parsePIDs reads a comma-separated list of process IDs.
+func parsePIDs(s string) ([]int, error) {
+	var out []int
+	for _, f := range splitAddrs(s) {
+		pid, err := strconv.Atoi(f)
+		if err != nil || pid <= 0 {
+			return nil, fmt.Errorf("-pid: %q is not a process ID", f)
+		}
+		out = append(out, pid)
+	}
+	return out, nil
+}
+
+// procsProber sums the CPU and RSS of several processes: the nodes of a
+// cluster on one machine.
+type procsProber []int
+
+func (p procsProber) source() string {
+	var b strings.Builder
+	for i, pid := range p {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		fmt.Fprintf(&b, "/proc/%d", pid)
+	}
+	return b.String()
+}
+
+func (p procsProber) sample(context.Context) (procSample, error) {
+	var sum procSample
+	for _, pid := range p {
+		s, err := readProc(pid)
+		if err != nil {
+			return procSample{}, err
+		}
+		sum.cpu += s.cpu
+		sum.rss += s.rss
+	}
+	return sum, nil
 }
 
 type procProber int

@@ -64,6 +64,8 @@ func (c *Config) check() error {
 	switch {
 	case c.Target != targetServer && c.Target != targetBaseline:
 		return fmt.Errorf("unknown target %q", c.Target)
+	case len(splitAddrs(c.Addr)) == 0:
+		return fmt.Errorf("-addr names no server")
 	case c.Lobbies < 1 || c.Spectators < 0:
 		return fmt.Errorf("need at least one lobby and no negative spectators")
 	case c.Delegates < game.MinSeats || c.Delegates > game.MaxSeats:
