@@ -194,40 +194,48 @@ func (s *Store) ensure(ctx context.Context, o Options, replicas int) error {
 			}
 		}
 	}
-	var err error
-	s.lobbies, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        LobbyStream,
-		Description: "Congress of Victors: one subject per lobby, every accepted command",
-		Subjects:    []string{lobbyPrefix + "*"},
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
-		Duplicates:  2 * time.Minute,
-		Discard:     jetstream.DiscardOld,
+	err := settle(ctx, s.log, "creating stream "+LobbyStream, func(ctx context.Context) (err error) {
+		s.lobbies, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name:        LobbyStream,
+			Description: "Congress of Victors: one subject per lobby, every accepted command",
+			Subjects:    []string{lobbyPrefix + "*"},
+			Storage:     jetstream.FileStorage,
+			Replicas:    replicas,
+			Duplicates:  2 * time.Minute,
+			Discard:     jetstream.DiscardOld,
+		})
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("creating stream %s: %w", LobbyStream, err)
+		return err
 	}
-	s.matchLog, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:        MatchStream,
-		Description: "Congress of Victors: finished matches, whole log",
-		Subjects:    []string{matchPrefix + "*"},
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
-		MaxAge:      o.Retention,
-		MaxMsgSize:  8 << 20,
+	err = settle(ctx, s.log, "creating stream "+MatchStream, func(ctx context.Context) (err error) {
+		s.matchLog, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name:        MatchStream,
+			Description: "Congress of Victors: finished matches, whole log",
+			Subjects:    []string{matchPrefix + "*"},
+			Storage:     jetstream.FileStorage,
+			Replicas:    replicas,
+			MaxAge:      o.Retention,
+			MaxMsgSize:  8 << 20,
+		})
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("creating stream %s: %w", MatchStream, err)
+		return err
 	}
-	s.matches, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      MatchBucket,
-		Description: "Congress of Victors: match summaries",
-		TTL:         o.Retention,
-		Storage:     jetstream.FileStorage,
-		Replicas:    replicas,
+	err = settle(ctx, s.log, "creating bucket "+MatchBucket, func(ctx context.Context) (err error) {
+		s.matches, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      MatchBucket,
+			Description: "Congress of Victors: match summaries",
+			TTL:         o.Retention,
+			Storage:     jetstream.FileStorage,
+			Replicas:    replicas,
+		})
+		return err
 	})
 	if err != nil {
-		return fmt.Errorf("creating bucket %s: %w", MatchBucket, err)
+		return err
 	}
 	if o.URLs == "" && mark == nil {
 		b, _ := json.Marshal(marker{Created: time.Now().UTC(), Streams: []string{LobbyStream, MatchStream, "KV_" + MatchBucket}})
@@ -249,8 +257,12 @@ func (s *Store) JetStream() jetstream.JetStream { return s.js }
 // leaves a marker that watchers see as a purge. The bucket's own TTL is
 // returned: the first node to create the bucket sets it for every node.
 func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyValue, time.Duration, error) {
-	kv, err := s.js.KeyValue(ctx, LeaseBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
+	var kv jetstream.KeyValue
+	err := settle(ctx, s.log, "opening bucket "+LeaseBucket, func(ctx context.Context) (err error) {
+		kv, err = s.js.KeyValue(ctx, LeaseBucket)
+		if !errors.Is(err, jetstream.ErrBucketNotFound) {
+			return err
+		}
 		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
 			Bucket:         LeaseBucket,
 			Description:    "Congress of Victors: the node that owns each lobby",
@@ -259,12 +271,10 @@ func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyVal
 			Storage:        jetstream.FileStorage,
 			Replicas:       s.replicas,
 		})
-		if errors.Is(err, jetstream.ErrBucketExists) {
-			kv, err = s.js.KeyValue(ctx, LeaseBucket) // another node made it first
-		}
-	}
+		return err // ErrBucketExists: another node made it first; opened on the next try
+	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("opening bucket %s: %w", LeaseBucket, err)
+		return nil, 0, err
 	}
 	st, err := kv.Status(ctx)
 	if err != nil {
@@ -281,17 +291,18 @@ func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyVal
 // write it again now and then and the summary of a lobby that vanished
 // without a word ages out.
 func (s *Store) Summaries(ctx context.Context, maxAge time.Duration) (jetstream.KeyValue, error) {
-	kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-		Bucket:      SummaryBucket,
-		Description: "Congress of Victors: every lobby's summary, for the lobby list",
-		TTL:         maxAge,
-		Storage:     jetstream.FileStorage,
-		Replicas:    s.replicas,
+	var kv jetstream.KeyValue
+	err := settle(ctx, s.log, "opening bucket "+SummaryBucket, func(ctx context.Context) (err error) {
+		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      SummaryBucket,
+			Description: "Congress of Victors: every lobby's summary, for the lobby list",
+			TTL:         maxAge,
+			Storage:     jetstream.FileStorage,
+			Replicas:    s.replicas,
+		})
+		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("opening bucket %s: %w", SummaryBucket, err)
-	}
-	return kv, nil
+	return kv, err
 }
 
 // Close drains the connection and stops an embedded server, flushing what
