@@ -132,17 +132,29 @@ func TestChairRotatesToTheNextLivingDelegate(t *testing.T) {
 	}
 }
 
-func TestEventsReturnedAreTheCallers(t *testing.T) {
-	// Editing the events New and Apply return does not rewrite the log.
+func TestReturnedEventsAreReadOnlyAndStayPut(t *testing.T) {
+	// The lists New, Apply, Advance and Log return may be the log's own
+	// memory (read-only): appending to them copies them, and what they
+	// hold does not change as the game goes on.
 	g, ev, err := New(DefaultConfig(), names[:5], 1, t0)
 	require.NoError(t, err)
+	started := slices.Clone(ev)
 	want := snapshot(g)
-	ev[0].Kind, ev[1].Seat = EvGameOver, 4
-	_ = append(ev[:1], Event{Kind: EvPaused})
+	_ = append(ev, Event{Kind: EvPaused})
 	assert.Equal(t, want, snapshot(g))
 	out, err := g.Apply(Command{Kind: CmdReady, Seat: 0}, t0)
 	require.NoError(t, err)
+	applied := slices.Clone(out)
+	log, _ := g.Log(Spectator, 0)
+	held := slices.Clone(log)
 	want = snapshot(g)
-	out[0].Seat = 3
+	_ = append(out, Event{Kind: EvPaused})
+	_ = append(log, Event{Kind: EvPaused})
 	assert.Equal(t, want, snapshot(g))
+	for i := 1; !g.Over(); i++ {
+		g.Advance(t0.Add(time.Duration(i) * time.Hour))
+	}
+	assert.Equal(t, started, ev)
+	assert.Equal(t, applied, out)
+	assert.Equal(t, held, log)
 }

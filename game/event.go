@@ -95,19 +95,33 @@ type SeatVote struct {
 	Purge bool `json:"purge"`
 }
 
-func (e Event) visibleTo(v Viewer, g *Game) bool {
-	if g.phase == PhaseOver {
-		return true
-	}
-	switch e.audience {
-	case toPlotters:
-		if !v.IsSeat() {
-			return false
+// logFilter is which events of the log one viewer may see, worked out
+// once for a whole read of the log rather than for every event.
+type logFilter struct {
+	all      bool // the game is over: every event
+	seat     int  // the viewer's seat, NoSeat for a spectator
+	plotter  bool // a Plotter, who sees the bloc's events
+	purgedIn int  // a purged Plotter sees the bloc's events of earlier sessions only
+}
+
+func (g *Game) logFilter(v Viewer) logFilter {
+	f := logFilter{all: g.phase == PhaseOver, seat: v.Seat}
+	if v.IsSeat() {
+		s := &g.seats[v.Seat]
+		f.plotter = s.role.Faction() == Plotters
+		if !s.alive {
+			f.purgedIn = s.purgedIn
 		}
-		s := g.seats[v.Seat]
-		return s.role.Faction() == Plotters && (s.alive || e.Session < s.purgedIn)
-	case toSeat:
-		return v.IsSeat() && v.Seat == e.Seat
 	}
-	return true
+	return f
+}
+
+func (f *logFilter) visible(e *Event) bool {
+	switch {
+	case f.all || e.audience == toAll:
+		return true
+	case e.audience == toPlotters:
+		return f.plotter && (f.purgedIn == 0 || e.Session < f.purgedIn)
+	}
+	return e.audience == toSeat && f.seat != NoSeat && f.seat == e.Seat
 }
