@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -36,10 +37,18 @@ type Bot struct {
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
 	doneSess     int  // session in which reconsidered was last reset
 
+	// Acts against a seat, which the bloc never commits against Kirov:
+	// hits[a*n+t] counts a's final marks, Purge votes and confession
+	// against t; lettered[t] the letters against t.
+	hits     []int
+	lettered []int
+
 	// Cached solutions.
 	pub, own       []float64
 	pubVer, ownVer int
 	prov           []float64
+	kir, score     []float64
+	support        []float64
 }
 
 // New makes a bot for seat playing at strength s. The same seed and the
@@ -155,6 +164,11 @@ func (b *Bot) start(n, p int) {
 	b.pub = make([]float64, n)
 	b.own = make([]float64, n)
 	b.prov = make([]float64, n)
+	b.hits = make([]int, n*n)
+	b.lettered = make([]int, n)
+	b.kir = make([]float64, n)
+	b.score = make([]float64, n)
+	b.support = make([]float64, n)
 	for i := range b.alive {
 		b.alive[i] = true
 	}
@@ -184,6 +198,7 @@ func (b *Bot) read(e game.Event) {
 		}
 		if e.Source == game.FromLetter {
 			b.m.ev.unary(e.Target, b.m.letter)
+			b.lettered[e.Target]++
 		}
 	case game.EvDenounced:
 		if valid(e.Seat) && valid(e.Target) {
@@ -202,6 +217,7 @@ func (b *Bot) read(e game.Event) {
 			}
 			if sv.Purge {
 				b.m.ev.pair(sv.Seat, e.Target, b.m.purge)
+				b.hits[sv.Seat*b.n+e.Target]++
 			} else {
 				b.m.ev.pair(sv.Seat, e.Target, b.m.spare)
 			}
@@ -223,6 +239,7 @@ func (b *Bot) read(e game.Event) {
 	case game.EvConfessed:
 		if valid(e.Seat) && valid(e.Target) {
 			b.m.ev.pair(e.Seat, e.Target, b.m.confess)
+			b.hits[e.Seat*b.n+e.Target]++
 		}
 	case game.EvInvestigated:
 		b.learn(e.Target, factionKnw(e.Faction))
@@ -235,6 +252,11 @@ func (b *Bot) read(e game.Event) {
 func (b *Bot) closeDebate() {
 	if slices.ContainsFunc(b.marks, func(t int) bool { return t != noSeat }) {
 		b.m.ev.marks(b.marks, b.m)
+		for a, t := range b.marks {
+			if t != noSeat {
+				b.hits[a*b.n+t]++
+			}
+		}
 	}
 	for i := range b.marks {
 		b.marks[i] = noSeat
@@ -280,6 +302,35 @@ func (b *Bot) provisional(v game.View) []float64 {
 	b.scratch.marks(marks, b.m)
 	b.s.solve(&b.scratch, b.p, b.known, b.alive, b.prov)
 	return b.prov
+}
+
+// kirov is P(seat is Kirov) for every seat, from p (P(Plotter), public or
+// private): Kirov is a Plotter whom the bloc never marks, votes to purge,
+// names or writes a letter against, so every such act by a likely Plotter
+// makes its target less likely Kirov. Kirov is alive while the game runs.
+func (b *Bot) kirov(p []float64) []float64 {
+	out := b.kir
+	sum := 0.0
+	for t := range b.n {
+		if !b.alive[t] {
+			out[t] = 0
+			continue
+		}
+		w := p[t] * math.Pow(1-kirovTell, float64(b.lettered[t]))
+		for a := range b.n {
+			if h := b.hits[a*b.n+t]; h > 0 {
+				w *= math.Pow(1-kirovTell*p[a], float64(h))
+			}
+		}
+		out[t] = w
+		sum += w
+	}
+	if sum > 0 {
+		for t := range out {
+			out[t] /= sum
+		}
+	}
+	return out
 }
 
 // legal reports whether the rules accept c, judged from the view: the

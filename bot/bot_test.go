@@ -135,7 +135,7 @@ func TestNormalBeatsEasy(t *testing.T) {
 		seats, games int
 	}{
 		{"Loyalists, against Easy Plotters", game.Loyalists, [2]Strength{Normal, Easy}, [2]Strength{Easy, Easy}, 0.2, 8, 150},
-		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.08, 10, 200},
+		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 12, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,7 +199,8 @@ func TestPlotterNeverTurnsOnKirov(t *testing.T) {
 // only in what the seat cannot know (who the other delegates really are)
 // give the same decision; here the difference is forced into the view's
 // per-seat Role and Faction fields, which a Loyalist's view never fills,
-// to prove the bot does not read them.
+// to prove the bot does not read them; for a Plotter, the fields of
+// every seat outside the bloc.
 func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 	// A real table: play until each phase of interest, and keep seat 0's
 	// view and events there.
@@ -209,7 +210,7 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 		events []game.Event
 	}
 	var points []point
-	perPhase := map[game.Phase]int{}
+	perPhase := map[int]int{}
 	for seed := uint64(1); seed <= 20; seed++ {
 		g, _, err := game.New(game.DefaultConfig(), names(8), seed, start)
 		require.NoError(t, err)
@@ -228,8 +229,9 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 				seen[i] = append(seen[i], ev...)
 				b.Observe(ev)
 				v := g.View(game.SeatViewer(i))
-				if v.You.Faction == game.Loyalists && len(v.Actions) > 0 && perPhase[v.Phase] < 6 {
-					perPhase[v.Phase]++
+				key := int(v.Phase)*4 + int(v.You.Faction)
+				if len(v.Actions) > 0 && perPhase[key] < 6 {
+					perPhase[key]++
 					points = append(points, point{v.Phase, v, slices.Clone(seen[i])})
 				}
 				if c, ok := b.Decide(v, now); ok {
@@ -246,8 +248,10 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 	}
 	require.NotEmpty(t, points)
 	phases := map[game.Phase]bool{}
+	factions := map[game.Faction]int{}
 	for _, p := range points {
 		phases[p.phase] = true
+		factions[p.view.You.Faction]++
 		seat := p.view.You.Seat
 		decide := func(v game.View) (game.Command, bool) {
 			b := New(seat, Normal, 99)
@@ -256,11 +260,16 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 		}
 		want, wantOK := decide(p.view)
 
+		// A Loyalist's view names nobody else; a Plotter's names the bloc
+		// only. Fill what the view leaves blank with a lie.
 		other := p.view
 		other.Seats = append([]game.SeatView(nil), p.view.Seats...)
 		for i := range other.Seats {
-			if i != seat {
+			if i != seat && other.Seats[i].Faction == game.NoFaction {
 				other.Seats[i].Role, other.Seats[i].Faction = game.Kirov, game.Plotters
+				if p.view.You.Faction == game.Plotters {
+					other.Seats[i].Role, other.Seats[i].Faction = game.Investigator, game.Loyalists
+				}
 			}
 		}
 		got, gotOK := decide(other)
@@ -270,4 +279,6 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 	for _, p := range []game.Phase{game.PhaseDebate, game.PhaseVote, game.PhaseNight, game.PhaseFinalBallot} {
 		assert.True(t, phases[p], "no decision seen in %v", p)
 	}
+	assert.Positive(t, factions[game.Loyalists])
+	assert.Positive(t, factions[game.Plotters])
 }

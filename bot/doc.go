@@ -19,8 +19,11 @@
 // Two strengths play. Easy plays at random among legal moves but always
 // takes part (denounces most of the time, votes, readies, strikes). Normal
 // plays its camp: a Loyalist keeps a suspicion model of every seat built
-// from public evidence (see model.go) and denounces, votes, confesses and
-// strikes by it; a Plotter knows its bloc, never moves against Kirov, and
-// makes the bloc act as one against the Loyalist the Congress already
-// suspects most, which it reads from the same public model.
+// from public evidence (see model.go), with the chance of each being Kirov
+// (the bloc never acts against him), and denounces, votes and confesses by
+// it; in the Final Ballot every Loyalist strikes the delegate the public
+// evidence points to as Kirov, so that their strikes fall together. A
+// Plotter knows its bloc, never moves against Kirov, and makes the bloc
+// act as one against the Loyalist the Congress already suspects or who has
+// hurt the bloc most, which it reads from the same public evidence.
 package bot

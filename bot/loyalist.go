@@ -15,7 +15,11 @@ const (
 	// riskyPurgeBar the one when purging a Loyalist by mistake could hand
 	// the Plotters parity.
 	purgeBar      = 0.55
-	riskyPurgeBar = 0.7
+	riskyPurgeBar = 0.8
+	// kirovWeight is how much a delegate's chance of being Kirov adds to
+	// his suspicion when choosing whom to act against: purging Kirov ends
+	// the game.
+	kirovWeight = 0.3
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -45,7 +49,13 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 			func(i int) float64 { return p[i] * (1 - p[i]) },
 			func(i int) uint64 { return uint64(p[i] * (1 << 32)) }))
 	case has(game.CmdStrike):
-		return cmd(game.CmdStrike, b.suspect(v, b.private(), b.living(v, nil)))
+		// Only a Kirov struck by more than anyone else loses, and the bloc
+		// strikes together: the Loyalists must strike one name as one.
+		// The name every delegate can work out alike is the public
+		// suspect; only one known to be loyal is passed over.
+		k := b.kirov(b.public())
+		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return b.known[i] != loyalKnw }),
+			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
@@ -66,26 +76,33 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	return game.Command{}, false
 }
 
-// suspect is the one of cands to act against: among those within
+// suspect is the one of cands to act against, by suspicion p plus
+// kirovWeight times the chance of being Kirov: among those within
 // closeCall of the most suspect, the one most denounced by delegates this
 // bot trusts (each mark weighs the marker's chance of being a Loyalist;
 // the anonymous letter weighs nothing), so that Loyalists who suspect a
 // whole bloc alike converge on one of it. Then a tie-break every bot
 // computes alike.
 func (b *Bot) suspect(v game.View, p []float64, cands []int) int {
+	k := b.kirov(p)
+	q := b.score[:len(p)]
+	for i := range q {
+		q[i] = p[i] + kirovWeight*k[i]
+	}
 	top := 0.0
 	for _, c := range cands {
-		top = max(top, p[c])
+		top = max(top, q[c])
 	}
-	cands = slices.DeleteFunc(cands, func(c int) bool { return p[c] < top-closeCall })
-	support := make([]float64, len(v.Seats))
+	cands = slices.DeleteFunc(cands, func(c int) bool { return q[c] < top-closeCall })
+	support := b.support[:len(p)]
+	clear(support)
 	for _, d := range v.Denunciations {
 		if d.Target < 0 || d.Target >= len(support) || d.By < 0 || d.By >= len(p) || d.By == b.seat {
 			continue
 		}
 		support[d.Target] += 1 - p[d.By]
 	}
-	return argmax(cands, func(i int) float64 { return support[i] + p[i] },
+	return argmax(cands, func(i int) float64 { return support[i] + q[i] },
 		func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) })
 }
 

@@ -14,7 +14,10 @@ const (
 	// hopeless is the public suspicion under which the Loyalists will not
 	// purge one of their own: the bloc alone cannot outvote them, so its
 	// Purge votes would only show who it is.
-	hopeless = 0.35
+	hopeless = 0.5
+	// swingBar replaces hopeless when a single Loyalist's Purge vote
+	// added to the bloc's would carry the purge.
+	swingBar = 0.2
 	// assumedThreshold is the accusation threshold the bloc plays for: the
 	// view does not carry the setting, and 2 is the default.
 	assumedThreshold = 2
@@ -29,12 +32,15 @@ const (
 //     Loyalist the rest of the Congress (letter, confessions, Loyalists'
 //     marks) already denounces most, else the one it suspects most;
 //   - it votes Purge on a Loyalist when the Congress suspects him enough
-//     for Loyalists to join in, and Spare on the bloc unless a member
-//     other than Kirov is already convicted in the Congress's mind;
-//   - the letter goes against the Loyalist the Congress suspects most
-//     (Kirov's proposal first, when Kirov has made one), and the bloc names
-//     the same one in a confession and strikes him in the Final Ballot,
-//     where its strikes and the Loyalists' mistaken ones add up.
+//     for Loyalists to join in (sooner when one Loyalist's vote would
+//     carry it), and Spare on the bloc unless a member other than Kirov is
+//     already convicted in the Congress's mind;
+//   - the letter goes against the Loyalist who has done the bloc most
+//     harm, then the one the Congress suspects most (Kirov's proposal
+//     first, when Kirov has made one), and the bloc names the same one in
+//     a confession;
+//   - in the Final Ballot it strikes whom the Congress takes for Kirov,
+//     Kirov excepted, so that the Loyalists' strikes and its own add up.
 func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	me := v.You.Seat
 	bloc := make([]bool, len(v.Seats))
@@ -51,9 +57,18 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
 	shared := func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }
+	// The scapegoat is the Loyalist who has done the bloc most harm (marks,
+	// Purge votes and confessions against its members: the Investigator,
+	// or a good guesser), then the one the Congress suspects most.
+	harm := make([]float64, len(v.Seats))
+	for i := range harm {
+		for _, j := range v.You.Bloc {
+			harm[i] += float64(b.hits[i*b.n+j])
+		}
+	}
 	scapegoat := func() int {
 		pub := b.public()
-		return argmax(b.living(v, loyal), func(i int) float64 { return pub[i] }, shared)
+		return argmax(b.living(v, loyal), func(i int) float64 { return harm[i] + pub[i] }, shared)
 	}
 
 	switch {
@@ -73,7 +88,11 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		// little and buys the rest of the bloc their trust. Never Kirov.
 		acc := v.Accused
 		pub := b.public()
-		purge := !bloc[acc] && pub[acc] >= hopeless || bloc[acc] && acc != kirov && pub[acc] >= doomed
+		bar := hopeless
+		if b.swing(v, bloc) {
+			bar = swingBar
+		}
+		purge := !bloc[acc] && pub[acc] >= bar || bloc[acc] && acc != kirov && pub[acc] >= doomed
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
@@ -85,7 +104,12 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 		return cmd(game.CmdLetter, scapegoat())
 	case has(game.CmdStrike):
-		return cmd(game.CmdStrike, scapegoat())
+		// The Loyalists strike whom the Congress takes for Kirov: if that
+		// is not Kirov, the bloc's strikes keep him on top (even one of
+		// the bloc); if it is, the bloc's best hope is a rival.
+		k := b.kirov(b.public())
+		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return i != kirov }),
+			func(i int) float64 { return k[i] }, shared))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
@@ -103,6 +127,22 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 	}
 	return game.Command{}, false
+}
+
+// swing reports whether the bloc's Purge votes and a single Loyalist's
+// would purge the Accused (a Loyalist) over every other voter's Spare.
+func (b *Bot) swing(v game.View, bloc []bool) bool {
+	plotters, loyalists := 0, 0
+	for i, s := range v.Seats {
+		switch {
+		case !s.Alive || i == v.Accused:
+		case bloc[i]:
+			plotters++
+		default:
+			loyalists++
+		}
+	}
+	return plotters+1 > loyalists-1
 }
 
 // blocTarget is the Loyalist the bloc marks in this Debate: the one with
