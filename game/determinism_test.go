@@ -34,6 +34,7 @@ func sameGame(a, b *Game, from int) bool {
 	}
 	ca, cb := *a, *b
 	ca.log, cb.log = a.log[from:], b.log[from:]
+	ca.view, cb.view = viewCache{}, viewCache{} // no part of the state
 	return reflect.DeepEqual(&ca, &cb)
 }
 
@@ -104,7 +105,7 @@ func TestRandomGames(t *testing.T) {
 				checkViews(t, a, b, cursors, last)
 			}
 		}
-		require.True(t, reflect.DeepEqual(a, b), "game %d: states differ", i)
+		require.True(t, sameGame(a, b, 0), "game %d: states differ", i)
 
 		// A last replay from scratch of the record as a match log stores
 		// it, through JSON, without looking at anything on the way.
@@ -117,7 +118,7 @@ func TestRandomGames(t *testing.T) {
 		for _, st := range stored {
 			_, _ = st.run(c)
 		}
-		require.True(t, reflect.DeepEqual(a, c), "game %d: replay from scratch differs", i)
+		require.True(t, sameGame(a, c, 0), "game %d: replay from scratch differs", i)
 
 		// After the game every viewer sees the whole log.
 		for _, v := range viewers(a) {

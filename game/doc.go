@@ -23,5 +23,12 @@
 // Log(viewer, from) returns. Secrets are put into a View only by the code
 // in view.go that decides the viewer is entitled to them; the View type has
 // no field for another seat's role except where that decision has been
-// made. A View shares nothing with the game: it is the caller's to keep.
+// made.
+//
+// Views, and the event lists of New, Apply, Advance and Log, are read-only:
+// they may share memory with the game and with each other, which is most of
+// what makes building a view for every viewer after every command cheap.
+// The game never changes what it has handed out, so a caller may keep them
+// or pass them to another goroutine, and appending to a list copies it, but
+// nothing in them may be modified.
 package game

@@ -33,6 +33,7 @@ func TestWorkedExampleOfDocs(t *testing.T) {
 	for i := range g.seats {
 		g.seats[i].role = want[i]
 	}
+	g.findBloc()
 	tb := &table{t: t, g: g, now: t0}
 	assert.Equal(t, 4, g.sessions, "four sessions for seven delegates")
 

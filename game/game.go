@@ -65,6 +65,14 @@ type Game struct {
 	winner         Faction
 	reason         WinReason
 	log            []Event
+
+	// Facts of the table, fixed at the deal.
+	plotters     int   // the size of the bloc
+	investigator bool  // whether an Investigator was dealt
+	bloc         []int // the Plotters' seats, in seat order
+	kirovIn      int   // Kirov's index in bloc
+
+	view viewCache
 }
 
 // Ballot is a counted purge vote.
@@ -108,6 +116,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 		roles = append(roles, Loyalist)
 	}
 	g.random().Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
+	g.plotters, g.investigator = cfg.PlottersFor(n), slices.Contains(roles, Investigator)
 
 	// About what a game of lawful play writes (random play: 59 events on
 	// average with 5 seats, 167 with 10, 260 with 12), so that the log
@@ -117,9 +126,25 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	for i := range g.seats {
 		g.seats[i] = seat{name: order[i], role: roles[i], alive: true, denounces: NoSeat, choice: NoSeat}
 	}
+	g.findBloc()
 	g.emit(Event{Kind: EvGameStarted, At: now, Seat: NoSeat, Target: NoSeat, Names: slices.Clone(order)})
 	g.openSession(now)
 	return g, clip(g.log), nil
+}
+
+// findBloc notes the Plotters' seats and Kirov's among them, which the
+// views of every Plotter show all game.
+func (g *Game) findBloc() {
+	g.bloc = nil
+	for i, s := range g.seats {
+		if s.role == Kirov {
+			g.kirovIn = len(g.bloc)
+		}
+		if s.role.Faction() == Plotters {
+			g.bloc = append(g.bloc, i)
+		}
+	}
+	g.bloc = clip(g.bloc)
 }
 
 // random draws from the match seed. A rand.Rand keeps no state of its own
@@ -227,6 +252,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 		return nil, r.err(g)
 	}
 	mark := len(g.log)
+	g.view = viewCache{}
 	g.apply(c, now)
 	return clip(g.log[mark:]), nil
 }
@@ -241,6 +267,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 func (g *Game) Advance(now time.Time) []Event {
 	mark := len(g.log)
 	for !g.paused && g.phase != PhaseOver && !now.Before(g.deadline) {
+		g.view = viewCache{}
 		g.timeout(now)
 	}
 	if len(g.log) == mark {

@@ -54,6 +54,7 @@ func rig(t testing.TB, cfg Config, deal string, chair int) *table {
 		for i := range g.seats {
 			g.seats[i].role = want[i]
 		}
+		g.findBloc()
 		return &table{t: t, g: g, now: t0}
 	}
 	t.Fatalf("no seed makes seat %d the first Chair", chair)
@@ -209,9 +210,11 @@ func snapshot(g *Game) Game {
 	return c
 }
 
-// snapshot2 deep-copies everything but the log, which it shares.
+// snapshot2 deep-copies everything but the log, which it shares, and the
+// views' cache, which is no part of the game's state.
 func snapshot2(g *Game) Game {
 	c := *g
+	c.view = viewCache{}
 	c.seats = slices.Clone(g.seats)
 	c.tied = slices.Clone(g.tied)
 	c.carried = slices.Clone(g.carried)

@@ -1,9 +1,6 @@
 package game
 
-import (
-	"slices"
-	"time"
-)
+import "time"
 
 // Viewer is who a view is built for: a seat, or a spectator (Seat NoSeat).
 type Viewer struct {
@@ -20,6 +17,9 @@ var Spectator = Viewer{Seat: NoSeat}
 func (v Viewer) IsSeat() bool { return v.Seat != NoSeat }
 
 // View is everything one viewer may see now, and nothing else.
+//
+// A View is read-only: its lists and pointers may be shared with other
+// views and with the game (see Game.View).
 type View struct {
 	Session  int       `json:"session"`
 	Sessions int       `json:"sessions"`
@@ -92,61 +92,183 @@ type Proposal struct {
 }
 
 // View builds what v may see. It is the only place secrets enter a view.
-// A view shares nothing with the game or with other views: the caller may
-// keep it, change it or hand it to another goroutine.
+//
+// A view is read-only. Its lists and pointers may be shared with other
+// views and with the game, which never changes what it has shared: a
+// caller may keep a view as long as it likes or hand it to another
+// goroutine while the game goes on, and appending to a list copies it,
+// but nothing in a view may be modified. (Views are built for every
+// viewer after every command: sharing what they have in common saves
+// most of the cost.)
 func (g *Game) View(v Viewer) View {
 	v = g.viewer(v)
-	buf := &viewBuf{}
+	c := &g.view
+	c.views++
 	view := View{
-		Session:      g.session,
-		Sessions:     g.sessions,
-		Phase:        g.phase,
-		Paused:       g.paused,
-		Chair:        g.chair,
-		Accused:      g.accused,
-		Tied:         slices.Clone(g.tied),
-		Plotters:     g.cfg.PlottersFor(len(g.seats)),
-		Investigator: g.cfg.Investigator && len(g.seats) >= 6,
-		FinalCount:   slices.Clone(g.finalCount),
-		Winner:       g.winner,
-		Reason:       g.reason,
-		Seats:        buf.seats(len(g.seats)),
+		Session:       g.session,
+		Sessions:      g.sessions,
+		Phase:         g.phase,
+		Paused:        g.paused,
+		Chair:         g.chair,
+		Accused:       g.accused,
+		Tied:          clip(g.tied),
+		Plotters:      g.plotters,
+		Investigator:  g.investigator,
+		Ballot:        g.viewBallot(),
+		FinalCount:    clip(g.finalCount),
+		Winner:        g.winner,
+		Reason:        g.reason,
+		Denunciations: g.denunciations(),
 	}
 	if d, ok := g.NextDeadline(); ok {
 		view.Deadline = d
 	}
-	if g.ballot != nil {
-		// The ballot and its votes in one allocation.
-		bb := &struct {
-			b     Ballot
-			votes [MaxSeats - 1]SeatVote
-		}{b: *g.ballot}
-		votes := g.ballot.Votes
-		if g.phase == PhaseOver && votes == nil {
-			votes = g.ballotVotes()
+	if !v.IsSeat() {
+		if g.seesAllRoles(v) {
+			view.Seats = g.allRows()
+		} else {
+			view.Seats = g.publicRows()
 		}
-		bb.b.Votes = nil
-		if votes != nil {
-			bb.b.Votes = clip(append(bb.votes[:0], votes...))
-		}
-		view.Ballot = &bb.b
+		view.Write, view.Read = g.spectatorChannels()
+		return view
 	}
-	all := g.seesAllRoles(v)
-	plotter := v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
-	// The standing denunciations: those carried from the night, then each
-	// living delegate's mark, in seat order; a letter never names its
-	// authors.
-	den := append(buf.den[:0], g.carried...)
+	var b *seatBuf
+	me := v.Seat
+	switch {
+	case g.seesAllRoles(v):
+		view.Seats = g.allRows()
+	case g.seats[me].role.Faction() == Plotters:
+		view.Seats = g.plotterRows()
+	default:
+		// A delegate outside the bloc sees what everyone sees and their
+		// own file: a copy of the public rows once another view has
+		// needed them, else built afresh.
+		view.Seats, b = newRows(len(g.seats))
+		if c.public == nil && c.views == 1 {
+			g.fillRows(view.Seats, me, false, false)
+		} else {
+			copy(view.Seats, g.publicRows())
+			s, sv := &g.seats[me], &view.Seats[me]
+			sv.Faction, sv.Role = s.role.Faction(), s.role
+		}
+	}
+	if b == nil {
+		b = new(seatBuf)
+	}
+	view.You = g.you(me, b)
+	view.Actions = g.actions(v, b.actions[:0])
+	w, r := g.channels(v)
+	view.Write, view.Read = w.list(b.write[:0]), r.list(b.read[:0])
+	return view
+}
+
+// viewCache is what the views of one state of the game have in common,
+// each part built by the first view that needs it. Apply and Advance drop
+// it when they change anything; what it pointed to stays as it was, for
+// the views that hold it.
+type viewCache struct {
+	views     int        // views built in this state
+	public    []SeatView // the seats as every viewer may see them
+	plotters  []SeatView // as the bloc sees them
+	all       []SeatView // every file open
+	den       []Denunciation
+	ballot    *Ballot // after a game with a secret ballot: with its votes
+	proposals []Proposal
+	proposed  bool      // proposals is built (nil when nobody proposed)
+	write     []Channel // a spectator's
+	read      []Channel
+}
+
+// seatBuf is the part of a delegate's view that is theirs alone, in one
+// allocation: their secrets, their vote, their commands (three at most:
+// denounce, withdraw, Ready or Unready) and the channels they may write
+// (two at most) and read (three at most). A longer list would still be
+// right: append would copy it.
+type seatBuf struct {
+	you     You
+	vote    bool
+	actions [3]CommandKind
+	write   [2]Channel
+	read    [3]Channel
+}
+
+// rowsBuf is a delegate's own seat rows and their seatBuf in one
+// allocation, the rows exactly as many as the seats.
+type rowsBuf[R any] struct {
+	rows R
+	seat seatBuf
+}
+
+func newRows(n int) ([]SeatView, *seatBuf) {
+	switch n {
+	case 5:
+		b := new(rowsBuf[[5]SeatView])
+		return b.rows[:], &b.seat
+	case 6:
+		b := new(rowsBuf[[6]SeatView])
+		return b.rows[:], &b.seat
+	case 7:
+		b := new(rowsBuf[[7]SeatView])
+		return b.rows[:], &b.seat
+	case 8:
+		b := new(rowsBuf[[8]SeatView])
+		return b.rows[:], &b.seat
+	case 9:
+		b := new(rowsBuf[[9]SeatView])
+		return b.rows[:], &b.seat
+	case 10:
+		b := new(rowsBuf[[10]SeatView])
+		return b.rows[:], &b.seat
+	case 11:
+		b := new(rowsBuf[[11]SeatView])
+		return b.rows[:], &b.seat
+	case 12:
+		b := new(rowsBuf[[12]SeatView])
+		return b.rows[:], &b.seat
+	}
+	return make([]SeatView, n), new(seatBuf)
+}
+
+func (g *Game) publicRows() []SeatView {
+	c := &g.view
+	if c.public == nil {
+		c.public = make([]SeatView, len(g.seats))
+		g.fillRows(c.public, NoSeat, false, g.phase == PhaseOver)
+	}
+	return c.public
+}
+
+func (g *Game) plotterRows() []SeatView {
+	c := &g.view
+	if c.plotters == nil {
+		c.plotters = make([]SeatView, len(g.seats))
+		g.fillRows(c.plotters, NoSeat, true, false)
+	}
+	return c.plotters
+}
+
+func (g *Game) allRows() []SeatView {
+	c := &g.view
+	if g.phase == PhaseOver {
+		return g.publicRows()
+	}
+	if c.all == nil {
+		c.all = make([]SeatView, len(g.seats))
+		g.fillRows(c.all, NoSeat, false, true)
+	}
+	return c.all
+}
+
+// fillRows writes every seat as seen by a viewer who sees the file of seat
+// me, those of the bloc if plotter, or every file if all.
+func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 	// Locals, so that the loop need not reload what writing into the view
 	// might have changed as far as the compiler knows.
-	seats, out := g.seats, view.Seats
+	seats := g.seats
 	out = out[:len(seats)]
-	phase, reveal, me := g.phase, g.cfg.Reveal, v.Seat
+	phase, reveal := g.phase, g.cfg.Reveal
 	for i := range seats {
 		s := &seats[i]
-		if s.alive && s.denounces != NoSeat {
-			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
-		}
 		sv := &out[i]
 		sv.Seat, sv.Name, sv.Alive, sv.Denounces = i, s.name, s.alive, s.denounces
 		switch phase {
@@ -167,17 +289,64 @@ func (g *Game) View(v Viewer) View {
 			sv.Faction = f
 		}
 	}
-	view.Denunciations = noDenunciations
-	if len(den) > 0 {
-		view.Denunciations = clip(den)
+}
+
+// denunciations are the standing denunciations: those carried from the
+// night, then each living delegate's mark, in seat order; a letter never
+// names its authors.
+func (g *Game) denunciations() []Denunciation {
+	c := &g.view
+	if c.den != nil {
+		return c.den
 	}
-	if v.IsSeat() {
-		view.You = g.you(v.Seat, &buf.you)
+	n := len(g.carried)
+	for i := range g.seats {
+		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
+			n++
+		}
 	}
-	view.Actions = g.actions(v, buf.actions[:0])
-	w, r := g.channels(v)
-	view.Write, view.Read = w.list(buf.write[:0]), r.list(buf.read[:0])
-	return view
+	if n == 0 {
+		c.den = noDenunciations
+		return c.den
+	}
+	den := append(make([]Denunciation, 0, n), g.carried...)
+	for i := range g.seats {
+		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
+			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
+		}
+	}
+	c.den = den
+	return den
+}
+
+// noDenunciations is the empty list (shown as [], not null).
+var noDenunciations = []Denunciation{}
+
+// viewBallot is this session's counted vote; after the game, a secret
+// ballot's votes are shown too.
+func (g *Game) viewBallot() *Ballot {
+	if g.ballot == nil || g.phase != PhaseOver || g.ballot.Votes != nil {
+		return g.ballot
+	}
+	c := &g.view
+	if c.ballot == nil {
+		b := *g.ballot
+		b.Votes = g.ballotVotes()
+		c.ballot = &b
+	}
+	return c.ballot
+}
+
+// spectatorChannels are the channels a spectator may write and read.
+func (g *Game) spectatorChannels() (write, read []Channel) {
+	c := &g.view
+	if c.write == nil {
+		w, r := g.channels(Spectator)
+		buf := make([]Channel, 0, len(allChannels)+1)
+		c.write = w.list(buf)
+		c.read = r.list(buf[len(c.write):len(c.write)])
+	}
+	return c.write, c.read
 }
 
 // clip caps a slice at its length, so that appending to one part of a
@@ -215,50 +384,10 @@ func (g *Game) ballotVotes() []SeatVote {
 	return clip(out)
 }
 
-// viewBuf holds a view's seats, denunciations and the delegate's own
-// secrets in a single allocation: views are built for every viewer after
-// every command, and allocations are most of their cost.
-//
-// The arrays are sized so that the whole buffer, with the runtime's 8-byte
-// header, fills the 1152-byte allocation class: room for nine standing
-// denunciations, three commands
-// (the most a phase offers: denounce, withdraw, Ready or Unready) and the
-// most channels a viewer may write (two) and read (three). Anything
-// longer is appended out of the buffer, correctly, at the cost of an
-// allocation.
-type viewBuf struct {
-	seatArr [MaxSeats]SeatView
-	den     [9]Denunciation
-	you     youBuf
-	actions [3]CommandKind
-	write   [2]Channel
-	read    [3]Channel
-}
-
-func (b *viewBuf) seats(n int) []SeatView {
-	if n > len(b.seatArr) {
-		return make([]SeatView, n)
-	}
-	return b.seatArr[:n:n]
-}
-
-// noDenunciations is the empty list (shown as [], not null); its zero
-// capacity makes any append copy.
-var noDenunciations = []Denunciation{}
-
-// youBuf lets a delegate's You, their vote and the bloc they know share a
-// single allocation. The bloc has at most (MaxSeats-1)/2 members (Validate);
-// a larger one would still work, append would copy.
-type youBuf struct {
-	you  You
-	vote bool
-	bloc [(MaxSeats - 1) / 2]int
-}
-
-func (g *Game) you(i int, b *youBuf) *You {
+func (g *Game) you(i int, b *seatBuf) *You {
 	s := &g.seats[i]
-	b.you = You{Seat: i, Role: s.role, Faction: s.role.Faction(), Alive: s.alive, Choice: NoSeat}
 	y := &b.you
+	*y = You{Seat: i, Role: s.role, Faction: s.role.Faction(), Alive: s.alive, Choice: NoSeat}
 	if s.voted {
 		b.vote = s.vote
 		y.Vote = &b.vote
@@ -267,30 +396,29 @@ func (g *Game) you(i int, b *youBuf) *You {
 		y.Choice = s.choice
 	}
 	if s.role == Investigator {
-		y.Investigations = slices.Clone(g.investigations)
+		y.Investigations = clip(g.investigations)
 	}
-	if s.role.Faction() == Plotters {
-		y.Bloc = b.bloc[:0]
-		kirov := -1
-		for j := range g.seats {
-			o := &g.seats[j]
-			if o.role.Faction() != Plotters {
-				continue
-			}
-			if o.role == Kirov {
-				kirov = len(y.Bloc)
-			}
-			y.Bloc = append(y.Bloc, j)
-			if s.alive && g.phase == PhaseNight && o.acted {
-				y.Proposals = append(y.Proposals, Proposal{Seat: j, Target: o.choice})
-			}
-		}
-		y.Bloc = clip(y.Bloc)
-		if kirov >= 0 {
-			y.Kirov = &y.Bloc[kirov]
+	if y.Faction == Plotters {
+		y.Bloc, y.Kirov = g.bloc, &g.bloc[g.kirovIn]
+		if s.alive && g.phase == PhaseNight {
+			y.Proposals = g.proposals()
 		}
 	}
 	return y
+}
+
+// proposals are the bloc's letter proposals tonight.
+func (g *Game) proposals() []Proposal {
+	c := &g.view
+	if !c.proposed {
+		for _, j := range g.bloc {
+			if o := &g.seats[j]; o.acted {
+				c.proposals = append(c.proposals, Proposal{Seat: j, Target: o.choice})
+			}
+		}
+		c.proposals, c.proposed = clip(c.proposals), true
+	}
+	return c.proposals
 }
 
 // seatKinds are the commands a delegate (not the host) may send.

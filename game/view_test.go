@@ -265,55 +265,86 @@ func TestEveryoneSeesEverythingAfterTheGame(t *testing.T) {
 	}
 }
 
-func TestViewsDoNotAliasTheGame(t *testing.T) {
-	// A caller that appends to or edits a view cannot change the game or
-	// another view.
+// wire is a view or log as the server sends it.
+func wire(t *testing.T, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(data)
+}
+
+// playOut ends the game by letting every deadline pass.
+func (tb *table) playOut() {
+	tb.t.Helper()
+	for !tb.g.Over() {
+		tb.expire()
+	}
+}
+
+func TestViewsAreReadOnlyAndStayPut(t *testing.T) {
+	// Views may share their lists with each other and with the game. A
+	// caller may append to them (that copies them) and keep them while the
+	// game goes on: they do not change, and the game does not either.
 	tb := rig(t, DefaultConfig(), six, 3)
 	tb.denounceAll(4, 0, 1)
 	tb.denounceAll(5, 2, 3)
 	tb.readyAll()
 	require.Equal(t, PhaseAccusation, tb.g.phase)
 	before := snapshot(tb.g)
-	v := tb.g.View(SeatViewer(2))
-	v.Tied = append(v.Tied, 0)
-	v.Seats[0].Role = Kirov
-	v.Denunciations[0].Target = 0
-	v.You.Role = Kirov
-	v.Actions = append(v.Actions, CmdStrike)
-	v.Write = append(v.Write, ChannelPlotters)
+	var views []View
+	var sent []string
+	for _, v := range viewers(tb.g) {
+		view := tb.g.View(v)
+		views, sent = append(views, view), append(sent, wire(t, view))
+		_ = append(view.Tied, 0)
+		_ = append(view.Seats, SeatView{Role: Kirov})
+		_ = append(view.Denunciations, Denunciation{})
+		_ = append(view.Actions, CmdStrike)
+		_ = append(view.Write, ChannelPlotters)
+		_ = append(view.Read, ChannelPurged)
+		if view.You != nil {
+			_ = append(view.You.Bloc, 5)
+			_ = append(view.You.Investigations, Investigation{})
+		}
+	}
 	assert.Equal(t, before, snapshot(tb.g))
-	w := tb.g.View(SeatViewer(2))
-	assert.Equal(t, []int{4, 5}, w.Tied)
-	assert.Equal(t, NoRole, w.Seats[0].Role)
-	assert.Equal(t, 4, w.Denunciations[0].Target)
-	assert.Equal(t, Investigator, w.You.Role)
-	assert.Empty(t, w.Actions)
-	assert.Equal(t, []Channel{ChannelPublic}, w.Write)
-	// Nor does editing a view in place, even its lists of commands and
-	// channels.
+	for i, v := range viewers(tb.g) {
+		assert.Equal(t, sent[i], wire(t, tb.g.View(v)), "viewer %d", v.Seat)
+	}
 	chair := tb.g.View(SeatViewer(3))
-	require.Equal(t, []CommandKind{CmdChairPick}, chair.Actions)
-	chair.Actions[0] = CmdStrike
-	chair.Read[0] = ChannelPurged
-	chair.Tied[0] = 0
-	assert.Equal(t, before, snapshot(tb.g))
-	again := tb.g.View(SeatViewer(3))
-	assert.Equal(t, []CommandKind{CmdChairPick}, again.Actions)
-	assert.Equal(t, []Channel{ChannelPublic}, again.Read)
-	assert.Equal(t, []int{4, 5}, again.Tied)
+	assert.Equal(t, []CommandKind{CmdChairPick}, chair.Actions)
+	assert.Equal(t, []int{4, 5}, chair.Tied)
+	assert.Equal(t, 4, chair.Denunciations[0].Target)
+	assert.Equal(t, Loyalist, chair.You.Role)
+	assert.Equal(t, NoRole, tb.g.View(SeatViewer(2)).Seats[0].Role)
+
+	tb.do(pick(3, 4))
+	tb.playOut()
+	for i, v := range views {
+		assert.Equal(t, sent[i], wire(t, v), "viewer %d's view changed", i)
+	}
 }
 
-func TestBallotViewsDoNotAliasTheGame(t *testing.T) {
-	tb := rig(t, DefaultConfig(), six, 3)
-	tb.purgeOf(4)
-	v := tb.g.View(SeatViewer(0))
-	require.NotNil(t, v.Ballot)
-	require.Len(t, v.Ballot.Votes, 5)
-	before := snapshot(tb.g)
-	v.Ballot.Votes[0].Purge = false
-	v.Ballot.Purge = 0
-	_ = append(v.Ballot.Votes, SeatVote{Seat: 4, Purge: true})
-	assert.Equal(t, before, snapshot(tb.g))
-	assert.Equal(t, SeatVote{Seat: 0, Purge: true}, tb.g.View(SeatViewer(1)).Ballot.Votes[0])
-	assert.Equal(t, 5, tb.g.View(SeatViewer(1)).Ballot.Purge)
+func TestBallotViewsStayPut(t *testing.T) {
+	for _, open := range []bool{true, false} {
+		cfg := DefaultConfig()
+		cfg.OpenBallot = open
+		tb := rig(t, cfg, six, 3)
+		tb.purgeOf(4)
+		v := tb.g.View(SeatViewer(0))
+		require.NotNil(t, v.Ballot)
+		assert.Equal(t, 5, v.Ballot.Purge)
+		if open {
+			require.Len(t, v.Ballot.Votes, 5)
+			assert.Equal(t, SeatVote{Seat: 0, Purge: true}, v.Ballot.Votes[0])
+		} else {
+			assert.Nil(t, v.Ballot.Votes)
+		}
+		sent := wire(t, v)
+		before := snapshot(tb.g)
+		_ = append(v.Ballot.Votes, SeatVote{Seat: 4, Purge: true})
+		assert.Equal(t, before, snapshot(tb.g))
+		tb.playOut()
+		assert.Equal(t, sent, wire(t, v), "open ballot %v", open)
+	}
 }
