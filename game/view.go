@@ -456,12 +456,16 @@ var phaseKinds = [...][]CommandKind{
 
 // mayTry reports whether seat may send a command of kind k now with some
 // target: check with each target until one is accepted or the refusal is
-// not about the target (then no target would do).
+// not about the target (then no target would do). The targets are tried
+// clockwise from the next seat, which most often is one the rules accept
+// (the actor's own seat, most often refused, comes last).
 func (g *Game) mayTry(seat int, k CommandKind) bool {
 	c := Command{Kind: k, Seat: seat}
 	switch k {
 	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
-		for c.Target = range g.seats {
+		n := len(g.seats)
+		for i := 1; i <= n; i++ {
+			c.Target = (seat + i) % n
 			r := g.check(c)
 			if r.code == "" {
 				return true
