@@ -7,12 +7,17 @@ import (
 )
 
 // BenchmarkPlay10 is one complete 10-seat game of Normal bots, engine
-// included: the simulator's unit of work.
+// included: the simulator's unit of work. games/s is per core (one
+// goroutine); cmd/simulate runs one such loop per core.
+//
+//	go test -run '^$' -bench Play10 ./bot
 func BenchmarkPlay10(b *testing.B) {
+	cfg := game.DefaultConfig()
+	seats := names(10)
 	seed := uint64(0)
 	for b.Loop() {
 		seed++
-		g, _, err := game.New(game.DefaultConfig(), names(10), seed, start)
+		g, _, err := game.New(cfg, seats, seed, start)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -20,6 +25,7 @@ func BenchmarkPlay10(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "games/s")
 }
 
 // BenchmarkSolve is one update of a bot's suspicion of every seat.

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -19,36 +18,31 @@ type Bot struct {
 	rng      *rand.Rand // decisions
 	delays   *rand.Rand // Think only, so asking for a delay never changes a decision
 
-	queue []game.Event // observed before the first view, which sizes the model
+	queue []game.Event // observed before the first view, which sizes the board
 
-	// Known once the first view arrives.
-	n, p    int
-	m       *model
-	scratch evidence // the model's evidence plus this Debate's marks so far
-	s       solver
+	// Known once the first view arrives (or Play hands over a shared board).
+	brd    *board
+	shared bool // brd is fed by Play, not by Observe
+	n      int
 
-	// What the log has told this seat so far.
-	alive    []bool
-	revealed []int8 // factions opened by the reveal setting
-	known    []int8 // revealed plus what this seat knows privately
-	marks    []int  // this Debate's marks, by seat
+	// What this seat knows privately: its role, its investigations.
+	role  game.Role
+	known []int8
+	kver  int // bumped whenever known changes
 
 	// This session's own conduct.
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
 	doneSess     int  // session in which reconsidered was last reset
 
-	// Acts against a seat, which the bloc never commits against Kirov:
-	// hits[a*n+t] counts a's final marks, Purge votes and confession
-	// against t; lettered[t] the letters against t.
-	hits     []int
-	lettered []int
-
-	// Cached solutions.
-	pub, own       []float64
-	pubVer, ownVer int
-	prov           []float64
-	kir, score     []float64
-	support        []float64
+	// Private solutions and scratch space.
+	s            solver
+	scratch      evidence // the board's evidence plus this Debate's marks so far
+	pins         []int8   // revealed and known together
+	own, prov    []float64
+	ownVer, ownK int
+	kir, score   []float64
+	support      []float64
+	cands        []int
 }
 
 // New makes a bot for seat playing at strength s. The same seed and the
@@ -59,7 +53,6 @@ func New(seat int, s Strength, seed uint64) *Bot {
 		strength: s,
 		rng:      rand.New(rand.NewPCG(seed, 0x636f6e6772657373)),
 		delays:   rand.New(rand.NewPCG(seed, 0x7468696e6b)),
-		pubVer:   -1,
 		ownVer:   -1,
 	}
 }
@@ -79,7 +72,10 @@ func (b *Bot) Think() time.Duration {
 // Observe takes the log events this seat may see (g.Log for its viewer),
 // in order, each once. Before the bot's first view it keeps them for it.
 func (b *Bot) Observe(events []game.Event) {
-	if b.m == nil {
+	if b.shared {
+		return
+	}
+	if b.brd == nil {
 		b.queue = append(b.queue, events...)
 		return
 	}
@@ -119,17 +115,18 @@ func (b *Bot) Decide(v game.View, now time.Time) (game.Command, bool) {
 
 // sync reads queued events into the bot's picture of the game.
 func (b *Bot) sync(v game.View) {
-	if b.m == nil {
+	if b.brd == nil {
 		if len(v.Seats) == 0 {
 			return
 		}
-		b.start(len(v.Seats), v.Plotters)
+		b.attach(newBoard(len(v.Seats), v.Plotters), false)
 	}
 	for _, e := range b.queue {
 		b.read(e)
 	}
 	b.queue = nil
 	if v.You != nil {
+		b.role = v.You.Role
 		for _, inv := range v.You.Investigations {
 			b.learn(inv.Target, factionKnw(inv.Faction))
 		}
@@ -138,40 +135,43 @@ func (b *Bot) sync(v game.View) {
 		}
 	}
 	for i, s := range v.Seats {
-		if b.alive[i] != s.Alive {
-			b.alive[i] = s.Alive
-			b.pubVer, b.ownVer = -1, -1
+		if i < b.n {
+			b.brd.setAlive(i, s.Alive)
 		}
 	}
+}
+
+// attach gives the bot its board: its own, or one Play shares among the
+// bots of a table and feeds with the public log.
+func (b *Bot) attach(d *board, shared bool) {
+	n := d.n
+	b.brd, b.shared, b.n = d, shared, n
+	b.known = slices.Repeat([]int8{unknown}, n)
+	b.pins = make([]int8, n)
+	b.scratch = newEvidence(n)
+	b.own = make([]float64, n)
+	b.prov = make([]float64, n)
+	b.kir = make([]float64, n)
+	b.score = make([]float64, n)
+	b.support = make([]float64, n)
+	b.cands = make([]int, 0, n)
 }
 
 // learn records what this seat privately knows of another.
 func (b *Bot) learn(seat int, f int8) {
 	if seat >= 0 && seat < b.n && f != unknown && b.known[seat] != f {
 		b.known[seat] = f
-		b.ownVer = -1
+		b.kver++
 	}
 }
 
-func (b *Bot) start(n, p int) {
-	b.n, b.p = n, p
-	b.m = newModel(n, p)
-	b.alive = make([]bool, n)
-	b.revealed = slices.Repeat([]int8{unknown}, n)
-	b.known = slices.Repeat([]int8{unknown}, n)
-	b.marks = slices.Repeat([]int{noSeat}, n)
-	b.scratch = newEvidence(n)
-	b.pub = make([]float64, n)
-	b.own = make([]float64, n)
-	b.prov = make([]float64, n)
-	b.hits = make([]int, n*n)
-	b.lettered = make([]int, n)
-	b.kir = make([]float64, n)
-	b.score = make([]float64, n)
-	b.support = make([]float64, n)
-	for i := range b.alive {
-		b.alive[i] = true
+// knows is what this seat knows of another's faction: an opened file, or
+// its own knowledge.
+func (b *Bot) knows(i int) int8 {
+	if f := b.brd.revealed[i]; f != unknown {
+		return f
 	}
+	return b.known[i]
 }
 
 func factionKnw(f game.Faction) int8 {
@@ -184,103 +184,34 @@ func factionKnw(f game.Faction) int8 {
 	return unknown
 }
 
-// read takes one event into account.
+// read takes one event this seat may see into account.
 func (b *Bot) read(e game.Event) {
-	valid := func(s int) bool { return s >= 0 && s < b.n }
-	switch e.Kind {
-	case game.EvSessionOpened:
-		for i := range b.marks {
-			b.marks[i] = noSeat
-		}
-	case game.EvCarried:
-		if !valid(e.Target) {
-			return
-		}
-		if e.Source == game.FromLetter {
-			b.m.ev.unary(e.Target, b.m.letter)
-			b.lettered[e.Target]++
-		}
-	case game.EvDenounced:
-		if valid(e.Seat) && valid(e.Target) {
-			b.marks[e.Seat] = e.Target
-		}
-	case game.EvWithdrew:
-		if valid(e.Seat) {
-			b.marks[e.Seat] = noSeat
-		}
-	case game.EvTied, game.EvAccused, game.EvNoTrial:
-		b.closeDebate()
-	case game.EvBallot:
-		for _, sv := range e.Votes {
-			if !valid(sv.Seat) || !valid(e.Target) {
-				continue
-			}
-			if sv.Purge {
-				b.m.ev.pair(sv.Seat, e.Target, b.m.purge)
-				b.hits[sv.Seat*b.n+e.Target]++
-			} else {
-				b.m.ev.pair(sv.Seat, e.Target, b.m.spare)
-			}
-		}
-	case game.EvPurged:
-		if !valid(e.Target) {
-			return
-		}
-		b.alive[e.Target] = false
-		b.pubVer, b.ownVer = -1, -1
-		if f := factionKnw(e.Faction); f != unknown {
-			b.revealed[e.Target], b.known[e.Target] = f, f
-		} else if b.p == 1 {
-			b.revealed[e.Target], b.known[e.Target] = loyalKnw, loyalKnw
-		} else {
-			// The game went on, so the purged delegate was not Kirov.
-			b.m.ev.unary(e.Target, b.m.notKirov)
-		}
-	case game.EvConfessed:
-		if valid(e.Seat) && valid(e.Target) {
-			b.m.ev.pair(e.Seat, e.Target, b.m.confess)
-			b.hits[e.Seat*b.n+e.Target]++
-		}
-	case game.EvInvestigated:
+	if e.Kind == game.EvInvestigated {
 		b.learn(e.Target, factionKnw(e.Faction))
+		return
 	}
+	b.brd.read(e)
 }
 
-// closeDebate records the Debate's final marks. A tie and the Accused
-// that follows it close the same Debate; the marks are cleared the first
-// time, so they count once.
-func (b *Bot) closeDebate() {
-	if slices.ContainsFunc(b.marks, func(t int) bool { return t != noSeat }) {
-		b.m.ev.marks(b.marks, b.m)
-		for a, t := range b.marks {
-			if t != noSeat {
-				b.hits[a*b.n+t]++
-			}
-		}
-	}
-	for i := range b.marks {
-		b.marks[i] = noSeat
-	}
-}
-
-// public is P(Plotter) for every seat as any delegate could work it out
-// from public evidence: what the Congress at large suspects.
-func (b *Bot) public() []float64 {
-	if b.pubVer != b.m.ev.ver {
-		b.s.solve(&b.m.ev, b.p, b.revealed, b.alive, b.pub)
-		b.pubVer = b.m.ev.ver
-	}
-	return b.pub
-}
+// public is P(Plotter) for every seat from public evidence.
+func (b *Bot) public() []float64 { return b.brd.public() }
 
 // private is P(Plotter) for every seat as this seat sees it: public
 // evidence plus its own faction and investigations.
 func (b *Bot) private() []float64 {
-	if b.ownVer != b.m.ev.ver {
-		b.s.solve(&b.m.ev, b.p, b.known, b.alive, b.own)
-		b.ownVer = b.m.ev.ver
+	if b.ownVer != b.brd.m.ev.ver || b.ownK != b.kver {
+		b.s.solve(&b.brd.m.ev, b.brd.p, b.pinned(), b.brd.alive, b.own)
+		b.ownVer, b.ownK = b.brd.m.ev.ver, b.kver
 	}
 	return b.own
+}
+
+// pinned is every faction this seat knows, opened files included.
+func (b *Bot) pinned() []int8 {
+	for i := range b.pins {
+		b.pins[i] = b.knows(i)
+	}
+	return b.pins
 }
 
 // provisional is private() with this Debate's marks so far counted as if
@@ -298,40 +229,15 @@ func (b *Bot) provisional(v game.View) []float64 {
 	if !any {
 		return b.private()
 	}
-	b.scratch.copyFrom(&b.m.ev)
-	b.scratch.marks(marks, b.m)
-	b.s.solve(&b.scratch, b.p, b.known, b.alive, b.prov)
+	d := b.brd
+	b.scratch.copyFrom(&d.m.ev)
+	b.scratch.marks(marks, d.m)
+	b.s.solve(&b.scratch, d.p, b.pinned(), d.alive, b.prov)
 	return b.prov
 }
 
-// kirov is P(seat is Kirov) for every seat, from p (P(Plotter), public or
-// private): Kirov is a Plotter whom the bloc never marks, votes to purge,
-// names or writes a letter against, so every such act by a likely Plotter
-// makes its target less likely Kirov. Kirov is alive while the game runs.
-func (b *Bot) kirov(p []float64) []float64 {
-	out := b.kir
-	sum := 0.0
-	for t := range b.n {
-		if !b.alive[t] {
-			out[t] = 0
-			continue
-		}
-		w := p[t] * math.Pow(1-kirovTell, float64(b.lettered[t]))
-		for a := range b.n {
-			if h := b.hits[a*b.n+t]; h > 0 {
-				w *= math.Pow(1-kirovTell*p[a], float64(h))
-			}
-		}
-		out[t] = w
-		sum += w
-	}
-	if sum > 0 {
-		for t := range out {
-			out[t] /= sum
-		}
-	}
-	return out
-}
+// kirov is P(seat is Kirov) for every seat, from p (see board.kirov).
+func (b *Bot) kirov(p []float64) []float64 { return b.brd.kirov(p, b.kir) }
 
 // legal reports whether the rules accept c, judged from the view: the
 // kind is among v.Actions and the target is one the rules allow.

@@ -282,3 +282,42 @@ func TestDecideReadsOnlyTheSeatsOwnView(t *testing.T) {
 	assert.Positive(t, factions[game.Loyalists])
 	assert.Positive(t, factions[game.Plotters])
 }
+
+// TestPlaySkipsOnlyIdleSeats: Play, which asks only the seats whose bots
+// could act, plays the same game, event by event, as asking every seat
+// every round; and it refuses bots that have played before.
+func TestPlaySkipsOnlyIdleSeats(t *testing.T) {
+	t.Parallel()
+	cfgs := []func(*game.Config){
+		func(*game.Config) {},
+		func(c *game.Config) { c.Reveal, c.OpenBallot = game.RevealRole, false },
+		func(c *game.Config) { c.Threshold, c.Sessions = 1, 8 },
+	}
+	for ci, edit := range cfgs {
+		cfg := game.DefaultConfig()
+		edit(&cfg)
+		for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
+			for _, mix := range [][2]Strength{{Normal, Normal}, {Easy, Normal}} {
+				seed := uint64(ci*100 + seats)
+				logs := make([][]game.Event, 2)
+				for k, skip := range []bool{true, false} {
+					g, _, err := game.New(cfg, names(seats), seed, start)
+					require.NoError(t, err)
+					_, err = playSkipping(g, ForCamps(g, mix[0], mix[1], seed), start, skip)
+					require.NoError(t, err)
+					logs[k], _ = g.Log(game.Spectator, 0)
+				}
+				assert.Equal(t, logs[0], logs[1], "%d seats, seed %d, %v", seats, seed, mix)
+			}
+		}
+	}
+	g, _, err := game.New(game.DefaultConfig(), names(6), 1, start)
+	require.NoError(t, err)
+	bots := ForCamps(g, Normal, Normal, 1)
+	_, err = Play(g, bots, start)
+	require.NoError(t, err)
+	g, _, err = game.New(game.DefaultConfig(), names(6), 2, start)
+	require.NoError(t, err)
+	_, err = Play(g, bots, start)
+	assert.Error(t, err)
+}

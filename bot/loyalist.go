@@ -41,7 +41,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: p[v.Accused] >= b.purgeBar(v)}, true
 	case has(game.CmdInvestigate):
 		p := b.private()
-		cands := b.living(v, func(i int) bool { return b.known[i] == unknown })
+		cands := b.living(v, func(i int) bool { return b.knows(i) == unknown })
 		if len(cands) == 0 {
 			cands = b.living(v, nil)
 		}
@@ -53,8 +53,8 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// strikes together: the Loyalists must strike one name as one.
 		// The name every delegate can work out alike is the public
 		// suspect; only one known to be loyal is passed over.
-		k := b.kirov(b.public())
-		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return b.known[i] != loyalKnw }),
+		k := b.brd.publicKirov()
+		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return b.knows(i) != loyalKnw }),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
@@ -114,7 +114,7 @@ func (b *Bot) purgeBar(v game.View) float64 {
 	for i, s := range v.Seats {
 		if s.Alive {
 			living++
-		} else if b.revealed[i] == plotKnw {
+		} else if b.brd.revealed[i] == plotKnw {
 			plotters--
 		}
 	}

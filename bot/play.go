@@ -17,23 +17,43 @@ type Result struct {
 
 // Play runs g to its end with bots[i] in seat i, straight on the engine and
 // on simulated time: in rounds, every seat that may act is shown its view
-// and its new log events and may send one command, which is applied at
-// once; when a whole round passes with nobody acting, the clock jumps to
-// the next deadline. start is the time the game was created at.
+// and may send one command, which is applied at once; when a whole round
+// passes with nobody acting, the clock jumps to the next deadline. start
+// is the time the game was created at. The bots must be new.
 //
-// A bot that declines is not asked again in the same phase of the same
-// session: Decide declines only when the bot has nothing left to do there
-// (it never waits to see what others do), and views and log reads are
-// most of the cost of a simulated game.
+// Views and log reads are most of the cost of a simulated game, so Play
+// asks as few as it can:
+//   - the bots share one board of public knowledge, fed once from the
+//     public log (what a spectator sees, which every seat sees too); what
+//     a seat knows privately comes from its own view;
+//   - a seat is asked only in a phase where its bot, from what it knows
+//     (its role, the Chair, the Accused, who was purged), could act;
+//   - a bot that declines is not asked again in the same phase of the
+//     same session: Decide declines only when the bot has nothing left to
+//     do there (it never waits to see what others do).
 //
 // A command the engine refuses is a bot bug: Play stops and returns it.
 func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
-	if len(bots) != g.Seats() {
-		return Result{}, fmt.Errorf("bot: %d bots for %d seats", len(bots), g.Seats())
+	return playSkipping(g, bots, start, true)
+}
+
+// playSkipping is Play; with skip false it asks every seat every round, which
+// gives the same game (see TestPlaySkipsOnlyIdleSeats).
+func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result, error) {
+	n := g.Seats()
+	if len(bots) != n {
+		return Result{}, fmt.Errorf("bot: %d bots for %d seats", len(bots), n)
+	}
+	brd := newBoard(n, g.Config().PlottersFor(n))
+	for _, b := range bots {
+		if b.brd != nil || len(b.queue) > 0 {
+			return Result{}, fmt.Errorf("bot: seat %d has played before; Play needs new bots", b.seat)
+		}
+		b.attach(brd, true)
 	}
 	now := start
-	next := make([]int, len(bots))
-	declined := make([]int, len(bots)) // the phase key in which each seat last declined
+	next := 0
+	var declined [game.MaxSeats]int // the phase key in which each seat last declined
 	var res Result
 	for !g.Over() {
 		acted := false
@@ -41,18 +61,19 @@ func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 			if g.Over() {
 				break
 			}
-			key := g.Session()<<4 + int(g.Phase()) + 1 // never 0, so no seat starts declined
-			// The purged act only to confess.
-			if declined[i] == key || !g.Alive(i) && g.Phase() != game.PhaseConfession {
+			if g.LogLen() > next {
+				var events []game.Event
+				events, next = g.Log(game.Spectator, next)
+				for _, e := range events {
+					brd.read(e)
+				}
+			}
+			phase := g.Phase()
+			key := g.Session()<<4 + int(phase) + 1 // never 0, so no seat starts declined
+			if declined[i] == key || skip && !b.mayAct(phase) {
 				continue
 			}
-			viewer := game.SeatViewer(i)
-			if g.LogLen() > next[i] {
-				events, n := g.Log(viewer, next[i])
-				next[i] = n
-				b.Observe(events)
-			}
-			cmd, ok := b.Decide(g.View(viewer), now)
+			cmd, ok := b.Decide(g.View(game.SeatViewer(i)), now)
 			if !ok {
 				declined[i] = key
 				continue
@@ -77,6 +98,27 @@ func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 	res.Winner, res.Reason = g.Winner()
 	res.Sessions = g.Session()
 	return res, nil
+}
+
+// mayAct reports whether the bot could have a command in phase p, from
+// what it knows: its own role (once it has seen a view), this session's
+// Chair and Accused, and who was purged.
+func (b *Bot) mayAct(p game.Phase) bool {
+	d := b.brd
+	alive := d.alive[b.seat]
+	switch p {
+	case game.PhaseDebate, game.PhaseFinalBallot:
+		return alive
+	case game.PhaseAccusation:
+		return alive && b.seat == d.chair
+	case game.PhaseVote:
+		return alive && b.seat != d.accused
+	case game.PhaseConfession:
+		return !alive && b.seat == d.purged
+	case game.PhaseNight:
+		return alive && (b.role == game.NoRole || b.role != game.Loyalist)
+	}
+	return false
 }
 
 // ForCamps makes a bot for every seat of g, playing at loyal for the

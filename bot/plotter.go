@@ -63,7 +63,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	harm := make([]float64, len(v.Seats))
 	for i := range harm {
 		for _, j := range v.You.Bloc {
-			harm[i] += float64(b.hits[i*b.n+j])
+			harm[i] += float64(b.brd.hits[i*b.n+j])
 		}
 	}
 	scapegoat := func() int {
@@ -107,7 +107,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		// The Loyalists strike whom the Congress takes for Kirov: if that
 		// is not Kirov, the bloc's strikes keep him on top (even one of
 		// the bloc); if it is, the bloc's best hope is a rival.
-		k := b.kirov(b.public())
+		k := b.brd.publicKirov()
 		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return i != kirov }),
 			func(i int) float64 { return k[i] }, shared))
 	case has(game.CmdDenounce), has(game.CmdReady):
