@@ -127,3 +127,38 @@ func BenchmarkFullGame(b *testing.B) {
 		b.Fatal("no views built")
 	}
 }
+
+// BenchmarkFullGameWithLogs is BenchmarkFullGame as the server fans a
+// change out: after every step each seat, then the spectator, reads the
+// log lines new to it and its view.
+func BenchmarkFullGameWithLogs(b *testing.B) {
+	cfg := DefaultConfig()
+	var events int
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		seed := uint64(i % 64)
+		g, _, err := New(cfg, names[:10], seed, t0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		viewers := viewers(g)
+		cursors := make([]int, len(viewers))
+		r := rand.New(rand.NewPCG(seed, 2))
+		now := t0
+		for !g.Over() {
+			st := legalStep(g, r, now)
+			now = st.At
+			if _, err := st.run(g); err != nil {
+				b.Fatalf("a legal step was refused: %+v: %v", st, err)
+			}
+			for k, v := range viewers {
+				var evs []Event
+				evs, cursors[k] = g.Log(v, cursors[k])
+				events += len(evs) + len(g.View(v).Seats)
+			}
+		}
+	}
+	if events == 0 {
+		b.Fatal("nothing read")
+	}
+}

@@ -99,7 +99,9 @@ type Proposal struct {
 // goroutine while the game goes on, and appending to a list copies it,
 // but nothing in a view may be modified. (Views are built for every
 // viewer after every command: sharing what they have in common saves
-// most of the cost.)
+// most of the cost.) View keeps those common parts in the game until the
+// next change, so, like every method of Game, it is for the goroutine that
+// owns the game only.
 func (g *Game) View(v Viewer) View {
 	v = g.viewer(v)
 	c := &g.view

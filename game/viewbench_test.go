@@ -3,7 +3,9 @@ package game
 import "testing"
 
 // BenchmarkView is one view of a ten-seat Debate with marks standing, for
-// a Plotter, a Loyalist and the spectator.
+// a Plotter, a Loyalist and the spectator, in a state whose views have
+// been built before: what the server pays for every view after the first
+// in a state.
 func BenchmarkView(b *testing.B) {
 	tb := rig(b, DefaultConfig(), "KPPPILLLLL", 9)
 	tb.do(denounce(0, 5), denounce(1, 5), denounce(6, 0), ready(3))
