@@ -36,13 +36,11 @@ type Bot struct {
 
 	// Private solutions and scratch space.
 	s            solver
-	scratch      evidence // the board's evidence plus this Debate's marks so far
-	pins         []int8   // revealed and known together
-	own, prov    []float64
+	pins         []int8 // revealed and known together
+	own          []float64
 	ownVer, ownK int
 	kir, score   []float64
 	support      []float64
-	cands        []int
 }
 
 // New makes a bot for seat playing at strength s. The same seed and the
@@ -148,13 +146,10 @@ func (b *Bot) attach(d *board, shared bool) {
 	b.brd, b.shared, b.n = d, shared, n
 	b.known = slices.Repeat([]int8{unknown}, n)
 	b.pins = make([]int8, n)
-	b.scratch = newEvidence(n)
 	b.own = make([]float64, n)
-	b.prov = make([]float64, n)
 	b.kir = make([]float64, n)
 	b.score = make([]float64, n)
 	b.support = make([]float64, n)
-	b.cands = make([]int, 0, n)
 }
 
 // learn records what this seat privately knows of another.
@@ -212,28 +207,6 @@ func (b *Bot) pinned() []int8 {
 		b.pins[i] = b.knows(i)
 	}
 	return b.pins
-}
-
-// provisional is private() with this Debate's marks so far counted as if
-// they were final, leaving out the bot's own mark.
-func (b *Bot) provisional(v game.View) []float64 {
-	marks := b.s.marks(b.n)
-	any := false
-	for i, s := range v.Seats {
-		marks[i] = noSeat
-		if i != b.seat && s.Alive && s.Denounces != noSeat {
-			marks[i] = s.Denounces
-			any = true
-		}
-	}
-	if !any {
-		return b.private()
-	}
-	d := b.brd
-	b.scratch.copyFrom(&d.m.ev)
-	b.scratch.marks(marks, d.m)
-	b.s.solve(&b.scratch, d.p, b.pinned(), d.alive, b.prov)
-	return b.prov
 }
 
 // kirov is P(seat is Kirov) for every seat, from p (see board.kirov).

@@ -10,16 +10,16 @@ import (
 const (
 	// closeCall is how close in suspicion two delegates are for a Loyalist
 	// to prefer the one the trusted part of the Congress already marks.
-	closeCall = 0.1
+	closeCall = 0.2
 	// purgeBar is the suspicion at which a Loyalist votes Purge, and
 	// riskyPurgeBar the one when purging a Loyalist by mistake could hand
 	// the Plotters parity.
-	purgeBar      = 0.55
+	purgeBar      = 0.45
 	riskyPurgeBar = 0.8
 	// kirovWeight is how much a delegate's chance of being Kirov adds to
 	// his suspicion when choosing whom to act against: purging Kirov ends
 	// the game.
-	kirovWeight = 0.3
+	kirovWeight = 0.6
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -59,7 +59,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			p := b.provisional(v)
+			p := b.private()
 			t := b.suspect(v, p, b.living(v, nil))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)

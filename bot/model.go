@@ -42,12 +42,6 @@ func newEvidence(n int) evidence {
 	return evidence{n: n, u: make([]float64, n), w: make([]float64, n*n)}
 }
 
-func (e *evidence) copyFrom(o *evidence) {
-	copy(e.u, o.u)
-	copy(e.w, o.w)
-	e.ver = o.ver
-}
-
 // pairTable is a likelihood table f(x_a, x_b) in the form above; the
 // constant f(0,0) is dropped since only differences matter.
 type pairTable struct{ u, v, w float64 }
@@ -147,16 +141,7 @@ const meanFieldRounds = 3
 
 // solver holds scratch space so that solving allocates nothing.
 type solver struct {
-	z  []float64
-	mk []int
-}
-
-// marks is a scratch slice of n seats for provisional marks.
-func (s *solver) marks(n int) []int {
-	if cap(s.mk) < n {
-		s.mk = make([]int, n)
-	}
-	return s.mk[:n]
+	z []float64
 }
 
 // solve writes P(seat is a Plotter) for every seat into out. fixed pins

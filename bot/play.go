@@ -28,16 +28,18 @@ type Result struct {
 //     a seat knows privately comes from its own view;
 //   - a seat is asked only in a phase where its bot, from what it knows
 //     (its role, the Chair, the Accused, who was purged), could act;
-//   - a bot that declines is not asked again in the same phase of the
-//     same session: Decide declines only when the bot has nothing left to
-//     do there (it never waits to see what others do).
+//   - a bot that declines, or has sent anything but a denunciation, is
+//     not asked again in the same phase of the same session: Decide
+//     declines only when the bot has nothing left to do there (it never
+//     waits to see what others do, and never takes Ready back).
 //
 // A command the engine refuses is a bot bug: Play stops and returns it.
 func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
 	return playSkipping(g, bots, start, true)
 }
 
-// playSkipping is Play; with skip false it asks every seat every round, which
+// playSkipping is Play; with skip false it asks every seat every round
+// until it declines, which
 // gives the same game (see TestPlaySkipsOnlyIdleSeats).
 func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result, error) {
 	n := g.Seats()
@@ -84,6 +86,11 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 			}
 			res.Commands++
 			acted = true
+			if skip && cmd.Kind != game.CmdDenounce {
+				// Ready, a vote, a night action, a strike, a pick or a
+				// confession is a seat's last word in its phase.
+				declined[i] = key
+			}
 		}
 		if acted {
 			continue

@@ -17,7 +17,7 @@ const (
 	hopeless = 0.5
 	// swingBar replaces hopeless when a single Loyalist's Purge vote
 	// added to the bloc's would carry the purge.
-	swingBar = 0.2
+	swingBar = 0.4
 	// assumedThreshold is the accusation threshold the bloc plays for: the
 	// view does not carry the setting, and 2 is the default.
 	assumedThreshold = 2
