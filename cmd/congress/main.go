@@ -3,13 +3,15 @@
 //
 //	congress [--listen :8080] [--data ./data] [--origins host,...] [--log-level info] [--base-url URL] [--metrics-from CIDR,...]
 //	         [--nats URL,... [--node-id NAME] [--lease-ttl 10s]] [--retention 720h] [--trusted-proxies CIDR,...]
+//	         [--pprof ADDR]
 //	congress healthcheck
 //
 // Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
 // CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL,
 // CONGRESS_METRICS_FROM, CONGRESS_NATS, CONGRESS_NODE_ID,
-// CONGRESS_LEASE_TTL, CONGRESS_RETENTION, CONGRESS_TRUSTED_PROXIES); a flag given on the command
-// line wins over its variable. SIGINT or SIGTERM shuts the server down
+// CONGRESS_LEASE_TTL, CONGRESS_RETENTION, CONGRESS_TRUSTED_PROXIES,
+// CONGRESS_PPROF); a flag given on the command line wins over its
+// variable. SIGINT or SIGTERM shuts the server down
 // gracefully: clients are told to reconnect.
 //
 // With --nats the server is a node of a cluster: every node given the
@@ -27,6 +29,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -87,7 +90,11 @@ type Main struct {
 	LeaseTTL time.Duration
 	// Retention is how long finished matches are kept.
 	Retention time.Duration
-	Log       *slog.Logger
+	// Pprof is an address serving the Go profiler (net/http/pprof) on a
+	// listener of its own, for measuring; empty (the default) serves none.
+	// It is not for the public: bind it to loopback.
+	Pprof string
+	Log   *slog.Logger
 }
 
 // ParseFlags reads the flags, each defaulting to its environment variable.
@@ -113,13 +120,14 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
 	nodeID := fs.String("node-id", env("CONGRESS_NODE_ID", ""), "with --nats: this node's name in the cluster, unique, letters, digits, - and _; empty: the host name and the listening port (env CONGRESS_NODE_ID)")
 	leaseTTL := fs.String("lease-ttl", env("CONGRESS_LEASE_TTL", "10s"), "with --nats: how long a lobby outlives a node that died before another node takes it over; the first node of a cluster sets it for all (env CONGRESS_LEASE_TTL)")
+	pprofAddr := fs.String("pprof", env("CONGRESS_PPROF", ""), "address like 127.0.0.1:6060 serving the Go profiler (/debug/pprof/) on a listener of its own; empty: none. Never expose it publicly (env CONGRESS_PPROF)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	m := &Main{Listen: *listen, DataDir: *data, BaseURL: strings.TrimSuffix(*base, "/"), NATS: strings.TrimSpace(*natsURL)}
+	m := &Main{Listen: *listen, DataDir: *data, BaseURL: strings.TrimSuffix(*base, "/"), NATS: strings.TrimSpace(*natsURL), Pprof: strings.TrimSpace(*pprofAddr)}
 	keep, err := time.ParseDuration(*retention)
 	if err != nil || keep < time.Hour {
 		return nil, fmt.Errorf("--retention: %q is not a duration of an hour or more, like 720h", *retention)
@@ -217,6 +225,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Pprof != "" {
+		stopProfiler, err := m.serveProfiler()
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer stopProfiler()
+	}
 	e := srv.Echo()
 	e.Listener = ln
 	e.Server.ReadHeaderTimeout = 10 * time.Second
@@ -260,6 +276,25 @@ wait:
 	errStore := st.Close()
 	m.Log.Info("stopped")
 	return errors.Join(errHTTP, errSrv, errJournal, errStore)
+}
+
+// serveProfiler serves net/http/pprof on m.Pprof, apart from the game's
+// listener, until the returned function is called.
+func (m *Main) serveProfiler() (func(), error) {
+	ln, err := net.Listen("tcp", m.Pprof)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	m.Log.Warn("profiler listening: keep it off public networks", "addr", ln.Addr().String())
+	return func() { _ = hs.Close() }, nil
 }
 
 // defaultNodeID names a node after its host and port: unique on a machine,
