@@ -364,29 +364,3 @@ func clip(s string, n int) string {
 // EncodeClient renders a client message (for Go clients: bots over the
 // network, the load generator, tests).
 func EncodeClient(m Client) []byte { return Encode(m.clientType(), m) }
-
-// Encode renders a server message with its type. Encoding a message of
-// this package cannot fail; a failure is a programming error and panics.
-func Encode(t Type, body any) []byte {
-	b, err := json.Marshal(struct {
-		Type Type `json:"type"`
-		V    int  `json:"v"`
-		Body any  `json:"-"`
-	}{t, Version, nil})
-	if err != nil {
-		panic(err)
-	}
-	inner, err := json.Marshal(body)
-	if err != nil {
-		panic(fmt.Sprintf("protocol: encoding %s: %v", t, err))
-	}
-	if len(inner) <= 2 { // {} or null
-		return b
-	}
-	// Splice the body's fields after "type" and "v": {"type":..,"v":1,<body>}.
-	out := make([]byte, 0, len(b)+len(inner))
-	out = append(out, b[:len(b)-1]...)
-	out = append(out, ',')
-	out = append(out, inner[1:]...)
-	return out
-}

@@ -1,0 +1,195 @@
+package protocol
+
+import (
+	"encoding"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+)
+
+// TestHandEncoderCoversTypes: every type the encoder writes by hand still
+// has the fields it knows. When this fails, a field was added, removed or
+// changed: update encode.go (and handWritten) to match.
+func TestHandEncoderCoversTypes(t *testing.T) {
+	for typ, want := range handWritten {
+		assert.Equal(t, want, wireFields(typ), "%v changed: update protocol/encode.go", typ)
+	}
+	require.True(t, handEncoded)
+}
+
+// TestEncodeMatchesEncodingJSON: the hand-written encoder writes, byte
+// for byte, what encoding/json writes, over random values of every field
+// (nil and empty slices, absent pointers, every enum, strings that need
+// escaping, times in other zones).
+func TestEncodeMatchesEncodingJSON(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 3000 {
+		var g Game
+		fill(rng, reflect.ValueOf(&g).Elem(), 0)
+		got := Encode(TypeGame, g)
+		want := encodeReflect(TypeGame, g)
+		require.Equal(t, string(want), string(got), "random Game %d", i)
+		require.Equal(t, want, Encode(TypeGame, &g), "*Game")
+
+		var a Ack
+		var r Refused
+		fill(rng, reflect.ValueOf(&a).Elem(), 0)
+		fill(rng, reflect.ValueOf(&r).Elem(), 0)
+		require.Equal(t, string(encodeReflect(TypeAck, a)), string(Encode(TypeAck, a)))
+		require.Equal(t, string(encodeReflect(TypeError, r)), string(Encode(TypeError, r)))
+	}
+}
+
+// TestEncodeRealGame: a whole game's messages, as a seat and a spectator
+// see them, encode the same both ways.
+func TestEncodeRealGame(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	g, _, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris <b>", "Clara & co", "Dmitri \"D\"", "Elena\u2028", "Fyodor", "Galina"}, 7, now)
+	require.NoError(t, err)
+	for step := 0; step < 400 && !g.Over(); step++ {
+		for _, v := range []game.Viewer{game.Spectator, game.SeatViewer(step % 7)} {
+			evs, _ := g.Log(v, 0)
+			m := Game{View: g.View(v), Log: evs, Now: now}
+			require.Equal(t, string(encodeReflect(TypeGame, m)), string(Encode(TypeGame, m)))
+		}
+		now = now.Add(1500 * time.Millisecond)
+		g.Advance(now)
+	}
+}
+
+// FuzzAppendString: strings are escaped as encoding/json escapes them.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "<script>&", "\"\\\b\f\n\r\t\x00\x1f\x7f", "\u2028\u2029", "\xff\xfe", "я думаю", "\xed\xa0\x80"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := encodeReflect(TypeError, Refused{Message: s})
+		got := Encode(TypeError, Refused{Message: s})
+		if string(got) != string(want) {
+			t.Fatalf("%q: got %s, want %s", s, got, want)
+		}
+	})
+}
+
+var tricky = []string{"", "Anna", "<b>&amp;</b>", "quote \" back \\ slash", "tab\tnew\nline\r\x00\x1f\x7f",
+	"\u2028\u2029", "bad \xff utf8 \xc3", "Ёлка 🎄", "\xed\xa0\x80"}
+
+var textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
+
+// fill sets v to random values: enums to valid ones, slices nil, empty
+// or short, pointers absent or set.
+func fill(rng *rand.Rand, v reflect.Value, depth int) {
+	t := v.Type()
+	if t == reflect.TypeFor[time.Time]() {
+		switch rng.IntN(4) {
+		case 0: // zero
+		case 1:
+			v.Set(reflect.ValueOf(time.Unix(rng.Int64N(4e9), 0).UTC()))
+		case 2:
+			v.Set(reflect.ValueOf(time.Unix(rng.Int64N(4e9), rng.Int64N(1e9)).UTC()))
+		default:
+			zone := time.FixedZone("X", (rng.IntN(48)-24)*1800)
+			v.Set(reflect.ValueOf(time.Unix(rng.Int64N(4e9), rng.Int64N(1e9)).In(zone)))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int64:
+		if t.Implements(textMarshaler) {
+			for {
+				n := rng.Int64N(40)
+				if rng.IntN(3) == 0 {
+					n = 0
+				}
+				v.SetInt(n)
+				if _, err := v.Interface().(encoding.TextMarshaler).MarshalText(); err == nil {
+					return
+				}
+			}
+		}
+		switch rng.IntN(4) {
+		case 0:
+			v.SetInt(0)
+		case 1:
+			v.SetInt(-1)
+		case 2:
+			v.SetInt(rng.Int64N(13))
+		default:
+			v.SetInt(rng.Int64() - rng.Int64())
+		}
+	case reflect.Bool:
+		v.SetBool(rng.IntN(2) == 0)
+	case reflect.String:
+		v.SetString(tricky[rng.IntN(len(tricky))])
+	case reflect.Pointer:
+		if depth > 4 || rng.IntN(3) == 0 {
+			return
+		}
+		p := reflect.New(t.Elem())
+		fill(rng, p.Elem(), depth+1)
+		v.Set(p)
+	case reflect.Slice:
+		switch n := rng.IntN(5); {
+		case n == 0 || depth > 4:
+			return // nil
+		default:
+			s := reflect.MakeSlice(t, n-1, n-1)
+			for i := range s.Len() {
+				fill(rng, s.Index(i), depth+1)
+			}
+			v.Set(s)
+		}
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				fill(rng, v.Field(i), depth+1)
+			}
+		}
+	default:
+		panic("fill: " + t.String())
+	}
+}
+
+func BenchmarkEncodeGame(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var g Game
+	for len(Encode(TypeGame, g)) < 1200 {
+		g = Game{}
+		fill(rng, reflect.ValueOf(&g).Elem(), 0)
+	}
+	b.Run("hand", func(b *testing.B) {
+		for range b.N {
+			Encode(TypeGame, g)
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		for range b.N {
+			encodeReflect(TypeGame, g)
+		}
+	})
+}
+
+func BenchmarkEncodeRealGame(b *testing.B) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	g, _, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Hanna", "Igor", "Jana"}, 7, now)
+	require.NoError(b, err)
+	evs, _ := g.Log(game.SeatViewer(1), 0)
+	m := Game{View: g.View(game.SeatViewer(1)), Log: evs, Now: now}
+	b.Logf("%d bytes", len(Encode(TypeGame, m)))
+	b.Run("hand", func(b *testing.B) {
+		for range b.N {
+			Encode(TypeGame, m)
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		for range b.N {
+			encodeReflect(TypeGame, m)
+		}
+	})
+}
