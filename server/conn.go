@@ -16,28 +16,33 @@ import (
 
 // conn is one client of a lobby. Its reader (serve, or serveRemote for a
 // client of another node) decodes, rate-limits and hands messages to its
-// lobby; its writer (writeLoop) drains a bounded queue into its
-// transport. Anyone may enqueue without waiting: a client too slow to
-// keep up is closed, never waited on.
+// lobby. Anyone may enqueue a frame without waiting; a writer goroutine
+// runs only while frames are queued, and writes all that are queued at
+// once. A client too slow to keep up is closed, never waited on.
 type conn struct {
-	srv  *Server
-	ws   *websocket.Conn // nil for a client of another node
-	out  transport
-	ip   string
-	send chan []byte
+	srv *Server
+	ws  *websocket.Conn // nil for a client of another node
+	out transport
+	ip  string
 
 	limiter *rate.Limiter // messages
 	flood   *rate.Limiter // refusals for rate: a sustained flood is closed
 
+	mu      sync.Mutex
+	queue   [][]byte // frames waiting for the writer, at most Limits.SendQueue
+	spare   [][]byte // the writer's last batch, reused for the next queue
+	writing bool     // a writer goroutine is running
+
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
 	dead      atomic.Bool
-	// Set once by close, before closed is closed.
+	// Set once by close, before closed is closed (under mu).
 	closing []byte
 	status  websocket.StatusCode
 	reason  string
 	drain   bool
-	written chan struct{} // closed when the writer has returned
+	written chan struct{} // closed when the writer has closed the transport
+	pinger  *time.Timer
 
 	// Owned by the lobby goroutine once attached.
 	member    string // member ID; "" for a spectator
@@ -50,7 +55,8 @@ type conn struct {
 // own WebSocket, or, for a client connected to another node of a
 // cluster, that node over NATS (natsTransport).
 type transport interface {
-	write(ctx context.Context, frame []byte) error
+	// write sends frames in order, within the write timeout.
+	write(frames [][]byte) error
 	ping(ctx context.Context) error
 	// close says goodbye with a WebSocket status and reason; abort drops
 	// the link at once.
@@ -58,49 +64,47 @@ type transport interface {
 	abort()
 }
 
-// wsTransport is a client's own WebSocket.
-type wsTransport struct{ ws *websocket.Conn }
-
-func (t wsTransport) write(ctx context.Context, frame []byte) error {
-	return t.ws.Write(ctx, websocket.MessageText, frame)
-}
-func (t wsTransport) ping(ctx context.Context) error { return t.ws.Ping(ctx) }
-func (t wsTransport) close(status websocket.StatusCode, reason string) {
-	_ = t.ws.Close(status, reason)
-}
-func (t wsTransport) abort() { t.ws.CloseNow() }
-
-func newConn(srv *Server, ws *websocket.Conn, ip string) *conn {
-	c := newConnOn(srv, wsTransport{ws}, ip)
+func newConn(srv *Server, ws *websocket.Conn, out transport, ip string) *conn {
+	c := newConnOn(srv, out, ip)
 	c.ws = ws
 	return c
 }
 
 func newConnOn(srv *Server, out transport, ip string) *conn {
 	lim := srv.opt.Limits
-	return &conn{
+	c := &conn{
 		srv:     srv,
 		out:     out,
 		ip:      ip,
-		send:    make(chan []byte, lim.SendQueue),
 		limiter: rate.NewLimiter(rate.Limit(lim.MessagesPerSecond), lim.MessageBurst),
 		flood:   rate.NewLimiter(rate.Limit(lim.RefusalsPerSecond), lim.RefusalBurst),
 		closed:  make(chan struct{}),
 		written: make(chan struct{}),
 	}
+	c.pinger = time.AfterFunc(lim.PingInterval, c.ping)
+	return c
 }
 
 // enqueue queues a frame for the writer; a full queue closes the connection.
 func (c *conn) enqueue(frame []byte) {
+	c.mu.Lock()
 	if c.dead.Load() {
+		c.mu.Unlock()
 		return
 	}
-	select {
-	case c.send <- frame:
-		c.srv.metrics.out.Add(1)
-	default:
+	if len(c.queue) >= c.srv.opt.Limits.SendQueue {
+		c.mu.Unlock()
 		c.srv.metrics.refused(protocol.CodeTooSlow)
 		c.close(protocol.CodeTooSlow, "Your connection could not keep up. Reconnect to catch up.", websocket.StatusPolicyViolation, false)
+		return
+	}
+	c.queue = append(c.queue, frame)
+	start := !c.writing
+	c.writing = true
+	c.mu.Unlock()
+	c.srv.metrics.out.Add(1)
+	if start {
+		go c.writeOut()
 	}
 }
 
@@ -129,71 +133,101 @@ func (c *conn) close(code protocol.Code, msg string, status websocket.StatusCode
 // reason given as they are: a relay repeats what the lobby's node said.
 func (c *conn) shut(closing []byte, status websocket.StatusCode, reason string, drain bool) {
 	c.closeOnce.Do(func() {
+		c.mu.Lock()
 		c.dead.Store(true)
 		c.closing = closing
 		c.status, c.reason, c.drain = status, reason, drain
 		close(c.closed)
+		start := !c.writing
+		c.writing = true
+		c.mu.Unlock()
+		if start {
+			go c.writeOut()
+		}
 	})
 }
 
-// writeLoop is the only writer of the connection.
-func (c *conn) writeLoop() {
+// writeOut is the connection's writer while it has something to write:
+// every frame queued goes out in one write, and when the connection is
+// closing, the goodbye. It returns when the queue is empty.
+func (c *conn) writeOut() {
+	for {
+		c.mu.Lock()
+		batch, closing := c.queue, c.dead.Load()
+		if len(batch) == 0 && !closing {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.queue = c.spare[:0]
+		c.spare = nil
+		c.mu.Unlock()
+		if closing {
+			c.finish(batch)
+			return
+		}
+		if err := c.out.write(batch); err != nil {
+			c.out.abort()
+			c.shut(nil, websocket.StatusGoingAway, "", false)
+			continue // to finish
+		}
+		clear(batch)
+		c.mu.Lock()
+		if cap(batch) <= maxSpareBatch {
+			c.spare = batch
+		}
+		c.mu.Unlock()
+	}
+}
+
+// maxSpareBatch bounds the batch a connection keeps for reuse, so that
+// a burst does not leave an idle connection holding a large slice.
+const maxSpareBatch = 8
+
+// finish writes the queued frames if the close drains them, then the
+// Closing message, then closes the transport. Frames enqueued from now
+// on are dropped (the connection is dead).
+func (c *conn) finish(batch [][]byte) {
 	defer close(c.written)
+	c.pinger.Stop()
+	if !c.drain {
+		batch = batch[:0]
+	}
+	if c.closing != nil {
+		batch = append(batch, c.closing)
+	}
+	if len(batch) > 0 {
+		if err := c.out.write(batch); err != nil {
+			c.out.abort()
+			return
+		}
+	}
+	c.out.close(c.status, c.reason)
+}
+
+// ping checks every PingInterval that the client still answers; one that
+// does not within PongWait is dropped.
+func (c *conn) ping() {
+	if c.dead.Load() {
+		return
+	}
 	lim := c.srv.opt.Limits
-	ping := time.NewTicker(lim.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case f := <-c.send:
-			if err := c.write(f); err != nil {
-				c.out.abort()
-				return
-			}
-		case <-ping.C:
-			ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
-			err := c.out.ping(ctx)
-			cancel()
-			if err != nil {
-				c.out.abort()
-				return
-			}
-		case <-c.closed:
-			if c.drain {
-				c.flush()
-			}
-			if c.closing != nil {
-				_ = c.write(c.closing)
-			}
-			c.out.close(c.status, c.reason)
-			return
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
+	err := c.out.ping(ctx)
+	cancel()
+	if err != nil {
+		c.out.abort()
+		c.shut(nil, websocket.StatusGoingAway, "", false)
+		return
 	}
-}
-
-// flush writes what is already queued.
-func (c *conn) flush() {
-	for {
-		select {
-		case f := <-c.send:
-			if c.write(f) != nil {
-				return
-			}
-		default:
-			return
-		}
+	if !c.dead.Load() {
+		c.pinger.Reset(lim.PingInterval)
 	}
-}
-
-func (c *conn) write(frame []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.srv.opt.Limits.WriteTimeout)
-	defer cancel()
-	return c.out.write(ctx, frame)
 }
 
 // serve reads the connection until it ends: the first message must say
 // who is speaking; everything after goes to that lobby.
 func (c *conn) serve() {
-	go c.writeLoop()
 	var l *lobby
 	var r *relay // the lobby's owner is another node
 	defer func() {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -35,6 +36,31 @@ func testLimits() Limits {
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
 	return l
 }
+
+// sinkTransport is a connection's transport in tests without a network:
+// it counts the frames written, or blocks every write until release is
+// closed if release is set.
+type sinkTransport struct {
+	frames  *atomic.Int64
+	release chan struct{}
+	wrote   chan [][]byte // if set, receives every batch written
+}
+
+func (t *sinkTransport) write(frames [][]byte) error {
+	if t.wrote != nil {
+		t.wrote <- slices.Clone(frames)
+	}
+	if t.release != nil {
+		<-t.release
+	}
+	if t.frames != nil {
+		t.frames.Add(int64(len(frames)))
+	}
+	return nil
+}
+func (t *sinkTransport) ping(context.Context) error         { return nil }
+func (t *sinkTransport) close(websocket.StatusCode, string) {}
+func (t *sinkTransport) abort()                             {}
 
 // quickBot is the real bot without its human-paced think delay.
 func quickBot(seat int, strength string, seed uint64) Player {

@@ -351,7 +351,9 @@ func clipCode(s string) string {
 	return s
 }
 
-// serveWS upgrades to a WebSocket and serves it until it closes.
+// serveWS upgrades to a WebSocket and serves it on a goroutine of its
+// own until it closes: the handler returns at once, so that net/http's
+// goroutine, its deeper stack and its buffers are let go.
 func (s *Server) serveWS(c echo.Context) error {
 	r := c.Request()
 	ip := s.clientIP(r)
@@ -359,29 +361,31 @@ func (s *Server) serveWS(c echo.Context) error {
 		s.metrics.refused(protocol.CodeTooManyConns)
 		return protocol.Errorf(protocol.CodeTooManyConns, "Too many connections from your address.")
 	}
-	defer s.ips.release(ip)
-	ws, err := websocket.Accept(c.Response(), r, &websocket.AcceptOptions{
+	ws, nc, err := acceptWS(c.Response(), r, &websocket.AcceptOptions{
 		OriginPatterns:  s.opt.Origins,
 		CompressionMode: websocket.CompressionDisabled,
-	})
+	}, s.opt.Limits.WriteTimeout)
 	if err != nil {
+		s.ips.release(ip)
 		// Accept has answered (403 for a foreign origin).
 		s.metrics.refused("handshake")
 		s.log.Debug("websocket handshake refused", "err", err, "origin", r.Header.Get("Origin"))
 		return nil
 	}
 	ws.SetReadLimit(protocol.MaxMessageBytes)
-	cn := newConn(s, ws, ip)
+	cn := newConn(s, ws, wsTransport{ws: ws, nc: nc}, ip)
 	if !s.addConn(cn) {
+		s.ips.release(ip)
 		// The server is closing: say so, as to everyone else.
-		ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.WriteTimeout)
-		defer cancel()
-		_ = ws.Write(ctx, websocket.MessageText, protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(protocol.CodeReconnect), Message: "The server is restarting. Reconnect in a moment."}))
-		_ = ws.Close(websocket.StatusGoingAway, string(protocol.CodeReconnect))
+		cn.close(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway, false)
+		<-cn.written
 		return nil
 	}
-	defer s.removeConn(cn)
-	cn.serve()
+	go func() {
+		defer s.ips.release(ip)
+		defer s.removeConn(cn)
+		cn.serve()
+	}()
 	return nil
 }
 

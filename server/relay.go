@@ -96,14 +96,19 @@ func (t *natsTransport) publish(m *nats.Msg) error {
 	return t.nc.PublishMsg(m)
 }
 
-func (t *natsTransport) write(_ context.Context, frame []byte) error {
-	m := nats.NewMsg(t.subject)
-	if len(frame) > 0 && frame[0] == 0 {
-		m.Header.Set(hdrCtl, string(frame[1:]))
-	} else {
-		m.Data = frame
+func (t *natsTransport) write(frames [][]byte) error {
+	for _, frame := range frames {
+		m := nats.NewMsg(t.subject)
+		if len(frame) > 0 && frame[0] == 0 {
+			m.Header.Set(hdrCtl, string(frame[1:]))
+		} else {
+			m.Data = frame
+		}
+		if err := t.publish(m); err != nil {
+			return err
+		}
 	}
-	return t.publish(m)
+	return nil
 }
 
 func (t *natsTransport) ping(ctx context.Context) error {
@@ -167,7 +172,6 @@ func (cl *cluster) handleOpen(m *nats.Msg) {
 // from the session's subject.
 func (c *conn) serveRemote(l *lobby, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
 	defer c.srv.removeConn(c)
-	go c.writeLoop()
 	attached := false
 	defer func() {
 		_ = sub.Unsubscribe()

@@ -188,8 +188,13 @@ func TestSlowReader(t *testing.T) {
 	t.Run("queue", func(t *testing.T) {
 		srv := New(Options{Limits: testLimits()})
 		defer srv.Close(context.Background())
-		c := newConn(srv, nil, "127.0.0.1")
-		for range cap(c.send) {
+		// The client reads nothing: the first write never returns.
+		stuck := &sinkTransport{release: make(chan struct{}), wrote: make(chan [][]byte, 1)}
+		defer close(stuck.release)
+		c := newConnOn(srv, stuck, "127.0.0.1")
+		c.enqueue([]byte(`{"n":0}`))
+		require.Len(t, <-stuck.wrote, 1, "the writer has taken the first frame")
+		for range srv.opt.Limits.SendQueue {
 			c.enqueue([]byte("{}"))
 		}
 		require.False(t, c.dead.Load())
@@ -208,6 +213,8 @@ func TestSlowReader(t *testing.T) {
 		e := newEnv(t, func(o *Options) {
 			o.Limits.SendQueue = 4
 			o.Limits.WriteTimeout = 500 * time.Millisecond
+			// Nor is it dropped for the pong it does not read in time.
+			o.Limits.PingInterval = time.Minute
 			// The talker must outpace the spectator's socket buffers,
 			// however large the kernel makes them: no rate limit here.
 			o.Limits.MessagesPerSecond, o.Limits.MessageBurst = 1e6, 1e6
