@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"math"
 	"slices"
 
 	"congress/game"
@@ -180,12 +179,12 @@ func (d *board) kirov(p, out []float64) []float64 {
 			continue
 		}
 		w := p[t]
-		if l := d.lettered[t]; l > 0 {
-			w *= math.Pow(1-kirovTell, float64(l))
+		for range d.lettered[t] {
+			w *= 1 - kirovTell
 		}
 		for a := range d.n {
-			if h := d.hits[a*d.n+t]; h > 0 {
-				w *= math.Pow(1-kirovTell*p[a], float64(h))
+			for range d.hits[a*d.n+t] {
+				w *= 1 - kirovTell*p[a]
 			}
 		}
 		out[t] = w

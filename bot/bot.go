@@ -15,8 +15,11 @@ const noSeat = game.NoSeat
 type Bot struct {
 	seat     int
 	strength Strength
-	rng      *rand.Rand // decisions
-	delays   *rand.Rand // Think only, so asking for a delay never changes a decision
+	// plotStrength, when not noStrength, replaces strength at the first
+	// view that shows the bot a Plotter (see ForCamps).
+	plotStrength Strength
+	rng          *rand.Rand // decisions
+	delays       *rand.Rand // Think only, so asking for a delay never changes a decision
 
 	queue []game.Event // observed before the first view, which sizes the board
 
@@ -41,17 +44,19 @@ type Bot struct {
 	ownVer, ownK int
 	kir, score   []float64
 	support      []float64
+	list         []int // see living
 }
 
 // New makes a bot for seat playing at strength s. The same seed and the
 // same views and events give the same decisions.
 func New(seat int, s Strength, seed uint64) *Bot {
 	return &Bot{
-		seat:     seat,
-		strength: s,
-		rng:      rand.New(rand.NewPCG(seed, 0x636f6e6772657373)),
-		delays:   rand.New(rand.NewPCG(seed, 0x7468696e6b)),
-		ownVer:   -1,
+		seat:         seat,
+		strength:     s,
+		rng:          rand.New(rand.NewPCG(seed, 0x636f6e6772657373)),
+		delays:       rand.New(rand.NewPCG(seed, 0x7468696e6b)),
+		ownVer:       -1,
+		plotStrength: noStrength,
 	}
 }
 
@@ -125,6 +130,12 @@ func (b *Bot) sync(v game.View) {
 	b.queue = nil
 	if v.You != nil {
 		b.role = v.You.Role
+		if b.plotStrength != noStrength {
+			if v.You.Faction == game.Plotters {
+				b.strength = b.plotStrength
+			}
+			b.plotStrength = noStrength
+		}
 		for _, inv := range v.You.Investigations {
 			b.learn(inv.Target, factionKnw(inv.Faction))
 		}
@@ -247,13 +258,15 @@ func argmax(cands []int, score func(int) float64, tie func(int) uint64) int {
 }
 
 // living lists the living seats other than the bot's own for which keep
-// is true (every one when keep is nil).
+// is true (every one when keep is nil). The list is the bot's scratch
+// space: it holds until the next call.
 func (b *Bot) living(v game.View, keep func(int) bool) []int {
-	out := make([]int, 0, len(v.Seats))
+	out := b.list[:0]
 	for i, s := range v.Seats {
 		if s.Alive && i != b.seat && (keep == nil || keep(i)) {
 			out = append(out, i)
 		}
 	}
+	b.list = out
 	return out
 }

@@ -141,7 +141,8 @@ const meanFieldRounds = 3
 
 // solver holds scratch space so that solving allocates nothing.
 type solver struct {
-	z []float64
+	z    []float64
+	free []int // the seats not pinned by fixed
 }
 
 // solve writes P(seat is a Plotter) for every seat into out. fixed pins
@@ -150,10 +151,9 @@ type solver struct {
 func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []float64) {
 	n, u, w := e.n, e.u, e.w
 	if cap(s.z) < n {
-		s.z = make([]float64, n)
+		s.z, s.free = make([]float64, n), make([]int, 0, n)
 	}
-	z := s.z[:n]
-	free, target := 0, float64(p)
+	free, target := s.free[:0], float64(p)
 	for i := range n {
 		switch fixed[i] {
 		case plotKnw:
@@ -162,42 +162,37 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 		case loyalKnw:
 			out[i] = 0
 		default:
-			free++
+			free = append(free, i)
 		}
 	}
 	prior := 0.0
-	if free > 0 {
-		prior = min(max(target/float64(free), 0), 1)
+	if len(free) > 0 {
+		prior = min(max(target/float64(len(free)), 0), 1)
 	}
-	for i := range n {
-		if fixed[i] == unknown {
-			out[i] = prior
-		}
+	for _, i := range free {
+		out[i] = prior
 	}
-	if free == 0 || prior == 0 || prior == 1 {
+	if len(free) == 0 || prior == 0 || prior == 1 {
 		return
 	}
-	// With e[i] = exp(-z[i]), sigmoid(b+z[i]) = 1/(1+exp(-b)*e[i]): one
-	// exponential per seat per round, whatever the Newton steps.
+	// With z[k] = exp(-x) for free seat k's evidence x,
+	// sigmoid(b+x) = 1/(1+exp(-b)*z[k]): one exponential per seat per
+	// round, whatever the Newton steps.
+	z := s.z[:len(free)]
 	bias := math.Log(prior / (1 - prior))
 	for range meanFieldRounds {
-		for i := range n {
-			if fixed[i] != unknown {
-				continue
-			}
+		for k, i := range free {
 			acc := u[i]
 			row := w[i*n : i*n+n]
 			for j, pj := range out[:n] {
 				acc += row[j] * pj
 			}
-			z[i] = math.Exp(-max(min(acc, 30), -30))
+			z[k] = math.Exp(-max(min(acc, 30), -30))
 		}
-		bias = fitBias(z, fixed, target, bias)
+		bias = fitBias(z, target, bias)
 		eb := math.Exp(-bias)
-		for i := range n {
-			if fixed[i] == unknown {
-				out[i] = 0.5*out[i] + 0.5/(1+eb*z[i])
-			}
+		for k, i := range free {
+			out[i] = 0.5*out[i] + 0.5/(1+eb*z[k])
 		}
 	}
 	// Parity: living Plotters are fewer than living Loyalists.
@@ -210,24 +205,21 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 	}
 	if limit := math.Ceil(living/2) - 1; livingP > limit && livingP > 0 {
 		scale := limit / livingP
-		for i := range n {
-			if alive[i] && fixed[i] == unknown {
+		for _, i := range free {
+			if alive[i] {
 				out[i] *= scale
 			}
 		}
 	}
 }
 
-// fitBias finds b with sum over free seats of sigmoid(b+z) = target, by
-// Newton steps from the previous b; e[i] is exp(-z[i]).
-func fitBias(e []float64, fixed []int8, target, b float64) float64 {
+// fitBias finds b with sum over the free seats of sigmoid(b+x) = target,
+// by Newton steps from the previous b; e holds exp(-x) for each.
+func fitBias(e []float64, target, b float64) float64 {
 	for range 6 {
 		eb := math.Exp(-b)
 		var f, df float64
-		for i, ei := range e {
-			if fixed[i] != unknown {
-				continue
-			}
+		for _, ei := range e {
 			s := 1 / (1 + eb*ei)
 			f += s
 			df += s * (1 - s)

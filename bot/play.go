@@ -75,6 +75,7 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 			if declined[i] == key || skip && !b.mayAct(phase) {
 				continue
 			}
+
 			cmd, ok := b.Decide(g.View(game.SeatViewer(i)), now)
 			if !ok {
 				declined[i] = key
@@ -129,16 +130,14 @@ func (b *Bot) mayAct(p game.Phase) bool {
 }
 
 // ForCamps makes a bot for every seat of g, playing at loyal for the
-// Loyalists and at plot for the Plotters; each seat learns its camp from
-// its own view. Bot seeds are drawn from seed.
+// Loyalists and at plot for the Plotters; each bot learns its camp, and so
+// its strength, from its own first view. Bot seeds are drawn from seed.
 func ForCamps(g *game.Game, loyal, plot Strength, seed uint64) []*Bot {
 	bots := make([]*Bot, g.Seats())
 	for i := range bots {
-		s := loyal
-		if v := g.View(game.SeatViewer(i)); v.You != nil && v.You.Faction == game.Plotters {
-			s = plot
-		}
-		bots[i] = New(i, s, mix(seed, uint64(i)))
+		b := New(i, loyal, mix(seed, uint64(i)))
+		b.plotStrength = plot
+		bots[i] = b
 	}
 	return bots
 }

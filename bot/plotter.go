@@ -43,7 +43,8 @@ const (
 //     Kirov excepted, so that the Loyalists' strikes and its own add up.
 func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	me := v.You.Seat
-	bloc := make([]bool, len(v.Seats))
+	var blocArr [game.MaxSeats]bool
+	bloc := blocArr[:len(v.Seats)]
 	for _, s := range v.You.Bloc {
 		bloc[s] = true
 	}
@@ -60,15 +61,16 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	// The scapegoat is the Loyalist who has done the bloc most harm (marks,
 	// Purge votes and confessions against its members: the Investigator,
 	// or a good guesser), then the one the Congress suspects most.
-	harm := make([]float64, len(v.Seats))
-	for i := range harm {
-		for _, j := range v.You.Bloc {
-			harm[i] += float64(b.brd.hits[i*b.n+j])
-		}
-	}
 	scapegoat := func() int {
-		pub := b.public()
-		return argmax(b.living(v, loyal), func(i int) float64 { return harm[i] + pub[i] }, shared)
+		pub, hits := b.public(), b.brd.hits
+		harm := func(i int) float64 {
+			h := 0
+			for _, j := range v.You.Bloc {
+				h += hits[i*b.n+j]
+			}
+			return float64(h) + pub[i]
+		}
+		return argmax(b.living(v, loyal), harm, shared)
 	}
 
 	switch {
@@ -151,7 +153,8 @@ func (b *Bot) swing(v game.View, bloc []bool) bool {
 // The bloc's own marks are left out so that every member, whenever it
 // looks, finds the same one.
 func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(int) uint64) int {
-	support := make([]float64, len(v.Seats))
+	var arr [game.MaxSeats]float64
+	support := arr[:len(v.Seats)]
 	for _, d := range v.Denunciations {
 		if d.Source == game.FromDelegate && d.By >= 0 && d.By < len(bloc) && bloc[d.By] {
 			continue
@@ -174,7 +177,8 @@ func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(in
 func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, shared func(int) uint64) int {
 	me := v.You.Seat
 	t := b.blocTarget(v, bloc, pub, shared)
-	support := make([]int, len(v.Seats))
+	var arr [game.MaxSeats]int
+	support := arr[:len(v.Seats)]
 	for _, d := range v.Denunciations {
 		if d.Source == game.FromDelegate && d.By >= 0 && d.By < len(bloc) && bloc[d.By] {
 			continue
@@ -190,7 +194,8 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 		}
 	}
 	need := max(assumedThreshold-support[t], rival+1-support[t], 0)
-	var members []int
+	var memArr [game.MaxSeats]int
+	members := memArr[:0]
 	for _, s := range v.You.Bloc {
 		if v.Seats[s].Alive {
 			members = append(members, s)

@@ -11,6 +11,9 @@ const (
 	Normal                 // plays its camp with a suspicion model
 )
 
+// noStrength is no strength at all, for "not yet known".
+const noStrength Strength = -1
+
 var strengthNames = []string{"easy", "normal"}
 
 func (s Strength) String() string {

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"congress/bot"
@@ -125,9 +126,11 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// Games make short-lived garbage only (views, log slices): trade
-	// memory for fewer collections.
-	debug.SetGCPercent(400)
+	// Games make short-lived garbage only (views, log slices) and keep
+	// almost nothing: collect only when the heap reaches a fixed size,
+	// not each time it doubles from a small live set.
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(heapLimit))
 	if o.cpuprofile != "" {
 		f, err := os.Create(o.cpuprofile)
 		if err != nil {
@@ -174,6 +177,9 @@ func run(args []string, out io.Writer) error {
 	return nil
 }
 
+// heapLimit is the heap size at which the simulator collects garbage.
+const heapLimit = 256 << 20
+
 // tally is what the games of one seat count came to.
 type tally struct {
 	games, loyal, sessions int
@@ -199,36 +205,36 @@ func simulate(o options, n int) tally {
 		names[i] = fmt.Sprintf("Delegate %d", i+1)
 	}
 	start := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
-	jobs := make(chan int)
+	// One goroutine per worker, each taking the next game's number from
+	// a shared counter: no lock, no channel, and each game's seed depends
+	// only on its number.
+	var taken atomic.Int64
 	parts := make([]tally, o.workers)
 	var wg sync.WaitGroup
 	began, cpuBegan := time.Now(), cpuTime()
 	for w := range parts {
 		wg.Go(func() {
 			t := &parts[w]
-			for i := range jobs {
-				if t.err != nil {
-					continue
+			for t.err == nil {
+				i := int(taken.Add(1)) - 1
+				if i >= o.games {
+					return
 				}
 				seed := mix(mix(o.seed, uint64(n)), uint64(i))
 				g, _, err := game.New(o.cfg, names, seed, start)
 				if err != nil {
 					t.err = err
-					continue
+					return
 				}
 				r, err := bot.Play(g, bot.ForCamps(g, o.loyalists, o.plotters, mix(seed, 1)), start)
 				if err != nil {
 					t.err = fmt.Errorf("%d seats, game %d (seed %d): %w", n, i, seed, err)
-					continue
+					return
 				}
 				t.add(r)
 			}
 		})
 	}
-	for i := range o.games {
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	elapsed := time.Since(began)
 
