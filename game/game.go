@@ -253,7 +253,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 		return nil, r.err(g)
 	}
 	mark := len(g.log)
-	g.view = viewCache{}
+	g.view.drop()
 	g.apply(c, now)
 	return clip(g.log[mark:]), nil
 }
@@ -268,7 +268,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 func (g *Game) Advance(now time.Time) []Event {
 	mark := len(g.log)
 	for !g.paused && g.phase != PhaseOver && !now.Before(g.deadline) {
-		g.view = viewCache{}
+		g.view.drop()
 		g.timeout(now)
 	}
 	if len(g.log) == mark {

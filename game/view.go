@@ -1,6 +1,9 @@
 package game
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Viewer is who a view is built for: a seat, or a spectator (Seat NoSeat).
 type Viewer struct {
@@ -136,10 +139,11 @@ func (g *Game) View(v Viewer) View {
 	}
 	var b *seatBuf
 	me := v.Seat
+	plotter := g.seats[me].role.Faction() == Plotters
 	switch {
 	case g.seesAllRoles(v):
 		view.Seats = g.allRows()
-	case g.seats[me].role.Faction() == Plotters:
+	case plotter:
 		view.Seats = g.plotterRows()
 	default:
 		// A delegate outside the bloc sees what everyone sees and their
@@ -169,6 +173,10 @@ func (g *Game) View(v Viewer) View {
 // it when they change anything; what it pointed to stays as it was, for
 // the views that hold it.
 type viewCache struct {
+	// stillStanding is the last list of standing denunciations built, kept
+	// across changes: most commands leave it as it was.
+	stillStanding []Denunciation
+
 	views     int        // views built in this state
 	public    []SeatView // the seats as every viewer may see them
 	plotters  []SeatView // as the bloc sees them
@@ -180,6 +188,9 @@ type viewCache struct {
 	write     []Channel // a spectator's
 	read      []Channel
 }
+
+// drop forgets the parts of one state, for the game has changed.
+func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding} }
 
 // seatBuf is the part of a delegate's view that is theirs alone, in one
 // allocation: their secrets, their vote, their commands (three at most:
@@ -301,24 +312,24 @@ func (g *Game) denunciations() []Denunciation {
 	if c.den != nil {
 		return c.den
 	}
-	n := len(g.carried)
-	for i := range g.seats {
-		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
-			n++
-		}
-	}
-	if n == 0 {
-		c.den = noDenunciations
-		return c.den
-	}
-	den := append(make([]Denunciation, 0, n), g.carried...)
+	// At most two are carried (a letter and a confession).
+	var buf [MaxSeats + 2]Denunciation
+	den := append(buf[:0], g.carried...)
 	for i := range g.seats {
 		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
 			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
 		}
 	}
-	c.den = den
-	return den
+	switch {
+	case len(den) == 0:
+		c.den = noDenunciations
+	case slices.Equal(den, c.stillStanding):
+		c.den = c.stillStanding
+	default:
+		c.den = slices.Clone(den)
+		c.stillStanding = c.den
+	}
+	return c.den
 }
 
 // noDenunciations is the empty list (shown as [], not null).
