@@ -503,7 +503,7 @@ func (g *Game) openNight(now time.Time) {
 
 // hasNightAction reports whether seat i acts at night.
 func (g *Game) hasNightAction(i int) bool {
-	s := g.seats[i]
+	s := &g.seats[i]
 	return s.alive && (s.role.Faction() == Plotters || s.role == Investigator)
 }
 
@@ -577,9 +577,9 @@ func (g *Game) countFinal(now time.Time) {
 }
 
 // allDone reports whether everyone in who has done what done asks.
-func (g *Game) allDone(who func(i int) bool, done func(s seat) bool) bool {
-	for i, s := range g.seats {
-		if who(i) && !done(s) {
+func (g *Game) allDone(who func(i int) bool, done func(s *seat) bool) bool {
+	for i := range g.seats {
+		if who(i) && !done(&g.seats[i]) {
 			return false
 		}
 	}

@@ -200,7 +200,7 @@ func (g *Game) apply(c Command, now time.Time) {
 		me.ready = true
 		c.Target = NoSeat
 		ev(EvReady, toAll)
-		if g.allDone(g.Alive, func(s seat) bool { return s.ready }) {
+		if g.allDone(g.Alive, func(s *seat) bool { return s.ready }) {
 			g.closeDebate(now)
 		}
 	case CmdUnready:
@@ -213,7 +213,7 @@ func (g *Game) apply(c Command, now time.Time) {
 		me.voted, me.vote = true, c.Purge
 		g.emit(Event{Kind: EvVoted, At: now, Seat: c.Seat, Target: g.accused})
 		g.emit(Event{Kind: EvVoteCast, At: now, Seat: c.Seat, Target: g.accused, Purge: c.Purge, audience: toSeat})
-		if g.allDone(g.isVoter, func(s seat) bool { return s.voted }) {
+		if g.allDone(g.isVoter, func(s *seat) bool { return s.voted }) {
 			g.countVote(now)
 		}
 	case CmdConfess:
@@ -234,7 +234,7 @@ func (g *Game) apply(c Command, now time.Time) {
 		me.acted, me.choice = true, c.Target
 		g.emit(Event{Kind: EvStruck, At: now, Seat: c.Seat, Target: NoSeat})
 		g.emit(Event{Kind: EvStrikeCast, At: now, Seat: c.Seat, Target: c.Target, audience: toSeat})
-		if g.allDone(g.Alive, func(s seat) bool { return s.acted }) {
+		if g.allDone(g.Alive, func(s *seat) bool { return s.acted }) {
 			g.countFinal(now)
 		}
 	case CmdEndPhase:
@@ -255,7 +255,7 @@ func (g *Game) apply(c Command, now time.Time) {
 func (g *Game) isVoter(i int) bool { return g.seats[i].alive && i != g.accused }
 
 func (g *Game) maybeCloseNight(now time.Time) {
-	if g.allDone(g.hasNightAction, func(s seat) bool { return s.acted }) {
+	if g.allDone(g.hasNightAction, func(s *seat) bool { return s.acted }) {
 		g.closeNight(now)
 	}
 }
