@@ -203,10 +203,12 @@ func (b *Bot) read(e game.Event) {
 func (b *Bot) public() []float64 { return b.brd.public() }
 
 // private is P(Plotter) for every seat as this seat sees it: public
-// evidence plus its own faction and investigations.
+// evidence plus its own faction and investigations, as one round of the
+// solver from the public solution.
 func (b *Bot) private() []float64 {
 	if b.ownVer != b.brd.m.ev.ver || b.ownK != b.kver {
-		b.s.solve(&b.brd.m.ev, b.brd.p, b.pinned(), b.brd.alive, b.own)
+		d := b.brd
+		b.s.solveFrom(&d.m.ev, d.p, b.pinned(), d.alive, b.own, d.public(), 1)
 		b.ownVer, b.ownK = b.brd.m.ev.ver, b.kver
 	}
 	return b.own

@@ -149,6 +149,12 @@ type solver struct {
 // seats whose faction the bot knows. alive and the parity rule bound the
 // living Plotters: were there as many as Loyalists, the game would be over.
 func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []float64) {
+	s.solveFrom(e, p, fixed, alive, out, nil, meanFieldRounds)
+}
+
+// solveFrom is solve with the free seats starting from from (the public
+// solution, say) instead of the prior, for the given number of rounds.
+func (s *solver) solveFrom(e *evidence, p int, fixed []int8, alive []bool, out, from []float64, rounds int) {
 	n, u, w := e.n, e.u, e.w
 	if cap(s.z) < n {
 		s.z, s.free = make([]float64, n), make([]int, 0, n)
@@ -171,6 +177,9 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 	}
 	for _, i := range free {
 		out[i] = prior
+		if from != nil {
+			out[i] = from[i]
+		}
 	}
 	if len(free) == 0 || prior == 0 || prior == 1 {
 		return
@@ -180,7 +189,7 @@ func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []flo
 	// round, whatever the Newton steps.
 	z := s.z[:len(free)]
 	bias := math.Log(prior / (1 - prior))
-	for range meanFieldRounds {
+	for range rounds {
 		for k, i := range free {
 			acc := u[i]
 			row := w[i*n : i*n+n]

@@ -15,9 +15,10 @@ const (
 	// purge one of their own: the bloc alone cannot outvote them, so its
 	// Purge votes would only show who it is.
 	hopeless = 0.5
-	// swingBar replaces hopeless when a single Loyalist's Purge vote
-	// added to the bloc's would carry the purge.
-	swingBar = 0.4
+	// swingBar replaces hopeless when the bloc's votes and a single
+	// Loyalist's would carry the purge: the open ballot would then show
+	// the bloc as the votes that purged him.
+	swingBar = 0.8
 	// assumedThreshold is the accusation threshold the bloc plays for: the
 	// view does not carry the setting, and 2 is the default.
 	assumedThreshold = 2
@@ -32,8 +33,8 @@ const (
 //     Loyalist the rest of the Congress (letter, confessions, Loyalists'
 //     marks) already denounces most, else the one it suspects most;
 //   - it votes Purge on a Loyalist when the Congress suspects him enough
-//     for Loyalists to join in (sooner when one Loyalist's vote would
-//     carry it), and Spare on the bloc unless a member other than Kirov is
+//     for Loyalists to join in (later when the bloc's votes would be
+//     what carried it), and Spare on the bloc unless a member other than Kirov is
 //     already convicted in the Congress's mind;
 //   - the letter goes against the Loyalist who has done the bloc most
 //     harm, then the one the Congress suspects most (Kirov's proposal
