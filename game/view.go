@@ -174,8 +174,9 @@ func (g *Game) View(v Viewer) View {
 // the views that hold it.
 type viewCache struct {
 	// stillStanding is the last list of standing denunciations built, kept
-	// across changes: most commands leave it as it was.
-	stillStanding []Denunciation
+	// across changes: most commands leave it as it was. scratch is where
+	// the list is drawn up to compare with it; no view holds it.
+	stillStanding, scratch []Denunciation
 
 	views     int        // views built in this state
 	public    []SeatView // the seats as every viewer may see them
@@ -190,7 +191,7 @@ type viewCache struct {
 }
 
 // drop forgets the parts of one state, for the game has changed.
-func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding} }
+func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding, scratch: c.scratch} }
 
 // seatBuf is the part of a delegate's view that is theirs alone, in one
 // allocation: their secrets, their vote, their commands (three at most:
@@ -312,14 +313,13 @@ func (g *Game) denunciations() []Denunciation {
 	if c.den != nil {
 		return c.den
 	}
-	// At most two are carried (a letter and a confession).
-	var buf [MaxSeats + 2]Denunciation
-	den := append(buf[:0], g.carried...)
+	den := append(c.scratch[:0], g.carried...)
 	for i := range g.seats {
 		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
 			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
 		}
 	}
+	c.scratch = den
 	switch {
 	case len(den) == 0:
 		c.den = noDenunciations
