@@ -245,9 +245,8 @@ func (g *Game) LogLen() int { return len(g.log) }
 // Apply validates c and, if the rules allow it, applies it at time now and
 // returns what happened: every event, secret ones included, so the caller
 // must pass each viewer only what Log(viewer, ...) gives them. The list is
-// read-only, as Log's is. A refused
-// command returns an *Error and changes nothing. Apply does not look at
-// deadlines: call Advance(now) first.
+// read-only, as Log's is. A refused command returns an *Error and changes
+// nothing. Apply does not look at deadlines: call Advance(now) first.
 func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 	if r := g.check(c); r.code != "" {
 		return nil, r.err(g)

@@ -332,7 +332,8 @@ func (g *Game) denunciations() []Denunciation {
 	return c.den
 }
 
-// noDenunciations is the empty list (shown as [], not null).
+// noDenunciations is the empty list (shown as [], not null); its zero
+// capacity makes any append copy.
 var noDenunciations = []Denunciation{}
 
 // viewBallot is this session's counted vote; after the game, a secret
