@@ -134,10 +134,10 @@ func TestTimeouts(t *testing.T) {
 		{"Confession", func(tb *table) { tb.purgeOf(4) }, PhaseConfession, PhaseNight, 20 * time.Second, EvConfessed},
 		{"Night", func(tb *table) { tb.toNight() }, PhaseNight, PhaseDebate, 30 * time.Second, EvSessionOpened},
 		{"last Night", func(tb *table) {
-			tb.toNight()
-			tb.expire()
-			tb.toNight()
-			tb.expire()
+			for tb.g.session < tb.g.sessions {
+				tb.toNight()
+				tb.expire()
+			}
 			tb.toNight()
 		}, PhaseNight, PhaseFinalBallot, 30 * time.Second, EvFinalBallotOpened},
 		{"Final Ballot", func(tb *table) { tb.toFinal() }, PhaseFinalBallot, PhaseOver, 60 * time.Second, EvGameOver},

@@ -223,8 +223,11 @@ func TestTieDrawIsFromTheSeedAndFair(t *testing.T) {
 
 func TestCarriedDenunciationsCount(t *testing.T) {
 	// A confession and a letter against the same delegate reach the
-	// threshold of 2 without any delegate's mark.
-	tb := rig(t, DefaultConfig(), six, 3)
+	// threshold of 2 without any delegate's mark. Three sessions, so that
+	// a third Debate follows.
+	cfg := DefaultConfig()
+	cfg.Sessions = 3
+	tb := rig(t, cfg, six, 3)
 	tb.purgeOf(4)
 	require.Equal(t, PhaseConfession, tb.g.phase)
 	tb.do(confess(4, 5))
