@@ -398,10 +398,12 @@ func (g *Game) ballotVotes() []SeatVote {
 	return clip(out)
 }
 
+// you writes delegate i's secrets into b, which is freshly allocated (all
+// zero).
 func (g *Game) you(i int, b *seatBuf) *You {
 	s := &g.seats[i]
 	y := &b.you
-	*y = You{Seat: i, Role: s.role, Faction: s.role.Faction(), Alive: s.alive, Choice: NoSeat}
+	y.Seat, y.Role, y.Faction, y.Alive, y.Choice = i, s.role, s.role.Faction(), s.alive, NoSeat
 	if s.voted {
 		b.vote = s.vote
 		y.Vote = &b.vote
