@@ -45,6 +45,32 @@ func (c *conn) class() string {
 	return "delegate"
 }
 
+// mayAct says whether the latest game message's view offers this
+// delegate any action, read without decoding the view: a player without
+// actions has nothing to decide.
+func (c *conn) mayAct() bool {
+	if c.raw == nil {
+		return false
+	}
+	if c.viewOK {
+		return len(c.view.Actions) > 0
+	}
+	return hasActions(c.raw)
+}
+
+// hasActions reads a game message's "actions" without decoding it. The
+// key cannot occur inside a JSON string (its quotes would be escaped)
+// and only the view has it, so its first occurrence is the view's; the
+// view is decoded in full when in doubt.
+func hasActions(data []byte) bool {
+	i := bytes.Index(data, actionsKey)
+	if i < 0 {
+		return true
+	}
+	rest := data[i+len(actionsKey):]
+	return !bytes.HasPrefix(rest, []byte("[]")) && !bytes.HasPrefix(rest, []byte("null"))
+}
+
 // currentView decodes the latest game message's view, once.
 func (c *conn) currentView() (*game.View, bool) {
 	if c.raw == nil {
@@ -142,6 +168,7 @@ func (c *conn) handle(data []byte, now time.Time) {
 var (
 	typePrefix = []byte(`{"type":"`)
 	logKey     = []byte(`"log":`)
+	actionsKey = []byte(`"actions":`)
 	knownTypes = []protocol.Type{
 		protocol.TypeGame, protocol.TypeAck, protocol.TypeLobby, protocol.TypeChat,
 		protocol.TypeError, protocol.TypeWelcome, protocol.TypeClosing,

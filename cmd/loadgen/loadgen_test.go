@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"congress/game"
+	"congress/protocol"
 )
 
 func TestBaselineRun(t *testing.T) {
@@ -166,4 +167,24 @@ func TestSeveralPIDs(t *testing.T) {
 	assert.InDelta(t, 2*one.rss, two.rss, float64(one.rss)/2)
 	assert.GreaterOrEqual(t, two.cpu, 2*one.cpu)
 	assert.Nil(t, newProber("", ""))
+}
+
+func TestHasActions(t *testing.T) {
+	tricky := []game.SeatView{{Name: `"actions":[]`}, {Name: `x","actions":null`}}
+	tests := []struct {
+		name    string
+		actions []game.CommandKind
+		want    bool
+	}{
+		{"none", nil, false},
+		{"empty", []game.CommandKind{}, false},
+		{"one", []game.CommandKind{game.CmdReady}, true},
+		{"several", []game.CommandKind{game.CmdDenounce, game.CmdReady}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := protocol.Encode(protocol.TypeGame, protocol.Game{View: game.View{Seats: tricky, Actions: tt.actions}})
+			assert.Equal(t, tt.want, hasActions(data), "%s", data)
+		})
+	}
 }

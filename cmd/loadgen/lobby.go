@@ -380,7 +380,7 @@ func (l *lobby) step(ctx context.Context, at time.Time, starts, record bool) {
 	n := len(l.delegates)
 	for k := range n {
 		c := l.delegates[(l.turn+k)%n]
-		if c.mover == nil || c.dead {
+		if c.mover == nil || c.dead || !c.mayAct() {
 			continue
 		}
 		v, ok := c.currentView()
