@@ -135,7 +135,7 @@ func TestNormalBeatsEasy(t *testing.T) {
 		seats, games int
 	}{
 		{"Loyalists, against Easy Plotters", game.Loyalists, [2]Strength{Normal, Easy}, [2]Strength{Easy, Easy}, 0.2, 8, 150},
-		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 12, 200},
+		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 7, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

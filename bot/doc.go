@@ -25,5 +25,6 @@
 // evidence points to as Kirov, so that their strikes fall together. A
 // Plotter knows its bloc, never moves against Kirov, and makes the bloc
 // act as one against the Loyalist the Congress already suspects or who has
-// hurt the bloc most, which it reads from the same public evidence.
+// hurt the bloc most, which it reads from the same public evidence; its
+// letters clear its own members.
 package bot

@@ -36,10 +36,11 @@ const (
 //     for Loyalists to join in (later when the bloc's votes would be
 //     what carried it), and Spare on the bloc unless a member other than Kirov is
 //     already convicted in the Congress's mind;
-//   - the letter goes against the Loyalist who has done the bloc most
-//     harm, then the one the Congress suspects most (Kirov's proposal
-//     first, when Kirov has made one), and the bloc names the same one in
-//     a confession;
+//   - the letter goes against the member of the bloc (never Kirov) the
+//     Congress suspects most, since the Congress reads a letter's target
+//     as loyal (Kirov's proposal first, when Kirov has made one);
+//   - a purged member names in his confession the Loyalist who has done
+//     the bloc most harm, then the one the Congress suspects most;
 //   - in the Final Ballot it strikes whom the Congress takes for Kirov,
 //     Kirov excepted, so that the Loyalists' strikes and its own add up.
 func (b *Bot) plotter(v game.View) (game.Command, bool) {
@@ -99,13 +100,13 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
-			if pr.Seat == kirov && pr.Seat != me && loyal(pr.Target) {
+			if pr.Seat == kirov && pr.Seat != me && pr.Target != kirov {
 				if c, ok := cmd(game.CmdLetter, pr.Target); ok && legal(v, c) {
 					return c, true
 				}
 			}
 		}
-		return cmd(game.CmdLetter, scapegoat())
+		return cmd(game.CmdLetter, b.letterTarget(v, bloc, kirov, shared, scapegoat))
 	case has(game.CmdStrike):
 		// The Loyalists strike whom the Congress takes for Kirov: if that
 		// is not Kirov, the bloc's strikes keep him on top (even one of
@@ -130,6 +131,20 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 	}
 	return game.Command{}, false
+}
+
+// letterTarget is whom the bloc writes its letter against. The Congress
+// reads a letter as the bloc's work, so its target as loyal: written
+// against the member of the bloc the Congress suspects most (never
+// Kirov), it clears him for the price of one standing denunciation.
+func (b *Bot) letterTarget(v game.View, bloc []bool, kirov int, shared func(int) uint64, scapegoat func() int) int {
+	pub := b.public()
+	t := argmax(b.living(v, func(i int) bool { return bloc[i] && i != kirov }),
+		func(i int) float64 { return pub[i] }, shared)
+	if t == noSeat {
+		return scapegoat()
+	}
+	return t
 }
 
 // swing reports whether the bloc's Purge votes and a single Loyalist's
