@@ -60,6 +60,13 @@ func (g *Game) check(c Command) refusal {
 	if c.Seat < 0 || c.Seat >= len(g.seats) {
 		return no(CodeUnknownSeat, "There is no such seat at this Congress.")
 	}
+	return g.checkSeat(c)
+}
+
+// checkSeat is the rest of check for a delegate's command, once the game
+// is running and not paused and c.Seat is a seat: View asks it directly
+// for every command of the phase.
+func (g *Game) checkSeat(c Command) refusal {
 	me := &g.seats[c.Seat]
 	if !me.alive && c.Kind != CmdConfess {
 		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")

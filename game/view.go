@@ -474,7 +474,9 @@ var phaseKinds = [...][]CommandKind{
 // target: check with each target until one is accepted or the refusal is
 // not about the target (then no target would do). The targets are tried
 // clockwise from the next seat, which most often is one the rules accept
-// (the actor's own seat, most often refused, comes last).
+// (the actor's own seat, most often refused, comes last). The caller has
+// seen that the game runs, unpaused, and that seat is a seat: checkSeat
+// is all of check that is left to ask.
 func (g *Game) mayTry(seat int, k CommandKind) bool {
 	c := Command{Kind: k, Seat: seat}
 	switch k {
@@ -482,7 +484,7 @@ func (g *Game) mayTry(seat int, k CommandKind) bool {
 		n := len(g.seats)
 		for i := 1; i <= n; i++ {
 			c.Target = (seat + i) % n
-			r := g.check(c)
+			r := g.checkSeat(c)
 			if r.code == "" {
 				return true
 			}
@@ -492,7 +494,7 @@ func (g *Game) mayTry(seat int, k CommandKind) bool {
 		}
 		return false
 	}
-	return g.check(c).code == ""
+	return g.checkSeat(c).code == ""
 }
 
 // CanWrite reports whether v may write to channel ch now.
