@@ -105,11 +105,11 @@ type Proposal struct {
 // most of the cost.) View keeps those common parts in the game until the
 // next change, so, like every method of Game, it is for the goroutine that
 // owns the game only.
-func (g *Game) View(v Viewer) View {
+func (g *Game) View(v Viewer) (view View) {
 	v = g.viewer(v)
 	c := &g.view
 	c.views++
-	view := View{
+	view = View{
 		Session:       g.session,
 		Sessions:      g.sessions,
 		Phase:         g.phase,
