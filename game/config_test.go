@@ -33,8 +33,8 @@ func TestTableOfRules(t *testing.T) {
 	tests := []struct {
 		seats, loyalists, plotters, sessions int
 	}{
-		{5, 3, 2, 2}, {6, 4, 2, 2}, {7, 4, 3, 4}, {8, 5, 3, 4},
-		{9, 5, 4, 5}, {10, 6, 4, 4}, {11, 7, 4, 4}, {12, 7, 5, 6},
+		{5, 3, 2, 2}, {6, 4, 2, 3}, {7, 5, 2, 4}, {8, 5, 3, 4},
+		{9, 6, 3, 5}, {10, 6, 4, 5}, {11, 7, 4, 5}, {12, 7, 5, 6},
 	}
 	c := DefaultConfig()
 	for _, tt := range tests {

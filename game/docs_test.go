@@ -24,7 +24,7 @@ func TestWorkedExampleOfDocs(t *testing.T) {
 		require.Equal(t, seated[i], s.name)
 	}
 	require.Equal(t, clara, g.chair)
-	want := []Role{Loyalist, Plotter, Loyalist, Kirov, Investigator, Loyalist, Plotter}
+	want := []Role{Loyalist, Plotter, Loyalist, Kirov, Investigator, Loyalist, Loyalist}
 	var dealt []Role
 	for _, s := range g.seats {
 		dealt = append(dealt, s.role)
@@ -59,21 +59,21 @@ func TestWorkedExampleOfDocs(t *testing.T) {
 		{anna, true}, {clara, true}, {dmitri, false}, {elena, true}, {fyodor, true}, {galina, false},
 	}}, *b)
 	assert.Equal(t, NoRole, tb.g.View(SeatViewer(anna)).Seats[boris].Role, "the file is sealed")
-	assert.False(t, g.Over(), "two Plotters against four Loyalists")
+	assert.False(t, g.Over(), "Kirov alone against five Loyalists")
 
 	// Confession.
 	require.Equal(t, PhaseConfession, g.phase)
 	tb.do(confess(boris, anna))
 
-	// Night: a tie between Kirov's and Galina's proposals goes to Kirov's.
-	tb.do(letter(dmitri, fyodor), letter(galina, clara))
+	// Night: Kirov, the bloc's last, writes the letter alone.
+	tb.do(letter(dmitri, fyodor))
 	tb.do(investigate(elena, galina))
-	assert.Equal(t, []Investigation{{Session: 1, Target: galina, Faction: Plotters}}, tb.g.View(SeatViewer(elena)).You.Investigations)
+	assert.Equal(t, []Investigation{{Session: 1, Target: galina, Faction: Loyalists}}, tb.g.View(SeatViewer(elena)).You.Investigations)
 	sent := last(t, g.log, EvLetterSent)
 	assert.Equal(t, fyodor, sent.Target)
 	assert.False(t, sent.Drawn)
 
-	// Session 2 opened as soon as all three had acted.
+	// Session 2 opened as soon as both had acted.
 	assert.Equal(t, 2, g.session)
 	assert.Equal(t, PhaseDebate, g.phase)
 	assert.Equal(t, dmitri, g.chair)
