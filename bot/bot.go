@@ -42,6 +42,7 @@ type Bot struct {
 	pins         []int8 // revealed and known together
 	own          []float64
 	ownVer, ownK int
+	kirVer, kirK int // the private() version kir was computed from
 	kir, score   []float64
 	support      []float64
 	list         []int // see living
@@ -222,8 +223,16 @@ func (b *Bot) pinned() []int8 {
 	return b.pins
 }
 
-// kirov is P(seat is Kirov) for every seat, from p (see board.kirov).
-func (b *Bot) kirov(p []float64) []float64 { return b.brd.kirov(p, b.kir) }
+// privateKirov is P(seat is Kirov) for every seat from private() (see
+// board.kirov).
+func (b *Bot) privateKirov() []float64 {
+	p := b.private()
+	if b.kirVer != b.ownVer || b.kirK != b.ownK {
+		b.brd.kirov(p, b.kir)
+		b.kirVer, b.kirK = b.ownVer, b.ownK
+	}
+	return b.kir
+}
 
 // legal reports whether the rules accept c, judged from the view: the
 // kind is among v.Actions and the target is one the rules allow.

@@ -33,9 +33,9 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	}
 	switch {
 	case has(game.CmdConfess):
-		return cmd(game.CmdConfess, b.suspect(v, b.private(), b.living(v, nil)))
+		return cmd(game.CmdConfess, b.suspect(v, b.living(v, nil)))
 	case has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, b.suspect(v, b.private(), slices.Clone(v.Tied)))
+		return cmd(game.CmdChairPick, b.suspect(v, slices.Clone(v.Tied)))
 	case has(game.CmdPurgeVote):
 		p := b.private()
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: p[v.Accused] >= b.purgeBar(v)}, true
@@ -59,8 +59,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			p := b.private()
-			t := b.suspect(v, p, b.living(v, nil))
+			t := b.suspect(v, b.living(v, nil))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}
@@ -76,15 +75,15 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	return game.Command{}, false
 }
 
-// suspect is the one of cands to act against, by suspicion p plus
+// suspect is the one of cands to act against, by private suspicion plus
 // kirovWeight times the chance of being Kirov: among those within
 // closeCall of the most suspect, the one most denounced by delegates this
 // bot trusts (each mark weighs the marker's chance of being a Loyalist;
 // the anonymous letter weighs nothing), so that Loyalists who suspect a
 // whole bloc alike converge on one of it. Then a tie-break every bot
 // computes alike.
-func (b *Bot) suspect(v game.View, p []float64, cands []int) int {
-	k := b.kirov(p)
+func (b *Bot) suspect(v game.View, cands []int) int {
+	p, k := b.private(), b.privateKirov()
 	q := b.score[:len(p)]
 	for i := range q {
 		q[i] = p[i] + kirovWeight*k[i]
