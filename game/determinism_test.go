@@ -148,6 +148,9 @@ func checkViews(t *testing.T, a, b *Game, cursors []int, last [][]byte) {
 		if !bytes.Equal(ja, jb) {
 			t.Fatalf("views differ for viewer %d:\n%s\n%s", v.Seat, ja, jb)
 		}
+		if view := a.View(v); !full(view) {
+			t.Fatalf("viewer %d in %s: a list of the view has room to append in place: %+v", v.Seat, a.phase, view)
+		}
 		if !bytes.Equal(ja, last[k]) {
 			if err := checkView(a, v, ja); err != nil {
 				t.Fatalf("viewer %d in %s: %v\n%s", v.Seat, a.phase, err, ja)
@@ -166,6 +169,23 @@ func checkViews(t *testing.T, a, b *Game, cursors []int, last [][]byte) {
 		}
 		cursors[k] = next
 	}
+}
+
+// full reports whether every list of a view is full to its capacity, so
+// that a caller who appends to one copies it rather than writing into
+// memory other views share.
+func full(v View) bool {
+	ok := cap(v.Tied) == len(v.Tied) && cap(v.Seats) == len(v.Seats) &&
+		cap(v.Denunciations) == len(v.Denunciations) && cap(v.FinalCount) == len(v.FinalCount) &&
+		cap(v.Actions) == len(v.Actions) && cap(v.Write) == len(v.Write) && cap(v.Read) == len(v.Read)
+	if b := v.Ballot; b != nil {
+		ok = ok && cap(b.Votes) == len(b.Votes)
+	}
+	if y := v.You; y != nil {
+		ok = ok && cap(y.Investigations) == len(y.Investigations) && cap(y.Bloc) == len(y.Bloc) &&
+			cap(y.Proposals) == len(y.Proposals)
+	}
+	return ok
 }
 
 // TestWholeLogsHaveNoLeaks checks Log(viewer, 0) in full at every step of

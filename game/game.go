@@ -429,7 +429,7 @@ func (g *Game) countVote(now time.Time) {
 	}
 	b.Purged = b.Purge > b.Spare
 	if g.cfg.OpenBallot {
-		b.Votes = votes
+		b.Votes = clip(votes) // shown in views: appending to them must copy
 	}
 	g.ballot = b
 	g.emit(Event{Kind: EvBallot, At: now, Seat: NoSeat, Target: g.accused, PurgeCount: b.Purge, SpareCount: b.Spare, Votes: slices.Clone(b.Votes), Purge: b.Purged})

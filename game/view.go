@@ -326,7 +326,7 @@ func (g *Game) denunciations() []Denunciation {
 	case slices.Equal(den, c.stillStanding):
 		c.den = c.stillStanding
 	default:
-		c.den = slices.Clone(den)
+		c.den = clip(slices.Clone(den))
 		c.stillStanding = c.den
 	}
 	return c.den

@@ -3,6 +3,7 @@ package game
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -296,6 +297,11 @@ func TestViewsAreReadOnlyAndStayPut(t *testing.T) {
 	for _, v := range viewers(tb.g) {
 		view := tb.g.View(v)
 		views, sent = append(views, view), append(sent, wire(t, view))
+		// Every list is full to its capacity, so that appending copies.
+		assertFull(t, view.Tied, view.Seats, view.Denunciations, view.FinalCount, view.Actions, view.Write, view.Read)
+		if view.You != nil {
+			assertFull(t, view.You.Investigations, view.You.Bloc, view.You.Proposals)
+		}
 		_ = append(view.Tied, 0)
 		_ = append(view.Seats, SeatView{Role: Kirov})
 		_ = append(view.Denunciations, Denunciation{})
@@ -325,6 +331,15 @@ func TestViewsAreReadOnlyAndStayPut(t *testing.T) {
 	}
 }
 
+// assertFull checks that each list's capacity is its length.
+func assertFull(t *testing.T, lists ...any) {
+	t.Helper()
+	for i, l := range lists {
+		v := reflect.ValueOf(l)
+		assert.Equal(t, v.Len(), v.Cap(), "list %d (%T)", i, l)
+	}
+}
+
 func TestBallotViewsStayPut(t *testing.T) {
 	for _, open := range []bool{true, false} {
 		cfg := DefaultConfig()
@@ -342,6 +357,7 @@ func TestBallotViewsStayPut(t *testing.T) {
 		}
 		sent := wire(t, v)
 		before := snapshot(tb.g)
+		assertFull(t, v.Ballot.Votes)
 		_ = append(v.Ballot.Votes, SeatVote{Seat: 4, Purge: true})
 		assert.Equal(t, before, snapshot(tb.g))
 		tb.playOut()
