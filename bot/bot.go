@@ -75,6 +75,7 @@ func (b *Bot) Think() time.Duration {
 
 // Observe takes the log events this seat may see (g.Log for its viewer),
 // in order, each once. Before the bot's first view it keeps them for it.
+// A bot that Play drives is fed by Play and ignores them.
 func (b *Bot) Observe(events []game.Event) {
 	if b.shared {
 		return
