@@ -321,3 +321,72 @@ func TestPlaySkipsOnlyIdleSeats(t *testing.T) {
 	_, err = Play(g, bots, start)
 	assert.Error(t, err)
 }
+
+// TestLoyalistPurgesWhomItDenounced: at 8 seats four Loyalists mark Kirov
+// together while the bloc marks one of them together. Read after the
+// Debate, those marks leave the suspicion model unsure of Kirov (below
+// the bar at which a Loyalist purges a delegate it did not denounce), yet
+// a Loyalist who denounced him votes Purge; the fifth Loyalist, who
+// marked someone else, votes by the model and spares him.
+func TestLoyalistPurgesWhomItDenounced(t *testing.T) {
+	const seats, seed = 8, 1
+	g, _, err := game.New(game.DefaultConfig(), names(seats), seed, start)
+	require.NoError(t, err)
+	var loyal, bloc []int
+	kirov := -1
+	for i := range seats {
+		switch r := g.View(game.SeatViewer(i)).You.Role; {
+		case r == game.Kirov:
+			kirov = i
+			bloc = append(bloc, i)
+		case r.Faction() == game.Plotters:
+			bloc = append(bloc, i)
+		default:
+			loyal = append(loyal, i)
+		}
+	}
+	require.Len(t, loyal, 5)
+	require.NotEqual(t, -1, kirov)
+	now := start
+	apply := func(c game.Command) {
+		t.Helper()
+		_, err := g.Apply(c, now)
+		require.NoError(t, err, "%+v", c)
+	}
+	accusers, dissent := loyal[:4], loyal[4]
+	for _, i := range accusers {
+		apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: kirov})
+	}
+	for _, i := range bloc {
+		apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: accusers[0]})
+	}
+	apply(game.Command{Kind: game.CmdDenounce, Seat: dissent, Target: accusers[1]})
+	for i := range seats {
+		apply(game.Command{Kind: game.CmdReady, Seat: i})
+	}
+	for g.Phase() != game.PhaseVote {
+		d, ok := g.NextDeadline()
+		require.True(t, ok)
+		now = d
+		g.Advance(now)
+	}
+	require.Equal(t, kirov, g.View(game.Spectator).Accused)
+
+	vote := func(seat int) (purge bool, suspicion float64) {
+		b := New(seat, Normal, seed)
+		events, _ := g.Log(game.SeatViewer(seat), 0)
+		b.Observe(events)
+		c, ok := b.Decide(g.View(game.SeatViewer(seat)), now)
+		require.True(t, ok)
+		require.Equal(t, game.CmdPurgeVote, c.Kind)
+		return c.Purge, b.private()[kirov]
+	}
+	for _, i := range accusers {
+		purge, p := vote(i)
+		assert.Less(t, p, purgeBar, "Loyalist %d: the model alone would purge Kirov", i)
+		assert.True(t, purge, "Loyalist %d denounced Kirov and spared him", i)
+	}
+	purge, p := vote(dissent)
+	assert.Less(t, p, purgeBar)
+	assert.False(t, purge, "Loyalist %d marked someone else and purged Kirov", dissent)
+}

@@ -11,9 +11,10 @@ const (
 	// closeCall is how close in suspicion two delegates are for a Loyalist
 	// to prefer the one the trusted part of the Congress already marks.
 	closeCall = 0.2
-	// purgeBar is the suspicion at which a Loyalist votes Purge, and
-	// riskyPurgeBar the one when purging a Loyalist by mistake could hand
-	// the Plotters parity.
+	// purgeBar is the suspicion at which a Loyalist votes Purge on an
+	// Accused it did not denounce itself, and riskyPurgeBar the one on
+	// any Accused when purging a Loyalist by mistake could hand the
+	// Plotters parity.
 	purgeBar      = 0.45
 	riskyPurgeBar = 0.8
 	// kirovWeight is how much a delegate's chance of being Kirov adds to
@@ -23,8 +24,9 @@ const (
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
-// purges, names and strikes the delegates most likely to be Plotters, and
-// investigates the one it is least sure of.
+// purges, names and strikes the delegates most likely to be Plotters,
+// votes to purge the one it denounced unless a mistake could give the
+// Plotters parity, and investigates the one it is least sure of.
 func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	me := v.You.Seat
 	has := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
@@ -37,8 +39,15 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	case has(game.CmdChairPick):
 		return cmd(game.CmdChairPick, b.suspect(v, slices.Clone(v.Tied)))
 	case has(game.CmdPurgeVote):
-		p := b.private()
-		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: p[v.Accused] >= b.purgeBar(v)}, true
+		// A Loyalist stands by its own mark: the delegate it denounced
+		// was its best suspect when the Debate closed, and the Debate's
+		// marks, which it reads only afterwards, are where the model is
+		// least reliable (a whole Congress marking together can make its
+		// target look loyal). Only a purge that could hand the Plotters
+		// parity needs the model's own conviction.
+		p, bar := b.private(), b.purgeBar(v)
+		purge := p[v.Accused] >= bar || bar < riskyPurgeBar && v.Seats[me].Denounces == v.Accused
+		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdInvestigate):
 		p := b.private()
 		cands := b.living(v, func(i int) bool { return b.knows(i) == unknown })

@@ -22,6 +22,15 @@ import "math"
 // The likelihoods describe how the Normal bots of both camps play (see
 // loyalist.go and plotter.go), softened so that humans who play otherwise
 // do not make the model certain of anything.
+//
+// Mean-field has a blind spot where the bloc is a large share of the table
+// (3 of 8, 4 of 10 or 11, 5 of 12): a Debate in which the Congress splits
+// into two camps, each marking one delegate together, or in which all mark
+// the same one, makes the marked delegate look loyal (at 8 seats with 3
+// Plotters, 5 delegates marking Kirov and the 3 Plotters marking one of
+// them leave Kirov at 0.32, where summing over every bloc gives 0.99; more
+// rounds make it worse). A Loyalist therefore stands by its own mark in
+// the purge vote (see loyalist.go).
 type model struct {
 	n, p int
 	ev   evidence
