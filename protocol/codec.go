@@ -316,8 +316,10 @@ func ValidToken(s string) bool {
 // NormalizeCode upper-cases a lobby code and drops spaces and dashes.
 func NormalizeCode(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
-	return strings.NewReplacer(" ", "", "-", "").Replace(s)
+	return codeSeparators.Replace(s)
 }
+
+var codeSeparators = strings.NewReplacer(" ", "", "-", "")
 
 // ValidCode reports whether s is a well-formed lobby code.
 func ValidCode(s string) bool {

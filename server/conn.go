@@ -298,6 +298,9 @@ func (c *conn) serve() {
 			continue
 		}
 		l, r = c.enterLobby(code, msg, data)
+		if l != nil || r != nil {
+			cancelHello() // its timer is not kept for the connection's life
+		}
 	}
 }
 
