@@ -13,11 +13,11 @@ const (
 
 // defaultTable is the project's table of docs/RULES.md: Plotters (Kirov
 // included) and sessions before the Final Ballot, by number of delegates.
-// It departs from the design's first guess (RULES.md §1) at 5, 7 and 12
-// delegates, as the simulator measured (docs/BALANCE.md).
+// It departs from the design's first guess (RULES.md §1) at 5, 7, 11 and
+// 12 delegates, as the simulator measured (docs/BALANCE.md).
 var defaultTable = [MaxSeats + 1]struct{ plotters, sessions int }{
 	5: {2, 2}, 6: {2, 3}, 7: {2, 4}, 8: {3, 4},
-	9: {3, 5}, 10: {4, 5}, 11: {4, 5}, 12: {5, 6},
+	9: {3, 5}, 10: {4, 5}, 11: {4, 7}, 12: {5, 6},
 }
 
 // row is the table's row for a number of delegates; none outside 5 to 12.
