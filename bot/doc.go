@@ -21,7 +21,8 @@
 // plays its camp: a Loyalist keeps a suspicion model of every seat built
 // from public evidence (see model.go), with the chance of each being Kirov
 // (the bloc never acts against him), and denounces, votes and confesses by
-// it; in the Final Ballot every Loyalist strikes the delegate the public
+// it, voting to purge whom it denounced unless a mistake could give the
+// Plotters parity; in the Final Ballot every Loyalist strikes the delegate the public
 // evidence points to as Kirov, so that their strikes fall together. A
 // Plotter knows its bloc, never moves against Kirov, and makes the bloc
 // act as one against the Loyalist the Congress already suspects or who has
