@@ -83,14 +83,18 @@ func seqOf(m *nats.Msg) uint64 {
 
 // natsTransport is the transport of a connection whose client is on
 // another node: frames are published to the relay's session subject.
-// Only the connection's writer uses it.
+// The connection's writer uses it, and its pinger, which aborts it when
+// the relay stops answering.
 type natsTransport struct {
 	nc      *nats.Conn
 	subject string
+	mu      sync.Mutex // numbers and publishes each message in turn
 	seq     uint64
 }
 
 func (t *natsTransport) publish(m *nats.Msg) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	t.seq++
 	m.Header.Set(hdrSeq, strconv.FormatUint(t.seq, 10))
 	return t.nc.PublishMsg(m)
