@@ -210,6 +210,17 @@ func gameLog[E game.Event | logLine](data []byte) ([]E, error) {
 	return evs, err
 }
 
+// delegateLog decodes a game message's log in full, for a delegate's
+// player: by decodeEvents when it can, else by encoding/json.
+func delegateLog(data []byte) ([]game.Event, error) {
+	if i := bytes.LastIndex(data, logKey); i >= 0 {
+		if evs, ok := decodeEvents(data[i+len(logKey):]); ok {
+			return evs, nil
+		}
+	}
+	return gameLog[game.Event](data)
+}
+
 // logLine is as much of a log event as identifies a command's effect.
 type logLine struct {
 	Kind   game.EventKind `json:"kind"`

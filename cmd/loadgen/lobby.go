@@ -92,7 +92,7 @@ func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
 		}
 		return
 	}
-	events, err := gameLog[game.Event](data)
+	events, err := delegateLog(data)
 	if err != nil {
 		l.run.rec.protoErr("bad_game_log")
 		return
