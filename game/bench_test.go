@@ -98,30 +98,16 @@ func TestLegalPlayIsLegal(t *testing.T) {
 // building every seat's view and the spectator's after every step, as the
 // server does after every command.
 func BenchmarkFullGame(b *testing.B) {
-	cfg := DefaultConfig()
 	var steps, views int
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		seed := uint64(i % 64)
-		g, _, err := New(cfg, names[:10], seed, t0)
-		if err != nil {
-			b.Fatal(err)
-		}
-		r := rand.New(rand.NewPCG(seed, 2))
-		now := t0
-		for !g.Over() {
-			st := legalStep(g, r, now)
-			now = st.At
-			if _, err := st.run(g); err != nil {
-				b.Fatalf("a legal step was refused: %+v: %v", st, err)
-			}
+	playBench(b, func(g *Game) func() {
+		return func() {
 			steps++
 			for s := range 10 {
 				views += len(g.View(SeatViewer(s)).Seats)
 			}
 			views += len(g.View(Spectator).Seats)
 		}
-	}
+	})
 	b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
 	if views == 0 {
 		b.Fatal("no views built")
@@ -132,8 +118,28 @@ func BenchmarkFullGame(b *testing.B) {
 // change out: after every step each seat, then the spectator, reads the
 // log lines new to it and its view.
 func BenchmarkFullGameWithLogs(b *testing.B) {
-	cfg := DefaultConfig()
 	var events int
+	playBench(b, func(g *Game) func() {
+		viewers := viewers(g)
+		cursors := make([]int, len(viewers))
+		return func() {
+			for k, v := range viewers {
+				var evs []Event
+				evs, cursors[k] = g.Log(v, cursors[k])
+				events += len(evs) + len(g.View(v).Seats)
+			}
+		}
+	})
+	if events == 0 {
+		b.Fatal("nothing read")
+	}
+}
+
+// playBench plays b.N complete ten-seat games of random lawful play (a
+// fixed seed per game, 64 seeds in turn): for each game it asks
+// watch for what to do after every step.
+func playBench(b *testing.B, watch func(g *Game) (afterStep func())) {
+	cfg := DefaultConfig()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		seed := uint64(i % 64)
@@ -141,8 +147,7 @@ func BenchmarkFullGameWithLogs(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		viewers := viewers(g)
-		cursors := make([]int, len(viewers))
+		after := watch(g)
 		r := rand.New(rand.NewPCG(seed, 2))
 		now := t0
 		for !g.Over() {
@@ -151,14 +156,7 @@ func BenchmarkFullGameWithLogs(b *testing.B) {
 			if _, err := st.run(g); err != nil {
 				b.Fatalf("a legal step was refused: %+v: %v", st, err)
 			}
-			for k, v := range viewers {
-				var evs []Event
-				evs, cursors[k] = g.Log(v, cursors[k])
-				events += len(evs) + len(g.View(v).Seats)
-			}
+			after()
 		}
-	}
-	if events == 0 {
-		b.Fatal("nothing read")
 	}
 }
