@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -12,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
@@ -20,6 +18,8 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+
+	"congress/server/store/natstest"
 )
 
 // clusterLease is the nodes' lease TTL in this test: how long a lobby
@@ -41,7 +41,8 @@ const clusterLease = 3 * time.Second
 // list and the match history answer alike from every node.
 func TestCluster(t *testing.T) {
 	bin := buildCongress(t)
-	urls := startNATSCluster(t, 3)
+	urls, servers := natstest.Cluster(t, 3)
+	natstest.Settled(t, servers)
 	var nodes []*wireServer
 	for i := range 3 {
 		nodes = append(nodes, runNode(t, bin, freeLoopback(t),
@@ -345,53 +346,4 @@ func lastClosing(c *wireClient) *protocol.Closing {
 		}
 	}
 	return nil
-}
-
-// startNATSCluster runs n NATS servers with JetStream, routed to each
-// other on loopback as one cluster, and returns their client URLs once
-// JetStream has elected its leader.
-func startNATSCluster(t *testing.T, n int) []string {
-	t.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		_, p, err := net.SplitHostPort(freeLoopback(t))
-		require.NoError(t, err)
-		_, err = fmt.Sscan(p, &ports[i])
-		require.NoError(t, err)
-	}
-	var servers []*natsserver.Server
-	var urls []string
-	for i := range n {
-		var routes []string
-		for j := range n {
-			if j != i {
-				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[j]))
-			}
-		}
-		ns, err := natsserver.NewServer(&natsserver.Options{
-			ServerName: fmt.Sprintf("nats-%d", i), Host: "127.0.0.1", Port: -1,
-			JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true,
-			Cluster: natsserver.ClusterOpts{Name: "congress-e2e", Host: "127.0.0.1", Port: ports[i]},
-			Routes:  natsserver.RoutesFromStr(strings.Join(routes, ",")),
-		})
-		require.NoError(t, err)
-		ns.Start()
-		t.Cleanup(ns.Shutdown)
-		servers = append(servers, ns)
-	}
-	for _, ns := range servers {
-		require.True(t, ns.ReadyForConnections(10*time.Second), "nats-server did not start")
-		urls = append(urls, ns.ClientURL())
-	}
-	require.Eventually(t, func() bool {
-		leader := false
-		for _, ns := range servers {
-			leader = leader || ns.JetStreamIsLeader()
-			if !ns.JetStreamIsCurrent() {
-				return false
-			}
-		}
-		return leader
-	}, 30*time.Second, 100*time.Millisecond, "JetStream elected no leader")
-	return urls
 }

@@ -6,17 +6,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/server/store/natstest"
 )
 
 func TestTransient(t *testing.T) {
@@ -94,7 +94,7 @@ func TestSettle(t *testing.T) {
 // race to create the same replicated streams and buckets on a NATS
 // cluster that has only just elected its leader: every one must open.
 func TestNodesStartTogether(t *testing.T) {
-	urls := natsCluster(t, 3)
+	urls, _ := natstest.Cluster(t, 3) // JetStream still electing its leader
 	var wg sync.WaitGroup
 	errs := make([]error, 3)
 	for i := range errs {
@@ -119,38 +119,4 @@ func TestNodesStartTogether(t *testing.T) {
 	for i, err := range errs {
 		assert.NoError(t, err, "node %d", i)
 	}
-}
-
-// natsCluster starts n routed NATS servers with JetStream and returns their
-// client URLs without waiting for a JetStream leader.
-func natsCluster(t *testing.T, n int) []string {
-	t.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		ports[i] = l.Addr().(*net.TCPAddr).Port
-		require.NoError(t, l.Close())
-	}
-	var urls []string
-	for i := range n {
-		var routes []string
-		for j := range n {
-			if j != i {
-				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[j]))
-			}
-		}
-		ns, err := natsserver.NewServer(&natsserver.Options{
-			ServerName: fmt.Sprintf("nats-%d", i), Host: "127.0.0.1", Port: -1,
-			JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true,
-			Cluster: natsserver.ClusterOpts{Name: "congress-store", Host: "127.0.0.1", Port: ports[i]},
-			Routes:  natsserver.RoutesFromStr(strings.Join(routes, ",")),
-		})
-		require.NoError(t, err)
-		ns.Start()
-		t.Cleanup(ns.Shutdown)
-		require.True(t, ns.ReadyForConnections(10*time.Second), "nats-server did not start")
-		urls = append(urls, ns.ClientURL())
-	}
-	return urls
 }
