@@ -163,16 +163,7 @@ func BenchmarkEncodeGame(b *testing.B) {
 		g = Game{}
 		fill(rng, reflect.ValueOf(&g).Elem(), 0)
 	}
-	b.Run("hand", func(b *testing.B) {
-		for range b.N {
-			Encode(TypeGame, g)
-		}
-	})
-	b.Run("encoding/json", func(b *testing.B) {
-		for range b.N {
-			encodeReflect(TypeGame, g)
-		}
-	})
+	benchEncoders(b, g)
 }
 
 func BenchmarkEncodeRealGame(b *testing.B) {
@@ -182,6 +173,11 @@ func BenchmarkEncodeRealGame(b *testing.B) {
 	evs, _ := g.Log(game.SeatViewer(1), 0)
 	m := Game{View: g.View(game.SeatViewer(1)), Log: evs, Now: now}
 	b.Logf("%d bytes", len(Encode(TypeGame, m)))
+	benchEncoders(b, m)
+}
+
+// benchEncoders measures the hand encoder against encoding/json on m.
+func benchEncoders(b *testing.B, m Game) {
 	b.Run("hand", func(b *testing.B) {
 		for range b.N {
 			Encode(TypeGame, m)
