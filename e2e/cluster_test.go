@@ -240,18 +240,7 @@ func (tb *clusterTable) start() {
 
 // toVote brings the game to a purge vote on seat 0 with votes cast.
 func (tb *clusterTable) toVote(t *testing.T, votes int) {
-	for _, c := range tb.delegates {
-		c.sync()
-		target := 0
-		if c.seat() == 0 {
-			target = 1
-		}
-		c.must(protocol.Act{Kind: game.CmdDenounce, Target: target})
-		c.must(protocol.Act{Kind: game.CmdReady})
-	}
-	tb.host.sync()
-	require.Equal(t, game.PhaseDefence, tb.host.view.Phase)
-	tb.host.must(protocol.Act{Kind: game.CmdEndPhase})
+	accuseSeatZero(t, tb.host, tb.delegates)
 	cast := 0
 	for _, c := range tb.delegates {
 		c.sync()

@@ -402,3 +402,22 @@ func (c *wireClient) seat() int {
 	}
 	return c.view.You.Seat
 }
+
+// accuseSeatZero has every delegate denounce seat 0 (its own delegate
+// names seat 1) and press Ready: one Accused, a Defence, which the host
+// ends, and the purge vote opens.
+func accuseSeatZero(t *testing.T, host *wireClient, delegates []*wireClient) {
+	t.Helper()
+	for _, c := range delegates {
+		c.sync()
+		target := 0
+		if c.seat() == 0 {
+			target = 1
+		}
+		c.must(protocol.Act{Kind: game.CmdDenounce, Target: target})
+		c.must(protocol.Act{Kind: game.CmdReady})
+	}
+	host.sync()
+	require.Equal(t, game.PhaseDefence, host.view.Phase)
+	host.must(protocol.Act{Kind: game.CmdEndPhase})
+}

@@ -145,20 +145,7 @@ func TestRestartLosesNothing(t *testing.T) {
 			delegates[2].must(protocol.Say{Channel: game.ChannelPublic, Text: "The Congress will hear every voice."})
 			spectator.must(protocol.Say{Channel: game.ChannelSpectators, Text: "From the gallery."})
 
-			// Everyone denounces seat 0 (its own delegate names seat 1):
-			// one Accused, a Defence, then a purge vote.
-			for _, c := range delegates {
-				c.sync()
-				target := 0
-				if c.seat() == 0 {
-					target = 1
-				}
-				c.must(protocol.Act{Kind: game.CmdDenounce, Target: target})
-				c.must(protocol.Act{Kind: game.CmdReady})
-			}
-			host.sync()
-			require.Equal(t, game.PhaseDefence, host.view.Phase)
-			host.must(protocol.Act{Kind: game.CmdEndPhase})
+			accuseSeatZero(t, host, delegates)
 			voters := 0
 			for _, c := range delegates {
 				c.sync()
