@@ -31,7 +31,9 @@ type Result struct {
 //   - a bot that declines, or has sent anything but a denunciation, is
 //     not asked again in the same phase of the same session: Decide
 //     declines only when the bot has nothing left to do there (it never
-//     waits to see what others do, and never takes Ready back).
+//     waits to see what others do, and never takes Ready back);
+//   - every view is built in one buffer lent to the engine (Game.ViewIn),
+//     for a bot reads a view in Decide and keeps nothing of it.
 //
 // A command the engine refuses is a bot bug: Play stops and returns it.
 func Play(g *game.Game, bots []*Bot, start time.Time) (Result, error) {
@@ -56,6 +58,7 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 	now := start
 	next := 0
 	var declined [game.MaxSeats]int // the phase key in which each seat last declined
+	var own game.ViewBuf            // each view is read by Decide and dropped
 	var res Result
 	for !g.Over() {
 		acted := false
@@ -76,7 +79,7 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 				continue
 			}
 
-			cmd, ok := b.Decide(g.View(game.SeatViewer(i)), now)
+			cmd, ok := b.Decide(g.ViewIn(game.SeatViewer(i), &own), now)
 			if !ok {
 				declined[i] = key
 				continue

@@ -253,3 +253,25 @@ func TestLeakCheckerCatchesLeaks(t *testing.T) {
 	})
 	_ = time.Second
 }
+
+// TestViewInIsView checks that a view built in lent memory is the view,
+// at every step of some random games, for every viewer, with one buffer
+// lent again and again (so that nothing from an earlier view survives
+// into a later one), and that it allocates nothing of the viewer's own.
+func TestViewInIsView(t *testing.T) {
+	games := 8
+	if raceDetector || testing.Short() {
+		games = 2
+	}
+	var buf ViewBuf
+	walkRandomGames(t, games, 23, func(g *Game, i int, _ bool) {
+		for _, v := range viewers(g) {
+			want := g.View(v)
+			got := g.ViewIn(v, &buf)
+			require.Equal(t, want, got, "game %d viewer %d", i, v.Seat)
+			if v.IsSeat() && !g.seesAllRoles(v) {
+				require.Same(t, &buf.rows[0], &got.Seats[0], "game %d viewer %d: rows not in the buffer", i, v.Seat)
+			}
+		}
+	})
+}

@@ -105,7 +105,25 @@ type Proposal struct {
 // most of the cost.) View keeps those common parts in the game until the
 // next change, so, like every method of Game, it is for the goroutine that
 // owns the game only.
-func (g *Game) View(v Viewer) (view View) {
+func (g *Game) View(v Viewer) View { return g.buildView(v, nil) }
+
+// ViewBuf is memory a caller lends ViewIn for the parts of a delegate's
+// view that are theirs alone. Its zero value is ready to use.
+type ViewBuf struct {
+	rows [MaxSeats]SeatView
+	seat seatBuf
+}
+
+// ViewIn is View with the viewer's own parts (their seat rows, You,
+// Actions, Write and Read) built in b instead of in new memory, so that
+// it allocates nothing once the game has built the common parts. Those
+// parts hold only until b is lent again: ViewIn is for a caller that
+// reads each view and drops it before asking for the next, such as a bot
+// playing many games. The rest is shared as View shares it.
+func (g *Game) ViewIn(v Viewer, b *ViewBuf) View { return g.buildView(v, b) }
+
+// buildView is View, in lent memory when own is not nil.
+func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 	v = g.viewer(v)
 	c := &g.view
 	c.views++
@@ -143,6 +161,10 @@ func (g *Game) View(v Viewer) (view View) {
 	switch {
 	case g.seesAllRoles(v):
 		view.Seats = g.allRows()
+	case own != nil:
+		// Lent memory: this viewer's rows, written straight in.
+		view.Seats = own.rows[:len(g.seats)]
+		g.fillRows(view.Seats, me, plotter, false)
 	case plotter:
 		view.Seats = g.plotterRows()
 	default:
@@ -158,7 +180,11 @@ func (g *Game) View(v Viewer) (view View) {
 			sv.Faction, sv.Role = s.role.Faction(), s.role
 		}
 	}
-	if b == nil {
+	switch {
+	case own != nil:
+		own.seat = seatBuf{}
+		b = &own.seat
+	case b == nil:
 		b = new(seatBuf)
 	}
 	view.You = g.you(me, b)
@@ -284,7 +310,8 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 	for i := range seats {
 		s := &seats[i]
 		sv := &out[i]
-		sv.Seat, sv.Name, sv.Alive, sv.Denounces = i, s.name, s.alive, s.denounces
+		// The whole row, for out may be lent memory holding an old view.
+		*sv = SeatView{Seat: i, Name: s.name, Alive: s.alive, Denounces: s.denounces}
 		switch phase {
 		case PhaseDebate:
 			sv.Ready = s.ready
