@@ -163,6 +163,7 @@ func (b *Bot) attach(d *board, shared bool) {
 	b.kir = make([]float64, n)
 	b.score = make([]float64, n)
 	b.support = make([]float64, n)
+	b.list = make([]int, 0, n)
 }
 
 // learn records what this seat privately knows of another.

@@ -112,14 +112,16 @@ func (g *Game) View(v Viewer) View { return g.buildView(v, nil) }
 type ViewBuf struct {
 	rows [MaxSeats]SeatView
 	seat seatBuf
+	den  []Denunciation
 }
 
 // ViewIn is View with the viewer's own parts (their seat rows, You,
-// Actions, Write and Read) built in b instead of in new memory, so that
-// it allocates nothing once the game has built the common parts. Those
-// parts hold only until b is lent again: ViewIn is for a caller that
-// reads each view and drops it before asking for the next, such as a bot
-// playing many games. The rest is shared as View shares it.
+// Actions, Write and Read) and the standing denunciations built in b
+// instead of in new memory, so that it allocates nothing once the game
+// has built the common parts. Those parts hold only until b is lent
+// again: ViewIn is for a caller that reads each view and drops it before
+// asking for the next, such as a bot playing many games. The rest is
+// shared as View shares it.
 func (g *Game) ViewIn(v Viewer, b *ViewBuf) View { return g.buildView(v, b) }
 
 // buildView is View, in lent memory when own is not nil.
@@ -141,7 +143,17 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		FinalCount:    clip(g.finalCount),
 		Winner:        g.winner,
 		Reason:        g.reason,
-		Denunciations: g.denunciations(),
+	}
+	if own != nil {
+		// Drawn up in lent memory, as the rows: the list changes with
+		// most commands, and only the game's cache shares it otherwise.
+		if own.den = g.standingInto(own.den[:0]); len(own.den) == 0 {
+			view.Denunciations = noDenunciations
+		} else {
+			view.Denunciations = clip(own.den)
+		}
+	} else {
+		view.Denunciations = g.denunciations()
 	}
 	if d, ok := g.NextDeadline(); ok {
 		view.Deadline = d
@@ -309,26 +321,30 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 	phase, reveal := g.phase, g.cfg.Reveal
 	for i := range seats {
 		s := &seats[i]
-		sv := &out[i]
-		// The whole row, for out may be lent memory holding an old view.
-		*sv = SeatView{Seat: i, Name: s.name, Alive: s.alive, Denounces: s.denounces}
+		// Every field is written, for out may be lent memory holding an
+		// old view.
+		var ready, voted bool
 		switch phase {
 		case PhaseDebate:
-			sv.Ready = s.ready
+			ready = s.ready
 		case PhaseVote:
-			sv.Voted = s.voted
+			voted = s.voted
 		case PhaseFinalBallot:
-			sv.Voted = s.acted
+			voted = s.acted
 		}
-		f := s.role.Faction()
-		switch {
-		case all, me == i, plotter && f == Plotters:
-			sv.Faction, sv.Role = f, s.role
+		var f Faction
+		var r Role
+		switch fr := s.role.Faction(); {
+		case all, me == i, plotter && fr == Plotters:
+			f, r = fr, s.role
 		case !s.alive && reveal == RevealRole:
-			sv.Faction, sv.Role = f, s.role
+			f, r = fr, s.role
 		case !s.alive && reveal == RevealFaction:
-			sv.Faction = f
+			f = fr
 		}
+		sv := &out[i]
+		sv.Seat, sv.Name, sv.Alive, sv.Ready, sv.Voted, sv.Denounces = i, s.name, s.alive, ready, voted, s.denounces
+		sv.Faction, sv.Role = f, r
 	}
 }
 
@@ -340,12 +356,7 @@ func (g *Game) denunciations() []Denunciation {
 	if c.den != nil {
 		return c.den
 	}
-	den := append(c.scratch[:0], g.carried...)
-	for i := range g.seats {
-		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
-			den = append(den, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
-		}
-	}
+	den := g.standingInto(c.scratch[:0])
 	c.scratch = den
 	switch {
 	case len(den) == 0:
@@ -357,6 +368,17 @@ func (g *Game) denunciations() []Denunciation {
 		c.stillStanding = c.den
 	}
 	return c.den
+}
+
+// standingInto appends the standing denunciations to dst.
+func (g *Game) standingInto(dst []Denunciation) []Denunciation {
+	dst = append(dst, g.carried...)
+	for i := range g.seats {
+		if s := &g.seats[i]; s.alive && s.denounces != NoSeat {
+			dst = append(dst, Denunciation{Target: s.denounces, Source: FromDelegate, By: i})
+		}
+	}
+	return dst
 }
 
 // noDenunciations is the empty list (shown as [], not null); its zero
