@@ -130,19 +130,19 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 	c := &g.view
 	c.views++
 	view = View{
-		Session:       g.session,
-		Sessions:      g.sessions,
-		Phase:         g.phase,
-		Paused:        g.paused,
-		Chair:         g.chair,
-		Accused:       g.accused,
-		Tied:          clip(g.tied),
-		Plotters:      g.plotters,
-		Investigator:  g.investigator,
-		Ballot:        g.viewBallot(),
-		FinalCount:    clip(g.finalCount),
-		Winner:        g.winner,
-		Reason:        g.reason,
+		Session:      g.session,
+		Sessions:     g.sessions,
+		Phase:        g.phase,
+		Paused:       g.paused,
+		Chair:        g.chair,
+		Accused:      g.accused,
+		Tied:         clip(g.tied),
+		Plotters:     g.plotters,
+		Investigator: g.investigator,
+		Ballot:       g.viewBallot(),
+		FinalCount:   clip(g.finalCount),
+		Winner:       g.winner,
+		Reason:       g.reason,
 	}
 	if own != nil {
 		// Drawn up in lent memory, as the rows: the list changes with
