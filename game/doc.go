@@ -30,5 +30,8 @@
 // what makes building a view for every viewer after every command cheap.
 // The game never changes what it has handed out, so a caller may keep them
 // or pass them to another goroutine, and appending to a list copies it, but
-// nothing in them may be modified.
+// nothing in them may be modified. ViewIn is the one exception, for a
+// caller that reads each view once (a bot in the simulator): it builds the
+// viewer's own parts in a buffer the caller lends, and they hold only
+// until the buffer is lent again.
 package game
