@@ -275,3 +275,25 @@ func TestViewInIsView(t *testing.T) {
 		}
 	})
 }
+
+// TestViewInAllocatesNothing checks ViewIn's promise: once a state's
+// common parts are built, a delegate's view in lent memory allocates
+// nothing, at every step of a random game. (The race detector's own
+// allocations would count, so it runs without: .ci/run tests ./game so.)
+func TestViewInAllocatesNothing(t *testing.T) {
+	if raceDetector {
+		t.Skip("allocations are counted without -race (.ci/run runs ./game so too)")
+	}
+	var buf ViewBuf
+	checked := 0
+	walkRandomGames(t, 3, 29, func(g *Game, i int, _ bool) {
+		for s := range g.Seats() {
+			v := SeatViewer(s)
+			g.ViewIn(v, &buf) // builds what the state's views share
+			allocs := testing.AllocsPerRun(5, func() { g.ViewIn(v, &buf) })
+			require.Zero(t, allocs, "game %d seat %d in %v", i, s, g.Phase())
+			checked++
+		}
+	})
+	require.Greater(t, checked, 100)
+}
