@@ -85,6 +85,18 @@ func TestBrowserGame(t *testing.T) {
 		host.wait("setting "+field, fmt.Sprintf(`document.getElementById('set-%s').value === %q && document.activeElement.id !== 'set-%s'`, field, value, field), step)
 	}
 
+	// Two changes in one breath, the second sent before the server has
+	// answered the first: both must stand (each goes out as the whole set
+	// of orders, so the second must not carry the first one's old value).
+	host.eval(`(() => {
+		for (const [k, v] of [["spectator_delay_seconds", "45"], ["max_spectators", "40"]]) {
+			const i = document.getElementById("set-" + k);
+			i.value = v;
+			i.dispatchEvent(new Event("change"));
+		}
+		return true;
+	})()`, nil)
+
 	// A bot comes and goes.
 	host.click(`[data-key="bot-normal"]`)
 	host.wait("a bot seated", `document.querySelector('.member[data-bot="true"]')`, step)
@@ -98,7 +110,13 @@ func TestBrowserGame(t *testing.T) {
 	boris.typeIn("#join-name", "Boris")
 	boris.click(fmt.Sprintf(`#public-lobbies [data-code=%q] [data-key^="join-"]`, code))
 	boris.wait("Boris seated", `document.querySelectorAll('.member[data-member]').length === 2`, step)
-	assert.Equal(t, "3 s", boris.text(`document.querySelector('[data-setting="defence_seconds"]').textContent`), "settings shown to delegates")
+	for field, want := range map[string]string{
+		"debate_seconds": "300 s", "defence_seconds": "3 s", "vote_seconds": "20 s", "confession_seconds": "4 s",
+		"night_seconds": "10 s", "final_ballot_seconds": "20 s", "chair_pick_seconds": "5 s",
+		"spectator_delay_seconds": "45 s", "max_spectators": "40",
+	} {
+		assert.Equal(t, want, boris.text(fmt.Sprintf(`document.querySelector('[data-setting=%q]').textContent`, field)), "the host's %s, as the delegates see it", field)
+	}
 
 	// Clara and <b>Elena</b> come by the invite link; Dmitri types the
 	// code on his phone.

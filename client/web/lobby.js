@@ -46,6 +46,25 @@ export function mount(root, ctx) {
   }
   const hostAct = (action, extra = {}) => send({ type: "host", action, ...extra });
 
+  // The host's orders go out whole. A change made before the server has
+  // answered the last one builds on it (the draft), so that two quick
+  // changes never send the first one's old value back with the second.
+  let draft = null;
+  let inFlight = 0;
+  function changeSettings(patch) {
+    draft = { ...(draft || s.lobby.settings), ...patch };
+    inFlight++;
+    refusal.hidden = true;
+    return ctx.send({ type: "host", action: "settings", settings: draft })
+      .catch((err) => { draft = null; refuse(err); })
+      .finally(() => {
+        if (--inFlight > 0) return;
+        draft = null;
+        // A refused change puts the form back to the standing orders.
+        if (form) form.update(s.lobby.settings);
+      });
+  }
+
   function render() {
     const l = s.lobby;
     if (!l) return;
@@ -85,18 +104,17 @@ export function mount(root, ctx) {
 
     if (isHost) {
       if (!form) {
-        // A refused change puts the form back to the standing orders.
-        form = new SettingsForm((key, value) => hostAct("settings", { settings: { ...s.lobby.settings, [key]: value } }).then(() => form && form.update(s.lobby.settings)));
+        form = new SettingsForm((key, value) => changeSettings({ [key]: value }));
         replace(settingsBody,
           h("p", { class: "small muted", text: "You are the host: these orders bind the next Congress." }),
           h("div", { class: "presets" }, PRESETS.map((p) => h("button", {
             type: "button", class: "small", data: { key: "preset-" + p.name },
-            onclick: () => hostAct("settings", { settings: { ...s.lobby.settings, ...p.values } }),
+            onclick: () => changeSettings(p.values),
             text: p.name + " timers",
           }))),
           form.el);
       }
-      form.update(l.settings);
+      form.update(draft || l.settings);
     } else {
       form = null;
       replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings));
