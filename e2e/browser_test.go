@@ -188,6 +188,24 @@ func TestBrowserGame(t *testing.T) {
 		p.wait("the open file", `document.querySelector('.dossier[data-role]')`, step)
 	}
 
+	// The host adjourns the Congress: the clock stops, nobody may move,
+	// and each is told who may resume it. Then the Debate goes on.
+	host.click(`[data-key="pause"]`)
+	for _, p := range delegates {
+		p.wait("the Congress adjourned", `document.querySelector('.banner .timer').textContent === 'Adjourned' && !document.querySelector('button[data-act]')`, step)
+		moves := p.text(`document.getElementById('act-h').parentElement.textContent`)
+		if p == host {
+			assert.Contains(t, moves, "You have adjourned the Congress. Resume it when the delegates are ready.")
+		} else {
+			assert.Contains(t, moves, "The Congress is adjourned. Wait for the host to resume it.", p.name)
+		}
+		assert.NotContains(t, moves, "goes on", "%s: an adjourned Debate does not go on", p.name)
+	}
+	host.click(`[data-key="resume"]`)
+	for _, p := range delegates {
+		p.wait("the Congress resumed", `document.querySelector('.banner .timer').textContent !== 'Adjourned' && document.querySelector('button[data-act="ready"]')`, step)
+	}
+
 	// The game, clicked through. Every page is read on every round: the
 	// roles it shows are kept for the check at the end.
 	seen := map[*page][]seenRole{}

@@ -135,7 +135,11 @@ export function mount(root, ctx) {
         h("p", { class: "muted", text: "Spectators see the public record. The roles are opened when the Congress closes." }));
       return out;
     }
-    if (v.paused) out.push(h("p", { class: "prompt", text: "The Congress is adjourned. Wait for the host to resume it." }));
+    if (v.paused) {
+      out.push(h("p", { class: "prompt", text: s.isHost
+        ? "You have adjourned the Congress. Resume it when the delegates are ready."
+        : "The Congress is adjourned. Wait for the host to resume it." }));
+    }
     const me = v.seats[you.seat];
 
     if (a.has("denounce") || a.has("withdraw")) {
@@ -174,18 +178,22 @@ export function mount(root, ctx) {
       out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
         targets("strike", others, "Strike a name"));
     }
-    if (!out.length || (v.paused && out.length === 1)) out.push(h("p", { class: "prompt", text: waiting(v) }));
+    if (!out.length || (v.paused && out.length === 1)) {
+      const w = waiting(v);
+      if (w) out.push(h("p", { class: "prompt", text: w }));
+    }
     if (busy) out.push(h("p", { class: "muted", role: "status", text: "Sending to the Presidium…" }));
     return out;
   }
 
-  // waiting says what is happening when this viewer has nothing to do.
+  // waiting says what is happening when this viewer has nothing to do;
+  // "" when there is nothing to add (an adjourned Debate does not go on).
   function waiting(v) {
     const you = v.you;
     const me = v.seats[you.seat];
     if (!you.alive) return "You have been purged. Watch the Congress, and talk with the other purged.";
     switch (v.phase) {
-    case "debate": return "The Debate goes on.";
+    case "debate": return v.paused ? "" : "The Debate goes on.";
     case "accusation": return `The Chair, ${s.name(v.chair)}, is naming the Accused.`;
     case "defence": return v.accused === you.seat ? "You stand accused. Speak in your defence now." : `${s.name(v.accused)} speaks in their defence.`;
     case "vote":
