@@ -88,7 +88,7 @@ export function mount(root, ctx) {
     sessionLine.textContent = v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`;
     hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : PHASE_HINT[v.phase] || "";
     tick();
-    card.update(v);
+    card.update(v, galleryNote());
     replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host, secrets }));
     replace(actionsBody, renderActions(v));
     replace(hostBody, s.isHost ? renderHost(v) : null);
@@ -132,7 +132,7 @@ export function mount(root, ctx) {
 
     if (!you) {
       out.push(h("p", { class: "prompt", text: "You watch from the gallery." }),
-        h("p", { class: "muted", text: "Spectators see the public record. The roles are opened when the Congress closes." }));
+        h("p", { class: "muted", text: galleryNote() }));
       return out;
     }
     if (v.paused) {
@@ -184,6 +184,17 @@ export function mount(root, ctx) {
     }
     if (busy) out.push(h("p", { class: "muted", role: "status", text: "Sending to the Presidium…" }));
     return out;
+  }
+
+  // galleryNote tells the gallery what it sees of the roles, by the
+  // lobby's settings.
+  function galleryNote() {
+    const st = s.lobby && s.lobby.settings;
+    if (!st || !st.spectators_see_roles) return "Spectators see the public record. The roles are opened when the Congress closes.";
+    const d = st.spectator_delay_seconds;
+    return d > 0
+      ? `The gallery sees every role, ${d} s behind the Congress, so that it cannot tip off a delegate.`
+      : "The gallery sees every role as it happens.";
   }
 
   // waiting says what is happening when this viewer has nothing to do;

@@ -21,10 +21,12 @@ export class RoleCard {
     this.onToggle(this.open);
   }
 
-  update(view) {
+  // update shows the file of view's delegate; a spectator is given the
+  // gallery's note instead.
+  update(view, galleryNote) {
     const you = view.you;
     if (!you) {
-      replace(this.body, h("p", { class: "muted", text: "Spectators hold no file. Every role is opened when the Congress closes." }));
+      replace(this.body, h("p", { class: "muted", text: "Spectators hold no file. " + galleryNote }));
       return;
     }
     const button = h("button", {
