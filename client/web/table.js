@@ -22,7 +22,7 @@ export function renderTable(view, opts = {}) {
     // Denunciations matter from the Debate to the vote they lead to.
     const dens = s.alive && ["debate", "accusation", "defence", "vote"].includes(view.phase)
       ? (view.denunciations || []).filter((d) => d.target === i) : [];
-    const isChair = view.chair === i && view.phase !== "over";
+    const isChair = view.chair === i && view.phase !== "over" && view.phase !== "final_ballot";
     const isAccused = view.accused === i && ["defence", "vote", "confession"].includes(view.phase);
     // The viewer's own file and the bloc stay hidden with the role card;
     // roles the Congress opened (reveal setting, end of game) are public.
@@ -107,10 +107,11 @@ function center(view) {
   const name = (i) => (view.seats[i] ? view.seats[i].name : "");
   let line = "";
   if (view.phase === "over") line = "The Congress has closed.";
+  else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
   else if (view.accused >= 0 && ["defence", "vote", "confession"].includes(view.phase)) line = "Accused: " + name(view.accused);
   else if (view.chair >= 0) line = "In the Chair: " + name(view.chair);
   return h("li", { class: "table-center", aria: { hidden: "true" } },
     h("p", { class: "display", text: PHASE[view.phase] || "" }),
-    view.session ? h("p", { text: `Session ${view.session} of ${view.sessions}` }) : null,
+    view.session && view.phase !== "final_ballot" ? h("p", { text: `Session ${view.session} of ${view.sessions}` }) : null,
     line ? h("p", { text: line }) : null);
 }

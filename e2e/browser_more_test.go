@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -49,4 +50,48 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	assert.Contains(t, gallery.text(`document.querySelector('.actions').textContent`), note)
 	assert.Contains(t, gallery.text(`document.getElementById('role-file').textContent`), "Spectators hold no file. "+note)
 	assert.NotContains(t, gallery.text(`document.querySelector('.game').textContent`), "opened when the Congress closes")
+}
+
+// TestBrowserFinalBallot: one session with a threshold no Debate reaches
+// brings a host and five bots straight to the Final Ballot. The floor
+// speaks of the election, not of a Chair; the host strikes a name, is told
+// so, and the tellers' count ends the Congress.
+func TestBrowserFinalBallot(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+
+	host := openPage(t, browser, "Anna", false)
+	host.navigate(srv.URL + "/")
+	host.wait("the front page", `document.getElementById('create')`, step)
+	host.typeIn("#create-name", "Anna")
+	host.click("#create")
+	host.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
+	host.eval(`(() => {
+		for (const [k, v] of [["debate_seconds", "3"], ["night_seconds", "2"], ["sessions", "1"], ["threshold", "5"], ["final_ballot_seconds", "60"]]) {
+			const i = document.getElementById("set-" + k);
+			i.value = v;
+			i.dispatchEvent(new Event("change"));
+		}
+		return true;
+	})()`, nil)
+	for i := range 5 {
+		host.click(`[data-key="bot-easy"]`)
+		host.wait("a bot seated", fmt.Sprintf(`document.querySelectorAll('.member[data-bot="true"]').length === %d`, i+1), step)
+	}
+	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.click("#start")
+
+	host.wait("the Final Ballot", `(`+jsPhase+`) === 'The Final Ballot' && document.querySelector('.actions [data-act="strike"]')`, time.Minute)
+	center := host.text(`document.querySelector('.table-center').textContent`)
+	assert.Contains(t, center, "Every living delegate strikes one name.")
+	assert.NotContains(t, center, "Chair")
+	assert.NotContains(t, center, "Session")
+	assert.Equal(t, "0", host.text(`String(document.querySelectorAll('.badge.chair').length)`), "no Chair badge in the Final Ballot")
+
+	host.click(`.actions [data-act="strike"]`)
+	host.wait("the strike taken", `document.querySelector('.actions').textContent.includes('You struck')`, step)
+	host.click(`[data-key="end-phase"]`)
+	host.wait("the count", `document.querySelector('.verdict h1')`, step)
+	assert.Contains(t, host.text(`document.querySelector('.log').textContent`), "The tellers count the strikes")
 }
