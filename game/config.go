@@ -132,7 +132,11 @@ func (c Config) ValidateSeats(seats int) error {
 		return err
 	}
 	if seats < MinSeats || seats > MaxSeats {
-		return &Error{Code: CodeSeats, Message: fmt.Sprintf("The Congress needs %d to %d delegates; %d are seated.", MinSeats, MaxSeats, seats)}
+		seated := fmt.Sprintf("%d are seated", seats)
+		if seats == 1 {
+			seated = "1 is seated"
+		}
+		return &Error{Code: CodeSeats, Message: fmt.Sprintf("The Congress needs %d to %d delegates; %s.", MinSeats, MaxSeats, seated)}
 	}
 	if p := c.PlottersFor(seats); 2*p >= seats {
 		return configError("With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)

@@ -122,6 +122,20 @@ func TestConfigValidateSeats(t *testing.T) {
 	}
 }
 
+// TestSeatsMessage: the lobby shows this message as the reason the
+// Congress cannot open, from the host alone onwards.
+func TestSeatsMessage(t *testing.T) {
+	for seats, want := range map[int]string{
+		1:  "The Congress needs 5 to 12 delegates; 1 is seated.",
+		4:  "The Congress needs 5 to 12 delegates; 4 are seated.",
+		13: "The Congress needs 5 to 12 delegates; 13 are seated.",
+	} {
+		var e *Error
+		require.ErrorAs(t, DefaultConfig().ValidateSeats(seats), &e)
+		assert.Equal(t, want, e.Message)
+	}
+}
+
 func TestNewRefusesBadTables(t *testing.T) {
 	tests := []struct {
 		name  string
