@@ -95,3 +95,18 @@ func TestBrowserFinalBallot(t *testing.T) {
 	host.wait("the count", `document.querySelector('.verdict h1')`, step)
 	assert.Contains(t, host.text(`document.querySelector('.log').textContent`), "The tellers count the strikes")
 }
+
+// TestBrowserUnknownLobby: a link to a lobby that does not exist says so,
+// offers no seat to take, and leads back to the front page.
+func TestBrowserUnknownLobby(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+
+	p := openPage(t, browser, "Boris", true)
+	p.navigate(srv.URL + "/l/QQQQQQ")
+	p.wait("the answer", `document.body.textContent.includes('There is no lobby with this code.')`, step)
+	assert.Equal(t, "0", p.text(`String(document.querySelectorAll('#door-join, #door-watch').length)`), "no seat to take in a lobby that does not exist")
+	p.click("#door-home")
+	p.wait("the front page", `document.getElementById('create') && location.pathname === '/'`, step)
+}

@@ -189,7 +189,14 @@ export function door(root, code, go, message = "") {
     const state = l.state === "playing" ? "A game is in session: you may watch, and join the next one." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
     info.textContent = `${state} ${n} of 12 seats taken.`;
   }, (e) => {
-    info.textContent = e.status === 404 ? "There is no lobby with this code. Check it, or convene your own." : e.message;
+    if (e.status !== 404) {
+      info.textContent = e.message;
+      return;
+    }
+    // No such lobby: nothing to join or watch here.
+    info.textContent = "There is no lobby with this code. Check it, or convene your own.";
+    form.replaceWith(h("div", { class: "act-row" },
+      h("button", { type: "button", class: "primary", id: "door-home", onclick: () => { location.href = "/"; }, text: "Convene your own" })));
   });
   name.focus();
 }
