@@ -107,8 +107,8 @@ type Proposal struct {
 // owns the game only.
 func (g *Game) View(v Viewer) View { return g.buildView(v, nil) }
 
-// ViewBuf is memory a caller lends ViewIn for the parts of a delegate's
-// view that are theirs alone. Its zero value is ready to use.
+// ViewBuf is memory a caller lends ViewIn for the parts of a view it
+// builds afresh each time. Its zero value is ready to use.
 type ViewBuf struct {
 	rows [MaxSeats]SeatView
 	seat seatBuf
