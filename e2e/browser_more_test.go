@@ -9,8 +9,9 @@ import (
 )
 
 // TestBrowserGallerySeesAll: a host opens a Congress of bots with "Gallery
-// sees all" and a delay; the spectator sees every role during the game and
-// is told so, with the delay, rather than that roles wait for the end.
+// sees all" and a delay (and has one setting refused on the way); the
+// spectator sees every role during the game and is told so, with the
+// delay, rather than that roles wait for the end.
 func TestBrowserGallerySeesAll(t *testing.T) {
 	needChromium(t)
 	srv := startBrowserServer(t)
@@ -33,6 +34,24 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 		c.dispatchEvent(new Event("change"));
 		return true;
 	})()`, nil)
+	// A setting the rules refuse is answered in words, and the form goes
+	// back to the standing orders, the other changes kept.
+	host.eval(`(() => {
+		const i = document.getElementById("set-debate_seconds");
+		i.value = "0";
+		i.dispatchEvent(new Event("change"));
+		return true;
+	})()`, nil)
+	host.wait("the refusal", `document.querySelector('.refusal:not([hidden])') && document.querySelector('.refusal:not([hidden])').textContent.includes('The Debate timer must be between 1 second and 1 hour.')`, step)
+	host.wait("the form put back", `document.getElementById('set-debate_seconds').value === '30' && document.getElementById('set-spectator_delay_seconds').value === '3'`, step)
+	// The next change does not carry the refused value again.
+	host.eval(`(() => {
+		const i = document.getElementById("set-night_seconds");
+		i.value = "9";
+		i.dispatchEvent(new Event("change"));
+		return true;
+	})()`, nil)
+
 	for i := range 5 {
 		host.click(`[data-key="bot-normal"]`)
 		host.wait("a bot seated", fmt.Sprintf(`document.querySelectorAll('.member[data-bot="true"]').length === %d`, i+1), step)
@@ -42,6 +61,7 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	gallery := openPage(t, browser, "Gallery", false)
 	gallery.navigate(srv.URL + "/l/" + code + "?watch=1")
 	gallery.wait("the gallery's settings", `(e => e && e.textContent === 'On')(document.querySelector('[data-setting="spectators_see_roles"]'))`, step)
+	gallery.wait("the change after the refusal taken, the refused one not", `document.querySelector('[data-setting="night_seconds"]').textContent === '9 s' && document.querySelector('[data-setting="debate_seconds"]').textContent === '30 s'`, step)
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.click("#start")
 
