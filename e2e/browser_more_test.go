@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -17,46 +16,16 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
 
-	host := openPage(t, browser, "Anna", false)
-	host.navigate(srv.URL + "/")
-	host.wait("the front page", `document.getElementById('create')`, step)
-	host.typeIn("#create-name", "Anna")
-	host.click("#create")
-	host.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
-	host.eval(`(() => {
-		for (const [k, v] of [["debate_seconds", "30"], ["spectator_delay_seconds", "3"]]) {
-			const i = document.getElementById("set-" + k);
-			i.value = v;
-			i.dispatchEvent(new Event("change"));
-		}
-		const c = document.getElementById("set-spectators_see_roles");
-		c.checked = true;
-		c.dispatchEvent(new Event("change"));
-		return true;
-	})()`, nil)
+	host, code := convene(t, browser, srv, "Anna")
+	host.changeOrders([2]string{"debate_seconds", "30"}, [2]string{"spectator_delay_seconds", "3"}, [2]string{"spectators_see_roles", "true"})
 	// A setting the rules refuse is answered in words, and the form goes
 	// back to the standing orders, the other changes kept.
-	host.eval(`(() => {
-		const i = document.getElementById("set-debate_seconds");
-		i.value = "0";
-		i.dispatchEvent(new Event("change"));
-		return true;
-	})()`, nil)
+	host.changeOrders([2]string{"debate_seconds", "0"})
 	host.wait("the refusal", `document.querySelector('.refusal:not([hidden])') && document.querySelector('.refusal:not([hidden])').textContent.includes('The Debate timer must be between 1 second and 1 hour.')`, step)
 	host.wait("the form put back", `document.getElementById('set-debate_seconds').value === '30' && document.getElementById('set-spectator_delay_seconds').value === '3'`, step)
 	// The next change does not carry the refused value again.
-	host.eval(`(() => {
-		const i = document.getElementById("set-night_seconds");
-		i.value = "9";
-		i.dispatchEvent(new Event("change"));
-		return true;
-	})()`, nil)
-
-	for i := range 5 {
-		host.click(`[data-key="bot-normal"]`)
-		host.wait("a bot seated", fmt.Sprintf(`document.querySelectorAll('.member[data-bot="true"]').length === %d`, i+1), step)
-	}
-	code := host.text(`location.pathname.split('/').pop()`)
+	host.changeOrders([2]string{"night_seconds", "9"})
+	host.addBots("normal", 5)
 
 	gallery := openPage(t, browser, "Gallery", false)
 	gallery.navigate(srv.URL + "/l/" + code + "?watch=1")
@@ -81,24 +50,10 @@ func TestBrowserFinalBallot(t *testing.T) {
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
 
-	host := openPage(t, browser, "Anna", false)
-	host.navigate(srv.URL + "/")
-	host.wait("the front page", `document.getElementById('create')`, step)
-	host.typeIn("#create-name", "Anna")
-	host.click("#create")
-	host.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
-	host.eval(`(() => {
-		for (const [k, v] of [["debate_seconds", "3"], ["night_seconds", "2"], ["sessions", "1"], ["threshold", "5"], ["final_ballot_seconds", "60"]]) {
-			const i = document.getElementById("set-" + k);
-			i.value = v;
-			i.dispatchEvent(new Event("change"));
-		}
-		return true;
-	})()`, nil)
-	for i := range 5 {
-		host.click(`[data-key="bot-easy"]`)
-		host.wait("a bot seated", fmt.Sprintf(`document.querySelectorAll('.member[data-bot="true"]').length === %d`, i+1), step)
-	}
+	host, _ := convene(t, browser, srv, "Anna")
+	host.changeOrders([2]string{"debate_seconds", "3"}, [2]string{"night_seconds", "2"}, [2]string{"sessions", "1"},
+		[2]string{"threshold", "5"}, [2]string{"final_ballot_seconds", "60"})
+	host.addBots("easy", 5)
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.click("#start")
 

@@ -88,14 +88,7 @@ func TestBrowserGame(t *testing.T) {
 	// Two changes in one breath, the second sent before the server has
 	// answered the first: both must stand (each goes out as the whole set
 	// of orders, so the second must not carry the first one's old value).
-	host.eval(`(() => {
-		for (const [k, v] of [["spectator_delay_seconds", "45"], ["max_spectators", "40"]]) {
-			const i = document.getElementById("set-" + k);
-			i.value = v;
-			i.dispatchEvent(new Event("change"));
-		}
-		return true;
-	})()`, nil)
+	host.changeOrders([2]string{"spectator_delay_seconds", "45"}, [2]string{"max_spectators", "40"})
 
 	// A bot comes and goes.
 	host.click(`[data-key="bot-normal"]`)

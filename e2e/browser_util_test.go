@@ -432,3 +432,48 @@ func (f *flakyLine) restore() {
 	defer f.mu.Unlock()
 	f.down = false
 }
+
+// convene opens a private lobby from the front page as the host name and
+// returns the host's page, in the lobby room, and the lobby's code.
+func convene(t *testing.T, browser context.Context, srv *browserServer, name string) (*page, string) {
+	t.Helper()
+	host := openPage(t, browser, name, false)
+	host.navigate(srv.URL + "/")
+	host.wait("the front page", `document.getElementById('create')`, step)
+	host.typeIn("#create-name", name)
+	host.click("#create")
+	host.wait("the lobby room", `document.querySelectorAll('.member[data-member]').length === 1`, step)
+	return host, host.text(`location.pathname.split('/').pop()`)
+}
+
+// changeOrders makes the host's changes to the standing orders in one
+// breath, in order, as fast as a script can: each is sent before the
+// server has answered the one before. A checkbox takes "true" or "false".
+func (p *page) changeOrders(orders ...[2]string) {
+	p.t.Helper()
+	js, err := json.Marshal(orders)
+	if err != nil {
+		p.fatalf("orders %v: %v", orders, err)
+	}
+	p.eval(`(orders => {
+		for (const [k, v] of orders) {
+			const i = document.getElementById("set-" + k);
+			if (i.type === "checkbox") i.checked = v === "true";
+			else i.value = v;
+			i.dispatchEvent(new Event("change"));
+		}
+		return true;
+	})(`+string(js)+`)`, nil)
+}
+
+// addBots seats n bots of strength ("normal" or "easy") from the host's
+// page, one at a time.
+func (p *page) addBots(strength string, n int) {
+	p.t.Helper()
+	have := 0
+	p.eval(`document.querySelectorAll('.member[data-bot="true"]').length`, &have)
+	for i := range n {
+		p.click(`[data-key="bot-` + strength + `"]`)
+		p.wait("a bot seated", fmt.Sprintf(`document.querySelectorAll('.member[data-bot="true"]').length === %d`, have+i+1), step)
+	}
+}
