@@ -147,6 +147,9 @@ func Decode(data []byte) (Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !validKey(RequestKey(msg)) {
+		return nil, Errorf(CodeBadMessage, "A request key is 1 to %d letters, digits, '-' or '_'.", MaxKeyBytes)
+	}
 	return validate(msg)
 }
 

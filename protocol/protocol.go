@@ -172,6 +172,7 @@ type Watch struct {
 // Act is a game command. The seat is the connection's own; the server fills it.
 type Act struct {
 	ID     int64            `json:"id"`
+	Key    string           `json:"key,omitempty"`
 	Kind   game.CommandKind `json:"kind"`
 	Target int              `json:"target"`
 	Purge  bool             `json:"purge"`
@@ -180,6 +181,7 @@ type Act struct {
 // Say is a chat line.
 type Say struct {
 	ID      int64        `json:"id"`
+	Key     string       `json:"key,omitempty"`
 	Channel game.Channel `json:"channel"`
 	Text    string       `json:"text"`
 }
@@ -187,6 +189,7 @@ type Say struct {
 // Host is a host's lobby action.
 type Host struct {
 	ID       int64      `json:"id"`
+	Key      string     `json:"key,omitempty"`
 	Action   HostAction `json:"action"`
 	Member   string     `json:"member,omitempty"`
 	Public   bool       `json:"public,omitempty"`
@@ -197,7 +200,44 @@ type Host struct {
 
 // Leave gives up one's place (between games) or one's gallery seat.
 type Leave struct {
-	ID int64 `json:"id"`
+	ID  int64  `json:"id"`
+	Key string `json:"key,omitempty"`
+}
+
+// MaxKeyBytes bounds a request's idempotency key.
+const MaxKeyBytes = 64
+
+// RequestKey is a request's idempotency key ("" for none): a client that
+// sends a request again — after a reconnect, or through another server —
+// sends it under the same key, and the lobby applies it once and answers
+// the copy as it answered the first.
+func RequestKey(m Client) string {
+	switch v := m.(type) {
+	case Act:
+		return v.Key
+	case Say:
+		return v.Key
+	case Host:
+		return v.Key
+	case Leave:
+		return v.Key
+	}
+	return ""
+}
+
+// validKey reports whether k may be a request key: empty, or 1 to
+// MaxKeyBytes letters, digits, '-' or '_'.
+func validKey(k string) bool {
+	if len(k) > MaxKeyBytes {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (Join) clientType() Type   { return TypeJoin }

@@ -31,11 +31,21 @@ type lobby struct {
 	quit  chan struct{}  // closed by the server: close every connection and stop
 	stopc chan endReason // the cluster: hand the lobby over, or drop it
 	done  chan struct{}  // closed when run has returned
+	// appends is the context of the lobby's journal appends: cancelled
+	// when the lobby is deposed, so that an append waiting on a stalled
+	// store does not hold up the stop.
+	appends    context.Context
+	endAppends context.CancelFunc
 
 	// deposed says an append was refused because another node has taken
 	// the lobby's log over: the lobby stops without another write.
 	deposed bool
 	end     endReason // why run returned
+
+	// req is the keyed request being handled, whose records carry its key;
+	// refusedKeys the latest refused keys of each member.
+	req         requestKey
+	refusedKeys map[string]*keyRing
 
 	members map[string]*conn // connected members, by member ID
 	specs   map[*conn]struct{}
@@ -132,9 +142,12 @@ func newLobby(srv *Server, code string) *lobby {
 		done:    make(chan struct{}),
 		members: map[string]*conn{},
 		specs:   map[*conn]struct{}{},
-		botDue:  map[int]time.Time{},
-		botIdle: map[int]bool{},
+
+		refusedKeys: map[string]*keyRing{},
+		botDue:      map[int]time.Time{},
+		botIdle:     map[int]bool{},
 	}
+	l.appends, l.endAppends = context.WithCancel(context.Background())
 	return l
 }
 
@@ -143,6 +156,9 @@ func (l *lobby) now() time.Time { return l.srv.now() }
 // stop asks the lobby goroutine to close its connections with reconnect
 // and return, journaling nothing more.
 func (l *lobby) stop(why endReason) {
+	if why == endDeposed {
+		l.endAppends()
+	}
 	select {
 	case l.stopc <- why:
 	default: // already stopping
@@ -177,6 +193,7 @@ func (l *lobby) do(f func(*lobby)) bool {
 // run is the lobby's goroutine.
 func (l *lobby) run() {
 	defer close(l.done)
+	defer l.endAppends()
 	defer l.srv.lobbyEnded(l)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -295,12 +312,23 @@ func (l *lobby) nextWake() time.Time {
 }
 
 // commit is the one way a lobby changes: the record is journaled, then
-// applied, then shown to whoever may see its effects.
+// applied, then shown to whoever may see its effects. An append is
+// settled before commit returns, so what the lobby applies, what its
+// players are told and what the log holds agree: a record is applied
+// only once stored, a refusal means it is not stored, and an append whose
+// outcome could not be learnt (the store did not answer before the lobby
+// had to stop, or before its lease ran out) stops the lobby without
+// another word or write: whoever reads the log next finds out.
 func (l *lobby) commit(rec Record) error {
-	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
+	if l.req.key != "" && rec.Kind != RecAdvance {
+		rec.By, rec.Key = l.req.member, l.req.key
+	}
+	ctx, cancel := l.appendContext()
 	err := l.srv.opt.Journal.Append(ctx, l.code, rec)
 	cancel()
-	if Fenced(err) {
+	switch {
+	case err == nil:
+	case Fenced(err):
 		// Another node has claimed the lobby and written to its log since
 		// this one last did: this node's lease is gone, whether it has
 		// noticed or not. Nothing more is written; the lobby stops.
@@ -309,16 +337,31 @@ func (l *lobby) commit(rec Record) error {
 		}
 		l.deposed = true
 		return errDeposed
-	}
-	if err != nil {
-		l.log.Warn("journal append failed", "kind", rec.Kind, "err", err)
-		return protocol.Errorf(protocol.CodeServerBusy, "The server could not save that just now. Try again in a moment.")
+	case Unresolved(err):
+		if !l.deposed {
+			l.log.Warn("the log did not answer before the lobby had to stop: dropping it", "kind", rec.Kind, "err", err)
+		}
+		l.deposed = true
+		return errDeposed
+	default:
+		l.log.Warn("journal append refused", "kind", rec.Kind, "err", err)
+		return protocol.Errorf(protocol.CodeServerBusy, "The Congress's records could not take that just now. Try again in a moment.")
 	}
 	if err := l.st.apply(rec); err != nil {
 		l.log.Error("a journaled record does not apply", "kind", rec.Kind, "err", err)
 	}
 	l.publish(rec)
 	return nil
+}
+
+// appendContext bounds an append: by the lobby's life, and in a cluster
+// by this node's lease on the lobby, so that an append never outlives the
+// ownership that allows it.
+func (l *lobby) appendContext() (context.Context, context.CancelFunc) {
+	if cl := l.srv.cluster; cl != nil {
+		return context.WithDeadline(l.appends, cl.leaseDeadline(l.code))
+	}
+	return context.WithCancel(l.appends)
 }
 
 // advance journals the passing of any deadline that is due at now.
@@ -357,6 +400,33 @@ func (l *lobby) play(c game.Command) error {
 // request handles a message of an attached connection and returns its
 // request ID.
 func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
+	key := protocol.RequestKey(msg)
+	if answer, ok := l.answered(c.member, key); ok {
+		return idOf(msg), answer
+	}
+	l.req = requestKey{member: c.member, key: key}
+	id, err := l.handleRequest(c, msg)
+	l.req = requestKey{}
+	l.remember(c.member, key, err)
+	return id, err
+}
+
+// idOf is a request's ID.
+func idOf(msg protocol.Client) int64 {
+	switch m := msg.(type) {
+	case protocol.Act:
+		return m.ID
+	case protocol.Say:
+		return m.ID
+	case protocol.Host:
+		return m.ID
+	case protocol.Leave:
+		return m.ID
+	}
+	return 0
+}
+
+func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 	switch m := msg.(type) {
 	case protocol.Act:
 		return m.ID, l.act(c, m)

@@ -60,6 +60,10 @@ type Record struct {
 	Players   []string           `json:"players,omitempty"`
 	Command   *game.Command      `json:"command,omitempty"`
 	Chat      *protocol.ChatLine `json:"chat,omitempty"`
+	// By and Key name the request that made the record: the member and
+	// the request's idempotency key (see keys.go).
+	By  string `json:"by,omitempty"`
+	Key string `json:"key,omitempty"`
 }
 
 // Journal is where a lobby's records go before they take effect: a

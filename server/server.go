@@ -195,6 +195,11 @@ func (s *Server) Close(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		// Appends still waiting on a store that does not answer are given
+		// up: their lobbies stop unsettled, and the next start reads the log.
+		for _, l := range s.lobbies.all() {
+			l.endAppends()
+		}
 		return ctx.Err()
 	}
 }

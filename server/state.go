@@ -27,6 +27,7 @@ type state struct {
 	chat     chatLog
 	closed   bool
 	newBot   BotFactory
+	keys     map[string]*keyRing // each member's latest applied request keys
 }
 
 // member is a delegate of the lobby, human or bot.
@@ -84,6 +85,24 @@ func newState(code string, newBot BotFactory) *state {
 // to an empty state make the same state. An error means the record does
 // not fit the state (a corrupt journal, or a bug); nothing changed then.
 func (s *state) apply(rec Record) error {
+	if err := s.applyKind(rec); err != nil {
+		return err
+	}
+	if rec.Key != "" && rec.By != "" {
+		r := s.keys[rec.By]
+		if r == nil {
+			if s.keys == nil {
+				s.keys = map[string]*keyRing{}
+			}
+			r = &keyRing{}
+			s.keys[rec.By] = r
+		}
+		r.add(rec.Key, nil)
+	}
+	return nil
+}
+
+func (s *state) applyKind(rec Record) error {
 	switch rec.Kind {
 	case RecCreated:
 		if rec.Settings == nil {
