@@ -102,27 +102,6 @@ export class Session {
   memberAt(i) {
     return this.lobby ? this.lobby.members.find((m) => m.seat === i) : undefined;
   }
-
-  // done reports whether the view shows that request msg already took
-  // effect, for requests whose ack the line lost.
-  done(msg, view = this.view) {
-    if (msg.type === "say") {
-      return this.chat.some((l) => l.from === this.me && l.text === msg.text.trim() && l.channel === msg.channel);
-    }
-    if (msg.type !== "act" || !view || !view.you) return false;
-    const you = view.you;
-    const me = view.seats[you.seat] || {};
-    switch (msg.kind) {
-    case "denounce": return me.denounces === msg.target;
-    case "withdraw": return me.denounces === -1;
-    case "ready": return !!me.ready;
-    case "unready": return view.phase === "debate" && !me.ready;
-    case "purge_vote": return you.vote !== undefined && you.vote !== null;
-    case "chair_pick": return view.accused === msg.target;
-    case "letter": case "investigate": case "strike": return you.choice === msg.target;
-    }
-    return false;
-  }
 }
 
 function strip(msg) {

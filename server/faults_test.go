@@ -1,0 +1,270 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+	"congress/protocol"
+	"congress/server/store"
+	"congress/server/store/natstest"
+)
+
+// Faults of a real store: a nats-server child process paused (SIGSTOP)
+// past the append timeout while a game plays, then let go on (SIGCONT).
+// Whatever the timing, the log, every client's messages and every
+// acknowledgement agree.
+
+// natsEnv is a server whose journal is on an external nats-server
+// process.
+func natsEnv(t *testing.T, url string, mod ...func(*Options)) (*env, *store.Store) {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URLs: url, AppendTry: 500 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	e := newEnv(t, append([]func(*Options){func(o *Options) { o.Journal = NewNATSJournal(st) }}, mod...)...)
+	return e, st
+}
+
+// outcome is what one client was told about its chat lines.
+type outcome struct {
+	acked, refused []string
+	seen           []string // every chat line shown to it
+}
+
+// chatter sends chat lines one after another, each under its own key,
+// until stop is closed, and notes each answer and every line it is shown.
+func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, out *outcome) error {
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return nil
+		case <-time.After(20 * time.Millisecond):
+		}
+		text := fmt.Sprintf("%s line %d", who, i)
+		id := int64(1000 + i)
+		say := protocol.Say{ID: id, Key: fmt.Sprintf("%s-%d", who, i), Channel: game.ChannelPublic, Text: text}
+		if err := c.ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(say)); err != nil {
+			return err
+		}
+		for answered := false; !answered; {
+			var m msg
+			select {
+			case m = <-c.in:
+			case <-ctx.Done():
+				return fmt.Errorf("%s: no answer to %q: %w", who, text, ctx.Err())
+			}
+			var body struct {
+				ID   int64  `json:"id"`
+				Text string `json:"text"`
+			}
+			_ = json.Unmarshal(m.raw, &body)
+			switch m.Type {
+			case protocol.TypeChat:
+				out.seen = append(out.seen, body.Text)
+			case protocol.TypeAck:
+				if body.ID == id {
+					out.acked, answered = append(out.acked, text), true
+				}
+			case protocol.TypeError:
+				if body.ID == id {
+					out.refused, answered = append(out.refused, text), true
+				}
+			case protocol.TypeClosing:
+				return fmt.Errorf("%s: closed: %s", who, m.raw)
+			}
+		}
+	}
+}
+
+// chatLines counts the chat lines of a log by text.
+func chatLines(recs []Record) map[string]int {
+	n := map[string]int{}
+	for _, r := range recs {
+		if r.Kind == RecChat && r.Chat != nil {
+			n[r.Chat.Text]++
+		}
+	}
+	return n
+}
+
+// agree checks a log against what the clients were told: every
+// acknowledged line stored once, no refused line stored, every line shown
+// to a client stored, and the log replays.
+func agree(t *testing.T, code string, recs []Record, outs []*outcome) (acked, refused int) {
+	t.Helper()
+	stored := chatLines(recs)
+	for text, n := range stored {
+		assert.Equal(t, 1, n, "line %q stored %d times", text, n)
+	}
+	for _, o := range outs {
+		for _, text := range o.acked {
+			assert.Equal(t, 1, stored[text], "acknowledged line %q is not in the log", text)
+		}
+		for _, text := range o.refused {
+			assert.Zero(t, stored[text], "refused line %q is in the log", text)
+		}
+		for _, text := range o.seen {
+			assert.Equal(t, 1, stored[text], "line %q was shown but is not in the log", text)
+		}
+		acked, refused = acked+len(o.acked), refused+len(o.refused)
+	}
+	_, err := replay(code, recs, quickBot)
+	assert.NoError(t, err, "the log does not replay")
+	return acked, refused
+}
+
+// A store paused past the append timeout loses no acknowledged line,
+// stores no refused one and stores none twice: each append whose answer
+// did not come is settled before the lobby takes the next.
+func TestStoreStallLosesNothing(t *testing.T) {
+	nats := natstest.Process(t)
+	e, st := natsEnv(t, nats.URL)
+	tb := e.table(6, quickSettings())
+	tb.start()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	outs := make([]*outcome, len(tb.clients))
+	errs := make([]error, len(tb.clients))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i, c := range tb.clients {
+		outs[i] = &outcome{}
+		wg.Go(func() { errs[i] = chatter(ctx, c, testNames[i], stop, outs[i]) })
+	}
+	time.Sleep(300 * time.Millisecond)
+	nats.Pause(2500 * time.Millisecond) // five append tries go unanswered
+	time.Sleep(500 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+
+	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
+	require.NoError(t, err)
+	acked, refused := agree(t, tb.code, recs, outs)
+	t.Logf("%d lines acknowledged, %d refused, %d records", acked, refused, len(recs))
+	assert.Greater(t, acked, 6*5, "the game went on before and after the stall")
+}
+
+// The journal's own guarantee, without a lobby: an append sent while the
+// store is paused is stored once when it comes back, and the next record
+// after it is stored too (a record's message ID is never another's).
+func TestJournalAppendDuringStall(t *testing.T) {
+	nats := natstest.Process(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{URLs: nats.URL, AppendTry: 300 * time.Millisecond})
+	require.NoError(t, err)
+	defer st.Close()
+	j := NewNATSJournal(st)
+	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
+	line := func(s string) Record {
+		return Record{Kind: RecChat, At: at, Chat: &protocol.ChatLine{Channel: game.ChannelPublic, Text: s}}
+	}
+	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+
+	nats.Stop()
+	done := make(chan error, 1)
+	go func() { done <- j.Append(ctx, "ABCDEF", line("during the stall")) }()
+	time.Sleep(1500 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the append returned while the store was paused: %v", err)
+	default:
+	}
+	nats.Cont()
+	require.NoError(t, <-done)
+	require.NoError(t, j.Append(ctx, "ABCDEF", line("after the stall")))
+
+	recs, err := NewNATSJournal(st).Records(ctx, "ABCDEF")
+	require.NoError(t, err)
+	require.Len(t, recs, 3)
+	assert.Equal(t, map[string]int{"during the stall": 1, "after the stall": 1}, chatLines(recs))
+}
+
+// An append that cannot be settled before its context ends is reported
+// as unresolved, and the journal writes nothing more to that lobby until
+// its log is read again.
+func TestJournalUnresolvedAppendStopsWrites(t *testing.T) {
+	nats := natstest.Process(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{URLs: nats.URL, AppendTry: 200 * time.Millisecond})
+	require.NoError(t, err)
+	defer st.Close()
+	j := NewNATSJournal(st)
+	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
+	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+
+	nats.Stop()
+	short, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
+	err = j.Append(short, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d2", Name: "Boris"})
+	cancel()
+	assert.True(t, Unresolved(err), "got %v", err)
+	nats.Cont()
+
+	err = j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"})
+	assert.True(t, Unresolved(err), "a lobby with an unsettled append took another: %v", err)
+
+	// Reading the log settles it: Boris landed after all, or did not. (A
+	// publish the paused server still held may land just after the read:
+	// the next append is then fenced, and the log is read again.)
+	time.Sleep(200 * time.Millisecond)
+	recs, err := j.Records(ctx, "ABCDEF")
+	require.NoError(t, err)
+	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"}))
+	after, err := j.Records(ctx, "ABCDEF")
+	require.NoError(t, err)
+	assert.Len(t, after, len(recs)+1)
+}
+
+// A request sent again under the same key — after a reconnect, or after
+// a restart — is applied once and answered as the first time.
+func TestRequestKeyAppliedOnce(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(5, quickSettings())
+	tb.start()
+	host := tb.clients[0]
+	say := protocol.Say{Key: "k-1", Channel: game.ChannelPublic, Text: "Long live the Congress"}
+	count := func(e *env) int { return chatLines(e.records(tb.code))["Long live the Congress"] }
+	host.ok(say)
+	host.ok(say) // the same request again: acknowledged, not applied again
+	assert.Equal(t, 1, count(e))
+
+	// A refused request is refused again the same way, even once it
+	// would pass: the copy is the same request, not a new one.
+	vote := protocol.Act{Key: "k-2", Kind: game.CmdPurgeVote, Purge: true, Target: game.NoSeat}
+	host.refused(vote, game.CodeWrongPhase)
+	host.refused(vote, game.CodeWrongPhase)
+
+	// The key outlives the connection: a resumed connection's copy is
+	// not applied.
+	again := e.dial(nil)
+	again.send(protocol.Resume{Lobby: tb.code, Token: host.token})
+	again.welcome()
+	again.ok(say)
+	assert.Equal(t, 1, count(e))
+
+	// And the lobby's goroutine: another server restored from the log
+	// knows the key.
+	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
+	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
+	back := e2.dial(nil)
+	back.send(protocol.Resume{Lobby: tb.code, Token: host.token})
+	back.welcome()
+	back.ok(say)
+	assert.Equal(t, 1, count(e))
+	// A new key is a new line.
+	say.Key = "k-3"
+	back.ok(say)
+	assert.Equal(t, 2, count(e))
+}
