@@ -29,6 +29,7 @@ const (
 	CodeNotIdentified Code = "not_identified"       // the first message must be join, resume or watch
 	CodeAlreadyIn     Code = "already_in"           // join/resume/watch sent twice on one connection
 	CodeUnknownLobby  Code = "unknown_lobby"        // no lobby with that code
+	CodeLobbyDamaged  Code = "lobby_damaged"        // the lobby's log is damaged: it cannot open again
 	CodeBadToken      Code = "bad_token"            // the token does not open any place (stale, or another lobby's)
 	CodeBadName       Code = "bad_name"             // empty, too long, or control characters
 	CodeNameTaken     Code = "name_taken"           // another member has that name

@@ -403,7 +403,7 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 	cl.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
 	cl.mu.Unlock()
 	if err := cl.srv.Restore(ctx, code); err != nil {
-		if cl.srv.stopping() {
+		if cl.srv.stopping() || errors.Is(err, errLobbyClosed) {
 			cl.release(code)
 			return false
 		}
@@ -413,9 +413,6 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 		cl.mu.Unlock()
 		cl.release(code)
 		return false
-	}
-	if l := cl.srv.lobbies.get(code); l != nil && cl.srv.opt.Matches != nil {
-		l.do(func(l *lobby) { l.recordMatch(ctx) })
 	}
 	cl.log.Info("lobby claimed", "lobby", code)
 	return true

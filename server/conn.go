@@ -320,6 +320,10 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lob
 			return nil, nil
 		}
 	}
+	if c.srv.lobbies.isDamaged(code) {
+		c.refuse(0, errDamaged(code))
+		return nil, nil
+	}
 	c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
 	return nil, nil
 }

@@ -81,11 +81,9 @@ func (j *NATSJournal) Records(ctx context.Context, lobby string) ([]Record, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Record, len(raw))
-	for i, r := range raw {
-		if err := json.Unmarshal(r.Data, &out[i]); err != nil {
-			return nil, fmt.Errorf("lobby %s record %d is unreadable: %w", lobby, r.Seq, err)
-		}
+	out, err := decodeLog(lobby, raw)
+	if err != nil {
+		return nil, err
 	}
 	j.mu.Lock()
 	delete(j.unsettled, lobby)

@@ -21,6 +21,7 @@ type metrics struct {
 	remote      atomic.Int64 // clients of other nodes in lobbies of this one
 	lobbies     atomic.Int64
 	games       atomic.Int64
+	quarantined atomic.Int64 // lobbies whose log did not restore
 	in          atomic.Int64
 	out         atomic.Int64
 
@@ -70,6 +71,7 @@ func (m *metrics) write(w io.Writer) {
 	gauge("congress_remote_connections", "Clients connected to other nodes of the cluster, in lobbies of this node.", m.remote.Load())
 	gauge("congress_lobbies", "Open lobbies.", m.lobbies.Load())
 	gauge("congress_games_running", "Lobbies with a game in progress.", m.games.Load())
+	gauge("congress_lobbies_quarantined", "Lobbies whose log did not restore: kept aside, not served.", m.quarantined.Load())
 	counter("congress_messages_in_total", "WebSocket messages received from clients.", m.in.Load())
 	counter("congress_messages_out_total", "WebSocket messages queued to clients.", m.out.Load())
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -14,37 +16,85 @@ import (
 	"congress/server/store"
 )
 
-// Lister is a Journal that can list the lobbies it holds, so that a
-// starting server can reopen them all.
-type Lister interface {
-	Lobbies(ctx context.Context) ([]string, error)
-}
-
-// RestoreAll reopens every lobby the journal holds, each from its own
-// records: deadlines that passed while the server was down take effect at
-// once, in order, when each lobby's goroutine starts. A lobby whose log
-// cannot be replayed stops the start: the server never comes up with
-// games silently missing.
+// RestoreAll reopens every lobby the journal holds, from one read of the
+// whole journal: deadlines that passed while the server was down take
+// effect at once, in order, when each lobby's goroutine starts. The start
+// stops only if the journal as a whole cannot be read. A lobby whose log
+// cannot be replayed is quarantined (see quarantine) and the others are
+// served; the log of a lobby that closed as the server stopped is
+// dropped, as the closing would have done.
 func (s *Server) RestoreAll(ctx context.Context) (int, error) {
-	lister, ok := s.opt.Journal.(Lister)
+	j, ok := s.opt.Journal.(Restorable)
 	if !ok {
 		return 0, nil
 	}
-	codes, err := lister.Lobbies(ctx)
+	logs, err := j.Logs(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("listing the lobbies to restore: %w", err)
+		return 0, fmt.Errorf("reading the lobby logs: %w", err)
 	}
 	n := 0
-	for _, code := range codes {
-		if err := s.Restore(ctx, code); err != nil {
-			return n, err
+	for _, code := range slices.Sorted(maps.Keys(logs)) {
+		lg := logs[code]
+		if lg.Err == nil && len(lg.Records) == 0 {
+			continue
 		}
-		if l := s.lobbies.get(code); l != nil && s.opt.Matches != nil {
-			l.do(func(l *lobby) { l.recordMatch(ctx) })
+		st, err := lg.Records, lg.Err
+		var state *state
+		if err == nil {
+			state, err = replay(code, st, s.opt.NewBot)
+		}
+		switch {
+		case err != nil:
+			s.quarantine(ctx, j, code, err)
+			continue
+		case state.closed:
+			s.dropClosed(ctx, j, code)
+			continue
+		}
+		if err := s.reopen(code, state, lg.Records); err != nil {
+			return n, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// errLobbyClosed is Restore's answer for a log that ends with the
+// lobby's closing: there is nothing to reopen, and the log is dropped.
+var errLobbyClosed = errors.New("the lobby was closed")
+
+// damagedLog is a log that cannot be replayed.
+type damagedLog struct{ err error }
+
+func (d damagedLog) Error() string { return "its log does not replay: " + d.err.Error() }
+func (d damagedLog) Unwrap() error { return d.err }
+
+// dropClosed finishes off the log of a lobby that closed but whose log
+// was not dropped yet: the server stopped in between.
+func (s *Server) dropClosed(ctx context.Context, j Restorable, code string) {
+	if err := j.Drop(ctx, code); err != nil {
+		s.log.Warn("dropping a closed lobby's log; the next start tries again", "lobby", code, "err", err)
+		return
+	}
+	s.log.Info("a closed lobby's log was left behind: dropped", "lobby", code)
+}
+
+// quarantine keeps a lobby whose log cannot be replayed aside: the log
+// stays as it is (the journal notes why, for the operator), the lobby is
+// not served, and whoever comes to it is told in words (errDamaged).
+func (s *Server) quarantine(ctx context.Context, j Restorable, code string, why error) {
+	if s.lobbies.quarantine(code) {
+		s.metrics.quarantined.Add(1)
+	}
+	s.log.Error("a lobby's log does not restore: it is kept aside and not served; the other lobbies are", "lobby", code, "err", why)
+	if err := j.Quarantine(ctx, code, why.Error()); err != nil {
+		s.log.Warn("noting a quarantined lobby in the journal", "lobby", code, "err", err)
+	}
+}
+
+// errDamaged is what a client of a quarantined lobby is told.
+func errDamaged(code string) error {
+	return protocol.Errorf(protocol.CodeLobbyDamaged, "The minutes of lobby %s are damaged, and it cannot convene again. The server's keeper has been told; open a new lobby to play on.", code)
 }
 
 // Matches is where finished matches are kept for the history and replays.

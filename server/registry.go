@@ -19,9 +19,12 @@ import (
 type registry struct {
 	mu      sync.Mutex
 	lobbies map[string]*lobby
+	damaged map[string]struct{} // codes of lobbies whose log did not restore
 }
 
-func newRegistry() *registry { return &registry{lobbies: map[string]*lobby{}} }
+func newRegistry() *registry {
+	return &registry{lobbies: map[string]*lobby{}, damaged: map[string]struct{}{}}
+}
 
 func (r *registry) get(code string) *lobby {
 	r.mu.Lock()
@@ -38,7 +41,8 @@ func (r *registry) reserve(l *lobby, limit int) bool {
 	}
 	for {
 		code := newCode()
-		if _, taken := r.lobbies[code]; !taken {
+		_, taken := r.lobbies[code]
+		if _, damaged := r.damaged[code]; !taken && !damaged {
 			l.code = code
 			r.lobbies[code] = l
 			return true
@@ -55,6 +59,24 @@ func (r *registry) add(l *lobby) bool {
 	}
 	r.lobbies[l.code] = l
 	return true
+}
+
+// quarantine marks code as a lobby whose log is kept aside; false if it
+// was marked already.
+func (r *registry) quarantine(code string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, was := r.damaged[code]
+	r.damaged[code] = struct{}{}
+	return !was
+}
+
+// isDamaged reports whether code names a quarantined lobby.
+func (r *registry) isDamaged(code string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.damaged[code]
+	return ok
 }
 
 func (r *registry) remove(l *lobby) {

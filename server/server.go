@@ -231,10 +231,13 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 		}
 		st, err = replay(code, recs, s.opt.NewBot)
 		if err != nil {
-			return fmt.Errorf("restoring lobby %s: %w", code, err)
+			return fmt.Errorf("restoring lobby %s: %w", code, damagedLog{err})
 		}
 		if st.closed {
-			return fmt.Errorf("restoring lobby %s: it was closed", code)
+			if j, ok := s.opt.Journal.(Restorable); ok {
+				s.dropClosed(ctx, j, code)
+			}
+			return fmt.Errorf("restoring lobby %s: %w", code, errLobbyClosed)
 		}
 		if s.cluster == nil {
 			break
@@ -243,18 +246,28 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 		err = s.opt.Journal.Append(ctx, code, claim)
 		if err == nil {
 			_ = st.apply(claim)
+			recs = append(recs, claim)
 			break
 		}
 		if !Fenced(err) || attempt == 5 {
 			return fmt.Errorf("restoring lobby %s: claiming its log: %w", code, err)
 		}
 	}
+	return s.reopen(code, st, recs)
+}
+
+// reopen runs a lobby rebuilt from its records: the spectators' stream
+// and the bots are set up again, and its match is filed if the history
+// lacks it.
+func (s *Server) reopen(code string, st *state, recs []Record) error {
 	l := newLobby(s, code)
 	l.st = st
 	l.rejoin()
 	if !s.lobbies.add(l) {
 		return fmt.Errorf("restoring lobby %s: already open", code)
 	}
+	// The goroutine has not started: recordMatch runs here, alone.
+	l.recordMatch(context.Background())
 	if !s.startLobby(l) {
 		s.lobbies.remove(l)
 		return fmt.Errorf("restoring lobby %s: the server is closing", code)

@@ -23,10 +23,15 @@ var (
 // settle runs do until it succeeds, fails for good, or the budget is
 // spent, waiting a little longer after each transient failure.
 func settle(ctx context.Context, log *slog.Logger, what string, do func(context.Context) error) error {
+	return settleWithin(ctx, log, what, settleTry, do)
+}
+
+// settleWithin is settle for a step that may take up to per.
+func settleWithin(ctx context.Context, log *slog.Logger, what string, per time.Duration, do func(context.Context) error) error {
 	deadline := time.Now().Add(settleBudget)
 	wait := 100 * time.Millisecond
 	for try := 1; ; try++ {
-		tctx, cancel := context.WithTimeout(ctx, settleTry)
+		tctx, cancel := context.WithTimeout(ctx, per)
 		err := do(tctx)
 		cancel()
 		if err == nil {

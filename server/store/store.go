@@ -30,15 +30,16 @@ import (
 
 // Names of what the store keeps in JetStream.
 const (
-	LobbyStream   = "CONGRESS_LOBBIES"
-	lobbyPrefix   = "congress.lobby."
-	MatchStream   = "CONGRESS_MATCHES"
-	matchPrefix   = "congress.match."
-	MatchBucket   = "congress_matches"
-	LeaseBucket   = "congress_leases"  // cluster mode: lobby code → owner node
-	SummaryBucket = "congress_lobbies" // cluster mode: lobby code → its public summary
-	markerFile    = "congress-store.json"
-	DefaultMaxAge = 30 * 24 * time.Hour
+	LobbyStream      = "CONGRESS_LOBBIES"
+	lobbyPrefix      = "congress.lobby."
+	MatchStream      = "CONGRESS_MATCHES"
+	matchPrefix      = "congress.match."
+	MatchBucket      = "congress_matches"
+	LeaseBucket      = "congress_leases"     // cluster mode: lobby code → owner node
+	SummaryBucket    = "congress_lobbies"    // cluster mode: lobby code → its public summary
+	QuarantineBucket = "congress_quarantine" // lobby code → why its log does not restore
+	markerFile       = "congress-store.json"
+	DefaultMaxAge    = 30 * 24 * time.Hour
 )
 
 // ErrFenced refuses an append whose expected last sequence is not the
@@ -455,48 +456,86 @@ type Record struct {
 	Data []byte
 }
 
-// Load reads a lobby's whole log in order.
+// readBatch is how many records one fetch of a log read asks for.
+const readBatch = 1024
+
+// Load reads a lobby's whole log in order (nil for a lobby with no log).
+// A read that fails for a moment (no JetStream leader yet, a timeout) is
+// tried again.
 func (s *Store) Load(ctx context.Context, code string) ([]Record, error) {
-	last, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading lobby %s: %w", code, err)
-	}
-	cons, err := s.js.OrderedConsumer(ctx, LobbyStream, jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{lobbySubject(code)},
-		DeliverPolicy:  jetstream.DeliverAllPolicy,
+	var out []Record
+	err := settle(ctx, s.log, "reading lobby "+code, func(ctx context.Context) error {
+		out = nil
+		return s.read(ctx, lobbySubject(code), func(_ string, r Record) { out = append(out, r) })
+	})
+	return out, err
+}
+
+// LoadAll reads every lobby's log in one pass over the stream, by lobby
+// code: what a starting server reopens. It costs one consumer, whatever
+// the number of lobbies.
+func (s *Store) LoadAll(ctx context.Context) (map[string][]Record, error) {
+	var out map[string][]Record
+	err := settleWithin(ctx, s.log, "reading the lobby logs", 10*time.Minute, func(ctx context.Context) error {
+		out = map[string][]Record{}
+		return s.read(ctx, lobbyPrefix+"*", func(subject string, r Record) {
+			code := strings.TrimPrefix(subject, lobbyPrefix)
+			out[code] = append(out[code], r)
+		})
+	})
+	return out, err
+}
+
+// read hands each record under filter to each, in order, up to the last
+// one stored when the read began. Its consumer is deleted when it is
+// done: JetStream allows an account only so many.
+func (s *Store) read(ctx context.Context, filter string, each func(subject string, r Record)) error {
+	cons, err := s.lobbies.CreateConsumer(ctx, jetstream.ConsumerConfig{
+		FilterSubject:     filter,
+		DeliverPolicy:     jetstream.DeliverAllPolicy,
+		AckPolicy:         jetstream.AckNonePolicy,
+		MemoryStorage:     true,
+		Replicas:          1,
+		InactiveThreshold: time.Minute, // the server deletes it if this process cannot
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+		return err
 	}
-	var out []Record
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.lobbies.DeleteConsumer(dctx, cons.CachedInfo().Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			s.log.Warn("deleting a reader of the lobby logs; the server drops it within a minute", "err", err)
+		}
+	}()
+	if cons.CachedInfo().NumPending == 0 {
+		return nil
+	}
 	for {
-		batch, err := cons.FetchNoWait(256)
+		batch, err := cons.FetchNoWait(readBatch)
 		if err != nil {
-			return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+			return err
 		}
 		n := 0
 		for m := range batch.Messages() {
 			n++
 			md, err := m.Metadata()
 			if err != nil {
-				return nil, err
+				return err
 			}
-			out = append(out, Record{Seq: md.Sequence.Stream, Data: m.Data()})
-			if md.Sequence.Stream >= last.Sequence {
-				return out, nil
+			each(m.Subject(), Record{Seq: md.Sequence.Stream, Data: m.Data()})
+			if md.NumPending == 0 {
+				return nil
 			}
 		}
 		if err := batch.Error(); err != nil {
-			return nil, fmt.Errorf("reading lobby %s: %w", code, err)
+			return err
 		}
 		if n == 0 {
 			select {
 			case <-ctx.Done():
-				return nil, ctx.Err()
-			case <-time.After(10 * time.Millisecond):
+				return ctx.Err()
+			case <-time.After(5 * time.Millisecond):
 			}
 		}
 	}
@@ -530,7 +569,38 @@ func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
 
 // Drop deletes a closed lobby's log.
 func (s *Store) Drop(ctx context.Context, code string) error {
-	return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)))
+	return settle(ctx, s.log, "dropping lobby "+code, func(ctx context.Context) error {
+		return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)))
+	})
+}
+
+// Quarantined is why a lobby's log, kept as it is, does not restore.
+type Quarantined struct {
+	Lobby  string    `json:"lobby"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// Quarantine notes in QuarantineBucket that a lobby's log does not
+// restore, and why, for the operator: the log itself stays untouched.
+func (s *Store) Quarantine(ctx context.Context, code, reason string) error {
+	b, err := json.Marshal(Quarantined{Lobby: code, Reason: reason, At: time.Now().UTC()})
+	if err != nil {
+		return err
+	}
+	return settle(ctx, s.log, "quarantining lobby "+code, func(ctx context.Context) error {
+		kv, err := s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket:      QuarantineBucket,
+			Description: "Congress of Victors: lobbies whose log does not restore, and why",
+			Storage:     jetstream.FileStorage,
+			Replicas:    s.replicas,
+		})
+		if err != nil {
+			return err
+		}
+		_, err = kv.Put(ctx, code, b)
+		return err
+	})
 }
 
 // Match is a match's summary, as listed.
