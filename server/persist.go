@@ -65,7 +65,7 @@ func (l *lobby) recordMatch(ctx context.Context) {
 	if hist == nil || m == nil {
 		return
 	}
-	sum := store.Match{ID: m.id, Lobby: l.code, Seats: make([]string, m.g.Seats())}
+	sum := store.Match{ID: m.id, Lobby: l.code, Seats: make([]string, m.g.Seats()), Public: l.st.public}
 	for i := range sum.Seats {
 		sum.Seats[i] = m.g.Name(i)
 	}

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+	"congress/protocol"
+	"congress/server/store"
+)
+
+// withStore keeps the server's finished matches in a real store on
+// embedded NATS, closed after the server.
+func withStore(t *testing.T) func(*Options) {
+	st, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	return func(o *Options) { o.Matches = st }
+}
+
+// post sends a JSON body and returns the status and the body read.
+func (e *env) post(path string, body any) (int, []byte) {
+	e.t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(e.t, err)
+	res, err := http.Post(e.http.URL+path, "application/json", bytes.NewReader(b))
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+// get returns the status and the body of a GET.
+func (e *env) get(path string) (int, []byte) {
+	e.t.Helper()
+	res, err := http.Get(e.http.URL + path)
+	require.NoError(e.t, err)
+	defer res.Body.Close()
+	out, _ := io.ReadAll(res.Body)
+	return res.StatusCode, out
+}
+
+// botGame opens a lobby, seats a host and six bots, and plays a game
+// with one-second timers to its end, the host hurrying every phase but
+// the Debate. It returns the match's ID.
+func (e *env) botGame(public bool) string {
+	e.t.Helper()
+	s := protocol.SettingsOf(game.DefaultConfig(), 5)
+	s.DebateSeconds, s.ChairPickSeconds, s.DefenceSeconds, s.VoteSeconds = 1, 1, 1, 1
+	s.ConfessionSeconds, s.NightSeconds, s.FinalBallotSeconds = 1, 1, 1
+	status, body := e.post("/api/lobbies", protocol.CreateLobby{Name: "Anna", Public: public, Settings: &s})
+	require.Equal(e.t, http.StatusCreated, status, "%s", body)
+	var cr protocol.Created
+	require.NoError(e.t, json.Unmarshal(body, &cr))
+	host := e.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	for range 6 {
+		host.ok(protocol.Host{Action: protocol.HostAddBot})
+	}
+	lv := lastLobby(e.t, host.ok(protocol.Host{Action: protocol.HostStart}))
+	require.NotNil(e.t, lv)
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case <-deadline:
+			e.t.Fatal("the game did not end")
+		default:
+		}
+		g := host.game()
+		if g.View.Phase == game.PhaseOver {
+			break
+		}
+		if g.View.Phase != game.PhaseDebate {
+			host.send(protocol.Act{Kind: game.CmdEndPhase})
+		}
+	}
+	var id string
+	e.lobby(cr.Code, func(l *lobby) { id = l.st.match.id })
+	require.NotEmpty(e.t, id)
+	return id
+}
+
+// TestPrivateMatchesAreNotListed: the archive lists the matches of
+// public lobbies only; a private lobby's match opens by its ID alone.
+func TestPrivateMatchesAreNotListed(t *testing.T) {
+	e := newEnv(t, withStore(t))
+	public, private := e.botGame(true), e.botGame(false)
+
+	var list protocol.MatchList
+	require.Eventually(t, func() bool {
+		status, body := e.get("/api/matches")
+		require.Equal(t, http.StatusOK, status, "%s", body)
+		require.NoError(t, json.Unmarshal(body, &list))
+		return list.Total > 0
+	}, 5*time.Second, 20*time.Millisecond)
+	require.Len(t, list.Matches, 1)
+	assert.Equal(t, public, list.Matches[0].ID)
+	assert.Equal(t, 1, list.Total)
+
+	for _, id := range []string{public, private} {
+		status, body := e.get("/api/matches/" + id)
+		assert.Equal(t, http.StatusOK, status, "%s", body)
+	}
+}
