@@ -40,7 +40,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
-	e.POST("/admin/drain", s.drain)
+	e.POST("/admin/drain", s.drain, s.operatorOnly)
+	e.DELETE("/admin/drain", s.undrain, s.operatorOnly)
 
 	e.POST("/api/lobbies", s.createLobby)
 	e.GET("/api/lobbies", s.listLobbies)
@@ -127,6 +128,8 @@ func statusOf(code protocol.Code) int {
 		return http.StatusServiceUnavailable
 	case protocol.CodeMatchRunning:
 		return http.StatusConflict
+	case protocol.CodeForbidden:
+		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
 }
@@ -136,7 +139,7 @@ func codeOfStatus(status int) protocol.Code {
 	case status == http.StatusNotFound:
 		return protocol.CodeNotFound
 	case status == http.StatusMethodNotAllowed:
-		return "method_not_allowed"
+		return protocol.CodeMethodUnknown
 	case status == http.StatusRequestEntityTooLarge:
 		return protocol.CodeBadMessage
 	case status < 500:
@@ -161,19 +164,57 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
 }
 
-// drain is POST /admin/drain, for the networks that may read /metrics:
-// the node hands its lobbies over and closes its connections (see
-// Server.Drain), and answers when it owns no lobby.
+// operatorOnly guards the operator's endpoints. They answer only the
+// networks that may read /metrics, and only requests no web page can
+// make: a page on another site, opened by a browser on such a network,
+// could otherwise post to them. A browser marks what it sends with
+// Sec-Fetch-Site or Origin, and cannot send a JSON content type to
+// another origin without a preflight that this server never answers.
+// An operator's curl sends none of those marks and sets the type:
+//
+//	curl -X POST -H 'Content-Type: application/json' http://node:8080/admin/drain
+func (s *Server) operatorOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !s.metricsAllowed(r) {
+			return echo.ErrNotFound
+		}
+		site := r.Header.Get("Sec-Fetch-Site")
+		if (site != "" && site != "none") || r.Header.Get("Origin") != "" {
+			return protocol.Errorf(protocol.CodeForbidden, "The operator's endpoints do not answer web pages. Send the request with curl from the server's network.")
+		}
+		if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(ct), "application/json") {
+			return protocol.Errorf(protocol.CodeForbidden, "Send the request with the header Content-Type: application/json.")
+		}
+		return next(c)
+	}
+}
+
+// drain is POST /admin/drain: the node hands its lobbies over and closes
+// its connections (see Server.Drain), and answers when it owns no lobby.
 func (s *Server) drain(c echo.Context) error {
-	if !s.metricsAllowed(c.Request()) {
-		return echo.ErrNotFound
+	if s.cluster == nil {
+		return protocol.Errorf(protocol.CodeServerBusy, "A server alone has no other node to hand its lobbies to: draining needs cluster mode (--nats).")
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
 	defer cancel()
 	if err := s.Drain(ctx); err != nil {
-		return protocol.Errorf(protocol.CodeServerBusy, "%s", err.Error())
+		if !s.Draining() {
+			return protocol.Errorf(protocol.CodeServerBusy, "The drain was undone before it finished.")
+		}
+		s.log.Warn("drain", "err", err)
+		return protocol.Errorf(protocol.CodeServerBusy, "Lobbies are still being handed over. POST again to wait for the rest, or DELETE /admin/drain to take the node back.")
 	}
 	return c.String(http.StatusOK, "drained\n")
+}
+
+// undrain is DELETE /admin/drain: a drained node takes lobbies and
+// connections again and is ready (see Server.Undrain).
+func (s *Server) undrain(c echo.Context) error {
+	if !s.Undrain() {
+		return protocol.Errorf(protocol.CodeServerBusy, "The server is shutting down.")
+	}
+	return c.String(http.StatusOK, "serving\n")
 }
 
 // metricsAllowed reports whether the client may read /metrics.

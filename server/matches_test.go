@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,17 +13,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
-	"congress/server/store"
 )
-
-// withStore keeps the server's finished matches in a real store on
-// embedded NATS, closed after the server.
-func withStore(t *testing.T) func(*Options) {
-	st, err := store.Open(context.Background(), store.Options{DataDir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = st.Close() })
-	return func(o *Options) { o.Matches = st }
-}
 
 // post sends a JSON body and returns the status and the body read.
 func (e *env) post(path string, body any) (int, []byte) {
@@ -92,7 +81,8 @@ func (e *env) botGame(public bool) string {
 // TestPrivateMatchesAreNotListed: the archive lists the matches of
 // public lobbies only; a private lobby's match opens by its ID alone.
 func TestPrivateMatchesAreNotListed(t *testing.T) {
-	e := newEnv(t, withStore(t))
+	st := openStore(t)
+	e := newEnv(t, func(o *Options) { o.Matches = st })
 	public, private := e.botGame(true), e.botGame(false)
 
 	var list protocol.MatchList
