@@ -8,9 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -267,9 +269,9 @@ func (s *Server) createLobby(c echo.Context) error {
 	if !s.ips.create(s.clientIP(r), time.Now()) {
 		return protocol.Errorf(protocol.CodeLobbyCap, "You have opened many lobbies lately. Wait a few minutes.")
 	}
-	base := strings.TrimSuffix(s.opt.BaseURL, "/")
+	base := s.baseURL(r)
 	if base == "" {
-		base = c.Scheme() + "://" + r.Host
+		return protocol.Errorf(protocol.CodeBadMessage, "Reach the server by its name or address, as in an ordinary link.")
 	}
 	token, hash := newToken()
 	const host = "d1"
@@ -336,6 +338,69 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 	return nil, busy
 }
 
+// baseURL is where invite links point: Options.BaseURL, or else the
+// scheme and host this request came by. The scheme is the connection's
+// own unless a trusted proxy forwarded it (X-Forwarded-Proto); a header
+// of anybody else is theirs to forge. A Host that is not a plain name or
+// address with a port gives "".
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opt.BaseURL != "" {
+		return strings.TrimSuffix(s.opt.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if s.fromTrustedProxy(r) {
+		switch p := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto"))); p {
+		case "http", "https":
+			scheme = p
+		}
+	}
+	if !validHost(r.Host) {
+		return ""
+	}
+	return scheme + "://" + r.Host
+}
+
+// validHost reports whether h is a host name, an IPv4 address or a
+// bracketed IPv6 address, with or without a port, and nothing else.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	name := h
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return false
+		}
+		if strings.Contains(host, ":") {
+			_, err := netip.ParseAddr(host)
+			return err == nil
+		}
+		name = host
+	}
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// relink points a summary's links at base: without Options.BaseURL, the
+// lobby's own links were made from whatever Host its creator sent, and
+// a stranger reading the list must not be sent there.
+func relink(sum *protocol.LobbySummary, base string) {
+	if base != "" {
+		sum.Link = base + "/l/" + sum.Code
+		sum.WatchLink = sum.Link + "?watch=1"
+	}
+}
+
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
 	if s.cluster != nil {
@@ -366,6 +431,12 @@ func (s *Server) listLobbies(c echo.Context) error {
 	if len(out) > 100 {
 		out = out[:100]
 	}
+	if s.opt.BaseURL == "" {
+		base := s.baseURL(c.Request())
+		for i := range out {
+			relink(&out[i], base)
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -382,7 +453,11 @@ func (s *Server) getLobby(c echo.Context) error {
 	if sum == nil {
 		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clipCode(code))
 	}
-	return c.JSON(http.StatusOK, sum)
+	out := *sum
+	if s.opt.BaseURL == "" {
+		relink(&out, s.baseURL(c.Request()))
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func clipCode(s string) string {

@@ -213,3 +213,55 @@ func TestClientIP(t *testing.T) {
 		})
 	}
 }
+
+// TestInviteLinksIgnoreForgedHeaders: without --base-url, a creator who
+// sends another Host and X-Forwarded-Proto cannot put a link to another
+// site in front of strangers, and the scheme is forwarded only by a
+// trusted proxy.
+func TestInviteLinksIgnoreForgedHeaders(t *testing.T) {
+	create := func(t *testing.T, e *env, host string, header map[string]string) (int, protocol.Created) {
+		req, err := http.NewRequest(http.MethodPost, e.http.URL+"/api/lobbies", strings.NewReader(`{"name":"Anna","public":true}`))
+		require.NoError(t, err)
+		req.Host = host
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var c protocol.Created
+		_ = json.NewDecoder(res.Body).Decode(&c)
+		return res.StatusCode, c
+	}
+	forged := map[string]string{"X-Forwarded-Proto": "https"}
+
+	t.Run("untrusted peer", func(t *testing.T) {
+		e := newEnv(t)
+		status, c := create(t, e, "attacker.example:443", forged)
+		require.Equal(t, http.StatusCreated, status)
+		assert.Equal(t, "http://attacker.example:443/l/"+c.Code, c.Link, "the scheme is not taken from the header")
+		// Strangers see links to the address they came by.
+		_, body := e.get("/api/lobbies")
+		var list []protocol.LobbySummary
+		require.NoError(t, json.Unmarshal(body, &list))
+		require.Len(t, list, 1)
+		assert.Equal(t, e.http.URL+"/l/"+c.Code, list[0].Link)
+		assert.Equal(t, e.http.URL+"/l/"+c.Code+"?watch=1", list[0].WatchLink)
+		_, body = e.get("/api/lobbies/" + c.Code)
+		assert.NotContains(t, string(body), "attacker")
+	})
+	t.Run("trusted proxy", func(t *testing.T) {
+		e := newEnv(t, func(o *Options) { o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+		status, c := create(t, e, "congress.example.org", forged)
+		require.Equal(t, http.StatusCreated, status)
+		assert.Equal(t, "https://congress.example.org/l/"+c.Code, c.Link)
+	})
+	t.Run("a host that is not a name", func(t *testing.T) {
+		e := newEnv(t)
+		for _, host := range []string{"evil.example/path", "user@evil.example", "evil.example:99999", "a b"} {
+			status, _ := create(t, e, host, nil)
+			assert.Equal(t, http.StatusBadRequest, status, host)
+		}
+	})
+}

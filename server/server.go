@@ -91,7 +91,8 @@ type Options struct {
 	MetricsFrom []netip.Prefix
 	// TrustedProxies are the load balancers in front of the server: from
 	// them, the client's address is taken from X-Forwarded-For (for the
-	// per-address limits, /metrics and the logs). Empty trusts nobody.
+	// per-address limits, /metrics and the logs), and the scheme of
+	// invite links from X-Forwarded-Proto. Empty trusts nobody.
 	TrustedProxies []netip.Prefix
 	Journal        Journal
 	// Matches keeps finished matches for the history; nil keeps none.
