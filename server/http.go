@@ -69,7 +69,10 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// logRequests logs every request with log/slog once it is answered.
+// logRequests logs every request with log/slog once it is answered, at
+// debug: a request is no news to an operator, and a client that sends
+// thousands of bad ones must not fill the disk. What an operator acts
+// on is logged where it happens (httpError logs a handler's failure).
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -77,12 +80,10 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
-		level := slog.LevelInfo
-		switch r.URL.Path {
-		case "/healthz", "/readyz", "/metrics":
-			level = slog.LevelDebug
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			return nil
 		}
-		s.log.LogAttrs(r.Context(), level, "http",
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "http",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", c.Response().Status),

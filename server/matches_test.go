@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,4 +103,69 @@ func TestPrivateMatchesAreNotListed(t *testing.T) {
 		status, body := e.get("/api/matches/" + id)
 		assert.Equal(t, http.StatusOK, status, "%s", body)
 	}
+}
+
+// TestMatchRequestsValidated: a bad page, page size or match ID is
+// answered 400 naming the parameter or 404, never 500 or a panic, and
+// neither they nor any other request leave a line in the log at info.
+func TestMatchRequestsValidated(t *testing.T) {
+	st := openStore(t)
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	e := newEnv(t, func(o *Options) {
+		o.Matches = st
+		o.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	tests := []struct {
+		path       string
+		wantStatus int
+		wantCode   protocol.Code
+		wantIn     string
+	}{
+		{"/api/matches", 200, "", `"per_page":20`},
+		{"/api/matches?page=3&per_page=100", 200, "", `"per_page":100`},
+		{"/api/matches?page=9223372036854775807", 400, protocol.CodeBadParameter, "page"},
+		{"/api/matches?page=99999999999999999999", 400, protocol.CodeBadParameter, "page"},
+		{"/api/matches?page=-1", 400, protocol.CodeBadParameter, "page"},
+		{"/api/matches?page=one", 400, protocol.CodeBadParameter, "page"},
+		{"/api/matches?per_page=0", 400, protocol.CodeBadParameter, "per_page"},
+		{"/api/matches?per_page=200", 400, protocol.CodeBadParameter, "per_page"},
+		{"/api/matches/*", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/%3E", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/%2E%2E", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/a%20b", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/a.b", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/" + strings.Repeat("f", 64), 404, protocol.CodeNotFound, ""},
+		{"/api/matches/{6ba7b810-9dad-11d1-80b4-00c04fd430c8}", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8", 404, protocol.CodeNotFound, ""},
+		{"/api/lobbies/ZZZZZZ", 404, protocol.CodeUnknownLobby, ""},
+		{"/", 200, "", "<html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			status, body := e.get(tt.path)
+			assert.Equal(t, tt.wantStatus, status, "%s", body)
+			if tt.wantCode != "" {
+				var p protocol.Problem
+				require.NoError(t, json.Unmarshal(body, &p), "%s", body)
+				assert.Equal(t, tt.wantCode, p.Code)
+			}
+			assert.Contains(t, string(body), tt.wantIn)
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, logs.String())
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
