@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -241,7 +242,7 @@ func decodeBody(c echo.Context, v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return protocol.Errorf(protocol.CodeBadMessage, "The request body is not the JSON expected.")
+		return bodyError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return protocol.Errorf(protocol.CodeBadMessage, "Send one JSON object.")
@@ -249,9 +250,55 @@ func decodeBody(c echo.Context, v any) error {
 	return nil
 }
 
+// bodyError says what is wrong with a request body, naming the field at
+// fault where the decoder knows it, in words and not Go's.
+func bodyError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return protocol.Errorf(protocol.CodeBadMessage, "The request body is longer than %d bytes.", maxBodyBytes)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return protocol.Errorf(protocol.CodeBadMessage, "The field %s must be %s.", clip(typeErr.Field, 64), jsonKind(typeErr.Type.Kind()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return protocol.Errorf(protocol.CodeBadMessage, "There is no field %s. Leave it out.", clip(field, 64))
+	}
+	return protocol.Errorf(protocol.CodeBadMessage, "The request body is not the JSON expected: one object, as protocol/README.md shows.")
+}
+
+// jsonKind names a Go kind as the JSON value it decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
+}
+
+// clip shortens what a client sent before it is quoted back.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
 // createLobby opens a lobby whose host is the delegate named in the body.
 func (s *Server) createLobby(c echo.Context) error {
-	var req protocol.CreateLobby
+	// The settings left out keep their defaults: the body is decoded
+	// over them.
+	settings := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
+	req := protocol.CreateLobby{Settings: &settings}
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
@@ -259,12 +306,11 @@ func (s *Server) createLobby(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	settings := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
-	if req.Settings != nil {
-		if _, err := req.Settings.Config(); err != nil {
-			return err
-		}
+	if req.Settings != nil { // "settings": null is the defaults too
 		settings = *req.Settings
+	}
+	if _, err := settings.Config(); err != nil {
+		return err
 	}
 	r := c.Request()
 	if !s.ips.create(s.clientIP(r), time.Now()) {
@@ -452,20 +498,13 @@ func (s *Server) getLobby(c echo.Context) error {
 		}
 	}
 	if sum == nil {
-		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clipCode(code))
+		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clip(code, protocol.CodeLength*2))
 	}
 	out := *sum
 	if s.opt.BaseURL == "" {
 		relink(&out, s.baseURL(c.Request()))
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-func clipCode(s string) string {
-	if len(s) > protocol.CodeLength*2 {
-		return s[:protocol.CodeLength*2] + "…"
-	}
-	return s
 }
 
 // serveWS upgrades to a WebSocket and serves it on a goroutine of its

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"congress/game"
 	"congress/protocol"
 )
 
@@ -264,4 +265,65 @@ func TestInviteLinksIgnoreForgedHeaders(t *testing.T) {
 			assert.Equal(t, http.StatusBadRequest, status, host)
 		}
 	})
+}
+
+// TestCreateLobbySettings: settings left out of POST /api/lobbies take
+// their defaults; one out of range or of the wrong type is refused in
+// words that name it.
+func TestCreateLobbySettings(t *testing.T) {
+	e := newEnv(t)
+	defaults := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		want       func(*protocol.Settings) // applied to the defaults
+		wantCode   protocol.Code
+		wantIn     string
+	}{
+		{name: "one setting", body: `{"name":"Anna","settings":{"debate_seconds":90}}`, wantStatus: 201,
+			want: func(s *protocol.Settings) { s.DebateSeconds = 90 }},
+		{name: "the gallery closed on purpose", body: `{"name":"Anna","settings":{"max_spectators":0,"reveal":"role"}}`, wantStatus: 201,
+			want: func(s *protocol.Settings) { s.MaxSpectators, s.Reveal = 0, "role" }},
+		{name: "empty settings", body: `{"name":"Anna","settings":{}}`, wantStatus: 201},
+		{name: "null settings", body: `{"name":"Anna","settings":null}`, wantStatus: 201},
+		{name: "no settings", body: `{"name":"Anna"}`, wantStatus: 201},
+		{name: "a timer out of range", body: `{"name":"Anna","settings":{"vote_seconds":0}}`, wantStatus: 400,
+			wantCode: game.CodeConfig, wantIn: "Purge vote timer"},
+		{name: "a gallery too big", body: `{"name":"Anna","settings":{"max_spectators":501}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "gallery"},
+		{name: "an unknown reveal", body: `{"name":"Anna","settings":{"reveal":"all"}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "Reveal"},
+		{name: "a timer in words", body: `{"name":"Anna","settings":{"debate_seconds":"long"}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "settings.debate_seconds must be a whole number"},
+		{name: "an unknown setting", body: `{"name":"Anna","settings":{"debate_minutes":2}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: `"debate_minutes"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(tt.body))
+			require.NoError(t, err)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			require.Equal(t, tt.wantStatus, res.StatusCode, "%s", b)
+			if tt.wantStatus != http.StatusCreated {
+				var p protocol.Problem
+				require.NoError(t, json.Unmarshal(b, &p), "%s", b)
+				assert.Equal(t, tt.wantCode, p.Code)
+				assert.Contains(t, p.Message, tt.wantIn)
+				return
+			}
+			var c protocol.Created
+			require.NoError(t, json.Unmarshal(b, &c))
+			_, body := e.get("/api/lobbies/" + c.Code)
+			var sum protocol.LobbySummary
+			require.NoError(t, json.Unmarshal(body, &sum))
+			want := defaults
+			if tt.want != nil {
+				tt.want(&want)
+			}
+			assert.Equal(t, want, sum.Settings)
+			assert.Equal(t, want.MaxSpectators, sum.MaxSpectators)
+		})
+	}
 }
