@@ -8,9 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +43,8 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
-	e.POST("/admin/drain", s.drain)
+	e.POST("/admin/drain", s.drain, s.operatorOnly)
+	e.DELETE("/admin/drain", s.undrain, s.operatorOnly)
 
 	e.POST("/api/lobbies", s.createLobby)
 	e.GET("/api/lobbies", s.listLobbies)
@@ -66,7 +70,10 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// logRequests logs every request with log/slog once it is answered.
+// logRequests logs every request with log/slog once it is answered, at
+// debug: a request is no news to an operator, and a client that sends
+// thousands of bad ones must not fill the disk. What an operator acts
+// on is logged where it happens (httpError logs a handler's failure).
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -74,12 +81,10 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		r := c.Request()
-		level := slog.LevelInfo
-		switch r.URL.Path {
-		case "/healthz", "/readyz", "/metrics":
-			level = slog.LevelDebug
+		if !s.log.Enabled(r.Context(), slog.LevelDebug) {
+			return nil
 		}
-		s.log.LogAttrs(r.Context(), level, "http",
+		s.log.LogAttrs(r.Context(), slog.LevelDebug, "http",
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", c.Response().Status),
@@ -127,6 +132,8 @@ func statusOf(code protocol.Code) int {
 		return http.StatusServiceUnavailable
 	case protocol.CodeMatchRunning:
 		return http.StatusConflict
+	case protocol.CodeForbidden:
+		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
 }
@@ -136,7 +143,7 @@ func codeOfStatus(status int) protocol.Code {
 	case status == http.StatusNotFound:
 		return protocol.CodeNotFound
 	case status == http.StatusMethodNotAllowed:
-		return "method_not_allowed"
+		return protocol.CodeMethodUnknown
 	case status == http.StatusRequestEntityTooLarge:
 		return protocol.CodeBadMessage
 	case status < 500:
@@ -161,19 +168,57 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
 }
 
-// drain is POST /admin/drain, for the networks that may read /metrics:
-// the node hands its lobbies over and closes its connections (see
-// Server.Drain), and answers when it owns no lobby.
+// operatorOnly guards the operator's endpoints. They answer only the
+// networks that may read /metrics, and only requests no web page can
+// make: a page on another site, opened by a browser on such a network,
+// could otherwise post to them. A browser marks what it sends with
+// Sec-Fetch-Site or Origin, and cannot send a JSON content type to
+// another origin without a preflight that this server never answers.
+// An operator's curl sends none of those marks and sets the type:
+//
+//	curl -X POST -H 'Content-Type: application/json' http://node:8080/admin/drain
+func (s *Server) operatorOnly(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		if !s.metricsAllowed(r) {
+			return echo.ErrNotFound
+		}
+		site := r.Header.Get("Sec-Fetch-Site")
+		if (site != "" && site != "none") || r.Header.Get("Origin") != "" {
+			return protocol.Errorf(protocol.CodeForbidden, "The operator's endpoints do not answer web pages. Send the request with curl from the server's network.")
+		}
+		if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); !strings.EqualFold(strings.TrimSpace(ct), "application/json") {
+			return protocol.Errorf(protocol.CodeForbidden, "Send the request with the header Content-Type: application/json.")
+		}
+		return next(c)
+	}
+}
+
+// drain is POST /admin/drain: the node hands its lobbies over and closes
+// its connections (see Server.Drain), and answers when it owns no lobby.
 func (s *Server) drain(c echo.Context) error {
-	if !s.metricsAllowed(c.Request()) {
-		return echo.ErrNotFound
+	if s.cluster == nil {
+		return protocol.Errorf(protocol.CodeServerBusy, "A server alone has no other node to hand its lobbies to: draining needs cluster mode (--nats).")
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
 	defer cancel()
 	if err := s.Drain(ctx); err != nil {
-		return protocol.Errorf(protocol.CodeServerBusy, "%s", err.Error())
+		if !s.Draining() {
+			return protocol.Errorf(protocol.CodeServerBusy, "The drain was undone before it finished.")
+		}
+		s.log.Warn("drain", "err", err)
+		return protocol.Errorf(protocol.CodeServerBusy, "Lobbies are still being handed over. POST again to wait for the rest, or DELETE /admin/drain to take the node back.")
 	}
 	return c.String(http.StatusOK, "drained\n")
+}
+
+// undrain is DELETE /admin/drain: a drained node takes lobbies and
+// connections again and is ready (see Server.Undrain).
+func (s *Server) undrain(c echo.Context) error {
+	if !s.Undrain() {
+		return protocol.Errorf(protocol.CodeServerBusy, "The server is shutting down.")
+	}
+	return c.String(http.StatusOK, "serving\n")
 }
 
 // metricsAllowed reports whether the client may read /metrics.
@@ -197,7 +242,7 @@ func decodeBody(c echo.Context, v any) error {
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return protocol.Errorf(protocol.CodeBadMessage, "The request body is not the JSON expected.")
+		return bodyError(err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return protocol.Errorf(protocol.CodeBadMessage, "Send one JSON object.")
@@ -205,9 +250,55 @@ func decodeBody(c echo.Context, v any) error {
 	return nil
 }
 
+// bodyError says what is wrong with a request body, naming the field at
+// fault where the decoder knows it, in words and not Go's.
+func bodyError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return protocol.Errorf(protocol.CodeBadMessage, "The request body is longer than %d bytes.", maxBodyBytes)
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return protocol.Errorf(protocol.CodeBadMessage, "The field %s must be %s.", clip(typeErr.Field, 64), jsonKind(typeErr.Type.Kind()))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return protocol.Errorf(protocol.CodeBadMessage, "There is no field %s. Leave it out.", clip(field, 64))
+	}
+	return protocol.Errorf(protocol.CodeBadMessage, "The request body is not the JSON expected: one object, as protocol/README.md shows.")
+}
+
+// jsonKind names a Go kind as the JSON value it decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
+}
+
+// clip shortens what a client sent before it is quoted back.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
 // createLobby opens a lobby whose host is the delegate named in the body.
 func (s *Server) createLobby(c echo.Context) error {
-	var req protocol.CreateLobby
+	// The settings left out keep their defaults: the body is decoded
+	// over them.
+	settings := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
+	req := protocol.CreateLobby{Settings: &settings}
 	if err := decodeBody(c, &req); err != nil {
 		return err
 	}
@@ -215,20 +306,19 @@ func (s *Server) createLobby(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	settings := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
-	if req.Settings != nil {
-		if _, err := req.Settings.Config(); err != nil {
-			return err
-		}
+	if req.Settings != nil { // "settings": null is the defaults too
 		settings = *req.Settings
+	}
+	if _, err := settings.Config(); err != nil {
+		return err
 	}
 	r := c.Request()
 	if !s.ips.create(s.clientIP(r), time.Now()) {
 		return protocol.Errorf(protocol.CodeLobbyCap, "You have opened many lobbies lately. Wait a few minutes.")
 	}
-	base := strings.TrimSuffix(s.opt.BaseURL, "/")
+	base := s.baseURL(r)
 	if base == "" {
-		base = c.Scheme() + "://" + r.Host
+		return protocol.Errorf(protocol.CodeBadMessage, "Reach the server by its name or address, as in an ordinary link.")
 	}
 	token, hash := newToken()
 	const host = "d1"
@@ -295,6 +385,69 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 	return nil, busy
 }
 
+// baseURL is where invite links point: Options.BaseURL, or else the
+// scheme and host this request came by. The scheme is the connection's
+// own unless a trusted proxy forwarded it (X-Forwarded-Proto); a header
+// of anybody else is theirs to forge. A Host that is not a plain name or
+// address with a port gives "".
+func (s *Server) baseURL(r *http.Request) string {
+	if s.opt.BaseURL != "" {
+		return strings.TrimSuffix(s.opt.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if s.fromTrustedProxy(r) {
+		switch p := strings.ToLower(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto"))); p {
+		case "http", "https":
+			scheme = p
+		}
+	}
+	if !validHost(r.Host) {
+		return ""
+	}
+	return scheme + "://" + r.Host
+}
+
+// validHost reports whether h is a host name, an IPv4 address or a
+// bracketed IPv6 address, with or without a port, and nothing else.
+func validHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	name := h
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return false
+		}
+		if strings.Contains(host, ":") {
+			_, err := netip.ParseAddr(host)
+			return err == nil
+		}
+		name = host
+	}
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// relink points a summary's links at base: without Options.BaseURL, the
+// lobby's own links were made from whatever Host its creator sent, and
+// a stranger reading the list must not be sent there.
+func relink(sum *protocol.LobbySummary, base string) {
+	if base != "" {
+		sum.Link = base + "/l/" + sum.Code
+		sum.WatchLink = sum.Link + "?watch=1"
+	}
+}
+
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
 	if s.cluster != nil {
@@ -325,6 +478,12 @@ func (s *Server) listLobbies(c echo.Context) error {
 	if len(out) > 100 {
 		out = out[:100]
 	}
+	if s.opt.BaseURL == "" {
+		base := s.baseURL(c.Request())
+		for i := range out {
+			relink(&out[i], base)
+		}
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -339,16 +498,13 @@ func (s *Server) getLobby(c echo.Context) error {
 		}
 	}
 	if sum == nil {
-		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clipCode(code))
+		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clip(code, protocol.CodeLength*2))
 	}
-	return c.JSON(http.StatusOK, sum)
-}
-
-func clipCode(s string) string {
-	if len(s) > protocol.CodeLength*2 {
-		return s[:protocol.CodeLength*2] + "…"
+	out := *sum
+	if s.opt.BaseURL == "" {
+		relink(&out, s.baseURL(c.Request()))
 	}
-	return s
+	return c.JSON(http.StatusOK, out)
 }
 
 // serveWS upgrades to a WebSocket and serves it on a goroutine of its

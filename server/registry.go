@@ -195,6 +195,16 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
+// fromTrustedProxy reports whether the peer of r is one of the
+// operator's proxies, whose forwarded headers may be believed.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return s.trusted(host)
+}
+
 // trusted reports whether addr is one of the operator's proxies.
 func (s *Server) trusted(addr string) bool {
 	ip, err := netip.ParseAddr(addr)

@@ -91,7 +91,8 @@ type Options struct {
 	MetricsFrom []netip.Prefix
 	// TrustedProxies are the load balancers in front of the server: from
 	// them, the client's address is taken from X-Forwarded-For (for the
-	// per-address limits, /metrics and the logs). Empty trusts nobody.
+	// per-address limits, /metrics and the logs), and the scheme of
+	// invite links from X-Forwarded-Proto. Empty trusts nobody.
 	TrustedProxies []netip.Prefix
 	Journal        Journal
 	// Matches keeps finished matches for the history; nil keeps none.
@@ -349,6 +350,9 @@ func (s *Server) Drain(ctx context.Context) error {
 	}
 	s.ready.Store(false)
 	for {
+		if !s.draining.Load() {
+			return errors.New("draining: undone")
+		}
 		// A claim that was under way as the drain began may still start
 		// a lobby: every pass stops whatever is running.
 		ls := s.lobbies.all()
@@ -370,6 +374,22 @@ func (s *Server) Drain(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// Undrain undoes Drain: the node takes lobbies and connections again,
+// claims lobbies that have no owner at its next scan, and is ready. A
+// Drain still under way stops. False once the server is closing.
+func (s *Server) Undrain() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.draining.Swap(false) {
+		s.log.Info("drain undone: taking lobbies and connections again")
+	}
+	s.ready.Store(true)
+	return true
 }
 
 // stopping reports whether the server is closing or draining: it takes

@@ -613,6 +613,11 @@ type Match struct {
 	Winner  string    `json:"winner,omitempty"`
 	Reason  string    `json:"reason,omitempty"`
 	Over    bool      `json:"over"`
+	// Public is whether the match was played in a publicly listed
+	// lobby: only those are listed. A private lobby's match is reached
+	// by its ID alone, which only its players and spectators were given.
+	// A summary stored before the field existed reads as private.
+	Public bool `json:"public,omitempty"`
 }
 
 // PutMatch records a match's summary (at its start, and again at its end).
@@ -660,7 +665,8 @@ func (s *Store) MatchLog(ctx context.Context, id string) ([]byte, error) {
 	return msg.Data, nil
 }
 
-// Matches lists finished matches, newest first: page from 0, size per page.
+// Matches lists the finished matches of public lobbies, newest first:
+// page from 0, size per page.
 func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, error) {
 	lister, err := s.matches.ListKeys(ctx)
 	if err != nil {
@@ -669,7 +675,7 @@ func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, erro
 	var all []Match
 	for key := range lister.Keys() {
 		m, err := s.GetMatch(ctx, key)
-		if err != nil || !m.Over {
+		if err != nil || !m.Over || !m.Public {
 			continue
 		}
 		all = append(all, m)
