@@ -338,25 +338,6 @@ func ValidCode(s string) bool {
 	return true
 }
 
-// CleanName trims a delegate's name and checks it: 1 to MaxNameRunes
-// characters, valid UTF-8, no control or invisible formatting characters.
-func CleanName(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if !utf8.ValidString(s) {
-		return "", Errorf(CodeBadName, "That name is not valid text.")
-	}
-	n := utf8.RuneCountInString(s)
-	if n == 0 || n > MaxNameRunes {
-		return "", Errorf(CodeBadName, "A delegate's name is 1 to %d characters.", MaxNameRunes)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return "", Errorf(CodeBadName, "A name cannot contain control characters.")
-		}
-	}
-	return s, nil
-}
-
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s

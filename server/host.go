@@ -167,7 +167,7 @@ func (l *lobby) startBlock() string {
 func (l *lobby) botName() string {
 	for n := 1; ; n++ {
 		name := fmt.Sprintf("Bot %d", n)
-		if !l.st.nameTaken(name) {
+		if _, taken := l.st.nameTaken(name); !taken {
 			return name
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -543,8 +544,12 @@ func (l *lobby) join(c *conn, j protocol.Join) error {
 		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
 	case st.seated() >= game.MaxSeats:
 		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
-	case st.nameTaken(j.Name):
-		return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
+	}
+	if other, taken := st.nameTaken(j.Name); taken {
+		if strings.EqualFold(other.name, j.Name) {
+			return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
+		}
+		return protocol.Errorf(protocol.CodeNameTaken, "%q looks too much like %s, who is already in this lobby. Choose another name.", j.Name, other.name)
 	}
 	token, hash := newToken()
 	id := fmt.Sprintf("d%d", max(st.nextID, 1))

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +181,10 @@ func TestActingIsForOwnSeatOnly(t *testing.T) {
 func TestNames(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(2, nil)
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAddBot}) // "Bot 1"
+	for _, c := range tb.clients {
+		c.sync()
+	}
 	tests := []struct {
 		name string
 		raw  string
@@ -186,8 +193,15 @@ func TestNames(t *testing.T) {
 		{"duplicate", "Boris", protocol.CodeNameTaken},
 		{"duplicate in another case", "bORIS", protocol.CodeNameTaken},
 		{"duplicate with spaces", "  Anna ", protocol.CodeNameTaken},
+		{"look-alike in Cyrillic", "\u0412\u043eris", protocol.CodeNameTaken},
+		{"look-alike of a bot", "\u0412\u043et 1", protocol.CodeNameTaken},
+		{"a bot's name with a letter for the digit", "Bot l", protocol.CodeNameTaken},
 		{"empty", "", protocol.CodeBadName},
 		{"blank", "   ", protocol.CodeBadName},
+		{"Hangul filler", "\u3164", protocol.CodeBadName},
+		{"braille blank", "\u2800", protocol.CodeBadName},
+		{"combining marks only", "\u0301\u0301", protocol.CodeBadName},
+		{"line separator", "Ze\u2028d", protocol.CodeBadName},
 		{"control character", "Bo\u0007ris", protocol.CodeBadName},
 		{"too long", strings.Repeat("я", protocol.MaxNameRunes+1), protocol.CodeBadName},
 	}
@@ -203,6 +217,32 @@ func TestNames(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("an emoji sequence", func(t *testing.T) {
+		c := e.dial(nil)
+		c.send(protocol.Join{Lobby: tb.code, Name: "👨‍👩‍👧"})
+		c.welcome()
+		var names []string
+		tb.lobby(tb.code, func(l *lobby) {
+			for _, m := range l.st.members {
+				names = append(names, m.name)
+			}
+		})
+		assert.Contains(t, names, "👨‍👩‍👧")
+	})
+	t.Run("the host's name over HTTP", func(t *testing.T) {
+		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na"} {
+			body, _ := json.Marshal(protocol.CreateLobby{Name: name})
+			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
+			require.NoError(t, err)
+			var p protocol.Problem
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+			res.Body.Close()
+			assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%q", name)
+			assert.Equal(t, protocol.CodeBadName, p.Code, "%q", name)
+		}
+		e.create("👨‍👩‍👧", nil)
+	})
 }
 
 func TestLobbyFull(t *testing.T) {

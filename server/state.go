@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"congress/game"
@@ -346,14 +345,15 @@ func (s *state) member(id string) *member {
 	return nil
 }
 
-// nameTaken reports whether another member already has name, ignoring case.
-func (s *state) nameTaken(name string) bool {
+// nameTaken is the member, bots included, whose name could be taken for
+// name (protocol.Confusable), if any.
+func (s *state) nameTaken(name string) (*member, bool) {
 	for _, m := range s.members {
-		if strings.EqualFold(m.name, name) {
-			return true
+		if protocol.Confusable(m.name, name) {
+			return m, true
 		}
 	}
-	return false
+	return nil, false
 }
 
 // seated is the number of members a new game would seat.
