@@ -268,3 +268,81 @@ func TestRequestKeyAppliedOnce(t *testing.T) {
 	back.ok(say)
 	assert.Equal(t, 2, count(e))
 }
+
+// natsNode is a cluster node with a NATS connection of its own to url.
+func natsNode(t *testing.T, url, node string, ttl time.Duration) *env {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{URLs: url, AppendTry: 500 * time.Millisecond})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	e := newEnv(t, func(o *Options) {
+		o.Journal = NewNATSJournal(st)
+		o.Cluster = &ClusterOptions{Store: st, Node: node, LeaseTTL: ttl}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.srv.Join(ctx))
+	return e
+}
+
+// A store paused past a renewal does not cost the owner its lease: the
+// renewals it queued land late and move the lease's revision on, and the
+// owner, finding its own name on the lease, keeps the lobby instead of
+// dropping it under a lease that nobody else may take until it expires.
+func TestClusterStallKeepsLobbyServed(t *testing.T) {
+	nats := natstest.Process(t)
+	const ttl = 3 * time.Second
+	a := natsNode(t, nats.URL, "a", ttl)
+	b := natsNode(t, nats.URL, "b", ttl)
+	cr := a.create("Anna", quickSettings())
+	require.NotNil(t, a.srv.lobbies.get(cr.Code))
+
+	nats.Pause(2 * ttl / 3) // two renewals go out unanswered
+	var down time.Duration
+	const step = 50 * time.Millisecond
+	for range int((ttl + 2*time.Second) / step) {
+		if a.srv.lobbies.get(cr.Code) == nil && b.srv.lobbies.get(cr.Code) == nil {
+			down += step
+		}
+		time.Sleep(step)
+	}
+	assert.LessOrEqual(t, down, 500*time.Millisecond, "no node ran the lobby for %v after the store came back", down)
+
+	host := a.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "still here"})
+}
+
+// An append cannot outlive the lease that allows it: when the store stops
+// answering, the owner gives the lobby up as its lease runs out, with the
+// append still in flight, and tells its clients to reconnect; the
+// delegate's line was neither acknowledged nor refused.
+func TestClusterAppendEndsWithLease(t *testing.T) {
+	nats := natstest.Process(t)
+	const ttl = 2 * time.Second
+	a := natsNode(t, nats.URL, "a", ttl)
+	cr := a.create("Anna", quickSettings())
+	host := a.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "before"})
+
+	nats.Stop()
+	defer nats.Cont()
+	stalled := time.Now()
+	host.send(protocol.Say{ID: 9, Key: "k-9", Channel: game.ChannelPublic, Text: "into the stall"})
+	for {
+		m := host.nextRaw()
+		require.NotEqual(t, protocol.TypeAck, m.Type, "acknowledged while the store was paused")
+		require.NotEqual(t, protocol.TypeError, m.Type, "refused while its outcome was unknown: %s", m.raw)
+		if m.Type == protocol.TypeClosing {
+			var c protocol.Closing
+			m.decode(t, &c)
+			assert.Equal(t, string(protocol.CodeReconnect), c.Code)
+			break
+		}
+	}
+	assert.Less(t, time.Since(stalled), ttl+time.Second, "the owner served the lobby past its lease")
+	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, time.Second, 10*time.Millisecond)
+}
