@@ -346,3 +346,180 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 	assert.Less(t, time.Since(stalled), ttl+time.Second, "the owner served the lobby past its lease")
 	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, time.Second, 10*time.Millisecond)
 }
+
+// steadyChatter is a delegate who chats until stop and, when a node tells
+// it to reconnect or its line drops, comes back through the next node with
+// its pass and sends its unanswered line again under the same key, as the
+// browser client does.
+type steadyChatter struct {
+	who   string
+	token string
+	lobby string
+	nodes []*env
+	out   outcome
+	comes int // reconnects
+}
+
+func (s *steadyChatter) dial(ctx context.Context, n int) (*websocket.Conn, error) {
+	e := s.nodes[n%len(s.nodes)]
+	ws, _, err := websocket.Dial(ctx, e.wsURL(), nil)
+	if err != nil {
+		return nil, err
+	}
+	ws.SetReadLimit(1 << 20)
+	if err := ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(protocol.Resume{Lobby: s.lobby, Token: s.token})); err != nil {
+		ws.CloseNow()
+		return nil, err
+	}
+	return ws, nil
+}
+
+func (s *steadyChatter) run(ctx context.Context, stop <-chan struct{}) error {
+	var ws *websocket.Conn
+	defer func() {
+		if ws != nil {
+			ws.CloseNow()
+		}
+	}()
+	pending := -1 // the line sent and not yet answered
+	for i, attempt := 0, 0; ; {
+		if ws == nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("%s: could not come back: %w", s.who, ctx.Err())
+			}
+			var err error
+			if ws, err = s.dial(ctx, attempt); err != nil {
+				attempt++
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			if pending >= 0 {
+				i = pending // send it again, same ID, same key
+			}
+			pending = -1
+		}
+		if pending < 0 {
+			select {
+			case <-stop:
+				return nil
+			case <-time.After(20 * time.Millisecond):
+			}
+			text := fmt.Sprintf("%s line %d", s.who, i)
+			say := protocol.Say{ID: int64(1000 + i), Key: fmt.Sprintf("%s-%d", s.who, i), Channel: game.ChannelPublic, Text: text}
+			wctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			err := ws.Write(wctx, websocket.MessageText, protocol.EncodeClient(say))
+			cancel()
+			pending = i
+			if err != nil {
+				ws.CloseNow()
+				ws, attempt, s.comes = nil, attempt+1, s.comes+1
+				continue
+			}
+		}
+		_, data, err := ws.Read(ctx)
+		if err != nil {
+			ws.CloseNow()
+			ws, attempt, s.comes = nil, attempt+1, s.comes+1
+			continue
+		}
+		var m struct {
+			Type protocol.Type       `json:"type"`
+			ID   int64               `json:"id"`
+			Text string              `json:"text"`
+			Code string              `json:"code"`
+			Chat []protocol.ChatLine `json:"chat"`
+		}
+		_ = json.Unmarshal(data, &m)
+		text := fmt.Sprintf("%s line %d", s.who, pending)
+		switch m.Type {
+		case protocol.TypeWelcome:
+			for _, l := range m.Chat {
+				s.out.seen = append(s.out.seen, l.Text)
+			}
+		case protocol.TypeChat:
+			s.out.seen = append(s.out.seen, m.Text)
+		case protocol.TypeAck:
+			if m.ID == int64(1000+pending) {
+				s.out.acked = append(s.out.acked, text)
+				pending, i = -1, i+1
+			}
+		case protocol.TypeError:
+			if m.ID == int64(1000+pending) {
+				s.out.refused = append(s.out.refused, text)
+				pending, i = -1, i+1
+			} else if m.ID == 0 {
+				return fmt.Errorf("%s: refused: %s", s.who, data)
+			}
+		case protocol.TypeClosing:
+			if m.Code != string(protocol.CodeReconnect) {
+				return fmt.Errorf("%s: closed for good: %s", s.who, data)
+			}
+		}
+	}
+}
+
+// A three-server NATS cluster whose stream leader is paused past the
+// lease and append timeouts, under two congress nodes with delegates on
+// both: delegates come back through either node, and still every
+// acknowledged line is in the log once, no refused line is in it, every
+// line shown is in it, and the log replays.
+func TestClusterStoreStallLosesNothing(t *testing.T) {
+	procs := natstest.Processes(t, 3)
+	const ttl = 3 * time.Second
+	a := natsNode(t, procs[0].URL, "a", ttl)
+	b := natsNode(t, procs[1].URL, "b", ttl)
+	nodes := []*env{a, b}
+
+	cr := a.create("Anna", quickSettings())
+	chatters := []*steadyChatter{{who: "Anna", token: cr.Token, lobby: cr.Code, nodes: nodes}}
+	for i, name := range testNames[1:6] {
+		c := nodes[i%2].dial(nil)
+		c.send(protocol.Join{Lobby: cr.Code, Name: name})
+		w := c.welcome()
+		c.ws.CloseNow()
+		chatters = append(chatters, &steadyChatter{who: name, token: w.Token, lobby: cr.Code, nodes: []*env{nodes[i%2], nodes[(i+1)%2]}})
+	}
+
+	info, err := a.srv.opt.Cluster.Store.JetStream().Stream(context.Background(), store.LobbyStream)
+	require.NoError(t, err)
+	leader := info.CachedInfo().Cluster.Leader
+	var paused *natstest.Proc
+	for _, p := range procs {
+		if p.Name == leader {
+			paused = p
+		}
+	}
+	require.NotNil(t, paused, "no stream leader among %v", leader)
+	require.Equal(t, 3, info.CachedInfo().Config.Replicas)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	stop := make(chan struct{})
+	errs := make([]error, len(chatters))
+	var wg sync.WaitGroup
+	for i, c := range chatters {
+		wg.Go(func() { errs[i] = c.run(ctx, stop) })
+	}
+	time.Sleep(500 * time.Millisecond)
+	paused.Pause(ttl + time.Second)
+	time.Sleep(3 * time.Second)
+	close(stop)
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+
+	var recs []Record
+	require.Eventually(t, func() bool {
+		recs, err = NewNATSJournal(a.srv.opt.Cluster.Store).Records(context.Background(), cr.Code)
+		return err == nil
+	}, 10*time.Second, 100*time.Millisecond)
+	outs := make([]*outcome, len(chatters))
+	comes := 0
+	for i, c := range chatters {
+		outs[i], comes = &c.out, comes+c.comes
+	}
+	acked, refused := agree(t, cr.Code, recs, outs)
+	t.Logf("paused %s (stream leader): %d lines acknowledged, %d refused, %d reconnects, %d records", leader, acked, refused, comes, len(recs))
+	assert.Greater(t, acked, 6*5)
+}
