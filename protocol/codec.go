@@ -46,6 +46,7 @@ const (
 	CodeUnknownMember Code = "unknown_member"       // no such member in this lobby
 	CodeLobbyCap      Code = "too_many_lobbies"     // this address opened too many lobbies
 	CodeServerBusy    Code = "server_busy"          // the server cannot take this now (e.g. it could not save it)
+	CodeStoreWaiting  Code = "store_waiting"        // not a refusal: the log is not answering, the last request waits for it
 	CodeNotAbsent     Code = "not_absent"           // only an absent delegate's seat can go to a bot
 	CodeTooManyConns  Code = "too_many_connections" // this address has too many connections open
 	CodeNotFound      Code = "not_found"            // HTTP: no such page or resource

@@ -4,7 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -522,4 +529,146 @@ func TestClusterStoreStallLosesNothing(t *testing.T) {
 	acked, refused := agree(t, cr.Code, recs, outs)
 	t.Logf("paused %s (stream leader): %d lines acknowledged, %d refused, %d reconnects, %d records", leader, acked, refused, comes, len(recs))
 	assert.Greater(t, acked, 6*5)
+}
+
+// smallDisk mounts a tmpfs of size bytes for the test (as root, as CI
+// runs): a disk that fills up for real.
+func smallDisk(t *testing.T, size int) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := syscall.Mount("tmpfs", dir, "tmpfs", 0, fmt.Sprintf("size=%d", size))
+	require.NoError(t, err, "mounting a small tmpfs needs root")
+	t.Cleanup(func() { _ = syscall.Unmount(dir, syscall.MNT_DETACH) })
+	return dir
+}
+
+// fillDisk writes to dir until its file system is full, and returns the
+// filler's path.
+func fillDisk(t *testing.T, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "filler")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	buf := make([]byte, 256<<10)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			break
+		}
+	}
+	_ = f.Sync()
+	require.NoError(t, f.Close())
+	return path
+}
+
+// logLines keeps the messages logged at a level or above.
+type logLines struct {
+	mu    sync.Mutex
+	level slog.Level
+	lines []string
+}
+
+func (h *logLines) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
+func (h *logLines) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lines = append(h.lines, r.Message)
+	return nil
+}
+func (h *logLines) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *logLines) WithGroup(string) slog.Handler      { return h }
+func (h *logLines) count(prefix string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, l := range h.lines {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// A full disk: the line sent into it waits, everyone in the lobby is told
+// in words, /readyz says why, one log line names the cause; once space is
+// freed the embedded store takes writes again by itself, the waiting line
+// is stored once and acknowledged, and the game goes on.
+func TestFullDiskWaitsAndResumes(t *testing.T) {
+	disk := smallDisk(t, 24<<20)
+	errs := &logLines{level: slog.LevelError}
+	st, err := store.Open(context.Background(), store.Options{DataDir: filepath.Join(disk, "data"), AppendTry: 300 * time.Millisecond, Logger: slog.New(errs)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = st.Close() })
+	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	tb := e.table(5, quickSettings())
+	host, other := tb.clients[0], tb.clients[1]
+	host.ok(protocol.Say{Key: "k-1", Channel: game.ChannelPublic, Text: "before"})
+	ready := func() (int, string) {
+		res, err := http.Get(e.http.URL + "/readyz")
+		require.NoError(t, err)
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	code, _ := ready()
+	require.Equal(t, http.StatusOK, code)
+
+	filler := fillDisk(t, disk)
+	// The first lines may still fit in a block already on disk; one soon
+	// does not.
+	want := map[string]int{"before": 1, "after": 1}
+	var waiting int64
+	for i := int64(50); waiting == 0; i++ {
+		require.Less(t, i, int64(250), "the disk never filled")
+		text := fmt.Sprintf("line %d", i)
+		want[text] = 1
+		host.send(protocol.Say{ID: i, Key: fmt.Sprintf("k-%d", i), Channel: game.ChannelPublic, Text: text})
+		for {
+			m := host.nextRaw()
+			var r protocol.Refused
+			m.decode(t, &r)
+			if m.Type == protocol.TypeAck && r.ID == i {
+				break
+			}
+			if m.Type == protocol.TypeError {
+				require.Equal(t, protocol.CodeStoreWaiting, r.Code, r.Message)
+				assert.Contains(t, r.Message, "not lost")
+				waiting = i
+				break
+			}
+		}
+	}
+	for {
+		m := other.nextRaw()
+		if m.Type == protocol.TypeError {
+			var r protocol.Refused
+			m.decode(t, &r)
+			require.Equal(t, protocol.CodeStoreWaiting, r.Code, "everyone in the lobby is told")
+			break
+		}
+	}
+	require.Eventually(t, func() bool { code, _ := ready(); return code == http.StatusServiceUnavailable }, 5*time.Second, 100*time.Millisecond)
+	_, body := ready()
+	assert.Contains(t, body, "no space left")
+	time.Sleep(time.Second)
+
+	require.NoError(t, os.Remove(filler))
+	for {
+		m := host.next()
+		if m.Type == protocol.TypeAck {
+			var a protocol.Ack
+			m.decode(t, &a)
+			require.Equal(t, waiting, a.ID)
+			break
+		}
+		require.NotEqual(t, protocol.TypeError, m.Type, "refused once space was freed: %s", m.raw)
+	}
+	require.Eventually(t, func() bool { code, _ := ready(); return code == http.StatusOK }, 5*time.Second, 100*time.Millisecond)
+	host.ok(protocol.Say{Key: "k-3", Channel: game.ChannelPublic, Text: "after"})
+	assert.Equal(t, 1, errs.count("the store is not taking writes"), "one log line for the whole outage: %v", errs.lines)
+
+	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
+	require.NoError(t, err)
+	assert.Equal(t, want, chatLines(recs))
+	_, err = replay(tb.code, recs, quickBot)
+	require.NoError(t, err)
 }

@@ -156,6 +156,12 @@ func (s *Server) readyz(c echo.Context) error {
 	if !s.ready.Load() {
 		return protocol.Errorf(protocol.CodeServerBusy, "The server is shutting down.")
 	}
+	if h, ok := s.opt.Journal.(interface{ Health() error }); ok {
+		if err := h.Health(); err != nil {
+			// For the operator: the cause, as the store gives it.
+			return c.String(http.StatusServiceUnavailable, "not ready: "+err.Error()+"\n")
+		}
+	}
 	return c.String(http.StatusOK, "ready\n")
 }
 

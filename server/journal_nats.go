@@ -102,6 +102,9 @@ func (j *NATSJournal) Lobbies(ctx context.Context) ([]string, error) { return j.
 // Close implements Journal. The store belongs to whoever opened it.
 func (j *NATSJournal) Close() error { return nil }
 
+// Health is nil while the store takes writes, and otherwise says why not.
+func (j *NATSJournal) Health() error { return j.st.Health() }
+
 // Unresolved reports whether err is an append whose outcome is not known:
 // the record may be stored or not, and the lobby must stop writing.
 func Unresolved(err error) bool { return errors.Is(err, store.ErrUnresolved) }

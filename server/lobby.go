@@ -47,6 +47,7 @@ type lobby struct {
 	// refusedKeys the latest refused keys of each member.
 	req         requestKey
 	refusedKeys map[string]*keyRing
+	slow        *time.Timer // fires while an append is slow
 
 	members map[string]*conn // connected members, by member ID
 	specs   map[*conn]struct{}
@@ -325,7 +326,7 @@ func (l *lobby) commit(rec Record) error {
 		rec.By, rec.Key = l.req.member, l.req.key
 	}
 	ctx, cancel := l.appendContext()
-	err := l.srv.opt.Journal.Append(ctx, l.code, rec)
+	err := l.append(ctx, rec)
 	cancel()
 	switch {
 	case err == nil:
@@ -353,6 +354,41 @@ func (l *lobby) commit(rec Record) error {
 	}
 	l.publish(rec)
 	return nil
+}
+
+// slowAppend is how long an append may take before the lobby tells its
+// people why the Congress waits.
+const slowAppend = time.Second
+
+// storeWaiting is what they are told.
+var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: protocol.CodeStoreWaiting,
+	Message: "The Congress's records are not answering. The last move waits until they do and is not lost; stay at your seat."})
+
+// append journals rec. An append that takes longer than slowAppend (a
+// store that stalls, a full disk) is waited for, since its outcome must
+// be known before the lobby goes on, and everyone in the lobby is told
+// so once.
+func (l *lobby) append(ctx context.Context, rec Record) error {
+	done := make(chan error, 1)
+	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
+	if l.slow == nil {
+		l.slow = time.NewTimer(slowAppend)
+	} else {
+		l.slow.Reset(slowAppend)
+	}
+	select {
+	case err := <-done:
+		l.slow.Stop()
+		return err
+	case <-l.slow.C:
+	}
+	for _, c := range l.members {
+		c.enqueue(storeWaiting)
+	}
+	for c := range l.specs {
+		c.enqueue(storeWaiting)
+	}
+	return <-done
 }
 
 // appendContext bounds an append: by the lobby's life, and in a cluster

@@ -146,6 +146,13 @@ class Room {
       landing.door(root, this.code, go, why);
       return;
     }
+    if (msg.type === "error" && msg.code === "store_waiting") {
+      // Not a refusal: the records are slow, and the move waits for them.
+      this.say(msg.message);
+      this.noticeFor = "store";
+      return;
+    }
+    if (this.noticeFor === "store" && (msg.type === "ack" || msg.type === "game" || msg.type === "chat")) this.say("");
     if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
     if (msg.type === "closing") { this.closing(msg); return; }
     this.session.apply(msg);

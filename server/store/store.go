@@ -88,6 +88,7 @@ type Store struct {
 	log       *slog.Logger
 	closed    sync.Once
 	closeErr  error
+	health    health
 }
 
 // Open starts (or connects to) NATS and makes sure the streams exist.
@@ -132,6 +133,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s.replicas = replicas
+	if s.embedded != nil {
+		s.health.stop, s.health.done = make(chan struct{}), make(chan struct{})
+		go s.watchEmbedded(filepath.Join(o.DataDir, "jetstream"))
+	}
 	return s, nil
 }
 
@@ -330,6 +335,10 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) close() error {
+	if s.health.stop != nil {
+		close(s.health.stop)
+		<-s.health.done
+	}
 	var err error
 	if s.nc != nil {
 		err = s.nc.Drain()
@@ -366,6 +375,11 @@ func (s *Store) Append(ctx context.Context, code, msgID string, data []byte, exp
 		tctx, cancel := context.WithTimeout(ctx, s.appendTry)
 		seq, err := s.appendOnce(tctx, code, msgID, data, expect)
 		cancel()
+		if err == nil || errors.Is(err, ErrFenced) {
+			s.noteAppend(nil)
+		} else if ctx.Err() == nil {
+			s.noteAppend(err)
+		}
 		switch {
 		case err == nil || errors.Is(err, ErrFenced):
 			return seq, err
