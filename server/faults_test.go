@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -44,7 +45,37 @@ func natsEnv(t *testing.T, url string, mod ...func(*Options)) (*env, *store.Stor
 // outcome is what one client was told about its chat lines.
 type outcome struct {
 	acked, refused []string
-	seen           []string // every chat line shown to it
+	seen           []string    // every chat line shown to it
+	ackAt          []time.Time // when each acknowledgement came
+}
+
+// longestSilence is the longest time in which no client got an
+// acknowledgement.
+func longestSilence(outs []*outcome) time.Duration {
+	var all []time.Time
+	for _, o := range outs {
+		all = append(all, o.ackAt...)
+	}
+	slices.SortFunc(all, time.Time.Compare)
+	var gap time.Duration
+	for i := 1; i < len(all); i++ {
+		gap = max(gap, all[i].Sub(all[i-1]))
+	}
+	return gap
+}
+
+// firstAfter is how long after t the first of the outcomes' answers came.
+func firstAfter(t time.Time, outs []*outcome) time.Duration {
+	first := time.Duration(1 << 62)
+	for _, o := range outs {
+		for _, at := range o.ackAt {
+			if at.After(t) {
+				first = min(first, at.Sub(t))
+				break
+			}
+		}
+	}
+	return first
 }
 
 // chatter sends chat lines one after another, each under its own key,
@@ -80,6 +111,7 @@ func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, o
 			case protocol.TypeAck:
 				if body.ID == id {
 					out.acked, answered = append(out.acked, text), true
+					out.ackAt = append(out.ackAt, time.Now())
 				}
 			case protocol.TypeError:
 				if body.ID == id {
@@ -150,6 +182,7 @@ func TestStoreStallLosesNothing(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 	nats.Pause(2500 * time.Millisecond) // five append tries go unanswered
+	resumed := time.Now()
 	time.Sleep(500 * time.Millisecond)
 	close(stop)
 	wg.Wait()
@@ -160,7 +193,8 @@ func TestStoreStallLosesNothing(t *testing.T) {
 	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
 	require.NoError(t, err)
 	acked, refused := agree(t, tb.code, recs, outs)
-	t.Logf("%d lines acknowledged, %d refused, %d records", acked, refused, len(recs))
+	t.Logf("%d lines acknowledged, %d refused, %d records; first acknowledgement %v after the store came back",
+		acked, refused, len(recs), firstAfter(resumed, outs).Round(time.Millisecond))
 	assert.Greater(t, acked, 6*5, "the game went on before and after the stall")
 }
 
@@ -342,7 +376,11 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 	for {
 		m := host.nextRaw()
 		require.NotEqual(t, protocol.TypeAck, m.Type, "acknowledged while the store was paused")
-		require.NotEqual(t, protocol.TypeError, m.Type, "refused while its outcome was unknown: %s", m.raw)
+		if m.Type == protocol.TypeError {
+			var r protocol.Refused
+			m.decode(t, &r)
+			require.Equal(t, protocol.CodeStoreWaiting, r.Code, "refused while its outcome was unknown: %s", m.raw)
+		}
 		if m.Type == protocol.TypeClosing {
 			var c protocol.Closing
 			m.decode(t, &c)
@@ -351,6 +389,7 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 		}
 	}
 	assert.Less(t, time.Since(stalled), ttl+time.Second, "the owner served the lobby past its lease")
+	t.Logf("the owner gave the lobby up %v into the stall (lease TTL %v)", time.Since(stalled).Round(time.Millisecond), ttl)
 	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, time.Second, 10*time.Millisecond)
 }
 
@@ -448,13 +487,14 @@ func (s *steadyChatter) run(ctx context.Context, stop <-chan struct{}) error {
 		case protocol.TypeAck:
 			if m.ID == int64(1000+pending) {
 				s.out.acked = append(s.out.acked, text)
+				s.out.ackAt = append(s.out.ackAt, time.Now())
 				pending, i = -1, i+1
 			}
 		case protocol.TypeError:
 			if m.ID == int64(1000+pending) {
 				s.out.refused = append(s.out.refused, text)
 				pending, i = -1, i+1
-			} else if m.ID == 0 {
+			} else if m.ID == 0 && m.Code != string(protocol.CodeStoreWaiting) {
 				return fmt.Errorf("%s: refused: %s", s.who, data)
 			}
 		case protocol.TypeClosing:
@@ -527,7 +567,8 @@ func TestClusterStoreStallLosesNothing(t *testing.T) {
 		outs[i], comes = &c.out, comes+c.comes
 	}
 	acked, refused := agree(t, cr.Code, recs, outs)
-	t.Logf("paused %s (stream leader): %d lines acknowledged, %d refused, %d reconnects, %d records", leader, acked, refused, comes, len(recs))
+	t.Logf("paused %s (stream leader) for %v: %d lines acknowledged, %d refused, %d reconnects, %d records; the longest time without an acknowledgement %v",
+		leader, ttl+time.Second, acked, refused, comes, len(recs), longestSilence(outs).Round(time.Millisecond))
 	assert.Greater(t, acked, 6*5)
 }
 
@@ -652,12 +693,14 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 	time.Sleep(time.Second)
 
 	require.NoError(t, os.Remove(filler))
+	freed := time.Now()
 	for {
 		m := host.next()
 		if m.Type == protocol.TypeAck {
 			var a protocol.Ack
 			m.decode(t, &a)
 			require.Equal(t, waiting, a.ID)
+			t.Logf("the waiting line was stored %v after space was freed", time.Since(freed).Round(time.Millisecond))
 			break
 		}
 		require.NotEqual(t, protocol.TypeError, m.Type, "refused once space was freed: %s", m.raw)
