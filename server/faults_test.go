@@ -220,7 +220,8 @@ func TestJournalAppendDuringStall(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	select {
 	case err := <-done:
-		t.Fatalf("the append returned while the store was paused: %v", err)
+		st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", nats.Pid()))
+		t.Fatalf("the append returned while the store was paused: %v (%s)", err, st)
 	default:
 	}
 	nats.Cont()

@@ -1,6 +1,7 @@
 package natstest
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"os"
@@ -52,53 +53,37 @@ func Binary(t testing.TB) string {
 	return binary
 }
 
-// freePorts returns n loopback ports free a moment ago.
-func freePorts(t testing.TB, n int) []int {
-	t.Helper()
-	ports := make([]int, n)
-	for i := range ports {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		ports[i] = l.Addr().(*net.TCPAddr).Port
-		defer l.Close()
-	}
-	return ports
-}
-
 // Process starts one nats-server with JetStream on loopback, killed when
 // the test ends.
 func Process(t testing.TB) *Proc {
 	t.Helper()
-	port := freePorts(t, 1)[0]
-	p := &Proc{
-		URL: fmt.Sprintf("nats://127.0.0.1:%d", port), Name: "nats-0", t: t,
-		args: []string{"-a", "127.0.0.1", "-p", fmt.Sprint(port), "-js", "-sd", t.TempDir(), "-n", "nats-0"},
-	}
+	p := &Proc{Name: "nats-0", t: t, args: []string{"-js", "-sd", t.TempDir(), "-n", "nats-0"}}
 	p.start()
 	return p
 }
 
 // Processes starts n nats-servers with JetStream routed as one cluster on
-// loopback, killed when the test ends.
+// loopback, killed when the test ends. Their client ports are their own
+// choice, read back from each; their route ports are picked here, as a
+// JetStream cluster must know its routes when it starts.
 func Processes(t testing.TB, n int) []*Proc {
 	t.Helper()
-	ports := freePorts(t, 2*n)
+	ports := make([]int, n)
 	var routes []string
-	for i := range n {
-		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[n+i]))
+	for i := range ports {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+		require.NoError(t, l.Close())
+		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[i]))
 	}
 	procs := make([]*Proc, n)
 	for i := range n {
 		name := fmt.Sprintf("nats-%d", i)
-		procs[i] = &Proc{
-			URL: fmt.Sprintf("nats://127.0.0.1:%d", ports[i]), Name: name, t: t,
-			args: []string{"-a", "127.0.0.1", "-p", fmt.Sprint(ports[i]), "-js", "-sd", t.TempDir(), "-n", name,
-				"--cluster_name", "congress-test", "--cluster", fmt.Sprintf("nats://127.0.0.1:%d", ports[n+i]),
-				"--routes", strings.Join(routes, ",")},
-		}
-	}
-	for _, p := range procs {
-		p.start()
+		procs[i] = &Proc{Name: name, t: t, args: []string{"-js", "-sd", t.TempDir(), "-n", name,
+			"--cluster_name", "congress-test", "--cluster", fmt.Sprintf("nats://127.0.0.1:%d", ports[i]),
+			"--routes", strings.Join(routes, ",")}}
+		procs[i].start()
 	}
 	return procs
 }
@@ -112,10 +97,14 @@ func URLs(procs []*Proc) string {
 	return strings.Join(urls, ",")
 }
 
+// start runs the server on ports of its own choosing (no port is picked
+// here and then raced for) and reads them from its ports file.
 func (p *Proc) start() {
 	t := p.t
 	t.Helper()
-	p.cmd = exec.Command(Binary(t), p.args...)
+	dir := t.TempDir()
+	args := append([]string{"-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", dir}, p.args...)
+	p.cmd = exec.Command(Binary(t), args...)
 	require.NoError(t, p.cmd.Start())
 	cmd := p.cmd
 	t.Cleanup(func() {
@@ -123,15 +112,19 @@ func (p *Proc) start() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 	})
-	addr := strings.TrimPrefix(p.URL, "nats://")
+	file := filepath.Join(dir, fmt.Sprintf("nats-server_%d.ports", cmd.Process.Pid))
+	var ports struct {
+		Nats []string `json:"nats"`
+	}
 	require.Eventually(t, func() bool {
-		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}, 20*time.Second, 50*time.Millisecond, "nats-server %s did not start", p.Name)
+		b, err := os.ReadFile(file)
+		return err == nil && json.Unmarshal(b, &ports) == nil && len(ports.Nats) > 0
+	}, 20*time.Second, 20*time.Millisecond, "nats-server %s did not start", p.Name)
+	p.URL = ports.Nats[0]
 }
+
+// Pid is the server's process ID.
+func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 
 // Stop pauses the server (SIGSTOP): it holds its connections and answers
 // nothing until Cont.
