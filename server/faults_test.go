@@ -195,7 +195,7 @@ func TestStoreStallLosesNothing(t *testing.T) {
 	acked, refused := agree(t, tb.code, recs, outs)
 	t.Logf("%d lines acknowledged, %d refused, %d records; first acknowledgement %v after the store came back",
 		acked, refused, len(recs), firstAfter(resumed, outs).Round(time.Millisecond))
-	assert.Greater(t, acked, 6*5, "the game went on before and after the stall")
+	assert.Greater(t, acked, 12, "the game went on before and after the stall")
 }
 
 // The journal's own guarantee, without a lobby: an append sent while the
@@ -570,7 +570,7 @@ func TestClusterStoreStallLosesNothing(t *testing.T) {
 	acked, refused := agree(t, cr.Code, recs, outs)
 	t.Logf("paused %s (stream leader) for %v: %d lines acknowledged, %d refused, %d reconnects, %d records; the longest time without an acknowledgement %v",
 		leader, ttl+time.Second, acked, refused, comes, len(recs), longestSilence(outs).Round(time.Millisecond))
-	assert.Greater(t, acked, 6*5)
+	assert.Greater(t, acked, 12, "the game went on")
 }
 
 // smallDisk mounts a tmpfs of size bytes for the test (as root, as CI
