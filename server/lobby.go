@@ -424,14 +424,12 @@ func (l *lobby) play(c game.Command) error {
 	if err := l.advance(now); err != nil {
 		return err
 	}
-	if err := m.try(c, now); err != nil {
+	// The engine's own check, the very one Apply makes: a command is
+	// journaled only if the game will take it.
+	if err := m.g.Check(c); err != nil {
 		return err
 	}
-	if err := l.commit(Record{Kind: RecAct, At: now, Command: &c}); err != nil {
-		m.untry()
-		return err
-	}
-	return nil
+	return l.commit(Record{Kind: RecAct, At: now, Command: &c})
 }
 
 // request handles a message of an attached connection and returns its

@@ -715,8 +715,8 @@ func TestJournalFailure(t *testing.T) {
 		o.quiet()
 	}
 
-	// The journal is back: the same command now goes through, the twin
-	// having forgotten the refused attempt.
+	// The journal is back: the same command now goes through, nothing of
+	// the refused attempt left behind.
 	e.journal.fail.Store(false)
 	got := a.ok(protocol.Act{Kind: game.CmdDenounce, Target: b.seat})
 	require.NotNil(t, lastGame(t, got))

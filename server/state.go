@@ -51,14 +51,6 @@ type match struct {
 	players []string // member IDs, in the order given to game.New
 	names   []string // their names, in the same order
 	g       *game.Game
-	// twin is a second copy of the game, kept in step with g, on which a
-	// command is tried before it is journaled: the engine's own rules
-	// decide whether a command is accepted, and g changes only through
-	// apply. twinAhead says the twin already holds the command being
-	// committed.
-	twin      *game.Game
-	twinAhead bool
-	history   []Record // started, act and advance records, to rebuild the twin
 	// bots are the players of bot seats (bot members and seats handed to a
 	// bot); botAt is each one's position in the log it has observed.
 	bots  map[int]Player
@@ -245,11 +237,10 @@ func (s *state) start(rec Record) error {
 	if err != nil {
 		return err
 	}
-	twin, _, _ := game.New(cfg, names, rec.Seed, rec.At)
 	s.matches++
 	s.match = &match{
-		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g, twin: twin,
-		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
+		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g,
+		bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.phase = protocol.LobbyPlaying
 	for _, m := range seated {
@@ -261,7 +252,7 @@ func (s *state) start(rec Record) error {
 	return nil
 }
 
-// play applies a game record to the game and its twin, and lets every
+// play applies a game record to the game, and lets every
 // bot observe what its seat may see.
 func (s *state) play(rec Record) error {
 	m := s.match
@@ -271,7 +262,6 @@ func (s *state) play(rec Record) error {
 	switch rec.Kind {
 	case RecAdvance:
 		m.g.Advance(rec.At)
-		m.twin.Advance(rec.At)
 	case RecAct:
 		if rec.Command == nil {
 			return fmt.Errorf("act without a command")
@@ -279,13 +269,7 @@ func (s *state) play(rec Record) error {
 		if _, err := m.g.Apply(*rec.Command, rec.At); err != nil {
 			return err
 		}
-		if m.twinAhead {
-			m.twinAhead = false
-		} else if _, err := m.twin.Apply(*rec.Command, rec.At); err != nil {
-			return fmt.Errorf("twin refused what the game accepted: %w", err)
-		}
 	}
-	m.history = append(m.history, rec)
 	for seat, p := range m.bots {
 		evs, next := m.g.Log(game.SeatViewer(seat), m.botAt[seat])
 		m.botAt[seat] = next
@@ -305,35 +289,6 @@ func (m *match) seatBot(seat int, p Player) {
 	evs, next := m.g.Log(game.SeatViewer(seat), 0)
 	m.bots[seat], m.botAt[seat] = p, next
 	p.Observe(evs)
-}
-
-// try asks the twin whether c is accepted at now; if so the twin holds
-// it until the record is applied, or until untry after a failed append.
-func (m *match) try(c game.Command, now time.Time) error {
-	if _, err := m.twin.Apply(c, now); err != nil {
-		return err
-	}
-	m.twinAhead = true
-	return nil
-}
-
-// untry rebuilds the twin from the match's records after a command it
-// accepted could not be journaled.
-func (m *match) untry() {
-	if !m.twinAhead {
-		return
-	}
-	m.twinAhead = false
-	start := m.history[0]
-	twin, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
-	for _, rec := range m.history[1:] {
-		if rec.Kind == RecAdvance {
-			twin.Advance(rec.At)
-		} else {
-			_, _ = twin.Apply(*rec.Command, rec.At)
-		}
-	}
-	m.twin = twin
 }
 
 func (s *state) member(id string) *member {
