@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"time"
 
 	"congress/game"
@@ -16,12 +15,12 @@ func (l *lobby) publish(rec Record) {
 		if l.st.phase == protocol.LobbyOver && l.counted {
 			w, r := l.st.match.g.Winner()
 			l.log.Info("game over", "match", l.st.match.id, "winner", w, "reason", r)
-			l.recordMatch(context.Background())
+			l.recordMatch(false)
 			l.lobbyDirty = true
 		}
 	case RecStarted:
 		l.log.Info("game started", "match", rec.Match, "delegates", len(rec.Players))
-		l.recordMatch(context.Background())
+		l.recordMatch(false)
 		for _, c := range l.members {
 			c.logAt = 0
 		}

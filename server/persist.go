@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -107,12 +110,13 @@ type Matches interface {
 }
 
 // recordMatch tells the match history where the lobby's current match
-// stands: running, or over with its whole log. It is idempotent, so a
-// restart that finds a match over but not yet filed files it.
-func (l *lobby) recordMatch(ctx context.Context) {
-	hist := l.srv.opt.Matches
+// stands: running, or over with its whole log. The filer takes it from
+// there, in the background; check asks the history first whether it has
+// the match over already (at a restore, which may find a match over but
+// not yet filed).
+func (l *lobby) recordMatch(check bool) {
 	m := l.st.match
-	if hist == nil || m == nil {
+	if l.srv.filer == nil || m == nil {
 		return
 	}
 	sum := store.Match{ID: m.id, Lobby: l.code, Seats: make([]string, m.g.Seats())}
@@ -123,15 +127,8 @@ func (l *lobby) recordMatch(ctx context.Context) {
 	if len(events) > 0 {
 		sum.Started = events[0].At
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.srv.opt.Limits.JournalTimeout)
-	defer cancel()
 	if !m.g.Over() {
-		if err := hist.PutMatch(ctx, sum); err != nil {
-			l.log.Warn("match history", "match", m.id, "err", err)
-		}
-		return
-	}
-	if old, err := hist.GetMatch(ctx, m.id); err == nil && old.Over {
+		l.srv.filer.file(filing{sum: sum})
 		return
 	}
 	w, r := m.g.Winner()
@@ -141,8 +138,174 @@ func (l *lobby) recordMatch(ctx context.Context) {
 		ID: m.id, Lobby: l.code, Started: sum.Started, Ended: sum.Ended,
 		Names: sum.Seats, Winner: w, Reason: r, Settings: l.st.settings, Log: events,
 	}
-	if err := hist.FinishMatch(ctx, sum, protocol.EncodeMatch(file)); err != nil {
-		l.log.Warn("match history", "match", m.id, "err", err)
+	l.srv.filer.file(filing{sum: sum, file: protocol.EncodeMatch(file), check: check})
+}
+
+// filer files matches in the match history in the background, each one
+// again and again until the history takes it: a lobby never waits on the
+// history, and a match that ends while the history fails is filed once
+// it works again. What is still unfiled when the server stops is in the
+// lobby's log, and filed at the next start (see reopen).
+type filer struct {
+	hist    Matches
+	log     *slog.Logger
+	timeout time.Duration // one try
+
+	mu      sync.Mutex
+	queue   map[string]*filing // by match ID: the latest word on each match
+	running bool
+	stopped bool
+	wake    chan struct{}
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+// filing is one match to file: its summary, and its whole log once over.
+type filing struct {
+	sum   store.Match
+	file  []byte // nil while the match runs
+	check bool   // ask the history first whether it has the match over
+	tries int
+	due   time.Time
+}
+
+// Filing retries wait filerBackoff, doubling up to filerMaxBackoff.
+var (
+	filerBackoff    = 100 * time.Millisecond
+	filerMaxBackoff = 30 * time.Second
+)
+
+func newFiler(hist Matches, log *slog.Logger, timeout time.Duration) *filer {
+	return &filer{
+		hist: hist, log: log, timeout: timeout, queue: map[string]*filing{},
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
+	}
+}
+
+// file queues f; it replaces what is queued for the same match, except
+// that a match over is never put back to running.
+func (f *filer) file(job filing) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return
+	}
+	if old := f.queue[job.sum.ID]; old != nil && old.file != nil && job.file == nil {
+		return
+	}
+	f.queue[job.sum.ID] = &job
+	if !f.running {
+		f.running = true
+		go f.run()
+	}
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pending reports whether match id has something not yet filed.
+func (f *filer) pending(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.queue[id] != nil
+}
+
+func (f *filer) run() {
+	defer close(f.done)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		next := now.Add(time.Hour)
+		var due []*filing
+		f.mu.Lock()
+		for _, job := range f.queue {
+			if job.due.After(now) {
+				next = earlier(next, job.due)
+			} else {
+				due = append(due, job)
+			}
+		}
+		f.mu.Unlock()
+		for _, job := range due {
+			err := f.try(job)
+			f.mu.Lock()
+			current := f.queue[job.sum.ID] == job
+			if current && err == nil {
+				delete(f.queue, job.sum.ID)
+			}
+			if current && err != nil {
+				job.tries++
+				wait := min(filerBackoff<<min(job.tries-1, 20), filerMaxBackoff)
+				job.due = time.Now().Add(wait)
+				next = earlier(next, job.due)
+			}
+			f.mu.Unlock()
+			if current && err != nil && (job.tries == 1 || job.tries%20 == 0) {
+				f.log.Warn("the match history did not take a match; trying again", "match", job.sum.ID, "over", job.file != nil, "tries", job.tries, "err", err)
+			}
+			if current && err == nil && job.tries > 0 {
+				f.log.Info("the match history took a match at last", "match", job.sum.ID, "tries", job.tries+1)
+			}
+		}
+		timer.Reset(max(time.Until(next), 0))
+		select {
+		case <-f.quit:
+			return
+		case <-f.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// try files one match once.
+func (f *filer) try(job *filing) error {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	if job.file == nil {
+		return f.hist.PutMatch(ctx, job.sum)
+	}
+	if job.check {
+		if old, err := f.hist.GetMatch(ctx, job.sum.ID); err == nil && old.Over {
+			return nil
+		}
+	}
+	return f.hist.FinishMatch(ctx, job.sum, job.file)
+}
+
+// stop ends the filer; what it has not filed waits in the lobby logs for
+// the next start.
+func (f *filer) stop() {
+	f.mu.Lock()
+	was := f.stopped
+	f.stopped = true
+	running := f.running
+	left := 0
+	for _, job := range f.queue {
+		if job.file != nil {
+			left++
+		}
+	}
+	f.mu.Unlock()
+	if !running {
+		return
+	}
+	if was {
+		<-f.done
+		return
+	}
+	close(f.quit)
+	<-f.done
+	if left > 0 {
+		f.log.Warn("matches over but not yet in the history: the next start files them from the lobby logs", "matches", left)
 	}
 }
 

@@ -165,3 +165,138 @@ func TestRestoreAllQuarantinesDamagedLog(t *testing.T) {
 	ok.send(protocol.Watch{Lobby: "HTHYAA"})
 	ok.welcome()
 }
+
+// memMatches is a match history in memory whose first failFinish
+// FinishMatch calls fail, the first of them after stall.
+type memMatches struct {
+	mu         sync.Mutex
+	sums       map[string]store.Match
+	logs       map[string][]byte
+	failFinish int
+	stall      time.Duration
+	finishes   int
+}
+
+func newMemMatches(failFinish int) *memMatches {
+	return &memMatches{sums: map[string]store.Match{}, logs: map[string][]byte{}, failFinish: failFinish}
+}
+
+func (h *memMatches) PutMatch(_ context.Context, m store.Match) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sums[m.ID] = m
+	return nil
+}
+
+func (h *memMatches) FinishMatch(ctx context.Context, m store.Match, log []byte) error {
+	h.mu.Lock()
+	h.finishes++
+	n, stall := h.finishes, h.stall
+	fail := n <= h.failFinish
+	h.mu.Unlock()
+	if fail {
+		if n == 1 && stall > 0 {
+			select {
+			case <-time.After(stall):
+			case <-ctx.Done():
+			}
+		}
+		return fmt.Errorf("history down (try %d)", n)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m.Over = true
+	h.sums[m.ID], h.logs[m.ID] = m, log
+	return nil
+}
+
+func (h *memMatches) GetMatch(_ context.Context, id string) (store.Match, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, ok := h.sums[id]
+	if !ok {
+		return m, store.ErrNotFound
+	}
+	return m, nil
+}
+
+func (h *memMatches) MatchLog(_ context.Context, id string) ([]byte, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	log, ok := h.logs[id]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return log, nil
+}
+
+func (h *memMatches) Matches(context.Context, int, int) ([]store.Match, int, error) {
+	return nil, 0, nil
+}
+
+func (h *memMatches) over(id string) bool {
+	m, err := h.GetMatch(context.Background(), id)
+	return err == nil && m.Over
+}
+
+// playToEnd has the host hurry every phase until the game is over, and
+// returns the match's ID.
+func (tb *table) playToEnd() string {
+	tb.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var over bool
+		var id string
+		tb.lobby(tb.code, func(l *lobby) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
+		if over {
+			return id
+		}
+		require.True(tb.t, time.Now().Before(deadline), "the game did not end")
+		tb.clients[0].do(protocol.Act{Kind: game.CmdEndPhase})
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestMatchFiledDespiteFailures: the history fails to take a finished
+// match three times, the first slowly; the lobby answers meanwhile, and
+// the match is filed in the end.
+func TestMatchFiledDespiteFailures(t *testing.T) {
+	hist := newMemMatches(3)
+	hist.stall = 2 * time.Second
+	e := newEnv(t, func(o *Options) { o.Matches = hist })
+	tb := e.table(5, quickSettings())
+	tb.start()
+	id := tb.playToEnd()
+
+	t0 := time.Now()
+	tb.clients[0].ok(protocol.Say{Channel: game.ChannelPublic, Text: "The congress is over."})
+	assert.Less(t, time.Since(t0), time.Second, "the lobby does not wait on the history")
+
+	require.Eventually(t, func() bool { return hist.over(id) }, 10*time.Second, 20*time.Millisecond)
+	res, err := http.Get(e.http.URL + "/api/matches/" + id)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	hist.mu.Lock()
+	assert.Equal(t, 4, hist.finishes, "tried until it worked, then no more")
+	hist.mu.Unlock()
+}
+
+// TestRestoreFilesUnfiledMatch: the server stopped with a finished
+// match the history never took; the next start files it.
+func TestRestoreFilesUnfiledMatch(t *testing.T) {
+	down := newMemMatches(1 << 30)
+	e := newEnv(t, func(o *Options) { o.Matches = down })
+	tb := e.table(5, quickSettings())
+	tb.start()
+	id := tb.playToEnd()
+	require.NoError(t, e.srv.Close(context.Background()))
+	require.False(t, down.over(id))
+
+	up := newMemMatches(0)
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = e.journal, up })
+	n, err := e2.srv.RestoreAll(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Eventually(t, func() bool { return up.over(id) }, 5*time.Second, 20*time.Millisecond)
+}

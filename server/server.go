@@ -115,6 +115,7 @@ type Server struct {
 	ips     *ipLimits
 
 	cluster *cluster // nil when the server is alone
+	filer   *filer   // nil without a match history
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -153,6 +154,9 @@ func New(o Options) *Server {
 		ips:     newIPLimits(o.Limits),
 		conns:   map[*conn]struct{}{},
 	}
+	if o.Matches != nil {
+		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
+	}
 	s.echo = s.routes()
 	s.ready.Store(true)
 	return s
@@ -185,6 +189,9 @@ func (s *Server) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		s.actors.Wait()
+		if s.filer != nil {
+			s.filer.stop()
+		}
 		if s.cluster != nil {
 			s.cluster.stop()
 		}
@@ -252,8 +259,8 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 }
 
 // reopen runs a lobby rebuilt from its records: the spectators' stream
-// and the bots are set up again, and its match is filed if the history
-// lacks it.
+// and the bots are set up again, its idle clock runs from its last
+// activity, and its match is filed if the history lacks it.
 func (s *Server) reopen(code string, st *state, recs []Record) error {
 	l := newLobby(s, code)
 	l.st = st
@@ -262,7 +269,7 @@ func (s *Server) reopen(code string, st *state, recs []Record) error {
 		return fmt.Errorf("restoring lobby %s: already open", code)
 	}
 	// The goroutine has not started: recordMatch runs here, alone.
-	l.recordMatch(context.Background())
+	l.recordMatch(true)
 	if !s.startLobby(l) {
 		s.lobbies.remove(l)
 		return fmt.Errorf("restoring lobby %s: the server is closing", code)
