@@ -100,6 +100,17 @@ func errDamaged(code string) error {
 	return protocol.Errorf(protocol.CodeLobbyDamaged, "The minutes of lobby %s are damaged, and it cannot convene again. The server's keeper has been told; open a new lobby to play on.", code)
 }
 
+// lastActivity is the time of a log's last record that people or the
+// game made: a node's claim moves the log on but is nobody's doing.
+func lastActivity(recs []Record) time.Time {
+	for _, rec := range slices.Backward(recs) {
+		if rec.Kind != RecClaimed {
+			return rec.At
+		}
+	}
+	return time.Time{}
+}
+
 // Matches is where finished matches are kept for the history and replays.
 type Matches interface {
 	PutMatch(ctx context.Context, m store.Match) error

@@ -300,3 +300,38 @@ func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	require.Equal(t, 1, n)
 	require.Eventually(t, func() bool { return up.over(id) }, 5*time.Second, 20*time.Millisecond)
 }
+
+// TestRestoredIdleClock: a restored lobby's idle clock runs from its
+// last activity in the log, not from the restart, so that abandoned
+// lobbies close even when the server restarts more often than they idle
+// out; their people still have ResumeGrace to come back.
+func TestRestoredIdleClock(t *testing.T) {
+	ctx := context.Background()
+	j := NewMemJournal()
+	now := time.Now().UTC().Round(0)
+	abandoned, recent, awaited := created(now.Add(-2*time.Hour)), created(now.Add(-time.Minute)), created(now.Add(-2*time.Hour))
+	require.NoError(t, j.Append(ctx, "ABNDAA", abandoned))
+	require.NoError(t, j.Append(ctx, "RCNTAA", recent))
+	require.NoError(t, j.Append(ctx, "WTNGAA", awaited))
+	// A node's claim is nobody's activity.
+	require.NoError(t, j.Append(ctx, "ABNDAA", Record{Kind: RecClaimed, At: now, Name: "node-2"}))
+	token, hash := newToken()
+	awaited.TokenHash = hash
+	j.logs["WTNGAA"][0] = awaited
+
+	e := newEnv(t, func(o *Options) {
+		o.Journal = j
+		o.Limits.ResumeGrace = 300 * time.Millisecond
+	})
+	n, err := e.srv.RestoreAll(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	back := e.dial(nil)
+	back.send(protocol.Resume{Lobby: "WTNGAA", Token: token})
+	back.welcome()
+
+	require.Eventually(t, func() bool { return e.srv.lobbies.get("ABNDAA") == nil }, 3*time.Second, 20*time.Millisecond,
+		"idle for two hours before the restart: closed once the grace is over")
+	assert.NotNil(t, e.srv.lobbies.get("RCNTAA"), "idle for a minute: open")
+	assert.NotNil(t, e.srv.lobbies.get("WTNGAA"), "its delegate came back in time: open")
+}

@@ -50,6 +50,7 @@ type Limits struct {
 	JournalTimeout    time.Duration // for one journal append
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
+	ResumeGrace       time.Duration // a restored lobby waits this long for its people before its idle clock may close it
 }
 
 // DefaultLimits are the production limits.
@@ -71,6 +72,7 @@ func DefaultLimits() Limits {
 		JournalTimeout:    5 * time.Second,
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
+		ResumeGrace:       2 * time.Minute,
 	}
 }
 
@@ -264,6 +266,7 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 func (s *Server) reopen(code string, st *state, recs []Record) error {
 	l := newLobby(s, code)
 	l.st = st
+	l.idleFrom = lastActivity(recs)
 	l.rejoin()
 	if !s.lobbies.add(l) {
 		return fmt.Errorf("restoring lobby %s: already open", code)
