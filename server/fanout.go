@@ -230,9 +230,7 @@ func (l *lobby) lobbyView() protocol.Lobby {
 	}
 	v.StartBlock = l.startBlock()
 	v.CanStart = v.StartBlock == ""
-	if st.match != nil {
-		v.Match = st.match.id
-	}
+	v.Match = st.lastID
 	return v
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -109,6 +110,48 @@ func lastActivity(recs []Record) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// Compactor is a Journal that can start a lobby's log afresh: Compact
+// deletes every record of the lobby before the last one appended.
+type Compactor interface {
+	Compact(ctx context.Context, lobby string) error
+}
+
+// maxSnapshot bounds a snapshot record: the oldest chat lines are left
+// out of one that would be larger.
+const maxSnapshot = 256 << 10
+
+// compact starts the lobby's log afresh between games, so that what a
+// restore replays does not grow with the games played: a snapshot of the
+// lobby is appended and every record before it deleted. The last game
+// must be in the match history first, which keeps it from then on; until
+// it is, the log keeps it, and the next rematch tries again.
+func (l *lobby) compact() {
+	j, ok := l.srv.opt.Journal.(Compactor)
+	if !ok || l.st.phase != protocol.LobbyOpen {
+		return
+	}
+	if m := l.st.match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.id) {
+		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.id)
+		return
+	}
+	snap := l.st.snapshot()
+	for len(snap.Chat) > 0 {
+		b, _ := json.Marshal(snap)
+		if len(b) <= maxSnapshot {
+			break
+		}
+		snap.Chat = snap.Chat[max(len(snap.Chat)/10, 1):]
+	}
+	if err := l.commit(Record{Kind: RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
+		return // the log stays long; the next rematch tries again
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
+	defer cancel()
+	if err := j.Compact(ctx, l.code); err != nil {
+		l.log.Warn("deleting the records before a snapshot; the next rematch tries again", "err", err)
+	}
 }
 
 // Matches is where finished matches are kept for the history and replays.

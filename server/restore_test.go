@@ -335,3 +335,99 @@ func TestRestoredIdleClock(t *testing.T) {
 	assert.NotNil(t, e.srv.lobbies.get("RCNTAA"), "idle for a minute: open")
 	assert.NotNil(t, e.srv.lobbies.get("WTNGAA"), "its delegate came back in time: open")
 }
+
+// down makes the history fail (true) or take (false) every FinishMatch
+// from now on.
+func (h *memMatches) down(fail bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failFinish = h.finishes
+	if fail {
+		h.failFinish += 1 << 30
+	}
+}
+
+func (h *memMatches) isDown() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failFinish > h.finishes
+}
+
+// TestRematchStartsLogAfresh: at each rematch whose game is in the
+// history, the lobby's log starts again from a snapshot, so a restore
+// replays the same few records however many games were played; a game
+// the history has not taken yet stays in the log until it has.
+func TestRematchStartsLogAfresh(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	hist := newMemMatches(0)
+	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	tb := e.table(5, quickSettings())
+	host := tb.clients[0]
+	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress."})
+
+	logOf := func() []Record {
+		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
+		require.NoError(t, err)
+		return recs
+	}
+	sameAsLive := func(recs []Record) {
+		t.Helper()
+		var live snapshot
+		tb.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+		rebuilt, err := replay(tb.code, recs, quickBot)
+		require.NoError(t, err)
+		require.Equal(t, live, snap(rebuilt))
+	}
+	play := func() {
+		t.Helper()
+		tb.start()
+		tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "Long live the congress."})
+		id := tb.playToEnd()
+		require.Eventually(t, func() bool { return hist.over(id) || hist.isDown() }, 5*time.Second, 10*time.Millisecond)
+		host.ok(protocol.Host{Action: protocol.HostRematch})
+	}
+
+	for range 3 {
+		play()
+		recs := logOf()
+		require.Len(t, recs, 1, "after a rematch the log is one snapshot")
+		assert.Equal(t, RecSnapshot, recs[0].Kind)
+		sameAsLive(recs)
+	}
+
+	// The history is down at the end of the next game: its log keeps it.
+	hist.down(true)
+	play()
+	kept := logOf()
+	assert.Greater(t, len(kept), 10, "the unfiled game stays in the log")
+	sameAsLive(kept)
+	hist.down(false)
+	play()
+	recs := logOf()
+	require.Len(t, recs, 1, "once filed, the next rematch starts the log afresh")
+	sameAsLive(recs)
+
+	// A restart rebuilds the lobby from its snapshot: the host's pass
+	// still opens the host's place, the chat is still there.
+	require.NoError(t, e.srv.Close(ctx))
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	n, err := e2.srv.RestoreAll(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	back := e2.dial(nil)
+	back.send(protocol.Resume{Lobby: tb.code, Token: host.token})
+	w := back.welcome()
+	assert.Equal(t, host.you, w.You)
+	assert.Equal(t, w.You, w.Lobby.Host)
+	assert.True(t, w.Lobby.Public)
+	assert.Len(t, w.Lobby.Members, 6)
+	assert.NotEmpty(t, w.Lobby.Match, "the last game's file is named")
+	var said []string
+	for _, line := range w.Chat {
+		said = append(said, line.Text)
+	}
+	assert.Contains(t, said, "To the first congress.")
+}

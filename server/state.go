@@ -22,8 +22,9 @@ type state struct {
 	members  []*member
 	nextID   int
 	phase    protocol.LobbyState
-	match    *match // the current or last game; nil before the first
+	match    *match // the current or last game; nil before the first, and after a snapshot
 	matches  int
+	lastID   string // the current or last game's match ID
 	chat     chatLog
 	closed   bool
 	newBot   BotFactory
@@ -152,6 +153,14 @@ func (s *state) apply(rec Record) error {
 		if s.match != nil {
 			s.match.bots, s.match.botAt = nil, nil
 		}
+	case RecSnapshot:
+		if rec.Snapshot == nil {
+			return fmt.Errorf("snapshot without a lobby")
+		}
+		if s.phase != protocol.LobbyOpen {
+			return fmt.Errorf("snapshot during a game")
+		}
+		s.restore(*rec.Snapshot)
 	case RecClosed:
 		s.closed = true
 	case RecClaimed:
@@ -229,6 +238,7 @@ func (s *state) start(rec Record) error {
 	}
 	twin, _, _ := game.New(cfg, names, rec.Seed, rec.At)
 	s.matches++
+	s.lastID = rec.Match
 	s.match = &match{
 		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g, twin: twin,
 		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
@@ -316,6 +326,35 @@ func (m *match) untry() {
 		}
 	}
 	m.twin = twin
+}
+
+// snapshot is the lobby between games, whole.
+func (s *state) snapshot() Snapshot {
+	snap := Snapshot{
+		Created: s.created, Base: s.base, Public: s.public, Settings: s.settings, Host: s.host,
+		NextID: s.nextID, Matches: s.matches, LastMatch: s.lastID,
+		Chat: s.chat.tail(func(game.Channel) bool { return true }),
+	}
+	for _, m := range s.members {
+		snap.Members = append(snap.Members, SnapshotMember{ID: m.id, Name: m.name, TokenHash: m.tokenHash, Bot: m.bot, Strength: m.strength, Seed: m.seed})
+	}
+	return snap
+}
+
+// restore makes the state the lobby of snap, forgetting the last game:
+// the match history keeps it.
+func (s *state) restore(snap Snapshot) {
+	s.created, s.base, s.public, s.settings, s.host = snap.Created, snap.Base, snap.Public, snap.Settings, snap.Host
+	s.members = s.members[:0]
+	for _, m := range snap.Members {
+		s.members = append(s.members, &member{id: m.ID, name: m.Name, tokenHash: m.TokenHash, bot: m.Bot, strength: m.Strength, seed: m.Seed, seat: game.NoSeat})
+	}
+	s.nextID, s.matches, s.lastID = snap.NextID, snap.Matches, snap.LastMatch
+	s.match = nil
+	s.chat = chatLog{}
+	for _, line := range snap.Chat {
+		s.chat.add(line)
+	}
 }
 
 func (s *state) member(id string) *member {

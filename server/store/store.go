@@ -478,6 +478,13 @@ func (s *Store) Drop(ctx context.Context, code string) error {
 	})
 }
 
+// Compact deletes every record of a lobby's log before sequence from.
+func (s *Store) Compact(ctx context.Context, code string, from uint64) error {
+	return settle(ctx, s.log, "compacting lobby "+code, func(ctx context.Context) error {
+		return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)), jetstream.WithPurgeSequence(from))
+	})
+}
+
 // Quarantined is why a lobby's log, kept as it is, does not restore.
 type Quarantined struct {
 	Lobby  string    `json:"lobby"`
