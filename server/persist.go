@@ -169,11 +169,45 @@ type Matches interface {
 // the match over already (at a restore, which may find a match over but
 // not yet filed).
 func (l *lobby) recordMatch(check bool) {
-	m := l.st.match
-	if l.srv.filer == nil || m == nil {
+	if l.srv.filer == nil {
 		return
 	}
-	sum := store.Match{ID: m.id, Lobby: l.code, Seats: make([]string, m.g.Seats())}
+	if f, ok := matchFiling(l.code, l.st, check); ok {
+		l.srv.filer.file(f)
+	}
+}
+
+// fileEarlierMatches files the games of a restored log before its last
+// one that are over: a log keeps a game until the history has it (see
+// compact), so one the history never took may lie behind a newer game.
+func (s *Server) fileEarlierMatches(code string, recs []Record) {
+	if s.filer == nil {
+		return
+	}
+	var starts []int
+	for i, rec := range recs {
+		if rec.Kind == RecStarted {
+			starts = append(starts, i)
+		}
+	}
+	for k := 1; k < len(starts); k++ {
+		st, err := replay(code, recs[:starts[k]], s.opt.NewBot)
+		if err != nil {
+			continue
+		}
+		if f, ok := matchFiling(code, st, true); ok && f.file != nil {
+			s.filer.file(f)
+		}
+	}
+}
+
+// matchFiling is what the history is to keep of st's match.
+func matchFiling(code string, st *state, check bool) (filing, bool) {
+	m := st.match
+	if m == nil {
+		return filing{}, false
+	}
+	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats())}
 	for i := range sum.Seats {
 		sum.Seats[i] = m.g.Name(i)
 	}
@@ -182,17 +216,16 @@ func (l *lobby) recordMatch(check bool) {
 		sum.Started = events[0].At
 	}
 	if !m.g.Over() {
-		l.srv.filer.file(filing{sum: sum})
-		return
+		return filing{sum: sum}, true
 	}
 	w, r := m.g.Winner()
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
 	file := protocol.MatchFile{
-		ID: m.id, Lobby: l.code, Started: sum.Started, Ended: sum.Ended,
-		Names: sum.Seats, Winner: w, Reason: r, Settings: l.st.settings, Log: events,
+		ID: m.id, Lobby: code, Started: sum.Started, Ended: sum.Ended,
+		Names: sum.Seats, Winner: w, Reason: r, Settings: m.settings, Log: events,
 	}
-	l.srv.filer.file(filing{sum: sum, file: protocol.EncodeMatch(file), check: check})
+	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }
 
 // filer files matches in the match history in the background, each one

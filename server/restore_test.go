@@ -283,13 +283,18 @@ func TestMatchFiledDespiteFailures(t *testing.T) {
 }
 
 // TestRestoreFilesUnfiledMatch: the server stopped with a finished
-// match the history never took; the next start files it.
+// match the history never took, and a newer game running; the next start
+// files the one and notes the other.
 func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	down := newMemMatches(1 << 30)
 	e := newEnv(t, func(o *Options) { o.Matches = down })
 	tb := e.table(5, quickSettings())
 	tb.start()
 	id := tb.playToEnd()
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch})
+	tb.start()
+	var next string
+	tb.lobby(tb.code, func(l *lobby) { next = l.st.match.id })
 	require.NoError(t, e.srv.Close(context.Background()))
 	require.False(t, down.over(id))
 
@@ -299,6 +304,10 @@ func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 	require.Eventually(t, func() bool { return up.over(id) }, 5*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool {
+		m, err := up.GetMatch(context.Background(), next)
+		return err == nil && !m.Over
+	}, 5*time.Second, 20*time.Millisecond)
 }
 
 // TestRestoredIdleClock: a restored lobby's idle clock runs from its

@@ -273,6 +273,7 @@ func (s *Server) reopen(code string, st *state, recs []Record) error {
 	}
 	// The goroutine has not started: recordMatch runs here, alone.
 	l.recordMatch(true)
+	s.fileEarlierMatches(code, recs)
 	if !s.startLobby(l) {
 		s.lobbies.remove(l)
 		return fmt.Errorf("restoring lobby %s: the server is closing", code)

@@ -47,11 +47,12 @@ func (m *member) human() bool { return !m.bot }
 
 // match is one game and what the lobby keeps of it.
 type match struct {
-	id      string
-	seed    uint64
-	players []string // member IDs, in the order given to game.New
-	names   []string // their names, in the same order
-	g       *game.Game
+	id       string
+	seed     uint64
+	settings protocol.Settings // the lobby's settings when it started
+	players  []string          // member IDs, in the order given to game.New
+	names    []string          // their names, in the same order
+	g        *game.Game
 	// twin is a second copy of the game, kept in step with g, on which a
 	// command is tried before it is journaled: the engine's own rules
 	// decide whether a command is accepted, and g changes only through
@@ -240,7 +241,7 @@ func (s *state) start(rec Record) error {
 	s.matches++
 	s.lastID = rec.Match
 	s.match = &match{
-		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g, twin: twin,
+		id: rec.Match, seed: rec.Seed, settings: s.settings, players: rec.Players, names: names, g: g, twin: twin,
 		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.phase = protocol.LobbyPlaying
