@@ -440,3 +440,72 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	}
 	assert.Contains(t, said, "To the first congress.")
 }
+
+// TestSpectatorDelayAfterRestart: in a lobby whose gallery sees every
+// role a minute late, a spectator who comes right after a restart is
+// shown the game as it was a minute ago, not as it is, and what happened
+// since reaches them a minute after it happened.
+func TestSpectatorDelayAfterRestart(t *testing.T) {
+	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: t0}
+	e := newEnv(t, func(o *Options) { o.Now = clock.now })
+	s := quickSettings()
+	s.SpectatorsSeeRoles, s.SpectatorDelay = true, 60
+	tb := e.table(5, s)
+	tb.start()
+	clock.add(10 * time.Second)
+	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: (tb.clients[1].seat + 1) % 5})
+	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I saw that."})
+	var live []game.Event
+	tb.lobby(tb.code, func(l *lobby) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
+	require.NoError(t, e.srv.Close(context.Background()))
+
+	restart := func(at time.Time) (*env, *fakeClock, protocol.Welcome, *client) {
+		t.Helper()
+		clock := &fakeClock{t: at}
+		e2 := newEnv(t, func(o *Options) { o.Journal, o.Now = e.journal, clock.now })
+		require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
+		spec := e2.dial(nil)
+		spec.send(protocol.Watch{Lobby: tb.code})
+		return e2, clock, spec.welcome(), spec
+	}
+
+	// Half a minute after the start, the gallery had seen nothing yet.
+	e2, _, w, _ := restart(t0.Add(30 * time.Second))
+	assert.Nil(t, w.Game, "no game yet for the gallery")
+	require.NoError(t, e2.srv.Close(context.Background()))
+
+	// 65 s after the start: the gallery sees the start, with every role,
+	// and not the denunciation of 10 s in, nor the line said then.
+	e3, clock3, w, spec := restart(t0.Add(65 * time.Second))
+	require.NotNil(t, w.Game)
+	for _, ev := range w.Game.Log {
+		assert.False(t, ev.At.After(t0.Add(5*time.Second)), "an event newer than the delay: %+v", ev)
+	}
+	assert.Less(t, len(w.Game.Log), len(live))
+	roles := 0
+	for _, sv := range w.Game.View.Seats {
+		if sv.Role != game.NoRole {
+			roles++
+		}
+	}
+	assert.Equal(t, 5, roles)
+	for _, line := range w.Chat {
+		assert.NotEqual(t, "I saw that.", line.Text)
+	}
+	var held []time.Time
+	e3.lobby(tb.code, func(l *lobby) {
+		for _, f := range l.specQueue {
+			held = append(held, f.at)
+		}
+	})
+	assert.Equal(t, []time.Time{t0.Add(70 * time.Second), t0.Add(70 * time.Second)}, held, "the denunciation and the line are held until 70 s")
+
+	// At 70 s they come, a minute after they happened.
+	clock3.add(6 * time.Second)
+	e3.lobby(tb.code, func(*lobby) {})
+	g := spec.game()
+	assert.Equal(t, live, append(w.Game.Log, g.Log...), "the rest of the game, in order")
+	m, _ := spec.until(protocol.TypeChat)
+	assert.Contains(t, string(m.raw), "I saw that.")
+}

@@ -317,16 +317,24 @@ func (m *match) untry() {
 		return
 	}
 	m.twinAhead = false
+	m.twin = m.replayGame(func(*game.Game, Record) {})
+}
+
+// replayGame plays the match's records again on a new game, calling each
+// after every one, the started record included.
+func (m *match) replayGame(each func(g *game.Game, rec Record)) *game.Game {
 	start := m.history[0]
-	twin, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
+	g, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
+	each(g, start)
 	for _, rec := range m.history[1:] {
 		if rec.Kind == RecAdvance {
-			twin.Advance(rec.At)
+			g.Advance(rec.At)
 		} else {
-			_, _ = twin.Apply(*rec.Command, rec.At)
+			_, _ = g.Apply(*rec.Command, rec.At)
 		}
+		each(g, rec)
 	}
-	m.twin = twin
+	return g
 }
 
 // snapshot is the lobby between games, whole.
