@@ -509,3 +509,22 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	m, _ := spec.until(protocol.TypeChat)
 	assert.Contains(t, string(m.raw), "I saw that.")
 }
+
+// TestClusterQuarantinesDamagedLog: a node that claims a lobby whose log
+// does not replay keeps it aside as a single server does, and a client
+// who comes to it through any node is told so at once.
+func TestClusterQuarantinesDamagedLog(t *testing.T) {
+	st := openStore(t)
+	appendRaw(t, st, "BRKNAA", mustJSON(t, created(restoreAt)))
+	appendRaw(t, st, "BRKNAA", mustJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	a := clusterNode(t, st, "a", time.Minute)
+	require.Eventually(t, func() bool { return a.srv.metrics.quarantined.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
+	b := clusterNode(t, st, "b", time.Minute)
+	for _, e := range []*env{a, b} {
+		c := e.dial(nil)
+		c.send(protocol.Watch{Lobby: "BRKNAA"})
+		t0 := time.Now()
+		c.expectError(protocol.CodeLobbyDamaged)
+		assert.Less(t, time.Since(t0), 5*time.Second)
+	}
+}
