@@ -164,7 +164,10 @@ func (s *Server) Join(ctx context.Context) error {
 	}
 	cl.reclaim(ctx)
 	cl.scan(ctx)
-	cl.log.Info("joined the cluster", "lease_ttl", cl.ttl, "lobbies", len(cl.table))
+	cl.mu.Lock()
+	known := len(cl.table)
+	cl.mu.Unlock()
+	cl.log.Info("joined the cluster", "lease_ttl", cl.ttl, "lobbies", known)
 	return nil
 }
 
@@ -407,7 +410,12 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 			cl.release(code)
 			return false
 		}
-		cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
+		var damaged damagedLog
+		if j, ok := cl.srv.opt.Journal.(Restorable); ok && errors.As(err, &damaged) {
+			cl.srv.quarantine(ctx, j, code, err)
+		} else {
+			cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
+		}
 		cl.mu.Lock()
 		cl.broken[code] = time.Now()
 		cl.mu.Unlock()

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"context"
+	"slices"
 	"time"
 
 	"congress/game"
@@ -16,12 +16,12 @@ func (l *lobby) publish(rec Record) {
 		if l.st.phase == protocol.LobbyOver && l.counted {
 			w, r := l.st.match.g.Winner()
 			l.log.Info("game over", "match", l.st.match.id, "winner", w, "reason", r)
-			l.recordMatch(context.Background())
+			l.recordMatch(false)
 			l.lobbyDirty = true
 		}
 	case RecStarted:
 		l.log.Info("game started", "match", rec.Match, "delegates", len(rec.Players))
-		l.recordMatch(context.Background())
+		l.recordMatch(false)
 		for _, c := range l.members {
 			c.logAt = 0
 		}
@@ -130,14 +130,53 @@ func (l *lobby) releaseSpectators(now time.Time) {
 }
 
 // rejoin sets up what is not state for a lobby rebuilt from its journal:
-// the spectators' stream starts from the game as it is, the bots think.
+// the spectators' stream starts from the game as it is (or as it was a
+// spectator delay ago), the bots think.
 func (l *lobby) rejoin() {
-	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
-		view := m.g.View(game.Spectator)
-		l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
-		l.specView = &view
-		l.scheduleBots()
+	m := l.st.match
+	if m == nil || l.st.phase == protocol.LobbyOpen {
+		return
 	}
+	l.scheduleBots()
+	if l.spectatorDelay() > 0 {
+		l.delaySpectators()
+		return
+	}
+	view := m.g.View(game.Spectator)
+	l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
+	l.specView = &view
+}
+
+// delaySpectators rebuilds the spectators' delayed stream from the times
+// in the log: they are shown the game as it was a delay ago, and each
+// later change, and each line of chat they may read, is held until its
+// time plus the delay, as if the server had never stopped.
+func (l *lobby) delaySpectators() {
+	m, d := l.st.match, l.spectatorDelay()
+	cut := l.now().Add(-d)
+	at := 0
+	m.replayGame(func(g *game.Game, rec Record) {
+		evs, next := g.Log(game.Spectator, at)
+		if len(evs) == 0 {
+			return
+		}
+		at = next
+		view := g.View(game.Spectator)
+		if !rec.At.After(cut) {
+			l.specView = &view
+			l.specLog = append(l.specLog, evs...)
+			return
+		}
+		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})
+		l.specQueue = append(l.specQueue, specFrame{at: rec.At.Add(d), frame: frame, view: &view, events: evs})
+	})
+	l.specAt = at
+	for _, line := range l.st.chat.tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.canRead(nil, ch) }) {
+		if line.At.After(cut) {
+			l.specQueue = append(l.specQueue, specFrame{at: line.At.Add(d), frame: protocol.Encode(protocol.TypeChat, line)})
+		}
+	}
+	slices.SortStableFunc(l.specQueue, func(a, b specFrame) int { return a.at.Compare(b.at) })
 }
 
 func (l *lobby) resetSpectators() {
@@ -231,9 +270,7 @@ func (l *lobby) lobbyView() protocol.Lobby {
 	}
 	v.StartBlock = l.startBlock()
 	v.CanStart = v.StartBlock == ""
-	if st.match != nil {
-		v.Match = st.match.id
-	}
+	v.Match = st.lastID
 	return v
 }
 

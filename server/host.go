@@ -120,7 +120,11 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 		if st.phase != protocol.LobbyOver {
 			return protocol.Errorf(protocol.CodeNoGame, "A rematch follows a finished game.")
 		}
-		return l.commit(Record{Kind: RecRematch, At: now})
+		if err := l.commit(Record{Kind: RecRematch, At: now}); err != nil {
+			return err
+		}
+		l.compact()
+		return nil
 	}
 	return protocol.Errorf(protocol.CodeBadMessage, "Unknown host action.")
 }

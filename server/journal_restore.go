@@ -100,3 +100,25 @@ func (j *NATSJournal) Drop(ctx context.Context, lobby string) error {
 func (j *NATSJournal) Quarantine(ctx context.Context, lobby, reason string) error {
 	return j.st.Quarantine(ctx, lobby, strings.TrimSpace(reason))
 }
+
+// Compact implements Compactor.
+func (j *MemJournal) Compact(_ context.Context, lobby string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if recs := j.logs[lobby]; len(recs) > 1 {
+		j.logs[lobby] = slices.Clone(recs[len(recs)-1:])
+	}
+	return nil
+}
+
+// Compact implements Compactor: the records before the last this writer
+// appended go. Whatever another writer appended since stays.
+func (j *NATSJournal) Compact(ctx context.Context, lobby string) error {
+	j.mu.Lock()
+	last, ok := j.last[lobby]
+	j.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return j.st.Compact(ctx, lobby, last)
+}

@@ -64,6 +64,7 @@ type lobby struct {
 	botIdle     map[int]bool      // ...because they chose to wait
 	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
+	idleFrom    time.Time         // a restored lobby's last activity, from its log
 	lobbyDirty  bool              // members or settings changed: send Lobby
 	galleryMove bool              // only the spectator count changed
 	lobbySentAt time.Time
@@ -199,7 +200,7 @@ func (l *lobby) run() {
 	defer l.srv.lobbyEnded(l)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	l.emptySince = l.now()
+	l.startIdleClock()
 	l.countGame()
 	l.updateSummary()
 	for {
@@ -667,6 +668,24 @@ func (l *lobby) noteEmpty() {
 		}
 	} else {
 		l.emptySince = time.Time{}
+	}
+}
+
+// startIdleClock starts the idle clock of a lobby nobody is connected
+// to yet: a new lobby's from now, a restored one's from its last activity
+// (so that in a crash loop an abandoned lobby still closes), though never
+// sooner than ResumeGrace from now, for its people to come back.
+func (l *lobby) startIdleClock() {
+	now := l.now()
+	l.emptySince = now
+	if l.idleFrom.IsZero() {
+		return
+	}
+	lim := l.srv.opt.Limits
+	earliest := now.Add(min(lim.ResumeGrace, lim.IdleLobby) - lim.IdleLobby)
+	l.emptySince = l.idleFrom
+	if l.emptySince.Before(earliest) {
+		l.emptySince = earliest
 	}
 }
 

@@ -2,12 +2,16 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -98,6 +102,59 @@ func errDamaged(code string) error {
 	return protocol.Errorf(protocol.CodeLobbyDamaged, "The minutes of lobby %s are damaged, and it cannot convene again. The server's keeper has been told; open a new lobby to play on.", code)
 }
 
+// lastActivity is the time of a log's last record that people or the
+// game made: a node's claim moves the log on but is nobody's doing.
+func lastActivity(recs []Record) time.Time {
+	for _, rec := range slices.Backward(recs) {
+		if rec.Kind != RecClaimed {
+			return rec.At
+		}
+	}
+	return time.Time{}
+}
+
+// Compactor is a Journal that can start a lobby's log afresh: Compact
+// deletes every record of the lobby before the last one appended.
+type Compactor interface {
+	Compact(ctx context.Context, lobby string) error
+}
+
+// maxSnapshot bounds a snapshot record: the oldest chat lines are left
+// out of one that would be larger.
+const maxSnapshot = 256 << 10
+
+// compact starts the lobby's log afresh between games, so that what a
+// restore replays does not grow with the games played: a snapshot of the
+// lobby is appended and every record before it deleted. The last game
+// must be in the match history first, which keeps it from then on; until
+// it is, the log keeps it, and the next rematch tries again.
+func (l *lobby) compact() {
+	j, ok := l.srv.opt.Journal.(Compactor)
+	if !ok || l.st.phase != protocol.LobbyOpen {
+		return
+	}
+	if m := l.st.match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.id) {
+		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.id)
+		return
+	}
+	snap := l.st.snapshot()
+	for len(snap.Chat) > 0 {
+		b, _ := json.Marshal(snap)
+		if len(b) <= maxSnapshot {
+			break
+		}
+		snap.Chat = snap.Chat[max(len(snap.Chat)/10, 1):]
+	}
+	if err := l.commit(Record{Kind: RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
+		return // the log stays long; the next rematch tries again
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
+	defer cancel()
+	if err := j.Compact(ctx, l.code); err != nil {
+		l.log.Warn("deleting the records before a snapshot; the next rematch tries again", "err", err)
+	}
+}
+
 // Matches is where finished matches are kept for the history and replays.
 type Matches interface {
 	PutMatch(ctx context.Context, m store.Match) error
@@ -108,15 +165,50 @@ type Matches interface {
 }
 
 // recordMatch tells the match history where the lobby's current match
-// stands: running, or over with its whole log. It is idempotent, so a
-// restart that finds a match over but not yet filed files it.
-func (l *lobby) recordMatch(ctx context.Context) {
-	hist := l.srv.opt.Matches
-	m := l.st.match
-	if hist == nil || m == nil {
+// stands: running, or over with its whole log. The filer takes it from
+// there, in the background; check asks the history first whether it has
+// the match over already (at a restore, which may find a match over but
+// not yet filed).
+func (l *lobby) recordMatch(check bool) {
+	if l.srv.filer == nil {
 		return
 	}
-	sum := store.Match{ID: m.id, Lobby: l.code, Seats: make([]string, m.g.Seats()), Public: l.st.public}
+	if f, ok := matchFiling(l.code, l.st, check); ok {
+		l.srv.filer.file(f)
+	}
+}
+
+// fileEarlierMatches files the games of a restored log before its last
+// one that are over: a log keeps a game until the history has it (see
+// compact), so one the history never took may lie behind a newer game.
+func (s *Server) fileEarlierMatches(code string, recs []Record) {
+	if s.filer == nil {
+		return
+	}
+	var starts []int
+	for i, rec := range recs {
+		if rec.Kind == RecStarted {
+			starts = append(starts, i)
+		}
+	}
+	for k := 1; k < len(starts); k++ {
+		st, err := replay(code, recs[:starts[k]], s.opt.NewBot)
+		if err != nil {
+			continue
+		}
+		if f, ok := matchFiling(code, st, true); ok && f.file != nil {
+			s.filer.file(f)
+		}
+	}
+}
+
+// matchFiling is what the history is to keep of st's match.
+func matchFiling(code string, st *state, check bool) (filing, bool) {
+	m := st.match
+	if m == nil {
+		return filing{}, false
+	}
+	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats()), Public: st.public}
 	for i := range sum.Seats {
 		sum.Seats[i] = m.g.Name(i)
 	}
@@ -124,26 +216,184 @@ func (l *lobby) recordMatch(ctx context.Context) {
 	if len(events) > 0 {
 		sum.Started = events[0].At
 	}
-	ctx, cancel := context.WithTimeout(ctx, l.srv.opt.Limits.JournalTimeout)
-	defer cancel()
 	if !m.g.Over() {
-		if err := hist.PutMatch(ctx, sum); err != nil {
-			l.log.Warn("match history", "match", m.id, "err", err)
-		}
-		return
-	}
-	if old, err := hist.GetMatch(ctx, m.id); err == nil && old.Over {
-		return
+		return filing{sum: sum}, true
 	}
 	w, r := m.g.Winner()
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
 	file := protocol.MatchFile{
-		ID: m.id, Lobby: l.code, Started: sum.Started, Ended: sum.Ended,
-		Names: sum.Seats, Winner: w, Reason: r, Settings: l.st.settings, Log: events,
+		ID: m.id, Lobby: code, Started: sum.Started, Ended: sum.Ended,
+		Names: sum.Seats, Winner: w, Reason: r, Settings: m.settings, Log: events,
 	}
-	if err := hist.FinishMatch(ctx, sum, protocol.EncodeMatch(file)); err != nil {
-		l.log.Warn("match history", "match", m.id, "err", err)
+	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
+}
+
+// filer files matches in the match history in the background, each one
+// again and again until the history takes it: a lobby never waits on the
+// history, and a match that ends while the history fails is filed once
+// it works again. What is still unfiled when the server stops is in the
+// lobby's log, and filed at the next start (see reopen).
+type filer struct {
+	hist    Matches
+	log     *slog.Logger
+	timeout time.Duration // one try
+
+	mu      sync.Mutex
+	queue   map[string]*filing // by match ID: the latest word on each match
+	running bool
+	stopped bool
+	wake    chan struct{}
+	quit    chan struct{}
+	done    chan struct{}
+}
+
+// filing is one match to file: its summary, and its whole log once over.
+type filing struct {
+	sum   store.Match
+	file  []byte // nil while the match runs
+	check bool   // ask the history first whether it has the match over
+	tries int
+	due   time.Time
+}
+
+// Filing retries wait filerBackoff, doubling up to filerMaxBackoff.
+var (
+	filerBackoff    = 100 * time.Millisecond
+	filerMaxBackoff = 30 * time.Second
+)
+
+func newFiler(hist Matches, log *slog.Logger, timeout time.Duration) *filer {
+	return &filer{
+		hist: hist, log: log, timeout: timeout, queue: map[string]*filing{},
+		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
+	}
+}
+
+// file queues f; it replaces what is queued for the same match, except
+// that a match over is never put back to running.
+func (f *filer) file(job filing) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
+		return
+	}
+	if old := f.queue[job.sum.ID]; old != nil && old.file != nil && job.file == nil {
+		return
+	}
+	f.queue[job.sum.ID] = &job
+	if !f.running {
+		f.running = true
+		go f.run()
+	}
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
+// pending reports whether match id has something not yet filed.
+func (f *filer) pending(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.queue[id] != nil
+}
+
+func (f *filer) run() {
+	defer close(f.done)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		next := now.Add(time.Hour)
+		var due []*filing
+		f.mu.Lock()
+		for _, job := range f.queue {
+			if job.due.After(now) {
+				next = earlier(next, job.due)
+			} else {
+				due = append(due, job)
+			}
+		}
+		f.mu.Unlock()
+		for _, job := range due {
+			err := f.try(job)
+			f.mu.Lock()
+			current := f.queue[job.sum.ID] == job
+			if current && err == nil {
+				delete(f.queue, job.sum.ID)
+			}
+			if current && err != nil {
+				job.tries++
+				wait := min(filerBackoff<<min(job.tries-1, 20), filerMaxBackoff)
+				job.due = time.Now().Add(wait)
+				next = earlier(next, job.due)
+			}
+			f.mu.Unlock()
+			if current && err != nil && (job.tries == 1 || job.tries%20 == 0) {
+				f.log.Warn("the match history did not take a match; trying again", "match", job.sum.ID, "over", job.file != nil, "tries", job.tries, "err", err)
+			}
+			if current && err == nil && job.tries > 0 {
+				f.log.Info("the match history took a match at last", "match", job.sum.ID, "tries", job.tries+1)
+			}
+		}
+		timer.Reset(max(time.Until(next), 0))
+		select {
+		case <-f.quit:
+			return
+		case <-f.wake:
+		case <-timer.C:
+		}
+	}
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// try files one match once.
+func (f *filer) try(job *filing) error {
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	if job.file == nil {
+		return f.hist.PutMatch(ctx, job.sum)
+	}
+	if job.check {
+		if old, err := f.hist.GetMatch(ctx, job.sum.ID); err == nil && old.Over {
+			return nil
+		}
+	}
+	return f.hist.FinishMatch(ctx, job.sum, job.file)
+}
+
+// stop ends the filer; what it has not filed waits in the lobby logs for
+// the next start.
+func (f *filer) stop() {
+	f.mu.Lock()
+	was := f.stopped
+	f.stopped = true
+	running := f.running
+	left := 0
+	for _, job := range f.queue {
+		if job.file != nil {
+			left++
+		}
+	}
+	f.mu.Unlock()
+	if !running {
+		return
+	}
+	if was {
+		<-f.done
+		return
+	}
+	close(f.quit)
+	<-f.done
+	if left > 0 {
+		f.log.Warn("matches over but not yet in the history: the next start files them from the lobby logs", "matches", left)
 	}
 }
 

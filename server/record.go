@@ -33,6 +33,10 @@ const (
 	RecBotSeat     RecordKind = "bot_seat"     // Member's seat played by a bot (Bot true: Strength, Seed) or handed back (Bot false)
 	RecRematch     RecordKind = "rematch"      // back to the lobby after a game
 	RecClosed      RecordKind = "closed"       // the lobby is closed for good
+	// RecSnapshot is the whole lobby between games (Snapshot): a log is
+	// started afresh from one at a rematch (see lobby.compact), so that
+	// what a restore replays does not grow with the games played.
+	RecSnapshot RecordKind = "snapshot"
 	// RecClaimed marks a node's taking the lobby over (Name is the node):
 	// it changes nothing in the lobby, but it moves the log on, so a node
 	// that still believes it owns the lobby is refused at its next append.
@@ -60,10 +64,39 @@ type Record struct {
 	Players   []string           `json:"players,omitempty"`
 	Command   *game.Command      `json:"command,omitempty"`
 	Chat      *protocol.ChatLine `json:"chat,omitempty"`
+	Snapshot  *Snapshot          `json:"snapshot,omitempty"`
 	// By and Key name the request that made the record: the member and
 	// the request's idempotency key (see keys.go).
 	By  string `json:"by,omitempty"`
 	Key string `json:"key,omitempty"`
+}
+
+// Snapshot is everything a lobby is between games, as a snapshot record
+// carries it: applied to any state between games, or to none, it makes
+// exactly the lobby it was taken from.
+type Snapshot struct {
+	Created   time.Time           `json:"created"`
+	Base      string              `json:"base,omitempty"`
+	Public    bool                `json:"public,omitempty"`
+	Settings  protocol.Settings   `json:"settings"`
+	Host      string              `json:"host,omitempty"`
+	Members   []SnapshotMember    `json:"members"`
+	NextID    int                 `json:"next_id"`
+	Matches   int                 `json:"matches,omitempty"`    // games played
+	LastMatch string              `json:"last_match,omitempty"` // the last game's match ID
+	Chat      []protocol.ChatLine `json:"chat,omitempty"`       // every line kept, in order of arrival
+	// Keys are each member's latest applied request keys, oldest first.
+	Keys map[string][]string `json:"keys,omitempty"`
+}
+
+// SnapshotMember is a member of the lobby in a snapshot.
+type SnapshotMember struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	TokenHash []byte `json:"token_hash,omitempty"`
+	Bot       bool   `json:"bot,omitempty"`
+	Strength  string `json:"strength,omitempty"`
+	Seed      uint64 `json:"seed,omitempty"`
 }
 
 // Journal is where a lobby's records go before they take effect: a

@@ -278,6 +278,11 @@ func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byt
 					cancel()
 					continue
 				}
+				if cl.srv.lobbies.isDamaged(code) {
+					cancel()
+					c.refuse(0, errDamaged(code))
+					return nil, nil
+				}
 			case nodeOf(owner) == cl.node:
 				// Being restored here, or let go: wait.
 			default:

@@ -165,3 +165,366 @@ func TestRestoreAllQuarantinesDamagedLog(t *testing.T) {
 	ok.send(protocol.Watch{Lobby: "HTHYAA"})
 	ok.welcome()
 }
+
+// memMatches is a match history in memory whose first failFinish
+// FinishMatch calls fail, the first of them after stall.
+type memMatches struct {
+	mu         sync.Mutex
+	sums       map[string]store.Match
+	logs       map[string][]byte
+	failFinish int
+	stall      time.Duration
+	finishes   int
+}
+
+func newMemMatches(failFinish int) *memMatches {
+	return &memMatches{sums: map[string]store.Match{}, logs: map[string][]byte{}, failFinish: failFinish}
+}
+
+func (h *memMatches) PutMatch(_ context.Context, m store.Match) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.sums[m.ID] = m
+	return nil
+}
+
+func (h *memMatches) FinishMatch(ctx context.Context, m store.Match, log []byte) error {
+	h.mu.Lock()
+	h.finishes++
+	n, stall := h.finishes, h.stall
+	fail := n <= h.failFinish
+	h.mu.Unlock()
+	if fail {
+		if n == 1 && stall > 0 {
+			select {
+			case <-time.After(stall):
+			case <-ctx.Done():
+			}
+		}
+		return fmt.Errorf("history down (try %d)", n)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m.Over = true
+	h.sums[m.ID], h.logs[m.ID] = m, log
+	return nil
+}
+
+func (h *memMatches) GetMatch(_ context.Context, id string) (store.Match, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m, ok := h.sums[id]
+	if !ok {
+		return m, store.ErrNotFound
+	}
+	return m, nil
+}
+
+func (h *memMatches) MatchLog(_ context.Context, id string) ([]byte, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	log, ok := h.logs[id]
+	if !ok {
+		return nil, store.ErrNotFound
+	}
+	return log, nil
+}
+
+func (h *memMatches) Matches(context.Context, int, int) ([]store.Match, int, error) {
+	return nil, 0, nil
+}
+
+func (h *memMatches) over(id string) bool {
+	m, err := h.GetMatch(context.Background(), id)
+	return err == nil && m.Over
+}
+
+// playToEnd has the host hurry every phase until the game is over, and
+// returns the match's ID.
+func (tb *table) playToEnd() string {
+	tb.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var over bool
+		var id string
+		tb.lobby(tb.code, func(l *lobby) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
+		if over {
+			return id
+		}
+		require.True(tb.t, time.Now().Before(deadline), "the game did not end")
+		tb.clients[0].do(protocol.Act{Kind: game.CmdEndPhase})
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestMatchFiledDespiteFailures: the history fails to take a finished
+// match three times, the first slowly; the lobby answers meanwhile, and
+// the match is filed in the end.
+func TestMatchFiledDespiteFailures(t *testing.T) {
+	hist := newMemMatches(3)
+	hist.stall = 2 * time.Second
+	e := newEnv(t, func(o *Options) { o.Matches = hist })
+	tb := e.table(5, quickSettings())
+	tb.start()
+	id := tb.playToEnd()
+
+	t0 := time.Now()
+	tb.clients[0].ok(protocol.Say{Channel: game.ChannelPublic, Text: "The congress is over."})
+	assert.Less(t, time.Since(t0), time.Second, "the lobby does not wait on the history")
+
+	require.Eventually(t, func() bool { return hist.over(id) }, 10*time.Second, 20*time.Millisecond)
+	res, err := http.Get(e.http.URL + "/api/matches/" + id)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode)
+	hist.mu.Lock()
+	assert.Equal(t, 4, hist.finishes, "tried until it worked, then no more")
+	hist.mu.Unlock()
+}
+
+// TestRestoreFilesUnfiledMatch: the server stopped with a finished
+// match the history never took, and a newer game running; the next start
+// files the one and notes the other.
+func TestRestoreFilesUnfiledMatch(t *testing.T) {
+	down := newMemMatches(1 << 30)
+	e := newEnv(t, func(o *Options) { o.Matches = down })
+	tb := e.table(5, quickSettings())
+	tb.start()
+	id := tb.playToEnd()
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch})
+	tb.start()
+	var next string
+	tb.lobby(tb.code, func(l *lobby) { next = l.st.match.id })
+	require.NoError(t, e.srv.Close(context.Background()))
+	require.False(t, down.over(id))
+
+	up := newMemMatches(0)
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = e.journal, up })
+	n, err := e2.srv.RestoreAll(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Eventually(t, func() bool { return up.over(id) }, 5*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool {
+		m, err := up.GetMatch(context.Background(), next)
+		return err == nil && !m.Over
+	}, 5*time.Second, 20*time.Millisecond)
+}
+
+// TestRestoredIdleClock: a restored lobby's idle clock runs from its
+// last activity in the log, not from the restart, so that abandoned
+// lobbies close even when the server restarts more often than they idle
+// out; their people still have ResumeGrace to come back.
+func TestRestoredIdleClock(t *testing.T) {
+	ctx := context.Background()
+	j := NewMemJournal()
+	now := time.Now().UTC().Round(0)
+	abandoned, recent, awaited := created(now.Add(-2*time.Hour)), created(now.Add(-time.Minute)), created(now.Add(-2*time.Hour))
+	require.NoError(t, j.Append(ctx, "ABNDAA", abandoned))
+	require.NoError(t, j.Append(ctx, "RCNTAA", recent))
+	require.NoError(t, j.Append(ctx, "WTNGAA", awaited))
+	// A node's claim is nobody's activity.
+	require.NoError(t, j.Append(ctx, "ABNDAA", Record{Kind: RecClaimed, At: now, Name: "node-2"}))
+	token, hash := newToken()
+	awaited.TokenHash = hash
+	j.logs["WTNGAA"][0] = awaited
+
+	e := newEnv(t, func(o *Options) {
+		o.Journal = j
+		o.Limits.ResumeGrace = 300 * time.Millisecond
+	})
+	n, err := e.srv.RestoreAll(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+	back := e.dial(nil)
+	back.send(protocol.Resume{Lobby: "WTNGAA", Token: token})
+	back.welcome()
+
+	require.Eventually(t, func() bool { return e.srv.lobbies.get("ABNDAA") == nil }, 3*time.Second, 20*time.Millisecond,
+		"idle for two hours before the restart: closed once the grace is over")
+	assert.NotNil(t, e.srv.lobbies.get("RCNTAA"), "idle for a minute: open")
+	assert.NotNil(t, e.srv.lobbies.get("WTNGAA"), "its delegate came back in time: open")
+}
+
+// down makes the history fail (true) or take (false) every FinishMatch
+// from now on.
+func (h *memMatches) down(fail bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.failFinish = h.finishes
+	if fail {
+		h.failFinish += 1 << 30
+	}
+}
+
+func (h *memMatches) isDown() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failFinish > h.finishes
+}
+
+// TestRematchStartsLogAfresh: at each rematch whose game is in the
+// history, the lobby's log starts again from a snapshot, so a restore
+// replays the same few records however many games were played; a game
+// the history has not taken yet stays in the log until it has.
+func TestRematchStartsLogAfresh(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t)
+	hist := newMemMatches(0)
+	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	tb := e.table(5, quickSettings())
+	host := tb.clients[0]
+	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress."})
+
+	logOf := func() []Record {
+		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
+		require.NoError(t, err)
+		return recs
+	}
+	sameAsLive := func(recs []Record) {
+		t.Helper()
+		var live snapshot
+		tb.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+		rebuilt, err := replay(tb.code, recs, quickBot)
+		require.NoError(t, err)
+		require.Equal(t, live, snap(rebuilt))
+	}
+	play := func() {
+		t.Helper()
+		tb.start()
+		tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "Long live the congress."})
+		id := tb.playToEnd()
+		require.Eventually(t, func() bool { return hist.over(id) || hist.isDown() }, 5*time.Second, 10*time.Millisecond)
+		host.ok(protocol.Host{Action: protocol.HostRematch})
+	}
+
+	for range 3 {
+		play()
+		recs := logOf()
+		require.Len(t, recs, 1, "after a rematch the log is one snapshot")
+		assert.Equal(t, RecSnapshot, recs[0].Kind)
+		sameAsLive(recs)
+	}
+
+	// The history is down at the end of the next game: its log keeps it.
+	hist.down(true)
+	play()
+	kept := logOf()
+	assert.Greater(t, len(kept), 10, "the unfiled game stays in the log")
+	sameAsLive(kept)
+	hist.down(false)
+	play()
+	recs := logOf()
+	require.Len(t, recs, 1, "once filed, the next rematch starts the log afresh")
+	sameAsLive(recs)
+
+	// A restart rebuilds the lobby from its snapshot: the host's pass
+	// still opens the host's place, the chat is still there.
+	require.NoError(t, e.srv.Close(ctx))
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	n, err := e2.srv.RestoreAll(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	back := e2.dial(nil)
+	back.send(protocol.Resume{Lobby: tb.code, Token: host.token})
+	w := back.welcome()
+	assert.Equal(t, host.you, w.You)
+	assert.Equal(t, w.You, w.Lobby.Host)
+	assert.True(t, w.Lobby.Public)
+	assert.Len(t, w.Lobby.Members, 6)
+	assert.NotEmpty(t, w.Lobby.Match, "the last game's file is named")
+	var said []string
+	for _, line := range w.Chat {
+		said = append(said, line.Text)
+	}
+	assert.Contains(t, said, "To the first congress.")
+}
+
+// TestSpectatorDelayAfterRestart: in a lobby whose gallery sees every
+// role a minute late, a spectator who comes right after a restart is
+// shown the game as it was a minute ago, not as it is, and what happened
+// since reaches them a minute after it happened.
+func TestSpectatorDelayAfterRestart(t *testing.T) {
+	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
+	clock := &fakeClock{t: t0}
+	e := newEnv(t, func(o *Options) { o.Now = clock.now })
+	s := quickSettings()
+	s.SpectatorsSeeRoles, s.SpectatorDelay = true, 60
+	tb := e.table(5, s)
+	tb.start()
+	clock.add(10 * time.Second)
+	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: (tb.clients[1].seat + 1) % 5})
+	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I saw that."})
+	var live []game.Event
+	tb.lobby(tb.code, func(l *lobby) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
+	require.NoError(t, e.srv.Close(context.Background()))
+
+	restart := func(at time.Time) (*env, *fakeClock, protocol.Welcome, *client) {
+		t.Helper()
+		clock := &fakeClock{t: at}
+		e2 := newEnv(t, func(o *Options) { o.Journal, o.Now = e.journal, clock.now })
+		require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
+		spec := e2.dial(nil)
+		spec.send(protocol.Watch{Lobby: tb.code})
+		return e2, clock, spec.welcome(), spec
+	}
+
+	// Half a minute after the start, the gallery had seen nothing yet.
+	e2, _, w, _ := restart(t0.Add(30 * time.Second))
+	assert.Nil(t, w.Game, "no game yet for the gallery")
+	require.NoError(t, e2.srv.Close(context.Background()))
+
+	// 65 s after the start: the gallery sees the start, with every role,
+	// and not the denunciation of 10 s in, nor the line said then.
+	e3, clock3, w, spec := restart(t0.Add(65 * time.Second))
+	require.NotNil(t, w.Game)
+	for _, ev := range w.Game.Log {
+		assert.False(t, ev.At.After(t0.Add(5*time.Second)), "an event newer than the delay: %+v", ev)
+	}
+	assert.Less(t, len(w.Game.Log), len(live))
+	roles := 0
+	for _, sv := range w.Game.View.Seats {
+		if sv.Role != game.NoRole {
+			roles++
+		}
+	}
+	assert.Equal(t, 5, roles)
+	for _, line := range w.Chat {
+		assert.NotEqual(t, "I saw that.", line.Text)
+	}
+	var held []time.Time
+	e3.lobby(tb.code, func(l *lobby) {
+		for _, f := range l.specQueue {
+			held = append(held, f.at)
+		}
+	})
+	assert.Equal(t, []time.Time{t0.Add(70 * time.Second), t0.Add(70 * time.Second)}, held, "the denunciation and the line are held until 70 s")
+
+	// At 70 s they come, a minute after they happened.
+	clock3.add(6 * time.Second)
+	e3.lobby(tb.code, func(*lobby) {})
+	g := spec.game()
+	assert.Equal(t, live, append(w.Game.Log, g.Log...), "the rest of the game, in order")
+	m, _ := spec.until(protocol.TypeChat)
+	assert.Contains(t, string(m.raw), "I saw that.")
+}
+
+// TestClusterQuarantinesDamagedLog: a node that claims a lobby whose log
+// does not replay keeps it aside as a single server does, and a client
+// who comes to it through any node is told so at once.
+func TestClusterQuarantinesDamagedLog(t *testing.T) {
+	st := openStore(t)
+	appendRaw(t, st, "BRKNAA", mustJSON(t, created(restoreAt)))
+	appendRaw(t, st, "BRKNAA", mustJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	a := clusterNode(t, st, "a", time.Minute)
+	require.Eventually(t, func() bool { return a.srv.metrics.quarantined.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
+	b := clusterNode(t, st, "b", time.Minute)
+	for _, e := range []*env{a, b} {
+		c := e.dial(nil)
+		c.send(protocol.Watch{Lobby: "BRKNAA"})
+		t0 := time.Now()
+		c.expectError(protocol.CodeLobbyDamaged)
+		assert.Less(t, time.Since(t0), 5*time.Second)
+	}
+}

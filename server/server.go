@@ -50,6 +50,7 @@ type Limits struct {
 	JournalTimeout    time.Duration // for one journal append
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
+	ResumeGrace       time.Duration // a restored lobby waits this long for its people before its idle clock may close it
 }
 
 // DefaultLimits are the production limits.
@@ -71,6 +72,7 @@ func DefaultLimits() Limits {
 		JournalTimeout:    5 * time.Second,
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
+		ResumeGrace:       2 * time.Minute,
 	}
 }
 
@@ -116,6 +118,7 @@ type Server struct {
 	ips     *ipLimits
 
 	cluster *cluster // nil when the server is alone
+	filer   *filer   // nil without a match history
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -154,6 +157,9 @@ func New(o Options) *Server {
 		ips:     newIPLimits(o.Limits),
 		conns:   map[*conn]struct{}{},
 	}
+	if o.Matches != nil {
+		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
+	}
 	s.echo = s.routes()
 	s.ready.Store(true)
 	return s
@@ -186,6 +192,9 @@ func (s *Server) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		s.actors.Wait()
+		if s.filer != nil {
+			s.filer.stop()
+		}
 		if s.cluster != nil {
 			s.cluster.stop()
 		}
@@ -258,17 +267,19 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 }
 
 // reopen runs a lobby rebuilt from its records: the spectators' stream
-// and the bots are set up again, and its match is filed if the history
-// lacks it.
+// and the bots are set up again, its idle clock runs from its last
+// activity, and its match is filed if the history lacks it.
 func (s *Server) reopen(code string, st *state, recs []Record) error {
 	l := newLobby(s, code)
 	l.st = st
+	l.idleFrom = lastActivity(recs)
 	l.rejoin()
 	if !s.lobbies.add(l) {
 		return fmt.Errorf("restoring lobby %s: already open", code)
 	}
 	// The goroutine has not started: recordMatch runs here, alone.
-	l.recordMatch(context.Background())
+	l.recordMatch(true)
+	s.fileEarlierMatches(code, recs)
 	if !s.startLobby(l) {
 		s.lobbies.remove(l)
 		return fmt.Errorf("restoring lobby %s: the server is closing", code)

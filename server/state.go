@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"congress/game"
@@ -21,8 +22,9 @@ type state struct {
 	members  []*member
 	nextID   int
 	phase    protocol.LobbyState
-	match    *match // the current or last game; nil before the first
+	match    *match // the current or last game; nil before the first, and after a snapshot
 	matches  int
+	lastID   string // the current or last game's match ID
 	chat     chatLog
 	closed   bool
 	newBot   BotFactory
@@ -46,11 +48,15 @@ func (m *member) human() bool { return !m.bot }
 
 // match is one game and what the lobby keeps of it.
 type match struct {
-	id      string
-	seed    uint64
-	players []string // member IDs, in the order given to game.New
-	names   []string // their names, in the same order
-	g       *game.Game
+	id       string
+	seed     uint64
+	settings protocol.Settings // the lobby's settings when it started
+	players  []string          // member IDs, in the order given to game.New
+	names    []string          // their names, in the same order
+	g        *game.Game
+	// history holds the started, act and advance records, to replay the
+	// game up to an earlier moment (the gallery's delayed stream).
+	history []Record
 	// bots are the players of bot seats (bot members and seats handed to a
 	// bot); botAt is each one's position in the log it has observed.
 	bots  map[int]Player
@@ -162,6 +168,14 @@ func (s *state) applyKind(rec Record) error {
 		if s.match != nil {
 			s.match.bots, s.match.botAt = nil, nil
 		}
+	case RecSnapshot:
+		if rec.Snapshot == nil {
+			return fmt.Errorf("snapshot without a lobby")
+		}
+		if s.phase != protocol.LobbyOpen {
+			return fmt.Errorf("snapshot during a game")
+		}
+		s.restore(*rec.Snapshot)
 	case RecClosed:
 		s.closed = true
 	case RecClaimed:
@@ -238,9 +252,10 @@ func (s *state) start(rec Record) error {
 		return err
 	}
 	s.matches++
+	s.lastID = rec.Match
 	s.match = &match{
-		id: rec.Match, seed: rec.Seed, players: rec.Players, names: names, g: g,
-		bots: map[int]Player{}, botAt: map[int]int{},
+		id: rec.Match, seed: rec.Seed, settings: s.settings, players: rec.Players, names: names, g: g,
+		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.phase = protocol.LobbyPlaying
 	for _, m := range seated {
@@ -270,6 +285,7 @@ func (s *state) play(rec Record) error {
 			return err
 		}
 	}
+	m.history = append(m.history, rec)
 	for seat, p := range m.bots {
 		evs, next := m.g.Log(game.SeatViewer(seat), m.botAt[seat])
 		m.botAt[seat] = next
@@ -289,6 +305,69 @@ func (m *match) seatBot(seat int, p Player) {
 	evs, next := m.g.Log(game.SeatViewer(seat), 0)
 	m.bots[seat], m.botAt[seat] = p, next
 	p.Observe(evs)
+}
+
+// replayGame plays the match's records again on a new game, calling each
+// after every one, the started record included.
+func (m *match) replayGame(each func(g *game.Game, rec Record)) *game.Game {
+	start := m.history[0]
+	g, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
+	each(g, start)
+	for _, rec := range m.history[1:] {
+		if rec.Kind == RecAdvance {
+			g.Advance(rec.At)
+		} else {
+			_, _ = g.Apply(*rec.Command, rec.At)
+		}
+		each(g, rec)
+	}
+	return g
+}
+
+// snapshot is the lobby between games, whole.
+func (s *state) snapshot() Snapshot {
+	snap := Snapshot{
+		Created: s.created, Base: s.base, Public: s.public, Settings: s.settings, Host: s.host,
+		NextID: s.nextID, Matches: s.matches, LastMatch: s.lastID,
+		Chat: s.chat.tail(func(game.Channel) bool { return true }),
+	}
+	for _, m := range s.members {
+		snap.Members = append(snap.Members, SnapshotMember{ID: m.id, Name: m.name, TokenHash: m.tokenHash, Bot: m.bot, Strength: m.strength, Seed: m.seed})
+	}
+	for id, r := range s.keys {
+		if snap.Keys == nil {
+			snap.Keys = map[string][]string{}
+		}
+		snap.Keys[id] = slices.Clone(r.order)
+	}
+	return snap
+}
+
+// restore makes the state the lobby of snap, forgetting the last game:
+// the match history keeps it.
+func (s *state) restore(snap Snapshot) {
+	s.created, s.base, s.public, s.settings, s.host = snap.Created, snap.Base, snap.Public, snap.Settings, snap.Host
+	s.members = s.members[:0]
+	for _, m := range snap.Members {
+		s.members = append(s.members, &member{id: m.ID, name: m.Name, tokenHash: m.TokenHash, bot: m.Bot, strength: m.Strength, seed: m.Seed, seat: game.NoSeat})
+	}
+	s.nextID, s.matches, s.lastID = snap.NextID, snap.Matches, snap.LastMatch
+	s.match = nil
+	s.chat = chatLog{}
+	for _, line := range snap.Chat {
+		s.chat.add(line)
+	}
+	s.keys = nil
+	for id, keys := range snap.Keys {
+		r := &keyRing{}
+		for _, k := range keys {
+			r.add(k, nil)
+		}
+		if s.keys == nil {
+			s.keys = map[string]*keyRing{}
+		}
+		s.keys[id] = r
+	}
 }
 
 func (s *state) member(id string) *member {

@@ -89,7 +89,7 @@ function showMatch(id) {
 }
 
 // Why a join or resume can be refused before the welcome, in the door's words.
-const DOOR_CODES = new Set(["bad_token", "unknown_lobby", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
+const DOOR_CODES = new Set(["bad_token", "unknown_lobby", "lobby_damaged", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
 
 class Room {
   constructor(code, { name = "", watch = false }) {

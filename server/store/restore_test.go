@@ -2,9 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"testing"
+	"time"
 
+	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +66,71 @@ func TestLoadAllEmpty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, all)
 	var _ jetstream.Stream = s.lobbies
+}
+
+// A read of a lobby's log while the NATS server is away for a moment
+// (restarting, as a cluster's stream leader moves) waits for it and
+// succeeds, and so do the other reads of a restore.
+func TestReadsWaitForJetStream(t *testing.T) {
+	ctx := context.Background()
+	defer func(try time.Duration) { settleTry = try }(settleTry)
+	settleTry = 300 * time.Millisecond
+	dir := t.TempDir()
+	start := func(port int) *natsserver.Server {
+		ns, err := natsserver.NewServer(&natsserver.Options{
+			Host: "127.0.0.1", Port: port, JetStream: true, StoreDir: dir, NoSigs: true, NoLog: true,
+		})
+		require.NoError(t, err)
+		ns.Start()
+		require.True(t, ns.ReadyForConnections(10*time.Second))
+		return ns
+	}
+	ns := start(-1)
+	port := ns.Addr().(*net.TCPAddr).Port
+	defer func() { ns.Shutdown() }()
+	s, err := Open(ctx, Options{URLs: ns.ClientURL(), DataDir: t.TempDir()})
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.Append(ctx, "ABCDEF", "a-0", []byte(`{"n":0}`), 0)
+	require.NoError(t, err)
+
+	for _, step := range []struct {
+		name string
+		do   func() error
+	}{
+		{"load", func() error {
+			recs, err := s.Load(ctx, "ABCDEF")
+			if err == nil && len(recs) != 1 {
+				err = fmt.Errorf("%d records", len(recs))
+			}
+			return err
+		}},
+		{"load all", func() error {
+			all, err := s.LoadAll(ctx)
+			if err == nil && len(all["ABCDEF"]) != 1 {
+				err = fmt.Errorf("%d records", len(all["ABCDEF"]))
+			}
+			return err
+		}},
+		{"exists", func() error {
+			found, err := s.Exists(ctx, "ABCDEF")
+			if err == nil && !found {
+				err = errors.New("not found")
+			}
+			return err
+		}},
+		{"list", func() error { _, err := s.Lobbies(ctx); return err }},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			ns.Shutdown()
+			ns.WaitForShutdown()
+			back := make(chan *natsserver.Server, 1)
+			go func() {
+				time.Sleep(500 * time.Millisecond)
+				back <- start(port)
+			}()
+			assert.NoError(t, step.do())
+			ns = <-back
+		})
+	}
 }

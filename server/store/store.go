@@ -504,7 +504,9 @@ func (s *Store) LoadAll(ctx context.Context) (map[string][]Record, error) {
 // one stored when the read began. Its consumer is deleted when it is
 // done: JetStream allows an account only so many.
 func (s *Store) read(ctx context.Context, filter string, each func(subject string, r Record)) error {
-	cons, err := s.lobbies.CreateConsumer(ctx, jetstream.ConsumerConfig{
+	cctx, cancel := context.WithTimeout(ctx, settleTry)
+	defer cancel()
+	cons, err := s.lobbies.CreateConsumer(cctx, jetstream.ConsumerConfig{
 		FilterSubject:     filter,
 		DeliverPolicy:     jetstream.DeliverAllPolicy,
 		AckPolicy:         jetstream.AckNonePolicy,
@@ -557,9 +559,13 @@ func (s *Store) read(ctx context.Context, filter string, each func(subject strin
 
 // Lobbies lists the codes of every lobby that has a log.
 func (s *Store) Lobbies(ctx context.Context) ([]string, error) {
-	info, err := s.lobbies.Info(ctx, jetstream.WithSubjectFilter(lobbyPrefix+"*"))
+	var info *jetstream.StreamInfo
+	err := settle(ctx, s.log, "listing lobbies", func(ctx context.Context) (err error) {
+		info, err = s.lobbies.Info(ctx, jetstream.WithSubjectFilter(lobbyPrefix+"*"))
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("listing lobbies: %w", err)
+		return nil, err
 	}
 	codes := make([]string, 0, len(info.State.Subjects))
 	for subj := range info.State.Subjects {
@@ -571,20 +577,30 @@ func (s *Store) Lobbies(ctx context.Context) ([]string, error) {
 
 // Exists reports whether a lobby has a log.
 func (s *Store) Exists(ctx context.Context, code string) (bool, error) {
-	_, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("looking up lobby %s: %w", code, err)
-	}
-	return true, nil
+	found := false
+	err := settle(ctx, s.log, "looking up lobby "+code, func(ctx context.Context) error {
+		_, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			found = false
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	return found, err
 }
 
 // Drop deletes a closed lobby's log.
 func (s *Store) Drop(ctx context.Context, code string) error {
 	return settle(ctx, s.log, "dropping lobby "+code, func(ctx context.Context) error {
 		return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)))
+	})
+}
+
+// Compact deletes every record of a lobby's log before sequence from.
+func (s *Store) Compact(ctx context.Context, code string, from uint64) error {
+	return settle(ctx, s.log, "compacting lobby "+code, func(ctx context.Context) error {
+		return s.lobbies.Purge(ctx, jetstream.WithPurgeSubject(lobbySubject(code)), jetstream.WithPurgeSequence(from))
 	})
 }
 
