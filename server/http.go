@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
@@ -40,22 +41,25 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.httpError
 	e.Use(s.logRequests, middleware.Recover(), securityHeaders)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", s.readyz)
+	// What can be read answers HEAD as GET, without the body (net/http
+	// drops a HEAD's body).
+	read := []string{http.MethodGet, http.MethodHead}
+	e.Match(read, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.Match(read, "/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
 	e.POST("/admin/drain", s.drain, s.operatorOnly)
 	e.DELETE("/admin/drain", s.undrain, s.operatorOnly)
 
 	e.POST("/api/lobbies", s.createLobby)
-	e.GET("/api/lobbies", s.listLobbies)
-	e.GET("/api/lobbies/:code", s.getLobby)
-	e.GET("/api/matches", s.listMatches)
-	e.GET("/api/matches/:id", s.getMatch)
+	e.Match(read, "/api/lobbies", s.listLobbies)
+	e.Match(read, "/api/lobbies/:code", s.getLobby)
+	e.Match(read, "/api/matches", s.listMatches)
+	e.Match(read, "/api/matches/:id", s.getMatch)
 
 	e.GET("/ws", s.serveWS)
 
-	e.GET("/l/:code", s.serveIndex)
-	e.GET("/*", s.serveClient)
+	e.Match(read, "/l/:code", s.serveIndex)
+	e.Match(read, "/*", s.serveClient)
 	return e
 }
 
@@ -238,8 +242,16 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 
 // decodeBody reads a JSON body strictly: bounded, known fields only.
 func decodeBody(c echo.Context, v any) error {
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxBodyBytes)
-	dec := json.NewDecoder(body)
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBodyBytes))
+	if err != nil {
+		return bodyError(err)
+	}
+	// The decoder would turn bytes that are not UTF-8 into U+FFFD, and a
+	// name into another name: refused, as on the WebSocket.
+	if !utf8.Valid(body) {
+		return protocol.Errorf(protocol.CodeBadMessage, "That message is not valid UTF-8 text.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyError(err)
