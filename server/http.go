@@ -39,7 +39,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.logRequests, middleware.Recover(), securityHeaders)
+	e.Use(s.logRequests, middleware.Recover(), securityHeaders, s.requestsPerIP)
 
 	// What can be read answers HEAD as GET, without the body (net/http
 	// drops a HEAD's body).
@@ -70,6 +70,22 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
+// requestsPerIP caps the HTTP requests one address has in progress: a
+// client that opens many and sends each body slowly holds no more than
+// its share. A WebSocket counts only until it is upgraded.
+func (s *Server) requestsPerIP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ip := s.clientIP(c.Request())
+		if !s.ips.request(ip) {
+			s.metrics.refused(protocol.CodeRateLimited)
+			c.Response().Header().Set("Retry-After", "1")
+			return protocol.Errorf(protocol.CodeRateLimited, "Your address has too many requests in progress. Wait for them to finish, then try again.")
+		}
+		defer s.ips.done(ip)
 		return next(c)
 	}
 }

@@ -50,6 +50,9 @@ type Limits struct {
 	JournalTimeout    time.Duration // for one journal append
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
+	RequestsPerIP     int           // HTTP requests one client address may have in progress at once
+	ReadHeaderTimeout time.Duration // for an HTTP request's headers...
+	ReadTimeout       time.Duration // ...and for the whole request, body included (not a WebSocket once upgraded)
 }
 
 // DefaultLimits are the production limits.
@@ -71,6 +74,9 @@ func DefaultLimits() Limits {
 		JournalTimeout:    5 * time.Second,
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
+		RequestsPerIP:     32,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
 	}
 }
 
@@ -155,12 +161,25 @@ func New(o Options) *Server {
 		conns:   map[*conn]struct{}{},
 	}
 	s.echo = s.routes()
+	s.ConfigureHTTP(s.echo.Server)
 	s.ready.Store(true)
 	return s
 }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// ConfigureHTTP sets the timeouts of an http.Server that serves
+// Handler (the Echo instance's own is set already): a client that sends
+// its request a byte at a time is cut off, instead of holding a
+// connection and a goroutine for ever. A WebSocket is not: net/http
+// clears the connection's deadline when it is hijacked, and the
+// WebSocket has its pings and timeouts of its own.
+func (s *Server) ConfigureHTTP(hs *http.Server) {
+	hs.ReadHeaderTimeout = s.opt.Limits.ReadHeaderTimeout
+	hs.ReadTimeout = s.opt.Limits.ReadTimeout
+	hs.IdleTimeout = 2 * time.Minute
+}
 
 // Echo is the server's Echo instance, to Start and Shutdown.
 func (s *Server) Echo() *echo.Echo { return s.echo }
