@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -516,6 +517,12 @@ func (s *Server) listLobbies(c echo.Context) error {
 }
 
 func (s *Server) getLobby(c echo.Context) error {
+	ip := s.clientIP(c.Request())
+	if refusal, wait := s.guesses.allow(ip, time.Now()); refusal != nil {
+		s.metrics.refused(protocol.CodeRateLimited)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+		return refusal
+	}
 	code := protocol.NormalizeCode(c.Param("code"))
 	var sum *protocol.LobbySummary
 	if protocol.ValidCode(code) {
@@ -526,6 +533,7 @@ func (s *Server) getLobby(c echo.Context) error {
 		}
 	}
 	if sum == nil {
+		s.guesses.missed(ip, time.Now())
 		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clip(code, protocol.CodeLength*2))
 	}
 	out := *sum

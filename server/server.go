@@ -50,9 +50,17 @@ type Limits struct {
 	JournalTimeout    time.Duration // for one journal append
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
+
+	// HTTP requests.
 	RequestsPerIP     int           // HTTP requests one client address may have in progress at once
 	ReadHeaderTimeout time.Duration // for an HTTP request's headers...
 	ReadTimeout       time.Duration // ...and for the whole request, body included (not a WebSocket once upgraded)
+
+	// Lookups of a lobby code that opens no lobby (see guessLimiter).
+	LookupMisses          int           // one address may miss this many in a burst...
+	LookupMissEvery       time.Duration // ...and one more this often
+	LookupMissesPerSecond float64       // the whole server's misses, beyond which an address that missed lately waits...
+	LookupMissBurst       int           // ...after a burst of this many
 }
 
 // DefaultLimits are the production limits.
@@ -74,9 +82,15 @@ func DefaultLimits() Limits {
 		JournalTimeout:    5 * time.Second,
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
+
 		RequestsPerIP:     32,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
+
+		LookupMisses:          10,
+		LookupMissEvery:       6 * time.Second,
+		LookupMissesPerSecond: 2,
+		LookupMissBurst:       20,
 	}
 }
 
@@ -120,6 +134,7 @@ type Server struct {
 	lobbies *registry
 	metrics *metrics
 	ips     *ipLimits
+	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 
 	cluster *cluster // nil when the server is alone
 
@@ -158,6 +173,7 @@ func New(o Options) *Server {
 		lobbies: newRegistry(),
 		metrics: newMetrics(),
 		ips:     newIPLimits(o.Limits),
+		guesses: newGuessLimiter(o.Limits),
 		conns:   map[*conn]struct{}{},
 	}
 	s.echo = s.routes()
