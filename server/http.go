@@ -83,8 +83,7 @@ func (s *Server) requestsPerIP(next echo.HandlerFunc) echo.HandlerFunc {
 		ip := s.clientIP(c.Request())
 		if !s.ips.request(ip) {
 			s.metrics.refused(protocol.CodeRateLimited)
-			c.Response().Header().Set("Retry-After", "1")
-			return protocol.Errorf(protocol.CodeRateLimited, "Your address has too many requests in progress. Wait for them to finish, then try again.")
+			return &retryLater{protocol.Errorf(protocol.CodeRateLimited, "Your address has too many requests in progress. Wait for them to finish, then try again."), time.Second}
 		}
 		defer s.ips.done(ip)
 		return next(c)
@@ -126,6 +125,10 @@ func (s *Server) httpError(err error, c echo.Context) {
 	p := protocol.Problem{Code: "internal", Message: "Something went wrong on the server."}
 	var pe *protocol.Error
 	var he *echo.HTTPError
+	var later *retryLater
+	if errors.As(err, &later) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(later.after.Seconds())))))
+	}
 	switch {
 	case errors.As(err, &pe):
 		status, p = statusOf(pe.Code), protocol.Problem{Code: pe.Code, Message: pe.Message}
@@ -141,6 +144,16 @@ func (s *Server) httpError(err error, c echo.Context) {
 	}
 	_ = c.JSON(status, p)
 }
+
+// retryLater is a refusal that knows when to try again: its HTTP
+// answer carries Retry-After.
+type retryLater struct {
+	err   *protocol.Error
+	after time.Duration
+}
+
+func (r *retryLater) Error() string { return r.err.Error() }
+func (r *retryLater) Unwrap() error { return r.err }
 
 // statusOf is the HTTP status of a refusal code.
 func statusOf(code protocol.Code) int {
@@ -374,7 +387,7 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 		}
 		l := newLobby(s, "")
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
-			return nil, busy
+			return nil, s.fullRefusal()
 		}
 		l.st.code, l.log = l.code, s.log.With("lobby", l.code)
 		if cl != nil {
@@ -477,6 +490,18 @@ func relink(sum *protocol.LobbySummary, base string) {
 	}
 }
 
+// fullRefusal answers a new lobby when the server holds all it may:
+// lobbies nobody comes to close soonest, so that is when to come back.
+func (s *Server) fullRefusal() error {
+	lim := s.opt.Limits
+	wait := lim.IdleLobby
+	if lim.UnjoinedLobby > 0 {
+		wait = min(wait, lim.UnjoinedLobby)
+	}
+	return &retryLater{protocol.Errorf(protocol.CodeServerBusy,
+		"Every hall of the Congress is taken: the server has as many lobbies open as it can hold. Lobbies nobody comes to close within %s; try again then, or join a lobby from the list.", seconds(wait)), wait}
+}
+
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
 	if s.cluster != nil {
@@ -520,8 +545,7 @@ func (s *Server) getLobby(c echo.Context) error {
 	ip := s.clientIP(c.Request())
 	if refusal, wait := s.guesses.allow(ip, time.Now()); refusal != nil {
 		s.metrics.refused(protocol.CodeRateLimited)
-		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
-		return refusal
+		return &retryLater{refusal, wait}
 	}
 	code := protocol.NormalizeCode(c.Param("code"))
 	var sum *protocol.LobbySummary

@@ -52,6 +52,7 @@ type lobby struct {
 	botIdle     map[int]bool      // ...because they chose to wait
 	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
+	joined      bool              // a member has been connected since the lobby started here
 	lobbyDirty  bool              // members or settings changed: send Lobby
 	galleryMove bool              // only the spectator count changed
 	lobbySentAt time.Time
@@ -289,7 +290,7 @@ func (l *lobby) nextWake() time.Time {
 		soon(l.hostAway.Add(l.srv.opt.Limits.HostGrace))
 	}
 	if !l.emptySince.IsZero() {
-		soon(l.emptySince.Add(l.srv.opt.Limits.IdleLobby))
+		soon(l.emptySince.Add(l.idleLimit()))
 	}
 	return wake
 }
@@ -552,6 +553,9 @@ func (l *lobby) detach(c *conn) {
 
 // noteEmpty starts or stops the idle clock.
 func (l *lobby) noteEmpty() {
+	if len(l.members) > 0 {
+		l.joined = true
+	}
 	if len(l.members)+len(l.specs) == 0 {
 		if l.emptySince.IsZero() {
 			l.emptySince = l.now()
@@ -561,9 +565,28 @@ func (l *lobby) noteEmpty() {
 	}
 }
 
-// checkIdle closes a lobby nobody has been connected to for IdleLobby.
+// idleLimit is how long the lobby stays open with nobody connected: a
+// lobby nobody came to, not long, so that lobbies opened and left by
+// the thousand do not hold the server's cap for half an hour; one never
+// played, longer; one that has seen a game, IdleLobby.
+func (l *lobby) idleLimit() time.Duration {
+	lim := l.srv.opt.Limits
+	limit := lim.IdleLobby
+	if l.st.matches > 0 {
+		return limit
+	}
+	if lim.EmptyLobby > 0 {
+		limit = min(limit, lim.EmptyLobby)
+	}
+	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.joinedBy() {
+		limit = min(limit, lim.UnjoinedLobby)
+	}
+	return limit
+}
+
+// checkIdle closes a lobby nobody has been connected to for its idleLimit.
 func (l *lobby) checkIdle(now time.Time) {
-	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.srv.opt.Limits.IdleLobby)) {
+	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
 	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {

@@ -51,6 +51,10 @@ type Limits struct {
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
 
+	// Shorter idle limits for lobbies that have never seen a game (0: IdleLobby).
+	EmptyLobby    time.Duration // a lobby never played, with nobody connected, closes after this...
+	UnjoinedLobby time.Duration // ...and one nobody ever connected to, after this
+
 	// HTTP requests.
 	RequestsPerIP     int           // HTTP requests one client address may have in progress at once
 	ReadHeaderTimeout time.Duration // for an HTTP request's headers...
@@ -82,6 +86,9 @@ func DefaultLimits() Limits {
 		JournalTimeout:    5 * time.Second,
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
+
+		EmptyLobby:    10 * time.Minute,
+		UnjoinedLobby: 3 * time.Minute,
 
 		RequestsPerIP:     32,
 		ReadHeaderTimeout: 5 * time.Second,
