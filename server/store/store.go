@@ -70,6 +70,8 @@ type Store struct {
 	lobbies  jetstream.Stream
 	matchLog jetstream.Stream
 	matches  jetstream.KeyValue
+	index    *matchIndex
+	watcher  jetstream.KeyWatcher // feeds index
 	replicas int
 	log      *slog.Logger
 	closed   sync.Once
@@ -115,6 +117,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s.replicas = replicas
+	s.index = newMatchIndex(o.Retention)
+	if s.watcher, err = s.matches.WatchAll(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("following bucket %s: %w", MatchBucket, err)
+	}
+	go s.index.follow(s.watcher)
 	return s, nil
 }
 
@@ -314,6 +322,9 @@ func (s *Store) Close() error {
 
 func (s *Store) close() error {
 	var err error
+	if s.watcher != nil {
+		_ = s.watcher.Stop()
+	}
 	if s.nc != nil {
 		err = s.nc.Drain()
 		for s.nc.IsDraining() {
@@ -460,7 +471,10 @@ func (s *Store) PutMatch(ctx context.Context, m Match) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.matches.Put(ctx, m.ID, b)
+	rev, err := s.matches.Put(ctx, m.ID, b)
+	if err == nil {
+		s.index.apply(m.ID, rev, &m)
+	}
 	return err
 }
 
@@ -500,23 +514,8 @@ func (s *Store) MatchLog(ctx context.Context, id string) ([]byte, error) {
 }
 
 // Matches lists the finished matches of public lobbies, newest first:
-// page from 0, size per page.
+// page from 0, size per page. It pages the index that follows the
+// bucket (see matchIndex), waiting for its first load.
 func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, error) {
-	lister, err := s.matches.ListKeys(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	var all []Match
-	for key := range lister.Keys() {
-		m, err := s.GetMatch(ctx, key)
-		if err != nil || !m.Over || !m.Public {
-			continue
-		}
-		all = append(all, m)
-	}
-	slices.SortFunc(all, func(a, b Match) int { return b.Ended.Compare(a.Ended) })
-	total := len(all)
-	from := min(page*size, total)
-	to := min(from+size, total)
-	return all[from:to], total, nil
+	return s.index.page(ctx, time.Now(), page, size)
 }
