@@ -105,7 +105,9 @@ func newEnv(t *testing.T, mod ...func(*Options)) *env {
 		f(&o)
 	}
 	srv := New(o)
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	srv.ConfigureHTTP(hs.Config)
+	hs.Start()
 	e := &env{t: t, srv: srv, http: hs, journal: j}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
@@ -38,24 +40,27 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.httpError
-	e.Use(s.logRequests, middleware.Recover(), securityHeaders)
+	e.Use(s.logRequests, middleware.Recover(), securityHeaders, s.requestsPerIP)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", s.readyz)
+	// What can be read answers HEAD as GET, without the body (net/http
+	// drops a HEAD's body).
+	read := []string{http.MethodGet, http.MethodHead}
+	e.Match(read, "/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
+	e.Match(read, "/readyz", s.readyz)
 	e.GET("/metrics", s.serveMetrics)
 	e.POST("/admin/drain", s.drain, s.operatorOnly)
 	e.DELETE("/admin/drain", s.undrain, s.operatorOnly)
 
 	e.POST("/api/lobbies", s.createLobby)
-	e.GET("/api/lobbies", s.listLobbies)
-	e.GET("/api/lobbies/:code", s.getLobby)
-	e.GET("/api/matches", s.listMatches)
-	e.GET("/api/matches/:id", s.getMatch)
+	e.Match(read, "/api/lobbies", s.listLobbies)
+	e.Match(read, "/api/lobbies/:code", s.getLobby)
+	e.Match(read, "/api/matches", s.listMatches)
+	e.Match(read, "/api/matches/:id", s.getMatch)
 
 	e.GET("/ws", s.serveWS)
 
-	e.GET("/l/:code", s.serveIndex)
-	e.GET("/*", s.serveClient)
+	e.Match(read, "/l/:code", s.serveIndex)
+	e.Match(read, "/*", s.serveClient)
 	return e
 }
 
@@ -66,6 +71,21 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
+		return next(c)
+	}
+}
+
+// requestsPerIP caps the HTTP requests one address has in progress: a
+// client that opens many and sends each body slowly holds no more than
+// its share. A WebSocket counts only until it is upgraded.
+func (s *Server) requestsPerIP(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ip := s.clientIP(c.Request())
+		if !s.ips.request(ip) {
+			s.metrics.refused(protocol.CodeRateLimited)
+			return &retryLater{protocol.Errorf(protocol.CodeRateLimited, "Your address has too many requests in progress. Wait for them to finish, then try again."), time.Second}
+		}
+		defer s.ips.done(ip)
 		return next(c)
 	}
 }
@@ -105,6 +125,10 @@ func (s *Server) httpError(err error, c echo.Context) {
 	p := protocol.Problem{Code: "internal", Message: "Something went wrong on the server."}
 	var pe *protocol.Error
 	var he *echo.HTTPError
+	var later *retryLater
+	if errors.As(err, &later) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(later.after.Seconds())))))
+	}
 	switch {
 	case errors.As(err, &pe):
 		status, p = statusOf(pe.Code), protocol.Problem{Code: pe.Code, Message: pe.Message}
@@ -120,6 +144,16 @@ func (s *Server) httpError(err error, c echo.Context) {
 	}
 	_ = c.JSON(status, p)
 }
+
+// retryLater is a refusal that knows when to try again: its HTTP
+// answer carries Retry-After.
+type retryLater struct {
+	err   *protocol.Error
+	after time.Duration
+}
+
+func (r *retryLater) Error() string { return r.err.Error() }
+func (r *retryLater) Unwrap() error { return r.err }
 
 // statusOf is the HTTP status of a refusal code.
 func statusOf(code protocol.Code) int {
@@ -244,8 +278,16 @@ func (s *Server) metricsAllowed(r *http.Request) bool {
 
 // decodeBody reads a JSON body strictly: bounded, known fields only.
 func decodeBody(c echo.Context, v any) error {
-	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxBodyBytes)
-	dec := json.NewDecoder(body)
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxBodyBytes))
+	if err != nil {
+		return bodyError(err)
+	}
+	// The decoder would turn bytes that are not UTF-8 into U+FFFD, and a
+	// name into another name: refused, as on the WebSocket.
+	if !utf8.Valid(body) {
+		return protocol.Errorf(protocol.CodeBadMessage, "That message is not valid UTF-8 text.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bodyError(err)
@@ -351,7 +393,7 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 		}
 		l := newLobby(s, "")
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
-			return nil, busy
+			return nil, s.fullRefusal()
 		}
 		l.st.code, l.log = l.code, s.log.With("lobby", l.code)
 		if cl != nil {
@@ -454,6 +496,18 @@ func relink(sum *protocol.LobbySummary, base string) {
 	}
 }
 
+// fullRefusal answers a new lobby when the server holds all it may:
+// lobbies nobody comes to close soonest, so that is when to come back.
+func (s *Server) fullRefusal() error {
+	lim := s.opt.Limits
+	wait := lim.IdleLobby
+	if lim.UnjoinedLobby > 0 {
+		wait = min(wait, lim.UnjoinedLobby)
+	}
+	return &retryLater{protocol.Errorf(protocol.CodeServerBusy,
+		"Every hall of the Congress is taken: the server has as many lobbies open as it can hold. Lobbies nobody comes to close within %s; try again then, or join a lobby from the list.", seconds(wait)), wait}
+}
+
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
 	if s.cluster != nil {
@@ -494,6 +548,11 @@ func (s *Server) listLobbies(c echo.Context) error {
 }
 
 func (s *Server) getLobby(c echo.Context) error {
+	ip := s.clientIP(c.Request())
+	if refusal, wait := s.guesses.allow(ip, time.Now()); refusal != nil {
+		s.metrics.refused(protocol.CodeRateLimited)
+		return &retryLater{refusal, wait}
+	}
 	code := protocol.NormalizeCode(c.Param("code"))
 	var sum *protocol.LobbySummary
 	if protocol.ValidCode(code) {
@@ -504,6 +563,7 @@ func (s *Server) getLobby(c echo.Context) error {
 		}
 	}
 	if sum == nil {
+		s.guesses.missed(ip, time.Now())
 		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", clip(code, protocol.CodeLength*2))
 	}
 	out := *sum

@@ -327,3 +327,53 @@ func TestCreateLobbySettings(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadAnswersAsGet: HEAD on a page or a readable resource is
+// answered as GET is, without the body.
+func TestHeadAnswersAsGet(t *testing.T) {
+	e := newEnv(t)
+	c := e.create("Anna", nil)
+	tests := []struct {
+		path       string
+		wantStatus int
+		wantType   string
+	}{
+		{"/", 200, "text/html"},
+		{"/l/" + c.Code, 200, "text/html"},
+		{"/app.js", 200, "text/javascript"},
+		{"/healthz", 200, "text/plain"},
+		{"/api/lobbies", 200, "application/json"},
+		{"/api/lobbies/" + c.Code, 200, "application/json"},
+		{"/api/matches", 200, "application/json"},
+		{"/nothing.js", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			res, err := http.Head(e.http.URL + tt.path)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			assert.Equal(t, tt.wantStatus, res.StatusCode)
+			assert.Empty(t, b)
+			assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), tt.wantType), res.Header.Get("Content-Type"))
+			assert.Equal(t, contentSecurityPolicy, res.Header.Get("Content-Security-Policy"))
+		})
+	}
+}
+
+// TestCreateLobbyRefusesInvalidUTF8: a name that is not UTF-8 is
+// refused, as the WebSocket refuses it, and not turned into U+FFFD.
+func TestCreateLobbyRefusesInvalidUTF8(t *testing.T) {
+	e := newEnv(t)
+	for _, body := range []string{"{\"name\":\"Ann\xff\"}", "{\"name\":\"Anna\",\"public\":true}\xc3"} {
+		res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		var p protocol.Problem
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+		res.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+		assert.Equal(t, protocol.CodeBadMessage, p.Code)
+		assert.Contains(t, p.Message, "UTF-8")
+	}
+	assert.Empty(t, e.srv.lobbies.all())
+}

@@ -65,6 +65,7 @@ type lobby struct {
 	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
 	idleFrom    time.Time         // a restored lobby's last activity, from its log
+	joined      bool              // a member has been connected since the lobby started here
 	lobbyDirty  bool              // members or settings changed: send Lobby
 	galleryMove bool              // only the spectator count changed
 	lobbySentAt time.Time
@@ -309,7 +310,7 @@ func (l *lobby) nextWake() time.Time {
 		soon(l.hostAway.Add(l.srv.opt.Limits.HostGrace))
 	}
 	if !l.emptySince.IsZero() {
-		soon(l.emptySince.Add(l.srv.opt.Limits.IdleLobby))
+		soon(l.emptySince.Add(l.idleLimit()))
 	}
 	return wake
 }
@@ -662,6 +663,9 @@ func (l *lobby) detach(c *conn) {
 
 // noteEmpty starts or stops the idle clock.
 func (l *lobby) noteEmpty() {
+	if len(l.members) > 0 {
+		l.joined = true
+	}
 	if len(l.members)+len(l.specs) == 0 {
 		if l.emptySince.IsZero() {
 			l.emptySince = l.now()
@@ -681,17 +685,36 @@ func (l *lobby) startIdleClock() {
 	if l.idleFrom.IsZero() {
 		return
 	}
-	lim := l.srv.opt.Limits
-	earliest := now.Add(min(lim.ResumeGrace, lim.IdleLobby) - lim.IdleLobby)
+	limit := l.idleLimit()
+	earliest := now.Add(min(l.srv.opt.Limits.ResumeGrace, limit) - limit)
 	l.emptySince = l.idleFrom
 	if l.emptySince.Before(earliest) {
 		l.emptySince = earliest
 	}
 }
 
-// checkIdle closes a lobby nobody has been connected to for IdleLobby.
+// idleLimit is how long the lobby stays open with nobody connected: a
+// lobby nobody came to, not long, so that lobbies opened and left by
+// the thousand do not hold the server's cap for half an hour; one never
+// played, longer; one that has seen a game, IdleLobby.
+func (l *lobby) idleLimit() time.Duration {
+	lim := l.srv.opt.Limits
+	limit := lim.IdleLobby
+	if l.st.matches > 0 {
+		return limit
+	}
+	if lim.EmptyLobby > 0 {
+		limit = min(limit, lim.EmptyLobby)
+	}
+	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.joinedBy() {
+		limit = min(limit, lim.UnjoinedLobby)
+	}
+	return limit
+}
+
+// checkIdle closes a lobby nobody has been connected to for its idleLimit.
 func (l *lobby) checkIdle(now time.Time) {
-	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.srv.opt.Limits.IdleLobby)) {
+	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
 	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {

@@ -51,6 +51,21 @@ type Limits struct {
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
 	ResumeGrace       time.Duration // a restored lobby waits this long for its people before its idle clock may close it
+
+	// Shorter idle limits for lobbies that have never seen a game (0: IdleLobby).
+	EmptyLobby    time.Duration // a lobby never played, with nobody connected, closes after this...
+	UnjoinedLobby time.Duration // ...and one nobody ever connected to, after this
+
+	// HTTP requests.
+	RequestsPerIP     int           // HTTP requests one client address may have in progress at once
+	ReadHeaderTimeout time.Duration // for an HTTP request's headers...
+	ReadTimeout       time.Duration // ...and for the whole request, body included (not a WebSocket once upgraded)
+
+	// Lookups of a lobby code that opens no lobby (see guessLimiter).
+	LookupMisses          int           // one address may miss this many in a burst...
+	LookupMissEvery       time.Duration // ...and one more this often
+	LookupMissesPerSecond float64       // the whole server's misses, beyond which an address that missed lately waits...
+	LookupMissBurst       int           // ...after a burst of this many
 }
 
 // DefaultLimits are the production limits.
@@ -73,6 +88,18 @@ func DefaultLimits() Limits {
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
 		ResumeGrace:       2 * time.Minute,
+
+		EmptyLobby:    10 * time.Minute,
+		UnjoinedLobby: 3 * time.Minute,
+
+		RequestsPerIP:     32,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+
+		LookupMisses:          10,
+		LookupMissEvery:       6 * time.Second,
+		LookupMissesPerSecond: 2,
+		LookupMissBurst:       20,
 	}
 }
 
@@ -116,6 +143,7 @@ type Server struct {
 	lobbies *registry
 	metrics *metrics
 	ips     *ipLimits
+	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 
 	cluster *cluster // nil when the server is alone
 	filer   *filer   // nil without a match history
@@ -155,18 +183,32 @@ func New(o Options) *Server {
 		lobbies: newRegistry(),
 		metrics: newMetrics(),
 		ips:     newIPLimits(o.Limits),
+		guesses: newGuessLimiter(o.Limits),
 		conns:   map[*conn]struct{}{},
 	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
 	}
 	s.echo = s.routes()
+	s.ConfigureHTTP(s.echo.Server)
 	s.ready.Store(true)
 	return s
 }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// ConfigureHTTP sets the timeouts of an http.Server that serves
+// Handler (the Echo instance's own is set already): a client that sends
+// its request a byte at a time is cut off, instead of holding a
+// connection and a goroutine for ever. A WebSocket is not: net/http
+// clears the connection's deadline when it is hijacked, and the
+// WebSocket has its pings and timeouts of its own.
+func (s *Server) ConfigureHTTP(hs *http.Server) {
+	hs.ReadHeaderTimeout = s.opt.Limits.ReadHeaderTimeout
+	hs.ReadTimeout = s.opt.Limits.ReadTimeout
+	hs.IdleTimeout = 2 * time.Minute
+}
 
 // Echo is the server's Echo instance, to Start and Shutdown.
 func (s *Server) Echo() *echo.Echo { return s.echo }

@@ -391,6 +391,17 @@ func (s *state) nameTaken(name string) (*member, bool) {
 }
 
 // seated is the number of members a new game would seat.
+// joinedBy reports whether a human other than the creator has joined:
+// someone came over the WebSocket, even if the lobby was restored since.
+func (s *state) joinedBy() bool {
+	for _, m := range s.members[min(1, len(s.members)):] {
+		if m.human() {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *state) seated() int {
 	n := 0
 	for _, m := range s.members {

@@ -235,8 +235,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	e := srv.Echo()
 	e.Listener = ln
-	e.Server.ReadHeaderTimeout = 10 * time.Second
-	e.Server.IdleTimeout = 2 * time.Minute
 	e.Server.ErrorLog = slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)
 	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "nats", m.NATS, "restored_lobbies", restored, "origins", m.Origins, "base_url", m.BaseURL)
 

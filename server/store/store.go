@@ -83,6 +83,8 @@ type Store struct {
 	lobbies   jetstream.Stream
 	matchLog  jetstream.Stream
 	matches   jetstream.KeyValue
+	index     *matchIndex
+	watcher   jetstream.KeyWatcher // feeds index
 	replicas  int
 	appendTry time.Duration
 	log       *slog.Logger
@@ -137,6 +139,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		s.health.stop, s.health.done = make(chan struct{}), make(chan struct{})
 		go s.watchEmbedded(filepath.Join(o.DataDir, "jetstream"))
 	}
+	s.index = newMatchIndex(o.Retention)
+	if s.watcher, err = s.matches.WatchAll(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("following bucket %s: %w", MatchBucket, err)
+	}
+	go s.index.follow(s.watcher)
 	return s, nil
 }
 
@@ -340,6 +348,9 @@ func (s *Store) close() error {
 		<-s.health.done
 	}
 	var err error
+	if s.watcher != nil {
+		_ = s.watcher.Stop()
+	}
 	if s.nc != nil {
 		err = s.nc.Drain()
 		for s.nc.IsDraining() {
@@ -656,7 +667,10 @@ func (s *Store) PutMatch(ctx context.Context, m Match) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.matches.Put(ctx, m.ID, b)
+	rev, err := s.matches.Put(ctx, m.ID, b)
+	if err == nil {
+		s.index.apply(m.ID, rev, &m)
+	}
 	return err
 }
 
@@ -696,23 +710,8 @@ func (s *Store) MatchLog(ctx context.Context, id string) ([]byte, error) {
 }
 
 // Matches lists the finished matches of public lobbies, newest first:
-// page from 0, size per page.
+// page from 0, size per page. It pages the index that follows the
+// bucket (see matchIndex), waiting for its first load.
 func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, error) {
-	lister, err := s.matches.ListKeys(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	var all []Match
-	for key := range lister.Keys() {
-		m, err := s.GetMatch(ctx, key)
-		if err != nil || !m.Over || !m.Public {
-			continue
-		}
-		all = append(all, m)
-	}
-	slices.SortFunc(all, func(a, b Match) int { return b.Ended.Compare(a.Ended) })
-	total := len(all)
-	from := min(page*size, total)
-	to := min(from+size, total)
-	return all[from:to], total, nil
+	return s.index.page(ctx, time.Now(), page, size)
 }
