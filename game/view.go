@@ -528,8 +528,7 @@ var phaseKinds = [...][]CommandKind{
 // is all of check that is left to ask.
 func (g *Game) mayTry(seat int, k CommandKind) bool {
 	c := Command{Kind: k, Seat: seat}
-	switch k {
-	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
+	if k.TakesTarget() {
 		n := len(g.seats)
 		for i := 1; i <= n; i++ {
 			c.Target = (seat + i) % n

@@ -189,8 +189,8 @@ type Host struct {
 	ID       int64      `json:"id"`
 	Action   HostAction `json:"action"`
 	Member   string     `json:"member,omitempty"`
-	Public   bool       `json:"public,omitempty"`
-	Bot      bool       `json:"bot,omitempty"`
+	Public   bool       `json:"public"` // always sent: the public action requires it
+	Bot      bool       `json:"bot"`    // always sent: the bot_seat action requires it
 	Strength string     `json:"strength,omitempty"`
 	Settings *Settings  `json:"settings,omitempty"`
 }

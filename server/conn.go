@@ -353,12 +353,12 @@ func helloLobby(m protocol.Client) (string, bool) {
 
 // requestID is the "id" of a message that was refused, if it can be read,
 // so that the client can match the refusal to its request.
+// Only "id" spelled exactly counts, as in Decode.
 func requestID(data []byte) int64 {
-	var v struct {
-		ID int64 `json:"id"`
-	}
-	if json.Unmarshal(data, &v) != nil {
+	var v map[string]json.RawMessage
+	var id int64
+	if json.Unmarshal(data, &v) != nil || json.Unmarshal(v["id"], &id) != nil {
 		return 0
 	}
-	return v.ID
+	return id
 }
