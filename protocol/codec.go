@@ -46,6 +46,7 @@ const (
 	CodeChannelClosed Code = "channel_closed"       // you may not write to that channel now
 	CodeBadChat       Code = "bad_chat"             // empty or too long
 	CodeRateLimited   Code = "rate_limited"         // too many messages; slow down
+	CodeChatFull      Code = "chat_full"            // this speaker has said their share of lines for this game
 	CodeCannotStart   Code = "cannot_start"         // start refused (see message)
 	CodeUnknownMember Code = "unknown_member"       // no such member in this lobby
 	CodeLobbyCap      Code = "too_many_lobbies"     // this address opened too many lobbies

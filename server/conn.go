@@ -259,7 +259,7 @@ func (c *conn) serve() {
 		}
 		c.srv.metrics.in.Add(1)
 		at := time.Now()
-		if !c.limiter.Allow() {
+		if !c.limiter.Allow() || !c.srv.rates.allow(c.ip, at) {
 			if !c.flood.Allow() {
 				c.srv.metrics.refused(protocol.CodeRateLimited)
 				c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)

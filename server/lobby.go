@@ -38,7 +38,8 @@ type lobby struct {
 	deposed bool
 	end     endReason // why run returned
 
-	members map[string]*conn // connected members, by member ID
+	members map[string]*conn       // connected members, by member ID
+	rates   map[string]*memberRate // by member ID, across connections
 	specs   map[*conn]struct{}
 
 	// The spectators' stream: spectators are all at one log position
@@ -132,6 +133,7 @@ func newLobby(srv *Server, code string) *lobby {
 		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
 		members: map[string]*conn{},
+		rates:   map[string]*memberRate{},
 		specs:   map[*conn]struct{}{},
 		botDue:  map[int]time.Time{},
 		botIdle: map[int]bool{},
@@ -224,6 +226,9 @@ func (l *lobby) handle(m any) {
 		}
 		m.ok <- v
 	case request:
+		if l.limitRate(m.c, m.msg) {
+			return
+		}
 		id, err := l.request(m.c, m.msg)
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
@@ -409,6 +414,9 @@ func (l *lobby) say(c *conn, s protocol.Say) error {
 	me := l.memberOf(c)
 	if !l.st.canWrite(me, s.Channel) {
 		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
+	}
+	if err := l.chatRoom(me); err != nil {
+		return err
 	}
 	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
 	if me != nil {

@@ -117,6 +117,7 @@ func (s *state) apply(rec Record) error {
 	case RecPublic:
 		s.public = rec.Public
 	case RecStarted:
+		s.chat.newPeriod()
 		return s.start(rec)
 	case RecAct, RecAdvance:
 		return s.play(rec)
@@ -139,6 +140,7 @@ func (s *state) apply(rec Record) error {
 			delete(s.match.botAt, m.seat)
 		}
 	case RecRematch:
+		s.chat.newPeriod()
 		kept := s.members[:0]
 		for _, m := range s.members {
 			if !m.gone {
