@@ -60,30 +60,46 @@ func (l *lobby) countGame() {
 // its own view and the lines new to it, and the spectators one shared
 // frame. A viewer with nothing new gets nothing: no message reveals, by
 // its timing, a move that viewer may not see.
+//
+// The change that ends the game sends every viewer the whole log instead,
+// from game_started on: the game lets anyone read all of it once it is
+// over, secret lines included (votes, letters, investigations), and a
+// client takes a log that begins with game_started for the whole.
 func (l *lobby) gameChanged() {
 	m := l.st.match
 	if m == nil {
 		return
 	}
 	now := l.now()
+	over := m.g.Over()
 	for id, c := range l.members {
 		v, ok := l.st.viewer(l.st.member(id))
 		if !ok || !v.IsSeat() {
 			continue
 		}
-		evs, next := m.g.Log(v, c.logAt)
+		from := c.logAt
+		if over {
+			from = 0
+		}
+		evs, next := m.g.Log(v, from)
+		moved := next > c.logAt
 		c.logAt = next
-		if len(evs) == 0 {
+		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
 		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.g.View(v), Log: evs, Now: now}))
 	}
-	evs, next := m.g.Log(game.Spectator, l.specAt)
+	from := l.specAt
+	if over {
+		from = 0
+	}
+	evs, next := m.g.Log(game.Spectator, from)
+	moved := next > l.specAt
 	l.specAt = next
-	if len(evs) > 0 {
+	if len(evs) > 0 && (!over || moved) {
 		view := m.g.View(game.Spectator)
 		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
-		l.toSpectators(specFrame{frame: frame, view: &view, events: evs}, now)
+		l.toSpectators(specFrame{frame: frame, view: &view, events: evs, whole: over}, now)
 	}
 	l.scheduleBots()
 }
@@ -112,7 +128,11 @@ func (l *lobby) toSpectators(f specFrame, now time.Time) {
 func (l *lobby) release(f specFrame) {
 	if f.view != nil {
 		l.specView = f.view
-		l.specLog = append(l.specLog, f.events...)
+		if f.whole {
+			l.specLog = f.events
+		} else {
+			l.specLog = append(l.specLog, f.events...)
+		}
 	}
 	for c := range l.specs {
 		c.enqueue(f.frame)

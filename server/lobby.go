@@ -97,6 +97,7 @@ type specFrame struct {
 	frame  []byte
 	view   *game.View // nil for a chat line
 	events []game.Event
+	whole  bool // events are the whole log, not the lines after the last frame
 }
 
 // Inbox messages.
