@@ -164,6 +164,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		} else {
 			view.Seats = g.publicRows()
 		}
+		view.Actions = noActions
 		view.Write, view.Read = g.spectatorChannels()
 		return view
 	}
@@ -492,7 +493,7 @@ var seatKinds = [...]CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready,
 // actions lists, into dst, the commands v may send now, by asking check.
 func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
-		return nil
+		return noActions
 	}
 	// check refuses a command of another phase before anything else about
 	// it, so only this phase's commands need asking.
@@ -502,10 +503,18 @@ func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 		}
 	}
 	if len(dst) == 0 {
-		return nil
+		return noActions
 	}
 	return clip(dst)
 }
+
+// noActions and noChannels are the empty lists (shown as [], not null,
+// as every list a view always has); their zero capacity makes any append
+// copy.
+var (
+	noActions  = []CommandKind{}
+	noChannels = []Channel{}
+)
 
 // phaseKinds are the seat commands of each phase, in the order of
 // seatKinds; each may be sent in its phase only.
@@ -575,10 +584,10 @@ func (s channelSet) has(ch Channel) bool {
 var allChannels = [...]Channel{ChannelPublic, ChannelPlotters, ChannelPurged, ChannelSpectators}
 
 // list appends the set's channels, in the order of Channels, to dst; the
-// empty set is nil.
+// empty set is noChannels.
 func (s channelSet) list(dst []Channel) []Channel {
 	if s == 0 {
-		return nil
+		return noChannels
 	}
 	for ch := ChannelPublic; s != 0; ch, s = ch+1, s>>1 {
 		if s&1 != 0 {

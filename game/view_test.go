@@ -135,6 +135,9 @@ func TestChannels(t *testing.T) {
 			for seat, want := range tt.want {
 				v := Viewer{Seat: seat}
 				view := tb.g.View(v)
+				if want.write == nil {
+					want.write = []Channel{} // [] on the wire, never null
+				}
 				assert.Equal(t, want.write, view.Write, "write, viewer %d", seat)
 				assert.Equal(t, want.read, view.Read, "read, viewer %d", seat)
 				for _, ch := range Channels {
