@@ -306,7 +306,7 @@ func checkNames(f fields, t reflect.Type) error {
 		case reflect.TypeFor[game.CommandKind]():
 			return Errorf(game.CodeBadCommand, "There is no command %q. Send one of the view's actions.", clip(name, 32))
 		case reflect.TypeFor[game.Channel]():
-			return Errorf(CodeBadMessage, "There is no channel %q. Write to public, plotters, purged or spectators.", clip(name, 32))
+			return Errorf(CodeBadMessage, "There is no channel %q. Write to one of %s.", clip(name, 32), channelNames)
 		}
 		return Errorf(CodeBadMessage, "The field %q cannot be %q.", key, clip(name, 32))
 	}
@@ -314,6 +314,15 @@ func checkNames(f fields, t reflect.Type) error {
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// channelNames lists the channels for a refusal: "public, plotters, …".
+var channelNames = func() string {
+	names := make([]string, len(game.Channels))
+	for i, ch := range game.Channels {
+		names[i] = ch.String()
+	}
+	return strings.Join(names, ", ")
+}()
 
 // jsonKind names the JSON value a Go type takes, for a refusal.
 func jsonKind(t reflect.Type) string {
