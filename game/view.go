@@ -8,13 +8,23 @@ import (
 // Viewer is who a view is built for: a seat, or a spectator (Seat NoSeat).
 type Viewer struct {
 	Seat int
+	// admitted: a spectator the host vouched for, whom the setting that
+	// shows spectators every role (Config.SpectatorsSeeRoles) applies to.
+	admitted bool
 }
 
 // SeatViewer is the viewer sitting at seat i.
 func SeatViewer(i int) Viewer { return Viewer{Seat: i} }
 
-// Spectator is a viewer without a seat.
+// Spectator is a viewer without a seat: the gallery as anyone may enter
+// it, who never sees a secret while the game runs, whatever the settings
+// (a delegate could watch from a second window).
 var Spectator = Viewer{Seat: NoSeat}
+
+// AdmittedSpectator is a spectator the host has admitted by name: with
+// Config.SpectatorsSeeRoles it sees every role; otherwise, what any
+// spectator sees.
+var AdmittedSpectator = Viewer{Seat: NoSeat, admitted: true}
 
 // IsSeat reports whether the viewer is a delegate.
 func (v Viewer) IsSeat() bool { return v.Seat != NoSeat }
@@ -420,10 +430,13 @@ func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 // viewer treats a seat that does not exist as a spectator, so that no
 // caller's mistake can panic or grant a seat's secrets.
 func (g *Game) viewer(v Viewer) Viewer {
-	if v.Seat < 0 || v.Seat >= len(g.seats) {
+	switch {
+	case v.Seat == NoSeat:
+		return Viewer{Seat: NoSeat, admitted: v.admitted}
+	case v.Seat < 0 || v.Seat >= len(g.seats):
 		return Spectator
 	}
-	return v
+	return Viewer{Seat: v.Seat}
 }
 
 // seesAllRoles: the game's end, or a setting that opens every file.
@@ -432,7 +445,7 @@ func (g *Game) seesAllRoles(v Viewer) bool {
 	case g.phase == PhaseOver:
 		return true
 	case !v.IsSeat():
-		return g.cfg.SpectatorsSeeRoles
+		return v.admitted && g.cfg.SpectatorsSeeRoles
 	default:
 		return !g.seats[v.Seat].alive && g.cfg.PurgedSeeRoles
 	}

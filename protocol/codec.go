@@ -59,6 +59,7 @@ const (
 	CodeReconnect     Code = "reconnect"            // Closing: the server is restarting or handing over; reconnect
 	CodeTooSlow       Code = "too_slow"             // Closing: the connection could not keep up
 	CodeLobbyClosed   Code = "lobby_closed"         // Closing: the lobby was closed
+	CodeNotSpectator  Code = "not_spectator"        // only a spectator knocks
 )
 
 // Errorf builds a refusal.
@@ -81,6 +82,7 @@ var bodies = map[Type]reflect.Type{
 	TypeSay:    reflect.TypeFor[Say](),
 	TypeHost:   reflect.TypeFor[Host](),
 	TypeLeave:  reflect.TypeFor[Leave](),
+	TypeKnock:  reflect.TypeFor[Knock](),
 }
 
 // required are the fields each message must carry besides "v" and
@@ -95,24 +97,26 @@ var required = map[Type][]string{
 	TypeSay:    {"id", "channel", "text"},
 	TypeHost:   {"id", "action"},
 	TypeLeave:  {"id"},
+	TypeKnock:  {"id", "name"},
 }
 
 // fieldHelp says, for a refusal naming a missing field, what goes in it.
 var fieldHelp = map[string]string{
-	"id":       "a number, echoed in the answer to this request",
-	"lobby":    "the lobby's code, like K7QXM2",
-	"name":     "the delegate's name",
-	"token":    "the pass from the welcome",
-	"kind":     "the command, one of the view's actions",
-	"target":   "the seat the command is aimed at",
-	"purge":    "true to purge, false to spare",
-	"channel":  "the channel to write to",
-	"text":     "the line to say",
-	"action":   "what the host does",
-	"member":   "the member's ID",
-	"public":   "true to list the lobby publicly, false not to",
-	"bot":      "true to hand the seat to a bot, false to hand it back",
-	"settings": "the whole settings",
+	"id":        "a number, echoed in the answer to this request",
+	"lobby":     "the lobby's code, like K7QXM2",
+	"name":      "the delegate's name",
+	"token":     "the pass from the welcome",
+	"kind":      "the command, one of the view's actions",
+	"target":    "the seat the command is aimed at",
+	"purge":     "true to purge, false to spare",
+	"channel":   "the channel to write to",
+	"text":      "the line to say",
+	"action":    "what the host does",
+	"member":    "the member's ID",
+	"public":    "true to list the lobby publicly, false not to",
+	"bot":       "true to hand the seat to a bot, false to hand it back",
+	"settings":  "the whole settings",
+	"spectator": "the spectator's gallery ID, from the lobby's knocks",
 }
 
 func missing(field string) *Error {
@@ -402,6 +406,13 @@ func validate(m Client, f fields) (Client, error) {
 		return validateHost(v, f)
 	case Leave:
 		return v, nil
+	case Knock:
+		name, err := CleanName(v.Name)
+		if err != nil {
+			return nil, err
+		}
+		v.Name = name
+		return v, nil
 	}
 	return nil, Errorf(CodeUnknownType, "Unknown message type.")
 }
@@ -418,6 +429,8 @@ var hostFields = map[HostAction][]string{
 	HostBotSeat:   {"member", "bot"},
 	HostStart:     {},
 	HostRematch:   {},
+	HostAdmit:     {"spectator"},
+	HostDeny:      {"spectator"},
 }
 
 func validateHost(v Host, f fields) (Client, error) {
@@ -430,7 +443,7 @@ func validateHost(v Host, f fields) (Client, error) {
 			return nil, missing(name)
 		}
 	}
-	if len(v.Member) > MaxMemberIDBytes {
+	if len(v.Member) > MaxMemberIDBytes || len(v.Spectator) > MaxMemberIDBytes {
 		return nil, Errorf(CodeUnknownMember, "There is no such member in this lobby.")
 	}
 	switch v.Action {

@@ -48,6 +48,10 @@ type conn struct {
 	member    string // member ID; "" for a spectator
 	spectator bool
 	name      string // a spectator's name
+	gallery   string // a spectator's gallery ID, as knocks name it
+	knocked   bool   // a spectator has knocked and waits for the host
+	knockedAt int    // ...in this order among the lobby's knocks
+	admitted  bool   // the host has admitted this spectator
 	logAt     int    // position in the game log this delegate has been sent
 }
 

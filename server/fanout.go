@@ -98,8 +98,14 @@ func (l *lobby) gameChanged() {
 	l.specAt = next
 	if len(evs) > 0 && (!over || moved) {
 		view := m.g.View(game.Spectator)
-		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
-		l.toSpectators(specFrame{frame: frame, view: &view, events: evs, whole: over}, now)
+		f := specFrame{view: &view, events: evs, whole: over}
+		f.frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		if m.g.Config().SpectatorsSeeRoles && !over {
+			adm := m.g.View(game.AdmittedSpectator)
+			f.admittedView = &adm
+			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+		}
+		l.toSpectators(f, now)
 	}
 	l.scheduleBots()
 }
@@ -127,7 +133,7 @@ func (l *lobby) toSpectators(f specFrame, now time.Time) {
 
 func (l *lobby) release(f specFrame) {
 	if f.view != nil {
-		l.specView = f.view
+		l.specView, l.specAdmitted = f.view, f.admittedView
 		if f.whole {
 			l.specLog = f.events
 		} else {
@@ -135,7 +141,11 @@ func (l *lobby) release(f specFrame) {
 		}
 	}
 	for c := range l.specs {
-		c.enqueue(f.frame)
+		if c.admitted && f.admitted != nil {
+			c.enqueue(f.admitted)
+		} else {
+			c.enqueue(f.frame)
+		}
 	}
 }
 
@@ -156,12 +166,16 @@ func (l *lobby) rejoin() {
 		view := m.g.View(game.Spectator)
 		l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
 		l.specView = &view
+		if m.g.Config().SpectatorsSeeRoles && !m.g.Over() {
+			adm := m.g.View(game.AdmittedSpectator)
+			l.specAdmitted = &adm
+		}
 		l.scheduleBots()
 	}
 }
 
 func (l *lobby) resetSpectators() {
-	l.specAt, l.specView, l.specLog, l.specQueue = 0, nil, nil, nil
+	l.specAt, l.specView, l.specAdmitted, l.specLog, l.specQueue = 0, nil, nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
@@ -190,7 +204,7 @@ func (l *lobby) chat(line protocol.ChatLine) {
 func (l *lobby) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
-	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Lobby: l.lobbyView()}
+	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
 	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
 		if c.spectator {
 			if l.specView != nil {
@@ -236,6 +250,7 @@ func (l *lobby) lobbyView() protocol.Lobby {
 		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public,
 		State: st.phase, Host: st.host, Spectators: len(l.specs), Settings: st.settings,
 		Members: make([]protocol.Member, 0, len(st.members)),
+		Knocks:  l.knockers(),
 	}
 	for _, m := range st.members {
 		if m.gone && st.phase == protocol.LobbyOpen {

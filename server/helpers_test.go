@@ -319,6 +319,9 @@ func (c *client) do(m protocol.Client) ([]msg, *protocol.Refused) {
 	case protocol.Leave:
 		v.ID = id
 		m = v
+	case protocol.Knock:
+		v.ID = id
+		m = v
 	}
 	c.send(m)
 	var got []msg

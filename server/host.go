@@ -121,6 +121,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 			return protocol.Errorf(protocol.CodeNoGame, "A rematch follows a finished game.")
 		}
 		return l.commit(Record{Kind: RecRematch, At: now})
+
+	case protocol.HostAdmit, protocol.HostDeny:
+		return l.admit(h.Spectator, h.Action == protocol.HostAdmit)
 	}
 	return protocol.Errorf(protocol.CodeBadMessage, "Unknown host action.")
 }

@@ -108,6 +108,8 @@ func requestOf(m protocol.Client) int64 {
 		return v.ID
 	case protocol.Leave:
 		return v.ID
+	case protocol.Knock:
+		return v.ID
 	}
 	return 0
 }

@@ -45,10 +45,13 @@ type lobby struct {
 	// The spectators' stream: spectators are all at one log position
 	// (specAt); what they have been shown is specView and specLog, and
 	// specQueue holds frames held back by the spectator delay.
-	specAt    int
-	specView  *game.View
-	specLog   []game.Event
-	specQueue []specFrame
+	specAt       int
+	specView     *game.View
+	specAdmitted *game.View // the admitted spectators' view, when theirs differs
+	specLog      []game.Event
+	specQueue    []specFrame
+	spectators   int // spectators ever watched, for gallery IDs
+	knocks       int // knocks ever made, for their order
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
 	botIdle     map[int]bool      // ...because they chose to wait
@@ -98,6 +101,10 @@ type specFrame struct {
 	view   *game.View // nil for a chat line
 	events []game.Event
 	whole  bool // events are the whole log, not the lines after the last frame
+	// admitted is the frame, and admittedView the view, for the admitted
+	// spectators when theirs differs (nil: the same as everyone's).
+	admitted     []byte
+	admittedView *game.View
 }
 
 // Inbox messages.
@@ -373,6 +380,8 @@ func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.host(c, m)
 	case protocol.Leave:
 		return m.ID, l.leave(c)
+	case protocol.Knock:
+		return m.ID, l.knock(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:
 		return 0, protocol.Errorf(protocol.CodeAlreadyIn, "This connection is already in a lobby. Open a new connection for another.")
 	}
@@ -436,6 +445,7 @@ func (l *lobby) leave(c *conn) error {
 	if me == nil {
 		delete(l.specs, c)
 		l.galleryMove = true
+		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		return nil
 	}
 	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
@@ -541,7 +551,7 @@ func (l *lobby) watch(c *conn, w protocol.Watch) error {
 	if len(l.specs) >= l.st.settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
-	c.spectator, c.name = true, w.Name
+	c.spectator, c.name, c.gallery = true, w.Name, l.galleryID()
 	l.specs[c] = struct{}{}
 	l.galleryMove = true
 	l.welcome(c, "")
@@ -553,6 +563,7 @@ func (l *lobby) detach(c *conn) {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
 			l.galleryMove = true
+			l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)

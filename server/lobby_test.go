@@ -469,7 +469,9 @@ func TestSpectatorDelay(t *testing.T) {
 	tb := e.table(5, s)
 	spec := e.dial(nil)
 	spec.send(protocol.Watch{Lobby: tb.code})
-	spec.welcome()
+	w := spec.welcome()
+	spec.ok(protocol.Knock{Name: "Olga"})
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: w.Gallery})
 	spec.sync()
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostStart})
 	started := time.Now()
@@ -481,7 +483,7 @@ func TestSpectatorDelay(t *testing.T) {
 			roles++
 		}
 	}
-	assert.Equal(t, 5, roles, "spectators see every role with this setting")
+	assert.Equal(t, 5, roles, "admitted spectators see every role with this setting")
 
 	// Public chat is delayed too; the spectators' own is not.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "now"})
