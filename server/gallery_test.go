@@ -45,7 +45,7 @@ func TestGalleryKnock(t *testing.T) {
 	lv := lastLobby(t, host.sync())
 	require.NotNil(t, lv)
 	assert.Equal(t, []protocol.Knocker{{ID: fw.Gallery, Name: "Olga"}}, lv.Knocks)
-	tab.refused(protocol.Knock{Name: "Boris"}, protocol.CodeNameTaken)      // a delegate's name
+	tab.refused(protocol.Knock{Name: "Boris"}, protocol.CodeNameTaken)     // a delegate's name
 	tab.refused(protocol.Knock{Name: "\u041elga"}, protocol.CodeNameTaken) // Olga, in Cyrillic
 	tb.clients[1].refused(protocol.Knock{Name: "Pyotr"}, protocol.CodeNotSpectator)
 	tb.clients[1].refused(protocol.Host{Action: protocol.HostAdmit, Spectator: fw.Gallery}, protocol.CodeNotHost)
