@@ -35,6 +35,8 @@ func TestDecode(t *testing.T) {
 		{"host add bot default", `{"v":1,"type":"host","id":8,"action":"add_bot"}`, Host{ID: 8, Action: HostAddBot, Strength: "normal"}, ""},
 		{"host settings", `{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(def) + `}`, Host{ID: 9, Action: HostSettings, Settings: &def}, ""},
 		{"leave", `{"v":1,"type":"leave","id":10}`, Leave{ID: 10}, ""},
+		{"knock", `{"v":1,"type":"knock","id":11,"name":" Olga "}`, Knock{ID: 11, Name: "Olga"}, ""},
+		{"admit", `{"v":1,"type":"host","id":12,"action":"admit","spectator":"s3"}`, Host{ID: 12, Action: HostAdmit, Spectator: "s3"}, ""},
 
 		{"not json", `{"v":1,"type":`, nil, CodeBadMessage},
 		{"not an object", `[1,2,3]`, nil, CodeBadMessage},
@@ -119,6 +121,9 @@ func TestDecodeStrict(t *testing.T) {
 		{"join without lobby", `{"v":1,"type":"join","name":"Anna"}`, CodeBadMessage, `"lobby"`},
 		{"resume without token", `{"v":1,"type":"resume","lobby":"K7QXM2"}`, CodeBadMessage, `"token"`},
 		{"watch without lobby", `{"v":1,"type":"watch"}`, CodeBadMessage, `"lobby"`},
+		{"knock without name", `{"v":1,"type":"knock","id":1}`, CodeBadMessage, `"name"`},
+		{"admit without spectator", `{"v":1,"type":"host","id":1,"action":"admit"}`, CodeBadMessage, `"spectator"`},
+		{"deny without spectator", `{"v":1,"type":"host","id":1,"action":"deny"}`, CodeBadMessage, `"spectator"`},
 
 		{"unknown kind", `{"v":1,"type":"act","id":1,"kind":"bogus"}`, game.CodeBadCommand, `"bogus"`},
 		{"kind not a string", `{"v":1,"type":"act","id":1,"kind":3}`, CodeBadMessage, `"kind"`},
@@ -215,6 +220,8 @@ func FuzzDecode(f *testing.F) {
 		`{"v":1,"type":"act","id":1,"kind":"bogus","target":1}`,
 		`{"v":1,"type":"say","id":1,"text":"hi"}`,
 		`{"v":1,"type":"host","id":1,"action":"public","public":false}`,
+		`{"v":1,"type":"knock","id":1,"name":"Olga"}`,
+		`{"v":1,"type":"host","id":1,"action":"admit","spectator":"s1"}`,
 		`{"v":1,"type":"host","id":1,"action":"settings","settings":{"Plotters":1}}`,
 	} {
 		f.Add([]byte(s))
