@@ -84,7 +84,7 @@ func (l *lobby) limitRate(c *conn, msg protocol.Client) (refused bool) {
 		}
 		l.rates[c.member] = r
 	}
-	now := l.now()
+	now := time.Now() // a rate is of the wall clock, whatever the lobby's clock says
 	if r.msgs.AllowN(now, 1) {
 		return false
 	}
