@@ -16,14 +16,30 @@ import (
 // whole log, the lines that were secret included, as the match's file
 // has it.
 func TestTheWholeLogAtTheEnd(t *testing.T) {
+	t.Run("an ordinary gallery", func(t *testing.T) { testWholeLogAtTheEnd(t, false) })
+	t.Run("a gallery that sees all, admitted or not, behind a delay", func(t *testing.T) { testWholeLogAtTheEnd(t, true) })
+}
+
+func testWholeLogAtTheEnd(t *testing.T, seeAll bool) {
 	e := newEnv(t)
-	tb := e.table(5, quickSettings())
+	s := quickSettings()
+	if seeAll {
+		s.SpectatorsSeeRoles, s.SpectatorDelay = true, 1
+	}
+	tb := e.table(5, s)
 	spec := e.dial(nil)
 	spec.send(protocol.Watch{Lobby: tb.code, Name: "Olga"})
 	spec.welcome()
+	admitted := e.dial(nil)
+	admitted.send(protocol.Watch{Lobby: tb.code})
+	aw := admitted.welcome()
+	admitted.ok(protocol.Knock{Name: "Pyotr"})
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: aw.Gallery})
 	spec.sync()
+	admitted.sync()
 	tb.start()
-	spec.sync()
+	spec.game()
+	admitted.game()
 
 	// Every delegate but Kirov denounces Kirov and votes to purge: the
 	// Loyalists win at once, and each vote was a secret of its voter's.
@@ -65,8 +81,11 @@ func TestTheWholeLogAtTheEnd(t *testing.T) {
 	require.Equal(t, 4, casts, "the file has every vote")
 
 	// The live: each one's last Game is the whole log, ending the game.
-	for i, c := range append(tb.clients, spec) {
+	for i, c := range append(tb.clients, spec, admitted) {
 		c.sync()
+		for c.view == nil || c.view.View.Phase != game.PhaseOver { // the gallery may be behind
+			c.game()
+		}
 		require.NotNil(t, c.view, "viewer %d", i)
 		assert.Equal(t, game.PhaseOver, c.view.View.Phase)
 		assert.Equal(t, game.EvGameStarted, c.view.Log[0].Kind, "viewer %d: not the whole log", i)
