@@ -286,7 +286,7 @@ var wireNameCache sync.Map // reflect.Type → map[string]reflect.Type
 func valueError(err error) *Error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return Errorf(CodeBadMessage, "The field %q has the wrong type: it is %s, not %s.", clip(te.Field, 40), jsonKind(te.Type), te.Value)
+		return Errorf(CodeBadMessage, "The field %q takes %s; this one is a JSON %s.", clip(te.Field, 40), jsonKind(te.Type), clip(te.Value, 20))
 	}
 	return Errorf(CodeBadMessage, "A field of that message has a value it cannot take.")
 }
@@ -330,6 +330,9 @@ var channelNames = func() string {
 
 // jsonKind names the JSON value a Go type takes, for a refusal.
 func jsonKind(t reflect.Type) string {
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "a name, as a string"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "a string"
