@@ -21,8 +21,11 @@ func (l *lobby) knock(c *conn, k protocol.Knock) error {
 	if !c.spectator {
 		return protocol.Errorf(protocol.CodeNotSpectator, "Delegates sit at the table; only the gallery knocks.")
 	}
-	if c.admitted && c.name == k.Name {
-		return nil
+	if c.knocked || c.admitted {
+		if c.name == k.Name {
+			return nil
+		}
+		return protocol.Errorf(protocol.CodeBadMessage, "You have knocked as %s already. Wait for the host's answer.", c.name)
 	}
 	if other, taken := l.st.nameTaken(k.Name); taken {
 		return protocol.Errorf(protocol.CodeNameTaken, "%s sits at the table. Knock with your own name.", other.name)

@@ -42,6 +42,8 @@ func TestGalleryKnock(t *testing.T) {
 
 	// Knocks: the lobby lists them for the host.
 	friend.ok(protocol.Knock{Name: "Olga"})
+	friend.ok(protocol.Knock{Name: "Olga"}) // again: nothing changes
+	friend.refused(protocol.Knock{Name: "Pyotr"}, protocol.CodeBadMessage)
 	lv := lastLobby(t, host.sync())
 	require.NotNil(t, lv)
 	assert.Equal(t, []protocol.Knocker{{ID: fw.Gallery, Name: "Olga"}}, lv.Knocks)

@@ -237,7 +237,7 @@ func TestNames(t *testing.T) {
 		assert.Contains(t, names, "👨‍👩‍👧")
 	})
 	t.Run("the host's name over HTTP", func(t *testing.T) {
-		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na"} {
+		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na", "An\xffna"} {
 			body, _ := json.Marshal(protocol.CreateLobby{Name: name})
 			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
 			require.NoError(t, err)
