@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -148,14 +149,18 @@ func Decode(data []byte) (Client, error) {
 		return nil, err
 	}
 	var env envelope
-	if raw, ok := top["type"]; ok && json.Unmarshal(raw, &env.Type) != nil {
-		return nil, Errorf(CodeBadMessage, "The field \"type\" is a string, like \"act\".")
+	if raw, ok := top["type"]; ok {
+		t, ok := stringOf(raw)
+		if !ok {
+			return nil, Errorf(CodeBadMessage, "The field \"type\" is a string, like \"act\".")
+		}
+		env.Type = Type(t)
 	}
 	body, ok := bodies[env.Type]
 	if !ok {
 		return nil, Errorf(CodeUnknownType, "Unknown message type %q.", clip(string(env.Type), 32))
 	}
-	if raw, ok := top["v"]; !ok || json.Unmarshal(raw, &env.V) != nil || env.V != Version {
+	if raw, ok := top["v"]; !ok || (string(raw) != versionText && (json.Unmarshal(raw, &env.V) != nil || env.V != Version)) {
 		return nil, Errorf(CodeVersion, "This client speaks another protocol than the server's (version %d). Reload the page.", Version)
 	}
 	if err := checkKeys(top, envelopeFields, body); err != nil {
@@ -180,6 +185,44 @@ func Decode(data []byte) (Client, error) {
 // key given twice, is refused. Top says the object is the whole message,
 // with nothing after it.
 func members(data []byte, top bool) (fields, error) {
+	// Most messages are well formed: one pass of encoding/json reads
+	// them, and counting the members tells whether a key came twice. The
+	// token by token reading below is for the others, to say what is
+	// wrong with them.
+	var f fields
+	if json.Unmarshal(data, &f) == nil && f != nil && len(f) == topMembers(data) {
+		return f, nil
+	}
+	return membersSlowly(data, top)
+}
+
+// topMembers counts the members of the JSON object data is (valid JSON):
+// the colons outside strings at its first depth.
+func topMembers(data []byte) int {
+	n, depth, inString := 0, 0, false
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ':' && depth == 1:
+			n++
+		}
+	}
+	return n
+}
+
+func membersSlowly(data []byte, top bool) (fields, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		if top {
@@ -294,13 +337,14 @@ func valueError(err error) *Error {
 // checkNames refuses a name that is no value of its field: a command,
 // a channel. (The enums' own errors are Go's words, not a player's.)
 func checkNames(f fields, t reflect.Type) error {
-	for key, ft := range wireNames(t) {
+	for _, key := range nameFields[t] {
+		ft := wireNames(t)[key]
 		raw, ok := f[key]
-		if !ok || !reflect.PointerTo(ft).Implements(textUnmarshaler) {
+		if !ok {
 			continue
 		}
-		var name string
-		if json.Unmarshal(raw, &name) != nil {
+		name, ok := stringOf(raw)
+		if !ok {
 			continue // not a string: the decoder refuses its type
 		}
 		if reflect.New(ft).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(name)) == nil {
@@ -318,6 +362,33 @@ func checkNames(f fields, t reflect.Type) error {
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// nameFields are, for each message, its fields whose values are names
+// (a command, a channel): those checkNames reads.
+var nameFields = func() map[reflect.Type][]string {
+	out := map[reflect.Type][]string{}
+	for _, t := range bodies {
+		for key, ft := range wireNames(t) {
+			if reflect.PointerTo(ft).Implements(textUnmarshaler) {
+				out[t] = append(out[t], key)
+			}
+		}
+	}
+	return out
+}()
+
+var versionText = strconv.Itoa(Version)
+
+// stringOf is the JSON string raw holds, if it is one: as written when
+// it has no escapes (the names of types, commands and channels have
+// none), else through encoding/json.
+func stringOf(raw []byte) (string, bool) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && !bytes.ContainsAny(raw[1:len(raw)-1], "\\\"") {
+		return string(raw[1 : len(raw)-1]), true
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
+}
 
 // channelNames lists the channels for a refusal: "public, plotters, …".
 var channelNames = func() string {

@@ -254,3 +254,21 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+// BenchmarkDecode: the server decodes every message a client sends.
+func BenchmarkDecode(b *testing.B) {
+	for _, m := range []struct{ name, in string }{
+		{"act", `{"v":1,"type":"act","id":12,"kind":"denounce","target":4}`},
+		{"say", `{"v":1,"type":"say","id":15,"channel":"public","text":"I have nothing to hide."}`},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			data := []byte(m.in)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
