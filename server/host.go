@@ -70,6 +70,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 		if st.seated() >= game.MaxSeats {
 			return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
 		}
+		if err := l.roomForMembers(); err != nil {
+			return err
+		}
 		id := fmt.Sprintf("d%d", max(st.nextID, 1))
 		return l.commit(Record{Kind: RecBotAdded, At: now, Member: id, Name: l.botName(), Strength: h.Strength, Seed: randomSeed()})
 

@@ -136,3 +136,17 @@ func (l *lobby) chatRoom(me *member) error {
 	}
 	return protocol.Errorf(protocol.CodeChatFull, "You have said your %d lines for this game. You may speak again in the next.", limit)
 }
+
+// maxMembersEver bounds the members a lobby may ever have had, bots
+// included: with the chat's bound, it keeps a lobby's journal bounded
+// however many come and go.
+const maxMembersEver = 1000
+
+// roomForMembers refuses a new member once the lobby has seen
+// maxMembersEver.
+func (l *lobby) roomForMembers() error {
+	if l.st.nextID > maxMembersEver {
+		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has seen %d delegates come and go, as many as one lobby may. Open a new lobby.", maxMembersEver)
+	}
+	return nil
+}

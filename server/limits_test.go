@@ -161,3 +161,20 @@ func TestChatIsBounded(t *testing.T) {
 	talker.ok(protocol.Say{Channel: game.ChannelPublic, Text: "a new game"})
 	spec.ok(protocol.Say{Channel: game.ChannelSpectators, Text: "a new game"})
 }
+
+// TestMembersAreBounded: a lobby that has seen its share of delegates
+// come and go takes no more, human or bot, and its journal no more
+// records for them.
+func TestMembersAreBounded(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(2, nil)
+	tb.clients[1].ok(protocol.Leave{})
+	tb.lobby(tb.code, func(l *lobby) { l.st.nextID = maxMembersEver + 1 }) // as after so many joins and leaves
+	before := len(e.records(tb.code))
+	c := e.dial(nil)
+	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
+	r := c.expectError(protocol.CodeLobbyFull)
+	assert.Contains(t, r.Message, "Open a new lobby")
+	tb.clients[0].refused(protocol.Host{Action: protocol.HostAddBot}, protocol.CodeLobbyFull)
+	assert.Equal(t, before, len(e.records(tb.code)))
+}

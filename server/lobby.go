@@ -494,6 +494,9 @@ func (l *lobby) join(c *conn, j protocol.Join) error {
 	case st.seated() >= game.MaxSeats:
 		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
 	}
+	if err := l.roomForMembers(); err != nil {
+		return err
+	}
 	if other, taken := st.nameTaken(j.Name); taken {
 		if strings.EqualFold(other.name, j.Name) {
 			return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
