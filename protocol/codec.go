@@ -525,6 +525,13 @@ func validateHost(v Host, f fields) (Client, error) {
 		if v.Settings == nil {
 			return nil, missing("settings")
 		}
+		// The orders go whole: a setting left out would be taken as 0.
+		inner, _ := members(f["settings"], false)
+		for name := range wireNames(reflect.TypeFor[Settings]()) {
+			if !inner.has(name) {
+				return nil, Errorf(CodeBadMessage, "The settings need %q: send every setting, changed or not.", name)
+			}
+		}
 		if _, err := v.Settings.Config(); err != nil {
 			return nil, err
 		}

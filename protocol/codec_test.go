@@ -137,6 +137,8 @@ func TestDecodeStrict(t *testing.T) {
 		{"type twice", `{"v":1,"type":"leave","type":"act","id":1}`, CodeBadMessage, `"type"`},
 		{"a settings key in capitals", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"plotters"`, `"PLOTTERS"`, 1) + `}`, CodeBadMessage, `"PLOTTERS"`},
 		{"an unknown settings key", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `{`, `{"cheat":true,`, 1) + `}`, CodeBadMessage, `"cheat"`},
+		{"settings with one setting", `{"v":1,"type":"host","id":1,"action":"settings","settings":{"plotters":0}}`, CodeBadMessage, "send every setting"},
+		{"settings without max_spectators", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `,"max_spectators":50`, ``, 1) + `}`, CodeBadMessage, `"max_spectators"`},
 		{"settings not an object", `{"v":1,"type":"host","id":1,"action":"settings","settings":[1]}`, CodeBadMessage, `"settings"`},
 	}
 	for _, tt := range tests {
