@@ -18,6 +18,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 	}
 	st := l.st
 	now := l.now()
+	if err := l.roomForChanges(h.Action); err != nil {
+		return err
+	}
 	switch h.Action {
 	case protocol.HostSettings:
 		if st.playing() {

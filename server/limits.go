@@ -150,3 +150,19 @@ func (l *lobby) roomForMembers() error {
 	}
 	return nil
 }
+
+// maxChanges bounds the host's changes of the lobby (settings, listing,
+// the host's seat, a seat handed to a bot and back) in a game, or
+// between games.
+const maxChanges = 500
+
+// roomForChanges refuses a host's change beyond maxChanges.
+func (l *lobby) roomForChanges(a protocol.HostAction) error {
+	switch a {
+	case protocol.HostSettings, protocol.HostPublic, protocol.HostMakeHost, protocol.HostBotSeat:
+		if l.st.changes >= maxChanges {
+			return protocol.Errorf(protocol.CodeTooManyChanges, "The Presidium has recorded %d changes of this lobby in this game, as many as it will until the next game begins.", maxChanges)
+		}
+	}
+	return nil
+}

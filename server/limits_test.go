@@ -178,3 +178,30 @@ func TestMembersAreBounded(t *testing.T) {
 	tb.clients[0].refused(protocol.Host{Action: protocol.HostAddBot}, protocol.CodeLobbyFull)
 	assert.Equal(t, before, len(e.records(tb.code)))
 }
+
+// TestChangesAreBounded: a host may change the lobby so many times in a
+// game, or between games; the next game opens the count again.
+func TestChangesAreBounded(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(5, quickSettings())
+	host := tb.clients[0]
+	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+	tb.lobby(tb.code, func(l *lobby) {
+		require.Equal(t, 1, l.st.changes)
+		l.st.changes = maxChanges // as after so many changes
+	})
+	before := len(e.records(tb.code))
+	for _, h := range []protocol.Host{
+		{Action: protocol.HostPublic, Public: false},
+		{Action: protocol.HostSettings, Settings: quickSettings()},
+		{Action: protocol.HostMakeHost, Member: tb.clients[1].you},
+	} {
+		_, r := host.do(h)
+		require.NotNil(t, r, "%s accepted", h.Action)
+		assert.Equal(t, protocol.CodeTooManyChanges, r.Code)
+		assert.Contains(t, r.Message, "next game")
+	}
+	assert.Equal(t, before, len(e.records(tb.code)))
+	tb.start()
+	host.ok(protocol.Host{Action: protocol.HostPublic, Public: false})
+}

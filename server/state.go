@@ -24,6 +24,7 @@ type state struct {
 	match    *match // the current or last game; nil before the first
 	matches  int
 	chat     chatLog
+	changes  int // of settings, listing, host and bot seats since the period began
 	closed   bool
 	newBot   BotFactory
 }
@@ -117,7 +118,7 @@ func (s *state) apply(rec Record) error {
 	case RecPublic:
 		s.public = rec.Public
 	case RecStarted:
-		s.chat.newPeriod()
+		s.newPeriod()
 		return s.start(rec)
 	case RecAct, RecAdvance:
 		return s.play(rec)
@@ -140,7 +141,7 @@ func (s *state) apply(rec Record) error {
 			delete(s.match.botAt, m.seat)
 		}
 	case RecRematch:
-		s.chat.newPeriod()
+		s.newPeriod()
 		kept := s.members[:0]
 		for _, m := range s.members {
 			if !m.gone {
@@ -160,7 +161,18 @@ func (s *state) apply(rec Record) error {
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}
+	switch rec.Kind {
+	case RecSettings, RecPublic, RecHostChanged, RecBotSeat:
+		s.changes++
+	}
 	return nil
+}
+
+// newPeriod starts the counts that bound a lobby's journal afresh: a
+// game has started, or the lobby has reopened after one.
+func (s *state) newPeriod() {
+	s.chat.newPeriod()
+	s.changes = 0
 }
 
 func (s *state) addMember(m *member) {
