@@ -182,6 +182,27 @@ func Decode(data []byte) (Client, error) {
 	return validate(dst.Elem().Interface().(Client), top)
 }
 
+// DecodeBody reads an HTTP API body (CreateLobby) into dst, a pointer to
+// a struct, as strictly as Decode reads a message: one JSON object, keys
+// exactly as the struct's JSON names at every depth, each once. It
+// checks no value: that is the caller's. A refusal is CodeBadMessage.
+func DecodeBody(data []byte, dst any) error {
+	if !utf8.Valid(data) {
+		return Errorf(CodeBadMessage, "The request body is not valid UTF-8 text.")
+	}
+	top, err := members(data, true)
+	if err != nil {
+		return err
+	}
+	if err := checkKeys(top, nil, reflect.TypeOf(dst).Elem()); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, dst); err != nil {
+		return valueError(err)
+	}
+	return nil
+}
+
 // members reads a JSON object's members: anything but one object, or a
 // key given twice, is refused. Top says the object is the whole message,
 // with nothing after it.

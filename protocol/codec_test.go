@@ -169,6 +169,60 @@ func TestDecodeStrict(t *testing.T) {
 	}
 }
 
+func TestDecodeBody(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		wantIn string // in the refusal; "" when accepted
+	}{
+		{"accepted", `{"name":"Anna","public":true}`, ""},
+		{"with settings", `{"name":"Anna","settings":` + mustJSON(SettingsOf(game.DefaultConfig(), 5)) + `}`, ""},
+		{"a key in capitals", `{"NAME":"Anna"}`, `"NAME"`},
+		{"an unknown key", `{"name":"Anna","admin":true}`, `"admin"`},
+		{"a settings key in capitals", `{"name":"Anna","settings":{"Plotters":1}}`, `"Plotters"`},
+		{"a key twice", `{"name":"Anna","name":"Boris"}`, `"name"`},
+		{"trailing data", `{"name":"Anna"} {}`, "one JSON object"},
+		{"not an object", `["Anna"]`, "not a JSON object"},
+		{"a wrong type", `{"name":7}`, `"name"`},
+		{"invalid UTF-8", "{\"name\":\"An\xffna\"}", "UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got CreateLobby
+			err := DecodeBody([]byte(tt.in), &got)
+			if tt.wantIn == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "Anna", got.Name)
+				return
+			}
+			var e *Error
+			require.True(t, errors.As(err, &e), "%v", err)
+			assert.Equal(t, CodeBadMessage, e.Code)
+			assert.Contains(t, e.Message, tt.wantIn)
+		})
+	}
+}
+
+// FuzzDecodeBody: DecodeBody never panics, refuses with an *Error, and
+// what it accepts re-encodes to a body it accepts the same.
+func FuzzDecodeBody(f *testing.F) {
+	for _, s := range []string{`{"name":"Anna","public":true}`, `{"NAME":"x"}`, `{"name":"a","name":"b"}`,
+		`{"name":"Anna","settings":` + mustJSON(SettingsOf(game.DefaultConfig(), 5)) + `}`, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got CreateLobby
+		if err := DecodeBody(data, &got); err != nil {
+			var e *Error
+			require.True(t, errors.As(err, &e), "refusal is not an *Error: %v", err)
+			return
+		}
+		var back CreateLobby
+		require.NoError(t, DecodeBody([]byte(mustJSON(got)), &back))
+		require.Equal(t, got, back)
+	})
+}
+
 func TestSettingsRoundTrip(t *testing.T) {
 	cfg := game.DefaultConfig()
 	s := SettingsOf(cfg, 7)
