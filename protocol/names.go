@@ -72,7 +72,9 @@ func withoutJoiners(s string) string {
 // MaxNameRunes characters, at least one of them visible, or refuses it
 // with CodeBadName.
 func CleanName(s string) (string, error) {
-	if !utf8.ValidString(s) {
+	// U+FFFD is what a decoder makes of text that was not valid UTF-8:
+	// refused as the invalid text it stands for, wherever it was decoded.
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
 		return "", Errorf(CodeBadName, "That name is not valid text. Type it again.")
 	}
 	s = strings.Map(func(r rune) rune {

@@ -44,6 +44,7 @@ func TestCleanName(t *testing.T) {
 		{"newline", "Bo\nris", ""},
 		{"too long", strings.Repeat("я", MaxNameRunes+1), ""},
 		{"invalid UTF-8", "An\xffna", ""},
+		{"invalid UTF-8 as decoded", "An\ufffdna", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,7 @@ func testLimits() Limits {
 	l.HostGrace = 300 * time.Millisecond
 	// Tests talk faster than people; TestFlood puts the real rate back.
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
+	l.AddressMessages, l.AddressBurst = 100000, 100000
 	return l
 }
 
@@ -318,6 +319,9 @@ func (c *client) do(m protocol.Client) ([]msg, *protocol.Refused) {
 		v.ID = id
 		m = v
 	case protocol.Leave:
+		v.ID = id
+		m = v
+	case protocol.Knock:
 		v.ID = id
 		m = v
 	}

@@ -49,16 +49,20 @@ type lobby struct {
 	refusedKeys map[string]*keyRing
 	slow        *time.Timer // fires while an append is slow
 
-	members map[string]*conn // connected members, by member ID
+	members map[string]*conn       // connected members, by member ID
+	rates   map[string]*memberRate // by member ID, across connections
 	specs   map[*conn]struct{}
 
 	// The spectators' stream: spectators are all at one log position
 	// (specAt); what they have been shown is specView and specLog, and
 	// specQueue holds frames held back by the spectator delay.
-	specAt    int
-	specView  *game.View
-	specLog   []game.Event
-	specQueue []specFrame
+	specAt       int
+	specView     *game.View
+	specAdmitted *game.View // the admitted spectators' view, when theirs differs
+	specLog      []game.Event
+	specQueue    []specFrame
+	spectators   int // spectators ever watched, for gallery IDs
+	knocks       int // knocks ever made, for their order
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
 	botIdle     map[int]bool      // ...because they chose to wait
@@ -109,6 +113,11 @@ type specFrame struct {
 	frame  []byte
 	view   *game.View // nil for a chat line
 	events []game.Event
+	whole  bool // events are the whole log, not the lines after the last frame
+	// admitted is the frame, and admittedView the view, for the admitted
+	// spectators when theirs differs (nil: the same as everyone's).
+	admitted     []byte
+	admittedView *game.View
 }
 
 // Inbox messages.
@@ -145,6 +154,7 @@ func newLobby(srv *Server, code string) *lobby {
 		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
 		members: map[string]*conn{},
+		rates:   map[string]*memberRate{},
 		specs:   map[*conn]struct{}{},
 
 		refusedKeys: map[string]*keyRing{},
@@ -244,6 +254,9 @@ func (l *lobby) handle(m any) {
 		}
 		m.ok <- v
 	case request:
+		if l.limitRate(m.c, m.msg) {
+			return
+		}
 		id, err := l.request(m.c, m.msg)
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
@@ -473,6 +486,8 @@ func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.host(c, m)
 	case protocol.Leave:
 		return m.ID, l.leave(c)
+	case protocol.Knock:
+		return m.ID, l.knock(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:
 		return 0, protocol.Errorf(protocol.CodeAlreadyIn, "This connection is already in a lobby. Open a new connection for another.")
 	}
@@ -516,6 +531,9 @@ func (l *lobby) say(c *conn, s protocol.Say) error {
 	if !l.st.canWrite(me, s.Channel) {
 		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
 	}
+	if err := l.chatRoom(me); err != nil {
+		return err
+	}
 	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
 	if me != nil {
 		line.From, line.Name = me.id, me.name
@@ -533,6 +551,7 @@ func (l *lobby) leave(c *conn) error {
 	if me == nil {
 		delete(l.specs, c)
 		l.galleryMove = true
+		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		return nil
 	}
 	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
@@ -580,6 +599,9 @@ func (l *lobby) join(c *conn, j protocol.Join) error {
 		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
 	case st.seated() >= game.MaxSeats:
 		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
+	}
+	if err := l.roomForMembers(); err != nil {
+		return err
 	}
 	if other, taken := st.nameTaken(j.Name); taken {
 		if strings.EqualFold(other.name, j.Name) {
@@ -638,7 +660,7 @@ func (l *lobby) watch(c *conn, w protocol.Watch) error {
 	if len(l.specs) >= l.st.settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
-	c.spectator, c.name = true, w.Name
+	c.spectator, c.name, c.gallery = true, w.Name, l.galleryID()
 	l.specs[c] = struct{}{}
 	l.galleryMove = true
 	l.welcome(c, "")
@@ -650,6 +672,7 @@ func (l *lobby) detach(c *conn) {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
 			l.galleryMove = true
+			l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)

@@ -74,6 +74,12 @@ func TestBadInput(t *testing.T) {
 		{name: "unknown type", send: `{"v":1,"type":"abdicate","id":1}`, wantCode: protocol.CodeUnknownType},
 		{name: "wrong version", send: `{"v":7,"type":"act","kind":"ready"}`, wantCode: protocol.CodeVersion},
 		{name: "acting for another seat", send: `{"v":1,"type":"act","id":2,"kind":"denounce","target":1,"seat":3}`, wantCode: protocol.CodeBadMessage},
+		{name: "act without kind", send: `{"v":1,"type":"act","id":4,"target":0}`, wantCode: protocol.CodeBadMessage},
+		{name: "act without target", by: func() *client { return victim }, send: `{"v":1,"type":"act","id":5,"kind":"confess"}`, wantCode: protocol.CodeBadMessage},
+		{name: "say without channel", send: `{"v":1,"type":"say","id":6,"text":"to whom?"}`, wantCode: protocol.CodeBadMessage},
+		{name: "request without id", send: `{"v":1,"type":"say","channel":"public","text":"hello"}`, wantCode: protocol.CodeBadMessage},
+		{name: "unknown kind", send: `{"v":1,"type":"act","id":7,"kind":"bogus"}`, wantCode: game.CodeBadCommand},
+		{name: "keys in capitals", send: `{"v":1,"type":"say","id":8,"CHANNEL":"public","text":"hello"}`, wantCode: protocol.CodeBadMessage},
 		{name: "unknown target", by: func() *client { return victim }, msg: protocol.Act{Kind: game.CmdConfess, Target: 11}, wantCode: game.CodeUnknownSeat},
 		{name: "target purged", msg: protocol.Act{Kind: game.CmdReady}, wantCode: game.CodeWrongPhase},
 		{name: "wrong phase", msg: protocol.Act{Kind: game.CmdDenounce, Target: 0}, wantCode: game.CodeWrongPhase},
@@ -231,7 +237,7 @@ func TestNames(t *testing.T) {
 		assert.Contains(t, names, "👨‍👩‍👧")
 	})
 	t.Run("the host's name over HTTP", func(t *testing.T) {
-		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na"} {
+		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na", "An\xffna"} {
 			body, _ := json.Marshal(protocol.CreateLobby{Name: name})
 			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
 			require.NoError(t, err)
@@ -463,7 +469,9 @@ func TestSpectatorDelay(t *testing.T) {
 	tb := e.table(5, s)
 	spec := e.dial(nil)
 	spec.send(protocol.Watch{Lobby: tb.code})
-	spec.welcome()
+	w := spec.welcome()
+	spec.ok(protocol.Knock{Name: "Olga"})
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: w.Gallery})
 	spec.sync()
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostStart})
 	started := time.Now()
@@ -475,7 +483,7 @@ func TestSpectatorDelay(t *testing.T) {
 			roles++
 		}
 	}
-	assert.Equal(t, 5, roles, "spectators see every role with this setting")
+	assert.Equal(t, 5, roles, "admitted spectators see every role with this setting")
 
 	// Public chat is delayed too; the spectators' own is not.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "now"})

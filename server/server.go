@@ -35,8 +35,11 @@ import (
 // gives the production values; tests shorten them.
 type Limits struct {
 	SendQueue         int           // frames queued per connection before it is dropped as too slow
-	MessagesPerSecond float64       // per connection
-	MessageBurst      int           // per connection
+	MessagesPerSecond float64       // per connection, and per member of a lobby across their connections
+	MessageBurst      int           // per connection, and per member
+	AddressMessages   float64       // per second from one client address, all its connections together...
+	AddressBurst      int           // ...and in a burst
+	ChatLines         int           // lines one delegate may say in a game (or between games); the gallery together 4 times as many
 	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
 	RefusalBurst      int           // ...and in a burst, before the connection is closed
 	ConnsPerIP        int           // open WebSocket connections per client address
@@ -74,6 +77,9 @@ func DefaultLimits() Limits {
 		SendQueue:         64,
 		MessagesPerSecond: 10,
 		MessageBurst:      20,
+		AddressMessages:   200,
+		AddressBurst:      400,
+		ChatLines:         500,
 		RefusalsPerSecond: 2,
 		RefusalBurst:      30,
 		ConnsPerIP:        64,
@@ -144,6 +150,7 @@ type Server struct {
 	metrics *metrics
 	ips     *ipLimits
 	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
+	rates   *messageRates // per client address
 
 	cluster *cluster // nil when the server is alone
 	filer   *filer   // nil without a match history
@@ -184,6 +191,7 @@ func New(o Options) *Server {
 		metrics: newMetrics(),
 		ips:     newIPLimits(o.Limits),
 		guesses: newGuessLimiter(o.Limits),
+		rates:   newMessageRates(o.Limits.AddressMessages, o.Limits.AddressBurst),
 		conns:   map[*conn]struct{}{},
 	}
 	if o.Matches != nil {

@@ -26,6 +26,7 @@ type state struct {
 	matches  int
 	lastID   string // the current or last game's match ID
 	chat     chatLog
+	changes  int // of settings, listing, host and bot seats since the period began
 	closed   bool
 	newBot   BotFactory
 	keys     map[string]*keyRing // each member's latest applied request keys
@@ -134,6 +135,7 @@ func (s *state) applyKind(rec Record) error {
 	case RecPublic:
 		s.public = rec.Public
 	case RecStarted:
+		s.newPeriod()
 		return s.start(rec)
 	case RecAct, RecAdvance:
 		return s.play(rec)
@@ -156,6 +158,7 @@ func (s *state) applyKind(rec Record) error {
 			delete(s.match.botAt, m.seat)
 		}
 	case RecRematch:
+		s.newPeriod()
 		kept := s.members[:0]
 		for _, m := range s.members {
 			if !m.gone {
@@ -183,7 +186,18 @@ func (s *state) applyKind(rec Record) error {
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}
+	switch rec.Kind {
+	case RecSettings, RecPublic, RecHostChanged, RecBotSeat:
+		s.changes++
+	}
 	return nil
+}
+
+// newPeriod starts the counts that bound a lobby's journal afresh: a
+// game has started, or the lobby has reopened after one.
+func (s *state) newPeriod() {
+	s.chat.newPeriod()
+	s.changes = 0
 }
 
 func (s *state) addMember(m *member) {
