@@ -196,13 +196,22 @@ func (l *lobby) delaySpectators() {
 		}
 		at = next
 		view := g.View(game.Spectator)
+		var adm *game.View // what admitted spectators see, while it differs
+		if g.Config().SpectatorsSeeRoles && !g.Over() {
+			v := g.View(game.AdmittedSpectator)
+			adm = &v
+		}
 		if !rec.At.After(cut) {
-			l.specView = &view
+			l.specView, l.specAdmitted = &view, adm
 			l.specLog = append(l.specLog, evs...)
 			return
 		}
-		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})
-		l.specQueue = append(l.specQueue, specFrame{at: rec.At.Add(d), frame: frame, view: &view, events: evs})
+		f := specFrame{at: rec.At.Add(d), view: &view, events: evs, admittedView: adm,
+			frame: protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})}
+		if adm != nil {
+			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: *adm, Log: evs, Now: rec.At})
+		}
+		l.specQueue = append(l.specQueue, f)
 	})
 	l.specAt = at
 	for _, line := range l.st.chat.tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.canRead(nil, ch) }) {
