@@ -370,14 +370,19 @@ func (s *Server) createLobby(c echo.Context) error {
 	}
 	token, hash := newToken()
 	const host = "d1"
+	// Without --base-url the lobby keeps no host of the creator's: its
+	// links in WebSocket messages are relative, each reader's own
+	// address completing them. Only the creator is answered with the
+	// Host it sent.
 	l, err := s.openLobby(Record{
 		Kind: RecCreated, At: s.now(), Member: host, Name: name, TokenHash: hash,
-		Public: req.Public, Settings: &settings, Base: base,
+		Public: req.Public, Settings: &settings, Base: strings.TrimSuffix(s.opt.BaseURL, "/"),
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: l.link(), WatchLink: l.watchLink(), You: host, Token: token})
+	link := base + "/l/" + l.code
+	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: link, WatchLink: link + "?watch=1", You: host, Token: token})
 }
 
 // openLobby registers a lobby under a new code, journals its created

@@ -251,6 +251,12 @@ func TestInviteLinksIgnoreForgedHeaders(t *testing.T) {
 		assert.Equal(t, e.http.URL+"/l/"+c.Code+"?watch=1", list[0].WatchLink)
 		_, body = e.get("/api/lobbies/" + c.Code)
 		assert.NotContains(t, string(body), "attacker")
+		// Nor do the lobby's members: their links are relative.
+		ws := e.dial(nil)
+		ws.send(protocol.Resume{Lobby: c.Code, Token: c.Token})
+		w := ws.welcome()
+		assert.Equal(t, "/l/"+c.Code, w.Lobby.Link)
+		assert.Equal(t, "/l/"+c.Code+"?watch=1", w.Lobby.WatchLink)
 	})
 	t.Run("trusted proxy", func(t *testing.T) {
 		e := newEnv(t, func(o *Options) { o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })

@@ -227,8 +227,8 @@ func (s *Server) Echo() *echo.Echo { return s.echo }
 // journal is not closed: its owner closes it. Close waits for all of it,
 // or for ctx.
 func (s *Server) Close(ctx context.Context) error {
-	s.ready.Store(false)
 	s.mu.Lock()
+	s.ready.Store(false) // under mu, so that an Undrain cannot make it ready again
 	if !s.closing {
 		s.closing = true
 		for _, l := range s.lobbies.all() {

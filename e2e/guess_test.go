@@ -1,0 +1,71 @@
+package e2e
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/protocol"
+)
+
+// TestCodeGuesserIsHeldBack: against the real binary, one address that
+// guesses lobby codes over HTTP as fast as it can gets 10 misses and
+// then one every 6 s; the rest are 429.
+func TestCodeGuesserIsHeldBack(t *testing.T) {
+	srv := startWireServer(t)
+	private := srv.createLobby(t, protocol.CreateLobby{Name: "Anna"})
+
+	const run = 3 * time.Second
+	var misses, refused, found, other atomic.Int64
+	stop := time.Now().Add(run)
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for range 8 {
+		wg.Go(func() {
+			var b strings.Builder
+			for time.Now().Before(stop) {
+				b.Reset()
+				for range protocol.CodeLength {
+					b.WriteByte(protocol.CodeAlphabet[rand.IntN(len(protocol.CodeAlphabet))])
+				}
+				res, err := client.Get(srv.url + "/api/lobbies/" + b.String())
+				if err != nil {
+					other.Add(1)
+					continue
+				}
+				res.Body.Close()
+				switch res.StatusCode {
+				case http.StatusNotFound:
+					misses.Add(1)
+				case http.StatusTooManyRequests:
+					refused.Add(1)
+				case http.StatusOK:
+					found.Add(1)
+				default:
+					other.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := misses.Load() + refused.Load() + found.Load() + other.Load()
+	t.Logf("%d lookups in %s (%.0f/s): %d misses answered, %d refused, %d found", total, run, float64(total)/run.Seconds(), misses.Load(), refused.Load(), found.Load())
+	assert.LessOrEqual(t, misses.Load(), int64(10+1+int(run/(6*time.Second))), "misses beyond the address's budget")
+	assert.Greater(t, refused.Load(), int64(100), "the guesser was not refused")
+	assert.Zero(t, other.Load())
+
+	// The address is held back for its own lobby too: a refusal says
+	// nothing about whether a code exists.
+	res, err := client.Get(srv.url + "/api/lobbies/" + private.Code)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+}
