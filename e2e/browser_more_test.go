@@ -8,9 +8,11 @@ import (
 )
 
 // TestBrowserGallerySeesAll: a host opens a Congress of bots with "Gallery
-// sees all" and a delay (and has one setting refused on the way); the
-// spectator sees every role during the game and is told so, with the
-// delay, rather than that roles wait for the end.
+// sees all" and a delay (and has one setting refused on the way). A
+// spectator knocks with a name and the host admits them: they see every
+// role during the game and are told so, with the delay, rather than that
+// roles wait for the end. A second spectator who did not knock (a
+// delegate's second window, say) sees the public record only.
 func TestBrowserGallerySeesAll(t *testing.T) {
 	needChromium(t)
 	srv := startBrowserServer(t)
@@ -31,10 +33,27 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	gallery.navigate(srv.URL + "/l/" + code + "?watch=1")
 	gallery.wait("the gallery's settings", `(e => e && e.textContent === 'On')(document.querySelector('[data-setting="spectators_see_roles"]'))`, step)
 	gallery.wait("the change after the refusal taken, the refused one not", `document.querySelector('[data-setting="night_seconds"]').textContent === '9 s' && document.querySelector('[data-setting="debate_seconds"]').textContent === '30 s'`, step)
+	gallery.wait("the gallery door", `!document.getElementById('gallery').hidden && document.getElementById('knock')`, step)
+	assert.Contains(t, gallery.text(`document.getElementById('gallery').textContent`), "a delegate could otherwise watch from a second window")
+	gallery.typeIn("#knock-name", "Olga")
+	gallery.click("#knock")
+	gallery.wait("the knock heard", `(e => e && e.textContent.includes('You have knocked as Olga'))(document.getElementById('knock-status'))`, step)
+	host.wait("the knock, to the host", `document.querySelector('#gallery [data-knock][data-admitted="false"] .name') && document.querySelector('#gallery [data-knock] .name').textContent === 'Olga'`, step)
+	host.click(`#gallery [data-key^="admit-"]`)
+	host.wait("Olga admitted", `document.querySelector('#gallery [data-knock][data-admitted="true"]')`, step)
+	gallery.wait("the admission, to the spectator", `(e => e && e.textContent.includes('The host has admitted you as Olga'))(document.getElementById('knock-status'))`, step)
+
+	window := openPage(t, browser, "Second window", false)
+	window.navigate(srv.URL + "/l/" + code + "?watch=1")
+	window.wait("the door, to a spectator who has not knocked", `document.getElementById('knock')`, step)
+
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.click("#start")
 
-	gallery.wait("every role, to the gallery", `document.querySelectorAll('.game .seat[data-role]').length === 6`, step)
+	gallery.wait("every role, to the admitted spectator", `document.querySelectorAll('.game .seat[data-role]').length === 6`, step)
+	window.wait("the public record, to the other", `document.querySelectorAll('.game .seat').length === 6`, step)
+	assert.Equal(t, "0", window.text(`String(document.querySelectorAll('.game .seat[data-role]').length)`), "a spectator the host did not admit sees a role")
+	assert.Contains(t, window.text(`document.getElementById('role-file').textContent`), "once the host admits you by name")
 	const note = "The gallery sees every role, 3 s behind the Congress"
 	assert.Contains(t, gallery.text(`document.querySelector('.actions').textContent`), note)
 	assert.Contains(t, gallery.text(`document.getElementById('role-file').textContent`), "Spectators hold no file. "+note)

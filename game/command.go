@@ -33,6 +33,20 @@ func (k *CommandKind) UnmarshalText(b []byte) error { return enumParse(k, b, com
 // HostOnly reports whether the command belongs to the host, not a seat.
 func (k CommandKind) HostOnly() bool { return k == CmdEndPhase || k == CmdPause || k == CmdResume }
 
+// TakesTarget reports whether a command of this kind is aimed at a seat,
+// its Target; the others ignore Target.
+func (k CommandKind) TakesTarget() bool {
+	switch k {
+	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
+		return true
+	}
+	return false
+}
+
+// TakesPurge reports whether a command of this kind is a purge vote,
+// Purge saying which way; the others ignore Purge.
+func (k CommandKind) TakesPurge() bool { return k == CmdPurgeVote }
+
 // Command is one request to the engine. It is a plain value so that a
 // match log is a list of (Command, time) and replays exactly.
 type Command struct {

@@ -64,8 +64,8 @@ func TestRandomGames(t *testing.T) {
 		views := i%viewEvery == 0
 
 		now := t0
-		cursors := make([]int, len(players)+1)
-		last := make([][]byte, len(players)+1)
+		cursors := make([]int, len(players)+2)
+		last := make([][]byte, len(players)+2)
 		if views {
 			checkViews(t, a, b, cursors, last)
 		}

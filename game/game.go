@@ -248,13 +248,24 @@ func (g *Game) LogLen() int { return len(g.log) }
 // read-only, as Log's is. A refused command returns an *Error and changes
 // nothing. Apply does not look at deadlines: call Advance(now) first.
 func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
-	if r := g.check(c); r.code != "" {
-		return nil, r.err(g)
+	if err := g.Check(c); err != nil {
+		return nil, err
 	}
 	mark := len(g.log)
 	g.view.drop()
 	g.apply(c, now)
 	return clip(g.log[mark:]), nil
+}
+
+// Check is exactly what Apply checks: nil if Apply would accept c now,
+// else the refusal it would give. It changes nothing, so that a caller can
+// ask before it writes c anywhere; a deadline that has passed is Advance's
+// to apply first.
+func (g *Game) Check(c Command) error {
+	if r := g.check(c); r.code != "" {
+		return r.err(g)
+	}
+	return nil
 }
 
 // Advance ends the current phase if its deadline is at or before now, as

@@ -256,11 +256,11 @@ func deal(g *Game) string {
 	return b.String()
 }
 
-// viewers is every seat and the spectator.
+// viewers is every seat and the spectators, admitted or not.
 func viewers(g *Game) []Viewer {
-	out := make([]Viewer, 0, len(g.seats)+1)
+	out := make([]Viewer, 0, len(g.seats)+2)
 	for i := range g.seats {
 		out = append(out, SeatViewer(i))
 	}
-	return append(out, Spectator)
+	return append(out, Spectator, AdmittedSpectator)
 }

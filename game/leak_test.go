@@ -55,7 +55,7 @@ func (f facts) mayKnow(i int) (role, faction bool) {
 		f.isSeat() && f.me() == i,
 		f.iAmPlotter() && f.plotter[i],
 		f.iAmPurged() && f.cfg().PurgedSeeRoles,
-		!f.isSeat() && f.cfg().SpectatorsSeeRoles,
+		!f.isSeat() && f.viewer.admitted && f.cfg().SpectatorsSeeRoles,
 		!f.alive(i) && f.cfg().Reveal == RevealRole:
 		return true, true
 	case !f.alive(i) && f.cfg().Reveal == RevealFaction:

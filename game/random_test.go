@@ -2,6 +2,7 @@ package game
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -41,12 +42,18 @@ func (s *step) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// run plays a step on g.
+// run plays a step on g, and holds Check to what Apply decides: every
+// random game and every fuzz input asks both.
 func (s step) run(g *Game) ([]Event, error) {
 	if s.Advance {
 		return g.Advance(s.At), nil
 	}
-	return g.Apply(s.Cmd, s.At)
+	checked := g.Check(s.Cmd)
+	events, err := g.Apply(s.Cmd, s.At)
+	if fmt.Sprint(checked) != fmt.Sprint(err) {
+		panic(fmt.Sprintf("Check said %v, Apply %v, for %+v", checked, err, s.Cmd))
+	}
+	return events, err
 }
 
 // randomSetup draws a table: 5 to 12 players and settings across their

@@ -217,7 +217,7 @@ func TestRefusalsAreAllowedActionsMirror(t *testing.T) {
 		reach(tb)
 		for _, v := range viewers(tb.g) {
 			got := tb.g.View(v).Actions
-			var want []CommandKind
+			want := []CommandKind{} // [] on the wire, never null
 			for k := CmdDenounce; k <= CmdStrike; k++ {
 				if v.IsSeat() && !tb.g.paused && tb.g.phase != PhaseOver && anyTarget(tb.g, Command{Kind: k, Seat: v.Seat}) {
 					want = append(want, k)
@@ -257,7 +257,7 @@ func TestActionsAreWhatCheckAccepts(t *testing.T) {
 			return
 		}
 		for seat := range g.seats {
-			var want []CommandKind
+			want := []CommandKind{}
 			for k := CmdDenounce; k <= CmdStrike; k++ {
 			targets:
 				for target := -1; target <= len(g.seats); target++ {

@@ -8,13 +8,23 @@ import (
 // Viewer is who a view is built for: a seat, or a spectator (Seat NoSeat).
 type Viewer struct {
 	Seat int
+	// admitted: a spectator the host vouched for, whom the setting that
+	// shows spectators every role (Config.SpectatorsSeeRoles) applies to.
+	admitted bool
 }
 
 // SeatViewer is the viewer sitting at seat i.
 func SeatViewer(i int) Viewer { return Viewer{Seat: i} }
 
-// Spectator is a viewer without a seat.
+// Spectator is a viewer without a seat: the gallery as anyone may enter
+// it, who never sees a secret while the game runs, whatever the settings
+// (a delegate could watch from a second window).
 var Spectator = Viewer{Seat: NoSeat}
+
+// AdmittedSpectator is a spectator the host has admitted by name: with
+// Config.SpectatorsSeeRoles it sees every role; otherwise, what any
+// spectator sees.
+var AdmittedSpectator = Viewer{Seat: NoSeat, admitted: true}
 
 // IsSeat reports whether the viewer is a delegate.
 func (v Viewer) IsSeat() bool { return v.Seat != NoSeat }
@@ -164,6 +174,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		} else {
 			view.Seats = g.publicRows()
 		}
+		view.Actions = noActions
 		view.Write, view.Read = g.spectatorChannels()
 		return view
 	}
@@ -419,10 +430,13 @@ func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 // viewer treats a seat that does not exist as a spectator, so that no
 // caller's mistake can panic or grant a seat's secrets.
 func (g *Game) viewer(v Viewer) Viewer {
-	if v.Seat < 0 || v.Seat >= len(g.seats) {
+	switch {
+	case v.Seat == NoSeat:
+		return Viewer{Seat: NoSeat, admitted: v.admitted}
+	case v.Seat < 0 || v.Seat >= len(g.seats):
 		return Spectator
 	}
-	return v
+	return Viewer{Seat: v.Seat}
 }
 
 // seesAllRoles: the game's end, or a setting that opens every file.
@@ -431,7 +445,7 @@ func (g *Game) seesAllRoles(v Viewer) bool {
 	case g.phase == PhaseOver:
 		return true
 	case !v.IsSeat():
-		return g.cfg.SpectatorsSeeRoles
+		return v.admitted && g.cfg.SpectatorsSeeRoles
 	default:
 		return !g.seats[v.Seat].alive && g.cfg.PurgedSeeRoles
 	}
@@ -492,7 +506,7 @@ var seatKinds = [...]CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready,
 // actions lists, into dst, the commands v may send now, by asking check.
 func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
-		return nil
+		return noActions
 	}
 	// check refuses a command of another phase before anything else about
 	// it, so only this phase's commands need asking.
@@ -502,10 +516,18 @@ func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 		}
 	}
 	if len(dst) == 0 {
-		return nil
+		return noActions
 	}
 	return clip(dst)
 }
+
+// noActions and noChannels are the empty lists (shown as [], not null,
+// as every list a view always has); their zero capacity makes any append
+// copy.
+var (
+	noActions  = []CommandKind{}
+	noChannels = []Channel{}
+)
 
 // phaseKinds are the seat commands of each phase, in the order of
 // seatKinds; each may be sent in its phase only.
@@ -528,8 +550,7 @@ var phaseKinds = [...][]CommandKind{
 // is all of check that is left to ask.
 func (g *Game) mayTry(seat int, k CommandKind) bool {
 	c := Command{Kind: k, Seat: seat}
-	switch k {
-	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
+	if k.TakesTarget() {
 		n := len(g.seats)
 		for i := 1; i <= n; i++ {
 			c.Target = (seat + i) % n
@@ -576,10 +597,10 @@ func (s channelSet) has(ch Channel) bool {
 var allChannels = [...]Channel{ChannelPublic, ChannelPlotters, ChannelPurged, ChannelSpectators}
 
 // list appends the set's channels, in the order of Channels, to dst; the
-// empty set is nil.
+// empty set is noChannels.
 func (s channelSet) list(dst []Channel) []Channel {
 	if s == 0 {
-		return nil
+		return noChannels
 	}
 	for ch := ChannelPublic; s != 0; ch, s = ch+1, s>>1 {
 		if s&1 != 0 {

@@ -135,6 +135,9 @@ func TestChannels(t *testing.T) {
 			for seat, want := range tt.want {
 				v := Viewer{Seat: seat}
 				view := tb.g.View(v)
+				if want.write == nil {
+					want.write = []Channel{} // [] on the wire, never null
+				}
 				assert.Equal(t, want.write, view.Write, "write, viewer %d", seat)
 				assert.Equal(t, want.read, view.Read, "read, viewer %d", seat)
 				for _, ch := range Channels {
@@ -207,18 +210,21 @@ func TestRoleVisibility(t *testing.T) {
 		cfg    func(*Config)
 		viewer int
 		want   []int // seats whose role the viewer sees
+		admit  bool  // a spectator the host admitted
 	}{
-		{"a Loyalist sees only themself", nil, 3, []int{3}},
-		{"the Investigator sees only themself", nil, 2, []int{2}},
-		{"Kirov sees the bloc", nil, 0, []int{0, 1}},
-		{"a Plotter sees the bloc", nil, 1, []int{0, 1}},
-		{"a purged Loyalist sees only themself", nil, 4, []int{4}},
-		{"a purged Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 4, []int{0, 1, 2, 3, 4, 5}},
-		{"a living Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 3, []int{3}},
-		{"the spectator", nil, NoSeat, nil},
-		{"the spectator with spectators-see-roles", func(c *Config) { c.SpectatorsSeeRoles = true }, NoSeat, []int{0, 1, 2, 3, 4, 5}},
-		{"a Loyalist under reveal role", func(c *Config) { c.Reveal = RevealRole }, 3, []int{3, 4}},
-		{"a Plotter under reveal role", func(c *Config) { c.Reveal = RevealRole }, 0, []int{0, 1, 4}},
+		{"a Loyalist sees only themself", nil, 3, []int{3}, false},
+		{"the Investigator sees only themself", nil, 2, []int{2}, false},
+		{"Kirov sees the bloc", nil, 0, []int{0, 1}, false},
+		{"a Plotter sees the bloc", nil, 1, []int{0, 1}, false},
+		{"a purged Loyalist sees only themself", nil, 4, []int{4}, false},
+		{"a purged Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 4, []int{0, 1, 2, 3, 4, 5}, false},
+		{"a living Loyalist with purged-see-roles", func(c *Config) { c.PurgedSeeRoles = true }, 3, []int{3}, false},
+		{"the spectator", nil, NoSeat, nil, false},
+		{"the spectator with spectators-see-roles", func(c *Config) { c.SpectatorsSeeRoles = true }, NoSeat, nil, false},
+		{"an admitted spectator", nil, NoSeat, nil, true},
+		{"an admitted spectator with spectators-see-roles", func(c *Config) { c.SpectatorsSeeRoles = true }, NoSeat, []int{0, 1, 2, 3, 4, 5}, true},
+		{"a Loyalist under reveal role", func(c *Config) { c.Reveal = RevealRole }, 3, []int{3, 4}, false},
+		{"a Plotter under reveal role", func(c *Config) { c.Reveal = RevealRole }, 0, []int{0, 1, 4}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,7 +235,7 @@ func TestRoleVisibility(t *testing.T) {
 			tb := rig(t, cfg, six, 3)
 			tb.purgeOf(4)
 			tb.do(confess(4, 5))
-			view := tb.g.View(Viewer{Seat: tt.viewer})
+			view := tb.g.View(Viewer{Seat: tt.viewer, admitted: tt.admit})
 			var seen []int
 			for i, sv := range view.Seats {
 				if sv.Role != NoRole {

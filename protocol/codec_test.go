@@ -35,40 +35,42 @@ func TestDecode(t *testing.T) {
 		{"host add bot default", `{"v":1,"type":"host","id":8,"action":"add_bot"}`, Host{ID: 8, Action: HostAddBot, Strength: "normal"}, ""},
 		{"host settings", `{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(def) + `}`, Host{ID: 9, Action: HostSettings, Settings: &def}, ""},
 		{"leave", `{"v":1,"type":"leave","id":10}`, Leave{ID: 10}, ""},
+		{"knock", `{"v":1,"type":"knock","id":11,"name":" Olga "}`, Knock{ID: 11, Name: "Olga"}, ""},
+		{"admit", `{"v":1,"type":"host","id":12,"action":"admit","spectator":"s3"}`, Host{ID: 12, Action: HostAdmit, Spectator: "s3"}, ""},
 
 		{"not json", `{"v":1,"type":`, nil, CodeBadMessage},
 		{"not an object", `[1,2,3]`, nil, CodeBadMessage},
 		{"empty", ``, nil, CodeBadMessage},
-		{"invalid utf8", "{\"v\":1,\"type\":\"say\",\"channel\":\"public\",\"text\":\"\xff\"}", nil, CodeBadMessage},
+		{"invalid utf8", "{\"v\":1,\"type\":\"say\",\"id\":1,\"channel\":\"public\",\"text\":\"\xff\"}", nil, CodeBadMessage},
 		{"unknown type", `{"v":1,"type":"launch"}`, nil, CodeUnknownType},
 		{"no type", `{"v":1}`, nil, CodeUnknownType},
 		{"type not a string", `{"v":1,"type":5}`, nil, CodeBadMessage},
 		{"old version", `{"v":0,"type":"join","lobby":"K7QXM2","name":"Anna"}`, nil, CodeVersion},
-		{"future version on act", `{"v":2,"type":"act","kind":"ready"}`, nil, CodeVersion},
-		{"unknown field", `{"v":1,"type":"act","kind":"ready","seat":3}`, nil, CodeBadMessage},
-		{"trailing data", `{"v":1,"type":"leave"} {"v":1,"type":"leave"}`, nil, CodeBadMessage},
-		{"wrong field type", `{"v":1,"type":"act","kind":"ready","target":"x"}`, nil, CodeBadMessage},
-		{"unknown command", `{"v":1,"type":"act","kind":"shoot"}`, nil, CodeBadMessage},
-		{"target too big", `{"v":1,"type":"act","kind":"denounce","target":12}`, nil, CodeBadMessage},
-		{"target negative", `{"v":1,"type":"act","kind":"denounce","target":-2}`, nil, CodeBadMessage},
-		{"unknown channel", `{"v":1,"type":"say","channel":"kremlin","text":"hi"}`, nil, CodeBadMessage},
-		{"empty chat", `{"v":1,"type":"say","channel":"public","text":"   "}`, nil, CodeBadChat},
-		{"long chat", `{"v":1,"type":"say","channel":"public","text":"` + strings.Repeat("я", MaxChatRunes+1) + `"}`, nil, CodeBadChat},
-		{"control chat", `{"v":1,"type":"say","channel":"public","text":"a\u0007b"}`, nil, CodeBadChat},
+		{"no version", `{"type":"join","lobby":"K7QXM2","name":"Anna"}`, nil, CodeVersion},
+		{"future version on act", `{"v":2,"type":"act","id":1,"kind":"ready"}`, nil, CodeVersion},
+		{"unknown field", `{"v":1,"type":"act","id":1,"kind":"ready","seat":3}`, nil, CodeBadMessage},
+		{"trailing data", `{"v":1,"type":"leave","id":1} {"v":1,"type":"leave","id":1}`, nil, CodeBadMessage},
+		{"wrong field type", `{"v":1,"type":"act","id":1,"kind":"denounce","target":"x"}`, nil, CodeBadMessage},
+		{"unknown command", `{"v":1,"type":"act","id":1,"kind":"shoot"}`, nil, game.CodeBadCommand},
+		{"target too big", `{"v":1,"type":"act","id":1,"kind":"denounce","target":12}`, nil, CodeBadMessage},
+		{"target negative", `{"v":1,"type":"act","id":1,"kind":"denounce","target":-2}`, nil, CodeBadMessage},
+		{"unknown channel", `{"v":1,"type":"say","id":1,"channel":"kremlin","text":"hi"}`, nil, CodeBadMessage},
+		{"empty chat", `{"v":1,"type":"say","id":1,"channel":"public","text":"   "}`, nil, CodeBadChat},
+		{"long chat", `{"v":1,"type":"say","id":1,"channel":"public","text":"` + strings.Repeat("я", MaxChatRunes+1) + `"}`, nil, CodeBadChat},
+		{"control chat", `{"v":1,"type":"say","id":1,"channel":"public","text":"a\u0007b"}`, nil, CodeBadChat},
 		{"empty name", `{"v":1,"type":"join","lobby":"K7QXM2","name":" "}`, nil, CodeBadName},
 		{"long name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"` + strings.Repeat("a", MaxNameRunes+1) + `"}`, nil, CodeBadName},
 		{"control name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"An\u0000na"}`, nil, CodeBadName},
 		{"invisible name", `{"v":1,"type":"join","lobby":"K7QXM2","name":"An\u200bna"}`, nil, CodeBadName},
+		{"blank watch name", `{"v":1,"type":"watch","lobby":"K7QXM2","name":""}`, nil, CodeBadName},
 		{"bad code", `{"v":1,"type":"join","lobby":"K7QXM0","name":"Anna"}`, nil, CodeUnknownLobby},
 		{"short code", `{"v":1,"type":"watch","lobby":"K7Q"}`, nil, CodeUnknownLobby},
 		{"short token", `{"v":1,"type":"resume","lobby":"K7QXM2","token":"abc"}`, nil, CodeBadToken},
 		{"token alphabet", `{"v":1,"type":"resume","lobby":"K7QXM2","token":"` + strings.Repeat("!", TokenLength) + `"}`, nil, CodeBadToken},
-		{"settings missing", `{"v":1,"type":"host","action":"settings"}`, nil, CodeBadMessage},
-		{"settings invalid", `{"v":1,"type":"host","action":"settings","settings":{"debate_seconds":0}}`, nil, CodeBadMessage},
-		{"kick nobody", `{"v":1,"type":"host","action":"kick"}`, nil, CodeBadMessage},
-		{"unknown host action", `{"v":1,"type":"host","action":"abdicate"}`, nil, CodeBadMessage},
-		{"bot strength", `{"v":1,"type":"host","action":"add_bot","strength":"godlike"}`, nil, CodeBadMessage},
-		{"oversize", `{"v":1,"type":"say","channel":"public","text":"` + strings.Repeat("a", MaxMessageBytes) + `"}`, nil, CodeBadMessage},
+		{"settings invalid", `{"v":1,"type":"host","id":1,"action":"settings","settings":{"debate_seconds":0}}`, nil, CodeBadMessage},
+		{"unknown host action", `{"v":1,"type":"host","id":1,"action":"abdicate"}`, nil, CodeBadMessage},
+		{"bot strength", `{"v":1,"type":"host","id":1,"action":"add_bot","strength":"godlike"}`, nil, CodeBadMessage},
+		{"oversize", `{"v":1,"type":"say","id":1,"channel":"public","text":"` + strings.Repeat("a", MaxMessageBytes) + `"}`, nil, CodeBadMessage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +88,139 @@ func TestDecode(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// TestDecodeStrict: a field left out is never taken as its zero value,
+// and keys match exactly as documented. Each refusal names the field at
+// fault, in words for a person, never in Go's.
+func TestDecodeStrict(t *testing.T) {
+	def := mustJSON(SettingsOf(game.DefaultConfig(), DefaultMaxSpectators))
+	tests := []struct {
+		name     string
+		in       string
+		wantCode Code
+		wantIn   string // in the message
+	}{
+		{"act without kind", `{"v":1,"type":"act","id":1,"target":0}`, CodeBadMessage, `"kind"`},
+		{"denounce without target", `{"v":1,"type":"act","id":1,"kind":"denounce"}`, CodeBadMessage, `"target"`},
+		{"strike without target", `{"v":1,"type":"act","id":1,"kind":"strike"}`, CodeBadMessage, `"target"`},
+		{"purge vote without purge", `{"v":1,"type":"act","id":1,"kind":"purge_vote"}`, CodeBadMessage, `"purge"`},
+		{"act without id", `{"v":1,"type":"act","kind":"ready"}`, CodeBadMessage, `"id"`},
+		{"say without channel", `{"v":1,"type":"say","id":1,"text":"hello"}`, CodeBadMessage, `"channel"`},
+		{"say without text", `{"v":1,"type":"say","id":1,"channel":"public"}`, CodeBadMessage, `"text"`},
+		{"say without id", `{"v":1,"type":"say","channel":"public","text":"hello"}`, CodeBadMessage, `"id"`},
+		{"host without id", `{"v":1,"type":"host","action":"start"}`, CodeBadMessage, `"id"`},
+		{"host without action", `{"v":1,"type":"host","id":1}`, CodeBadMessage, `"action"`},
+		{"public without public", `{"v":1,"type":"host","id":1,"action":"public"}`, CodeBadMessage, `"public"`},
+		{"bot seat without bot", `{"v":1,"type":"host","id":1,"action":"bot_seat","member":"d3"}`, CodeBadMessage, `"bot"`},
+		{"kick without member", `{"v":1,"type":"host","id":1,"action":"kick"}`, CodeBadMessage, `"member"`},
+		{"settings without settings", `{"v":1,"type":"host","id":1,"action":"settings"}`, CodeBadMessage, `"settings"`},
+		{"settings null", `{"v":1,"type":"host","id":1,"action":"settings","settings":null}`, CodeBadMessage, `"settings"`},
+		{"leave without id", `{"v":1,"type":"leave"}`, CodeBadMessage, `"id"`},
+		{"join without name", `{"v":1,"type":"join","lobby":"K7QXM2"}`, CodeBadMessage, `"name"`},
+		{"join without lobby", `{"v":1,"type":"join","name":"Anna"}`, CodeBadMessage, `"lobby"`},
+		{"resume without token", `{"v":1,"type":"resume","lobby":"K7QXM2"}`, CodeBadMessage, `"token"`},
+		{"watch without lobby", `{"v":1,"type":"watch"}`, CodeBadMessage, `"lobby"`},
+		{"knock without name", `{"v":1,"type":"knock","id":1}`, CodeBadMessage, `"name"`},
+		{"admit without spectator", `{"v":1,"type":"host","id":1,"action":"admit"}`, CodeBadMessage, `"spectator"`},
+		{"deny without spectator", `{"v":1,"type":"host","id":1,"action":"deny"}`, CodeBadMessage, `"spectator"`},
+
+		{"unknown kind", `{"v":1,"type":"act","id":1,"kind":"bogus"}`, game.CodeBadCommand, `"bogus"`},
+		{"kind not a string", `{"v":1,"type":"act","id":1,"kind":3}`, CodeBadMessage, `"kind"`},
+		{"unknown channel", `{"v":1,"type":"say","id":1,"channel":"kremlin","text":"hi"}`, CodeBadMessage, `"kremlin"`},
+		{"TYPE in capitals", `{"v":1,"TYPE":"join","lobby":"K7QXM2","name":"Anna"}`, CodeUnknownType, ""},
+		{"type beside TYPE", `{"v":1,"type":"join","TYPE":"join","lobby":"K7QXM2","name":"Anna"}`, CodeBadMessage, `"TYPE"`},
+		{"LOBBY in capitals", `{"v":1,"type":"join","LOBBY":"K7QXM2","name":"Anna"}`, CodeBadMessage, `"LOBBY"`},
+		{"Kind capitalised", `{"v":1,"type":"act","id":1,"Kind":"ready"}`, CodeBadMessage, `"Kind"`},
+		{"V in capitals", `{"V":1,"type":"leave","id":1}`, CodeVersion, ""},
+		{"a key twice", `{"v":1,"type":"act","id":1,"kind":"ready","kind":"denounce","target":1}`, CodeBadMessage, `"kind"`},
+		{"type twice", `{"v":1,"type":"leave","type":"act","id":1}`, CodeBadMessage, `"type"`},
+		{"a settings key in capitals", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"plotters"`, `"PLOTTERS"`, 1) + `}`, CodeBadMessage, `"PLOTTERS"`},
+		{"an unknown settings key", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `{`, `{"cheat":true,`, 1) + `}`, CodeBadMessage, `"cheat"`},
+		{"settings with one setting", `{"v":1,"type":"host","id":1,"action":"settings","settings":{"plotters":0}}`, CodeBadMessage, "send every setting"},
+		{"settings without max_spectators", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `,"max_spectators":50`, ``, 1) + `}`, CodeBadMessage, `"max_spectators"`},
+		{"settings not an object", `{"v":1,"type":"host","id":1,"action":"settings","settings":[1]}`, CodeBadMessage, `"settings"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Decode([]byte(tt.in))
+			require.Error(t, err, "accepted: %+v", got)
+			var e *Error
+			require.True(t, errors.As(err, &e), "refusal is not an *Error: %v", err)
+			assert.Equal(t, tt.wantCode, e.Code, e.Message)
+			assert.Contains(t, e.Message, tt.wantIn)
+			assert.NotContains(t, e.Message, "game:")
+			assert.NotContains(t, e.Message, "json:")
+			assert.NotContains(t, e.Message, "CommandKind")
+		})
+	}
+
+	// What each command requires, it takes from the rules: every kind
+	// that takes a target is refused without one, and accepted with one.
+	for _, k := range []game.CommandKind{game.CmdDenounce, game.CmdWithdraw, game.CmdReady, game.CmdUnready, game.CmdChairPick,
+		game.CmdPurgeVote, game.CmdConfess, game.CmdLetter, game.CmdInvestigate, game.CmdStrike, game.CmdEndPhase, game.CmdPause, game.CmdResume} {
+		bare := `{"v":1,"type":"act","id":1,"kind":"` + k.String() + `"}`
+		_, err := Decode([]byte(bare))
+		assert.Equal(t, k.TakesTarget() || k.TakesPurge(), err != nil, "%s alone: %v", k, err)
+		full := `{"v":1,"type":"act","id":1,"kind":"` + k.String() + `","target":2,"purge":false}`
+		got, err := Decode([]byte(full))
+		require.NoError(t, err, "%s", k)
+		assert.Equal(t, k, got.(Act).Kind)
+	}
+}
+
+func TestDecodeBody(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     string
+		wantIn string // in the refusal; "" when accepted
+	}{
+		{"accepted", `{"name":"Anna","public":true}`, ""},
+		{"with settings", `{"name":"Anna","settings":` + mustJSON(SettingsOf(game.DefaultConfig(), 5)) + `}`, ""},
+		{"a key in capitals", `{"NAME":"Anna"}`, `"NAME"`},
+		{"an unknown key", `{"name":"Anna","admin":true}`, `"admin"`},
+		{"a settings key in capitals", `{"name":"Anna","settings":{"Plotters":1}}`, `"Plotters"`},
+		{"a key twice", `{"name":"Anna","name":"Boris"}`, `"name"`},
+		{"trailing data", `{"name":"Anna"} {}`, "one JSON object"},
+		{"not an object", `["Anna"]`, "not a JSON object"},
+		{"a wrong type", `{"name":7}`, `"name"`},
+		{"invalid UTF-8", "{\"name\":\"An\xffna\"}", "UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got CreateLobby
+			err := DecodeBody([]byte(tt.in), &got)
+			if tt.wantIn == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "Anna", got.Name)
+				return
+			}
+			var e *Error
+			require.True(t, errors.As(err, &e), "%v", err)
+			assert.Equal(t, CodeBadMessage, e.Code)
+			assert.Contains(t, e.Message, tt.wantIn)
+		})
+	}
+}
+
+// FuzzDecodeBody: DecodeBody never panics, refuses with an *Error, and
+// what it accepts re-encodes to a body it accepts the same.
+func FuzzDecodeBody(f *testing.F) {
+	for _, s := range []string{`{"name":"Anna","public":true}`, `{"NAME":"x"}`, `{"name":"a","name":"b"}`,
+		`{"name":"Anna","settings":` + mustJSON(SettingsOf(game.DefaultConfig(), 5)) + `}`, `[]`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got CreateLobby
+		if err := DecodeBody(data, &got); err != nil {
+			var e *Error
+			require.True(t, errors.As(err, &e), "refusal is not an *Error: %v", err)
+			return
+		}
+		var back CreateLobby
+		require.NoError(t, DecodeBody([]byte(mustJSON(got)), &back))
+		require.Equal(t, got, back)
+	})
 }
 
 func TestSettingsRoundTrip(t *testing.T) {
@@ -135,6 +270,15 @@ func FuzzDecode(f *testing.F) {
 		`{"v":1,"type":"leave"}`,
 		`{"v":1,"type":"act","kind":"ready"} x`,
 		`[]`, `null`, `{"type":null}`, "\xff",
+		`{"v":1,"TYPE":"join","LOBBY":"K7QXM2","name":"Anna"}`,
+		`{"v":1,"type":"act","id":1,"kind":"ready","kind":"denounce"}`,
+		`{"v":1,"type":"act","id":1,"kind":"denounce"}`,
+		`{"v":1,"type":"act","id":1,"kind":"bogus","target":1}`,
+		`{"v":1,"type":"say","id":1,"text":"hi"}`,
+		`{"v":1,"type":"host","id":1,"action":"public","public":false}`,
+		`{"v":1,"type":"knock","id":1,"name":"Olga"}`,
+		`{"v":1,"type":"host","id":1,"action":"admit","spectator":"s1"}`,
+		`{"v":1,"type":"host","id":1,"action":"settings","settings":{"Plotters":1}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -146,6 +290,12 @@ func FuzzDecode(f *testing.F) {
 			require.NotEmpty(t, e.Code)
 			require.Nil(t, m)
 			return
+		}
+		// Nothing it accepts lacks a required field, spelled exactly.
+		var sent map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(data, &sent))
+		for _, name := range append([]string{"v", "type"}, required[m.clientType()]...) {
+			require.Contains(t, sent, name)
 		}
 		back, err := Decode(EncodeClient(m))
 		require.NoError(t, err, "re-encoded %s", EncodeClient(m))
@@ -159,4 +309,22 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(b)
+}
+
+// BenchmarkDecode: the server decodes every message a client sends.
+func BenchmarkDecode(b *testing.B) {
+	for _, m := range []struct{ name, in string }{
+		{"act", `{"v":1,"type":"act","id":12,"kind":"denounce","target":4}`},
+		{"say", `{"v":1,"type":"say","id":15,"channel":"public","text":"I have nothing to hide."}`},
+	} {
+		b.Run(m.name, func(b *testing.B) {
+			data := []byte(m.in)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Decode(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

@@ -39,6 +39,7 @@ const (
 	TypeSay    Type = "say"    // a chat line on a channel
 	TypeHost   Type = "host"   // a host's lobby action
 	TypeLeave  Type = "leave"  // give up one's place in the lobby
+	TypeKnock  Type = "knock"  // a spectator asks the host, by name, to be admitted to see what the gallery may
 )
 
 // Server → client.
@@ -66,6 +67,8 @@ const (
 	HostBotSeat   HostAction = "bot_seat"   // Member, Bot: during a game, hand an absent delegate's seat to a bot (Bot true) or back (false)
 	HostStart     HostAction = "start"      // start the game (5 to 12 members seated)
 	HostRematch   HostAction = "rematch"    // after a game: back to the lobby with the same members
+	HostAdmit     HostAction = "admit"      // Spectator: admit a spectator who knocked (with spectators_see_roles, they see every role)
+	HostDeny      HostAction = "deny"       // Spectator: turn away a knock, or withdraw an admission
 )
 
 // Settings is game.Config on the wire: timers in whole seconds.
@@ -172,6 +175,7 @@ type Watch struct {
 // Act is a game command. The seat is the connection's own; the server fills it.
 type Act struct {
 	ID     int64            `json:"id"`
+	Key    string           `json:"key,omitempty"`
 	Kind   game.CommandKind `json:"kind"`
 	Target int              `json:"target"`
 	Purge  bool             `json:"purge"`
@@ -180,6 +184,7 @@ type Act struct {
 // Say is a chat line.
 type Say struct {
 	ID      int64        `json:"id"`
+	Key     string       `json:"key,omitempty"`
 	Channel game.Channel `json:"channel"`
 	Text    string       `json:"text"`
 }
@@ -187,17 +192,66 @@ type Say struct {
 // Host is a host's lobby action.
 type Host struct {
 	ID       int64      `json:"id"`
+	Key      string     `json:"key,omitempty"`
 	Action   HostAction `json:"action"`
 	Member   string     `json:"member,omitempty"`
-	Public   bool       `json:"public,omitempty"`
-	Bot      bool       `json:"bot,omitempty"`
+	Public   bool       `json:"public"` // always sent: the public action requires it
+	Bot      bool       `json:"bot"`    // always sent: the bot_seat action requires it
 	Strength string     `json:"strength,omitempty"`
 	Settings *Settings  `json:"settings,omitempty"`
+	// Spectator is a spectator's gallery ID (Knocker.ID), for admit and deny.
+	Spectator string `json:"spectator,omitempty"`
+}
+
+// Knock is a spectator's request to be admitted, with the name the host
+// will know them by. Under the setting that shows spectators every role
+// (spectators_see_roles), only admitted spectators see them: anyone may
+// watch, a delegate in a second window too.
+type Knock struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
 }
 
 // Leave gives up one's place (between games) or one's gallery seat.
 type Leave struct {
-	ID int64 `json:"id"`
+	ID  int64  `json:"id"`
+	Key string `json:"key,omitempty"`
+}
+
+// MaxKeyBytes bounds a request's idempotency key.
+const MaxKeyBytes = 64
+
+// RequestKey is a request's idempotency key ("" for none): a client that
+// sends a request again — after a reconnect, or through another server —
+// sends it under the same key, and the lobby applies it once and answers
+// the copy as it answered the first.
+func RequestKey(m Client) string {
+	switch v := m.(type) {
+	case Act:
+		return v.Key
+	case Say:
+		return v.Key
+	case Host:
+		return v.Key
+	case Leave:
+		return v.Key
+	}
+	return ""
+}
+
+// validKey reports whether k may be a request key: empty, or 1 to
+// MaxKeyBytes letters, digits, '-' or '_'.
+func validKey(k string) bool {
+	if len(k) > MaxKeyBytes {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (Join) clientType() Type   { return TypeJoin }
@@ -207,6 +261,7 @@ func (Act) clientType() Type    { return TypeAct }
 func (Say) clientType() Type    { return TypeSay }
 func (Host) clientType() Type   { return TypeHost }
 func (Leave) clientType() Type  { return TypeLeave }
+func (Knock) clientType() Type  { return TypeKnock }
 
 // LobbyState is where a lobby is in its life.
 type LobbyState string
@@ -234,6 +289,16 @@ type Lobby struct {
 	CanStart   bool   `json:"can_start"`
 	StartBlock string `json:"start_block,omitempty"`
 	Match      string `json:"match,omitempty"` // the current or last match's ID
+	// Knocks are the spectators who have knocked, and whether the host
+	// has admitted them, in the order they knocked.
+	Knocks []Knocker `json:"knocks"`
+}
+
+// Knocker is a spectator who knocked, as the lobby shows them.
+type Knocker struct {
+	ID       string `json:"id"` // the spectator's gallery ID, for admit and deny
+	Name     string `json:"name"`
+	Admitted bool   `json:"admitted"`
 }
 
 // Member is a seated delegate (human or bot) as everyone sees them.
@@ -264,11 +329,14 @@ type Welcome struct {
 	// and only to its owner. Keep it (e.g. in localStorage), never in a URL.
 	Token string `json:"token,omitempty"`
 	// You is the member ID (empty for an anonymous spectator).
-	You       string     `json:"you"`
-	Spectator bool       `json:"spectator"`
-	Lobby     Lobby      `json:"lobby"`
-	Game      *Game      `json:"game,omitempty"`
-	Chat      []ChatLine `json:"chat"`
+	You       string `json:"you"`
+	Spectator bool   `json:"spectator"`
+	// Gallery is a spectator's gallery ID, by which the lobby's knocks
+	// name them (empty for a delegate).
+	Gallery string     `json:"gallery,omitempty"`
+	Lobby   Lobby      `json:"lobby"`
+	Game    *Game      `json:"game,omitempty"`
+	Chat    []ChatLine `json:"chat"`
 }
 
 // Game is the game as this connection may see it, with the log lines it

@@ -16,6 +16,10 @@ const chatHistory = 100
 type chatLog struct {
 	lines [4][]chatEntry
 	seq   int
+	// spoken counts the lines of each speaker (member ID, "" for the
+	// gallery) since the last game started or the lobby reopened: the
+	// lobby bounds them, and so its journal.
+	spoken map[string]int
 }
 
 type chatEntry struct {
@@ -29,12 +33,20 @@ func (c *chatLog) add(l protocol.ChatLine) {
 		return
 	}
 	c.seq++
+	if c.spoken == nil {
+		c.spoken = map[string]int{}
+	}
+	c.spoken[l.From]++
 	lines := c.lines[ch]
 	if len(lines) >= chatHistory {
 		lines = append(lines[:0], lines[len(lines)-chatHistory+1:]...)
 	}
 	c.lines[ch] = append(lines, chatEntry{seq: c.seq, line: l})
 }
+
+// newPeriod starts the count of lines spoken afresh: a game has started,
+// or the lobby has reopened after one.
+func (c *chatLog) newPeriod() { clear(c.spoken) }
 
 // tail is every kept line of the channels read allows, in order of arrival.
 func (c *chatLog) tail(read func(game.Channel) bool) []protocol.ChatLine {

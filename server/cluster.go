@@ -304,6 +304,18 @@ func (cl *cluster) owner(ctx context.Context, code string) (string, error) {
 	return string(e.Value()), nil
 }
 
+// leaseDeadline is when this node's lease on a lobby runs out unless
+// renewed: a whole TTL after its last renewal was sent (now, for a lobby
+// it does not hold).
+func (cl *cluster) leaseDeadline(code string) time.Time {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if o := cl.owned[code]; o != nil {
+		return o.renewed.Add(cl.ttl)
+	}
+	return time.Now()
+}
+
 // changes is closed at the next change of owner of any lobby.
 func (cl *cluster) changes() <-chan struct{} {
 	cl.mu.Lock()
@@ -454,9 +466,7 @@ func (cl *cluster) release(code string) {
 		return
 	}
 	// A renewal may have moved the revision on meanwhile.
-	if e, err := cl.leases.Get(ctx, code); err == nil && string(e.Value()) == cl.self {
-		_ = cl.leases.Delete(ctx, code, jetstream.LastRevision(e.Revision()))
-	}
+	cl.releaseIfMine(code)
 }
 
 // ended is told by a lobby's goroutine as it returns: the lease goes with
@@ -471,6 +481,7 @@ func (cl *cluster) ended(l *lobby) {
 		cl.mu.Lock()
 		delete(cl.owned, l.code)
 		cl.mu.Unlock()
+		cl.releaseIfMine(l.code) // the lease may still name this node
 		return
 	}
 	cl.release(l.code)
@@ -541,6 +552,10 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 				err = ctx.Err()
 			}
 		}
+		at := sent
+		if err != nil {
+			rev, at, err = cl.recheck(j.code, err)
+		}
 		cl.mu.Lock()
 		o := cl.owned[j.code]
 		if o == nil || o.rev != j.rev {
@@ -550,7 +565,7 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 		lost := false
 		switch {
 		case err == nil:
-			o.rev, o.renewed = rev, sent
+			o.rev, o.renewed = rev, at
 		case wrongRevision(err) || time.Since(o.renewed) > cl.ttl:
 			delete(cl.owned, j.code)
 			lost = true
@@ -561,7 +576,40 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 			if l := cl.srv.lobbies.get(j.code); l != nil {
 				l.stop(endDeposed)
 			}
+			// A lease that still names this node (its renewals landed late,
+			// after the store stalled) is let go at once, so that another
+			// node claims the lobby without waiting out the TTL.
+			cl.releaseIfMine(j.code)
 		}
+	}
+}
+
+// recheck looks at a lease whose renewal failed: when the bucket still
+// names this process (a renewal sent earlier landed late and moved the
+// revision on, or the ack was lost), the lease is renewed again on the
+// revision found. It returns the renewal's revision and send time, or
+// the error that stands.
+func (cl *cluster) recheck(code string, failed error) (uint64, time.Time, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
+	defer cancel()
+	e, err := cl.leases.Get(ctx, code)
+	if err != nil || string(e.Value()) != cl.self {
+		return 0, time.Time{}, failed
+	}
+	sent := time.Now()
+	rev, err := cl.leases.Update(ctx, code, []byte(cl.self), e.Revision())
+	if err != nil {
+		return 0, time.Time{}, failed
+	}
+	return rev, sent, nil
+}
+
+// releaseIfMine deletes a lobby's lease if it names this process.
+func (cl *cluster) releaseIfMine(code string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if e, err := cl.leases.Get(ctx, code); err == nil && string(e.Value()) == cl.self {
+		_ = cl.leases.Delete(ctx, code, jetstream.LastRevision(e.Revision()))
 	}
 }
 

@@ -48,6 +48,10 @@ type conn struct {
 	member    string // member ID; "" for a spectator
 	spectator bool
 	name      string // a spectator's name
+	gallery   string // a spectator's gallery ID, as knocks name it
+	knocked   bool   // a spectator has knocked and waits for the host
+	knockedAt int    // ...in this order among the lobby's knocks
+	admitted  bool   // the host has admitted this spectator
 	logAt     int    // position in the game log this delegate has been sent
 }
 
@@ -259,7 +263,7 @@ func (c *conn) serve() {
 		}
 		c.srv.metrics.in.Add(1)
 		at := time.Now()
-		if !c.limiter.Allow() {
+		if !c.limiter.Allow() || !c.srv.rates.allow(c.ip, at) {
 			if !c.flood.Allow() {
 				c.srv.metrics.refused(protocol.CodeRateLimited)
 				c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)
@@ -357,12 +361,12 @@ func helloLobby(m protocol.Client) (string, bool) {
 
 // requestID is the "id" of a message that was refused, if it can be read,
 // so that the client can match the refusal to its request.
+// Only "id" spelled exactly counts, as in Decode.
 func requestID(data []byte) int64 {
-	var v struct {
-		ID int64 `json:"id"`
-	}
-	if json.Unmarshal(data, &v) != nil {
+	var v map[string]json.RawMessage
+	var id int64
+	if json.Unmarshal(data, &v) != nil || json.Unmarshal(v["id"], &id) != nil {
 		return 0
 	}
-	return v.ID
+	return id
 }

@@ -60,30 +60,52 @@ func (l *lobby) countGame() {
 // its own view and the lines new to it, and the spectators one shared
 // frame. A viewer with nothing new gets nothing: no message reveals, by
 // its timing, a move that viewer may not see.
+//
+// The change that ends the game sends every viewer the whole log instead,
+// from game_started on: the game lets anyone read all of it once it is
+// over, secret lines included (votes, letters, investigations), and a
+// client takes a log that begins with game_started for the whole.
 func (l *lobby) gameChanged() {
 	m := l.st.match
 	if m == nil {
 		return
 	}
 	now := l.now()
+	over := m.g.Over()
 	for id, c := range l.members {
 		v, ok := l.st.viewer(l.st.member(id))
 		if !ok || !v.IsSeat() {
 			continue
 		}
-		evs, next := m.g.Log(v, c.logAt)
+		from := c.logAt
+		if over {
+			from = 0
+		}
+		evs, next := m.g.Log(v, from)
+		moved := next > c.logAt
 		c.logAt = next
-		if len(evs) == 0 {
+		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
 		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.g.View(v), Log: evs, Now: now}))
 	}
-	evs, next := m.g.Log(game.Spectator, l.specAt)
+	from := l.specAt
+	if over {
+		from = 0
+	}
+	evs, next := m.g.Log(game.Spectator, from)
+	moved := next > l.specAt
 	l.specAt = next
-	if len(evs) > 0 {
+	if len(evs) > 0 && (!over || moved) {
 		view := m.g.View(game.Spectator)
-		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
-		l.toSpectators(specFrame{frame: frame, view: &view, events: evs}, now)
+		f := specFrame{view: &view, events: evs, whole: over}
+		f.frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		if m.g.Config().SpectatorsSeeRoles && !over {
+			adm := m.g.View(game.AdmittedSpectator)
+			f.admittedView = &adm
+			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+		}
+		l.toSpectators(f, now)
 	}
 	l.scheduleBots()
 }
@@ -111,11 +133,19 @@ func (l *lobby) toSpectators(f specFrame, now time.Time) {
 
 func (l *lobby) release(f specFrame) {
 	if f.view != nil {
-		l.specView = f.view
-		l.specLog = append(l.specLog, f.events...)
+		l.specView, l.specAdmitted = f.view, f.admittedView
+		if f.whole {
+			l.specLog = f.events
+		} else {
+			l.specLog = append(l.specLog, f.events...)
+		}
 	}
 	for c := range l.specs {
-		c.enqueue(f.frame)
+		if c.admitted && f.admitted != nil {
+			c.enqueue(f.admitted)
+		} else {
+			c.enqueue(f.frame)
+		}
 	}
 }
 
@@ -138,6 +168,10 @@ func (l *lobby) rejoin() {
 		return
 	}
 	l.scheduleBots()
+	if m.g.Config().SpectatorsSeeRoles && !m.g.Over() {
+		adm := m.g.View(game.AdmittedSpectator)
+		l.specAdmitted = &adm
+	}
 	if l.spectatorDelay() > 0 {
 		l.delaySpectators()
 		return
@@ -162,13 +196,22 @@ func (l *lobby) delaySpectators() {
 		}
 		at = next
 		view := g.View(game.Spectator)
+		var adm *game.View // what admitted spectators see, while it differs
+		if g.Config().SpectatorsSeeRoles && !g.Over() {
+			v := g.View(game.AdmittedSpectator)
+			adm = &v
+		}
 		if !rec.At.After(cut) {
-			l.specView = &view
+			l.specView, l.specAdmitted = &view, adm
 			l.specLog = append(l.specLog, evs...)
 			return
 		}
-		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})
-		l.specQueue = append(l.specQueue, specFrame{at: rec.At.Add(d), frame: frame, view: &view, events: evs})
+		f := specFrame{at: rec.At.Add(d), view: &view, events: evs, admittedView: adm,
+			frame: protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})}
+		if adm != nil {
+			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: *adm, Log: evs, Now: rec.At})
+		}
+		l.specQueue = append(l.specQueue, f)
 	})
 	l.specAt = at
 	for _, line := range l.st.chat.tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.canRead(nil, ch) }) {
@@ -180,7 +223,7 @@ func (l *lobby) delaySpectators() {
 }
 
 func (l *lobby) resetSpectators() {
-	l.specAt, l.specView, l.specLog, l.specQueue = 0, nil, nil, nil
+	l.specAt, l.specView, l.specAdmitted, l.specLog, l.specQueue = 0, nil, nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
@@ -209,7 +252,7 @@ func (l *lobby) chat(line protocol.ChatLine) {
 func (l *lobby) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
-	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Lobby: l.lobbyView()}
+	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
 	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
 		if c.spectator {
 			if l.specView != nil {
@@ -255,6 +298,7 @@ func (l *lobby) lobbyView() protocol.Lobby {
 		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public,
 		State: st.phase, Host: st.host, Spectators: len(l.specs), Settings: st.settings,
 		Members: make([]protocol.Member, 0, len(st.members)),
+		Knocks:  l.knockers(),
 	}
 	for _, m := range st.members {
 		if m.gone && st.phase == protocol.LobbyOpen {

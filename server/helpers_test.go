@@ -34,6 +34,7 @@ func testLimits() Limits {
 	l.HostGrace = 300 * time.Millisecond
 	// Tests talk faster than people; TestFlood puts the real rate back.
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
+	l.AddressMessages, l.AddressBurst = 100000, 100000
 	return l
 }
 
@@ -105,7 +106,9 @@ func newEnv(t *testing.T, mod ...func(*Options)) *env {
 		f(&o)
 	}
 	srv := New(o)
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	srv.ConfigureHTTP(hs.Config)
+	hs.Start()
 	e := &env{t: t, srv: srv, http: hs, journal: j}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -316,6 +319,9 @@ func (c *client) do(m protocol.Client) ([]msg, *protocol.Refused) {
 		v.ID = id
 		m = v
 	case protocol.Leave:
+		v.ID = id
+		m = v
+	case protocol.Knock:
 		v.ID = id
 		m = v
 	}

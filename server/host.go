@@ -18,6 +18,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 	}
 	st := l.st
 	now := l.now()
+	if err := l.roomForChanges(h.Action); err != nil {
+		return err
+	}
 	switch h.Action {
 	case protocol.HostSettings:
 		if st.playing() {
@@ -69,6 +72,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 		}
 		if st.seated() >= game.MaxSeats {
 			return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
+		}
+		if err := l.roomForMembers(); err != nil {
+			return err
 		}
 		id := fmt.Sprintf("d%d", max(st.nextID, 1))
 		return l.commit(Record{Kind: RecBotAdded, At: now, Member: id, Name: l.botName(), Strength: h.Strength, Seed: randomSeed()})
@@ -125,6 +131,9 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 		}
 		l.compact()
 		return nil
+
+	case protocol.HostAdmit, protocol.HostDeny:
+		return l.admit(h.Spectator, h.Action == protocol.HostAdmit)
 	}
 	return protocol.Errorf(protocol.CodeBadMessage, "Unknown host action.")
 }
@@ -171,7 +180,7 @@ func (l *lobby) startBlock() string {
 func (l *lobby) botName() string {
 	for n := 1; ; n++ {
 		name := fmt.Sprintf("Bot %d", n)
-		if !l.st.nameTaken(name) {
+		if _, taken := l.st.nameTaken(name); !taken {
 			return name
 		}
 	}

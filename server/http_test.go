@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"congress/game"
 	"congress/protocol"
 )
 
@@ -212,4 +213,167 @@ func TestClientIP(t *testing.T) {
 			assert.Equal(t, tt.want, s.clientIP(r))
 		})
 	}
+}
+
+// TestInviteLinksIgnoreForgedHeaders: without --base-url, a creator who
+// sends another Host and X-Forwarded-Proto cannot put a link to another
+// site in front of strangers, and the scheme is forwarded only by a
+// trusted proxy.
+func TestInviteLinksIgnoreForgedHeaders(t *testing.T) {
+	create := func(t *testing.T, e *env, host string, header map[string]string) (int, protocol.Created) {
+		req, err := http.NewRequest(http.MethodPost, e.http.URL+"/api/lobbies", strings.NewReader(`{"name":"Anna","public":true}`))
+		require.NoError(t, err)
+		req.Host = host
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var c protocol.Created
+		_ = json.NewDecoder(res.Body).Decode(&c)
+		return res.StatusCode, c
+	}
+	forged := map[string]string{"X-Forwarded-Proto": "https"}
+
+	t.Run("untrusted peer", func(t *testing.T) {
+		e := newEnv(t)
+		status, c := create(t, e, "attacker.example:443", forged)
+		require.Equal(t, http.StatusCreated, status)
+		assert.Equal(t, "http://attacker.example:443/l/"+c.Code, c.Link, "the scheme is not taken from the header")
+		// Strangers see links to the address they came by.
+		_, body := e.get("/api/lobbies")
+		var list []protocol.LobbySummary
+		require.NoError(t, json.Unmarshal(body, &list))
+		require.Len(t, list, 1)
+		assert.Equal(t, e.http.URL+"/l/"+c.Code, list[0].Link)
+		assert.Equal(t, e.http.URL+"/l/"+c.Code+"?watch=1", list[0].WatchLink)
+		_, body = e.get("/api/lobbies/" + c.Code)
+		assert.NotContains(t, string(body), "attacker")
+	})
+	t.Run("trusted proxy", func(t *testing.T) {
+		e := newEnv(t, func(o *Options) { o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+		status, c := create(t, e, "congress.example.org", forged)
+		require.Equal(t, http.StatusCreated, status)
+		assert.Equal(t, "https://congress.example.org/l/"+c.Code, c.Link)
+	})
+	t.Run("a host that is not a name", func(t *testing.T) {
+		e := newEnv(t)
+		for _, host := range []string{"evil.example/path", "user@evil.example", "evil.example:99999", "a b"} {
+			status, _ := create(t, e, host, nil)
+			assert.Equal(t, http.StatusBadRequest, status, host)
+		}
+	})
+}
+
+// TestCreateLobbySettings: settings left out of POST /api/lobbies take
+// their defaults; one out of range or of the wrong type is refused in
+// words that name it.
+func TestCreateLobbySettings(t *testing.T) {
+	e := newEnv(t)
+	defaults := protocol.SettingsOf(game.DefaultConfig(), protocol.DefaultMaxSpectators)
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		want       func(*protocol.Settings) // applied to the defaults
+		wantCode   protocol.Code
+		wantIn     string
+	}{
+		{name: "one setting", body: `{"name":"Anna","settings":{"debate_seconds":90}}`, wantStatus: 201,
+			want: func(s *protocol.Settings) { s.DebateSeconds = 90 }},
+		{name: "the gallery closed on purpose", body: `{"name":"Anna","settings":{"max_spectators":0,"reveal":"role"}}`, wantStatus: 201,
+			want: func(s *protocol.Settings) { s.MaxSpectators, s.Reveal = 0, "role" }},
+		{name: "empty settings", body: `{"name":"Anna","settings":{}}`, wantStatus: 201},
+		{name: "null settings", body: `{"name":"Anna","settings":null}`, wantStatus: 201},
+		{name: "no settings", body: `{"name":"Anna"}`, wantStatus: 201},
+		{name: "a timer out of range", body: `{"name":"Anna","settings":{"vote_seconds":0}}`, wantStatus: 400,
+			wantCode: game.CodeConfig, wantIn: "Purge vote timer"},
+		{name: "a gallery too big", body: `{"name":"Anna","settings":{"max_spectators":501}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "gallery"},
+		{name: "an unknown reveal", body: `{"name":"Anna","settings":{"reveal":"all"}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "Reveal"},
+		{name: "a timer in words", body: `{"name":"Anna","settings":{"debate_seconds":"long"}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: "settings.debate_seconds must be a whole number"},
+		{name: "an unknown setting", body: `{"name":"Anna","settings":{"debate_minutes":2}}`, wantStatus: 400,
+			wantCode: protocol.CodeBadMessage, wantIn: `"debate_minutes"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(tt.body))
+			require.NoError(t, err)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			require.Equal(t, tt.wantStatus, res.StatusCode, "%s", b)
+			if tt.wantStatus != http.StatusCreated {
+				var p protocol.Problem
+				require.NoError(t, json.Unmarshal(b, &p), "%s", b)
+				assert.Equal(t, tt.wantCode, p.Code)
+				assert.Contains(t, p.Message, tt.wantIn)
+				return
+			}
+			var c protocol.Created
+			require.NoError(t, json.Unmarshal(b, &c))
+			_, body := e.get("/api/lobbies/" + c.Code)
+			var sum protocol.LobbySummary
+			require.NoError(t, json.Unmarshal(body, &sum))
+			want := defaults
+			if tt.want != nil {
+				tt.want(&want)
+			}
+			assert.Equal(t, want, sum.Settings)
+			assert.Equal(t, want.MaxSpectators, sum.MaxSpectators)
+		})
+	}
+}
+
+// TestHeadAnswersAsGet: HEAD on a page or a readable resource is
+// answered as GET is, without the body.
+func TestHeadAnswersAsGet(t *testing.T) {
+	e := newEnv(t)
+	c := e.create("Anna", nil)
+	tests := []struct {
+		path       string
+		wantStatus int
+		wantType   string
+	}{
+		{"/", 200, "text/html"},
+		{"/l/" + c.Code, 200, "text/html"},
+		{"/app.js", 200, "text/javascript"},
+		{"/healthz", 200, "text/plain"},
+		{"/api/lobbies", 200, "application/json"},
+		{"/api/lobbies/" + c.Code, 200, "application/json"},
+		{"/api/matches", 200, "application/json"},
+		{"/nothing.js", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			res, err := http.Head(e.http.URL + tt.path)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			assert.Equal(t, tt.wantStatus, res.StatusCode)
+			assert.Empty(t, b)
+			assert.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), tt.wantType), res.Header.Get("Content-Type"))
+			assert.Equal(t, contentSecurityPolicy, res.Header.Get("Content-Security-Policy"))
+		})
+	}
+}
+
+// TestCreateLobbyRefusesInvalidUTF8: a name that is not UTF-8 is
+// refused, as the WebSocket refuses it, and not turned into U+FFFD.
+func TestCreateLobbyRefusesInvalidUTF8(t *testing.T) {
+	e := newEnv(t)
+	for _, body := range []string{"{\"name\":\"Ann\xff\"}", "{\"name\":\"Anna\",\"public\":true}\xc3"} {
+		res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(body))
+		require.NoError(t, err)
+		var p protocol.Problem
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+		res.Body.Close()
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode, body)
+		assert.Equal(t, protocol.CodeBadMessage, p.Code)
+		assert.Contains(t, p.Message, "UTF-8")
+	}
+	assert.Empty(t, e.srv.lobbies.all())
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"congress/server/store"
 )
@@ -17,14 +18,18 @@ import (
 type NATSJournal struct {
 	st     *store.Store
 	writer string // random per journal: part of every message ID
+	next   atomic.Uint64
 
 	mu   sync.Mutex
 	last map[string]uint64
+	// unsettled holds the lobbies whose last append went unanswered: the
+	// log must be read again (Records) before anything more is written.
+	unsettled map[string]bool
 }
 
 // NewNATSJournal writes lobby logs to st.
 func NewNATSJournal(st *store.Store) *NATSJournal {
-	return &NATSJournal{st: st, writer: randomToken()[:12], last: map[string]uint64{}}
+	return &NATSJournal{st: st, writer: randomToken()[:12], last: map[string]uint64{}, unsettled: map[string]bool{}}
 }
 
 // Append implements Journal. A closed lobby's log is dropped: its matches
@@ -33,16 +38,25 @@ func NewNATSJournal(st *store.Store) *NATSJournal {
 // lobby cannot drop the log of the one that does.
 func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) error {
 	j.mu.Lock()
-	expect := j.last[lobby]
+	expect, unsettled := j.last[lobby], j.unsettled[lobby]
 	j.mu.Unlock()
+	if unsettled {
+		return fmt.Errorf("%w: lobby %s: an earlier append is unsettled", store.ErrUnresolved, lobby)
+	}
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	// The ID names the writer and the record's place: a retry of this very
-	// append is stored once, and nobody else can produce the same ID.
-	id := fmt.Sprintf("%s.%d.%s", lobby, expect, j.writer)
+	// The ID names the writer and this record alone: a retry of this very
+	// append is stored once, and no other record, of this writer or
+	// another, goes out under the same ID.
+	id := fmt.Sprintf("%s.%s.%d", lobby, j.writer, j.next.Add(1))
 	seq, err := j.st.Append(ctx, lobby, id, data, expect)
+	if errors.Is(err, store.ErrUnresolved) {
+		j.mu.Lock()
+		j.unsettled[lobby] = true
+		j.mu.Unlock()
+	}
 	if err != nil {
 		return err
 	}
@@ -72,6 +86,7 @@ func (j *NATSJournal) Records(ctx context.Context, lobby string) ([]Record, erro
 		return nil, err
 	}
 	j.mu.Lock()
+	delete(j.unsettled, lobby)
 	if len(raw) > 0 {
 		j.last[lobby] = raw[len(raw)-1].Seq
 	} else {
@@ -86,6 +101,13 @@ func (j *NATSJournal) Lobbies(ctx context.Context) ([]string, error) { return j.
 
 // Close implements Journal. The store belongs to whoever opened it.
 func (j *NATSJournal) Close() error { return nil }
+
+// Health is nil while the store takes writes, and otherwise says why not.
+func (j *NATSJournal) Health() error { return j.st.Health() }
+
+// Unresolved reports whether err is an append whose outcome is not known:
+// the record may be stored or not, and the lobby must stop writing.
+func Unresolved(err error) bool { return errors.Is(err, store.ErrUnresolved) }
 
 // Fenced reports whether err is an append refused because another writer
 // owns the lobby now.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -31,28 +32,44 @@ type lobby struct {
 	quit  chan struct{}  // closed by the server: close every connection and stop
 	stopc chan endReason // the cluster: hand the lobby over, or drop it
 	done  chan struct{}  // closed when run has returned
+	// appends is the context of the lobby's journal appends: cancelled
+	// when the lobby is deposed, so that an append waiting on a stalled
+	// store does not hold up the stop.
+	appends    context.Context
+	endAppends context.CancelFunc
 
 	// deposed says an append was refused because another node has taken
 	// the lobby's log over: the lobby stops without another write.
 	deposed bool
 	end     endReason // why run returned
 
-	members map[string]*conn // connected members, by member ID
+	// req is the keyed request being handled, whose records carry its key;
+	// refusedKeys the latest refused keys of each member.
+	req         requestKey
+	refusedKeys map[string]*keyRing
+	slow        *time.Timer // fires while an append is slow
+
+	members map[string]*conn       // connected members, by member ID
+	rates   map[string]*memberRate // by member ID, across connections
 	specs   map[*conn]struct{}
 
 	// The spectators' stream: spectators are all at one log position
 	// (specAt); what they have been shown is specView and specLog, and
 	// specQueue holds frames held back by the spectator delay.
-	specAt    int
-	specView  *game.View
-	specLog   []game.Event
-	specQueue []specFrame
+	specAt       int
+	specView     *game.View
+	specAdmitted *game.View // the admitted spectators' view, when theirs differs
+	specLog      []game.Event
+	specQueue    []specFrame
+	spectators   int // spectators ever watched, for gallery IDs
+	knocks       int // knocks ever made, for their order
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
 	botIdle     map[int]bool      // ...because they chose to wait
 	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
 	idleFrom    time.Time         // a restored lobby's last activity, from its log
+	joined      bool              // a member has been connected since the lobby started here
 	lobbyDirty  bool              // members or settings changed: send Lobby
 	galleryMove bool              // only the spectator count changed
 	lobbySentAt time.Time
@@ -96,6 +113,11 @@ type specFrame struct {
 	frame  []byte
 	view   *game.View // nil for a chat line
 	events []game.Event
+	whole  bool // events are the whole log, not the lines after the last frame
+	// admitted is the frame, and admittedView the view, for the admitted
+	// spectators when theirs differs (nil: the same as everyone's).
+	admitted     []byte
+	admittedView *game.View
 }
 
 // Inbox messages.
@@ -132,10 +154,14 @@ func newLobby(srv *Server, code string) *lobby {
 		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
 		members: map[string]*conn{},
+		rates:   map[string]*memberRate{},
 		specs:   map[*conn]struct{}{},
-		botDue:  map[int]time.Time{},
-		botIdle: map[int]bool{},
+
+		refusedKeys: map[string]*keyRing{},
+		botDue:      map[int]time.Time{},
+		botIdle:     map[int]bool{},
 	}
+	l.appends, l.endAppends = context.WithCancel(context.Background())
 	return l
 }
 
@@ -144,6 +170,9 @@ func (l *lobby) now() time.Time { return l.srv.now() }
 // stop asks the lobby goroutine to close its connections with reconnect
 // and return, journaling nothing more.
 func (l *lobby) stop(why endReason) {
+	if why == endDeposed {
+		l.endAppends()
+	}
 	select {
 	case l.stopc <- why:
 	default: // already stopping
@@ -178,6 +207,7 @@ func (l *lobby) do(f func(*lobby)) bool {
 // run is the lobby's goroutine.
 func (l *lobby) run() {
 	defer close(l.done)
+	defer l.endAppends()
 	defer l.srv.lobbyEnded(l)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -224,6 +254,9 @@ func (l *lobby) handle(m any) {
 		}
 		m.ok <- v
 	case request:
+		if l.limitRate(m.c, m.msg) {
+			return
+		}
 		id, err := l.request(m.c, m.msg)
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
@@ -290,18 +323,29 @@ func (l *lobby) nextWake() time.Time {
 		soon(l.hostAway.Add(l.srv.opt.Limits.HostGrace))
 	}
 	if !l.emptySince.IsZero() {
-		soon(l.emptySince.Add(l.srv.opt.Limits.IdleLobby))
+		soon(l.emptySince.Add(l.idleLimit()))
 	}
 	return wake
 }
 
 // commit is the one way a lobby changes: the record is journaled, then
-// applied, then shown to whoever may see its effects.
+// applied, then shown to whoever may see its effects. An append is
+// settled before commit returns, so what the lobby applies, what its
+// players are told and what the log holds agree: a record is applied
+// only once stored, a refusal means it is not stored, and an append whose
+// outcome could not be learnt (the store did not answer before the lobby
+// had to stop, or before its lease ran out) stops the lobby without
+// another word or write: whoever reads the log next finds out.
 func (l *lobby) commit(rec Record) error {
-	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
-	err := l.srv.opt.Journal.Append(ctx, l.code, rec)
+	if l.req.key != "" && rec.Kind != RecAdvance {
+		rec.By, rec.Key = l.req.member, l.req.key
+	}
+	ctx, cancel := l.appendContext()
+	err := l.append(ctx, rec)
 	cancel()
-	if Fenced(err) {
+	switch {
+	case err == nil:
+	case Fenced(err):
 		// Another node has claimed the lobby and written to its log since
 		// this one last did: this node's lease is gone, whether it has
 		// noticed or not. Nothing more is written; the lobby stops.
@@ -310,16 +354,66 @@ func (l *lobby) commit(rec Record) error {
 		}
 		l.deposed = true
 		return errDeposed
-	}
-	if err != nil {
-		l.log.Warn("journal append failed", "kind", rec.Kind, "err", err)
-		return protocol.Errorf(protocol.CodeServerBusy, "The server could not save that just now. Try again in a moment.")
+	case Unresolved(err):
+		if !l.deposed {
+			l.log.Warn("the log did not answer before the lobby had to stop: dropping it", "kind", rec.Kind, "err", err)
+		}
+		l.deposed = true
+		return errDeposed
+	default:
+		l.log.Warn("journal append refused", "kind", rec.Kind, "err", err)
+		return protocol.Errorf(protocol.CodeServerBusy, "The Congress's records could not take that just now. Try again in a moment.")
 	}
 	if err := l.st.apply(rec); err != nil {
 		l.log.Error("a journaled record does not apply", "kind", rec.Kind, "err", err)
 	}
 	l.publish(rec)
 	return nil
+}
+
+// slowAppend is how long an append may take before the lobby tells its
+// people why the Congress waits.
+const slowAppend = time.Second
+
+// storeWaiting is what they are told.
+var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: protocol.CodeStoreWaiting,
+	Message: "The Congress's records are not answering. The last move waits until they do and is not lost; stay at your seat."})
+
+// append journals rec. An append that takes longer than slowAppend (a
+// store that stalls, a full disk) is waited for, since its outcome must
+// be known before the lobby goes on, and everyone in the lobby is told
+// so once.
+func (l *lobby) append(ctx context.Context, rec Record) error {
+	done := make(chan error, 1)
+	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
+	if l.slow == nil {
+		l.slow = time.NewTimer(slowAppend)
+	} else {
+		l.slow.Reset(slowAppend)
+	}
+	select {
+	case err := <-done:
+		l.slow.Stop()
+		return err
+	case <-l.slow.C:
+	}
+	for _, c := range l.members {
+		c.enqueue(storeWaiting)
+	}
+	for c := range l.specs {
+		c.enqueue(storeWaiting)
+	}
+	return <-done
+}
+
+// appendContext bounds an append: by the lobby's life, and in a cluster
+// by this node's lease on the lobby, so that an append never outlives the
+// ownership that allows it.
+func (l *lobby) appendContext() (context.Context, context.CancelFunc) {
+	if cl := l.srv.cluster; cl != nil {
+		return context.WithDeadline(l.appends, cl.leaseDeadline(l.code))
+	}
+	return context.WithCancel(l.appends)
 }
 
 // advance journals the passing of any deadline that is due at now.
@@ -345,19 +439,44 @@ func (l *lobby) play(c game.Command) error {
 	if err := l.advance(now); err != nil {
 		return err
 	}
-	if err := m.try(c, now); err != nil {
+	// The engine's own check, the very one Apply makes: a command is
+	// journaled only if the game will take it.
+	if err := m.g.Check(c); err != nil {
 		return err
 	}
-	if err := l.commit(Record{Kind: RecAct, At: now, Command: &c}); err != nil {
-		m.untry()
-		return err
-	}
-	return nil
+	return l.commit(Record{Kind: RecAct, At: now, Command: &c})
 }
 
 // request handles a message of an attached connection and returns its
 // request ID.
 func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
+	key := protocol.RequestKey(msg)
+	if answer, ok := l.answered(c.member, key); ok {
+		return idOf(msg), answer
+	}
+	l.req = requestKey{member: c.member, key: key}
+	id, err := l.handleRequest(c, msg)
+	l.req = requestKey{}
+	l.remember(c.member, key, err)
+	return id, err
+}
+
+// idOf is a request's ID.
+func idOf(msg protocol.Client) int64 {
+	switch m := msg.(type) {
+	case protocol.Act:
+		return m.ID
+	case protocol.Say:
+		return m.ID
+	case protocol.Host:
+		return m.ID
+	case protocol.Leave:
+		return m.ID
+	}
+	return 0
+}
+
+func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 	switch m := msg.(type) {
 	case protocol.Act:
 		return m.ID, l.act(c, m)
@@ -367,6 +486,8 @@ func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.host(c, m)
 	case protocol.Leave:
 		return m.ID, l.leave(c)
+	case protocol.Knock:
+		return m.ID, l.knock(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:
 		return 0, protocol.Errorf(protocol.CodeAlreadyIn, "This connection is already in a lobby. Open a new connection for another.")
 	}
@@ -410,6 +531,9 @@ func (l *lobby) say(c *conn, s protocol.Say) error {
 	if !l.st.canWrite(me, s.Channel) {
 		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
 	}
+	if err := l.chatRoom(me); err != nil {
+		return err
+	}
 	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
 	if me != nil {
 		line.From, line.Name = me.id, me.name
@@ -427,6 +551,7 @@ func (l *lobby) leave(c *conn) error {
 	if me == nil {
 		delete(l.specs, c)
 		l.galleryMove = true
+		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		return nil
 	}
 	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
@@ -474,8 +599,15 @@ func (l *lobby) join(c *conn, j protocol.Join) error {
 		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
 	case st.seated() >= game.MaxSeats:
 		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
-	case st.nameTaken(j.Name):
-		return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
+	}
+	if err := l.roomForMembers(); err != nil {
+		return err
+	}
+	if other, taken := st.nameTaken(j.Name); taken {
+		if strings.EqualFold(other.name, j.Name) {
+			return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
+		}
+		return protocol.Errorf(protocol.CodeNameTaken, "%q looks too much like %s, who is already in this lobby. Choose another name.", j.Name, other.name)
 	}
 	token, hash := newToken()
 	id := fmt.Sprintf("d%d", max(st.nextID, 1))
@@ -528,7 +660,7 @@ func (l *lobby) watch(c *conn, w protocol.Watch) error {
 	if len(l.specs) >= l.st.settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
-	c.spectator, c.name = true, w.Name
+	c.spectator, c.name, c.gallery = true, w.Name, l.galleryID()
 	l.specs[c] = struct{}{}
 	l.galleryMove = true
 	l.welcome(c, "")
@@ -540,6 +672,7 @@ func (l *lobby) detach(c *conn) {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
 			l.galleryMove = true
+			l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)
@@ -553,6 +686,9 @@ func (l *lobby) detach(c *conn) {
 
 // noteEmpty starts or stops the idle clock.
 func (l *lobby) noteEmpty() {
+	if len(l.members) > 0 {
+		l.joined = true
+	}
 	if len(l.members)+len(l.specs) == 0 {
 		if l.emptySince.IsZero() {
 			l.emptySince = l.now()
@@ -572,17 +708,36 @@ func (l *lobby) startIdleClock() {
 	if l.idleFrom.IsZero() {
 		return
 	}
-	lim := l.srv.opt.Limits
-	earliest := now.Add(min(lim.ResumeGrace, lim.IdleLobby) - lim.IdleLobby)
+	limit := l.idleLimit()
+	earliest := now.Add(min(l.srv.opt.Limits.ResumeGrace, limit) - limit)
 	l.emptySince = l.idleFrom
 	if l.emptySince.Before(earliest) {
 		l.emptySince = earliest
 	}
 }
 
-// checkIdle closes a lobby nobody has been connected to for IdleLobby.
+// idleLimit is how long the lobby stays open with nobody connected: a
+// lobby nobody came to, not long, so that lobbies opened and left by
+// the thousand do not hold the server's cap for half an hour; one never
+// played, longer; one that has seen a game, IdleLobby.
+func (l *lobby) idleLimit() time.Duration {
+	lim := l.srv.opt.Limits
+	limit := lim.IdleLobby
+	if l.st.matches > 0 {
+		return limit
+	}
+	if lim.EmptyLobby > 0 {
+		limit = min(limit, lim.EmptyLobby)
+	}
+	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.joinedBy() {
+		limit = min(limit, lim.UnjoinedLobby)
+	}
+	return limit
+}
+
+// checkIdle closes a lobby nobody has been connected to for its idleLimit.
 func (l *lobby) checkIdle(now time.Time) {
-	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.srv.opt.Limits.IdleLobby)) {
+	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
 	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {

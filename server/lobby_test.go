@@ -1,6 +1,9 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +74,12 @@ func TestBadInput(t *testing.T) {
 		{name: "unknown type", send: `{"v":1,"type":"abdicate","id":1}`, wantCode: protocol.CodeUnknownType},
 		{name: "wrong version", send: `{"v":7,"type":"act","kind":"ready"}`, wantCode: protocol.CodeVersion},
 		{name: "acting for another seat", send: `{"v":1,"type":"act","id":2,"kind":"denounce","target":1,"seat":3}`, wantCode: protocol.CodeBadMessage},
+		{name: "act without kind", send: `{"v":1,"type":"act","id":4,"target":0}`, wantCode: protocol.CodeBadMessage},
+		{name: "act without target", by: func() *client { return victim }, send: `{"v":1,"type":"act","id":5,"kind":"confess"}`, wantCode: protocol.CodeBadMessage},
+		{name: "say without channel", send: `{"v":1,"type":"say","id":6,"text":"to whom?"}`, wantCode: protocol.CodeBadMessage},
+		{name: "request without id", send: `{"v":1,"type":"say","channel":"public","text":"hello"}`, wantCode: protocol.CodeBadMessage},
+		{name: "unknown kind", send: `{"v":1,"type":"act","id":7,"kind":"bogus"}`, wantCode: game.CodeBadCommand},
+		{name: "keys in capitals", send: `{"v":1,"type":"say","id":8,"CHANNEL":"public","text":"hello"}`, wantCode: protocol.CodeBadMessage},
 		{name: "unknown target", by: func() *client { return victim }, msg: protocol.Act{Kind: game.CmdConfess, Target: 11}, wantCode: game.CodeUnknownSeat},
 		{name: "target purged", msg: protocol.Act{Kind: game.CmdReady}, wantCode: game.CodeWrongPhase},
 		{name: "wrong phase", msg: protocol.Act{Kind: game.CmdDenounce, Target: 0}, wantCode: game.CodeWrongPhase},
@@ -178,6 +187,10 @@ func TestActingIsForOwnSeatOnly(t *testing.T) {
 func TestNames(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(2, nil)
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAddBot}) // "Bot 1"
+	for _, c := range tb.clients {
+		c.sync()
+	}
 	tests := []struct {
 		name string
 		raw  string
@@ -186,8 +199,15 @@ func TestNames(t *testing.T) {
 		{"duplicate", "Boris", protocol.CodeNameTaken},
 		{"duplicate in another case", "bORIS", protocol.CodeNameTaken},
 		{"duplicate with spaces", "  Anna ", protocol.CodeNameTaken},
+		{"look-alike in Cyrillic", "\u0412\u043eris", protocol.CodeNameTaken},
+		{"look-alike of a bot", "\u0412\u043et 1", protocol.CodeNameTaken},
+		{"a bot's name with a letter for the digit", "Bot l", protocol.CodeNameTaken},
 		{"empty", "", protocol.CodeBadName},
 		{"blank", "   ", protocol.CodeBadName},
+		{"Hangul filler", "\u3164", protocol.CodeBadName},
+		{"braille blank", "\u2800", protocol.CodeBadName},
+		{"combining marks only", "\u0301\u0301", protocol.CodeBadName},
+		{"line separator", "Ze\u2028d", protocol.CodeBadName},
 		{"control character", "Bo\u0007ris", protocol.CodeBadName},
 		{"too long", strings.Repeat("я", protocol.MaxNameRunes+1), protocol.CodeBadName},
 	}
@@ -203,6 +223,32 @@ func TestNames(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("an emoji sequence", func(t *testing.T) {
+		c := e.dial(nil)
+		c.send(protocol.Join{Lobby: tb.code, Name: "👨‍👩‍👧"})
+		c.welcome()
+		var names []string
+		tb.lobby(tb.code, func(l *lobby) {
+			for _, m := range l.st.members {
+				names = append(names, m.name)
+			}
+		})
+		assert.Contains(t, names, "👨‍👩‍👧")
+	})
+	t.Run("the host's name over HTTP", func(t *testing.T) {
+		for _, name := range []string{"\u3164", "\u2800", "\u0301", "An\u2028na", "An\xffna"} {
+			body, _ := json.Marshal(protocol.CreateLobby{Name: name})
+			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
+			require.NoError(t, err)
+			var p protocol.Problem
+			require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+			res.Body.Close()
+			assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%q", name)
+			assert.Equal(t, protocol.CodeBadName, p.Code, "%q", name)
+		}
+		e.create("👨‍👩‍👧", nil)
+	})
 }
 
 func TestLobbyFull(t *testing.T) {
@@ -423,7 +469,9 @@ func TestSpectatorDelay(t *testing.T) {
 	tb := e.table(5, s)
 	spec := e.dial(nil)
 	spec.send(protocol.Watch{Lobby: tb.code})
-	spec.welcome()
+	w := spec.welcome()
+	spec.ok(protocol.Knock{Name: "Olga"})
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: w.Gallery})
 	spec.sync()
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostStart})
 	started := time.Now()
@@ -435,7 +483,7 @@ func TestSpectatorDelay(t *testing.T) {
 			roles++
 		}
 	}
-	assert.Equal(t, 5, roles, "spectators see every role with this setting")
+	assert.Equal(t, 5, roles, "admitted spectators see every role with this setting")
 
 	// Public chat is delayed too; the spectators' own is not.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "now"})
@@ -675,8 +723,8 @@ func TestJournalFailure(t *testing.T) {
 		o.quiet()
 	}
 
-	// The journal is back: the same command now goes through, the twin
-	// having forgotten the refused attempt.
+	// The journal is back: the same command now goes through, nothing of
+	// the refused attempt left behind.
 	e.journal.fail.Store(false)
 	got := a.ok(protocol.Act{Kind: game.CmdDenounce, Target: b.seat})
 	require.NotNil(t, lastGame(t, got))

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"congress/game"
@@ -207,7 +208,7 @@ func matchFiling(code string, st *state, check bool) (filing, bool) {
 	if m == nil {
 		return filing{}, false
 	}
-	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats())}
+	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats()), Public: st.public}
 	for i := range sum.Seats {
 		sum.Seats[i] = m.g.Name(i)
 	}
@@ -396,17 +397,19 @@ func (f *filer) stop() {
 	}
 }
 
-// listMatches is GET /api/matches?page=N&per_page=M: finished matches,
-// newest first.
+// listMatches is GET /api/matches?page=N&per_page=M: the finished
+// matches of public lobbies, newest first.
 func (s *Server) listMatches(c echo.Context) error {
-	if s.opt.Matches == nil {
-		return c.JSON(http.StatusOK, protocol.MatchList{Matches: []protocol.MatchSummary{}, PerPage: 20})
+	page, err := queryInt(c, "page", 0, 0, maxMatchPage)
+	if err != nil {
+		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	per, _ := strconv.Atoi(c.QueryParam("per_page"))
-	page = max(page, 0)
-	if per <= 0 || per > 100 {
-		per = 20
+	per, err := queryInt(c, "per_page", 20, 1, 100)
+	if err != nil {
+		return err
+	}
+	if s.opt.Matches == nil {
+		return c.JSON(http.StatusOK, protocol.MatchList{Matches: []protocol.MatchSummary{}, Page: page, PerPage: per})
 	}
 	list, total, err := s.opt.Matches.Matches(c.Request().Context(), page, per)
 	if err != nil {
@@ -417,6 +420,24 @@ func (s *Server) listMatches(c echo.Context) error {
 		out.Matches = append(out.Matches, summaryOf(m))
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// maxMatchPage is the last page GET /api/matches serves: far more
+// matches than a retention period holds, and no overflow in page*size.
+const maxMatchPage = 100_000
+
+// queryInt reads an integer query parameter: def if absent, refused
+// naming the parameter if it is not a whole number from lo to hi.
+func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
+	v := c.QueryParam(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, protocol.Errorf(protocol.CodeBadParameter, "%s must be a whole number from %d to %d.", name, lo, hi)
+	}
+	return n, nil
 }
 
 func summaryOf(m store.Match) protocol.MatchSummary {
@@ -431,8 +452,8 @@ func summaryOf(m store.Match) protocol.MatchSummary {
 // tell its secrets.
 func (s *Server) getMatch(c echo.Context) error {
 	id := c.Param("id")
-	if s.opt.Matches == nil || len(id) > 64 {
-		return protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file.")
+	if s.opt.Matches == nil || !validMatchID(id) {
+		return protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file. A match's link is the one its players were given at its end.")
 	}
 	ctx := c.Request().Context()
 	m, err := s.opt.Matches.GetMatch(ctx, id)
@@ -454,4 +475,12 @@ func (s *Server) getMatch(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
 	return c.JSONBlob(http.StatusOK, log)
+}
+
+// validMatchID reports whether id is a match ID as newMatchID makes
+// them: a UUID in its canonical form. Anything else is no key of the
+// store, and is not sent to it.
+func validMatchID(id string) bool {
+	u, err := uuid.Parse(id)
+	return err == nil && u.String() == id
 }

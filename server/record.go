@@ -65,6 +65,10 @@ type Record struct {
 	Command   *game.Command      `json:"command,omitempty"`
 	Chat      *protocol.ChatLine `json:"chat,omitempty"`
 	Snapshot  *Snapshot          `json:"snapshot,omitempty"`
+	// By and Key name the request that made the record: the member and
+	// the request's idempotency key (see keys.go).
+	By  string `json:"by,omitempty"`
+	Key string `json:"key,omitempty"`
 }
 
 // Snapshot is everything a lobby is between games, as a snapshot record
@@ -81,6 +85,8 @@ type Snapshot struct {
 	Matches   int                 `json:"matches,omitempty"`    // games played
 	LastMatch string              `json:"last_match,omitempty"` // the last game's match ID
 	Chat      []protocol.ChatLine `json:"chat,omitempty"`       // every line kept, in order of arrival
+	// Keys are each member's latest applied request keys, oldest first.
+	Keys map[string][]string `json:"keys,omitempty"`
 }
 
 // SnapshotMember is a member of the lobby in a snapshot.

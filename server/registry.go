@@ -116,34 +116,45 @@ func newCode() string {
 }
 
 // ipLimits caps what one client address may hold or do: open WebSocket
-// connections, and lobbies created per window.
+// connections, HTTP requests in progress, and lobbies created per window.
 type ipLimits struct {
-	lim     Limits
-	mu      sync.Mutex
-	conns   map[string]int
-	creates map[string]*rate.Limiter
+	lim      Limits
+	mu       sync.Mutex
+	conns    map[string]int
+	requests map[string]int
+	creates  map[string]*rate.Limiter
 }
 
 func newIPLimits(lim Limits) *ipLimits {
-	return &ipLimits{lim: lim, conns: map[string]int{}, creates: map[string]*rate.Limiter{}}
+	return &ipLimits{lim: lim, conns: map[string]int{}, requests: map[string]int{}, creates: map[string]*rate.Limiter{}}
 }
 
 // acquire counts a connection from ip; false if ip holds too many.
-func (p *ipLimits) acquire(ip string) bool {
+func (p *ipLimits) acquire(ip string) bool { return p.hold(p.conns, ip, p.lim.ConnsPerIP) }
+
+func (p *ipLimits) release(ip string) { p.let(p.conns, ip) }
+
+// request counts an HTTP request in progress from ip; false if ip has
+// too many. done ends it.
+func (p *ipLimits) request(ip string) bool { return p.hold(p.requests, ip, p.lim.RequestsPerIP) }
+
+func (p *ipLimits) done(ip string) { p.let(p.requests, ip) }
+
+func (p *ipLimits) hold(held map[string]int, ip string, limit int) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conns[ip] >= p.lim.ConnsPerIP {
+	if held[ip] >= limit {
 		return false
 	}
-	p.conns[ip]++
+	held[ip]++
 	return true
 }
 
-func (p *ipLimits) release(ip string) {
+func (p *ipLimits) let(held map[string]int, ip string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conns[ip]--; p.conns[ip] <= 0 {
-		delete(p.conns, ip)
+	if held[ip]--; held[ip] <= 0 {
+		delete(held, ip)
 	}
 }
 
@@ -193,6 +204,16 @@ func (s *Server) clientIP(r *http.Request) string {
 		host = hop
 	}
 	return host
+}
+
+// fromTrustedProxy reports whether the peer of r is one of the
+// operator's proxies, whose forwarded headers may be believed.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return s.trusted(host)
 }
 
 // trusted reports whether addr is one of the operator's proxies.

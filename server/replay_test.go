@@ -218,6 +218,7 @@ func TestSlowReader(t *testing.T) {
 			// The talker must outpace the spectator's socket buffers,
 			// however large the kernel makes them: no rate limit here.
 			o.Limits.MessagesPerSecond, o.Limits.MessageBurst = 1e6, 1e6
+			o.Limits.ChatLines = 1e6
 		})
 		tb := e.table(1, nil)
 		// A spectator that never reads: its socket buffers fill up.

@@ -35,8 +35,11 @@ import (
 // gives the production values; tests shorten them.
 type Limits struct {
 	SendQueue         int           // frames queued per connection before it is dropped as too slow
-	MessagesPerSecond float64       // per connection
-	MessageBurst      int           // per connection
+	MessagesPerSecond float64       // per connection, and per member of a lobby across their connections
+	MessageBurst      int           // per connection, and per member
+	AddressMessages   float64       // per second from one client address, all its connections together...
+	AddressBurst      int           // ...and in a burst
+	ChatLines         int           // lines one delegate may say in a game (or between games); the gallery together 4 times as many
 	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
 	RefusalBurst      int           // ...and in a burst, before the connection is closed
 	ConnsPerIP        int           // open WebSocket connections per client address
@@ -51,6 +54,21 @@ type Limits struct {
 	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
 	ResumeGrace       time.Duration // a restored lobby waits this long for its people before its idle clock may close it
+
+	// Shorter idle limits for lobbies that have never seen a game (0: IdleLobby).
+	EmptyLobby    time.Duration // a lobby never played, with nobody connected, closes after this...
+	UnjoinedLobby time.Duration // ...and one nobody ever connected to, after this
+
+	// HTTP requests.
+	RequestsPerIP     int           // HTTP requests one client address may have in progress at once
+	ReadHeaderTimeout time.Duration // for an HTTP request's headers...
+	ReadTimeout       time.Duration // ...and for the whole request, body included (not a WebSocket once upgraded)
+
+	// Lookups of a lobby code that opens no lobby (see guessLimiter).
+	LookupMisses          int           // one address may miss this many in a burst...
+	LookupMissEvery       time.Duration // ...and one more this often
+	LookupMissesPerSecond float64       // the whole server's misses, beyond which an address that missed lately waits...
+	LookupMissBurst       int           // ...after a burst of this many
 }
 
 // DefaultLimits are the production limits.
@@ -59,6 +77,9 @@ func DefaultLimits() Limits {
 		SendQueue:         64,
 		MessagesPerSecond: 10,
 		MessageBurst:      20,
+		AddressMessages:   200,
+		AddressBurst:      400,
+		ChatLines:         500,
 		RefusalsPerSecond: 2,
 		RefusalBurst:      30,
 		ConnsPerIP:        64,
@@ -73,6 +94,18 @@ func DefaultLimits() Limits {
 		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
 		ResumeGrace:       2 * time.Minute,
+
+		EmptyLobby:    10 * time.Minute,
+		UnjoinedLobby: 3 * time.Minute,
+
+		RequestsPerIP:     32,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+
+		LookupMisses:          10,
+		LookupMissEvery:       6 * time.Second,
+		LookupMissesPerSecond: 2,
+		LookupMissBurst:       20,
 	}
 }
 
@@ -93,7 +126,8 @@ type Options struct {
 	MetricsFrom []netip.Prefix
 	// TrustedProxies are the load balancers in front of the server: from
 	// them, the client's address is taken from X-Forwarded-For (for the
-	// per-address limits, /metrics and the logs). Empty trusts nobody.
+	// per-address limits, /metrics and the logs), and the scheme of
+	// invite links from X-Forwarded-Proto. Empty trusts nobody.
 	TrustedProxies []netip.Prefix
 	Journal        Journal
 	// Matches keeps finished matches for the history; nil keeps none.
@@ -115,6 +149,8 @@ type Server struct {
 	lobbies *registry
 	metrics *metrics
 	ips     *ipLimits
+	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
+	rates   *messageRates // per client address
 
 	cluster *cluster // nil when the server is alone
 	filer   *filer   // nil without a match history
@@ -154,18 +190,33 @@ func New(o Options) *Server {
 		lobbies: newRegistry(),
 		metrics: newMetrics(),
 		ips:     newIPLimits(o.Limits),
+		guesses: newGuessLimiter(o.Limits),
+		rates:   newMessageRates(o.Limits.AddressMessages, o.Limits.AddressBurst),
 		conns:   map[*conn]struct{}{},
 	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
 	}
 	s.echo = s.routes()
+	s.ConfigureHTTP(s.echo.Server)
 	s.ready.Store(true)
 	return s
 }
 
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// ConfigureHTTP sets the timeouts of an http.Server that serves
+// Handler (the Echo instance's own is set already): a client that sends
+// its request a byte at a time is cut off, instead of holding a
+// connection and a goroutine for ever. A WebSocket is not: net/http
+// clears the connection's deadline when it is hijacked, and the
+// WebSocket has its pings and timeouts of its own.
+func (s *Server) ConfigureHTTP(hs *http.Server) {
+	hs.ReadHeaderTimeout = s.opt.Limits.ReadHeaderTimeout
+	hs.ReadTimeout = s.opt.Limits.ReadTimeout
+	hs.IdleTimeout = 2 * time.Minute
+}
 
 // Echo is the server's Echo instance, to Start and Shutdown.
 func (s *Server) Echo() *echo.Echo { return s.echo }
@@ -204,6 +255,11 @@ func (s *Server) Close(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
+		// Appends still waiting on a store that does not answer are given
+		// up: their lobbies stop unsettled, and the next start reads the log.
+		for _, l := range s.lobbies.all() {
+			l.endAppends()
+		}
 		return ctx.Err()
 	}
 }
@@ -355,6 +411,9 @@ func (s *Server) Drain(ctx context.Context) error {
 	}
 	s.ready.Store(false)
 	for {
+		if !s.draining.Load() {
+			return errors.New("draining: undone")
+		}
 		// A claim that was under way as the drain began may still start
 		// a lobby: every pass stops whatever is running.
 		ls := s.lobbies.all()
@@ -376,6 +435,22 @@ func (s *Server) Drain(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// Undrain undoes Drain: the node takes lobbies and connections again,
+// claims lobbies that have no owner at its next scan, and is ready. A
+// Drain still under way stops. False once the server is closing.
+func (s *Server) Undrain() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	if s.draining.Swap(false) {
+		s.log.Info("drain undone: taking lobbies and connections again")
+	}
+	s.ready.Store(true)
+	return true
 }
 
 // stopping reports whether the server is closing or draining: it takes

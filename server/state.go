@@ -2,7 +2,7 @@ package server
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 	"time"
 
 	"congress/game"
@@ -26,8 +26,10 @@ type state struct {
 	matches  int
 	lastID   string // the current or last game's match ID
 	chat     chatLog
+	changes  int // of settings, listing, host and bot seats since the period began
 	closed   bool
 	newBot   BotFactory
+	keys     map[string]*keyRing // each member's latest applied request keys
 }
 
 // member is a delegate of the lobby, human or bot.
@@ -53,14 +55,9 @@ type match struct {
 	players  []string          // member IDs, in the order given to game.New
 	names    []string          // their names, in the same order
 	g        *game.Game
-	// twin is a second copy of the game, kept in step with g, on which a
-	// command is tried before it is journaled: the engine's own rules
-	// decide whether a command is accepted, and g changes only through
-	// apply. twinAhead says the twin already holds the command being
-	// committed.
-	twin      *game.Game
-	twinAhead bool
-	history   []Record // started, act and advance records, to rebuild the twin
+	// history holds the started, act and advance records, to replay the
+	// game up to an earlier moment (the gallery's delayed stream).
+	history []Record
 	// bots are the players of bot seats (bot members and seats handed to a
 	// bot); botAt is each one's position in the log it has observed.
 	bots  map[int]Player
@@ -86,6 +83,24 @@ func newState(code string, newBot BotFactory) *state {
 // to an empty state make the same state. An error means the record does
 // not fit the state (a corrupt journal, or a bug); nothing changed then.
 func (s *state) apply(rec Record) error {
+	if err := s.applyKind(rec); err != nil {
+		return err
+	}
+	if rec.Key != "" && rec.By != "" {
+		r := s.keys[rec.By]
+		if r == nil {
+			if s.keys == nil {
+				s.keys = map[string]*keyRing{}
+			}
+			r = &keyRing{}
+			s.keys[rec.By] = r
+		}
+		r.add(rec.Key, nil)
+	}
+	return nil
+}
+
+func (s *state) applyKind(rec Record) error {
 	switch rec.Kind {
 	case RecCreated:
 		if rec.Settings == nil {
@@ -120,6 +135,7 @@ func (s *state) apply(rec Record) error {
 	case RecPublic:
 		s.public = rec.Public
 	case RecStarted:
+		s.newPeriod()
 		return s.start(rec)
 	case RecAct, RecAdvance:
 		return s.play(rec)
@@ -142,6 +158,7 @@ func (s *state) apply(rec Record) error {
 			delete(s.match.botAt, m.seat)
 		}
 	case RecRematch:
+		s.newPeriod()
 		kept := s.members[:0]
 		for _, m := range s.members {
 			if !m.gone {
@@ -169,7 +186,18 @@ func (s *state) apply(rec Record) error {
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}
+	switch rec.Kind {
+	case RecSettings, RecPublic, RecHostChanged, RecBotSeat:
+		s.changes++
+	}
 	return nil
+}
+
+// newPeriod starts the counts that bound a lobby's journal afresh: a
+// game has started, or the lobby has reopened after one.
+func (s *state) newPeriod() {
+	s.chat.newPeriod()
+	s.changes = 0
 }
 
 func (s *state) addMember(m *member) {
@@ -237,11 +265,10 @@ func (s *state) start(rec Record) error {
 	if err != nil {
 		return err
 	}
-	twin, _, _ := game.New(cfg, names, rec.Seed, rec.At)
 	s.matches++
 	s.lastID = rec.Match
 	s.match = &match{
-		id: rec.Match, seed: rec.Seed, settings: s.settings, players: rec.Players, names: names, g: g, twin: twin,
+		id: rec.Match, seed: rec.Seed, settings: s.settings, players: rec.Players, names: names, g: g,
 		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.phase = protocol.LobbyPlaying
@@ -254,7 +281,7 @@ func (s *state) start(rec Record) error {
 	return nil
 }
 
-// play applies a game record to the game and its twin, and lets every
+// play applies a game record to the game, and lets every
 // bot observe what its seat may see.
 func (s *state) play(rec Record) error {
 	m := s.match
@@ -264,18 +291,12 @@ func (s *state) play(rec Record) error {
 	switch rec.Kind {
 	case RecAdvance:
 		m.g.Advance(rec.At)
-		m.twin.Advance(rec.At)
 	case RecAct:
 		if rec.Command == nil {
 			return fmt.Errorf("act without a command")
 		}
 		if _, err := m.g.Apply(*rec.Command, rec.At); err != nil {
 			return err
-		}
-		if m.twinAhead {
-			m.twinAhead = false
-		} else if _, err := m.twin.Apply(*rec.Command, rec.At); err != nil {
-			return fmt.Errorf("twin refused what the game accepted: %w", err)
 		}
 	}
 	m.history = append(m.history, rec)
@@ -298,26 +319,6 @@ func (m *match) seatBot(seat int, p Player) {
 	evs, next := m.g.Log(game.SeatViewer(seat), 0)
 	m.bots[seat], m.botAt[seat] = p, next
 	p.Observe(evs)
-}
-
-// try asks the twin whether c is accepted at now; if so the twin holds
-// it until the record is applied, or until untry after a failed append.
-func (m *match) try(c game.Command, now time.Time) error {
-	if _, err := m.twin.Apply(c, now); err != nil {
-		return err
-	}
-	m.twinAhead = true
-	return nil
-}
-
-// untry rebuilds the twin from the match's records after a command it
-// accepted could not be journaled.
-func (m *match) untry() {
-	if !m.twinAhead {
-		return
-	}
-	m.twinAhead = false
-	m.twin = m.replayGame(func(*game.Game, Record) {})
 }
 
 // replayGame plays the match's records again on a new game, calling each
@@ -347,6 +348,12 @@ func (s *state) snapshot() Snapshot {
 	for _, m := range s.members {
 		snap.Members = append(snap.Members, SnapshotMember{ID: m.id, Name: m.name, TokenHash: m.tokenHash, Bot: m.bot, Strength: m.strength, Seed: m.seed})
 	}
+	for id, r := range s.keys {
+		if snap.Keys == nil {
+			snap.Keys = map[string][]string{}
+		}
+		snap.Keys[id] = slices.Clone(r.order)
+	}
 	return snap
 }
 
@@ -364,6 +371,17 @@ func (s *state) restore(snap Snapshot) {
 	for _, line := range snap.Chat {
 		s.chat.add(line)
 	}
+	s.keys = nil
+	for id, keys := range snap.Keys {
+		r := &keyRing{}
+		for _, k := range keys {
+			r.add(k, nil)
+		}
+		if s.keys == nil {
+			s.keys = map[string]*keyRing{}
+		}
+		s.keys[id] = r
+	}
 }
 
 func (s *state) member(id string) *member {
@@ -375,17 +393,29 @@ func (s *state) member(id string) *member {
 	return nil
 }
 
-// nameTaken reports whether another member already has name, ignoring case.
-func (s *state) nameTaken(name string) bool {
+// nameTaken is the member, bots included, whose name could be taken for
+// name (protocol.Confusable), if any.
+func (s *state) nameTaken(name string) (*member, bool) {
 	for _, m := range s.members {
-		if strings.EqualFold(m.name, name) {
+		if protocol.Confusable(m.name, name) {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// seated is the number of members a new game would seat.
+// joinedBy reports whether a human other than the creator has joined:
+// someone came over the WebSocket, even if the lobby was restored since.
+func (s *state) joinedBy() bool {
+	for _, m := range s.members[min(1, len(s.members)):] {
+		if m.human() {
 			return true
 		}
 	}
 	return false
 }
 
-// seated is the number of members a new game would seat.
 func (s *state) seated() int {
 	n := 0
 	for _, m := range s.members {

@@ -107,7 +107,6 @@ class Room {
       hello: () => this.hello(),
       onMessage: (m) => this.receive(m),
       onStatus: (st) => this.status(st),
-      reconcile: (req) => this.reconcile(req),
     });
     this.chat = new Chat(this.session, (m) => this.conn.request(m), () => this.conn.status.state === "open");
     this.session.subscribe((what) => this.show(what));
@@ -147,6 +146,13 @@ class Room {
       landing.door(root, this.code, go, why);
       return;
     }
+    if (msg.type === "error" && msg.code === "store_waiting") {
+      // Not a refusal: the records are slow, and the move waits for them.
+      this.say(msg.message);
+      this.noticeFor = "store";
+      return;
+    }
+    if (this.noticeFor === "store" && (msg.type === "ack" || msg.type === "game" || msg.type === "chat")) this.say("");
     if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
     if (msg.type === "closing") { this.closing(msg); return; }
     this.session.apply(msg);
@@ -203,28 +209,6 @@ class Room {
       " ", h("button", { type: "button", class: "small", onclick: () => this.conn.kick(), text: "Retry now" }));
     }
     if (this.chat) this.chat.update();
-  }
-
-  // reconcile decides, after a reconnect, what to do with a request whose
-  // answer the line lost (see Connection).
-  reconcile(req) {
-    const s = this.session;
-    if (s.done(req)) return "done";
-    switch (req.type) {
-    case "say": return "retry";
-    case "act":
-      if (["end_phase", "pause", "resume"].includes(req.kind)) return s.isHost ? "retry" : "Your command was lost with the connection.";
-      if (s.view && (s.view.actions || []).includes(req.kind)) return "retry";
-      return "The connection dropped before the Presidium confirmed your move, and the moment has passed. Check the table.";
-    case "host":
-      if (req.action === "settings" || req.action === "public") return "retry";
-      if (req.action === "start" || req.action === "rematch") {
-        if (s.lobby && s.lobby.state === "playing") return "done";
-        return s.lobby && s.lobby.can_start ? "retry" : "The connection dropped before the Congress opened. Try again.";
-      }
-      return "The connection dropped before the Presidium confirmed that. Check the lobby and try again.";
-    }
-    return "retry";
   }
 
   ctx() {

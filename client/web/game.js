@@ -7,6 +7,7 @@ import { PHASE, PHASE_HINT } from "./words.js";
 import { renderTable } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { renderLog } from "./log.js";
+import { Gallery } from "./gallery.js";
 
 export function mount(root, ctx) {
   const s = ctx.session;
@@ -33,7 +34,8 @@ export function mount(root, ctx) {
   const logPanel = h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } },
     h("h2", { id: "log-h", text: "The minutes" }), logList);
 
-  const screen = h("div", { class: "game" }, banner, actions, h("div", { class: "side" }, card.el, ctx.chat.el), tablePanel, logPanel);
+  const gallery = new Gallery(ctx);
+  const screen = h("div", { class: "game" }, banner, actions, h("div", { class: "side" }, card.el, gallery.el, ctx.chat.el), tablePanel, logPanel);
   replace(root, screen);
 
   // busy holds the request in flight, so a double click sends once.
@@ -96,6 +98,7 @@ export function mount(root, ctx) {
     const stick = logList.scrollTop + logList.clientHeight >= logList.scrollHeight - 8;
     replace(logList, renderLog(s.log, name, you));
     if (stick) logList.scrollTop = logList.scrollHeight;
+    gallery.update();
     ctx.chat.update();
     speak(v);
   }
@@ -191,6 +194,7 @@ export function mount(root, ctx) {
   function galleryNote() {
     const st = s.lobby && s.lobby.settings;
     if (!st || !st.spectators_see_roles) return "Spectators see the public record. The roles are opened when the Congress closes.";
+    if (!s.admitted) return "The gallery sees every role once the host admits you by name; until then, the public record. The roles are opened to all when the Congress closes.";
     const d = st.spectator_delay_seconds;
     return d > 0
       ? `The gallery sees every role, ${d} s behind the Congress, so that it cannot tip off a delegate.`

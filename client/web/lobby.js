@@ -5,6 +5,7 @@
 
 import { h, replace } from "./dom.js";
 import { SettingsForm, summary, PRESETS } from "./settings.js";
+import { Gallery } from "./gallery.js";
 
 const MAX = 12;
 const MIN = 5;
@@ -19,6 +20,7 @@ export function mount(root, ctx) {
   const links = h("div", { class: "links" });
   const settingsBody = h("div");
   let form = null;
+  const gallery = new Gallery(ctx);
 
   const left = h("div", {},
     h("section", { class: "panel", aria: { labelledby: "seats-h" } },
@@ -26,6 +28,7 @@ export function mount(root, ctx) {
       status, seats, hostTools, refusal),
     h("section", { class: "panel", aria: { labelledby: "invite-h" } },
       h("h2", { id: "invite-h", text: "Summon your comrades" }), links),
+    gallery.el,
     ctx.chat.el);
   const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
     h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody);
@@ -101,6 +104,7 @@ export function mount(root, ctx) {
       !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
 
     renderLinks(l, isHost);
+    gallery.update();
 
     if (isHost) {
       if (!form) {

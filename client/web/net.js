@@ -2,8 +2,8 @@
 // networks and server restarts. It reconnects with backoff, says hello
 // again (resume with the stored token), and keeps every request until the
 // server answers it: requests made while offline wait in the outbox, and
-// requests in flight when the line dropped are reconciled against the
-// fresh welcome (done, sent again, or reported) by the caller's reconcile.
+// requests in flight when the line dropped are sent again under the same
+// key, which the server applies once and answers as it did the first time.
 
 export const PROTOCOL = 1;
 
@@ -17,14 +17,11 @@ export class Connection {
   // hello() returns the first message (join, resume or watch) for each new
   // socket. onMessage(msg) gets every server message. onStatus(status)
   // gets {state: "connecting"|"open"|"reconnecting"|"closed", attempt,
-  // retryAt, reason}. reconcile(req, welcome) decides, for a request that
-  // was in flight when the line dropped: "retry" sends it again; a string
-  // rejects it with that message; anything else resolves it as done.
-  constructor({ hello, onMessage, onStatus, reconcile }) {
+  // retryAt, reason}.
+  constructor({ hello, onMessage, onStatus }) {
     this.hello = hello;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
-    this.reconcile = reconcile || (() => "retry");
     this.nextID = 1;
     this.waiting = new Map(); // id -> {msg, resolve, reject, sent}
     this.attempt = 0;
@@ -76,9 +73,11 @@ export class Connection {
   // request sends an act/say/host/leave message with a fresh id and
   // returns a promise that resolves on the server's ack and rejects with
   // {code, message} on its refusal.
+  // Each request carries a key of its own, kept when the request is sent
+  // again after a reconnect: the server applies a key once.
   request(msg) {
     const id = this.nextID++;
-    const full = { ...msg, id, v: PROTOCOL };
+    const full = { ...msg, id, key: requestKey(), v: PROTOCOL };
     return new Promise((resolve, reject) => {
       const w = { msg: full, resolve, reject, sent: false };
       this.waiting.set(id, w);
@@ -133,7 +132,7 @@ export class Connection {
       this.welcomed = true;
       this.setStatus({ state: "open" });
       this.onMessage(msg);
-      this.flush(msg);
+      this.flush();
       return;
     case "ack": {
       const w = this.waiting.get(msg.id);
@@ -158,17 +157,10 @@ export class Connection {
     this.onMessage(msg);
   }
 
-  // flush runs after each welcome: requests in flight when the line
-  // dropped are reconciled, requests never sent go out now.
-  flush(welcome) {
-    for (const [id, w] of [...this.waiting]) {
-      if (!w.sent) { this.transmit(w); continue; }
-      const verdict = this.reconcile(w.msg, welcome);
-      if (verdict === "retry") { this.transmit(w); continue; }
-      this.waiting.delete(id);
-      if (typeof verdict === "string") w.reject({ code: "lost", message: verdict });
-      else w.resolve({ id, reconciled: true });
-    }
+  // flush runs after each welcome: every request still unanswered goes
+  // out, those in flight when the line dropped under their first key.
+  flush() {
+    for (const [, w] of this.waiting) this.transmit(w);
   }
 
   retry() {
@@ -179,6 +171,13 @@ export class Connection {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.open(), delay);
   }
+}
+
+// requestKey is 128 random bits in hex: a request's idempotency key.
+function requestKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
 // Tokens live in localStorage, one per lobby code, so a refresh or a new

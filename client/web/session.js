@@ -8,6 +8,7 @@ export class Session {
     this.watching = watching; // came in through the spectators' link
     this.me = "";             // member ID ("" for an anonymous spectator)
     this.spectator = watching;
+    this.gallery = "";        // a spectator's gallery ID, as the lobby's knocks name it
     this.lobby = null;
     this.view = null;         // game.View for this viewer, or null before a game
     this.log = [];            // game.Event lines this viewer may see
@@ -28,6 +29,7 @@ export class Session {
     case "welcome":
       this.me = msg.you || "";
       this.spectator = !!msg.spectator;
+      this.gallery = msg.gallery || "";
       this.lobby = msg.lobby;
       this.chat = msg.chat || [];
       this.view = null;
@@ -91,6 +93,11 @@ export class Session {
   get isHost() { return !!this.lobby && !!this.me && this.lobby.host === this.me; }
   get member() { return this.lobby ? this.lobby.members.find((m) => m.id === this.me) : undefined; }
   get over() { return !!this.view && this.view.phase === "over"; }
+  // admitted reports whether the host has admitted this spectator.
+  get admitted() {
+    const k = this.lobby && (this.lobby.knocks || []).find((x) => x.id === this.gallery);
+    return !!(this.spectator && k && k.admitted);
+  }
 
   // name names seat i of the current game.
   name(i) {
@@ -101,27 +108,6 @@ export class Session {
   // memberAt is the lobby member sitting at seat i.
   memberAt(i) {
     return this.lobby ? this.lobby.members.find((m) => m.seat === i) : undefined;
-  }
-
-  // done reports whether the view shows that request msg already took
-  // effect, for requests whose ack the line lost.
-  done(msg, view = this.view) {
-    if (msg.type === "say") {
-      return this.chat.some((l) => l.from === this.me && l.text === msg.text.trim() && l.channel === msg.channel);
-    }
-    if (msg.type !== "act" || !view || !view.you) return false;
-    const you = view.you;
-    const me = view.seats[you.seat] || {};
-    switch (msg.kind) {
-    case "denounce": return me.denounces === msg.target;
-    case "withdraw": return me.denounces === -1;
-    case "ready": return !!me.ready;
-    case "unready": return view.phase === "debate" && !me.ready;
-    case "purge_vote": return you.vote !== undefined && you.vote !== null;
-    case "chair_pick": return view.accused === msg.target;
-    case "letter": case "investigate": case "strike": return you.choice === msg.target;
-    }
-    return false;
   }
 }
 

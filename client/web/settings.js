@@ -21,7 +21,7 @@ export const SETTINGS = [
   { key: "sessions", label: "Sessions", min: 0, max: 20, meaning: "Sessions before the Final Ballot. 0 follows the table: 2 for 5 delegates, 3 for 6, 4 for 7–8, 5 for 9–10, 7 for 11, 6 for 12." },
   { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", min: 1, max: 3600, meaning: "Time to strike one name in the Central Committee election." },
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
-  { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators see every role, with the delay below so they cannot tip off a player." },
+  { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
   { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", min: 0, max: 3600, meaning: "How far behind the spectators' view runs when they see roles." },
   { key: "max_spectators", label: "Gallery seats", min: 0, max: 500, meaning: "How many may watch. 0 closes the gallery." },
 ];

@@ -115,7 +115,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	metrics := fs.String("metrics-from", env("CONGRESS_METRICS_FROM", "127.0.0.0/8,::1/128"), "comma-separated client networks (CIDR) allowed to read /metrics and to POST /admin/drain (env CONGRESS_METRICS_FROM)")
 	conns := fs.Int("max-conns-per-ip", envInt(getenv, "CONGRESS_MAX_CONNS_PER_IP", server.DefaultLimits().ConnsPerIP), "open WebSocket connections allowed per client address (env CONGRESS_MAX_CONNS_PER_IP)")
 	lobbies := fs.Int("max-lobbies-per-ip", envInt(getenv, "CONGRESS_MAX_LOBBIES_PER_IP", server.DefaultLimits().LobbiesPerIP), "lobbies one client address may open per 10 minutes (env CONGRESS_MAX_LOBBIES_PER_IP)")
-	proxies := fs.String("trusted-proxies", env("CONGRESS_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of the load balancers in front: from them the client's address is read from X-Forwarded-For, for the per-address limits; empty trusts no header (env CONGRESS_TRUSTED_PROXIES)")
+	proxies := fs.String("trusted-proxies", env("CONGRESS_TRUSTED_PROXIES", ""), "comma-separated networks (CIDR) of the load balancers in front: from them the client's address is read from X-Forwarded-For, for the per-address limits, and the scheme of invite links from X-Forwarded-Proto; empty trusts no header (env CONGRESS_TRUSTED_PROXIES)")
 	natsURL := fs.String("nats", env("CONGRESS_NATS", ""), "comma-separated URLs of an external NATS server or cluster with JetStream; empty: an embedded NATS server storing in --data (env CONGRESS_NATS)")
 	retention := fs.String("retention", env("CONGRESS_RETENTION", "720h"), "how long finished matches are kept for the history and replays (env CONGRESS_RETENTION)")
 	nodeID := fs.String("node-id", env("CONGRESS_NODE_ID", ""), "with --nats: this node's name in the cluster, unique, letters, digits, - and _; empty: the host name and the listening port (env CONGRESS_NODE_ID)")
@@ -235,8 +235,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	e := srv.Echo()
 	e.Listener = ln
-	e.Server.ReadHeaderTimeout = 10 * time.Second
-	e.Server.IdleTimeout = 2 * time.Minute
 	e.Server.ErrorLog = slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)
 	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "nats", m.NATS, "restored_lobbies", restored, "origins", m.Origins, "base_url", m.BaseURL)
 

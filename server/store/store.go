@@ -46,6 +46,15 @@ const (
 // lobby's: someone else has written since, or the writer is behind.
 var ErrFenced = errors.New("store: lobby log moved on; this writer no longer owns the lobby")
 
+// ErrRefused is an append the stream answered with a refusal: the record
+// is not stored.
+var ErrRefused = errors.New("store: the log refused the record")
+
+// ErrUnresolved is an append that got no answer before its context ended:
+// the record may be stored or not. The writer must write nothing more to
+// the lobby; whoever reads the log next finds out.
+var ErrUnresolved = errors.New("store: the log did not answer; the record may or may not be stored")
+
 // ErrNotFound is returned for a match that is not kept.
 var ErrNotFound = errors.New("store: not found")
 
@@ -60,21 +69,28 @@ type Options struct {
 	// Replicas for the streams on an external cluster (0: 3 when the
 	// cluster has 3 or more servers, else 1).
 	Replicas int
-	Logger   *slog.Logger
+	// AppendTry is how long one try of an append waits for its answer
+	// (5 s if 0).
+	AppendTry time.Duration
+	Logger    *slog.Logger
 }
 
 // Store is an open connection to the log.
 type Store struct {
-	embedded *natsserver.Server
-	nc       *nats.Conn
-	js       jetstream.JetStream
-	lobbies  jetstream.Stream
-	matchLog jetstream.Stream
-	matches  jetstream.KeyValue
-	replicas int
-	log      *slog.Logger
-	closed   sync.Once
-	closeErr error
+	embedded  *natsserver.Server
+	nc        *nats.Conn
+	js        jetstream.JetStream
+	lobbies   jetstream.Stream
+	matchLog  jetstream.Stream
+	matches   jetstream.KeyValue
+	index     *matchIndex
+	watcher   jetstream.KeyWatcher // feeds index
+	replicas  int
+	appendTry time.Duration
+	log       *slog.Logger
+	closed    sync.Once
+	closeErr  error
+	health    health
 }
 
 // Open starts (or connects to) NATS and makes sure the streams exist.
@@ -85,7 +101,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.Retention <= 0 {
 		o.Retention = DefaultMaxAge
 	}
-	s := &Store{log: o.Logger}
+	if o.AppendTry <= 0 {
+		o.AppendTry = 5 * time.Second
+	}
+	s := &Store{log: o.Logger, appendTry: o.AppendTry}
 	var err error
 	if o.URLs == "" {
 		if err := s.startEmbedded(o.DataDir); err != nil {
@@ -116,6 +135,16 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s.replicas = replicas
+	if s.embedded != nil {
+		s.health.stop, s.health.done = make(chan struct{}), make(chan struct{})
+		go s.watchEmbedded(filepath.Join(o.DataDir, "jetstream"))
+	}
+	s.index = newMatchIndex(o.Retention)
+	if s.watcher, err = s.matches.WatchAll(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("following bucket %s: %w", MatchBucket, err)
+	}
+	go s.index.follow(s.watcher)
 	return s, nil
 }
 
@@ -314,7 +343,14 @@ func (s *Store) Close() error {
 }
 
 func (s *Store) close() error {
+	if s.health.stop != nil {
+		close(s.health.stop)
+		<-s.health.done
+	}
 	var err error
+	if s.watcher != nil {
+		_ = s.watcher.Stop()
+	}
 	if s.nc != nil {
 		err = s.nc.Drain()
 		for s.nc.IsDraining() {
@@ -333,25 +369,110 @@ func lobbySubject(code string) string { return lobbyPrefix + code }
 
 // Append adds one record to a lobby's log. expect is the sequence of the
 // lobby's last record as this writer knows it (0 for a new lobby); msgID
-// makes a retried append idempotent. It returns the new record's sequence.
+// names this record and no other, so that a retried append is stored
+// once. It returns the new record's sequence.
+//
+// An append is settled before it returns: stored (nil), refused by the
+// stream and not stored (ErrRefused), or refused because the log moved
+// on (ErrFenced). When a try gets no answer (a stalled or unreachable
+// server, a lost ack) the record may or may not have been stored, so the
+// same record is sent again under the same ID until the stream answers;
+// only when ctx ends first is the outcome left unknown (ErrUnresolved),
+// and the caller must then write nothing more to that lobby.
 func (s *Store) Append(ctx context.Context, code, msgID string, data []byte, expect uint64) (uint64, error) {
+	unsure := false // a try went unanswered: the record may be stored
+	wait, start := 50*time.Millisecond, time.Now()
+	for {
+		tctx, cancel := context.WithTimeout(ctx, s.appendTry)
+		seq, err := s.appendOnce(tctx, code, msgID, data, expect)
+		cancel()
+		if err == nil || errors.Is(err, ErrFenced) {
+			s.noteAppend(nil)
+		} else if ctx.Err() == nil {
+			s.noteAppend(err)
+		}
+		switch {
+		case err == nil || errors.Is(err, ErrFenced):
+			return seq, err
+		case !unanswered(err):
+			if unsure {
+				// The stream said no to the retry; make sure the first
+				// try did not land meanwhile.
+				if seq, ok := s.storedLast(ctx, code, msgID); ok {
+					return seq, nil
+				}
+			}
+			return 0, fmt.Errorf("%w: lobby %s: %w", ErrRefused, code, err)
+		}
+		if !errors.Is(err, nats.ErrNoResponders) {
+			unsure = true
+		}
+		if !unsure && time.Since(start) >= s.appendTry {
+			// Nobody took the record (no responders): it is not stored.
+			return 0, fmt.Errorf("%w: lobby %s: %w", ErrRefused, code, err)
+		}
+		if ctx.Err() != nil {
+			if !unsure {
+				return 0, fmt.Errorf("%w: lobby %s: %w", ErrRefused, code, err)
+			}
+			return 0, fmt.Errorf("%w: lobby %s: %w", ErrUnresolved, code, err)
+		}
+		s.log.Warn("the log did not answer an append; sending it again", "lobby", code, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Second)
+	}
+}
+
+// appendOnce is one try of Append.
+func (s *Store) appendOnce(ctx context.Context, code, msgID string, data []byte, expect uint64) (uint64, error) {
 	ack, err := s.js.Publish(ctx, lobbySubject(code), data,
 		jetstream.WithMsgID(msgID),
 		jetstream.WithExpectLastSequencePerSubject(expect))
-	if err != nil {
-		var apiErr *jetstream.APIError
-		if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
-			// A retry of an append that was stored but whose ack was lost
-			// finds its own record on top: that is success, not a fence.
-			last, lerr := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
-			if lerr == nil && last.Header.Get(jetstream.MsgIDHeader) == msgID {
-				return last.Sequence, nil
-			}
-			return 0, ErrFenced
-		}
-		return 0, fmt.Errorf("appending to lobby %s: %w", code, err)
+	if err == nil {
+		return ack.Sequence, nil
 	}
-	return ack.Sequence, nil
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence {
+		// A retry of an append that was stored but whose ack was lost
+		// finds its own record on top: that is success, not a fence.
+		last, lerr := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+		if lerr != nil {
+			return 0, lerr
+		}
+		if last.Header.Get(jetstream.MsgIDHeader) == msgID {
+			return last.Sequence, nil
+		}
+		return 0, ErrFenced
+	}
+	return 0, err
+}
+
+// storedLast reports whether the lobby's last record is msgID's.
+func (s *Store) storedLast(ctx context.Context, code, msgID string) (uint64, bool) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.appendTry)
+	defer cancel()
+	last, err := s.lobbies.GetLastMsgForSubject(ctx, lobbySubject(code))
+	if err != nil || last.Header.Get(jetstream.MsgIDHeader) != msgID {
+		return 0, false
+	}
+	return last.Sequence, true
+}
+
+// unanswered reports whether err leaves an append's outcome open: the
+// request went out, or may have, and no answer came back.
+func unanswered(err error) bool {
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code == 503 // JetStream is electing a leader or recovering
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.Is(err, nats.ErrTimeout) || errors.Is(err, nats.ErrNoResponders) ||
+		errors.Is(err, jetstream.ErrNoStreamResponse) || errors.Is(err, nats.ErrConnectionClosed) ||
+		errors.Is(err, nats.ErrConnectionReconnecting) || errors.Is(err, nats.ErrDisconnected) ||
+		errors.Is(err, nats.ErrConnectionDraining)
 }
 
 // Record is one stored record and its sequence in the stream.
@@ -538,6 +659,11 @@ type Match struct {
 	Winner  string    `json:"winner,omitempty"`
 	Reason  string    `json:"reason,omitempty"`
 	Over    bool      `json:"over"`
+	// Public is whether the match was played in a publicly listed
+	// lobby: only those are listed. A private lobby's match is reached
+	// by its ID alone, which only its players and spectators were given.
+	// A summary stored before the field existed reads as private.
+	Public bool `json:"public,omitempty"`
 }
 
 // PutMatch records a match's summary (at its start, and again at its end).
@@ -546,7 +672,10 @@ func (s *Store) PutMatch(ctx context.Context, m Match) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.matches.Put(ctx, m.ID, b)
+	rev, err := s.matches.Put(ctx, m.ID, b)
+	if err == nil {
+		s.index.apply(m.ID, rev, &m)
+	}
 	return err
 }
 
@@ -585,23 +714,9 @@ func (s *Store) MatchLog(ctx context.Context, id string) ([]byte, error) {
 	return msg.Data, nil
 }
 
-// Matches lists finished matches, newest first: page from 0, size per page.
+// Matches lists the finished matches of public lobbies, newest first:
+// page from 0, size per page. It pages the index that follows the
+// bucket (see matchIndex), waiting for its first load.
 func (s *Store) Matches(ctx context.Context, page, size int) ([]Match, int, error) {
-	lister, err := s.matches.ListKeys(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	var all []Match
-	for key := range lister.Keys() {
-		m, err := s.GetMatch(ctx, key)
-		if err != nil || !m.Over {
-			continue
-		}
-		all = append(all, m)
-	}
-	slices.SortFunc(all, func(a, b Match) int { return b.Ended.Compare(a.Ended) })
-	total := len(all)
-	from := min(page*size, total)
-	to := min(from+size, total)
-	return all[from:to], total, nil
+	return s.index.page(ctx, time.Now(), page, size)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -92,15 +93,16 @@ func TestMatches(t *testing.T) {
 	ctx := context.Background()
 	s := open(t, t.TempDir())
 	defer s.Close()
-	base := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
-	require.NoError(t, s.PutMatch(ctx, Match{ID: "running", Lobby: "ABCDEF", Started: base}))
+	base := time.Now().UTC().Add(-24 * time.Hour)
+	require.NoError(t, s.PutMatch(ctx, Match{ID: "running", Lobby: "ABCDEF", Started: base, Public: true}))
 	for i := range 3 {
 		id := fmt.Sprintf("m%d", i)
-		require.NoError(t, s.FinishMatch(ctx, Match{ID: id, Lobby: "ABCDEF", Started: base, Ended: base.Add(time.Duration(i) * time.Hour), Winner: "loyalists"}, []byte(`{"log":`+fmt.Sprint(i)+`}`)))
+		require.NoError(t, s.FinishMatch(ctx, Match{ID: id, Lobby: "ABCDEF", Started: base, Ended: base.Add(time.Duration(i) * time.Hour), Winner: "loyalists", Public: true}, []byte(`{"log":`+fmt.Sprint(i)+`}`)))
 	}
+	require.NoError(t, s.FinishMatch(ctx, Match{ID: "private", Lobby: "GHJKMN", Started: base, Ended: base.Add(5 * time.Hour)}, []byte(`{}`)))
 	list, total, err := s.Matches(ctx, 0, 2)
 	require.NoError(t, err)
-	assert.Equal(t, 3, total, "the running match is not listed")
+	assert.Equal(t, 3, total, "neither the running match nor the private one is listed")
 	require.Len(t, list, 2)
 	assert.Equal(t, "m2", list[0].ID, "newest first")
 	assert.Equal(t, "m1", list[1].ID)
@@ -119,6 +121,65 @@ func TestMatches(t *testing.T) {
 	assert.False(t, m.Over)
 	_, err = s.GetMatch(ctx, "nope")
 	assert.ErrorIs(t, err, ErrNotFound)
+	m, err = s.GetMatch(ctx, "private")
+	require.NoError(t, err)
+	assert.True(t, m.Over)
+}
+
+// TestMatchIndex: the archive is paged from an index that follows the
+// bucket: a store opened on the same data lists what the first filed,
+// every write of either shows in both, and a write of another node
+// (here, straight to the bucket) too.
+func TestMatchIndex(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	now := time.Now().UTC()
+	for i := range 5 {
+		require.NoError(t, s.FinishMatch(ctx, Match{ID: fmt.Sprintf("m%d", i), Ended: now.Add(time.Duration(i) * time.Minute), Public: true}, []byte(`{}`)))
+	}
+	require.NoError(t, s.Close())
+
+	s = open(t, dir)
+	defer s.Close()
+	ids := func(page, size int) ([]string, int) {
+		list, total, err := s.Matches(ctx, page, size)
+		require.NoError(t, err)
+		var out []string
+		for _, m := range list {
+			out = append(out, m.ID)
+		}
+		return out, total
+	}
+	got, total := ids(0, 3)
+	assert.Equal(t, []string{"m4", "m3", "m2"}, got, "loaded from the bucket, newest first")
+	assert.Equal(t, 5, total)
+	got, _ = ids(1, 3)
+	assert.Equal(t, []string{"m1", "m0"}, got)
+	got, _ = ids(1_000_000, 100)
+	assert.Empty(t, got)
+
+	// A summary written again moves; one made private leaves the list.
+	require.NoError(t, s.PutMatch(ctx, Match{ID: "m0", Ended: now.Add(time.Hour), Over: true, Public: true}))
+	require.NoError(t, s.PutMatch(ctx, Match{ID: "m4", Ended: now.Add(4 * time.Minute), Over: true}))
+	got, total = ids(0, 10)
+	assert.Equal(t, []string{"m0", "m3", "m2", "m1"}, got)
+	assert.Equal(t, 4, total)
+
+	// Another node's write arrives through the watcher.
+	b, err := json.Marshal(Match{ID: "elsewhere", Ended: now.Add(2 * time.Hour), Over: true, Public: true})
+	require.NoError(t, err)
+	_, err = s.matches.Put(ctx, "elsewhere", b)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		got, _ := ids(0, 1)
+		return len(got) == 1 && got[0] == "elsewhere"
+	}, 5*time.Second, 10*time.Millisecond)
+	require.NoError(t, s.matches.Delete(ctx, "elsewhere"))
+	require.Eventually(t, func() bool {
+		_, total := ids(0, 1)
+		return total == 4
+	}, 5*time.Second, 10*time.Millisecond)
 }
 
 func TestDamagedDataDirectoryStopsTheStart(t *testing.T) {
@@ -160,7 +221,7 @@ func TestRetentionDeletesOldMatches(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 	now := time.Now()
-	require.NoError(t, s.FinishMatch(ctx, Match{ID: "old", Lobby: "ABCDEF", Started: now, Ended: now}, []byte(`{}`)))
+	require.NoError(t, s.FinishMatch(ctx, Match{ID: "old", Lobby: "ABCDEF", Started: now, Ended: now, Public: true}, []byte(`{}`)))
 	_, total, err := s.Matches(ctx, 0, 10)
 	require.NoError(t, err)
 	require.Equal(t, 1, total)

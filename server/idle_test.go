@@ -1,0 +1,78 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"congress/protocol"
+)
+
+func TestIdleLimit(t *testing.T) {
+	lim := DefaultLimits()
+	creator := &member{id: "d1", name: "Anna"}
+	tests := []struct {
+		name    string
+		members []*member
+		joined  bool
+		matches int
+		want    time.Duration
+	}{
+		{name: "nobody ever came", members: []*member{creator}, want: lim.UnjoinedLobby},
+		{name: "only bots beside the creator", members: []*member{creator, {id: "b2", bot: true}}, want: lim.UnjoinedLobby},
+		{name: "the creator came", members: []*member{creator}, joined: true, want: lim.EmptyLobby},
+		{name: "a delegate joined before a restart", members: []*member{creator, {id: "d2", name: "Boris"}}, want: lim.EmptyLobby},
+		{name: "a game was played", members: []*member{creator}, joined: true, matches: 1, want: lim.IdleLobby},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := &lobby{srv: &Server{opt: Options{Limits: lim}}, st: &state{members: tt.members, matches: tt.matches}, joined: tt.joined}
+			assert.Equal(t, tt.want, l.idleLimit())
+		})
+	}
+	t.Run("a shorter IdleLobby shortens all", func(t *testing.T) {
+		short := lim
+		short.IdleLobby = time.Minute
+		l := &lobby{srv: &Server{opt: Options{Limits: short}}, st: &state{members: []*member{creator}}}
+		assert.Equal(t, time.Minute, l.idleLimit())
+	})
+}
+
+// TestUnjoinedLobbyClosesFirst: a lobby whose creator never connected
+// closes before one that was visited and left.
+func TestUnjoinedLobbyClosesFirst(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Limits.UnjoinedLobby, o.Limits.EmptyLobby = 150*time.Millisecond, 2*time.Second
+	})
+	unjoined := e.create("Anna", nil)
+	visited := e.create("Boris", nil)
+	c := e.dial(nil)
+	c.send(protocol.Resume{Lobby: visited.Code, Token: visited.Token})
+	c.welcome()
+	c.ws.CloseNow()
+	<-c.closed
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(unjoined.Code) == nil }, 3*time.Second, 10*time.Millisecond)
+	assert.NotNil(t, e.srv.lobbies.get(visited.Code), "a visited lobby waits longer")
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(visited.Code) == nil }, 5*time.Second, 20*time.Millisecond)
+}
+
+// TestFullServerSaysWhen: a server holding all the lobbies it may tells
+// the next creator when to come back.
+func TestFullServerSaysWhen(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.MaxLobbies = 1 })
+	e.create("Anna", nil)
+	res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(`{"name":"Boris"}`))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var p protocol.Problem
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&p))
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	assert.Equal(t, protocol.CodeServerBusy, p.Code)
+	assert.Equal(t, "180", res.Header.Get("Retry-After"))
+	assert.Contains(t, p.Message, "3 minutes")
+}

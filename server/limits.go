@@ -1,0 +1,168 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"congress/protocol"
+)
+
+// Rates belong to whoever sends, not to a connection: a client that is
+// closed for flooding and comes straight back finds its allowance as it
+// left it. Each message is counted three times: on its connection (which
+// a sustained flood closes), on its client address (messageRates, kept by
+// the server), and, once it reaches its lobby, on its member (rates, kept
+// by the lobby, so that a delegate's allowance follows their seat from
+// one connection, or node, to the next).
+
+// messageRates are the message allowances of client addresses.
+type messageRates struct {
+	every rate.Limit
+	burst int
+
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+	swept   time.Time
+}
+
+func newMessageRates(perSecond float64, burst int) *messageRates {
+	return &messageRates{every: rate.Limit(perSecond), burst: burst, buckets: map[string]*rate.Limiter{}}
+}
+
+// allow spends one of key's messages at now; false if none is left.
+func (m *messageRates) allow(key string, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if now.Sub(m.swept) > time.Minute {
+		// Forget the addresses whose allowance has refilled: they are as
+		// good as new.
+		m.swept = now
+		for k, b := range m.buckets {
+			if b.TokensAt(now) >= float64(m.burst) {
+				delete(m.buckets, k)
+			}
+		}
+	}
+	b := m.buckets[key]
+	if b == nil {
+		b = rate.NewLimiter(m.every, m.burst)
+		m.buckets[key] = b
+	}
+	return b.AllowN(now, 1)
+}
+
+// memberRate is one member's allowance in a lobby: messages, and the
+// refusals for rate tolerated before the connection is closed.
+type memberRate struct {
+	msgs, flood *rate.Limiter
+}
+
+// limitRate counts a request on its sender's allowance. A member over
+// theirs is refused with rate_limited, and one who goes on regardless is
+// closed, whichever connection they come back on. Spectators have no
+// member: their address's allowance is theirs.
+func (l *lobby) limitRate(c *conn, msg protocol.Client) (refused bool) {
+	if c.member == "" {
+		return false
+	}
+	lim := l.srv.opt.Limits
+	r := l.rates[c.member]
+	if r == nil {
+		if len(l.rates) > 2*len(l.st.members)+16 {
+			for id := range l.rates {
+				if l.st.member(id) == nil {
+					delete(l.rates, id)
+				}
+			}
+		}
+		r = &memberRate{
+			msgs:  rate.NewLimiter(rate.Limit(lim.MessagesPerSecond), lim.MessageBurst),
+			flood: rate.NewLimiter(rate.Limit(lim.RefusalsPerSecond), lim.RefusalBurst),
+		}
+		l.rates[c.member] = r
+	}
+	now := time.Now() // a rate is of the wall clock, whatever the lobby's clock says
+	if r.msgs.AllowN(now, 1) {
+		return false
+	}
+	if !r.flood.AllowN(now, 1) {
+		l.srv.metrics.refused(protocol.CodeRateLimited)
+		c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)
+		return true
+	}
+	c.refuse(requestOf(msg), protocol.Errorf(protocol.CodeRateLimited, "Too many messages; slow down."))
+	return true
+}
+
+// requestOf is a request's ID.
+func requestOf(m protocol.Client) int64 {
+	switch v := m.(type) {
+	case protocol.Act:
+		return v.ID
+	case protocol.Say:
+		return v.ID
+	case protocol.Host:
+		return v.ID
+	case protocol.Leave:
+		return v.ID
+	case protocol.Knock:
+		return v.ID
+	}
+	return 0
+}
+
+// galleryShare is how many times a delegate's allowance of chat lines
+// the whole gallery shares.
+const galleryShare = 4
+
+// chatRoom refuses a line from a speaker (nil: the gallery) who has said
+// their share in this game, or since the lobby opened: the lobby's log,
+// and its journal, stay bounded whoever talks.
+func (l *lobby) chatRoom(me *member) error {
+	limit, from := l.srv.opt.Limits.ChatLines, ""
+	if me != nil {
+		from = me.id
+	} else {
+		limit *= galleryShare
+	}
+	if l.st.chat.spoken[from] < limit {
+		return nil
+	}
+	if me == nil {
+		return protocol.Errorf(protocol.CodeChatFull, "The gallery has said its %d lines for this game. It may speak again in the next.", limit)
+	}
+	return protocol.Errorf(protocol.CodeChatFull, "You have said your %d lines for this game. You may speak again in the next.", limit)
+}
+
+// maxMembersEver bounds the members a lobby may ever have had, bots
+// included: with the chat's bound, it keeps a lobby's journal bounded
+// however many come and go.
+const maxMembersEver = 1000
+
+// roomForMembers refuses a new member once the lobby has seen
+// maxMembersEver.
+func (l *lobby) roomForMembers() error {
+	if l.st.nextID > maxMembersEver {
+		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has seen %d delegates come and go, as many as one lobby may. Open a new lobby.", maxMembersEver)
+	}
+	return nil
+}
+
+// maxChanges bounds the host's changes of the lobby (settings, listing,
+// the host's seat, a seat handed to a bot and back) in a game, or
+// between games.
+const maxChanges = 500
+
+// roomForChanges refuses a host's change beyond maxChanges.
+func (l *lobby) roomForChanges(a protocol.HostAction) error {
+	switch a {
+	case protocol.HostSettings, protocol.HostPublic, protocol.HostMakeHost, protocol.HostBotSeat:
+		if l.st.changes >= maxChanges {
+			return protocol.Errorf(protocol.CodeTooManyChanges, "The Presidium has recorded %d changes of this lobby in this game, as many as it will until the next game begins.", maxChanges)
+		}
+	}
+	return nil
+}
