@@ -362,6 +362,15 @@ func (h *memMatches) isDown() bool {
 	return h.failFinish > h.finishes
 }
 
+// keysOf is each member's remembered request keys.
+func keysOf(s *state) map[string][]string {
+	out := map[string][]string{}
+	for id, r := range s.keys {
+		out[id] = r.order
+	}
+	return out
+}
+
 // TestRematchStartsLogAfresh: at each rematch whose game is in the
 // history, the lobby's log starts again from a snapshot, so a restore
 // replays the same few records however many games were played; a game
@@ -375,7 +384,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	host := tb.clients[0]
 	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
 	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
-	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress."})
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress.", Key: "toast"})
 
 	logOf := func() []Record {
 		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
@@ -386,17 +395,23 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 		t.Helper()
 		var live snapshot
 		tb.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+		var liveKeys map[string][]string
+		tb.lobby(tb.code, func(l *lobby) { liveKeys = keysOf(l.st) })
 		rebuilt, err := replay(tb.code, recs, quickBot)
 		require.NoError(t, err)
 		require.Equal(t, live, snap(rebuilt))
+		require.NotEmpty(t, liveKeys)
+		require.Equal(t, liveKeys, keysOf(rebuilt), "the request keys outlive the snapshot")
 	}
+	games := 0
 	play := func() {
 		t.Helper()
+		games++
 		tb.start()
 		tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "Long live the congress."})
 		id := tb.playToEnd()
 		require.Eventually(t, func() bool { return hist.over(id) || hist.isDown() }, 5*time.Second, 10*time.Millisecond)
-		host.ok(protocol.Host{Action: protocol.HostRematch})
+		host.ok(protocol.Host{Action: protocol.HostRematch, Key: fmt.Sprintf("rematch-%d", games)})
 	}
 
 	for range 3 {
@@ -406,6 +421,11 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 		assert.Equal(t, RecSnapshot, recs[0].Kind)
 		sameAsLive(recs)
 	}
+
+	// A line sent again under its key after the log was started afresh is
+	// known: answered, not said twice.
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress.", Key: "toast"})
+	require.Len(t, logOf(), 1)
 
 	// The history is down at the end of the next game: its log keeps it.
 	hist.down(true)

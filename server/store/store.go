@@ -559,6 +559,11 @@ func (s *Store) read(ctx context.Context, filter string, each func(subject strin
 			return err
 		}
 		if n == 0 {
+			// Nothing came: the last records may have been deleted
+			// meanwhile (a lobby closing), or be on their way.
+			if info, err := cons.Info(ctx); err == nil && info.NumPending == 0 {
+				return nil
+			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
