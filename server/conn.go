@@ -312,6 +312,12 @@ func (c *conn) serve() {
 // or in a cluster wherever the lobby's owner is. The connection has been
 // answered when it returns; one of the two is set if it is now in.
 func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+	// Codes are not to be guessed: an address that has missed too often
+	// is refused before any lookup, as over HTTP.
+	if refusal, _ := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
+		c.refuse(0, refusal)
+		return nil, nil
+	}
 	if cl := c.srv.cluster; cl != nil {
 		return cl.route(c, code, hello, data)
 	}
@@ -328,6 +334,7 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lob
 		c.refuse(0, errDamaged(code))
 		return nil, nil
 	}
+	c.srv.guesses.missed(c.ip, time.Now())
 	c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
 	return nil, nil
 }

@@ -90,3 +90,30 @@ func TestLobbyCodesCannotBeGuessedFast(t *testing.T) {
 	status, _ := e.get("/api/lobbies/" + real.Code)
 	assert.Equal(t, http.StatusOK, status)
 }
+
+// Guessing over the WebSocket draws on the same budget as over HTTP: an
+// address that has missed its share is refused before any lookup, even
+// for a code that opens a lobby, and a miss over HTTP counts there too.
+func TestWebSocketGuessesHeldBack(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Limits.LookupMisses, o.Limits.LookupMissEvery = 3, 300*time.Millisecond
+	})
+	real := e.create("Anna", nil)
+	status, _ := e.get("/api/lobbies/ZZZZZZ")
+	require.Equal(t, http.StatusNotFound, status)
+	for range 2 {
+		c := e.dial(nil)
+		c.send(protocol.Watch{Lobby: "ZZZZZZ"})
+		c.expectError(protocol.CodeUnknownLobby)
+	}
+	for _, code := range []string{"ZZZZZZ", real.Code} {
+		c := e.dial(nil)
+		c.send(protocol.Watch{Lobby: code})
+		r := c.expectError(protocol.CodeRateLimited)
+		assert.NotContains(t, r.Message, code)
+	}
+	time.Sleep(300 * time.Millisecond)
+	c := e.dial(nil)
+	c.send(protocol.Watch{Lobby: real.Code})
+	c.welcome()
+}

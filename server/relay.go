@@ -271,6 +271,7 @@ func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byt
 				found, err := cl.st.Exists(ctx, code)
 				if err == nil && !found {
 					cancel()
+					c.srv.guesses.missed(c.ip, time.Now())
 					c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
 					return nil, nil
 				}
