@@ -328,3 +328,29 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// Every request takes a key (the browser client sends one with each),
+// and a key that is not a key is refused.
+func TestDecodeRequestKey(t *testing.T) {
+	for _, raw := range []string{
+		`{"v":1,"type":"act","id":1,"key":"k1","kind":"ready"}`,
+		`{"v":1,"type":"say","id":2,"key":"k-2","channel":"public","text":"hi"}`,
+		`{"v":1,"type":"host","id":3,"key":"k_3","action":"start"}`,
+		`{"v":1,"type":"leave","id":4,"key":"0123456789abcdef0123456789abcdef"}`,
+		`{"v":1,"type":"knock","id":5,"key":"k5","name":"Olga"}`,
+	} {
+		m, err := Decode([]byte(raw))
+		require.NoError(t, err, raw)
+		assert.NotEmpty(t, RequestKey(m), raw)
+	}
+	for _, key := range []string{`"a b"`, `"` + strings.Repeat("k", MaxKeyBytes+1) + `"`, `"ключ"`, `""`} {
+		_, err := Decode([]byte(`{"v":1,"type":"say","id":2,"key":` + key + `,"channel":"public","text":"hi"}`))
+		if key == `""` {
+			assert.NoError(t, err, "an empty key is no key")
+			continue
+		}
+		var e *Error
+		require.ErrorAs(t, err, &e, key)
+		assert.Equal(t, CodeBadMessage, e.Code, key)
+	}
+}

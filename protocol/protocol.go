@@ -209,6 +209,7 @@ type Host struct {
 // watch, a delegate in a second window too.
 type Knock struct {
 	ID   int64  `json:"id"`
+	Key  string `json:"key,omitempty"`
 	Name string `json:"name"`
 }
 
@@ -234,6 +235,8 @@ func RequestKey(m Client) string {
 	case Host:
 		return v.Key
 	case Leave:
+		return v.Key
+	case Knock:
 		return v.Key
 	}
 	return ""

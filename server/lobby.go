@@ -472,6 +472,8 @@ func idOf(msg protocol.Client) int64 {
 		return m.ID
 	case protocol.Leave:
 		return m.ID
+	case protocol.Knock:
+		return m.ID
 	}
 	return 0
 }
