@@ -632,6 +632,13 @@ func TestBotSeat(t *testing.T) {
 	host.refused(protocol.Host{Action: protocol.HostBotSeat, Member: away.you, Bot: true}, protocol.CodeNotAbsent)
 	away.ws.CloseNow()
 	<-away.closed
+	// The lobby hears of the closed connection when the server reads it:
+	// wait for that, not for the client's side.
+	require.Eventually(t, func() bool {
+		gone := false
+		e.lobby(tb.code, func(l *lobby) { gone = l.members[away.you] == nil })
+		return gone
+	}, 5*time.Second, 10*time.Millisecond)
 	host.sync()
 	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: away.you, Bot: true})
 	var lv protocol.Lobby
