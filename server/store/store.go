@@ -70,7 +70,7 @@ type Options struct {
 	// cluster has 3 or more servers, else 1).
 	Replicas int
 	// AppendTry is how long one try of an append waits for its answer
-	// (5 s if 0).
+	// (2 s if 0): an unanswered try is sent again, under the same ID.
 	AppendTry time.Duration
 	Logger    *slog.Logger
 }
@@ -102,7 +102,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		o.Retention = DefaultMaxAge
 	}
 	if o.AppendTry <= 0 {
-		o.AppendTry = 5 * time.Second
+		o.AppendTry = 2 * time.Second
 	}
 	s := &Store{log: o.Logger, appendTry: o.AppendTry}
 	var err error
