@@ -716,3 +716,38 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 	_, err = replay(tb.code, recs, quickBot)
 	require.NoError(t, err)
 }
+
+// A member in a reconnect loop is closed before the welcome, whichever
+// connection they come back on, and told to wait; after the wait they
+// come back as ever.
+func TestResumeLoopClosedBeforeWelcome(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.ResumesPerSecond, o.Limits.ResumeBurst = 2, 3 })
+	tb := e.table(5, quickSettings())
+	tb.start()
+	away := tb.clients[1]
+	away.ws.CloseNow()
+	<-away.closed
+	// Three resumes pass (the burst), then one more is refused.
+	for range 3 {
+		c := e.dial(nil)
+		c.send(protocol.Resume{Lobby: tb.code, Token: away.token})
+		c.welcome()
+		c.ws.CloseNow()
+	}
+	c := e.dial(nil)
+	c.send(protocol.Resume{Lobby: tb.code, Token: away.token})
+	m := c.nextRaw()
+	require.Equal(t, protocol.TypeClosing, m.Type, "%s", m.raw)
+	var closing protocol.Closing
+	m.decode(t, &closing)
+	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+	assert.Contains(t, closing.Message, "Wait")
+	status, _ := c.expectClose()
+	assert.Equal(t, websocket.StatusPolicyViolation, status)
+
+	time.Sleep(600 * time.Millisecond)
+	back := e.dial(nil)
+	back.send(protocol.Resume{Lobby: tb.code, Token: away.token})
+	w := back.welcome()
+	assert.NotNil(t, w.Game)
+}

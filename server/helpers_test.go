@@ -34,6 +34,7 @@ func testLimits() Limits {
 	l.HostGrace = 300 * time.Millisecond
 	// Tests talk faster than people; TestFlood puts the real rate back.
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
+	l.ResumesPerSecond, l.ResumeBurst = 1000, 1000
 	l.AddressMessages, l.AddressBurst = 100000, 100000
 	return l
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -57,7 +58,47 @@ func (m *messageRates) allow(key string, now time.Time) bool {
 // memberRate is one member's allowance in a lobby: messages, and the
 // refusals for rate tolerated before the connection is closed.
 type memberRate struct {
-	msgs, flood *rate.Limiter
+	msgs, flood, resumes *rate.Limiter
+}
+
+// rateOf is a member's allowance, made on first use.
+func (l *lobby) rateOf(member string) *memberRate {
+	r := l.rates[member]
+	if r != nil {
+		return r
+	}
+	if len(l.rates) > 2*len(l.st.members)+16 {
+		for id := range l.rates {
+			if l.st.member(id) == nil {
+				delete(l.rates, id)
+			}
+		}
+	}
+	lim := l.srv.opt.Limits
+	r = &memberRate{
+		msgs:    rate.NewLimiter(rate.Limit(lim.MessagesPerSecond), lim.MessageBurst),
+		flood:   rate.NewLimiter(rate.Limit(lim.RefusalsPerSecond), lim.RefusalBurst),
+		resumes: rate.NewLimiter(rate.Limit(lim.ResumesPerSecond), lim.ResumeBurst),
+	}
+	l.rates[member] = r
+	return r
+}
+
+// errAnswered is a refusal the lobby has already sent, with the close.
+var errAnswered = errors.New("answered")
+
+// limitResume counts a member's return to their place. A member who comes
+// back faster than ResumesPerSecond (a reconnect loop: a flooder closed
+// and back at once, a page gone wrong) is closed before the welcome,
+// which is the costly part, and told to wait; the browser client comes
+// back by itself a moment later.
+func (l *lobby) limitResume(c *conn, member string) error {
+	if l.rateOf(member).resumes.AllowN(time.Now(), 1) {
+		return nil
+	}
+	l.srv.metrics.refused(protocol.CodeRateLimited)
+	c.close(protocol.CodeRateLimited, "You have reconnected too often. Wait a few seconds: the page comes back by itself.", websocket.StatusPolicyViolation, true)
+	return errAnswered
 }
 
 // limitRate counts a request on its sender's allowance. A member over
@@ -68,22 +109,7 @@ func (l *lobby) limitRate(c *conn, msg protocol.Client) (refused bool) {
 	if c.member == "" {
 		return false
 	}
-	lim := l.srv.opt.Limits
-	r := l.rates[c.member]
-	if r == nil {
-		if len(l.rates) > 2*len(l.st.members)+16 {
-			for id := range l.rates {
-				if l.st.member(id) == nil {
-					delete(l.rates, id)
-				}
-			}
-		}
-		r = &memberRate{
-			msgs:  rate.NewLimiter(rate.Limit(lim.MessagesPerSecond), lim.MessageBurst),
-			flood: rate.NewLimiter(rate.Limit(lim.RefusalsPerSecond), lim.RefusalBurst),
-		}
-		l.rates[c.member] = r
-	}
+	r := l.rateOf(c.member)
 	now := time.Now() // a rate is of the wall clock, whatever the lobby's clock says
 	if r.msgs.AllowN(now, 1) {
 		return false

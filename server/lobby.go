@@ -585,7 +585,9 @@ func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
 		if l.deposed {
 			return moved
 		}
-		c.refuse(0, err)
+		if err != errAnswered {
+			c.refuse(0, err)
+		}
 		return refused
 	}
 	l.noteEmpty()
@@ -626,6 +628,9 @@ func (l *lobby) resume(c *conn, r protocol.Resume) error {
 	me := l.byToken(r.Token)
 	if me == nil {
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
+	}
+	if err := l.limitResume(c, me.id); err != nil {
+		return err
 	}
 	if old := l.members[me.id]; old != nil && old != c {
 		old.close(protocol.CodeReplaced, "You opened this place on another connection.", websocket.StatusNormalClosure, false)

@@ -42,6 +42,8 @@ type Limits struct {
 	ChatLines         int           // lines one delegate may say in a game (or between games); the gallery together 4 times as many
 	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
 	RefusalBurst      int           // ...and in a burst, before the connection is closed
+	ResumesPerSecond  float64       // a member's returns to their place, across connections...
+	ResumeBurst       int           // ...and in a burst: a reconnect loop is closed before its welcome
 	ConnsPerIP        int           // open WebSocket connections per client address
 	LobbiesPerIP      int           // lobbies one address may create...
 	LobbyWindow       time.Duration // ...in this window
@@ -82,6 +84,8 @@ func DefaultLimits() Limits {
 		ChatLines:         500,
 		RefusalsPerSecond: 2,
 		RefusalBurst:      30,
+		ResumesPerSecond:  1,
+		ResumeBurst:       8,
 		ConnsPerIP:        64,
 		LobbiesPerIP:      10,
 		LobbyWindow:       10 * time.Minute,
