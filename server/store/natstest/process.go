@@ -127,8 +127,21 @@ func (p *Proc) start() {
 func (p *Proc) Pid() int { return p.cmd.Process.Pid }
 
 // Stop pauses the server (SIGSTOP): it holds its connections and answers
-// nothing until Cont.
-func (p *Proc) Stop() { require.NoError(p.t, p.cmd.Process.Signal(syscall.SIGSTOP)) }
+// nothing until Cont. Stop returns once the process is stopped, not when
+// the signal is merely sent.
+func (p *Proc) Stop() {
+	require.NoError(p.t, p.cmd.Process.Signal(syscall.SIGSTOP))
+	stat := fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid)
+	require.Eventually(p.t, func() bool {
+		b, err := os.ReadFile(stat)
+		if err != nil {
+			return false
+		}
+		// The state follows the command's closing parenthesis.
+		i := strings.LastIndexByte(string(b), ')')
+		return i > 0 && i+2 < len(b) && b[i+2] == 'T'
+	}, 5*time.Second, time.Millisecond, "nats-server %s did not stop", p.Name)
+}
 
 // Cont lets a paused server go on (SIGCONT).
 func (p *Proc) Cont() { require.NoError(p.t, p.cmd.Process.Signal(syscall.SIGCONT)) }
