@@ -97,53 +97,75 @@ func (l *lobby) gameChanged() {
 	moved := next > l.specAt
 	l.specAt = next
 	if len(evs) > 0 && (!over || moved) {
+		// The gallery's stream, live: what any spectator may see.
 		view := m.g.View(game.Spectator)
-		f := specFrame{view: &view, events: evs, whole: over}
-		f.frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
-		if m.g.Config().SpectatorsSeeRoles && !over {
-			adm := m.g.View(game.AdmittedSpectator)
-			f.admittedView = &adm
-			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		l.specView = &view
+		if over {
+			l.specLog = evs
+		} else {
+			l.specLog = append(l.specLog, evs...)
 		}
-		l.toSpectators(f, now)
+		own := l.admittedStream()
+		for c := range l.specs {
+			if !own || !c.admitted {
+				c.enqueue(frame)
+			}
+		}
+		// The admitted spectators' stream, behind the delay: every role.
+		if own {
+			adm := view
+			if !over {
+				adm = m.g.View(game.AdmittedSpectator)
+				frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+			}
+			l.toAdmitted(specFrame{frame: frame, view: &adm, events: evs, whole: over}, now)
+		}
 	}
 	l.scheduleBots()
 }
 
-// spectatorDelay is how long the spectators' stream is held back: the
-// setting's delay when spectators see every role, else nothing.
-func (l *lobby) spectatorDelay() time.Duration {
-	s := l.st.settings
-	if !s.SpectatorsSeeRoles || l.st.match == nil {
-		return 0
-	}
-	return time.Duration(s.SpectatorDelay) * time.Second
+// admittedStream reports whether the spectators the host admitted have a
+// stream of their own: in a game whose settings show them every role,
+// from its start to the rematch.
+func (l *lobby) admittedStream() bool {
+	m := l.st.match
+	return m != nil && l.st.phase != protocol.LobbyOpen && m.g.Config().SpectatorsSeeRoles
 }
 
-// toSpectators sends a frame to every spectator now, or queues it until
-// the delay has passed.
-func (l *lobby) toSpectators(f specFrame, now time.Time) {
+// spectatorDelay is how long the admitted spectators' stream is held
+// back: the setting's delay while they have a stream, else nothing.
+func (l *lobby) spectatorDelay() time.Duration {
+	if !l.admittedStream() {
+		return 0
+	}
+	return l.st.match.g.Config().SpectatorDelay
+}
+
+// toAdmitted sends a frame of the admitted spectators' stream now, or
+// queues it until the delay has passed.
+func (l *lobby) toAdmitted(f specFrame, now time.Time) {
 	if d := l.spectatorDelay(); d > 0 || len(l.specQueue) > 0 {
 		f.at = now.Add(d)
 		l.specQueue = append(l.specQueue, f)
 		return
 	}
-	l.release(f)
+	l.releaseAdmitted(f)
 }
 
-func (l *lobby) release(f specFrame) {
+func (l *lobby) releaseAdmitted(f specFrame) {
 	if f.view != nil {
-		l.specView, l.specAdmitted = f.view, f.admittedView
+		l.admView = f.view
 		if f.whole {
-			l.specLog = f.events
+			l.admLog = f.events
 		} else {
-			l.specLog = append(l.specLog, f.events...)
+			l.admLog = append(l.admLog, f.events...)
 		}
 	}
 	for c := range l.specs {
-		if c.admitted && f.admitted != nil {
-			c.enqueue(f.admitted)
-		} else {
+		// A chat line said before its spectator was admitted reached
+		// them live.
+		if c.admitted && (f.view != nil || f.said.After(c.admittedAt)) {
 			c.enqueue(f.frame)
 		}
 	}
@@ -153,29 +175,30 @@ func (l *lobby) release(f specFrame) {
 func (l *lobby) releaseSpectators(now time.Time) {
 	n := 0
 	for n < len(l.specQueue) && !now.Before(l.specQueue[n].at) {
-		l.release(l.specQueue[n])
+		l.releaseAdmitted(l.specQueue[n])
 		n++
 	}
 	l.specQueue = l.specQueue[n:]
 }
 
 // rejoin sets up what is not state for a lobby rebuilt from its journal:
-// the spectators' stream starts from the game as it is, the bots think.
+// the spectators' streams start from the game as it is, the bots think.
 func (l *lobby) rejoin() {
 	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
 		view := m.g.View(game.Spectator)
 		l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
 		l.specView = &view
-		if m.g.Config().SpectatorsSeeRoles && !m.g.Over() {
+		if l.admittedStream() {
 			adm := m.g.View(game.AdmittedSpectator)
-			l.specAdmitted = &adm
+			l.admView, l.admLog = &adm, l.specLog
 		}
 		l.scheduleBots()
 	}
 }
 
 func (l *lobby) resetSpectators() {
-	l.specAt, l.specView, l.specAdmitted, l.specLog, l.specQueue = 0, nil, nil, nil, nil
+	l.specAt, l.specView, l.specLog = 0, nil, nil
+	l.admView, l.admLog, l.specQueue = nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
@@ -190,13 +213,18 @@ func (l *lobby) chat(line protocol.ChatLine) {
 	if !l.st.canRead(nil, line.Channel) {
 		return
 	}
-	if line.Channel == game.ChannelSpectators {
-		for c := range l.specs {
+	// The delegates' lines reach the admitted spectators behind the
+	// delay, as their game does; the gallery's own, and everything the
+	// others see, at once.
+	own := l.admittedStream() && line.Channel != game.ChannelSpectators
+	for c := range l.specs {
+		if !own || !c.admitted {
 			c.enqueue(frame)
 		}
-		return
 	}
-	l.toSpectators(specFrame{frame: frame}, line.At)
+	if own {
+		l.toAdmitted(specFrame{frame: frame, said: line.At}, line.At)
+	}
 }
 
 // welcome sends a connection everything it may see: who it is, the
@@ -219,20 +247,9 @@ func (l *lobby) welcome(c *conn, token string) {
 			w.Game = &protocol.Game{View: m.g.View(game.Spectator), Log: nonNil(evs), Now: now}
 		}
 	}
+	// A spectator is welcomed into the gallery's live stream: nobody is
+	// admitted before they have knocked.
 	w.Chat = l.st.chat.tail(func(ch game.Channel) bool { return l.st.canRead(me, ch) })
-	if c.spectator {
-		if d := l.spectatorDelay(); d > 0 {
-			// Delegates' lines reach spectators with the delay, in Welcome too.
-			cut := now.Add(-d)
-			kept := w.Chat[:0]
-			for _, line := range w.Chat {
-				if line.Channel == game.ChannelSpectators || !line.At.After(cut) {
-					kept = append(kept, line)
-				}
-			}
-			w.Chat = kept
-		}
-	}
 	c.enqueue(protocol.Encode(protocol.TypeWelcome, w))
 }
 
