@@ -45,14 +45,15 @@ type conn struct {
 	pinger  *time.Timer
 
 	// Owned by the lobby goroutine once attached.
-	member    string // member ID; "" for a spectator
-	spectator bool
-	name      string // a spectator's name
-	gallery   string // a spectator's gallery ID, as knocks name it
-	knocked   bool   // a spectator has knocked and waits for the host
-	knockedAt int    // ...in this order among the lobby's knocks
-	admitted  bool   // the host has admitted this spectator
-	logAt     int    // position in the game log this delegate has been sent
+	member     string // member ID; "" for a spectator
+	spectator  bool
+	name       string    // a spectator's name
+	gallery    string    // a spectator's gallery ID, as knocks name it
+	knocked    bool      // a spectator has knocked and waits for the host
+	knockedAt  int       // ...in this order among the lobby's knocks
+	admitted   bool      // the host has admitted this spectator...
+	admittedAt time.Time // ...at this time
+	logAt      int       // position in the game log this delegate has been sent
 }
 
 // transport carries a connection's frames to its client: the client's

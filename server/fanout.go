@@ -97,53 +97,75 @@ func (l *lobby) gameChanged() {
 	moved := next > l.specAt
 	l.specAt = next
 	if len(evs) > 0 && (!over || moved) {
+		// The gallery's stream, live: what any spectator may see.
 		view := m.g.View(game.Spectator)
-		f := specFrame{view: &view, events: evs, whole: over}
-		f.frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
-		if m.g.Config().SpectatorsSeeRoles && !over {
-			adm := m.g.View(game.AdmittedSpectator)
-			f.admittedView = &adm
-			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		l.specView = &view
+		if over {
+			l.specLog = evs
+		} else {
+			l.specLog = append(l.specLog, evs...)
 		}
-		l.toSpectators(f, now)
+		own := l.admittedStream()
+		for c := range l.specs {
+			if !own || !c.admitted {
+				c.enqueue(frame)
+			}
+		}
+		// The admitted spectators' stream, behind the delay: every role.
+		if own {
+			adm := view
+			if !over {
+				adm = m.g.View(game.AdmittedSpectator)
+				frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+			}
+			l.toAdmitted(specFrame{frame: frame, view: &adm, events: evs, whole: over}, now)
+		}
 	}
 	l.scheduleBots()
 }
 
-// spectatorDelay is how long the spectators' stream is held back: the
-// setting's delay when spectators see every role, else nothing.
-func (l *lobby) spectatorDelay() time.Duration {
-	s := l.st.settings
-	if !s.SpectatorsSeeRoles || l.st.match == nil {
-		return 0
-	}
-	return time.Duration(s.SpectatorDelay) * time.Second
+// admittedStream reports whether the spectators the host admitted have a
+// stream of their own: in a game whose settings show them every role,
+// from its start to the rematch.
+func (l *lobby) admittedStream() bool {
+	m := l.st.match
+	return m != nil && l.st.phase != protocol.LobbyOpen && m.g.Config().SpectatorsSeeRoles
 }
 
-// toSpectators sends a frame to every spectator now, or queues it until
-// the delay has passed.
-func (l *lobby) toSpectators(f specFrame, now time.Time) {
+// spectatorDelay is how long the admitted spectators' stream is held
+// back: the setting's delay while they have a stream, else nothing.
+func (l *lobby) spectatorDelay() time.Duration {
+	if !l.admittedStream() {
+		return 0
+	}
+	return l.st.match.g.Config().SpectatorDelay
+}
+
+// toAdmitted sends a frame of the admitted spectators' stream now, or
+// queues it until the delay has passed.
+func (l *lobby) toAdmitted(f specFrame, now time.Time) {
 	if d := l.spectatorDelay(); d > 0 || len(l.specQueue) > 0 {
 		f.at = now.Add(d)
 		l.specQueue = append(l.specQueue, f)
 		return
 	}
-	l.release(f)
+	l.releaseAdmitted(f)
 }
 
-func (l *lobby) release(f specFrame) {
+func (l *lobby) releaseAdmitted(f specFrame) {
 	if f.view != nil {
-		l.specView, l.specAdmitted = f.view, f.admittedView
+		l.admView = f.view
 		if f.whole {
-			l.specLog = f.events
+			l.admLog = f.events
 		} else {
-			l.specLog = append(l.specLog, f.events...)
+			l.admLog = append(l.admLog, f.events...)
 		}
 	}
 	for c := range l.specs {
-		if c.admitted && f.admitted != nil {
-			c.enqueue(f.admitted)
-		} else {
+		// A chat line said before its spectator was admitted reached
+		// them live.
+		if c.admitted && (f.view != nil || f.said.After(c.admittedAt)) {
 			c.enqueue(f.frame)
 		}
 	}
@@ -153,39 +175,40 @@ func (l *lobby) release(f specFrame) {
 func (l *lobby) releaseSpectators(now time.Time) {
 	n := 0
 	for n < len(l.specQueue) && !now.Before(l.specQueue[n].at) {
-		l.release(l.specQueue[n])
+		l.releaseAdmitted(l.specQueue[n])
 		n++
 	}
 	l.specQueue = l.specQueue[n:]
 }
 
 // rejoin sets up what is not state for a lobby rebuilt from its journal:
-// the spectators' stream starts from the game as it is (or as it was a
-// spectator delay ago), the bots think.
+// the gallery's stream starts from the game as it is; the admitted
+// spectators' stream, behind its delay, from the game as it was a delay
+// ago; the bots think.
 func (l *lobby) rejoin() {
 	m := l.st.match
 	if m == nil || l.st.phase == protocol.LobbyOpen {
 		return
 	}
-	l.scheduleBots()
-	if m.g.Config().SpectatorsSeeRoles && !m.g.Over() {
-		adm := m.g.View(game.AdmittedSpectator)
-		l.specAdmitted = &adm
-	}
-	if l.spectatorDelay() > 0 {
-		l.delaySpectators()
-		return
-	}
 	view := m.g.View(game.Spectator)
 	l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
 	l.specView = &view
+	if l.admittedStream() {
+		if l.spectatorDelay() > 0 {
+			l.delayAdmitted()
+		} else {
+			adm := m.g.View(game.AdmittedSpectator)
+			l.admView, l.admLog = &adm, l.specLog
+		}
+	}
+	l.scheduleBots()
 }
 
-// delaySpectators rebuilds the spectators' delayed stream from the times
-// in the log: they are shown the game as it was a delay ago, and each
-// later change, and each line of chat they may read, is held until its
-// time plus the delay, as if the server had never stopped.
-func (l *lobby) delaySpectators() {
+// delayAdmitted rebuilds the admitted spectators' delayed stream from the
+// times in the log: they are shown the game as it was a delay ago, and
+// each later change, and each line of chat they may read, is held until
+// its time plus the delay, as if the server had never stopped.
+func (l *lobby) delayAdmitted() {
 	m, d := l.st.match, l.spectatorDelay()
 	cut := l.now().Add(-d)
 	at := 0
@@ -195,35 +218,37 @@ func (l *lobby) delaySpectators() {
 			return
 		}
 		at = next
+		whole := g.Over()
+		if whole {
+			evs, _ = g.Log(game.Spectator, 0)
+		}
 		view := g.View(game.Spectator)
-		var adm *game.View // what admitted spectators see, while it differs
-		if g.Config().SpectatorsSeeRoles && !g.Over() {
-			v := g.View(game.AdmittedSpectator)
-			adm = &v
+		if !whole {
+			view = g.View(game.AdmittedSpectator)
 		}
 		if !rec.At.After(cut) {
-			l.specView, l.specAdmitted = &view, adm
-			l.specLog = append(l.specLog, evs...)
+			l.admView = &view
+			if whole {
+				l.admLog = evs
+			} else {
+				l.admLog = append(l.admLog, evs...)
+			}
 			return
 		}
-		f := specFrame{at: rec.At.Add(d), view: &view, events: evs, admittedView: adm,
-			frame: protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})}
-		if adm != nil {
-			f.admitted = protocol.Encode(protocol.TypeGame, protocol.Game{View: *adm, Log: evs, Now: rec.At})
-		}
-		l.specQueue = append(l.specQueue, f)
+		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})
+		l.specQueue = append(l.specQueue, specFrame{at: rec.At.Add(d), frame: frame, view: &view, events: evs, whole: whole})
 	})
-	l.specAt = at
 	for _, line := range l.st.chat.tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.canRead(nil, ch) }) {
 		if line.At.After(cut) {
-			l.specQueue = append(l.specQueue, specFrame{at: line.At.Add(d), frame: protocol.Encode(protocol.TypeChat, line)})
+			l.specQueue = append(l.specQueue, specFrame{at: line.At.Add(d), frame: protocol.Encode(protocol.TypeChat, line), said: line.At})
 		}
 	}
 	slices.SortStableFunc(l.specQueue, func(a, b specFrame) int { return a.at.Compare(b.at) })
 }
 
 func (l *lobby) resetSpectators() {
-	l.specAt, l.specView, l.specAdmitted, l.specLog, l.specQueue = 0, nil, nil, nil, nil
+	l.specAt, l.specView, l.specLog = 0, nil, nil
+	l.admView, l.admLog, l.specQueue = nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
@@ -238,13 +263,18 @@ func (l *lobby) chat(line protocol.ChatLine) {
 	if !l.st.canRead(nil, line.Channel) {
 		return
 	}
-	if line.Channel == game.ChannelSpectators {
-		for c := range l.specs {
+	// The delegates' lines reach the admitted spectators behind the
+	// delay, as their game does; the gallery's own, and everything the
+	// others see, at once.
+	own := l.admittedStream() && line.Channel != game.ChannelSpectators
+	for c := range l.specs {
+		if !own || !c.admitted {
 			c.enqueue(frame)
 		}
-		return
 	}
-	l.toSpectators(specFrame{frame: frame}, line.At)
+	if own {
+		l.toAdmitted(specFrame{frame: frame, said: line.At}, line.At)
+	}
 }
 
 // welcome sends a connection everything it may see: who it is, the
@@ -267,20 +297,9 @@ func (l *lobby) welcome(c *conn, token string) {
 			w.Game = &protocol.Game{View: m.g.View(game.Spectator), Log: nonNil(evs), Now: now}
 		}
 	}
+	// A spectator is welcomed into the gallery's live stream: nobody is
+	// admitted before they have knocked.
 	w.Chat = l.st.chat.tail(func(ch game.Channel) bool { return l.st.canRead(me, ch) })
-	if c.spectator {
-		if d := l.spectatorDelay(); d > 0 {
-			// Delegates' lines reach spectators with the delay, in Welcome too.
-			cut := now.Add(-d)
-			kept := w.Chat[:0]
-			for _, line := range w.Chat {
-				if line.Channel == game.ChannelSpectators || !line.At.After(cut) {
-					kept = append(kept, line)
-				}
-			}
-			w.Chat = kept
-		}
-	}
 	c.enqueue(protocol.Encode(protocol.TypeWelcome, w))
 }
 

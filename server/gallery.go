@@ -55,7 +55,7 @@ func (l *lobby) admit(id string, yes bool) error {
 		return protocol.Errorf(protocol.CodeUnknownMember, "Nobody in the gallery has knocked as that. They may have left.")
 	}
 	was := c.admitted
-	c.admitted, c.knocked = yes, yes
+	c.admitted, c.knocked, c.admittedAt = yes, yes, l.now()
 	l.lobbyDirty = true
 	if was != yes {
 		l.spectatorGame(c)
@@ -64,16 +64,17 @@ func (l *lobby) admit(id string, yes bool) error {
 }
 
 // spectatorGame sends a spectator whose admission changed the game as
-// its stream now shows it, with the whole log it has released.
+// its stream now shows it, with the whole log that stream has shown
+// (from game_started: the client takes it for the whole).
 func (l *lobby) spectatorGame(c *conn) {
-	if l.specView == nil {
-		return
+	view, log := l.specView, l.specLog
+	if c.admitted && l.admittedStream() {
+		view, log = l.admView, l.admLog
 	}
-	view := l.specView
-	if c.admitted && l.specAdmitted != nil {
-		view = l.specAdmitted
+	if view == nil {
+		return // nothing shown yet: the stream's first frame is the whole log
 	}
-	c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: *view, Log: nonNil(l.specLog), Now: l.now()}))
+	c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: *view, Log: nonNil(log), Now: l.now()}))
 }
 
 // knockers lists the spectators who knocked, in the order they did.

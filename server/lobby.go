@@ -53,16 +53,19 @@ type lobby struct {
 	rates   map[string]*memberRate // by member ID, across connections
 	specs   map[*conn]struct{}
 
-	// The spectators' stream: spectators are all at one log position
-	// (specAt); what they have been shown is specView and specLog, and
-	// specQueue holds frames held back by the spectator delay.
-	specAt       int
-	specView     *game.View
-	specAdmitted *game.View // the admitted spectators' view, when theirs differs
-	specLog      []game.Event
-	specQueue    []specFrame
-	spectators   int // spectators ever watched, for gallery IDs
-	knocks       int // knocks ever made, for their order
+	// The spectators' streams, both at one log position (specAt): the
+	// gallery's, live (what it has been shown is specView and specLog),
+	// and, in a game that shows admitted spectators every role, theirs
+	// (admView and admLog as released; specQueue holds its frames held
+	// back by the spectator delay).
+	specAt     int
+	specView   *game.View
+	specLog    []game.Event
+	admView    *game.View
+	admLog     []game.Event
+	specQueue  []specFrame
+	spectators int // spectators ever watched, for gallery IDs
+	knocks     int // knocks ever made, for their order
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
 	botIdle     map[int]bool      // ...because they chose to wait
@@ -107,17 +110,15 @@ const (
 // another node: its connection is closed with reconnect at once anyway.
 var errDeposed = protocol.Errorf(protocol.CodeServerBusy, "This lobby has moved to another server. Reconnect.")
 
-// specFrame is one message of the spectators' stream, held until at.
+// specFrame is one message of the admitted spectators' stream, held
+// until at.
 type specFrame struct {
 	at     time.Time
 	frame  []byte
 	view   *game.View // nil for a chat line
 	events []game.Event
-	whole  bool // events are the whole log, not the lines after the last frame
-	// admitted is the frame, and admittedView the view, for the admitted
-	// spectators when theirs differs (nil: the same as everyone's).
-	admitted     []byte
-	admittedView *game.View
+	whole  bool      // events are the whole log, not the lines after the last frame
+	said   time.Time // a chat line's time
 }
 
 // Inbox messages.

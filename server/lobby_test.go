@@ -473,8 +473,15 @@ func TestSpectatorDelay(t *testing.T) {
 	spec.ok(protocol.Knock{Name: "Olga"})
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: w.Gallery})
 	spec.sync()
+	gallery := e.dial(nil) // not admitted: the public record, live
+	gallery.send(protocol.Watch{Lobby: tb.code})
+	gw := gallery.welcome()
+	gallery.sync()
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostStart})
 	started := time.Now()
+	live := gallery.game()
+	assert.Less(t, time.Since(started), 900*time.Millisecond, "the gallery not admitted is held back")
+	assert.Zero(t, rolesShown(live.View))
 	g := spec.game()
 	assert.GreaterOrEqual(t, time.Since(started), 900*time.Millisecond, "the spectators' stream is delayed")
 	roles := 0
@@ -488,10 +495,25 @@ func TestSpectatorDelay(t *testing.T) {
 	// Public chat is delayed too; the spectators' own is not.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "now"})
 	said := time.Now()
-	m, _ := spec.until(protocol.TypeChat)
+	m, _ := gallery.until(protocol.TypeChat)
+	assert.Less(t, time.Since(said), 900*time.Millisecond, "the gallery not admitted hears the public chat late")
+	m, _ = spec.until(protocol.TypeChat)
 	assert.GreaterOrEqual(t, time.Since(said), 900*time.Millisecond)
 	assert.Contains(t, string(m.raw), `"now"`)
 	spec.ok(protocol.Say{Channel: game.ChannelSpectators, Text: "fast"})
+
+	// Admitted later, the gallery joins the stream behind the delay: its
+	// game again with every role, and no line twice.
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "once"})
+	for m, _ = gallery.until(protocol.TypeChat); !strings.Contains(string(m.raw), `"once"`); m, _ = gallery.until(protocol.TypeChat) {
+	}
+	gallery.ok(protocol.Knock{Name: "Pyotr"})
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: gw.Gallery})
+	assert.Equal(t, 5, rolesShown(gallery.game().View))
+	time.Sleep(1200 * time.Millisecond) // the held lines are released
+	for _, got := range gallery.sync() {
+		assert.NotContains(t, string(got.raw), `"once"`, "a line heard twice")
+	}
 }
 
 func TestChatChannels(t *testing.T) {

@@ -462,9 +462,10 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 }
 
 // TestSpectatorDelayAfterRestart: in a lobby whose gallery sees every
-// role a minute late, a spectator who comes right after a restart is
-// shown the game as it was a minute ago, not as it is, and what happened
-// since reaches them a minute after it happened.
+// role a minute late, a spectator the host admits right after a restart
+// is shown the game as it was a minute ago, not as it is, and what
+// happened since reaches them a minute after it happened; a spectator not
+// admitted sees the public record live, and never a role.
 func TestSpectatorDelayAfterRestart(t *testing.T) {
 	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
@@ -480,39 +481,58 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	tb.lobby(tb.code, func(l *lobby) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
 	require.NoError(t, e.srv.Close(context.Background()))
 
-	restart := func(at time.Time) (*env, *fakeClock, protocol.Welcome, *client) {
+	roles := func(v game.View) int {
+		n := 0
+		for _, sv := range v.Seats {
+			if sv.Role != game.NoRole {
+				n++
+			}
+		}
+		return n
+	}
+	// restart opens the lobby on a new server at at; a spectator watches
+	// and is admitted by the host, another only watches.
+	restart := func(at time.Time) (*env, *fakeClock, *client, *client) {
 		t.Helper()
 		clock := &fakeClock{t: at}
 		e2 := newEnv(t, func(o *Options) { o.Journal, o.Now = e.journal, clock.now })
 		require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
+		host := e2.dial(nil)
+		host.send(protocol.Resume{Lobby: tb.code, Token: tb.clients[0].token})
+		host.welcome()
+		plain := e2.dial(nil)
+		plain.send(protocol.Watch{Lobby: tb.code})
+		pw := plain.welcome()
+		require.NotNil(t, pw.Game, "the public record is live")
+		assert.Equal(t, live, pw.Game.Log)
+		assert.Zero(t, roles(pw.Game.View), "roles shown to a spectator nobody admitted")
 		spec := e2.dial(nil)
 		spec.send(protocol.Watch{Lobby: tb.code})
-		return e2, clock, spec.welcome(), spec
+		sw := spec.welcome()
+		assert.Contains(t, chatTexts(sw.Chat), "I saw that.", "the public chat reaches the gallery live")
+		spec.ok(protocol.Knock{Name: "Olga"})
+		host.ok(protocol.Host{Action: protocol.HostAdmit, Spectator: sw.Gallery})
+		return e2, clock, spec, plain
 	}
 
-	// Half a minute after the start, the gallery had seen nothing yet.
-	e2, _, w, _ := restart(t0.Add(30 * time.Second))
-	assert.Nil(t, w.Game, "no game yet for the gallery")
+	// Half a minute after the start, the admitted gallery had seen nothing
+	// yet.
+	e2, _, spec, _ := restart(t0.Add(30 * time.Second))
+	for _, m := range spec.sync() {
+		assert.NotEqual(t, protocol.TypeGame, m.Type, "a game for the admitted gallery before its time: %s", m.raw)
+	}
 	require.NoError(t, e2.srv.Close(context.Background()))
 
-	// 65 s after the start: the gallery sees the start (without the roles:
-	// only a spectator the host admitted sees them), and not the denunciation of 10 s in, nor the line said then.
-	e3, clock3, w, spec := restart(t0.Add(65 * time.Second))
-	require.NotNil(t, w.Game)
-	for _, ev := range w.Game.Log {
+	// 65 s after the start: the admitted gallery sees the start, with
+	// every role, and not the denunciation of 10 s in, nor the line said
+	// then.
+	e3, clock3, spec, _ := restart(t0.Add(65 * time.Second))
+	g := spec.game()
+	for _, ev := range g.Log {
 		assert.False(t, ev.At.After(t0.Add(5*time.Second)), "an event newer than the delay: %+v", ev)
 	}
-	assert.Less(t, len(w.Game.Log), len(live))
-	roles := 0
-	for _, sv := range w.Game.View.Seats {
-		if sv.Role != game.NoRole {
-			roles++
-		}
-	}
-	assert.Zero(t, roles, "roles shown to a spectator nobody admitted")
-	for _, line := range w.Chat {
-		assert.NotEqual(t, "I saw that.", line.Text)
-	}
+	assert.Less(t, len(g.Log), len(live))
+	assert.Equal(t, 5, roles(g.View))
 	var held []time.Time
 	e3.lobby(tb.code, func(l *lobby) {
 		for _, f := range l.specQueue {
@@ -524,10 +544,13 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// At 70 s they come, a minute after they happened.
 	clock3.add(6 * time.Second)
 	e3.lobby(tb.code, func(*lobby) {})
-	g := spec.game()
-	assert.Equal(t, live, append(w.Game.Log, g.Log...), "the rest of the game, in order")
-	m, _ := spec.until(protocol.TypeChat)
-	assert.Contains(t, string(m.raw), "I saw that.")
+	rest := spec.game()
+	assert.Equal(t, live, append(g.Log, rest.Log...), "the rest of the game, in order")
+	// The line was public, and this spectator heard it live before it was
+	// admitted: it does not come twice.
+	for _, m := range spec.sync() {
+		assert.NotEqual(t, protocol.TypeChat, m.Type, "a line heard twice: %s", m.raw)
+	}
 }
 
 // TestClusterQuarantinesDamagedLog: a node that claims a lobby whose log
