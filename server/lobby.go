@@ -453,30 +453,13 @@ func (l *lobby) play(c game.Command) error {
 func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
 	key := protocol.RequestKey(msg)
 	if answer, ok := l.answered(c.member, key); ok {
-		return idOf(msg), answer
+		return requestOf(msg), answer
 	}
 	l.req = requestKey{member: c.member, key: key}
 	id, err := l.handleRequest(c, msg)
 	l.req = requestKey{}
 	l.remember(c.member, key, err)
 	return id, err
-}
-
-// idOf is a request's ID.
-func idOf(msg protocol.Client) int64 {
-	switch m := msg.(type) {
-	case protocol.Act:
-		return m.ID
-	case protocol.Say:
-		return m.ID
-	case protocol.Host:
-		return m.ID
-	case protocol.Leave:
-		return m.ID
-	case protocol.Knock:
-		return m.ID
-	}
-	return 0
 }
 
 func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
