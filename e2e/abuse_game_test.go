@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"slices"
@@ -91,11 +90,7 @@ func TestAbuseWhileAGamePlays(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for time.Now().Before(stop) {
-				var b strings.Builder
-				for range protocol.CodeLength {
-					b.WriteByte(protocol.CodeAlphabet[rand.IntN(len(protocol.CodeAlphabet))])
-				}
-				res, err := guesser.Get(srv.url + "/api/lobbies/" + b.String())
+				res, err := guesser.Get(srv.url + "/api/lobbies/" + randomCode())
 				if err != nil {
 					guessOther.Add(1)
 					continue

@@ -29,13 +29,8 @@ func TestCodeGuesserIsHeldBack(t *testing.T) {
 	client := &http.Client{Timeout: 5 * time.Second}
 	for range 8 {
 		wg.Go(func() {
-			var b strings.Builder
 			for time.Now().Before(stop) {
-				b.Reset()
-				for range protocol.CodeLength {
-					b.WriteByte(protocol.CodeAlphabet[rand.IntN(len(protocol.CodeAlphabet))])
-				}
-				res, err := client.Get(srv.url + "/api/lobbies/" + b.String())
+				res, err := client.Get(srv.url + "/api/lobbies/" + randomCode())
 				if err != nil {
 					other.Add(1)
 					continue
@@ -68,4 +63,13 @@ func TestCodeGuesserIsHeldBack(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
 	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+}
+
+// randomCode is a lobby code drawn at random, as a guesser draws it.
+func randomCode() string {
+	var b strings.Builder
+	for range protocol.CodeLength {
+		b.WriteByte(protocol.CodeAlphabet[rand.IntN(len(protocol.CodeAlphabet))])
+	}
+	return b.String()
 }

@@ -317,14 +317,7 @@ func natsNode(t *testing.T, url, node string, ttl time.Duration) *env {
 	st, err := store.Open(context.Background(), store.Options{URLs: url, AppendTry: 500 * time.Millisecond})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	e := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
-		o.Cluster = &ClusterOptions{Store: st, Node: node, LeaseTTL: ttl}
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.Join(ctx))
-	return e
+	return clusterNode(t, st, node, ttl)
 }
 
 // A store paused past a renewal does not cost the owner its lease: the
