@@ -342,6 +342,7 @@ func TestClusterStallKeepsLobbyServed(t *testing.T) {
 		time.Sleep(step)
 	}
 	assert.LessOrEqual(t, down, 500*time.Millisecond, "no node ran the lobby for %v after the store came back", down)
+	t.Logf("no node ran the lobby for %v in the %v after the store came back", down, ttl+2*time.Second)
 
 	host := a.dial(nil)
 	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
