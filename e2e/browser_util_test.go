@@ -41,6 +41,7 @@ func needChromium(t *testing.T) {
 // browserServer is a real congress binary on a free port with a fresh
 // data directory.
 type browserServer struct {
+	args []string // more flags for the server, set before start
 	URL  string
 	addr string
 	bin  string
@@ -50,10 +51,10 @@ type browserServer struct {
 }
 
 // startBrowserServer builds ./cmd/congress and runs it until the test ends.
-func startBrowserServer(t *testing.T) *browserServer {
+func startBrowserServer(t *testing.T, args ...string) *browserServer {
 	t.Helper()
 	dir := t.TempDir()
-	s := &browserServer{bin: filepath.Join(dir, "congress"), data: filepath.Join(dir, "data"), addr: freeAddr(t)}
+	s := &browserServer{args: args, bin: filepath.Join(dir, "congress"), data: filepath.Join(dir, "data"), addr: freeAddr(t)}
 	s.URL = "http://" + s.addr
 	build := exec.Command("go", "build", "-o", s.bin, "./cmd/congress")
 	build.Dir = ".."
@@ -78,7 +79,7 @@ func startBrowserServer(t *testing.T) *browserServer {
 
 func (s *browserServer) start(t *testing.T) {
 	t.Helper()
-	s.cmd = exec.Command(s.bin, "--listen", s.addr, "--data", s.data, "--log-level", "warn")
+	s.cmd = exec.Command(s.bin, append([]string{"--listen", s.addr, "--data", s.data, "--log-level", "warn"}, s.args...)...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("starting the server: %v", err)
