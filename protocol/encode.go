@@ -13,10 +13,10 @@ import (
 // (encode_gen.go, by wiregen: go generate ./protocol) rather than by
 // encoding/json's reflection, which cost a fifth of the server's CPU under
 // load. The output is byte for byte what encoding/json writes (tests
-// compare the two over random values); TestGeneratedEncoderIsCurrent
+// compare the two over random values); TestGeneratedCodeIsCurrent
 // fails when a type changed and the file was not generated again.
 
-//go:generate go run -tags wiregen ./internal/wiregen encode_gen.go
+//go:generate go run -tags wiregen ./internal/wiregen encoder encode_gen.go
 
 // Encode renders a server message with its type. Encoding a message of
 // this package cannot fail; a failure is a programming error and panics.

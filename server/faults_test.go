@@ -22,6 +22,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 	"congress/server/store"
 	"congress/server/store/natstest"
 )
@@ -403,11 +404,10 @@ type steadyChatter struct {
 
 func (s *steadyChatter) dial(ctx context.Context, n int) (*websocket.Conn, error) {
 	e := s.nodes[n%len(s.nodes)]
-	ws, _, err := websocket.Dial(ctx, e.wsURL(), nil)
+	ws, err := wsclient.Dial(ctx, e.http.URL, nil, 0)
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(1 << 20)
 	if err := ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(protocol.Resume{Lobby: s.lobby, Token: s.token})); err != nil {
 		ws.CloseNow()
 		return nil, err

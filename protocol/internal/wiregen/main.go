@@ -1,18 +1,23 @@
-// Command wiregen writes protocol/encode_gen.go: the encoder of the
-// server's messages, generated from their Go types (the fields, their
-// JSON tags and their types are the only list of what goes on the wire).
-// The output is byte for byte what encoding/json writes for the same
-// value, without its reflection.
+// Command wiregen writes the code that reads and writes the wire from the
+// Go types, so that the fields, their JSON tags and their types are the
+// only list of what goes on it:
 //
-// It runs from protocol/ as
+//   - protocol/encode_gen.go, the encoder of the server's messages: byte
+//     for byte what encoding/json writes for the same value, without its
+//     reflection;
+//   - cmd/loadgen/events_gen.go, the load generator's reader of the log
+//     lines, in the form the encoder writes them (anything else is left
+//     to encoding/json).
 //
-//	go generate ./protocol
+// Both run after a change to any type a server message carries
+// (game.View, game.Event, protocol.Lobby, …):
 //
-// after a change to any type a server message carries (game.View,
-// game.Event, protocol.Lobby, …). TestGeneratedEncoderIsCurrent fails
-// until it has. It builds protocol with the tag wiregen, which leaves the
-// generated file out, so that a stale file that no longer compiles does
-// not stop its own regeneration.
+//	go generate ./protocol ./cmd/loadgen
+//
+// TestGeneratedCodeIsCurrent fails until they have. wiregen builds
+// protocol with the tag wiregen, which leaves the generated encoder out,
+// so that a stale file that no longer compiles does not stop its own
+// regeneration.
 package main
 
 import (
@@ -48,16 +53,17 @@ var roots = []struct {
 const pkgPath = "congress/protocol"
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: wiregen OUTPUT.go")
+	gens := map[string]func() ([]byte, error){"encoder": generate, "scanner": generateScanner}
+	if len(os.Args) != 3 || gens[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: wiregen encoder|scanner OUTPUT.go")
 		os.Exit(2)
 	}
-	src, err := generate()
+	src, err := gens[os.Args[1]]()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wiregen:", err)
 		os.Exit(1)
 	}
-	if err := os.WriteFile(os.Args[1], src, 0o644); err != nil {
+	if err := os.WriteFile(os.Args[2], src, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "wiregen:", err)
 		os.Exit(1)
 	}

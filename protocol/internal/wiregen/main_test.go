@@ -7,13 +7,24 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestGeneratedEncoderIsCurrent: protocol/encode_gen.go is what wiregen
-// writes from the types as they are now. When this fails, a type a
-// server message carries changed: run go generate ./protocol.
-func TestGeneratedEncoderIsCurrent(t *testing.T) {
-	want, err := generate()
-	require.NoError(t, err)
-	got, err := os.ReadFile("../../encode_gen.go")
-	require.NoError(t, err)
-	require.True(t, string(want) == string(got), "protocol/encode_gen.go is out of date: run go generate ./protocol")
+// TestGeneratedCodeIsCurrent: protocol/encode_gen.go and
+// cmd/loadgen/events_gen.go are what wiregen writes from the types as
+// they are now. When this fails, a type a server message carries
+// changed: run go generate ./protocol ./cmd/loadgen.
+func TestGeneratedCodeIsCurrent(t *testing.T) {
+	for _, tt := range []struct {
+		file string
+		gen  func() ([]byte, error)
+	}{
+		{"../../encode_gen.go", generate},
+		{"../../../cmd/loadgen/events_gen.go", generateScanner},
+	} {
+		t.Run(tt.file, func(t *testing.T) {
+			want, err := tt.gen()
+			require.NoError(t, err)
+			got, err := os.ReadFile(tt.file)
+			require.NoError(t, err)
+			require.True(t, string(want) == string(got), "%s is out of date: run go generate ./protocol ./cmd/loadgen", tt.file)
+		})
+	}
 }
