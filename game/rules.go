@@ -32,11 +32,6 @@ func (r refusal) err(g *Game) error {
 	return refuse(r.code, msg)
 }
 
-// aboutTarget reports whether the refusal depends on the command's target.
-// check tests everything about the actor and the phase before the target,
-// so any other refusal holds whatever the target.
-func (r refusal) aboutTarget() bool { return r.code == CodeBadTarget || r.code == CodeUnknownSeat }
-
 // check decides whether c is allowed now, without changing anything.
 func (g *Game) check(c Command) refusal {
 	if c.Kind < CmdDenounce || c.Kind > CmdResume {
@@ -64,9 +59,19 @@ func (g *Game) check(c Command) refusal {
 }
 
 // checkSeat is the rest of check for a delegate's command, once the game
-// is running and not paused and c.Seat is a seat: View asks it directly
-// for every command of the phase.
+// is running and not paused and c.Seat is a seat: what the rules ask of
+// the actor and the moment, then, for a kind aimed at a seat, of the
+// target. View asks the two parts apart, the first once for every target.
 func (g *Game) checkSeat(c Command) refusal {
+	if r := g.checkActor(c); r.code != "" || !c.Kind.TakesTarget() {
+		return r
+	}
+	return g.checkTarget(c)
+}
+
+// checkActor is what checkSeat asks whatever the target: the phase, and
+// whether this delegate may act in it now.
+func (g *Game) checkActor(c Command) refusal {
 	me := &g.seats[c.Seat]
 	if !me.alive && c.Kind != CmdConfess {
 		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
@@ -75,12 +80,6 @@ func (g *Game) checkSeat(c Command) refusal {
 	case CmdDenounce:
 		if g.phase != PhaseDebate {
 			return no(CodeWrongPhase, "Denunciations are made during the Debate.")
-		}
-		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
-			return r
-		}
-		if me.denounces == c.Target {
-			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
 		}
 	case CmdWithdraw:
 		if g.phase != PhaseDebate {
@@ -106,12 +105,6 @@ func (g *Game) checkSeat(c Command) refusal {
 		if c.Seat != g.chair {
 			return no(CodeNotYourTurn, "Only the Chair picks the Accused.")
 		}
-		if r := g.knownTarget(c); r.code != "" {
-			return r
-		}
-		if !slices.Contains(g.tied, c.Target) {
-			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
-		}
 	case CmdPurgeVote:
 		if g.phase != PhaseVote {
 			return no(CodeWrongPhase, "The purge vote has not opened.")
@@ -129,7 +122,6 @@ func (g *Game) checkSeat(c Command) refusal {
 		if c.Seat != g.purgedAt {
 			return no(CodeNotYourTurn, "Only the delegate just purged may confess.")
 		}
-		return g.livingOther(c, "You cannot name yourself.")
 	case CmdLetter:
 		if g.phase != PhaseNight {
 			return no(CodeWrongPhase, "Letters are written at night.")
@@ -137,7 +129,7 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.role.Faction() != Plotters {
 			return no(CodeNotYourRole, "Only Kirov's bloc writes anonymous letters.")
 		}
-		return g.nightOnce(me, c)
+		return nightOnce(me)
 	case CmdInvestigate:
 		if g.phase != PhaseNight {
 			return no(CodeWrongPhase, "Investigations are made at night.")
@@ -145,7 +137,7 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.role != Investigator {
 			return no(CodeNotYourRole, "Only the NKVD Investigator investigates.")
 		}
-		return g.nightOnce(me, c)
+		return nightOnce(me)
 	case CmdStrike:
 		if g.phase != PhaseFinalBallot {
 			return no(CodeWrongPhase, "Names are struck only in the Final Ballot.")
@@ -153,6 +145,33 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.acted {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
+	}
+	return allowed
+}
+
+// checkTarget is what checkSeat asks of the target of a kind aimed at a
+// seat, once checkActor has allowed the actor.
+func (g *Game) checkTarget(c Command) refusal {
+	switch c.Kind {
+	case CmdDenounce:
+		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
+			return r
+		}
+		if g.seats[c.Seat].denounces == c.Target {
+			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
+		}
+	case CmdChairPick:
+		if r := g.knownTarget(c); r.code != "" {
+			return r
+		}
+		if !slices.Contains(g.tied, c.Target) {
+			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
+		}
+	case CmdConfess:
+		return g.livingOther(c, "You cannot name yourself.")
+	case CmdLetter, CmdInvestigate:
+		return g.livingOther(c, "Choose another delegate.")
+	case CmdStrike:
 		return g.livingOther(c, "You cannot strike your own name.")
 	}
 	return allowed
@@ -179,11 +198,11 @@ func (g *Game) livingOther(c Command, selfMsg string) refusal {
 	return allowed
 }
 
-func (g *Game) nightOnce(me *seat, c Command) refusal {
+func nightOnce(me *seat) refusal {
 	if me.acted {
 		return no(CodeAlreadyActed, "You have already made your choice tonight.")
 	}
-	return g.livingOther(c, "Choose another delegate.")
+	return allowed
 }
 
 // apply mutates the game for a command that check accepted.

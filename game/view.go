@@ -357,6 +357,7 @@ type viewCache struct {
 	ballot    *Ballot // after a game with a secret ballot: with its votes
 	proposals []Proposal
 	proposed  bool      // proposals is built (nil when nobody proposed)
+	host      []Action  // the host's commands (never nil once built)
 	write     []Channel // a spectator's
 	read      []Channel
 }
@@ -625,22 +626,28 @@ func (g *Game) proposals() []Proposal {
 }
 
 // actions lists, into dst, the commands v may send now with their
-// targets, drawn up in targets, by asking checkSeat.
+// targets, drawn up in targets, by asking checkSeat's two parts.
 func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
 		return noActions
 	}
 	// check refuses a command of another phase before anything else about
-	// it, so only this phase's commands need asking.
+	// it, so only this phase's commands need asking. The caller has seen
+	// that v is a seat: checkSeat is all of check that is left to ask.
 	for _, k := range phaseKinds[g.phase] {
 		c := Command{Kind: k, Seat: v.Seat}
 		switch {
+		case g.checkActor(c).code != "":
 		case k.TakesTarget():
 			from := len(targets)
-			if targets = g.targets(c, targets); len(targets) > from {
+			for t := range g.seats {
+				if c.Target = t; g.checkTarget(c).code == "" {
+					targets = append(targets, t)
+				}
+			}
+			if len(targets) > from {
 				dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
 			}
-		case g.checkSeat(c).code != "":
 		case k.TakesPurge():
 			// Check never looks at the vote: either way is the delegate's.
 			dst = append(dst, Action{Kind: k, Purge: bothVotes})
@@ -652,23 +659,6 @@ func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 		return noActions
 	}
 	return clip(dst)
-}
-
-// targets appends to dst, in seat order, every seat c may name: checkSeat
-// with each target, until a refusal that is not about the target (then
-// none would do). The caller has seen that the game runs, unpaused, and
-// that c.Seat is a seat: checkSeat is all of check that is left to ask.
-func (g *Game) targets(c Command, dst []int) []int {
-	for t := range g.seats {
-		c.Target = t
-		switch r := g.checkSeat(c); {
-		case r.code == "":
-			dst = append(dst, t)
-		case !r.aboutTarget():
-			return dst
-		}
-	}
-	return dst
 }
 
 // bothVotes are the votes of a purge vote, Purge first. Read-only: its
@@ -698,13 +688,17 @@ var hostLists = func() (lists [1 << len(hostKinds)][]Action) {
 
 // hostActions are the host's commands that check accepts now.
 func (g *Game) hostActions() []Action {
-	set := 0
-	for i, k := range hostKinds {
-		if g.check(Command{Kind: k, Seat: NoSeat}).code == "" {
-			set |= 1 << i
+	c := &g.view
+	if c.host == nil {
+		set := 0
+		for i, k := range hostKinds {
+			if g.check(Command{Kind: k, Seat: NoSeat}).code == "" {
+				set |= 1 << i
+			}
 		}
+		c.host = hostLists[set]
 	}
-	return hostLists[set]
+	return c.host
 }
 
 // noActions and noChannels are the empty lists (shown as [], not null,
