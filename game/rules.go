@@ -205,76 +205,85 @@ func nightOnce(me *seat) refusal {
 	return allowed
 }
 
-// apply mutates the game for a command that check accepted.
+// apply mutates the game for a command that check accepted. Its first
+// event is the one that logs it (see logged).
 func (g *Game) apply(c Command, now time.Time) {
-	ev := func(k EventKind, a audience) {
-		g.emit(Event{Kind: k, At: now, Seat: c.Seat, Target: c.Target, Purge: c.Purge, audience: a})
+	l := logged[c.Kind]
+	e := Event{Kind: l.kind, At: now, Seat: c.Seat, Target: NoSeat, audience: l.to}
+	if l.aimed {
+		e.Target = c.Target
 	}
 	var me *seat
-	if !c.Kind.HostOnly() {
+	if c.Kind.HostOnly() {
+		e.Seat = NoSeat
+	} else {
 		me = &g.seats[c.Seat]
+		// A delegate's public line carries Purge as sent, which only the
+		// vote reads: the log keeps what was asked.
+		e.Purge = c.Purge
 	}
 	switch c.Kind {
 	case CmdDenounce:
 		me.denounces = c.Target
-		ev(EvDenounced, toAll)
+		g.emit(e)
 	case CmdWithdraw:
-		c.Target = me.denounces
+		e.Target = me.denounces
 		me.denounces = NoSeat
-		ev(EvWithdrew, toAll)
+		g.emit(e)
 	case CmdReady:
 		me.ready = true
-		c.Target = NoSeat
-		ev(EvReady, toAll)
+		g.emit(e)
 		if g.allDone(g.Alive, func(s *seat) bool { return s.ready }) {
 			g.closeDebate(now)
 		}
 	case CmdUnready:
 		me.ready = false
-		c.Target = NoSeat
-		ev(EvUnready, toAll)
+		g.emit(e)
 	case CmdChairPick:
 		g.accuse(c.Target, c.Seat, false, now)
 	case CmdPurgeVote:
 		me.voted, me.vote = true, c.Purge
-		g.emit(Event{Kind: EvVoted, At: now, Seat: c.Seat, Target: g.accused})
+		e.Target, e.Purge = g.accused, false // how is the voter's secret
+		g.emit(e)
 		g.emit(Event{Kind: EvVoteCast, At: now, Seat: c.Seat, Target: g.accused, Purge: c.Purge, audience: toSeat})
 		if g.allDone(g.isVoter, func(s *seat) bool { return s.voted }) {
 			g.countVote(now)
 		}
 	case CmdConfess:
 		g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
-		ev(EvConfessed, toAll)
+		g.emit(e)
 		g.openNight(now)
 	case CmdLetter:
 		me.acted, me.choice = true, c.Target
-		ev(EvLetterProposed, toPlotters)
+		g.emit(e)
 		g.maybeCloseNight(now)
 	case CmdInvestigate:
 		me.acted, me.choice = true, c.Target
 		f := g.seats[c.Target].role.Faction()
 		g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
-		g.emit(Event{Kind: EvInvestigated, At: now, Seat: c.Seat, Target: c.Target, Faction: f, audience: toSeat})
+		e.Faction, e.Purge = f, false
+		g.emit(e)
 		g.maybeCloseNight(now)
 	case CmdStrike:
 		me.acted, me.choice = true, c.Target
-		g.emit(Event{Kind: EvStruck, At: now, Seat: c.Seat, Target: NoSeat})
+		e.Purge = false
+		g.emit(e)
 		g.emit(Event{Kind: EvStrikeCast, At: now, Seat: c.Seat, Target: c.Target, audience: toSeat})
 		if g.allDone(g.Alive, func(s *seat) bool { return s.acted }) {
 			g.countFinal(now)
 		}
 	case CmdEndPhase:
-		g.emit(Event{Kind: EvPhaseEnded, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 		g.timeout(now)
 	case CmdPause:
 		g.paused, g.pausedAt = true, now
-		g.emit(Event{Kind: EvPaused, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 	case CmdResume:
 		g.paused = false
 		if now.After(g.pausedAt) {
 			g.deadline = g.deadline.Add(now.Sub(g.pausedAt))
 		}
-		g.emit(Event{Kind: EvResumed, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 	}
 }
 
