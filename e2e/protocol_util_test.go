@@ -242,15 +242,7 @@ func (c *wireClient) sync() {
 
 // may reports whether the client's view offers command kind k.
 func (c *wireClient) may(k game.CommandKind) bool {
-	if c.view == nil {
-		return false
-	}
-	for _, a := range c.view.Actions {
-		if a == k {
-			return true
-		}
-	}
-	return false
+	return c.view != nil && c.view.May(k)
 }
 
 // messages is every message this client has received.
