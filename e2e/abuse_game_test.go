@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -194,5 +196,80 @@ func BenchmarkGameUnderAbuse(b *testing.B) {
 	b.ReportMetric(float64(p99(quiet).Microseconds())/1000, "p99-quiet-ms")
 	b.ReportMetric(float64(p99(loud).Microseconds())/1000, "p99-abuse-ms")
 	b.ReportMetric(float64(p99(loud))/float64(p99(quiet)), "p99-ratio")
+	b.ReportMetric(0, "ns/op")
+}
+
+// cpuOf is a process's CPU time so far, from /proc.
+func cpuOf(tb testing.TB, pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	require.NoError(tb, err)
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndex(s, ")")+2:])
+	utime, err := strconv.ParseInt(f[11], 10, 64)
+	require.NoError(tb, err)
+	stime, err := strconv.ParseInt(f[12], 10, 64)
+	require.NoError(tb, err)
+	return time.Duration(utime+stime) * 10 * time.Millisecond // USER_HZ
+}
+
+// BenchmarkAbuserCost reports the server's CPU per second of each abuser
+// of playUnderAbuse alone, in a lobby whose game is running: what an
+// abuser costs once refused, whatever else the machine does.
+func BenchmarkAbuserCost(b *testing.B) {
+	srv := startWireServer(b)
+	created := srv.createLobby(b, protocol.CreateLobby{Name: "Anna"})
+	host := dialWire(b, srv, "Anna")
+	host.send(protocol.Resume{Lobby: created.Code, Token: created.Token})
+	host.until(protocol.TypeWelcome)
+	for _, name := range []string{"Clara", "Dmitri", "Elena", "Fyodor"} {
+		c := dialWire(b, srv, name)
+		c.send(protocol.Join{Lobby: created.Code, Name: name})
+		c.until(protocol.TypeWelcome)
+	}
+	flooder := dialWire(b, srv, "Boris")
+	flooder.send(protocol.Join{Lobby: created.Code, Name: "Boris"})
+	flooder.until(protocol.TypeWelcome)
+	token := flooder.token
+	flooder.ws.CloseNow()
+	<-flooder.done
+	host.must(protocol.Host{Action: protocol.HostStart})
+	pid := srv.cmd.Process.Pid
+	const each = 5 * time.Second
+	abusers := []struct {
+		name string
+		run  func(stop time.Time)
+	}{
+		{"idle", func(stop time.Time) { time.Sleep(time.Until(stop)) }},
+		{"flooder", func(stop time.Time) {
+			for time.Now().Before(stop) {
+				floodOnce(b, srv, created.Code, token, stop)
+			}
+		}},
+		{"guesser", func(stop time.Time) {
+			guesser := from(net.IPv4(127, 0, 0, 3))
+			var wg sync.WaitGroup
+			for range 4 {
+				wg.Go(func() {
+					for time.Now().Before(stop) {
+						if res, err := guesser.Get(srv.url + "/api/lobbies/" + randomCode()); err == nil {
+							res.Body.Close()
+						}
+					}
+				})
+			}
+			wg.Wait()
+		}},
+	}
+	cost := map[string]time.Duration{}
+	for b.Loop() {
+		for _, a := range abusers {
+			c0 := cpuOf(b, pid)
+			a.run(time.Now().Add(each))
+			cost[a.name] += cpuOf(b, pid) - c0
+		}
+	}
+	for _, a := range abusers {
+		b.ReportMetric(float64(cost[a.name].Milliseconds())/float64(b.N)/each.Seconds(), a.name+"-cpu-ms/s")
+	}
 	b.ReportMetric(0, "ns/op")
 }

@@ -154,6 +154,14 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 		b = append(b, `,"match":`...)
 		b = appendString(b, v.Match)
 	}
+	if v.Commitment != "" {
+		b = append(b, `,"commitment":`...)
+		b = appendString(b, v.Commitment)
+	}
+	if v.Seed != "" {
+		b = append(b, `,"seed":`...)
+		b = appendString(b, v.Seed)
+	}
 	b = append(b, `,"knocks":`...)
 	if v.Knocks == nil {
 		b = append(b, "null"...)
@@ -252,6 +260,12 @@ func appendGameViewFields(b []byte, v *game.View) []byte {
 	b = strconv.AppendInt(b, int64(v.Plotters), 10)
 	b = append(b, `,"investigator":`...)
 	b = strconv.AppendBool(b, v.Investigator)
+	b = append(b, `,"rules":`...)
+	if v.Rules == nil {
+		b = append(b, "null"...)
+	} else {
+		b = appendGameRules(b, v.Rules)
+	}
 	b = append(b, `,"seats":`...)
 	if v.Seats == nil {
 		b = append(b, "null"...)
@@ -314,7 +328,20 @@ func appendGameViewFields(b []byte, v *game.View) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendEnum(b, v.Actions[i])
+			b = appendGameAction(b, &v.Actions[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"host_actions":`...)
+	if v.HostActions == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.HostActions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendGameAction(b, &v.HostActions[i])
 		}
 		b = append(b, ']')
 	}
@@ -460,6 +487,14 @@ func appendGameEventFields(b []byte, v *game.Event) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.Commitment != "" {
+		b = append(b, `,"commitment":`...)
+		b = appendString(b, v.Commitment)
+	}
+	if v.Seed != "" {
+		b = append(b, `,"seed":`...)
+		b = appendString(b, v.Seed)
+	}
 	return b
 }
 
@@ -559,6 +594,42 @@ func appendKnockerFields(b []byte, v *Knocker) []byte {
 func appendKnocker(b []byte, v *Knocker) []byte {
 	start := len(b)
 	return closeObject(appendKnockerFields(b, v), start)
+}
+
+// appendGameRulesFields writes v's fields, each after a comma.
+func appendGameRulesFields(b []byte, v *game.Rules) []byte {
+	b = append(b, `,"threshold":`...)
+	b = strconv.AppendInt(b, int64(v.Threshold), 10)
+	b = append(b, `,"ballot":`...)
+	b = appendEnum(b, v.Ballot)
+	b = append(b, `,"reveal":`...)
+	b = appendEnum(b, v.Reveal)
+	b = append(b, `,"plotter_chat":`...)
+	b = appendEnum(b, v.PlotterChat)
+	b = append(b, `,"purged_see_roles":`...)
+	b = strconv.AppendBool(b, v.PurgedSeeRoles)
+	b = append(b, `,"spectators_see_roles":`...)
+	b = strconv.AppendBool(b, v.SpectatorsSeeRoles)
+	b = append(b, `,"roles":`...)
+	if v.Roles == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Roles {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendGameRoleCount(b, &v.Roles[i])
+		}
+		b = append(b, ']')
+	}
+	return b
+}
+
+// appendGameRules writes v as an object.
+func appendGameRules(b []byte, v *game.Rules) []byte {
+	start := len(b)
+	return closeObject(appendGameRulesFields(b, v), start)
 }
 
 // appendGameSeatViewFields writes v's fields, each after a comma.
@@ -703,6 +774,41 @@ func appendGameYou(b []byte, v *game.You) []byte {
 	return closeObject(appendGameYouFields(b, v), start)
 }
 
+// appendGameActionFields writes v's fields, each after a comma.
+func appendGameActionFields(b []byte, v *game.Action) []byte {
+	b = append(b, `,"kind":`...)
+	b = appendEnum(b, v.Kind)
+	if len(v.Targets) > 0 {
+		b = append(b, `,"targets":`...)
+		b = append(b, '[')
+		for i := range v.Targets {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.Targets[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	if len(v.Purge) > 0 {
+		b = append(b, `,"purge":`...)
+		b = append(b, '[')
+		for i := range v.Purge {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendBool(b, v.Purge[i])
+		}
+		b = append(b, ']')
+	}
+	return b
+}
+
+// appendGameAction writes v as an object.
+func appendGameAction(b []byte, v *game.Action) []byte {
+	start := len(b)
+	return closeObject(appendGameActionFields(b, v), start)
+}
+
 // appendGameSeatVoteFields writes v's fields, each after a comma.
 func appendGameSeatVoteFields(b []byte, v *game.SeatVote) []byte {
 	b = append(b, `,"seat":`...)
@@ -716,6 +822,21 @@ func appendGameSeatVoteFields(b []byte, v *game.SeatVote) []byte {
 func appendGameSeatVote(b []byte, v *game.SeatVote) []byte {
 	start := len(b)
 	return closeObject(appendGameSeatVoteFields(b, v), start)
+}
+
+// appendGameRoleCountFields writes v's fields, each after a comma.
+func appendGameRoleCountFields(b []byte, v *game.RoleCount) []byte {
+	b = append(b, `,"role":`...)
+	b = appendEnum(b, v.Role)
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(v.Count), 10)
+	return b
+}
+
+// appendGameRoleCount writes v as an object.
+func appendGameRoleCount(b []byte, v *game.RoleCount) []byte {
+	start := len(b)
+	return closeObject(appendGameRoleCountFields(b, v), start)
 }
 
 // appendGameInvestigationFields writes v's fields, each after a comma.

@@ -90,6 +90,10 @@ func (s *scanner) gameEvent(v *game.Event) bool {
 			ok = s.text(&v.Reason)
 		case "roles":
 			ok = s.sliceOfGameRole(&v.Roles)
+		case "commitment":
+			ok = scanString(s, &v.Commitment)
+		case "seed":
+			ok = scanString(s, &v.Seed)
 		default:
 			return false
 		}
