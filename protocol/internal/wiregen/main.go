@@ -203,11 +203,11 @@ func (g *gen) structFuncs(t reflect.Type) error {
 	fmt.Fprintf(w, "\n// append%[1]sFields writes v's fields, each after a comma.\nfunc append%[1]sFields(b []byte, v *%[2]s) []byte {\n", stem, name)
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous { // encoding/json promotes their fields, exported or not
+			return fmt.Errorf("%v.%s: embedded fields are not supported", t, f.Name)
+		}
 		if !f.IsExported() {
 			continue
-		}
-		if f.Anonymous {
-			return fmt.Errorf("%v.%s: embedded fields are not supported", t, f.Name)
 		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {

@@ -138,11 +138,11 @@ func (g *scanGen) structFunc(t reflect.Type) error {
 	w.WriteString("\tfor {\n\t\tkey, ok := s.str()\n\t\tif !ok || !s.byte(':') {\n\t\t\treturn false\n\t\t}\n\t\tswitch string(key) {\n")
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if f.Anonymous { // encoding/json promotes their fields, exported or not
+			return fmt.Errorf("%v.%s: embedded fields are not supported", t, f.Name)
+		}
 		if !f.IsExported() {
 			continue
-		}
-		if f.Anonymous {
-			return fmt.Errorf("%v.%s: embedded fields are not supported", t, f.Name)
 		}
 		tag := f.Tag.Get("json")
 		if tag == "-" {
