@@ -205,15 +205,18 @@ type Options struct {
 var ErrTimeout = errors.New("wsclient: no message in time")
 
 // Conn is one WebSocket connection whose messages a goroutine of its own
-// reads, in order, into a queue that Next takes from.
+// reads, in order, into a queue that Next takes from. Its methods are for
+// one goroutine at a time.
 type Conn struct {
-	WS     *websocket.Conn
-	opt    Options
-	in     chan Msg
-	done   chan struct{}
-	mu     sync.Mutex
-	err    error // why reading stopped
-	nextID int64
+	WS       *websocket.Conn
+	opt      Options
+	in       chan Msg
+	done     chan struct{}
+	quit     chan struct{} // closed by CloseNow: the reader stops even with a full queue
+	quitOnce sync.Once
+	mu       sync.Mutex
+	err      error // why reading stopped
+	nextID   int64
 }
 
 // Open dials the server at base and starts reading. The caller closes
@@ -226,7 +229,7 @@ func Open(ctx context.Context, base string, o Options) (*Conn, error) {
 	if o.Wait <= 0 {
 		o.Wait = 10 * time.Second
 	}
-	c := &Conn{WS: ws, opt: o, in: make(chan Msg, 4096), done: make(chan struct{})}
+	c := &Conn{WS: ws, opt: o, in: make(chan Msg, 4096), done: make(chan struct{}), quit: make(chan struct{})}
 	go c.read()
 	return c, nil
 }
@@ -245,12 +248,17 @@ func (c *Conn) read() {
 		if c.opt.OnRead != nil {
 			c.opt.OnRead(m)
 		}
-		c.in <- m
+		select {
+		case c.in <- m:
+		case <-c.quit:
+			return
+		}
 	}
 }
 
 // CloseNow closes the connection at once and waits for the reader.
 func (c *Conn) CloseNow() {
+	c.quitOnce.Do(func() { close(c.quit) })
 	c.WS.CloseNow()
 	<-c.done
 }

@@ -53,7 +53,7 @@ func TestWithID(t *testing.T) {
 	assert.Equal(t, protocol.Client(hello), WithID(hello, 42), "a hello has no ID")
 }
 
-// fakeServer welcomes a hello; answers an act with a game message and
+// fakeServer welcomes a join, floods a watch with 5,000 chat lines; answers an act with a game message and
 // its ack, a say with a refusal, and closes on leave.
 func fakeServer(t *testing.T) *httptest.Server {
 	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -89,6 +89,10 @@ func fakeServer(t *testing.T) *httptest.Server {
 				send(protocol.TypeAck, protocol.Ack{ID: m.ID})
 			case protocol.Say:
 				send(protocol.TypeError, protocol.Refused{ID: m.ID, Code: protocol.CodeRateLimited, Message: "Slow down."})
+			case protocol.Watch:
+				for range 5000 {
+					send(protocol.TypeChat, protocol.ChatLine{Text: "again"})
+				}
 			case protocol.Leave:
 				ws.Close(websocket.StatusNormalClosure, "bye")
 				return
@@ -173,4 +177,21 @@ func TestCreateLobbyRefused(t *testing.T) {
 func TestWSURL(t *testing.T) {
 	assert.Equal(t, "ws://127.0.0.1:8080/ws", WSURL("http://127.0.0.1:8080"))
 	assert.Equal(t, "wss://congress.example.org/ws", WSURL("https://congress.example.org"))
+}
+
+// TestCloseNowWithFullQueue: a connection closes even when nobody read
+// what filled its queue.
+func TestCloseNowWithFullQueue(t *testing.T) {
+	s := fakeServer(t)
+	c, err := Open(t.Context(), s.URL, Options{})
+	require.NoError(t, err)
+	require.NoError(t, c.Send(t.Context(), protocol.Watch{Lobby: "K7QXM2"}))
+	require.Eventually(t, func() bool { return len(c.Queue()) == cap(c.Queue()) }, 10*time.Second, 10*time.Millisecond)
+	closed := make(chan struct{})
+	go func() { c.CloseNow(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("CloseNow waits for a reader stuck on a full queue")
+	}
 }
