@@ -634,7 +634,7 @@ func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 	for _, k := range phaseKinds[g.phase] {
 		from := len(targets)
 		var ok bool
-		switch ok, targets = g.offer(Command{Kind: k, Seat: v.Seat}, targets); {
+		switch ok, targets = g.offer(Command{Kind: k, Seat: v.Seat}, targets, true); {
 		case !ok:
 		case k.TakesTarget():
 			dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
@@ -657,9 +657,9 @@ func (g *Game) MayAct(seat int) bool {
 	if !g.running(seat) {
 		return false
 	}
-	var targets [MaxSeats]int
+	var targets [1]int
 	for _, k := range phaseKinds[g.phase] {
-		if ok, _ := g.offer(Command{Kind: k, Seat: seat}, targets[:0]); ok {
+		if ok, _ := g.offer(Command{Kind: k, Seat: seat}, targets[:0], false); ok {
 			return true
 		}
 	}
@@ -677,8 +677,8 @@ func (g *Game) running(seat int) bool {
 // offer reports whether checkSeat accepts c with some target (with any,
 // for a kind that takes none), asking checkActor once and checkTarget
 // for every seat, and appends to targets, in seat order, the seats it
-// accepts.
-func (g *Game) offer(c Command, targets []int) (bool, []int) {
+// accepts: every one, or the first only.
+func (g *Game) offer(c Command, targets []int, every bool) (bool, []int) {
 	if g.checkActor(c).code != "" {
 		return false, targets
 	}
@@ -688,7 +688,9 @@ func (g *Game) offer(c Command, targets []int) (bool, []int) {
 	from := len(targets)
 	for t := range g.seats {
 		if c.Target = t; g.checkTarget(c).code == "" {
-			targets = append(targets, t)
+			if targets = append(targets, t); !every {
+				break
+			}
 		}
 	}
 	return len(targets) > from, targets
