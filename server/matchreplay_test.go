@@ -20,7 +20,9 @@ import (
 )
 
 // randomMatch plays one game through the server: a host and bots with
-// settings drawn from r, the host hurrying every phase but the Debate.
+// settings drawn from r, the host now and then pausing the clock (and
+// resuming it at the next change) or hurrying a phase other than the
+// Debate.
 // It returns the match's ID, the host's seat and every message the host
 // was sent, raw, in order.
 func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
@@ -60,6 +62,10 @@ func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
 		switch {
 		case g.View.Phase == game.PhaseOver:
 			over = true
+		case g.View.Paused:
+			host.send(protocol.Act{Kind: game.CmdResume})
+		case r.IntN(10) == 0:
+			host.send(protocol.Act{Kind: game.CmdPause})
 		case g.View.Phase != game.PhaseDebate && r.IntN(2) == 0:
 			host.send(protocol.Act{Kind: game.CmdEndPhase})
 		}
@@ -111,7 +117,13 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		r := rand.New(rand.NewPCG(uint64(i), 14))
 		id, seat, sent := e.randomMatch(r)
 		f := e.fileOf(id)
-		t.Logf("game %d: %d seats, %d steps, %d events, %s (%s)", i, len(f.Names), len(f.Steps), len(f.Log), f.Winner, f.Reason)
+		pauses := 0
+		for _, s := range f.Steps {
+			if s.Command != nil && s.Command.Kind == game.CmdPause {
+				pauses++
+			}
+		}
+		t.Logf("game %d: %d seats, %d steps (%d pauses), %d events, %s (%s)", i, len(f.Names), len(f.Steps), pauses, len(f.Log), f.Winner, f.Reason)
 
 		assert.Equal(t, protocol.MatchFormat, f.Format)
 		checked, err := protocol.Verify(&f)
