@@ -74,8 +74,11 @@ func (f *MatchFile) Replayable() bool { return f.Format == MatchFormat && len(f.
 // replay plays the file's steps through the engine, calling each after
 // the deal and after every step, as game.Replay does.
 func (f *MatchFile) replay(each func(g *game.Game, i int, events []game.Event)) (*game.Game, error) {
-	if !f.Replayable() {
-		return nil, Errorf(CodeNoReplay, "This match was filed before matches kept their steps; it cannot be replayed.")
+	switch {
+	case f.Format > MatchFormat:
+		return nil, Errorf(CodeNoReplay, "This match was filed by a newer server, whose file this one cannot replay.")
+	case !f.Replayable():
+		return nil, Errorf(CodeNoReplay, "This match was filed before matches kept their steps; its file can be read, but it cannot be replayed.")
 	}
 	return game.Replay(f.Config, f.Players, f.Seed, f.Started, f.Steps, each)
 }
