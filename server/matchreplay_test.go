@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -255,6 +258,26 @@ func TestReplayRequestsValidated(t *testing.T) {
 		})
 	}
 
+	t.Run("the replay compressed", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodGet, e.http.URL+"/api/matches/"+id+"/replay", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+		zipped, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		require.NoError(t, err)
+		plain, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		var r protocol.Replay
+		require.NoError(t, json.Unmarshal(plain, &r))
+		assert.Len(t, r.Steps, len(f.Steps)+1)
+		t.Logf("the replay of %d steps: %d KiB, %d KiB compressed", len(r.Steps), len(plain)>>10, len(zipped)>>10)
+		assert.Less(t, len(zipped)*5, len(plain))
+	})
 	t.Run("the file as a download", func(t *testing.T) {
 		res, err := http.Get(e.http.URL + "/api/matches/" + id + "/file")
 		require.NoError(t, err)
