@@ -148,3 +148,36 @@ func BenchmarkReplayAs(b *testing.B) {
 		})
 	}
 }
+
+// FuzzVerify: a match file from anywhere (congress verify reads what a
+// user gives it) is verified or refused, never a panic, and a file that
+// verifies replays from above.
+func FuzzVerify(f *testing.F) {
+	// A game of absent delegates, every phase to its deadline: quick to
+	// replay, so that the fuzzer spends its time on the mutations.
+	players := []string{"Anna", "Boris", "Clara", "Dmitri", "Elena"}
+	seed := game.SeedOf(2)
+	g, _, err := game.NewSeeded(game.DefaultConfig(), players, seed, time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC))
+	require.NoError(f, err)
+	for !g.Over() {
+		dl, _ := g.NextDeadline()
+		g.Advance(dl)
+	}
+	file := MatchFileOf(g, seed, players)
+	file.Settings = SettingsOf(game.DefaultConfig(), 5)
+	f.Add(EncodeMatch(file))
+	small := file
+	small.Steps = small.Steps[:3]
+	f.Add(EncodeMatch(small))
+	f.Add([]byte(`{"format":2,"players":["A","A","A","A","A"],"config":{"threshold":1},"steps":[{"at":"2026-01-01T00:00:00Z"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m MatchFile
+		if json.Unmarshal(data, &m) != nil {
+			return
+		}
+		if _, err := Verify(&m); err == nil {
+			_, err := m.ReplayAs(game.Everyone, "all")
+			require.NoError(t, err)
+		}
+	})
+}
