@@ -18,6 +18,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 func TestBaselineRun(t *testing.T) {
@@ -84,7 +85,7 @@ func TestHistogram(t *testing.T) {
 
 func TestGameLog(t *testing.T) {
 	msg := `{"type":"game","v":1,"view":{"session":1,"seats":[{"seat":0,"name":"\"log\":[1]"}]},"log":[{"kind":"ready","at":"2026-01-01T00:00:00Z","session":1,"phase":"debate","seat":3,"target":-1}],"now":"2026-01-01T00:00:00Z"}`
-	assert.Equal(t, "game", string(msgType([]byte(msg))))
+	assert.Equal(t, "game", string(wsclient.TypeOf([]byte(msg))))
 	evs, err := gameLog[game.Event]([]byte(msg))
 	require.NoError(t, err)
 	require.Len(t, evs, 1)
