@@ -57,7 +57,9 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(read, "/api/matches", s.listMatches)
 	e.Match(read, "/api/matches/:id", s.getMatch)
 	e.Match(read, "/api/matches/:id/file", s.downloadMatch)
-	e.Match(read, "/api/matches/:id/replay", s.replayMatch)
+	// A replay repeats the table at every step: compressed, it is a
+	// tenth of its size or less.
+	e.Match(read, "/api/matches/:id/replay", s.replayMatch, middleware.Gzip())
 
 	e.GET("/ws", s.serveWS)
 

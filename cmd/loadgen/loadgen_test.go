@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -82,30 +81,6 @@ func TestHistogram(t *testing.T) {
 	assert.Equal(t, h.Quantile(0.99), a.Quantile(0.99))
 	assert.Equal(t, time.Millisecond, a.Min)
 	assert.Equal(t, time.Second, a.Max)
-}
-
-func TestEffect(t *testing.T) {
-	log := []game.Event{
-		{Kind: game.EvDenounced, Seat: 2, Target: 4},
-		{Kind: game.EvVoted, Seat: 3, Target: 1},
-	}
-	tests := []struct {
-		name string
-		cmd  game.Command
-		want bool
-	}{
-		{"denounce", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 4}, true},
-		{"denounce another", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 1}, false},
-		{"vote", game.Command{Kind: game.CmdPurgeVote, Seat: 3, Purge: true}, true},
-		{"vote by another", game.Command{Kind: game.CmdPurgeVote, Seat: 2}, false},
-		{"ready", game.Command{Kind: game.CmdReady, Seat: 2}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := effectOf(tt.cmd)
-			assert.Equal(t, tt.want, slices.ContainsFunc(log, func(ev game.Event) bool { return e.is(ev.Kind, ev.Seat, ev.Target) }))
-		})
-	}
 }
 
 func TestGameLog(t *testing.T) {
