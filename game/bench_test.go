@@ -57,6 +57,9 @@ func legalStep(g *Game, r *rand.Rand, now time.Time) step {
 		return step{Cmd: confess(g.purgedAt, other(g.purgedAt)), At: now}
 	case PhaseNight:
 		s := pickOf(func(i int, s seat) bool { return g.hasNightAction(i) && !s.acted })
+		if g.seats[s].role == Yagoda && g.falsified == 0 && r.IntN(3) == 0 {
+			return step{Cmd: falsify(s), At: now}
+		}
 		if g.seats[s].role == Investigator {
 			return step{Cmd: investigate(s, other(s)), At: now}
 		}
@@ -64,6 +67,17 @@ func legalStep(g *Game, r *rand.Rand, now time.Time) step {
 	case PhaseFinalBallot:
 		s := pickOf(func(_ int, s seat) bool { return !s.acted })
 		return step{Cmd: strike(s, other(s)), At: now}
+	case PhaseLastShot:
+		if r.IntN(5) == 0 {
+			return timeout
+		}
+		var loyal []int
+		for i, s := range g.seats {
+			if s.role.Faction() == Loyalists {
+				loyal = append(loyal, i)
+			}
+		}
+		return step{Cmd: shoot(g.seatOf(Nikolaev), loyal[r.IntN(len(loyal))]), At: now}
 	}
 	return timeout // the Defence
 }

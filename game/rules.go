@@ -34,7 +34,7 @@ func (r refusal) err(g *Game) error {
 
 // check decides whether c is allowed now, without changing anything.
 func (g *Game) check(c Command) refusal {
-	if c.Kind < CmdDenounce || c.Kind > CmdResume {
+	if c.Kind < CmdDenounce || c.Kind > lastCommand {
 		return no(CodeBadCommand, "That is not something a delegate can do.")
 	}
 	if g.phase == PhaseOver {
@@ -73,7 +73,7 @@ func (g *Game) checkSeat(c Command) refusal {
 // whether this delegate may act in it now.
 func (g *Game) checkActor(c Command) refusal {
 	me := &g.seats[c.Seat]
-	if !me.alive && c.Kind != CmdConfess {
+	if !me.alive && c.Kind != CmdConfess && c.Kind != CmdShoot {
 		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
 	}
 	switch c.Kind {
@@ -145,6 +145,26 @@ func (g *Game) checkActor(c Command) refusal {
 		if me.acted {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
+	case CmdFalsify:
+		if g.phase != PhaseNight {
+			return no(CodeWrongPhase, "The NKVD's reports are falsified at night.")
+		}
+		if me.role != Yagoda {
+			return no(CodeNotYourRole, "Only Yagoda, chief of the NKVD, can falsify a report.")
+		}
+		if g.falsified == g.session {
+			return no(CodeUsed, "Tonight's report is already falsified.")
+		}
+		if g.falsified != 0 {
+			return no(CodeUsed, "You have already falsified a report; it can be done once.")
+		}
+	case CmdShoot:
+		if g.phase != PhaseLastShot {
+			return no(CodeWrongPhase, "The Last Shot comes only when the Loyalists have won.")
+		}
+		if me.role != Nikolaev {
+			return no(CodeNotYourRole, "Only Nikolaev, the bloc's gunman, fires the Last Shot.")
+		}
 	}
 	return allowed
 }
@@ -173,6 +193,13 @@ func (g *Game) checkTarget(c Command) refusal {
 		return g.livingOther(c, "Choose another delegate.")
 	case CmdStrike:
 		return g.livingOther(c, "You cannot strike your own name.")
+	case CmdShoot:
+		if r := g.knownTarget(c); r.code != "" {
+			return r
+		}
+		if g.seats[c.Target].role.Faction() == Plotters {
+			return noAbout(CodeBadTarget, "%s is of the bloc. Name a Loyalist.", c.Target)
+		}
 	}
 	return allowed
 }
@@ -259,11 +286,26 @@ func (g *Game) apply(c Command, now time.Time) {
 		g.maybeCloseNight(now)
 	case CmdInvestigate:
 		me.acted, me.choice = true, c.Target
-		f := g.seats[c.Target].role.Faction()
-		g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
-		e.Faction, e.Purge = f, false
+		e.Purge = false
+		if !g.reportsAtDawn() {
+			f := g.report(c.Target)
+			g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
+			e.Faction = f
+		}
 		g.emit(e)
 		g.maybeCloseNight(now)
+	case CmdFalsify:
+		g.falsified = g.session
+		e.Purge = false
+		g.emit(e)
+	case CmdShoot:
+		e.Purge = false
+		g.emit(e)
+		if g.seats[c.Target].role == Koba {
+			g.end(Plotters, KobaShot, now)
+		} else {
+			g.end(Loyalists, g.lastReason, now)
+		}
 	case CmdStrike:
 		me.acted, me.choice = true, c.Target
 		e.Purge = false

@@ -104,8 +104,11 @@ type Rules struct {
 	PurgedSeeRoles     bool        `json:"purged_see_roles"`
 	SpectatorsSeeRoles bool        `json:"spectators_see_roles"`
 	// Roles are the roles dealt and how many of each, in the order of
-	// Role, every seat counted once.
+	// Role, every seat counted once: the Congress roles in play among them.
 	Roles []RoleCount `json:"roles"`
+	// LastShot is whether Koba and Nikolaev are in play, and so whether a
+	// Loyalist victory opens the Last Shot.
+	LastShot bool `json:"last_shot,omitempty"`
 }
 
 // RoleCount is how many seats were dealt a role.
@@ -123,7 +126,8 @@ func newRules(cfg Config, roles []Role) *Rules {
 	if cfg.OpenBallot {
 		r.Ballot = BallotOpen
 	}
-	for role := Loyalist; role <= Kirov; role++ {
+	r.LastShot = count(roles, Koba) > 0 && count(roles, Nikolaev) > 0
+	for role := Loyalist; role <= lastRole; role++ {
 		if n := count(roles, role); n > 0 {
 			r.Roles = append(r.Roles, RoleCount{Role: role, Count: n})
 		}
@@ -224,6 +228,23 @@ type You struct {
 	Bloc      []int      `json:"bloc,omitempty"`
 	Kirov     *int       `json:"kirov,omitempty"`
 	Proposals []Proposal `json:"proposals,omitempty"`
+	// OfBloc is what Koba knows: the Plotters' seats but Kirov's, without
+	// their roles.
+	OfBloc []int `json:"of_bloc,omitempty"`
+	// ReportedAs is, for a double (Bukharin, Zinoviev), the faction the
+	// NKVD reports them as.
+	ReportedAs Faction `json:"reported_as,omitempty"`
+	// Falsified is, for Yagoda, the night of the falsified report and,
+	// once that night is over, whom the Investigator named in it.
+	Falsified *Falsification `json:"falsified,omitempty"`
+}
+
+// Falsification is Yagoda's falsified report, as Yagoda knows it.
+type Falsification struct {
+	Session int `json:"session"`
+	// Named is the delegate the Investigator named that night: NoSeat
+	// while the night lasts, or if nobody was named.
+	Named int `json:"named"`
 }
 
 // Proposal is one Plotter's letter proposal, seen by the bloc.
@@ -322,10 +343,10 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		view.Seats = g.plotterRows()
 	default:
 		// A delegate outside the bloc sees what everyone sees and their
-		// own file: a copy of the public rows once another view has
-		// needed them, else built afresh.
+		// own file (Koba, some of the bloc's too): a copy of the public
+		// rows once another view has needed them, else built afresh.
 		view.Seats, b = newRows(len(g.seats))
-		if c.public == nil && c.views == 1 {
+		if g.seats[me].role == Koba || c.public == nil && c.views == 1 {
 			g.fillRows(view.Seats, me, false, false)
 		} else {
 			copy(view.Seats, g.publicRows())
@@ -380,12 +401,13 @@ func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding, scra
 // (three at most). A longer list would still be right: append would copy
 // it.
 type seatBuf struct {
-	you     You
-	vote    bool
-	actions [3]Action
-	targets [MaxSeats]int
-	write   [2]Channel
-	read    [3]Channel
+	you       You
+	vote      bool
+	falsified Falsification
+	actions   [3]Action
+	targets   [MaxSeats]int
+	write     [2]Channel
+	read      [3]Channel
 }
 
 // rowsBuf is a delegate's own seat rows and their seatBuf in one
@@ -462,7 +484,9 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 	// might have changed as far as the compiler knows.
 	seats := g.seats
 	out = out[:len(seats)]
-	phase, reveal := g.phase, g.cfg.Reveal
+	phase, reveal, marshal := g.phase, g.cfg.Reveal, g.marshal
+	exposed := phase == PhaseLastShot
+	koba := me != NoSeat && seats[me].role == Koba
 	for i := range seats {
 		s := &seats[i]
 		// Every field is written, for out may be lent memory holding an
@@ -481,9 +505,10 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 		switch fr := s.role.Faction(); {
 		case all, me == i, plotter && fr == Plotters:
 			f, r = fr, s.role
-		case !s.alive && reveal == RevealRole:
+		case !s.alive && reveal == RevealRole, i == marshal:
 			f, r = fr, s.role
-		case !s.alive && reveal == RevealFaction:
+		case !s.alive && reveal == RevealFaction,
+			fr == Plotters && (exposed || koba && s.role != Kirov):
 			f = fr
 		}
 		sv := &out[i]
@@ -607,8 +632,23 @@ func (g *Game) you(i int, b *seatBuf) *You {
 	if s.acted {
 		y.Choice = s.choice
 	}
-	if s.role == Investigator {
+	switch s.role {
+	case Investigator:
 		y.Investigations = clip(g.investigations)
+	case Koba:
+		y.OfBloc = g.kobaKnows
+	case Bukharin:
+		y.ReportedAs = Plotters
+	case Zinoviev:
+		y.ReportedAs = Loyalists
+	case Yagoda:
+		if g.falsified != 0 {
+			b.falsified = Falsification{Session: g.falsified, Named: NoSeat}
+			if g.falsified < g.session || g.phase != PhaseNight {
+				b.falsified.Named = g.named
+			}
+			y.Falsified = &b.falsified
+		}
 	}
 	if y.Faction == Plotters {
 		y.Bloc, y.Kirov = g.bloc, &g.bloc[g.kirovIn]
@@ -759,9 +799,10 @@ var phaseKinds = [...][]CommandKind{
 	PhaseAccusation:  {CmdChairPick},
 	PhaseVote:        {CmdPurgeVote},
 	PhaseConfession:  {CmdConfess},
-	PhaseNight:       {CmdLetter, CmdInvestigate},
+	PhaseNight:       {CmdLetter, CmdInvestigate, CmdFalsify},
 	PhaseFinalBallot: {CmdStrike},
 	PhaseOver:        nil,
+	PhaseLastShot:    {CmdShoot},
 }
 
 // CanWrite reports whether v may write to channel ch now.
@@ -827,12 +868,17 @@ func (g *Game) channels(v Viewer) (write, read channelSet) {
 	if over || (s.alive && g.phase != PhaseNight) {
 		write |= setOf(ChannelPublic)
 	}
-	if s.alive && s.role.Faction() == Plotters {
+	switch {
+	case g.phase == PhaseLastShot && s.role.Faction() == Plotters:
+		// The bloc, living and purged, confers before the Last Shot.
+		read |= setOf(ChannelPlotters)
+		write |= setOf(ChannelPlotters)
+	case s.alive && s.role.Faction() == Plotters:
 		read |= setOf(ChannelPlotters)
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
 			write |= setOf(ChannelPlotters)
 		}
-	} else if over {
+	case over:
 		read |= setOf(ChannelPlotters)
 	}
 	if !s.alive {
