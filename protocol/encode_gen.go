@@ -623,6 +623,9 @@ func appendGameRulesFields(b []byte, v *game.Rules) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.LastShot {
+		b = append(b, `,"last_shot":true`...)
+	}
 	return b
 }
 
@@ -703,6 +706,9 @@ func appendGameBallotFields(b []byte, v *game.Ballot) []byte {
 	}
 	b = append(b, `,"purged":`...)
 	b = strconv.AppendBool(b, v.Purged)
+	if v.Army {
+		b = append(b, `,"army":true`...)
+	}
 	return b
 }
 
@@ -764,6 +770,25 @@ func appendGameYouFields(b []byte, v *game.You) []byte {
 			b = appendGameProposal(b, &v.Proposals[i])
 		}
 		b = append(b, ']')
+	}
+	if len(v.OfBloc) > 0 {
+		b = append(b, `,"of_bloc":`...)
+		b = append(b, '[')
+		for i := range v.OfBloc {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.OfBloc[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	if v.ReportedAs != 0 {
+		b = append(b, `,"reported_as":`...)
+		b = appendEnum(b, v.ReportedAs)
+	}
+	if v.Falsified != nil {
+		b = append(b, `,"falsified":`...)
+		b = appendGameFalsification(b, v.Falsified)
 	}
 	return b
 }
@@ -869,4 +894,19 @@ func appendGameProposalFields(b []byte, v *game.Proposal) []byte {
 func appendGameProposal(b []byte, v *game.Proposal) []byte {
 	start := len(b)
 	return closeObject(appendGameProposalFields(b, v), start)
+}
+
+// appendGameFalsificationFields writes v's fields, each after a comma.
+func appendGameFalsificationFields(b []byte, v *game.Falsification) []byte {
+	b = append(b, `,"session":`...)
+	b = strconv.AppendInt(b, int64(v.Session), 10)
+	b = append(b, `,"named":`...)
+	b = strconv.AppendInt(b, int64(v.Named), 10)
+	return b
+}
+
+// appendGameFalsification writes v as an object.
+func appendGameFalsification(b []byte, v *game.Falsification) []byte {
+	start := len(b)
+	return closeObject(appendGameFalsificationFields(b, v), start)
 }
