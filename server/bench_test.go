@@ -27,7 +27,7 @@ func BenchmarkAct(b *testing.B) {
 		return newConnOn(srv, &sinkTransport{frames: &frames}, "127.0.0.1")
 	}
 	var delegates []*conn
-	l.do(func(l *lobby) {
+	l.do(func(l *actor) {
 		c := sink()
 		c.member = "d1"
 		l.members["d1"] = c
@@ -49,7 +49,7 @@ func BenchmarkAct(b *testing.B) {
 		}
 	})
 	b.ResetTimer()
-	l.do(func(l *lobby) {
+	l.do(func(l *actor) {
 		me := l.st.member(delegates[1].member)
 		other := (me.seat + 1) % 7
 		for i := range b.N {

@@ -64,7 +64,7 @@ func TestTimersFollowTheServerClock(t *testing.T) {
 	// The deadline passes on the server clock: nobody denounced, so the
 	// Congress goes to the Night, and everyone is told.
 	clock.add(121 * time.Second)
-	e.lobby(tb.code, func(*lobby) {}) // wake the lobby so it looks at its clock
+	e.lobby(tb.code, func(*actor) {}) // wake the lobby so it looks at its clock
 	for _, c := range tb.clients {
 		g := c.game()
 		for g.View.Phase != game.PhaseNight {
@@ -144,12 +144,12 @@ func TestDeadClientIsDropped(t *testing.T) {
 	require.NoError(t, dead.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: cr.Code})))
 	require.Eventually(t, func() bool {
 		var n int
-		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
+		e.lobby(cr.Code, func(l *actor) { n = len(l.specs) })
 		return n == 1
 	}, 5*time.Second, 10*time.Millisecond)
 	require.Eventually(t, func() bool {
 		var n int
-		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
+		e.lobby(cr.Code, func(l *actor) { n = len(l.specs) })
 		return n == 0
 	}, 5*time.Second, 20*time.Millisecond, "the dead client was never dropped")
 }

@@ -91,7 +91,7 @@ type cluster struct {
 	summary map[string]protocol.LobbySummary // every lobby's summary, from the bucket
 	relays  map[string]map[*relay]struct{}   // relayed connections of this node, by lobby
 	broken  map[string]time.Time             // lobbies whose log did not restore here
-	dirty   map[string]*lobby                // summaries to write (nil: to delete)
+	dirty   map[string]*actor                // summaries to write (nil: to delete)
 
 	claims   chan string
 	subs     []*nats.Subscription
@@ -142,7 +142,7 @@ func (s *Server) Join(ctx context.Context) error {
 		summary: map[string]protocol.LobbySummary{},
 		relays:  map[string]map[*relay]struct{}{},
 		broken:  map[string]time.Time{},
-		dirty:   map[string]*lobby{},
+		dirty:   map[string]*actor{},
 		claims:  make(chan string, 4096),
 		quit:    make(chan struct{}),
 	}
@@ -471,7 +471,7 @@ func (cl *cluster) release(code string) {
 
 // ended is told by a lobby's goroutine as it returns: the lease goes with
 // the lobby, unless another node has it already.
-func (cl *cluster) ended(l *lobby) {
+func (cl *cluster) ended(l *actor) {
 	cl.mu.Lock()
 	if l.end == endClosed {
 		cl.dirty[l.code] = nil // the summary goes
@@ -693,7 +693,7 @@ func (cl *cluster) scan(ctx context.Context) {
 
 // summaryChanged marks a lobby's summary to be written to the bucket (or
 // deleted, once the lobby has closed).
-func (cl *cluster) summaryChanged(l *lobby) {
+func (cl *cluster) summaryChanged(l *actor) {
 	cl.mu.Lock()
 	cl.dirty[l.code] = l
 	cl.mu.Unlock()
@@ -735,7 +735,7 @@ func (cl *cluster) publishLoop() {
 func (cl *cluster) flushSummaries() {
 	cl.mu.Lock()
 	dirty := cl.dirty
-	cl.dirty = map[string]*lobby{}
+	cl.dirty = map[string]*actor{}
 	cl.mu.Unlock()
 	if len(dirty) == 0 {
 		return

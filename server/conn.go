@@ -233,7 +233,7 @@ func (c *conn) ping() {
 // serve reads the connection until it ends: the first message must say
 // who is speaking; everything after goes to that lobby.
 func (c *conn) serve() {
-	var l *lobby
+	var l *actor
 	var r *relay // the lobby's owner is another node
 	defer func() {
 		if l != nil {
@@ -312,7 +312,7 @@ func (c *conn) serve() {
 // enterLobby hands a first message to the lobby it names: the lobby here,
 // or in a cluster wherever the lobby's owner is. The connection has been
 // answered when it returns; one of the two is set if it is now in.
-func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*actor, *relay) {
 	// Codes are not to be guessed: an address that has missed too often
 	// is refused before any lookup, as over HTTP.
 	if refusal, _ := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
@@ -341,7 +341,7 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lob
 }
 
 // enter hands a connection to the lobby and waits for its verdict.
-func (l *lobby) enter(c *conn, hello protocol.Client) verdict {
+func (l *actor) enter(c *conn, hello protocol.Client) verdict {
 	ok := make(chan verdict, 1)
 	if !l.post(attach{c: c, hello: hello, ok: ok}) {
 		return moved

@@ -9,7 +9,7 @@ import (
 )
 
 // publish shows an applied record's effects to whoever may see them.
-func (l *lobby) publish(rec Record) {
+func (l *actor) publish(rec Record) {
 	switch rec.Kind {
 	case RecAct, RecAdvance:
 		l.gameChanged()
@@ -44,7 +44,7 @@ func (l *lobby) publish(rec Record) {
 }
 
 // countGame keeps the games-running gauge.
-func (l *lobby) countGame() {
+func (l *actor) countGame() {
 	playing := l.st.playing()
 	if playing != l.counted {
 		l.counted = playing
@@ -65,7 +65,7 @@ func (l *lobby) countGame() {
 // from game_started on: the game lets anyone read all of it once it is
 // over, secret lines included (votes, letters, investigations), and a
 // client takes a log that begins with game_started for the whole.
-func (l *lobby) gameChanged() {
+func (l *actor) gameChanged() {
 	m := l.st.match
 	if m == nil {
 		return
@@ -128,14 +128,14 @@ func (l *lobby) gameChanged() {
 // admittedStream reports whether the spectators the host admitted have a
 // stream of their own: in a game whose settings show them every role,
 // from its start to the rematch.
-func (l *lobby) admittedStream() bool {
+func (l *actor) admittedStream() bool {
 	m := l.st.match
 	return m != nil && l.st.phase != protocol.LobbyOpen && m.g.Config().SpectatorsSeeRoles
 }
 
 // spectatorDelay is how long the admitted spectators' stream is held
 // back: the setting's delay while they have a stream, else nothing.
-func (l *lobby) spectatorDelay() time.Duration {
+func (l *actor) spectatorDelay() time.Duration {
 	if !l.admittedStream() {
 		return 0
 	}
@@ -144,7 +144,7 @@ func (l *lobby) spectatorDelay() time.Duration {
 
 // toAdmitted sends a frame of the admitted spectators' stream now, or
 // queues it until the delay has passed.
-func (l *lobby) toAdmitted(f specFrame, now time.Time) {
+func (l *actor) toAdmitted(f specFrame, now time.Time) {
 	if d := l.spectatorDelay(); d > 0 || len(l.specQueue) > 0 {
 		f.at = now.Add(d)
 		l.specQueue = append(l.specQueue, f)
@@ -153,7 +153,7 @@ func (l *lobby) toAdmitted(f specFrame, now time.Time) {
 	l.releaseAdmitted(f)
 }
 
-func (l *lobby) releaseAdmitted(f specFrame) {
+func (l *actor) releaseAdmitted(f specFrame) {
 	if f.view != nil {
 		l.admView = f.view
 		if f.whole {
@@ -172,7 +172,7 @@ func (l *lobby) releaseAdmitted(f specFrame) {
 }
 
 // releaseSpectators sends the held frames whose time has come.
-func (l *lobby) releaseSpectators(now time.Time) {
+func (l *actor) releaseSpectators(now time.Time) {
 	n := 0
 	for n < len(l.specQueue) && !now.Before(l.specQueue[n].at) {
 		l.releaseAdmitted(l.specQueue[n])
@@ -185,7 +185,7 @@ func (l *lobby) releaseSpectators(now time.Time) {
 // the gallery's stream starts from the game as it is; the admitted
 // spectators' stream, behind its delay, from the game as it was a delay
 // ago; the bots think.
-func (l *lobby) rejoin() {
+func (l *actor) rejoin() {
 	m := l.st.match
 	if m == nil || l.st.phase == protocol.LobbyOpen {
 		return
@@ -208,7 +208,7 @@ func (l *lobby) rejoin() {
 // times in the log: they are shown the game as it was a delay ago, and
 // each later change, and each line of chat they may read, is held until
 // its time plus the delay, as if the server had never stopped.
-func (l *lobby) delayAdmitted() {
+func (l *actor) delayAdmitted() {
 	m, d := l.st.match, l.spectatorDelay()
 	cut := l.now().Add(-d)
 	at := 0
@@ -246,14 +246,14 @@ func (l *lobby) delayAdmitted() {
 	slices.SortStableFunc(l.specQueue, func(a, b specFrame) int { return a.at.Compare(b.at) })
 }
 
-func (l *lobby) resetSpectators() {
+func (l *actor) resetSpectators() {
 	l.specAt, l.specView, l.specLog = 0, nil, nil
 	l.admView, l.admLog, l.specQueue = nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
 // encoded once.
-func (l *lobby) chat(line protocol.ChatLine) {
+func (l *actor) chat(line protocol.ChatLine) {
 	frame := protocol.Encode(protocol.TypeChat, line)
 	for id, c := range l.members {
 		if l.st.canRead(l.st.member(id), line.Channel) {
@@ -279,7 +279,7 @@ func (l *lobby) chat(line protocol.ChatLine) {
 
 // welcome sends a connection everything it may see: who it is, the
 // lobby, the game and the chat tail.
-func (l *lobby) welcome(c *conn, token string) {
+func (l *actor) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
 	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
@@ -311,7 +311,7 @@ func nonNil[T any](s []T) []T {
 }
 
 // lobbyView is the lobby as every member and spectator sees it.
-func (l *lobby) lobbyView() protocol.Lobby {
+func (l *actor) lobbyView() protocol.Lobby {
 	st := l.st
 	v := protocol.Lobby{
 		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public,
@@ -337,13 +337,13 @@ func (l *lobby) lobbyView() protocol.Lobby {
 	return v
 }
 
-func (l *lobby) link() string      { return l.st.base + "/l/" + l.code }
-func (l *lobby) watchLink() string { return l.link() + "?watch=1" }
+func (l *actor) link() string      { return l.st.base + "/l/" + l.code }
+func (l *actor) watchLink() string { return l.link() + "?watch=1" }
 
 // flushLobby sends the Lobby message, encoded once, to everyone if it
 // changed; a change of the spectator count alone is sent at most once a
 // second.
-func (l *lobby) flushLobby(force bool) {
+func (l *actor) flushLobby(force bool) {
 	now := l.now()
 	if !l.lobbyDirty && !force && !(l.galleryMove && now.Sub(l.lobbySentAt) >= time.Second) {
 		return
@@ -361,7 +361,7 @@ func (l *lobby) flushLobby(force bool) {
 }
 
 // updateSummary publishes the lobby's summary for the HTTP API.
-func (l *lobby) updateSummary() {
+func (l *actor) updateSummary() {
 	st := l.st
 	s := &protocol.LobbySummary{
 		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public, State: st.phase,
@@ -380,7 +380,7 @@ func (l *lobby) updateSummary() {
 // scheduleBots gives every bot seat that may act a time to decide, after
 // its think delay. A bot already thinking keeps its time; one that last
 // chose to wait is woken by this change.
-func (l *lobby) scheduleBots() {
+func (l *actor) scheduleBots() {
 	m := l.st.match
 	if m == nil || !l.st.playing() {
 		clear(l.botDue)
@@ -414,7 +414,7 @@ const botRecheck = 2 * time.Second
 // command through play like anyone's. A bot that acted decides again
 // after another think delay if it still may act; one that chose to wait
 // is asked again on the next change of the game, or after botRecheck.
-func (l *lobby) runBots(now time.Time) {
+func (l *actor) runBots(now time.Time) {
 	var due []int
 	for _, seat := range sortedSeats(l.botDue) {
 		if !now.Before(l.botDue[seat]) {

@@ -67,7 +67,7 @@ func testWholeLogAtTheEnd(t *testing.T, seeAll bool) {
 	}
 
 	var whole []game.Event
-	tb.lobby(tb.code, func(l *lobby) {
+	tb.lobby(tb.code, func(l *actor) {
 		require.True(t, l.st.match.g.Over())
 		whole, _ = l.st.match.g.Log(game.Spectator, 0)
 	})

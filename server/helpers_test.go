@@ -136,7 +136,7 @@ func (e *env) create(name string, settings *protocol.Settings) protocol.Created 
 }
 
 // lobby runs f on the lobby's goroutine.
-func (e *env) lobby(code string, f func(*lobby)) {
+func (e *env) lobby(code string, f func(*actor)) {
 	e.t.Helper()
 	l := e.srv.lobbies.get(code)
 	require.NotNil(e.t, l, "no lobby %s", code)
@@ -533,7 +533,7 @@ func (tb *table) bySeat(seat int) *client {
 // roles reads the roles from the server (tests only).
 func (tb *table) roles() []game.Role {
 	var roles []game.Role
-	tb.lobby(tb.code, func(l *lobby) {
+	tb.lobby(tb.code, func(l *actor) {
 		g := l.st.match.g
 		for i := range g.Seats() {
 			roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)

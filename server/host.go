@@ -11,7 +11,7 @@ import (
 
 // host handles a host's lobby action. Every check comes before the
 // record, so a refused action changes nothing.
-func (l *lobby) host(c *conn, h protocol.Host) error {
+func (l *actor) host(c *conn, h protocol.Host) error {
 	me := l.memberOf(c)
 	if me == nil || l.st.host != me.id {
 		return protocol.Errorf(protocol.CodeNotHost, "Only the host may do that.")
@@ -139,7 +139,7 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 }
 
 // other is the member id names, if it is someone other than me.
-func (l *lobby) other(me *member, id, selfMsg string) (*member, error) {
+func (l *actor) other(me *member, id, selfMsg string) (*member, error) {
 	target := l.st.member(id)
 	if target == nil || target.gone {
 		return nil, protocol.Errorf(protocol.CodeUnknownMember, "There is no such member in this lobby.")
@@ -150,7 +150,7 @@ func (l *lobby) other(me *member, id, selfMsg string) (*member, error) {
 	return target, nil
 }
 
-func (l *lobby) removeBot(target *member) error {
+func (l *actor) removeBot(target *member) error {
 	if l.st.playing() {
 		return protocol.Errorf(protocol.CodeGameStarted, "Bots leave between games; hand the seat back instead.")
 	}
@@ -158,7 +158,7 @@ func (l *lobby) removeBot(target *member) error {
 }
 
 // startBlock says, in words for the host, why a game cannot start now.
-func (l *lobby) startBlock() string {
+func (l *actor) startBlock() string {
 	st := l.st
 	if st.phase != protocol.LobbyOpen {
 		return "Call a rematch first."
@@ -177,7 +177,7 @@ func (l *lobby) startBlock() string {
 }
 
 // botName is the first free "Bot N".
-func (l *lobby) botName() string {
+func (l *actor) botName() string {
 	for n := 1; ; n++ {
 		name := fmt.Sprintf("Bot %d", n)
 		if _, taken := l.st.nameTaken(name); !taken {

@@ -389,14 +389,14 @@ func (s *Server) createLobby(c echo.Context) error {
 // record and starts its goroutine. In a cluster the code is unique
 // cluster-wide: this node takes its lease first, and a code that still
 // has a log (a lobby waiting for an owner) refuses the created record.
-func (s *Server) openLobby(rec Record) (*lobby, error) {
+func (s *Server) openLobby(rec Record) (*actor, error) {
 	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
 	cl := s.cluster
 	for range 5 {
 		if s.draining.Load() {
 			return nil, busy
 		}
-		l := newLobby(s, "")
+		l := newActor(s, "")
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
 			return nil, s.fullRefusal()
 		}

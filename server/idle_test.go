@@ -31,14 +31,14 @@ func TestIdleLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := &lobby{srv: &Server{opt: Options{Limits: lim}}, st: &state{members: tt.members, matches: tt.matches}, joined: tt.joined}
+			l := &actor{srv: &Server{opt: Options{Limits: lim}}, st: &state{members: tt.members, matches: tt.matches}, joined: tt.joined}
 			assert.Equal(t, tt.want, l.idleLimit())
 		})
 	}
 	t.Run("a shorter IdleLobby shortens all", func(t *testing.T) {
 		short := lim
 		short.IdleLobby = time.Minute
-		l := &lobby{srv: &Server{opt: Options{Limits: short}}, st: &state{members: []*member{creator}}}
+		l := &actor{srv: &Server{opt: Options{Limits: short}}, st: &state{members: []*member{creator}}}
 		assert.Equal(t, time.Minute, l.idleLimit())
 	})
 }

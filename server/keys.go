@@ -47,7 +47,7 @@ type requestKey struct {
 // answered reports how the lobby answered member's request key before:
 // refusals first (a request that wrote some records and was then refused
 // was refused), then what the log says was applied.
-func (l *lobby) answered(member, key string) (error, bool) {
+func (l *actor) answered(member, key string) (error, bool) {
 	if member == "" || key == "" {
 		return nil, false
 	}
@@ -65,7 +65,7 @@ func (l *lobby) answered(member, key string) (error, bool) {
 }
 
 // remember notes the answer to a keyed request.
-func (l *lobby) remember(member, key string, answer error) {
+func (l *actor) remember(member, key string, answer error) {
 	if member == "" || key == "" {
 		return
 	}

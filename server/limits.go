@@ -62,7 +62,7 @@ type memberRate struct {
 }
 
 // rateOf is a member's allowance, made on first use.
-func (l *lobby) rateOf(member string) *memberRate {
+func (l *actor) rateOf(member string) *memberRate {
 	r := l.rates[member]
 	if r != nil {
 		return r
@@ -92,7 +92,7 @@ var errAnswered = errors.New("answered")
 // and back at once, a page gone wrong) is closed before the welcome,
 // which is the costly part, and told to wait; the browser client comes
 // back by itself a moment later.
-func (l *lobby) limitResume(c *conn, member string) error {
+func (l *actor) limitResume(c *conn, member string) error {
 	if l.rateOf(member).resumes.AllowN(time.Now(), 1) {
 		return nil
 	}
@@ -105,7 +105,7 @@ func (l *lobby) limitResume(c *conn, member string) error {
 // theirs is refused with rate_limited, and one who goes on regardless is
 // closed, whichever connection they come back on. Spectators have no
 // member: their address's allowance is theirs.
-func (l *lobby) limitRate(c *conn, msg protocol.Client) (refused bool) {
+func (l *actor) limitRate(c *conn, msg protocol.Client) (refused bool) {
 	if c.member == "" {
 		return false
 	}
@@ -147,7 +147,7 @@ const galleryShare = 4
 // chatRoom refuses a line from a speaker (nil: the gallery) who has said
 // their share in this game, or since the lobby opened: the lobby's log,
 // and its journal, stay bounded whoever talks.
-func (l *lobby) chatRoom(me *member) error {
+func (l *actor) chatRoom(me *member) error {
 	limit, from := l.srv.opt.Limits.ChatLines, ""
 	if me != nil {
 		from = me.id
@@ -170,7 +170,7 @@ const maxMembersEver = 1000
 
 // roomForMembers refuses a new member once the lobby has seen
 // maxMembersEver.
-func (l *lobby) roomForMembers() error {
+func (l *actor) roomForMembers() error {
 	if l.st.nextID > maxMembersEver {
 		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has seen %d delegates come and go, as many as one lobby may. Open a new lobby.", maxMembersEver)
 	}
@@ -183,7 +183,7 @@ func (l *lobby) roomForMembers() error {
 const maxChanges = 500
 
 // roomForChanges refuses a host's change beyond maxChanges.
-func (l *lobby) roomForChanges(a protocol.HostAction) error {
+func (l *actor) roomForChanges(a protocol.HostAction) error {
 	switch a {
 	case protocol.HostSettings, protocol.HostPublic, protocol.HostMakeHost, protocol.HostBotSeat:
 		if l.st.changes >= maxChanges {

@@ -169,7 +169,7 @@ func TestMembersAreBounded(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(2, nil)
 	tb.clients[1].ok(protocol.Leave{})
-	tb.lobby(tb.code, func(l *lobby) { l.st.nextID = maxMembersEver + 1 }) // as after so many joins and leaves
+	tb.lobby(tb.code, func(l *actor) { l.st.nextID = maxMembersEver + 1 }) // as after so many joins and leaves
 	before := len(e.records(tb.code))
 	c := e.dial(nil)
 	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
@@ -186,7 +186,7 @@ func TestChangesAreBounded(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	host := tb.clients[0]
 	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
-	tb.lobby(tb.code, func(l *lobby) {
+	tb.lobby(tb.code, func(l *actor) {
 		require.Equal(t, 1, l.st.changes)
 		l.st.changes = maxChanges // as after so many changes
 	})

@@ -19,10 +19,10 @@ import (
 	"congress/protocol"
 )
 
-// lobby is the actor that owns one lobby: its state, its connections and
+// actor is the goroutine that owns one lobby: its state, its connections and
 // its timers, all touched only by its own goroutine (run). Connections
 // and the server talk to it through inbox.
-type lobby struct {
+type actor struct {
 	srv  *Server
 	code string
 	log  *slog.Logger
@@ -139,13 +139,13 @@ type (
 	detach struct{ c *conn }
 	// inspect runs f on the lobby goroutine (tests and summaries).
 	inspect struct {
-		f    func(*lobby)
+		f    func(*actor)
 		done chan struct{}
 	}
 )
 
-func newLobby(srv *Server, code string) *lobby {
-	l := &lobby{
+func newActor(srv *Server, code string) *actor {
+	l := &actor{
 		srv:     srv,
 		code:    code,
 		log:     srv.log.With("lobby", code),
@@ -166,11 +166,11 @@ func newLobby(srv *Server, code string) *lobby {
 	return l
 }
 
-func (l *lobby) now() time.Time { return l.srv.now() }
+func (l *actor) now() time.Time { return l.srv.now() }
 
 // stop asks the lobby goroutine to close its connections with reconnect
 // and return, journaling nothing more.
-func (l *lobby) stop(why endReason) {
+func (l *actor) stop(why endReason) {
 	if why == endDeposed {
 		l.endAppends()
 	}
@@ -181,7 +181,7 @@ func (l *lobby) stop(why endReason) {
 }
 
 // post hands m to the lobby goroutine; false if it has stopped.
-func (l *lobby) post(m any) bool {
+func (l *actor) post(m any) bool {
 	select {
 	case l.inbox <- m:
 		return true
@@ -192,7 +192,7 @@ func (l *lobby) post(m any) bool {
 
 // do runs f on the lobby goroutine and waits for it; false if the lobby
 // has stopped.
-func (l *lobby) do(f func(*lobby)) bool {
+func (l *actor) do(f func(*actor)) bool {
 	done := make(chan struct{})
 	if !l.post(inspect{f: f, done: done}) {
 		return false
@@ -206,7 +206,7 @@ func (l *lobby) do(f func(*lobby)) bool {
 }
 
 // run is the lobby's goroutine.
-func (l *lobby) run() {
+func (l *actor) run() {
 	defer close(l.done)
 	defer l.endAppends()
 	defer l.srv.lobbyEnded(l)
@@ -246,7 +246,7 @@ func (l *lobby) run() {
 	}
 }
 
-func (l *lobby) handle(m any) {
+func (l *actor) handle(m any) {
 	switch m := m.(type) {
 	case attach:
 		v := l.attach(m.c, m.hello)
@@ -286,7 +286,7 @@ func (l *lobby) handle(m any) {
 
 // tick handles whatever is due: deadlines, bots, the spectators' delayed
 // stream, an absent host, an empty lobby.
-func (l *lobby) tick() {
+func (l *actor) tick() {
 	now := l.now()
 	if err := l.advance(now); err != nil {
 		l.log.Warn("advancing the game", "err", err)
@@ -298,7 +298,7 @@ func (l *lobby) tick() {
 }
 
 // nextWake is the earliest time something is due.
-func (l *lobby) nextWake() time.Time {
+func (l *actor) nextWake() time.Time {
 	now := l.now()
 	wake := now.Add(time.Hour)
 	soon := func(t time.Time) {
@@ -337,7 +337,7 @@ func (l *lobby) nextWake() time.Time {
 // outcome could not be learnt (the store did not answer before the lobby
 // had to stop, or before its lease ran out) stops the lobby without
 // another word or write: whoever reads the log next finds out.
-func (l *lobby) commit(rec Record) error {
+func (l *actor) commit(rec Record) error {
 	if l.req.key != "" && rec.Kind != RecAdvance {
 		rec.By, rec.Key = l.req.member, l.req.key
 	}
@@ -384,7 +384,7 @@ var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: pr
 // store that stalls, a full disk) is waited for, since its outcome must
 // be known before the lobby goes on, and everyone in the lobby is told
 // so once.
-func (l *lobby) append(ctx context.Context, rec Record) error {
+func (l *actor) append(ctx context.Context, rec Record) error {
 	done := make(chan error, 1)
 	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
 	if l.slow == nil {
@@ -410,7 +410,7 @@ func (l *lobby) append(ctx context.Context, rec Record) error {
 // appendContext bounds an append: by the lobby's life, and in a cluster
 // by this node's lease on the lobby, so that an append never outlives the
 // ownership that allows it.
-func (l *lobby) appendContext() (context.Context, context.CancelFunc) {
+func (l *actor) appendContext() (context.Context, context.CancelFunc) {
 	if cl := l.srv.cluster; cl != nil {
 		return context.WithDeadline(l.appends, cl.leaseDeadline(l.code))
 	}
@@ -418,7 +418,7 @@ func (l *lobby) appendContext() (context.Context, context.CancelFunc) {
 }
 
 // advance journals the passing of any deadline that is due at now.
-func (l *lobby) advance(now time.Time) error {
+func (l *actor) advance(now time.Time) error {
 	m := l.st.match
 	if m == nil || !l.st.playing() {
 		return nil
@@ -431,7 +431,7 @@ func (l *lobby) advance(now time.Time) error {
 
 // play is the one way a game command enters, from a delegate, the host
 // or a bot: deadlines first, then the engine's verdict, then commit.
-func (l *lobby) play(c game.Command) error {
+func (l *actor) play(c game.Command) error {
 	m := l.st.match
 	if m == nil || l.st.phase == protocol.LobbyOpen {
 		return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
@@ -450,7 +450,7 @@ func (l *lobby) play(c game.Command) error {
 
 // request handles a message of an attached connection and returns its
 // request ID.
-func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
+func (l *actor) request(c *conn, msg protocol.Client) (int64, error) {
 	key := protocol.RequestKey(msg)
 	if answer, ok := l.answered(c.member, key); ok {
 		return requestOf(msg), answer
@@ -462,7 +462,7 @@ func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
 	return id, err
 }
 
-func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
+func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 	switch m := msg.(type) {
 	case protocol.Act:
 		return m.ID, l.act(c, m)
@@ -481,14 +481,14 @@ func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 }
 
 // memberOf is the member behind a connection, nil for a spectator.
-func (l *lobby) memberOf(c *conn) *member {
+func (l *actor) memberOf(c *conn) *member {
 	if c.member == "" {
 		return nil
 	}
 	return l.st.member(c.member)
 }
 
-func (l *lobby) act(c *conn, a protocol.Act) error {
+func (l *actor) act(c *conn, a protocol.Act) error {
 	me := l.memberOf(c)
 	if me == nil {
 		return protocol.Errorf(protocol.CodeNotSeated, "Spectators watch; they do not act.")
@@ -512,7 +512,7 @@ func (l *lobby) act(c *conn, a protocol.Act) error {
 	return l.play(cmd)
 }
 
-func (l *lobby) say(c *conn, s protocol.Say) error {
+func (l *actor) say(c *conn, s protocol.Say) error {
 	me := l.memberOf(c)
 	if !l.st.canWrite(me, s.Channel) {
 		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
@@ -532,7 +532,7 @@ func (l *lobby) say(c *conn, s protocol.Say) error {
 	return l.commit(Record{Kind: RecChat, At: line.At, Chat: &line})
 }
 
-func (l *lobby) leave(c *conn) error {
+func (l *actor) leave(c *conn) error {
 	me := l.memberOf(c)
 	if me == nil {
 		delete(l.specs, c)
@@ -553,7 +553,7 @@ func (l *lobby) leave(c *conn) error {
 
 // attach takes a connection that said who it is: a new delegate, a
 // returning one, or a spectator.
-func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
+func (l *actor) attach(c *conn, hello protocol.Client) verdict {
 	var err error
 	switch h := hello.(type) {
 	case protocol.Join:
@@ -578,7 +578,7 @@ func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
 	return entered
 }
 
-func (l *lobby) join(c *conn, j protocol.Join) error {
+func (l *actor) join(c *conn, j protocol.Join) error {
 	st := l.st
 	switch {
 	case st.closed:
@@ -608,7 +608,7 @@ func (l *lobby) join(c *conn, j protocol.Join) error {
 	return nil
 }
 
-func (l *lobby) resume(c *conn, r protocol.Resume) error {
+func (l *actor) resume(c *conn, r protocol.Resume) error {
 	me := l.byToken(r.Token)
 	if me == nil {
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
@@ -636,7 +636,7 @@ func (l *lobby) resume(c *conn, r protocol.Resume) error {
 }
 
 // byToken finds the member a token opens, comparing hashes in constant time.
-func (l *lobby) byToken(token string) *member {
+func (l *actor) byToken(token string) *member {
 	h := sha256.Sum256([]byte(token))
 	var found *member
 	for _, m := range l.st.members {
@@ -647,7 +647,7 @@ func (l *lobby) byToken(token string) *member {
 	return found
 }
 
-func (l *lobby) watch(c *conn, w protocol.Watch) error {
+func (l *actor) watch(c *conn, w protocol.Watch) error {
 	if len(l.specs) >= l.st.settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
@@ -658,7 +658,7 @@ func (l *lobby) watch(c *conn, w protocol.Watch) error {
 	return nil
 }
 
-func (l *lobby) detach(c *conn) {
+func (l *actor) detach(c *conn) {
 	if c.spectator {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
@@ -676,7 +676,7 @@ func (l *lobby) detach(c *conn) {
 }
 
 // noteEmpty starts or stops the idle clock.
-func (l *lobby) noteEmpty() {
+func (l *actor) noteEmpty() {
 	if len(l.members) > 0 {
 		l.joined = true
 	}
@@ -693,7 +693,7 @@ func (l *lobby) noteEmpty() {
 // to yet: a new lobby's from now, a restored one's from its last activity
 // (so that in a crash loop an abandoned lobby still closes), though never
 // sooner than ResumeGrace from now, for its people to come back.
-func (l *lobby) startIdleClock() {
+func (l *actor) startIdleClock() {
 	now := l.now()
 	l.emptySince = now
 	if l.idleFrom.IsZero() {
@@ -711,7 +711,7 @@ func (l *lobby) startIdleClock() {
 // lobby nobody came to, not long, so that lobbies opened and left by
 // the thousand do not hold the server's cap for half an hour; one never
 // played, longer; one that has seen a game, IdleLobby.
-func (l *lobby) idleLimit() time.Duration {
+func (l *actor) idleLimit() time.Duration {
 	lim := l.srv.opt.Limits
 	limit := lim.IdleLobby
 	if l.st.matches > 0 {
@@ -727,7 +727,7 @@ func (l *lobby) idleLimit() time.Duration {
 }
 
 // checkIdle closes a lobby nobody has been connected to for its idleLimit.
-func (l *lobby) checkIdle(now time.Time) {
+func (l *actor) checkIdle(now time.Time) {
 	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
@@ -738,7 +738,7 @@ func (l *lobby) checkIdle(now time.Time) {
 
 // hostCandidate is the connected human who would become host if the
 // host stays away.
-func (l *lobby) hostCandidate() *member {
+func (l *actor) hostCandidate() *member {
 	for _, m := range l.st.members {
 		if m.human() && !m.gone && m.id != l.st.host && l.members[m.id] != nil {
 			return m
@@ -749,7 +749,7 @@ func (l *lobby) hostCandidate() *member {
 
 // checkHost hands the lobby to a connected human once the host has been
 // away for HostGrace.
-func (l *lobby) checkHost(now time.Time) {
+func (l *actor) checkHost(now time.Time) {
 	if l.hostAway.IsZero() || now.Before(l.hostAway.Add(l.srv.opt.Limits.HostGrace)) {
 		return
 	}
@@ -763,7 +763,7 @@ func (l *lobby) checkHost(now time.Time) {
 }
 
 // closeAll closes every connection with a Closing message.
-func (l *lobby) closeAll(code protocol.Code, msg string, status websocket.StatusCode) {
+func (l *actor) closeAll(code protocol.Code, msg string, status websocket.StatusCode) {
 	for _, c := range l.members {
 		c.close(code, msg, status, true)
 	}

@@ -229,7 +229,7 @@ func TestNames(t *testing.T) {
 		c.send(protocol.Join{Lobby: tb.code, Name: "👨‍👩‍👧"})
 		c.welcome()
 		var names []string
-		tb.lobby(tb.code, func(l *lobby) {
+		tb.lobby(tb.code, func(l *actor) {
 			for _, m := range l.st.members {
 				names = append(names, m.name)
 			}
@@ -658,7 +658,7 @@ func TestBotSeat(t *testing.T) {
 	// wait for that, not for the client's side.
 	require.Eventually(t, func() bool {
 		gone := false
-		e.lobby(tb.code, func(l *lobby) { gone = l.members[away.you] == nil })
+		e.lobby(tb.code, func(l *actor) { gone = l.members[away.you] == nil })
 		return gone
 	}, 5*time.Second, 10*time.Millisecond)
 	host.sync()
@@ -674,7 +674,7 @@ func TestBotSeat(t *testing.T) {
 	// The bot plays the seat: it presses Ready in the Debate.
 	require.Eventually(t, func() bool {
 		var ready bool
-		e.lobby(tb.code, func(l *lobby) {
+		e.lobby(tb.code, func(l *actor) {
 			ready = l.st.match.g.View(game.Spectator).Seats[away.seat].Ready
 		})
 		return ready
@@ -734,7 +734,7 @@ func TestJournalFailure(t *testing.T) {
 	tb.start()
 	a, b := tb.clients[1], tb.clients[2]
 	var before game.View
-	e.lobby(tb.code, func(l *lobby) { before = l.st.match.g.View(game.Spectator) })
+	e.lobby(tb.code, func(l *actor) { before = l.st.match.g.View(game.Spectator) })
 	n := len(e.records(tb.code))
 
 	e.journal.fail.Store(true)
@@ -745,7 +745,7 @@ func TestJournalFailure(t *testing.T) {
 	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
 	c.expectError(protocol.CodeGameStarted)
 	var after game.View
-	e.lobby(tb.code, func(l *lobby) { after = l.st.match.g.View(game.Spectator) })
+	e.lobby(tb.code, func(l *actor) { after = l.st.match.g.View(game.Spectator) })
 	assert.Equal(t, before, after, "nothing changed")
 	assert.Equal(t, n, len(e.records(tb.code)))
 	for _, o := range tb.clients {

@@ -128,7 +128,7 @@ const maxSnapshot = 256 << 10
 // lobby is appended and every record before it deleted. The last game
 // must be in the match history first, which keeps it from then on; until
 // it is, the log keeps it, and the next rematch tries again.
-func (l *lobby) compact() {
+func (l *actor) compact() {
 	j, ok := l.srv.opt.Journal.(Compactor)
 	if !ok || l.st.phase != protocol.LobbyOpen {
 		return
@@ -169,7 +169,7 @@ type Matches interface {
 // there, in the background; check asks the history first whether it has
 // the match over already (at a restore, which may find a match over but
 // not yet filed).
-func (l *lobby) recordMatch(check bool) {
+func (l *actor) recordMatch(check bool) {
 	if l.srv.filer == nil {
 		return
 	}

@@ -18,22 +18,22 @@ import (
 // server, guarded by a mutex; each lobby's state is its own goroutine's.
 type registry struct {
 	mu      sync.Mutex
-	lobbies map[string]*lobby
+	lobbies map[string]*actor
 	damaged map[string]struct{} // codes of lobbies whose log did not restore
 }
 
 func newRegistry() *registry {
-	return &registry{lobbies: map[string]*lobby{}, damaged: map[string]struct{}{}}
+	return &registry{lobbies: map[string]*actor{}, damaged: map[string]struct{}{}}
 }
 
-func (r *registry) get(code string) *lobby {
+func (r *registry) get(code string) *actor {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.lobbies[code]
 }
 
 // reserve registers l under a fresh random code.
-func (r *registry) reserve(l *lobby, limit int) bool {
+func (r *registry) reserve(l *actor, limit int) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.lobbies) >= limit {
@@ -51,7 +51,7 @@ func (r *registry) reserve(l *lobby, limit int) bool {
 }
 
 // add registers l under its own code; false if the code is taken.
-func (r *registry) add(l *lobby) bool {
+func (r *registry) add(l *actor) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if _, taken := r.lobbies[l.code]; taken {
@@ -79,7 +79,7 @@ func (r *registry) isDamaged(code string) bool {
 	return ok
 }
 
-func (r *registry) remove(l *lobby) {
+func (r *registry) remove(l *actor) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.lobbies[l.code] == l {
@@ -87,10 +87,10 @@ func (r *registry) remove(l *lobby) {
 	}
 }
 
-func (r *registry) all() []*lobby {
+func (r *registry) all() []*actor {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]*lobby, 0, len(r.lobbies))
+	out := make([]*actor, 0, len(r.lobbies))
 	for _, l := range r.lobbies {
 		out = append(out, l)
 	}

@@ -174,7 +174,7 @@ func (cl *cluster) handleOpen(m *nats.Msg) {
 
 // serveRemote is serve for a client on another node: its messages come
 // from the session's subject.
-func (c *conn) serveRemote(l *lobby, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
+func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
 	defer c.srv.removeConn(c)
 	attached := false
 	defer func() {
@@ -250,7 +250,7 @@ type relay struct {
 // is waited for until its lease has expired and it has been claimed — by
 // this node if it gets there first — after which the client is told to
 // reconnect.
-func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byte) (*actor, *relay) {
 	deadline := time.Now().Add(cl.ttl + routeExtra)
 	for !c.dead.Load() {
 		changed := cl.changes()

@@ -74,7 +74,7 @@ func TestReplay(t *testing.T) {
 		// their own.
 		var live snapshot
 		var recs []Record
-		e.lobby(tb.code, func(l *lobby) {
+		e.lobby(tb.code, func(l *actor) {
 			live = snap(l.st)
 			recs, _ = e.journal.Records(context.Background(), tb.code)
 		})
@@ -104,7 +104,7 @@ func TestReplay(t *testing.T) {
 	tb.clients[2].ws.CloseNow()
 	require.Eventually(t, func() bool {
 		var gone bool
-		e.lobby(tb.code, func(l *lobby) { gone = l.members[tb.clients[2].you] == nil })
+		e.lobby(tb.code, func(l *actor) { gone = l.members[tb.clients[2].you] == nil })
 		return gone
 	}, 5*time.Second, 10*time.Millisecond)
 	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
@@ -112,7 +112,7 @@ func TestReplay(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var over bool
-		e.lobby(tb.code, func(l *lobby) { over = l.st.phase == protocol.LobbyOver })
+		e.lobby(tb.code, func(l *actor) { over = l.st.phase == protocol.LobbyOver })
 		if over {
 			break
 		}
@@ -138,7 +138,7 @@ func TestReplayedLobbyPlaysOn(t *testing.T) {
 	recs := e.records(tb.code)
 	require.NoError(t, rebuilt.apply(recs[len(recs)-1]))
 	var live snapshot
-	e.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+	e.lobby(tb.code, func(l *actor) { live = snap(l.st) })
 	require.Equal(t, live, snap(rebuilt))
 }
 
@@ -151,7 +151,7 @@ func TestRestore(t *testing.T) {
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
 	var before game.View
-	e.lobby(tb.code, func(l *lobby) { before = l.st.match.g.View(game.SeatViewer(tb.clients[1].seat)) })
+	e.lobby(tb.code, func(l *actor) { before = l.st.match.g.View(game.SeatViewer(tb.clients[1].seat)) })
 
 	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
 	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
@@ -228,7 +228,7 @@ func TestSlowReader(t *testing.T) {
 		require.NoError(t, slow.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: tb.code})))
 		require.Eventually(t, func() bool {
 			var in bool
-			e.lobby(tb.code, func(l *lobby) { in = len(l.specs) == 1 })
+			e.lobby(tb.code, func(l *actor) { in = len(l.specs) == 1 })
 			return in
 		}, 5*time.Second, 10*time.Millisecond)
 		talker := tb.clients[0] // reads its own lines back as it goes
@@ -239,7 +239,7 @@ func TestSlowReader(t *testing.T) {
 		start := time.Now()
 		for i := 0; ; i++ {
 			var gone bool
-			e.lobby(tb.code, func(l *lobby) { gone = len(l.specs) == 0 })
+			e.lobby(tb.code, func(l *actor) { gone = len(l.specs) == 0 })
 			if gone {
 				break
 			}

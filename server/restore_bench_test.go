@@ -71,7 +71,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		l.do(func(l *lobby) {
+		l.do(func(l *actor) {
 			host := newConnOn(srv, &sinkTransport{}, "127.0.0.1")
 			host.member = "d1"
 			l.members["d1"] = host

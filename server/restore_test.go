@@ -247,7 +247,7 @@ func (tb *table) playToEnd() string {
 	for {
 		var over bool
 		var id string
-		tb.lobby(tb.code, func(l *lobby) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
+		tb.lobby(tb.code, func(l *actor) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
 		if over {
 			return id
 		}
@@ -294,7 +294,7 @@ func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch})
 	tb.start()
 	var next string
-	tb.lobby(tb.code, func(l *lobby) { next = l.st.match.id })
+	tb.lobby(tb.code, func(l *actor) { next = l.st.match.id })
 	require.NoError(t, e.srv.Close(context.Background()))
 	require.False(t, down.over(id))
 
@@ -394,9 +394,9 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	sameAsLive := func(recs []Record) {
 		t.Helper()
 		var live snapshot
-		tb.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
+		tb.lobby(tb.code, func(l *actor) { live = snap(l.st) })
 		var liveKeys map[string][]string
-		tb.lobby(tb.code, func(l *lobby) { liveKeys = keysOf(l.st) })
+		tb.lobby(tb.code, func(l *actor) { liveKeys = keysOf(l.st) })
 		rebuilt, err := replay(tb.code, recs, quickBot)
 		require.NoError(t, err)
 		require.Equal(t, live, snap(rebuilt))
@@ -478,7 +478,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: (tb.clients[1].seat + 1) % 5})
 	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I saw that."})
 	var live []game.Event
-	tb.lobby(tb.code, func(l *lobby) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
+	tb.lobby(tb.code, func(l *actor) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
 	require.NoError(t, e.srv.Close(context.Background()))
 
 	roles := func(v game.View) int {
@@ -534,7 +534,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	assert.Less(t, len(g.Log), len(live))
 	assert.Equal(t, 5, roles(g.View))
 	var held []time.Time
-	e3.lobby(tb.code, func(l *lobby) {
+	e3.lobby(tb.code, func(l *actor) {
 		for _, f := range l.specQueue {
 			held = append(held, f.at)
 		}
@@ -543,7 +543,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 
 	// At 70 s they come, a minute after they happened.
 	clock3.add(6 * time.Second)
-	e3.lobby(tb.code, func(*lobby) {})
+	e3.lobby(tb.code, func(*actor) {})
 	rest := spec.game()
 	assert.Equal(t, live, append(g.Log, rest.Log...), "the rest of the game, in order")
 	// The line was public, and this spectator heard it live before it was

@@ -324,7 +324,7 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 // and the bots are set up again, its idle clock runs from its last
 // activity, and its match is filed if the history lacks it.
 func (s *Server) reopen(code string, st *state, recs []Record) error {
-	l := newLobby(s, code)
+	l := newActor(s, code)
 	l.st = st
 	l.idleFrom = lastActivity(recs)
 	l.rejoin()
@@ -365,7 +365,7 @@ func (s *Server) removeConn(c *conn) {
 }
 
 // startLobby runs a lobby's goroutine; false once the server is closing.
-func (s *Server) startLobby(l *lobby) bool {
+func (s *Server) startLobby(l *actor) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
@@ -381,7 +381,7 @@ func (s *Server) startLobby(l *lobby) bool {
 }
 
 // lobbyEnded is called by a lobby's goroutine as it returns.
-func (s *Server) lobbyEnded(l *lobby) {
+func (s *Server) lobbyEnded(l *actor) {
 	switch l.end {
 	case endClosed:
 		l.log.Info("lobby closed")
