@@ -8,6 +8,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // BenchmarkAct measures one delegate's command in a lobby of 7 connected
@@ -17,7 +18,7 @@ func BenchmarkAct(b *testing.B) {
 	srv := New(Options{NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
 	s := *quickSettings()
 	s.MaxSpectators = 100
-	l, err := srv.openLobby(Record{Kind: RecCreated, At: srv.now(), Member: "d1", Name: "Anna", Settings: &s})
+	l, err := srv.openLobby(lobby.Record{Kind: lobby.RecCreated, At: srv.now(), Member: "d1", Name: "Anna", Settings: stored(&s)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -50,8 +51,8 @@ func BenchmarkAct(b *testing.B) {
 	})
 	b.ResetTimer()
 	l.do(func(l *actor) {
-		me := l.st.member(delegates[1].member)
-		other := (me.seat + 1) % 7
+		me := l.st.Member(delegates[1].member)
+		other := (me.Seat + 1) % 7
 		for i := range b.N {
 			kind := game.CmdDenounce
 			if i%2 == 1 {

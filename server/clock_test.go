@@ -12,6 +12,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // fakeClock is a server clock the test moves by hand.
@@ -73,10 +74,10 @@ func TestTimersFollowTheServerClock(t *testing.T) {
 		assert.Equal(t, clock.now().Add(30*time.Second), g.View.Deadline)
 		assert.Equal(t, clock.now(), g.Now)
 	}
-	var last Record
+	var last lobby.Record
 	recs := e.records(tb.code)
 	last = recs[len(recs)-1]
-	assert.Equal(t, RecAdvance, last.Kind)
+	assert.Equal(t, lobby.RecAdvance, last.Kind)
 	assert.Equal(t, clock.now(), last.At)
 }
 

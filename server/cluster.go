@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -39,7 +40,7 @@ import (
 // ClusterOptions configure a node of a cluster.
 type ClusterOptions struct {
 	// Store holds the lobby logs and the cluster's buckets; the server's
-	// Journal must be a NATSJournal on it.
+	// lobby.Journal must be a NATSJournal on it.
 	Store *store.Store
 	// Node names this node, unique in the cluster (ValidNodeID). A node
 	// that restarts under the same name takes its lobbies back at once
@@ -411,7 +412,7 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 			return false
 		}
 		var damaged damagedLog
-		if j, ok := cl.srv.opt.Journal.(Restorable); ok && errors.As(err, &damaged) {
+		if j, ok := cl.srv.opt.Journal.(lobby.Restorable); ok && errors.As(err, &damaged) {
 			cl.srv.quarantine(ctx, j, code, err)
 		} else {
 			cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)

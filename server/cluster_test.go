@@ -13,6 +13,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -75,12 +76,12 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 	require.NoError(t, err)
 	var said []string
 	for _, r := range recs {
-		if r.Kind == RecChat {
+		if r.Kind == lobby.RecChat {
 			said = append(said, r.Chat.Text)
 		}
 	}
 	assert.Equal(t, []string{"before"}, said)
-	assert.Equal(t, RecClaimed, recs[len(recs)-1].Kind)
+	assert.Equal(t, lobby.RecClaimed, recs[len(recs)-1].Kind)
 	assert.Equal(t, "b", recs[len(recs)-1].Name)
 
 	// The delegate comes back through either node and finds the lobby on b.

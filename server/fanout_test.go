@@ -68,8 +68,8 @@ func testWholeLogAtTheEnd(t *testing.T, seeAll bool) {
 
 	var whole []game.Event
 	tb.lobby(tb.code, func(l *actor) {
-		require.True(t, l.st.match.g.Over())
-		whole, _ = l.st.match.g.Log(game.Spectator, 0)
+		require.True(t, l.st.Match.Game.Over())
+		whole, _ = l.st.Match.Game.Log(game.Spectator, 0)
 	})
 	want := mustJSON(t, whole)
 	casts := 0

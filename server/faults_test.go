@@ -22,6 +22,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 	"congress/server/store/natstest"
 )
@@ -125,10 +126,10 @@ func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, o
 }
 
 // chatLines counts the chat lines of a log by text.
-func chatLines(recs []Record) map[string]int {
+func chatLines(recs []lobby.Record) map[string]int {
 	n := map[string]int{}
 	for _, r := range recs {
-		if r.Kind == RecChat && r.Chat != nil {
+		if r.Kind == lobby.RecChat && r.Chat != nil {
 			n[r.Chat.Text]++
 		}
 	}
@@ -138,7 +139,7 @@ func chatLines(recs []Record) map[string]int {
 // agree checks a log against what the clients were told: every
 // acknowledged line stored once, no refused line stored, every line shown
 // to a client stored, and the log replays.
-func agree(t *testing.T, code string, recs []Record, outs []*outcome) (acked, refused int) {
+func agree(t *testing.T, code string, recs []lobby.Record, outs []*outcome) (acked, refused int) {
 	t.Helper()
 	stored := chatLines(recs)
 	for text, n := range stored {
@@ -156,7 +157,7 @@ func agree(t *testing.T, code string, recs []Record, outs []*outcome) (acked, re
 		}
 		acked, refused = acked+len(o.acked), refused+len(o.refused)
 	}
-	_, err := replay(code, recs, quickBot)
+	_, err := lobby.Replay(code, recs, quickBot)
 	assert.NoError(t, err, "the log does not replay")
 	return acked, refused
 }
@@ -209,10 +210,10 @@ func TestJournalAppendDuringStall(t *testing.T) {
 	defer st.Close()
 	j := NewNATSJournal(st)
 	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
-	line := func(s string) Record {
-		return Record{Kind: RecChat, At: at, Chat: &protocol.ChatLine{Channel: game.ChannelPublic, Text: s}}
+	line := func(s string) lobby.Record {
+		return lobby.Record{Kind: lobby.RecChat, At: at, Chat: &lobby.ChatLine{Channel: game.ChannelPublic, Text: s}}
 	}
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", Settings: stored(quickSettings())}))
 
 	nats.Stop()
 	done := make(chan error, 1)
@@ -245,16 +246,16 @@ func TestJournalUnresolvedAppendStopsWrites(t *testing.T) {
 	defer st.Close()
 	j := NewNATSJournal(st)
 	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", Settings: stored(quickSettings())}))
 
 	nats.Stop()
 	short, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
-	err = j.Append(short, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d2", Name: "Boris"})
+	err = j.Append(short, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d2", Name: "Boris"})
 	cancel()
 	assert.True(t, Unresolved(err), "got %v", err)
 	nats.Cont()
 
-	err = j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"})
+	err = j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d3", Name: "Clara"})
 	assert.True(t, Unresolved(err), "a lobby with an unsettled append took another: %v", err)
 
 	// Reading the log settles it: Boris landed after all, or did not. (A
@@ -263,7 +264,7 @@ func TestJournalUnresolvedAppendStopsWrites(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	recs, err := j.Records(ctx, "ABCDEF")
 	require.NoError(t, err)
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d3", Name: "Clara"}))
 	after, err := j.Records(ctx, "ABCDEF")
 	require.NoError(t, err)
 	assert.Len(t, after, len(recs)+1)
@@ -551,7 +552,7 @@ func TestClusterStoreStallLosesNothing(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	var recs []Record
+	var recs []lobby.Record
 	require.Eventually(t, func() bool {
 		recs, err = NewNATSJournal(a.srv.opt.Cluster.Store).Records(context.Background(), cr.Code)
 		return err == nil
@@ -707,7 +708,7 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
 	require.NoError(t, err)
 	assert.Equal(t, want, chatLines(recs))
-	_, err = replay(tb.code, recs, quickBot)
+	_, err = lobby.Replay(tb.code, recs, quickBot)
 	require.NoError(t, err)
 }
 

@@ -27,8 +27,8 @@ func (l *actor) knock(c *conn, k protocol.Knock) error {
 		}
 		return protocol.Errorf(protocol.CodeBadMessage, "You have knocked as %s already. Wait for the host's answer.", c.name)
 	}
-	if other, taken := l.st.nameTaken(k.Name); taken {
-		return protocol.Errorf(protocol.CodeNameTaken, "%s sits at the table. Knock with your own name.", other.name)
+	if other, taken := l.st.NameTaken(k.Name); taken {
+		return protocol.Errorf(protocol.CodeNameTaken, "%s sits at the table. Knock with your own name.", other.Name)
 	}
 	for o := range l.specs {
 		if o != c && (o.knocked || o.admitted) && protocol.Confusable(o.name, k.Name) {

@@ -21,6 +21,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -65,11 +66,11 @@ func (t *sinkTransport) close(websocket.StatusCode, string) {}
 func (t *sinkTransport) abort()                             {}
 
 // quickBot is the real bot without its human-paced think delay.
-func quickBot(seat int, strength string, seed uint64) Player {
+func quickBot(seat int, strength string, seed uint64) lobby.Player {
 	return fastPlayer{DefaultBot(seat, strength, seed)}
 }
 
-type fastPlayer struct{ Player }
+type fastPlayer struct{ lobby.Player }
 
 func (fastPlayer) Think() time.Duration { return 5 * time.Millisecond }
 
@@ -79,7 +80,7 @@ type flakyJournal struct {
 	fail atomic.Bool
 }
 
-func (j *flakyJournal) Append(ctx context.Context, lobby string, rec Record) error {
+func (j *flakyJournal) Append(ctx context.Context, lobby string, rec lobby.Record) error {
 	if j.fail.Load() {
 		return errors.New("disk on fire")
 	}
@@ -144,7 +145,7 @@ func (e *env) lobby(code string, f func(*actor)) {
 }
 
 // records is the lobby's journal.
-func (e *env) records(code string) []Record {
+func (e *env) records(code string) []lobby.Record {
 	recs, err := e.journal.Records(context.Background(), code)
 	require.NoError(e.t, err)
 	return recs
@@ -465,6 +466,12 @@ func lastGame(t *testing.T, ms []msg) *protocol.Game {
 
 // quickSettings are settings with long timers (the tests drive the game)
 // and no investigator, so that a command's effects are predictable.
+// stored is settings as a record keeps them.
+func stored(s *protocol.Settings) *lobby.Settings {
+	st := lobby.SettingsOf(*s)
+	return &st
+}
+
 func quickSettings() *protocol.Settings {
 	cfg := game.DefaultConfig()
 	cfg.DebateTime, cfg.VoteTime, cfg.NightTime = time.Hour, time.Hour, time.Hour
@@ -534,7 +541,7 @@ func (tb *table) bySeat(seat int) *client {
 func (tb *table) roles() []game.Role {
 	var roles []game.Role
 	tb.lobby(tb.code, func(l *actor) {
-		g := l.st.match.g
+		g := l.st.Match.Game
 		for i := range g.Seats() {
 			roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
 		}

@@ -26,6 +26,7 @@ import (
 	webclient "congress/client"
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // contentSecurityPolicy is sent with every response: the client is
@@ -369,27 +370,24 @@ func (s *Server) createLobby(c echo.Context) error {
 		return protocol.Errorf(protocol.CodeBadMessage, "Reach the server by its name or address, as in an ordinary link.")
 	}
 	token, hash := newToken()
-	const host = "d1"
 	// Without --base-url the lobby keeps no host of the creator's: its
 	// links in WebSocket messages are relative, each reader's own
 	// address completing them. Only the creator is answered with the
 	// Host it sent.
-	l, err := s.openLobby(Record{
-		Kind: RecCreated, At: s.now(), Member: host, Name: name, TokenHash: hash,
-		Public: req.Public, Settings: &settings, Base: strings.TrimSuffix(s.opt.BaseURL, "/"),
-	})
+	rec := lobby.Created(name, hash, req.Public, lobby.SettingsOf(settings), strings.TrimSuffix(s.opt.BaseURL, "/"), s.now())
+	l, err := s.openLobby(rec)
 	if err != nil {
 		return err
 	}
 	link := base + "/l/" + l.code
-	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: link, WatchLink: link + "?watch=1", You: host, Token: token})
+	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: link, WatchLink: link + "?watch=1", You: rec.Member, Token: token})
 }
 
 // openLobby registers a lobby under a new code, journals its created
 // record and starts its goroutine. In a cluster the code is unique
 // cluster-wide: this node takes its lease first, and a code that still
 // has a log (a lobby waiting for an owner) refuses the created record.
-func (s *Server) openLobby(rec Record) (*actor, error) {
+func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
 	cl := s.cluster
 	for range 5 {
@@ -400,7 +398,7 @@ func (s *Server) openLobby(rec Record) (*actor, error) {
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
 			return nil, s.fullRefusal()
 		}
-		l.st.code, l.log = l.code, s.log.With("lobby", l.code)
+		l.st.Code, l.log = l.code, s.log.With("lobby", l.code)
 		if cl != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
 			err := cl.create(ctx, l.code)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"congress/server/lobby"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,7 +12,7 @@ import (
 	"congress/server/store"
 )
 
-// NATSJournal is the Journal on NATS JetStream. Each append names the
+// NATSJournal is the lobby.Journal on NATS JetStream. Each append names the
 // sequence this writer last saw for the lobby, so a second writer — or a
 // node that lost the lobby — is refused (store.ErrFenced) rather than
 // interleaving its records.
@@ -32,16 +33,16 @@ func NewNATSJournal(st *store.Store) *NATSJournal {
 	return &NATSJournal{st: st, writer: randomToken()[:12], last: map[string]uint64{}, unsettled: map[string]bool{}}
 }
 
-// Append implements Journal. A closed lobby's log is dropped: its matches
+// Append implements lobby.Journal. A closed lobby's log is dropped: its matches
 // are kept by the match history, not the lobby log. The closed record is
 // appended first, like any other, so that a writer that no longer owns the
 // lobby cannot drop the log of the one that does.
-func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) error {
+func (j *NATSJournal) Append(ctx context.Context, code string, rec lobby.Record) error {
 	j.mu.Lock()
-	expect, unsettled := j.last[lobby], j.unsettled[lobby]
+	expect, unsettled := j.last[code], j.unsettled[code]
 	j.mu.Unlock()
 	if unsettled {
-		return fmt.Errorf("%w: lobby %s: an earlier append is unsettled", store.ErrUnresolved, lobby)
+		return fmt.Errorf("%w: code %s: an earlier append is unsettled", store.ErrUnresolved, code)
 	}
 	data, err := json.Marshal(rec)
 	if err != nil {
@@ -50,47 +51,47 @@ func (j *NATSJournal) Append(ctx context.Context, lobby string, rec Record) erro
 	// The ID names the writer and this record alone: a retry of this very
 	// append is stored once, and no other record, of this writer or
 	// another, goes out under the same ID.
-	id := fmt.Sprintf("%s.%s.%d", lobby, j.writer, j.next.Add(1))
-	seq, err := j.st.Append(ctx, lobby, id, data, expect)
+	id := fmt.Sprintf("%s.%s.%d", code, j.writer, j.next.Add(1))
+	seq, err := j.st.Append(ctx, code, id, data, expect)
 	if errors.Is(err, store.ErrUnresolved) {
 		j.mu.Lock()
-		j.unsettled[lobby] = true
+		j.unsettled[code] = true
 		j.mu.Unlock()
 	}
 	if err != nil {
 		return err
 	}
 	j.mu.Lock()
-	j.last[lobby] = seq
+	j.last[code] = seq
 	j.mu.Unlock()
-	if rec.Kind == RecClosed {
-		if err := j.st.Drop(ctx, lobby); err != nil {
-			return err // the lobby tries again: another closed record, then the drop
+	if rec.Kind == lobby.RecClosed {
+		if err := j.st.Drop(ctx, code); err != nil {
+			return err // the code tries again: another closed record, then the drop
 		}
 		j.mu.Lock()
-		delete(j.last, lobby)
+		delete(j.last, code)
 		j.mu.Unlock()
 	}
 	return nil
 }
 
-// Records implements Journal; it also takes the lobby over for this
+// Records implements lobby.Journal; it also takes the lobby over for this
 // writer: later appends follow the last record read.
-func (j *NATSJournal) Records(ctx context.Context, lobby string) ([]Record, error) {
-	raw, err := j.st.Load(ctx, lobby)
+func (j *NATSJournal) Records(ctx context.Context, code string) ([]lobby.Record, error) {
+	raw, err := j.st.Load(ctx, code)
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodeLog(lobby, raw)
+	out, err := decodeLog(code, raw)
 	if err != nil {
 		return nil, err
 	}
 	j.mu.Lock()
-	delete(j.unsettled, lobby)
+	delete(j.unsettled, code)
 	if len(raw) > 0 {
-		j.last[lobby] = raw[len(raw)-1].Seq
+		j.last[code] = raw[len(raw)-1].Seq
 	} else {
-		delete(j.last, lobby)
+		delete(j.last, code)
 	}
 	j.mu.Unlock()
 	return out, nil
@@ -99,7 +100,7 @@ func (j *NATSJournal) Records(ctx context.Context, lobby string) ([]Record, erro
 // Lobbies lists every lobby with a log.
 func (j *NATSJournal) Lobbies(ctx context.Context) ([]string, error) { return j.st.Lobbies(ctx) }
 
-// Close implements Journal. The store belongs to whoever opened it.
+// Close implements lobby.Journal. The store belongs to whoever opened it.
 func (j *NATSJournal) Close() error { return nil }
 
 // Health is nil while the store takes writes, and otherwise says why not.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"congress/server/lobby"
 	"context"
 	"testing"
 	"time"
@@ -21,17 +22,17 @@ func TestNATSJournalSecondWriterRefused(t *testing.T) {
 	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
 
 	first := NewNATSJournal(st)
-	require.NoError(t, first.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "m1", Name: "Anna"}))
+	require.NoError(t, first.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecCreated, At: at, Member: "m1", Name: "Anna"}))
 
 	// A second writer takes the lobby over by reading it...
 	second := NewNATSJournal(st)
 	recs, err := second.Records(ctx, "ABCDEF")
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
-	require.NoError(t, second.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "m2", Name: "Boris"}))
+	require.NoError(t, second.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "m2", Name: "Boris"}))
 
 	// ...and the first, which has not seen that record, is fenced off.
-	err = first.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "m3", Name: "Clara"})
+	err = first.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "m3", Name: "Clara"})
 	require.Error(t, err)
 	assert.True(t, Fenced(err), "got %v", err)
 
@@ -45,14 +46,14 @@ func TestNATSJournalSecondWriterRefused(t *testing.T) {
 	assert.Equal(t, []string{"ABCDEF"}, codes)
 
 	// Nor can the first close the lobby: the log stays.
-	err = first.Append(ctx, "ABCDEF", Record{Kind: RecClosed, At: at})
+	err = first.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecClosed, At: at})
 	assert.True(t, Fenced(err), "got %v", err)
 	codes, err = first.Lobbies(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"ABCDEF"}, codes)
 
 	// Closing the lobby drops its log.
-	require.NoError(t, second.Append(ctx, "ABCDEF", Record{Kind: RecClosed, At: at}))
+	require.NoError(t, second.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecClosed, At: at}))
 	codes, err = first.Lobbies(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, codes)

@@ -56,8 +56,8 @@ func (l *actor) answered(member, key string) (error, bool) {
 			return err, true
 		}
 	}
-	if r := l.st.keys[member]; r != nil {
-		if _, ok := r.lookup(key); ok {
+	if r := l.st.Keys[member]; r != nil {
+		if _, ok := r.Lookup(key); ok {
 			return nil, true
 		}
 	}

@@ -5,10 +5,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // actor is the goroutine that owns one lobby: its state, its connections and
@@ -26,7 +25,7 @@ type actor struct {
 	srv  *Server
 	code string
 	log  *slog.Logger
-	st   *state
+	st   *lobby.State
 
 	inbox chan any
 	quit  chan struct{}  // closed by the server: close every connection and stop
@@ -149,7 +148,7 @@ func newActor(srv *Server, code string) *actor {
 		srv:     srv,
 		code:    code,
 		log:     srv.log.With("lobby", code),
-		st:      newState(code, srv.opt.NewBot),
+		st:      lobby.NewState(code, srv.opt.NewBot),
 		inbox:   make(chan any, 256),
 		quit:    make(chan struct{}),
 		stopc:   make(chan endReason, 1),
@@ -238,7 +237,7 @@ func (l *actor) run() {
 			return
 		}
 		l.flushLobby(false)
-		if l.st.closed {
+		if l.st.Closed {
 			l.end = endClosed
 			l.closeAll(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure)
 			return
@@ -306,8 +305,8 @@ func (l *actor) nextWake() time.Time {
 			wake = t
 		}
 	}
-	if m := l.st.match; m != nil && l.st.playing() {
-		if d, ok := m.g.NextDeadline(); ok {
+	if m := l.st.Match; m != nil && l.st.Playing() {
+		if d, ok := m.Game.NextDeadline(); ok {
 			soon(d)
 		}
 	}
@@ -337,8 +336,8 @@ func (l *actor) nextWake() time.Time {
 // outcome could not be learnt (the store did not answer before the lobby
 // had to stop, or before its lease ran out) stops the lobby without
 // another word or write: whoever reads the log next finds out.
-func (l *actor) commit(rec Record) error {
-	if l.req.key != "" && rec.Kind != RecAdvance {
+func (l *actor) commit(rec lobby.Record) error {
+	if l.req.key != "" && rec.Kind != lobby.RecAdvance {
 		rec.By, rec.Key = l.req.member, l.req.key
 	}
 	ctx, cancel := l.appendContext()
@@ -365,7 +364,7 @@ func (l *actor) commit(rec Record) error {
 		l.log.Warn("journal append refused", "kind", rec.Kind, "err", err)
 		return protocol.Errorf(protocol.CodeServerBusy, "The Congress's records could not take that just now. Try again in a moment.")
 	}
-	if err := l.st.apply(rec); err != nil {
+	if err := l.st.Apply(rec); err != nil {
 		l.log.Error("a journaled record does not apply", "kind", rec.Kind, "err", err)
 	}
 	l.publish(rec)
@@ -384,7 +383,7 @@ var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: pr
 // store that stalls, a full disk) is waited for, since its outcome must
 // be known before the lobby goes on, and everyone in the lobby is told
 // so once.
-func (l *actor) append(ctx context.Context, rec Record) error {
+func (l *actor) append(ctx context.Context, rec lobby.Record) error {
 	done := make(chan error, 1)
 	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
 	if l.slow == nil {
@@ -419,33 +418,24 @@ func (l *actor) appendContext() (context.Context, context.CancelFunc) {
 
 // advance journals the passing of any deadline that is due at now.
 func (l *actor) advance(now time.Time) error {
-	m := l.st.match
-	if m == nil || !l.st.playing() {
-		return nil
+	if rec, due := l.st.Due(now); due {
+		return l.commit(rec)
 	}
-	if d, ok := m.g.NextDeadline(); !ok || now.Before(d) {
-		return nil
-	}
-	return l.commit(Record{Kind: RecAdvance, At: now})
+	return nil
 }
 
 // play is the one way a game command enters, from a delegate, the host
 // or a bot: deadlines first, then the engine's verdict, then commit.
 func (l *actor) play(c game.Command) error {
-	m := l.st.match
-	if m == nil || l.st.phase == protocol.LobbyOpen {
-		return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
-	}
-	now := l.now()
-	if err := l.advance(now); err != nil {
+	env := l.env()
+	if err := l.advance(env.Now); err != nil {
 		return err
 	}
-	// The engine's own check, the very one Apply makes: a command is
-	// journaled only if the game will take it.
-	if err := m.g.Check(c); err != nil {
+	rec, err := l.st.Act(c, env)
+	if err != nil {
 		return err
 	}
-	return l.commit(Record{Kind: RecAct, At: now, Command: &c})
+	return l.commit(rec)
 }
 
 // request handles a message of an attached connection and returns its
@@ -481,55 +471,27 @@ func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 }
 
 // memberOf is the member behind a connection, nil for a spectator.
-func (l *actor) memberOf(c *conn) *member {
+func (l *actor) memberOf(c *conn) *lobby.Member {
 	if c.member == "" {
 		return nil
 	}
-	return l.st.member(c.member)
+	return l.st.Member(c.member)
 }
 
 func (l *actor) act(c *conn, a protocol.Act) error {
-	me := l.memberOf(c)
-	if me == nil {
-		return protocol.Errorf(protocol.CodeNotSeated, "Spectators watch; they do not act.")
-	}
-	cmd := game.Command{Kind: a.Kind, Seat: game.NoSeat, Target: a.Target, Purge: a.Purge}
-	if a.Kind.HostOnly() {
-		if l.st.host != me.id {
-			return protocol.Errorf(protocol.CodeNotHost, "Only the host may do that.")
-		}
-	} else {
-		if l.st.match == nil || l.st.phase == protocol.LobbyOpen {
-			return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
-		}
-		if me.seat == game.NoSeat {
-			return protocol.Errorf(protocol.CodeNotSeated, "You have no seat in this game.")
-		}
-		// The seat is always the connection's own: nothing a client sends
-		// can act for another seat.
-		cmd.Seat = me.seat
+	cmd, err := l.st.Command(l.memberOf(c), a)
+	if err != nil {
+		return err
 	}
 	return l.play(cmd)
 }
 
 func (l *actor) say(c *conn, s protocol.Say) error {
-	me := l.memberOf(c)
-	if !l.st.canWrite(me, s.Channel) {
-		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
-	}
-	if err := l.chatRoom(me); err != nil {
+	rec, err := l.st.Say(l.memberOf(c), c.name, s.Channel, s.Text, l.env())
+	if err != nil {
 		return err
 	}
-	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
-	if me != nil {
-		line.From, line.Name = me.id, me.name
-	} else {
-		line.Name = c.name
-		if line.Name == "" {
-			line.Name = "Spectator"
-		}
-	}
-	return l.commit(Record{Kind: RecChat, At: line.At, Chat: &line})
+	return l.commit(rec)
 }
 
 func (l *actor) leave(c *conn) error {
@@ -540,11 +502,11 @@ func (l *actor) leave(c *conn) error {
 		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		return nil
 	}
-	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
+	if err := l.commit(l.st.Leave(me, l.env())); err != nil {
 		return err
 	}
-	delete(l.members, me.id)
-	if l.st.host == "" || l.members[l.st.host] != nil {
+	delete(l.members, me.ID)
+	if l.st.Host == "" || l.members[l.st.Host] != nil {
 		l.hostAway = time.Time{}
 	}
 	l.noteEmpty()
@@ -579,31 +541,16 @@ func (l *actor) attach(c *conn, hello protocol.Client) verdict {
 }
 
 func (l *actor) join(c *conn, j protocol.Join) error {
-	st := l.st
-	switch {
-	case st.closed:
-		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", l.code)
-	case st.playing():
-		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
-	case st.seated() >= game.MaxSeats:
-		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
-	}
-	if err := l.roomForMembers(); err != nil {
-		return err
-	}
-	if other, taken := st.nameTaken(j.Name); taken {
-		if strings.EqualFold(other.name, j.Name) {
-			return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
-		}
-		return protocol.Errorf(protocol.CodeNameTaken, "%q looks too much like %s, who is already in this lobby. Choose another name.", j.Name, other.name)
-	}
 	token, hash := newToken()
-	id := fmt.Sprintf("d%d", max(st.nextID, 1))
-	if err := l.commit(Record{Kind: RecJoined, At: l.now(), Member: id, Name: j.Name, TokenHash: hash}); err != nil {
+	rec, err := l.st.Join(j.Name, hash, l.env())
+	if err != nil {
 		return err
 	}
-	c.member = id
-	l.members[id] = c
+	if err := l.commit(rec); err != nil {
+		return err
+	}
+	c.member = rec.Member
+	l.members[rec.Member] = c
 	l.welcome(c, token)
 	return nil
 }
@@ -613,20 +560,20 @@ func (l *actor) resume(c *conn, r protocol.Resume) error {
 	if me == nil {
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
 	}
-	if err := l.limitResume(c, me.id); err != nil {
+	if err := l.limitResume(c, me.ID); err != nil {
 		return err
 	}
-	if old := l.members[me.id]; old != nil && old != c {
+	if old := l.members[me.ID]; old != nil && old != c {
 		old.close(protocol.CodeReplaced, "You opened this place on another connection.", websocket.StatusNormalClosure, false)
 	}
-	c.member = me.id
-	l.members[me.id] = c
-	if me.id == l.st.host {
+	c.member = me.ID
+	l.members[me.ID] = c
+	if me.ID == l.st.Host {
 		l.hostAway = time.Time{}
 	}
-	if me.botPlays && l.st.playing() {
+	if rec, ok := l.st.HandBack(me, l.env()); ok {
 		// The delegate is back: the bot hands the seat over.
-		if err := l.commit(Record{Kind: RecBotSeat, At: l.now(), Member: me.id}); err != nil {
+		if err := l.commit(rec); err != nil {
 			l.log.Warn("handing a seat back", "err", err)
 		}
 	}
@@ -636,11 +583,11 @@ func (l *actor) resume(c *conn, r protocol.Resume) error {
 }
 
 // byToken finds the member a token opens, comparing hashes in constant time.
-func (l *actor) byToken(token string) *member {
+func (l *actor) byToken(token string) *lobby.Member {
 	h := sha256.Sum256([]byte(token))
-	var found *member
-	for _, m := range l.st.members {
-		if m.tokenHash != nil && subtle.ConstantTimeCompare(m.tokenHash, h[:]) == 1 {
+	var found *lobby.Member
+	for _, m := range l.st.Members {
+		if m.TokenHash != nil && subtle.ConstantTimeCompare(m.TokenHash, h[:]) == 1 {
 			found = m
 		}
 	}
@@ -648,7 +595,7 @@ func (l *actor) byToken(token string) *member {
 }
 
 func (l *actor) watch(c *conn, w protocol.Watch) error {
-	if len(l.specs) >= l.st.settings.MaxSpectators {
+	if len(l.specs) >= l.st.Settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
 	c.spectator, c.name, c.gallery = true, w.Name, l.galleryID()
@@ -667,7 +614,7 @@ func (l *actor) detach(c *conn) {
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)
-		if c.member == l.st.host {
+		if c.member == l.st.Host {
 			l.hostAway = l.now()
 		}
 		l.lobbyDirty = true
@@ -714,13 +661,13 @@ func (l *actor) startIdleClock() {
 func (l *actor) idleLimit() time.Duration {
 	lim := l.srv.opt.Limits
 	limit := lim.IdleLobby
-	if l.st.matches > 0 {
+	if l.st.Matches > 0 {
 		return limit
 	}
 	if lim.EmptyLobby > 0 {
 		limit = min(limit, lim.EmptyLobby)
 	}
-	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.joinedBy() {
+	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.JoinedBy() {
 		limit = min(limit, lim.UnjoinedLobby)
 	}
 	return limit
@@ -731,16 +678,16 @@ func (l *actor) checkIdle(now time.Time) {
 	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
-	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {
+	if err := l.commit(l.st.Closing(lobby.Env{Now: now})); err != nil {
 		l.emptySince = now // try again later
 	}
 }
 
 // hostCandidate is the connected human who would become host if the
 // host stays away.
-func (l *actor) hostCandidate() *member {
-	for _, m := range l.st.members {
-		if m.human() && !m.gone && m.id != l.st.host && l.members[m.id] != nil {
+func (l *actor) hostCandidate() *lobby.Member {
+	for _, m := range l.st.Members {
+		if m.Human() && !m.Gone && m.ID != l.st.Host && l.members[m.ID] != nil {
 			return m
 		}
 	}
@@ -757,7 +704,7 @@ func (l *actor) checkHost(now time.Time) {
 	if next == nil {
 		return
 	}
-	if err := l.commit(Record{Kind: RecHostChanged, At: now, Member: next.id}); err == nil {
+	if err := l.commit(l.st.NewHost(next.ID, lobby.Env{Now: now})); err == nil {
 		l.hostAway = time.Time{}
 	}
 }

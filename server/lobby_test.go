@@ -230,8 +230,8 @@ func TestNames(t *testing.T) {
 		c.welcome()
 		var names []string
 		tb.lobby(tb.code, func(l *actor) {
-			for _, m := range l.st.members {
-				names = append(names, m.name)
+			for _, m := range l.st.Members {
+				names = append(names, m.Name)
 			}
 		})
 		assert.Contains(t, names, "👨‍👩‍👧")
@@ -675,7 +675,7 @@ func TestBotSeat(t *testing.T) {
 	require.Eventually(t, func() bool {
 		var ready bool
 		e.lobby(tb.code, func(l *actor) {
-			ready = l.st.match.g.View(game.Spectator).Seats[away.seat].Ready
+			ready = l.st.Match.Game.View(game.Spectator).Seats[away.seat].Ready
 		})
 		return ready
 	}, 5*time.Second, 20*time.Millisecond)
@@ -734,7 +734,7 @@ func TestJournalFailure(t *testing.T) {
 	tb.start()
 	a, b := tb.clients[1], tb.clients[2]
 	var before game.View
-	e.lobby(tb.code, func(l *actor) { before = l.st.match.g.View(game.Spectator) })
+	e.lobby(tb.code, func(l *actor) { before = l.st.Match.Game.View(game.Spectator) })
 	n := len(e.records(tb.code))
 
 	e.journal.fail.Store(true)
@@ -745,7 +745,7 @@ func TestJournalFailure(t *testing.T) {
 	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
 	c.expectError(protocol.CodeGameStarted)
 	var after game.View
-	e.lobby(tb.code, func(l *actor) { after = l.st.match.g.View(game.Spectator) })
+	e.lobby(tb.code, func(l *actor) { after = l.st.Match.Game.View(game.Spectator) })
 	assert.Equal(t, before, after, "nothing changed")
 	assert.Equal(t, n, len(e.records(tb.code)))
 	for _, o := range tb.clients {

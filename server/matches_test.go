@@ -76,7 +76,7 @@ func (e *env) botGame(public bool) string {
 		}
 	}
 	var id string
-	e.lobby(cr.Code, func(l *actor) { id = l.st.match.id })
+	e.lobby(cr.Code, func(l *actor) { id = l.st.Match.ID })
 	require.NotEmpty(e.t, id)
 	return id
 }

@@ -18,6 +18,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -29,7 +30,7 @@ import (
 // served; the log of a lobby that closed as the server stopped is
 // dropped, as the closing would have done.
 func (s *Server) RestoreAll(ctx context.Context) (int, error) {
-	j, ok := s.opt.Journal.(Restorable)
+	j, ok := s.opt.Journal.(lobby.Restorable)
 	if !ok {
 		return 0, nil
 	}
@@ -44,15 +45,15 @@ func (s *Server) RestoreAll(ctx context.Context) (int, error) {
 			continue
 		}
 		st, err := lg.Records, lg.Err
-		var state *state
+		var state *lobby.State
 		if err == nil {
-			state, err = replay(code, st, s.opt.NewBot)
+			state, err = lobby.Replay(code, st, s.opt.NewBot)
 		}
 		switch {
 		case err != nil:
 			s.quarantine(ctx, j, code, err)
 			continue
-		case state.closed:
+		case state.Closed:
 			s.dropClosed(ctx, j, code)
 			continue
 		}
@@ -76,7 +77,7 @@ func (d damagedLog) Unwrap() error { return d.err }
 
 // dropClosed finishes off the log of a lobby that closed but whose log
 // was not dropped yet: the server stopped in between.
-func (s *Server) dropClosed(ctx context.Context, j Restorable, code string) {
+func (s *Server) dropClosed(ctx context.Context, j lobby.Restorable, code string) {
 	if err := j.Drop(ctx, code); err != nil {
 		s.log.Warn("dropping a closed lobby's log; the next start tries again", "lobby", code, "err", err)
 		return
@@ -87,7 +88,7 @@ func (s *Server) dropClosed(ctx context.Context, j Restorable, code string) {
 // quarantine keeps a lobby whose log cannot be replayed aside: the log
 // stays as it is (the journal notes why, for the operator), the lobby is
 // not served, and whoever comes to it is told in words (errDamaged).
-func (s *Server) quarantine(ctx context.Context, j Restorable, code string, why error) {
+func (s *Server) quarantine(ctx context.Context, j lobby.Restorable, code string, why error) {
 	if s.lobbies.quarantine(code) {
 		s.metrics.quarantined.Add(1)
 	}
@@ -104,19 +105,13 @@ func errDamaged(code string) error {
 
 // lastActivity is the time of a log's last record that people or the
 // game made: a node's claim moves the log on but is nobody's doing.
-func lastActivity(recs []Record) time.Time {
+func lastActivity(recs []lobby.Record) time.Time {
 	for _, rec := range slices.Backward(recs) {
-		if rec.Kind != RecClaimed {
+		if rec.Kind != lobby.RecClaimed {
 			return rec.At
 		}
 	}
 	return time.Time{}
-}
-
-// Compactor is a Journal that can start a lobby's log afresh: Compact
-// deletes every record of the lobby before the last one appended.
-type Compactor interface {
-	Compact(ctx context.Context, lobby string) error
 }
 
 // maxSnapshot bounds a snapshot record: the oldest chat lines are left
@@ -129,15 +124,15 @@ const maxSnapshot = 256 << 10
 // must be in the match history first, which keeps it from then on; until
 // it is, the log keeps it, and the next rematch tries again.
 func (l *actor) compact() {
-	j, ok := l.srv.opt.Journal.(Compactor)
-	if !ok || l.st.phase != protocol.LobbyOpen {
+	j, ok := l.srv.opt.Journal.(lobby.Compactor)
+	if !ok || l.st.Phase != lobby.Open {
 		return
 	}
-	if m := l.st.match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.id) {
-		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.id)
+	if m := l.st.Match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.ID) {
+		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.ID)
 		return
 	}
-	snap := l.st.snapshot()
+	snap := l.st.Snapshot()
 	for len(snap.Chat) > 0 {
 		b, _ := json.Marshal(snap)
 		if len(b) <= maxSnapshot {
@@ -145,7 +140,7 @@ func (l *actor) compact() {
 		}
 		snap.Chat = snap.Chat[max(len(snap.Chat)/10, 1):]
 	}
-	if err := l.commit(Record{Kind: RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
+	if err := l.commit(lobby.Record{Kind: lobby.RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
 		return // the log stays long; the next rematch tries again
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
@@ -181,18 +176,18 @@ func (l *actor) recordMatch(check bool) {
 // fileEarlierMatches files the games of a restored log before its last
 // one that are over: a log keeps a game until the history has it (see
 // compact), so one the history never took may lie behind a newer game.
-func (s *Server) fileEarlierMatches(code string, recs []Record) {
+func (s *Server) fileEarlierMatches(code string, recs []lobby.Record) {
 	if s.filer == nil {
 		return
 	}
 	var starts []int
 	for i, rec := range recs {
-		if rec.Kind == RecStarted {
+		if rec.Kind == lobby.RecStarted {
 			starts = append(starts, i)
 		}
 	}
 	for k := 1; k < len(starts); k++ {
-		st, err := replay(code, recs[:starts[k]], s.opt.NewBot)
+		st, err := lobby.Replay(code, recs[:starts[k]], s.opt.NewBot)
 		if err != nil {
 			continue
 		}
@@ -203,28 +198,28 @@ func (s *Server) fileEarlierMatches(code string, recs []Record) {
 }
 
 // matchFiling is what the history is to keep of st's match.
-func matchFiling(code string, st *state, check bool) (filing, bool) {
-	m := st.match
+func matchFiling(code string, st *lobby.State, check bool) (filing, bool) {
+	m := st.Match
 	if m == nil {
 		return filing{}, false
 	}
-	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats()), Public: st.public}
+	sum := store.Match{ID: m.ID, Lobby: code, Seats: make([]string, m.Game.Seats()), Public: st.Public}
 	for i := range sum.Seats {
-		sum.Seats[i] = m.g.Name(i)
+		sum.Seats[i] = m.Game.Name(i)
 	}
-	events, _ := m.g.Log(game.Spectator, 0)
+	events, _ := m.Game.Log(game.Spectator, 0)
 	if len(events) > 0 {
 		sum.Started = events[0].At
 	}
-	if !m.g.Over() {
+	if !m.Game.Over() {
 		return filing{sum: sum}, true
 	}
-	w, r := m.g.Winner()
+	w, r := m.Game.Winner()
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
 	file := protocol.MatchFile{
-		ID: m.id, Lobby: code, Started: sum.Started, Ended: sum.Ended,
-		Names: sum.Seats, Winner: w, Reason: r, Settings: m.settings, Log: events,
+		ID: m.ID, Lobby: code, Started: sum.Started, Ended: sum.Ended,
+		Names: sum.Seats, Winner: w, Reason: r, Settings: m.Settings.Wire(), Log: events,
 	}
 	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }

@@ -11,6 +11,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // snapshot is everything a lobby's records decide, as plain values.
@@ -37,25 +38,25 @@ type memberSnap struct {
 	Seed               uint64
 }
 
-func snap(s *state) snapshot {
-	out := snapshot{Host: s.host, Base: s.base, Public: s.public, Settings: s.settings, Phase: s.phase, Closed: s.closed, Chat: map[string][]protocol.ChatLine{}}
-	for _, m := range s.members {
-		out.Members = append(out.Members, memberSnap{ID: m.id, Name: m.name, Strength: m.strength, Hash: m.tokenHash, Bot: m.bot, BotPlays: m.botPlays, Gone: m.gone, Seat: m.seat, Seed: m.seed})
-		out.Chat[m.id] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(m, ch) })
+func snap(s *lobby.State) snapshot {
+	out := snapshot{Host: s.Host, Base: s.Base, Public: s.Public, Settings: s.Settings.Wire(), Phase: s.Phase.Wire(), Closed: s.Closed, Chat: map[string][]protocol.ChatLine{}}
+	for _, m := range s.Members {
+		out.Members = append(out.Members, memberSnap{ID: m.ID, Name: m.Name, Strength: m.Strength, Hash: m.TokenHash, Bot: m.Bot, BotPlays: m.BotPlays, Gone: m.Gone, Seat: m.Seat, Seed: m.Seed})
+		out.Chat[m.ID] = wireChat(s.Chat.Tail(func(ch game.Channel) bool { return s.CanRead(m, ch) }))
 	}
-	out.Chat["spectator"] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(nil, ch) })
-	if m := s.match; m != nil {
-		out.Match = m.id
+	out.Chat["spectator"] = wireChat(s.Chat.Tail(func(ch game.Channel) bool { return s.CanRead(nil, ch) }))
+	if m := s.Match; m != nil {
+		out.Match = m.ID
 		viewers := []game.Viewer{game.Spectator}
-		for i := range m.g.Seats() {
+		for i := range m.Game.Seats() {
 			viewers = append(viewers, game.SeatViewer(i))
 		}
 		for _, v := range viewers {
-			out.Views = append(out.Views, m.g.View(v))
-			evs, _ := m.g.Log(v, 0)
+			out.Views = append(out.Views, m.Game.View(v))
+			evs, _ := m.Game.Log(v, 0)
 			out.Logs = append(out.Logs, evs)
 		}
-		out.Bots = sortedSeats(m.bots)
+		out.Bots = sortedSeats(m.Bots)
 	}
 	return out
 }
@@ -73,16 +74,16 @@ func TestReplay(t *testing.T) {
 		// The live state and its journal, at the same instant: bots act on
 		// their own.
 		var live snapshot
-		var recs []Record
+		var recs []lobby.Record
 		e.lobby(tb.code, func(l *actor) {
 			live = snap(l.st)
 			recs, _ = e.journal.Records(context.Background(), tb.code)
 		})
 		data, err := json.Marshal(recs)
 		require.NoError(t, err)
-		var back []Record
+		var back []lobby.Record
 		require.NoError(t, json.Unmarshal(data, &back))
-		rebuilt, err := replay(tb.code, back, quickBot)
+		rebuilt, err := lobby.Replay(tb.code, back, quickBot)
 		require.NoError(t, err)
 		require.Equal(t, live, snap(rebuilt), "after %s", stage)
 	}
@@ -112,7 +113,7 @@ func TestReplay(t *testing.T) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		var over bool
-		e.lobby(tb.code, func(l *actor) { over = l.st.phase == protocol.LobbyOver })
+		e.lobby(tb.code, func(l *actor) { over = l.st.Phase == lobby.Over })
 		if over {
 			break
 		}
@@ -132,11 +133,11 @@ func TestReplayedLobbyPlaysOn(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
-	rebuilt, err := replay(tb.code, e.records(tb.code), quickBot)
+	rebuilt, err := lobby.Replay(tb.code, e.records(tb.code), quickBot)
 	require.NoError(t, err)
 	tb.clients[3].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
 	recs := e.records(tb.code)
-	require.NoError(t, rebuilt.apply(recs[len(recs)-1]))
+	require.NoError(t, rebuilt.Apply(recs[len(recs)-1]))
 	var live snapshot
 	e.lobby(tb.code, func(l *actor) { live = snap(l.st) })
 	require.Equal(t, live, snap(rebuilt))
@@ -151,7 +152,7 @@ func TestRestore(t *testing.T) {
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
 	var before game.View
-	e.lobby(tb.code, func(l *actor) { before = l.st.match.g.View(game.SeatViewer(tb.clients[1].seat)) })
+	e.lobby(tb.code, func(l *actor) { before = l.st.Match.Game.View(game.SeatViewer(tb.clients[1].seat)) })
 
 	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
 	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
@@ -176,9 +177,9 @@ func TestRestore(t *testing.T) {
 }
 
 func TestReplayRefusesForeignRecords(t *testing.T) {
-	_, err := replay("AAAAAA", []Record{{Kind: "coronation"}}, quickBot)
+	_, err := lobby.Replay("AAAAAA", []lobby.Record{{Kind: "coronation"}}, quickBot)
 	require.Error(t, err)
-	_, err = replay("AAAAAA", []Record{{Kind: RecAct, Command: &game.Command{}}}, quickBot)
+	_, err = lobby.Replay("AAAAAA", []lobby.Record{{Kind: lobby.RecAct, Command: &game.Command{}}}, quickBot)
 	require.Error(t, err)
 }
 

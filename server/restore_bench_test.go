@@ -13,6 +13,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -67,7 +68,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 	names := []string{"Boris", "Clara", "Dmitri", "Elena"}
 	lobby := func(start bool) [][]byte {
 		_, hash := newToken()
-		l, err := srv.openLobby(Record{Kind: RecCreated, At: srv.now(), Member: "d1", Name: "Anna", TokenHash: hash, Settings: quickSettings()})
+		l, err := srv.openLobby(lobby.Record{Kind: lobby.RecCreated, At: srv.now(), Member: "d1", Name: "Anna", TokenHash: hash, Settings: stored(quickSettings())})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -95,7 +96,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 				b.Fatal(err)
 			}
 			for i, c := range cs[:3] {
-				target := (l.st.member(c.member).seat + 1 + i) % 5
+				target := (l.st.Member(c.member).Seat + 1 + i) % 5
 				_ = l.act(c, protocol.Act{Kind: game.CmdDenounce, Target: target})
 			}
 		})

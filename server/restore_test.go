@@ -18,6 +18,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -25,9 +26,9 @@ import (
 var restoreAt = time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
 
 // created is the first record of a lobby hosted by Anna.
-func created(at time.Time) Record {
+func created(at time.Time) lobby.Record {
 	_, hash := newToken()
-	return Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", TokenHash: hash, Settings: quickSettings()}
+	return lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", TokenHash: hash, Settings: stored(quickSettings())}
 }
 
 // appendRaw stores data as lobby's next record, bypassing the journal:
@@ -93,7 +94,7 @@ func TestRestoreAllDropsClosedLog(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	appendRaw(t, st, "CXSDAA", recordJSON(t, created(restoreAt)))
-	appendRaw(t, st, "CXSDAA", recordJSON(t, Record{Kind: RecClosed, At: restoreAt.Add(time.Minute)}))
+	appendRaw(t, st, "CXSDAA", recordJSON(t, lobby.Record{Kind: lobby.RecClosed, At: restoreAt.Add(time.Minute)}))
 	appendRaw(t, st, "PENDAA", recordJSON(t, created(restoreAt)))
 
 	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
@@ -122,7 +123,7 @@ func TestRestoreAllQuarantinesDamagedLog(t *testing.T) {
 	st := openStore(t)
 	appendRaw(t, st, "BRKNAA", recordJSON(t, created(restoreAt)))
 	// An act with no game running: it fails replay.
-	appendRaw(t, st, "BRKNAA", recordJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	appendRaw(t, st, "BRKNAA", recordJSON(t, lobby.Record{Kind: lobby.RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
 	appendRaw(t, st, "GRBDAA", recordJSON(t, created(restoreAt)))
 	appendRaw(t, st, "GRBDAA", []byte(`{"kind":`))
 	appendRaw(t, st, "HTHYAA", recordJSON(t, created(restoreAt)))
@@ -247,7 +248,7 @@ func (tb *table) playToEnd() string {
 	for {
 		var over bool
 		var id string
-		tb.lobby(tb.code, func(l *actor) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
+		tb.lobby(tb.code, func(l *actor) { over, id = l.st.Phase == lobby.Over, l.st.Match.ID })
 		if over {
 			return id
 		}
@@ -294,7 +295,7 @@ func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch})
 	tb.start()
 	var next string
-	tb.lobby(tb.code, func(l *actor) { next = l.st.match.id })
+	tb.lobby(tb.code, func(l *actor) { next = l.st.Match.ID })
 	require.NoError(t, e.srv.Close(context.Background()))
 	require.False(t, down.over(id))
 
@@ -323,7 +324,7 @@ func TestRestoredIdleClock(t *testing.T) {
 	require.NoError(t, j.Append(ctx, "RCNTAA", recent))
 	require.NoError(t, j.Append(ctx, "WTNGAA", awaited))
 	// A node's claim is nobody's activity.
-	require.NoError(t, j.Append(ctx, "ABNDAA", Record{Kind: RecClaimed, At: now, Name: "node-2"}))
+	require.NoError(t, j.Append(ctx, "ABNDAA", lobby.Record{Kind: lobby.RecClaimed, At: now, Name: "node-2"}))
 	token, hash := newToken()
 	awaited.TokenHash = hash
 	j.logs["WTNGAA"][0] = awaited
@@ -363,10 +364,10 @@ func (h *memMatches) isDown() bool {
 }
 
 // keysOf is each member's remembered request keys.
-func keysOf(s *state) map[string][]string {
+func keysOf(s *lobby.State) map[string][]string {
 	out := map[string][]string{}
-	for id, r := range s.keys {
-		out[id] = r.order
+	for id, r := range s.Keys {
+		out[id] = r.Keys()
 	}
 	return out
 }
@@ -386,18 +387,18 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress.", Key: "toast"})
 
-	logOf := func() []Record {
+	logOf := func() []lobby.Record {
 		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
 		require.NoError(t, err)
 		return recs
 	}
-	sameAsLive := func(recs []Record) {
+	sameAsLive := func(recs []lobby.Record) {
 		t.Helper()
 		var live snapshot
 		tb.lobby(tb.code, func(l *actor) { live = snap(l.st) })
 		var liveKeys map[string][]string
 		tb.lobby(tb.code, func(l *actor) { liveKeys = keysOf(l.st) })
-		rebuilt, err := replay(tb.code, recs, quickBot)
+		rebuilt, err := lobby.Replay(tb.code, recs, quickBot)
 		require.NoError(t, err)
 		require.Equal(t, live, snap(rebuilt))
 		require.NotEmpty(t, liveKeys)
@@ -418,7 +419,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 		play()
 		recs := logOf()
 		require.Len(t, recs, 1, "after a rematch the log is one snapshot")
-		assert.Equal(t, RecSnapshot, recs[0].Kind)
+		assert.Equal(t, lobby.RecSnapshot, recs[0].Kind)
 		sameAsLive(recs)
 	}
 
@@ -478,7 +479,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: (tb.clients[1].seat + 1) % 5})
 	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I saw that."})
 	var live []game.Event
-	tb.lobby(tb.code, func(l *actor) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
+	tb.lobby(tb.code, func(l *actor) { live, _ = l.st.Match.Game.Log(game.Spectator, 0) })
 	require.NoError(t, e.srv.Close(context.Background()))
 
 	roles := func(v game.View) int {
@@ -559,7 +560,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 func TestClusterQuarantinesDamagedLog(t *testing.T) {
 	st := openStore(t)
 	appendRaw(t, st, "BRKNAA", recordJSON(t, created(restoreAt)))
-	appendRaw(t, st, "BRKNAA", recordJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	appendRaw(t, st, "BRKNAA", recordJSON(t, lobby.Record{Kind: lobby.RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
 	a := clusterNode(t, st, "a", time.Minute)
 	require.Eventually(t, func() bool { return a.srv.metrics.quarantined.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
 	b := clusterNode(t, st, "b", time.Minute)

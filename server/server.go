@@ -2,8 +2,8 @@
 // client, health and metrics), WebSocket connections, and one actor per
 // lobby that owns its members, chat, timers, bots and game.
 //
-// A lobby is event-sourced: every accepted change becomes a Record, is
-// appended to a Journal, and only then applied (by state.apply, which a
+// A lobby is event-sourced: every accepted change becomes a lobby.Record, is
+// appended to a lobby.Journal, and only then applied (by lobby.State.Apply, which a
 // replay calls too) and shown to the connections that may see it.
 //
 //	srv := server.New(server.Options{Journal: server.NewMemJournal()})
@@ -29,6 +29,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // Limits are the protections and timings of the server. DefaultLimits
@@ -40,6 +41,8 @@ type Limits struct {
 	AddressMessages   float64       // per second from one client address, all its connections together...
 	AddressBurst      int           // ...and in a burst
 	ChatLines         int           // lines one delegate may say in a game (or between games); the gallery together 4 times as many
+	MembersEver       int           // members a lobby may ever have had, bots included
+	HostChanges       int           // the host's changes of a lobby in a game, or between games
 	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
 	RefusalBurst      int           // ...and in a burst, before the connection is closed
 	ResumesPerSecond  float64       // a member's returns to their place, across connections...
@@ -82,6 +85,8 @@ func DefaultLimits() Limits {
 		AddressMessages:   200,
 		AddressBurst:      400,
 		ChatLines:         500,
+		MembersEver:       1000,
+		HostChanges:       500,
 		RefusalsPerSecond: 2,
 		RefusalBurst:      30,
 		ResumesPerSecond:  1,
@@ -133,10 +138,10 @@ type Options struct {
 	// per-address limits, /metrics and the logs), and the scheme of
 	// invite links from X-Forwarded-Proto. Empty trusts nobody.
 	TrustedProxies []netip.Prefix
-	Journal        Journal
+	Journal        lobby.Journal
 	// Matches keeps finished matches for the history; nil keeps none.
 	Matches Matches
-	NewBot  BotFactory
+	NewBot  lobby.BotFactory
 	Now     func() time.Time
 	Logger  *slog.Logger
 	Limits  Limits
@@ -278,12 +283,12 @@ func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
 // game where it was, its deadlines still those of the records.
 //
 // In a cluster the node also claims the log with a record of its own
-// (RecClaimed), so that a node that owned the lobby before and has not
+// (lobby.RecClaimed), so that a node that owned the lobby before and has not
 // noticed losing it is refused at its next append; if such a node wrote
 // in between, its record is read and the claim made again.
 func (s *Server) Restore(ctx context.Context, code string) error {
-	var st *state
-	var recs []Record
+	var st *lobby.State
+	var recs []lobby.Record
 	for attempt := 1; ; attempt++ {
 		var err error
 		recs, err = s.opt.Journal.Records(ctx, code)
@@ -293,12 +298,12 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 		if len(recs) == 0 {
 			return fmt.Errorf("restoring lobby %s: no records", code)
 		}
-		st, err = replay(code, recs, s.opt.NewBot)
+		st, err = lobby.Replay(code, recs, s.opt.NewBot)
 		if err != nil {
 			return fmt.Errorf("restoring lobby %s: %w", code, damagedLog{err})
 		}
-		if st.closed {
-			if j, ok := s.opt.Journal.(Restorable); ok {
+		if st.Closed {
+			if j, ok := s.opt.Journal.(lobby.Restorable); ok {
 				s.dropClosed(ctx, j, code)
 			}
 			return fmt.Errorf("restoring lobby %s: %w", code, errLobbyClosed)
@@ -306,10 +311,10 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 		if s.cluster == nil {
 			break
 		}
-		claim := Record{Kind: RecClaimed, At: s.now(), Name: s.cluster.node}
+		claim := lobby.Record{Kind: lobby.RecClaimed, At: s.now(), Name: s.cluster.node}
 		err = s.opt.Journal.Append(ctx, code, claim)
 		if err == nil {
-			_ = st.apply(claim)
+			_ = st.Apply(claim)
 			recs = append(recs, claim)
 			break
 		}
@@ -323,7 +328,7 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 // reopen runs a lobby rebuilt from its records: the spectators' stream
 // and the bots are set up again, its idle clock runs from its last
 // activity, and its match is filed if the history lacks it.
-func (s *Server) reopen(code string, st *state, recs []Record) error {
+func (s *Server) reopen(code string, st *lobby.State, recs []lobby.Record) error {
 	l := newActor(s, code)
 	l.st = st
 	l.idleFrom = lastActivity(recs)
