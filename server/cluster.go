@@ -40,7 +40,7 @@ import (
 // ClusterOptions configure a node of a cluster.
 type ClusterOptions struct {
 	// Store holds the lobby logs and the cluster's buckets; the server's
-	// lobby.Journal must be a NATSJournal on it.
+	// journal must be a store.Journal on it.
 	Store *store.Store
 	// Node names this node, unique in the cluster (ValidNodeID). A node
 	// that restarts under the same name takes its lobbies back at once

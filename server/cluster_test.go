@@ -31,7 +31,7 @@ func openStore(t *testing.T) *store.Store {
 func clusterNode(t *testing.T, st *store.Store, node string, ttl time.Duration) *env {
 	t.Helper()
 	e := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Cluster = &ClusterOptions{Store: st, Node: node, LeaseTTL: ttl}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -72,7 +72,7 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
 	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, 5*time.Second, 10*time.Millisecond, "node a still runs the lobby")
 
-	recs, err := NewNATSJournal(st).Records(ctx, cr.Code)
+	recs, err := store.NewJournal(st).Records(ctx, cr.Code)
 	require.NoError(t, err)
 	var said []string
 	for _, r := range recs {
@@ -198,7 +198,7 @@ func TestClusterRelayAndDrain(t *testing.T) {
 func TestClusterCloseHandsOver(t *testing.T) {
 	st := openStore(t)
 	a := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Cluster = &ClusterOptions{Store: st, Node: "a", LeaseTTL: time.Minute}
 	})
 	require.NoError(t, a.srv.Join(t.Context()))

@@ -345,7 +345,7 @@ func (l *actor) commit(rec lobby.Record) error {
 	cancel()
 	switch {
 	case err == nil:
-	case Fenced(err):
+	case errors.Is(err, lobby.ErrFenced):
 		// Another node has claimed the lobby and written to its log since
 		// this one last did: this node's lease is gone, whether it has
 		// noticed or not. Nothing more is written; the lobby stops.
@@ -354,7 +354,7 @@ func (l *actor) commit(rec lobby.Record) error {
 		}
 		l.deposed = true
 		return errDeposed
-	case Unresolved(err):
+	case errors.Is(err, lobby.ErrUnresolved):
 		if !l.deposed {
 			l.log.Warn("the log did not answer before the lobby had to stop: dropping it", "kind", rec.Kind, "err", err)
 		}

@@ -19,7 +19,6 @@ import (
 	"congress/game"
 	"congress/protocol"
 	"congress/server/lobby"
-	"congress/server/store"
 )
 
 // RestoreAll reopens every lobby the journal holds, from one read of the
@@ -150,15 +149,6 @@ func (l *actor) compact() {
 	}
 }
 
-// Matches is where finished matches are kept for the history and replays.
-type Matches interface {
-	PutMatch(ctx context.Context, m store.Match) error
-	FinishMatch(ctx context.Context, m store.Match, log []byte) error
-	GetMatch(ctx context.Context, id string) (store.Match, error)
-	MatchLog(ctx context.Context, id string) ([]byte, error)
-	Matches(ctx context.Context, page, size int) ([]store.Match, int, error)
-}
-
 // recordMatch tells the match history where the lobby's current match
 // stands: running, or over with its whole log. The filer takes it from
 // there, in the background; check asks the history first whether it has
@@ -203,7 +193,7 @@ func matchFiling(code string, st *lobby.State, check bool) (filing, bool) {
 	if m == nil {
 		return filing{}, false
 	}
-	sum := store.Match{ID: m.ID, Lobby: code, Seats: make([]string, m.Game.Seats()), Public: st.Public}
+	sum := lobby.MatchEntry{ID: m.ID, Lobby: code, Seats: make([]string, m.Game.Seats()), Public: st.Public}
 	for i := range sum.Seats {
 		sum.Seats[i] = m.Game.Name(i)
 	}
@@ -230,7 +220,7 @@ func matchFiling(code string, st *lobby.State, check bool) (filing, bool) {
 // it works again. What is still unfiled when the server stops is in the
 // lobby's log, and filed at the next start (see reopen).
 type filer struct {
-	hist    Matches
+	hist    lobby.Matches
 	log     *slog.Logger
 	timeout time.Duration // one try
 
@@ -245,7 +235,7 @@ type filer struct {
 
 // filing is one match to file: its summary, and its whole log once over.
 type filing struct {
-	sum   store.Match
+	sum   lobby.MatchEntry
 	file  []byte // nil while the match runs
 	check bool   // ask the history first whether it has the match over
 	tries int
@@ -258,7 +248,7 @@ var (
 	filerMaxBackoff = 30 * time.Second
 )
 
-func newFiler(hist Matches, log *slog.Logger, timeout time.Duration) *filer {
+func newFiler(hist lobby.Matches, log *slog.Logger, timeout time.Duration) *filer {
 	return &filer{
 		hist: hist, log: log, timeout: timeout, queue: map[string]*filing{},
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
@@ -435,7 +425,7 @@ func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func summaryOf(m store.Match) protocol.MatchSummary {
+func summaryOf(m lobby.MatchEntry) protocol.MatchSummary {
 	s := protocol.MatchSummary{ID: m.ID, Lobby: m.Lobby, Started: m.Started, Ended: m.Ended, Names: m.Seats}
 	_ = s.Winner.UnmarshalText([]byte(m.Winner))
 	_ = s.Reason.UnmarshalText([]byte(m.Reason))
@@ -452,7 +442,7 @@ func (s *Server) getMatch(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	m, err := s.opt.Matches.GetMatch(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, lobby.ErrNoMatch) {
 		return protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file; matches are kept for a limited time.")
 	}
 	if err != nil {
@@ -462,7 +452,7 @@ func (s *Server) getMatch(c echo.Context) error {
 		return protocol.Errorf(protocol.CodeMatchRunning, "This match is still being played. Its file opens when it ends.")
 	}
 	log, err := s.opt.Matches.MatchLog(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, lobby.ErrNoMatch) {
 		return protocol.Errorf(protocol.CodeNotFound, "This match's file has expired.")
 	}
 	if err != nil {

@@ -42,7 +42,7 @@ func BenchmarkRestart(b *testing.B) {
 					b.Fatal(err)
 				}
 				opened := time.Since(t0)
-				srv := New(Options{Journal: NewNATSJournal(st), Matches: st, NewBot: quickBot, Logger: quiet, Limits: DefaultLimits()})
+				srv := New(Options{Journal: store.NewJournal(st), Matches: st, NewBot: quickBot, Logger: quiet, Limits: DefaultLimits()})
 				n, err := srv.RestoreAll(context.Background())
 				if err != nil || n != lobbies {
 					b.Fatalf("restored %d of %d: %v", n, lobbies, err)

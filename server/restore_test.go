@@ -75,12 +75,12 @@ func (b *logBuffer) String() string {
 func TestRestoreAllManyLobbies(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	j := NewNATSJournal(st)
+	j := store.NewJournal(st)
 	const lobbies = 1100
 	for i := range lobbies {
 		require.NoError(t, j.Append(ctx, fmt.Sprintf("R%05d", i), created(restoreAt)))
 	}
-	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	n, err := e.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, lobbies, n)
@@ -97,7 +97,7 @@ func TestRestoreAllDropsClosedLog(t *testing.T) {
 	appendRaw(t, st, "CXSDAA", recordJSON(t, lobby.Record{Kind: lobby.RecClosed, At: restoreAt.Add(time.Minute)}))
 	appendRaw(t, st, "PENDAA", recordJSON(t, created(restoreAt)))
 
-	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	n, err := e.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
@@ -108,7 +108,7 @@ func TestRestoreAllDropsClosedLog(t *testing.T) {
 	assert.Equal(t, []string{"PENDAA"}, codes, "the closed lobby's log is gone")
 
 	// And the next start is as clean.
-	e2 := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e2 := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	e.srv.Close(ctx)
 	n, err = e2.srv.RestoreAll(ctx)
 	require.NoError(t, err)
@@ -130,7 +130,7 @@ func TestRestoreAllQuarantinesDamagedLog(t *testing.T) {
 
 	var logs logBuffer
 	e := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})
 	n, err := e.srv.RestoreAll(ctx)
@@ -380,7 +380,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	hist := newMemMatches(0)
-	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = store.NewJournal(st), hist })
 	tb := e.table(5, quickSettings())
 	host := tb.clients[0]
 	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
@@ -388,7 +388,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress.", Key: "toast"})
 
 	logOf := func() []lobby.Record {
-		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
+		recs, err := store.NewJournal(st).Records(ctx, tb.code)
 		require.NoError(t, err)
 		return recs
 	}
@@ -443,7 +443,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	// A restart rebuilds the lobby from its snapshot: the host's pass
 	// still opens the host's place, the chat is still there.
 	require.NoError(t, e.srv.Close(ctx))
-	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = store.NewJournal(st), hist })
 	n, err := e2.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)

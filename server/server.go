@@ -140,7 +140,7 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	Journal        lobby.Journal
 	// Matches keeps finished matches for the history; nil keeps none.
-	Matches Matches
+	Matches lobby.Matches
 	NewBot  lobby.BotFactory
 	Now     func() time.Time
 	Logger  *slog.Logger
@@ -318,7 +318,7 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 			recs = append(recs, claim)
 			break
 		}
-		if !Fenced(err) || attempt == 5 {
+		if !errors.Is(err, lobby.ErrFenced) || attempt == 5 {
 			return fmt.Errorf("restoring lobby %s: claiming its log: %w", code, err)
 		}
 	}

@@ -26,6 +26,8 @@ import (
 	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"congress/server/lobby"
 )
 
 // Names of what the store keeps in JetStream.
@@ -44,7 +46,7 @@ const (
 
 // ErrFenced refuses an append whose expected last sequence is not the
 // lobby's: someone else has written since, or the writer is behind.
-var ErrFenced = errors.New("store: lobby log moved on; this writer no longer owns the lobby")
+var ErrFenced = fmt.Errorf("store: %w", lobby.ErrFenced)
 
 // ErrRefused is an append the stream answered with a refusal: the record
 // is not stored.
@@ -53,10 +55,10 @@ var ErrRefused = errors.New("store: the log refused the record")
 // ErrUnresolved is an append that got no answer before its context ended:
 // the record may be stored or not. The writer must write nothing more to
 // the lobby; whoever reads the log next finds out.
-var ErrUnresolved = errors.New("store: the log did not answer; the record may or may not be stored")
+var ErrUnresolved = fmt.Errorf("store: %w", lobby.ErrUnresolved)
 
 // ErrNotFound is returned for a match that is not kept.
-var ErrNotFound = errors.New("store: not found")
+var ErrNotFound = fmt.Errorf("store: %w", lobby.ErrNoMatch)
 
 // Options configure Open.
 type Options struct {
@@ -650,21 +652,7 @@ func (s *Store) Quarantine(ctx context.Context, code, reason string) error {
 }
 
 // Match is a match's summary, as listed.
-type Match struct {
-	ID      string    `json:"id"`
-	Lobby   string    `json:"lobby"`
-	Started time.Time `json:"started"`
-	Ended   time.Time `json:"ended,omitzero"`
-	Seats   []string  `json:"seats"`
-	Winner  string    `json:"winner,omitempty"`
-	Reason  string    `json:"reason,omitempty"`
-	Over    bool      `json:"over"`
-	// Public is whether the match was played in a publicly listed
-	// lobby: only those are listed. A private lobby's match is reached
-	// by its ID alone, which only its players and spectators were given.
-	// A summary stored before the field existed reads as private.
-	Public bool `json:"public,omitempty"`
-}
+type Match = lobby.MatchEntry
 
 // PutMatch records a match's summary (at its start, and again at its end).
 func (s *Store) PutMatch(ctx context.Context, m Match) error {
