@@ -136,12 +136,56 @@ func (e *env) create(name string, settings *protocol.Settings) protocol.Created 
 	return c
 }
 
-// lobby runs f on the lobby's goroutine.
-func (e *env) lobby(code string, f func(*actor)) {
+// replayed is the lobby's state as its journal makes it: what the lobby
+// has applied, since a record is journaled before it is applied and
+// before anyone is told of it.
+func (e *env) replayed(code string) *lobby.State {
+	e.t.Helper()
+	read := e.srv.opt.Journal.Records
+	if p, ok := e.srv.opt.Journal.(interface {
+		Peek(context.Context, string) ([]lobby.Record, error)
+	}); ok {
+		read = p.Peek // Records would take the log over from the lobby
+	}
+	recs, err := read(context.Background(), code)
+	require.NoError(e.t, err)
+	st, err := lobby.Replay(code, recs, quickBot)
+	require.NoError(e.t, err)
+	return st
+}
+
+// stopped closes the server and returns the lobby's actor once its
+// goroutine has returned, for its state to be read.
+func (e *env) stopped(code string) *actor {
 	e.t.Helper()
 	l := e.srv.lobbies.get(code)
 	require.NotNil(e.t, l, "no lobby %s", code)
-	require.True(e.t, l.do(f))
+	require.NoError(e.t, e.srv.Close(context.Background()))
+	<-l.done
+	return l
+}
+
+// spectators is the lobby's spectator count, as its summary says.
+func (e *env) spectators(code string) int {
+	e.t.Helper()
+	l := e.srv.lobbies.get(code)
+	require.NotNil(e.t, l, "no lobby %s", code)
+	return l.summary.Load().Spectators
+}
+
+// awaitAway reads Lobby messages until one shows member id disconnected.
+func (c *client) awaitAway(id string) {
+	c.t.Helper()
+	for {
+		m, _ := c.until(protocol.TypeLobby)
+		var lv protocol.Lobby
+		m.decode(c.t, &lv)
+		for _, mem := range lv.Members {
+			if mem.ID == id && !mem.Connected {
+				return
+			}
+		}
+	}
 }
 
 // records is the lobby's journal.
@@ -540,11 +584,9 @@ func (tb *table) bySeat(seat int) *client {
 // roles reads the roles from the server (tests only).
 func (tb *table) roles() []game.Role {
 	var roles []game.Role
-	tb.lobby(tb.code, func(l *actor) {
-		g := l.st.Match.Game
-		for i := range g.Seats() {
-			roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
-		}
-	})
+	g := tb.replayed(tb.code).Match.Game
+	for i := range g.Seats() {
+		roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
+	}
 	return roles
 }

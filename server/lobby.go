@@ -27,7 +27,7 @@ type actor struct {
 	log  *slog.Logger
 	st   *lobby.State
 
-	inbox chan any
+	inbox chan message
 	quit  chan struct{}  // closed by the server: close every connection and stop
 	stopc chan endReason // the cluster: hand the lobby over, or drop it
 	done  chan struct{}  // closed when run has returned
@@ -120,7 +120,10 @@ type specFrame struct {
 	said   time.Time // a chat line's time
 }
 
-// Inbox messages.
+// message is what the actor's inbox takes: one of attach, request and
+// detach, and nothing else.
+type message interface{ toActor() }
+
 type (
 	// attach asks the lobby to take a connection that said who it is.
 	attach struct {
@@ -136,12 +139,11 @@ type (
 	}
 	// detach says the connection has gone.
 	detach struct{ c *conn }
-	// inspect runs f on the lobby goroutine (tests and summaries).
-	inspect struct {
-		f    func(*actor)
-		done chan struct{}
-	}
 )
+
+func (attach) toActor()  {}
+func (request) toActor() {}
+func (detach) toActor()  {}
 
 func newActor(srv *Server, code string) *actor {
 	l := &actor{
@@ -149,7 +151,7 @@ func newActor(srv *Server, code string) *actor {
 		code:    code,
 		log:     srv.log.With("lobby", code),
 		st:      lobby.NewState(code, srv.opt.NewBot),
-		inbox:   make(chan any, 256),
+		inbox:   make(chan message, 256),
 		quit:    make(chan struct{}),
 		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
@@ -180,24 +182,9 @@ func (l *actor) stop(why endReason) {
 }
 
 // post hands m to the lobby goroutine; false if it has stopped.
-func (l *actor) post(m any) bool {
+func (l *actor) post(m message) bool {
 	select {
 	case l.inbox <- m:
-		return true
-	case <-l.done:
-		return false
-	}
-}
-
-// do runs f on the lobby goroutine and waits for it; false if the lobby
-// has stopped.
-func (l *actor) do(f func(*actor)) bool {
-	done := make(chan struct{})
-	if !l.post(inspect{f: f, done: done}) {
-		return false
-	}
-	select {
-	case <-done:
 		return true
 	case <-l.done:
 		return false
@@ -209,7 +196,7 @@ func (l *actor) run() {
 	defer close(l.done)
 	defer l.endAppends()
 	defer l.srv.lobbyEnded(l)
-	timer := time.NewTimer(time.Hour)
+	timer := l.srv.opt.Clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	l.startIdleClock()
 	l.countGame()
@@ -220,7 +207,7 @@ func (l *actor) run() {
 		select {
 		case m := <-l.inbox:
 			l.handle(m)
-		case <-timer.C:
+		case <-timer.C():
 			l.tick()
 		case <-l.quit:
 			l.end = endQuit
@@ -245,7 +232,7 @@ func (l *actor) run() {
 	}
 }
 
-func (l *actor) handle(m any) {
+func (l *actor) handle(m message) {
 	switch m := m.(type) {
 	case attach:
 		v := l.attach(m.c, m.hello)
@@ -277,9 +264,6 @@ func (l *actor) handle(m any) {
 		}
 	case detach:
 		l.detach(m.c)
-	case inspect:
-		m.f(l)
-		close(m.done)
 	}
 }
 

@@ -64,66 +64,65 @@ func snap(s *lobby.State) snapshot {
 // TestReplay plays a lobby through joins, settings, bots, chat, a kick
 // and a whole game with a rematch, then rebuilds it from its journal
 // (after a JSON round trip, as a persistent journal would) and requires
-// the same state and the same views for every viewer, at every point.
+// the same state and the same views for every viewer, at every point:
+// each stage is played afresh, and the live state read once the lobby
+// has stopped.
 func TestReplay(t *testing.T) {
-	e := newEnv(t)
-	tb := e.table(4, quickSettings())
-	host := tb.clients[0]
-	check := func(stage string) {
-		t.Helper()
-		// The live state and its journal, at the same instant: bots act on
-		// their own.
-		var live snapshot
-		var recs []lobby.Record
-		e.lobby(tb.code, func(l *actor) {
-			live = snap(l.st)
-			recs, _ = e.journal.Records(context.Background(), tb.code)
+	type stage struct {
+		name string
+		play func(e *env, tb *table)
+	}
+	stages := []stage{
+		{"joining", func(*env, *table) {}},
+		{"lobby changes", func(_ *env, tb *table) {
+			host := tb.clients[0]
+			host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+			host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
+			host.ok(protocol.Host{Action: protocol.HostAddBot})
+			host.ok(protocol.Host{Action: protocol.HostAddBot})
+			tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "greetings"})
+			host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[3].you})
+		}},
+		{"start", func(_ *env, tb *table) { tb.clients[0].ok(protocol.Host{Action: protocol.HostStart}) }},
+		{"bot seat", func(_ *env, tb *table) {
+			// Humans act, bots act on their own.
+			host := tb.clients[0]
+			tb.clients[1].ok(protocol.Act{Kind: game.CmdReady})
+			tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I am loyal"})
+			tb.clients[2].ws.CloseNow()
+			host.awaitAway(tb.clients[2].you)
+			host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
+		}},
+		{"game over", func(e *env, tb *table) {
+			// The host hurries every phase.
+			deadline := time.Now().Add(30 * time.Second)
+			for e.replayed(tb.code).Phase != lobby.Over {
+				require.True(e.t, time.Now().Before(deadline), "the game did not end")
+				tb.clients[0].do(protocol.Act{Kind: game.CmdEndPhase})
+				time.Sleep(20 * time.Millisecond)
+			}
+		}},
+		{"rematch", func(_ *env, tb *table) { tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch}) }},
+	}
+	for n, st := range stages {
+		t.Run(st.name, func(t *testing.T) {
+			e := newEnv(t)
+			tb := e.table(4, quickSettings())
+			for _, earlier := range stages[:n+1] {
+				earlier.play(e, tb)
+			}
+			// The live state and its journal, once the lobby has stopped:
+			// bots act on their own until then.
+			live := snap(e.stopped(tb.code).st)
+			data, err := json.Marshal(e.records(tb.code))
+			require.NoError(t, err)
+			var back []lobby.Record
+			require.NoError(t, json.Unmarshal(data, &back))
+			rebuilt, err := lobby.Replay(tb.code, back, quickBot)
+			require.NoError(t, err)
+			require.Equal(t, live, snap(rebuilt), "after %s", st.name)
 		})
-		data, err := json.Marshal(recs)
-		require.NoError(t, err)
-		var back []lobby.Record
-		require.NoError(t, json.Unmarshal(data, &back))
-		rebuilt, err := lobby.Replay(tb.code, back, quickBot)
-		require.NoError(t, err)
-		require.Equal(t, live, snap(rebuilt), "after %s", stage)
 	}
-	check("joining")
-
-	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
-	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
-	host.ok(protocol.Host{Action: protocol.HostAddBot})
-	host.ok(protocol.Host{Action: protocol.HostAddBot})
-	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "greetings"})
-	host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[3].you})
-	check("lobby changes")
-
-	host.ok(protocol.Host{Action: protocol.HostStart})
-	check("start")
-	// Humans act, bots act on their own; the host hurries every phase.
-	tb.clients[1].ok(protocol.Act{Kind: game.CmdReady})
-	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I am loyal"})
-	tb.clients[2].ws.CloseNow()
-	require.Eventually(t, func() bool {
-		var gone bool
-		e.lobby(tb.code, func(l *actor) { gone = l.members[tb.clients[2].you] == nil })
-		return gone
-	}, 5*time.Second, 10*time.Millisecond)
-	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
-	check("bot seat")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var over bool
-		e.lobby(tb.code, func(l *actor) { over = l.st.Phase == lobby.Over })
-		if over {
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "the game did not end")
-		host.do(protocol.Act{Kind: game.CmdEndPhase})
-		time.Sleep(20 * time.Millisecond)
-	}
-	check("game over")
-	host.ok(protocol.Host{Action: protocol.HostRematch})
-	check("rematch")
 }
 
 // TestReplayedLobbyPlaysOn: a state rebuilt mid-game takes the same next
@@ -138,9 +137,7 @@ func TestReplayedLobbyPlaysOn(t *testing.T) {
 	tb.clients[3].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
 	recs := e.records(tb.code)
 	require.NoError(t, rebuilt.Apply(recs[len(recs)-1]))
-	var live snapshot
-	e.lobby(tb.code, func(l *actor) { live = snap(l.st) })
-	require.Equal(t, live, snap(rebuilt))
+	require.Equal(t, snap(e.stopped(tb.code).st), snap(rebuilt))
 }
 
 // TestRestore: a second server on the same journal rebuilds the lobby;
@@ -151,8 +148,7 @@ func TestRestore(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
-	var before game.View
-	e.lobby(tb.code, func(l *actor) { before = l.st.Match.Game.View(game.SeatViewer(tb.clients[1].seat)) })
+	before := e.replayed(tb.code).Match.Game.View(game.SeatViewer(tb.clients[1].seat))
 
 	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
 	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
@@ -227,11 +223,7 @@ func TestSlowReader(t *testing.T) {
 		require.NoError(t, err)
 		defer slow.CloseNow()
 		require.NoError(t, slow.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: tb.code})))
-		require.Eventually(t, func() bool {
-			var in bool
-			e.lobby(tb.code, func(l *actor) { in = len(l.specs) == 1 })
-			return in
-		}, 5*time.Second, 10*time.Millisecond)
+		require.Eventually(t, func() bool { return e.spectators(tb.code) == 1 }, 5*time.Second, 10*time.Millisecond)
 		talker := tb.clients[0] // reads its own lines back as it goes
 		text := string(make([]rune, 0))
 		for range protocol.MaxChatRunes {
@@ -239,9 +231,7 @@ func TestSlowReader(t *testing.T) {
 		}
 		start := time.Now()
 		for i := 0; ; i++ {
-			var gone bool
-			e.lobby(tb.code, func(l *actor) { gone = len(l.specs) == 0 })
-			if gone {
+			if e.spectators(tb.code) == 0 {
 				break
 			}
 			require.Less(t, time.Since(start), 20*time.Second, "the slow reader was never dropped")

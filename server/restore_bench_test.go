@@ -66,13 +66,10 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 	srv := New(Options{Journal: j, NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
 	defer srv.Close(context.Background())
 	names := []string{"Boris", "Clara", "Dmitri", "Elena"}
-	lobby := func(start bool) [][]byte {
+	play := func(start bool) [][]byte {
 		_, hash := newToken()
-		l, err := srv.openLobby(lobby.Record{Kind: lobby.RecCreated, At: srv.now(), Member: "d1", Name: "Anna", TokenHash: hash, Settings: stored(quickSettings())})
-		if err != nil {
-			b.Fatal(err)
-		}
-		l.do(func(l *actor) {
+		l := unstarted(b, srv, lobby.Created("Anna", hash, false, *stored(quickSettings()), "", srv.now()))
+		func() {
 			host := newConnOn(srv, &sinkTransport{}, "127.0.0.1")
 			host.member = "d1"
 			l.members["d1"] = host
@@ -99,7 +96,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 				target := (l.st.Member(c.member).Seat + 1 + i) % 5
 				_ = l.act(c, protocol.Act{Kind: game.CmdDenounce, Target: target})
 			}
-		})
+		}()
 		recs, _ := j.Records(context.Background(), l.code)
 		out := make([][]byte, len(recs))
 		for i, r := range recs {
@@ -107,7 +104,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 		}
 		return out
 	}
-	return lobby(false), lobby(true)
+	return play(false), play(true)
 }
 
 // fill writes n lobbies' logs, alternately open and playing.

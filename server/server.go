@@ -142,9 +142,10 @@ type Options struct {
 	// Matches keeps finished matches for the history; nil keeps none.
 	Matches lobby.Matches
 	NewBot  lobby.BotFactory
-	Now     func() time.Time
-	Logger  *slog.Logger
-	Limits  Limits
+	// Clock is the lobbies' time (nil: the wall clock).
+	Clock  Clock
+	Logger *slog.Logger
+	Limits Limits
 	// Cluster makes the server one node of several sharing one NATS
 	// JetStream (see ClusterOptions and Join); nil serves alone.
 	Cluster *ClusterOptions
@@ -181,8 +182,8 @@ func New(o Options) *Server {
 	if o.NewBot == nil {
 		o.NewBot = DefaultBot
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = wallClock{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -276,7 +277,7 @@ func (s *Server) Close(ctx context.Context) error {
 // now is the server clock in UTC without its monotonic reading: the form
 // a time has after a journal's JSON round trip, so that a replay sees
 // exactly the times the live lobby saw.
-func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
+func (s *Server) now() time.Time { return s.opt.Clock.Now().UTC().Round(0) }
 
 // Restore rebuilds a lobby from its journal, as after a restart, and
 // opens it again: its delegates resume with their tokens and find the

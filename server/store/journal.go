@@ -82,11 +82,7 @@ func (j *Journal) Append(ctx context.Context, code string, rec lobby.Record) err
 // Records implements lobby.Journal; it also takes the lobby over for this
 // writer: later appends follow the last record read.
 func (j *Journal) Records(ctx context.Context, code string) ([]lobby.Record, error) {
-	raw, err := j.st.Load(ctx, code)
-	if err != nil {
-		return nil, err
-	}
-	out, err := decodeLog(code, raw)
+	raw, out, err := j.read(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +95,22 @@ func (j *Journal) Records(ctx context.Context, code string) ([]lobby.Record, err
 	}
 	j.mu.Unlock()
 	return out, nil
+}
+
+// Peek is the lobby's log as Records reads it, without taking the lobby
+// over: a bystander's read, which leaves the writer's appends as they were.
+func (j *Journal) Peek(ctx context.Context, code string) ([]lobby.Record, error) {
+	_, out, err := j.read(ctx, code)
+	return out, err
+}
+
+func (j *Journal) read(ctx context.Context, code string) ([]Record, []lobby.Record, error) {
+	raw, err := j.st.Load(ctx, code)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := decodeLog(code, raw)
+	return raw, out, err
 }
 
 // Lobbies lists every lobby with a log.
