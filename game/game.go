@@ -71,6 +71,7 @@ type Game struct {
 	investigator bool  // whether an Investigator was dealt
 	bloc         []int // the Plotters' seats, in seat order
 	kirovIn      int   // Kirov's index in bloc
+	rules        *Rules
 
 	view viewCache
 }
@@ -117,6 +118,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	}
 	g.random().Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
 	g.plotters, g.investigator = cfg.PlottersFor(n), slices.Contains(roles, Investigator)
+	g.rules = newRules(cfg, roles)
 
 	// About what a game writes, so that the log seldom grows by copying:
 	// random lawful play writes 59 events on average with 5 seats, 167 with

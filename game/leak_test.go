@@ -178,6 +178,27 @@ func checkView(g *Game, v Viewer, data []byte) error {
 		}
 	}
 
+	// The roles in play are public as counts, and true ones: each role
+	// once, as many as were dealt.
+	if r, ok := view["rules"].(map[string]any); ok {
+		dealt := map[string]int{}
+		for i := range len(f.g.seats) {
+			dealt[roleName(f.truth(i).role)]++
+		}
+		for _, x := range r["roles"].([]any) {
+			m := x.(map[string]any)
+			name := m["role"].(string)
+			if n := num(m["count"]); n != dealt[name] {
+				return fmt.Errorf("rules.roles: %d %s shown, %d dealt", n, name, dealt[name])
+			}
+			delete(dealt, name)
+		}
+		if len(dealt) > 0 {
+			return fmt.Errorf("rules.roles: %v dealt and not shown", dealt)
+		}
+		allowed["rules.roles"] = true
+	}
+
 	// The purge vote: nothing before the count, names only under an open
 	// ballot.
 	if b, ok := view["ballot"]; ok {

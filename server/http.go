@@ -554,6 +554,7 @@ func (s *Server) getLobby(c echo.Context) error {
 	ip := s.clientIP(c.Request())
 	if refusal, wait := s.guesses.allow(ip, time.Now()); refusal != nil {
 		s.metrics.refused(protocol.CodeRateLimited)
+		s.holdRefusal(c.Request().Context().Done(), wait)
 		return &retryLater{refusal, wait}
 	}
 	code := protocol.NormalizeCode(c.Param("code"))

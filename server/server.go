@@ -74,6 +74,13 @@ type Limits struct {
 	LookupMissEvery       time.Duration // ...and one more this often
 	LookupMissesPerSecond float64       // the whole server's misses, beyond which an address that missed lately waits...
 	LookupMissBurst       int           // ...after a burst of this many
+
+	// RefusedWait holds the answer to a client refused for its rate (a
+	// code guesser, a flooder closed, a reconnect loop) up to this long,
+	// or until its wait is over: a loop that retries at once is slowed to
+	// the pace of its allowance, and costs the server an idle socket
+	// instead of a request served.
+	RefusedWait time.Duration
 }
 
 // DefaultLimits are the production limits.
@@ -115,6 +122,8 @@ func DefaultLimits() Limits {
 		LookupMissEvery:       6 * time.Second,
 		LookupMissesPerSecond: 2,
 		LookupMissBurst:       20,
+
+		RefusedWait: 2 * time.Second,
 	}
 }
 
@@ -170,6 +179,7 @@ type Server struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	closing  bool
+	halt     chan struct{}  // closed when the server closes
 	sessions sync.WaitGroup // connection handlers
 	actors   sync.WaitGroup // lobby goroutines
 }
@@ -203,6 +213,7 @@ func New(o Options) *Server {
 		guesses: newGuessLimiter(o.Limits),
 		rates:   newMessageRates(o.Limits.AddressMessages, o.Limits.AddressBurst),
 		conns:   map[*conn]struct{}{},
+		halt:    make(chan struct{}),
 	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
@@ -241,6 +252,7 @@ func (s *Server) Close(ctx context.Context) error {
 	s.ready.Store(false) // under mu, so that an Undrain cannot make it ready again
 	if !s.closing {
 		s.closing = true
+		close(s.halt)
 		for _, l := range s.lobbies.all() {
 			close(l.quit)
 		}
