@@ -350,7 +350,29 @@ func wireAudit(c *wireClient) []string {
 			}
 		}
 	}
-	for _, m := range c.messages() {
+	// The seeds revealed at each game's end: no message before the one
+	// that reveals a seed may hold it, for it tells the deal and every lot.
+	msgs := c.messages()
+	revealedAt := map[string]int{}
+	for i, m := range msgs {
+		var g protocol.Game
+		if m.Type != protocol.TypeGame || json.Unmarshal(m.raw, &g) != nil {
+			continue
+		}
+		for _, e := range g.Log {
+			if _, ok := revealedAt[e.Seed]; e.Kind == game.EvGameOver && e.Seed != "" && !ok {
+				revealedAt[e.Seed] = i
+			}
+		}
+	}
+	for seed, at := range revealedAt {
+		for _, m := range msgs[:at] {
+			if bytes.Contains(m.raw, []byte(seed)) {
+				fail(m, "the match seed before the end")
+			}
+		}
+	}
+	for _, m := range msgs {
 		switch m.Type {
 		case protocol.TypeWelcome:
 			var w protocol.Welcome

@@ -257,6 +257,18 @@ func TestLeakCheckerCatchesLeaks(t *testing.T) {
 		require.Error(t, checkLog(tb.g, loyal, marshal(extra)))
 		extra = append(evs, Event{Kind: EvPurged, Target: 1, Role: Plotter, Faction: Plotters})
 		require.Error(t, checkLog(tb.g, loyal, marshal(extra)))
+		extra = append(evs, Event{Kind: EvPaused, Seed: tb.g.seed.String()})
+		require.ErrorContains(t, checkLog(tb.g, loyal, marshal(extra)), "seed")
+		extra = append(evs, Event{Kind: EvPaused, Commitment: tb.g.seed.String()})
+		require.ErrorContains(t, checkLog(tb.g, loyal, marshal(extra)), "seed", "the seed under any key")
+	})
+	t.Run("the seed in a view", func(t *testing.T) {
+		view := tb.g.View(loyal)
+		seats := make([]SeatView, len(view.Seats))
+		copy(seats, view.Seats)
+		seats[0].Name = tb.g.seed.String()
+		view.Seats = seats
+		require.ErrorContains(t, checkView(tb.g, loyal, marshal(view)), "seed")
 	})
 	_ = time.Second
 }

@@ -8,7 +8,7 @@ type EventKind int
 // Event kinds. The comment says who may see the event before the game is
 // over; after it, everyone sees every event.
 const (
-	EvGameStarted       EventKind = iota // public: seat order
+	EvGameStarted       EventKind = iota // public: seat order, the seed's Commitment
 	EvSessionOpened                      // public: Session, Seat = Chair
 	EvDenounced                          // public: Seat denounces Target
 	EvWithdrew                           // public: Seat withdraws
@@ -35,7 +35,7 @@ const (
 	EvPhaseEnded                         // public: the host ended the phase
 	EvPaused                             // public
 	EvResumed                            // public
-	EvGameOver                           // public: Winner, Reason, Roles
+	EvGameOver                           // public: Winner, Reason, Roles, Seed
 	EvVoteOpened                         // public: the Defence is over, the purge vote on Target opens
 )
 
@@ -150,6 +150,10 @@ type Event struct {
 	Winner     Faction    `json:"winner,omitempty"`
 	Reason     WinReason  `json:"reason,omitempty"`
 	Roles      []Role     `json:"roles,omitempty"` // EvGameOver: every role in seat order
+	// Commitment (EvGameStarted) is the match seed's Seed.Commitment, and
+	// Seed (EvGameOver) the seed itself, both in hexadecimal.
+	Commitment string `json:"commitment,omitempty"`
+	Seed       string `json:"seed,omitempty"`
 	audience   audience
 }
 
@@ -170,7 +174,7 @@ type logFilter struct {
 }
 
 func (g *Game) logFilter(v Viewer) logFilter {
-	f := logFilter{all: g.phase == PhaseOver, seat: v.Seat}
+	f := logFilter{all: g.phase == PhaseOver || v.everything, seat: v.Seat}
 	if v.IsSeat() {
 		s := &g.seats[v.Seat]
 		f.plotter = s.role.Faction() == Plotters

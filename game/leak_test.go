@@ -1,6 +1,7 @@
 package game
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -86,6 +87,13 @@ func num(v any) int {
 var secretKeys = map[string]bool{
 	"role": true, "faction": true, "roles": true, "votes": true, "vote": true, "strikes": true,
 	"final_count": true, "proposals": true, "investigations": true, "bloc": true, "kirov": true, "choice": true,
+	"seed": true,
+}
+
+// seedShown reports whether data holds the match seed, which no viewer
+// may learn before the end: it would tell the deal and every lot.
+func seedShown(g *Game, data []byte) bool {
+	return bytes.Contains(data, []byte(g.seed.String()))
 }
 
 // checkView returns the first leak in a view's JSON, or nil.
@@ -97,6 +105,9 @@ func checkView(g *Game, v Viewer, data []byte) error {
 	}
 	if f.over {
 		return nil // after the game everything may be seen
+	}
+	if seedShown(g, data) {
+		return fmt.Errorf("the match seed shown before the end")
 	}
 	allowed := map[string]bool{}
 
@@ -262,6 +273,9 @@ func checkLog(g *Game, v Viewer, data []byte) error {
 	}
 	if f.over {
 		return nil
+	}
+	if seedShown(g, data) {
+		return fmt.Errorf("the match seed shown before the end")
 	}
 	for i, e := range events {
 		kind, _ := e["kind"].(string)

@@ -11,6 +11,8 @@ type Viewer struct {
 	// admitted: a spectator the host vouched for, whom the setting that
 	// shows spectators every role (Config.SpectatorsSeeRoles) applies to.
 	admitted bool
+	// everything: the replay of a finished match from above (Everyone).
+	everything bool
 }
 
 // SeatViewer is the viewer sitting at seat i.
@@ -25,6 +27,12 @@ var Spectator = Viewer{Seat: NoSeat}
 // Config.SpectatorsSeeRoles it sees every role; otherwise, what any
 // spectator sees.
 var AdmittedSpectator = Viewer{Seat: NoSeat, admitted: true}
+
+// Everyone is a viewer without a seat who sees every file and every
+// event, as everyone may once the game is over. It is for the replays of
+// finished matches, rebuilt step by step: no live game's viewer is ever
+// Everyone before its end.
+var Everyone = Viewer{Seat: NoSeat, everything: true}
 
 // IsSeat reports whether the viewer is a delegate.
 func (v Viewer) IsSeat() bool { return v.Seat != NoSeat }
@@ -557,7 +565,7 @@ func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 func (g *Game) viewer(v Viewer) Viewer {
 	switch {
 	case v.Seat == NoSeat:
-		return Viewer{Seat: NoSeat, admitted: v.admitted}
+		return Viewer{Seat: NoSeat, admitted: v.admitted, everything: v.everything}
 	case v.Seat < 0 || v.Seat >= len(g.seats):
 		return Spectator
 	}
@@ -567,7 +575,7 @@ func (g *Game) viewer(v Viewer) Viewer {
 // seesAllRoles: the game's end, or a setting that opens every file.
 func (g *Game) seesAllRoles(v Viewer) bool {
 	switch {
-	case g.phase == PhaseOver:
+	case g.phase == PhaseOver, v.everything:
 		return true
 	case !v.IsSeat():
 		return v.admitted && g.cfg.SpectatorsSeeRoles

@@ -434,6 +434,14 @@ func appendEvent(b []byte, e *game.Event) []byte {
 		b = append(b, `,"roles":`...)
 		b = appendEnums(b, e.Roles)
 	}
+	if e.Commitment != "" {
+		b = append(b, `,"commitment":`...)
+		b = appendString(b, e.Commitment)
+	}
+	if e.Seed != "" {
+		b = append(b, `,"seed":`...)
+		b = appendString(b, e.Seed)
+	}
 	return append(b, '}')
 }
 
@@ -596,7 +604,7 @@ var handWritten = map[reflect.Type]string{
 		"Source source,omitempty game.Source; PurgeCount purge_count,omitempty int; SpareCount spare_count,omitempty int; " +
 		"Votes votes,omitempty []game.SeatVote; Strikes strikes,omitempty []int; Faction faction,omitempty game.Faction; " +
 		"Role role,omitempty game.Role; Winner winner,omitempty game.Faction; Reason reason,omitempty game.WinReason; " +
-		"Roles roles,omitempty []game.Role",
+		"Roles roles,omitempty []game.Role; Commitment commitment,omitempty string; Seed seed,omitempty string",
 }
 
 // wireFields describes t's exported fields as handWritten does.

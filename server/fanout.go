@@ -344,6 +344,12 @@ func (l *actor) lobbyView() protocol.Lobby {
 	v.StartBlock = l.st.StartBlock()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.LastID
+	if m := st.Match; m != nil && m.ID == st.LastID {
+		v.Commitment = m.Seed.Commitment()
+		if m.Game.Over() {
+			v.Seed = m.Seed.String()
+		}
+	}
 	return v
 }
 

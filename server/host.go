@@ -41,10 +41,11 @@ func (l *actor) host(c *conn, h protocol.Host) error {
 // fresh randomness, who is connected and the limits.
 func (l *actor) env() lobby.Env {
 	return lobby.Env{
-		Now:     l.now(),
-		Seed:    randomSeed,
-		MatchID: newMatchID,
-		Here:    func(id string) bool { return l.members[id] != nil },
+		Now:       l.now(),
+		Seed:      randomSeed,
+		MatchSeed: randomMatchSeed,
+		MatchID:   newMatchID,
+		Here:      func(id string) bool { return l.members[id] != nil },
 		Bounds: lobby.Bounds{
 			ChatLines:   l.srv.opt.Limits.ChatLines,
 			MembersEver: l.srv.opt.Limits.MembersEver,

@@ -57,6 +57,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(read, "/api/lobbies/:code", s.getLobby)
 	e.Match(read, "/api/matches", s.listMatches)
 	e.Match(read, "/api/matches/:id", s.getMatch)
+	e.Match(read, "/api/matches/:id/file", s.downloadMatch)
+	e.Match(read, "/api/matches/:id/replay", s.replayMatch)
 
 	e.GET("/ws", s.serveWS)
 
@@ -159,7 +161,7 @@ func (r *retryLater) Unwrap() error { return r.err }
 // statusOf is the HTTP status of a refusal code.
 func statusOf(code protocol.Code) int {
 	switch code {
-	case protocol.CodeUnknownLobby, protocol.CodeNotFound:
+	case protocol.CodeUnknownLobby, protocol.CodeNotFound, protocol.CodeNoReplay:
 		return http.StatusNotFound
 	case protocol.CodeLobbyCap, protocol.CodeRateLimited, protocol.CodeTooManyConns:
 		return http.StatusTooManyRequests

@@ -28,6 +28,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 
+	"congress/game"
 	"congress/protocol"
 	"congress/server/lobby"
 )
@@ -493,7 +494,14 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// randomSeed is a match or bot seed from crypto/rand.
+// randomMatchSeed is a match seed: 32 bytes from crypto/rand.
+func randomMatchSeed() game.Seed {
+	var s game.Seed
+	_, _ = rand.Read(s[:]) // crypto/rand.Read never fails
+	return s
+}
+
+// randomSeed is a bot seed from crypto/rand.
 func randomSeed() uint64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:])

@@ -18,9 +18,10 @@ import (
 
 // Env is what a decision needs from outside the lobby's records.
 type Env struct {
-	Now     time.Time
-	Seed    func() uint64 // a fresh random seed
-	MatchID func() string // a fresh match ID
+	Now       time.Time
+	Seed      func() uint64    // a fresh random seed, for a bot
+	MatchSeed func() game.Seed // a fresh match seed
+	MatchID   func() string    // a fresh match ID
 	// Here reports whether a member is connected now.
 	Here func(member string) bool
 	Bounds
@@ -336,7 +337,8 @@ func (s *State) startGame(env Env) (Record, error) {
 	for _, m := range s.Members {
 		players = append(players, m.ID)
 	}
-	return Record{Kind: RecStarted, At: env.Now, Match: env.MatchID(), Seed: env.Seed(), Players: players}, nil
+	seed := env.MatchSeed()
+	return Record{Kind: RecStarted, At: env.Now, Match: env.MatchID(), MatchSeed: &seed, Players: players}, nil
 }
 
 // Closing is the record of the lobby's closing for good.

@@ -16,8 +16,9 @@ var at = time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
 func testEnv() Env {
 	return Env{
 		Now: at, Seed: func() uint64 { return 7 }, MatchID: func() string { return "m-1" },
-		Here:   func(string) bool { return false },
-		Bounds: Bounds{ChatLines: 3, MembersEver: 8, Changes: 2},
+		MatchSeed: func() game.Seed { return game.SeedOf(7) },
+		Here:      func(string) bool { return false },
+		Bounds:    Bounds{ChatLines: 3, MembersEver: 8, Changes: 2},
 	}
 }
 

@@ -77,7 +77,7 @@ func (m *Member) Human() bool { return !m.Bot }
 // Match is one game and what the lobby keeps of it.
 type Match struct {
 	ID       string
-	Seed     uint64
+	Seed     game.Seed
 	Settings Settings // the lobby's settings when it started
 	Players  []string // member IDs, in the order given to game.New
 	Names    []string // their names, in the same order
@@ -319,14 +319,15 @@ func (s *State) start(rec Record) error {
 		}
 		names[i], seated[i] = m.Name, m
 	}
-	g, _, err := game.New(cfg, names, rec.Seed, rec.At)
+	seed := matchSeed(rec)
+	g, _, err := game.NewSeeded(cfg, names, seed, rec.At)
 	if err != nil {
 		return err
 	}
 	s.Matches++
 	s.LastID = rec.Match
 	s.Match = &Match{
-		ID: rec.Match, Seed: rec.Seed, Settings: s.Settings, Players: rec.Players, Names: names, Game: g,
+		ID: rec.Match, Seed: seed, Settings: s.Settings, Players: rec.Players, Names: names, Game: g,
 		History: []Record{rec}, Bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.Phase = Playing
@@ -371,6 +372,14 @@ func (s *State) play(rec Record) error {
 	return nil
 }
 
+// matchSeed is a started record's seed.
+func matchSeed(rec Record) game.Seed {
+	if rec.MatchSeed != nil {
+		return *rec.MatchSeed
+	}
+	return game.SeedOf(rec.Seed)
+}
+
 // seatBot gives seat to p, which first observes everything the seat has
 // seen so far.
 func (m *Match) seatBot(seat int, p Player) {
@@ -383,7 +392,7 @@ func (m *Match) seatBot(seat int, p Player) {
 // after every one, the started record included.
 func (m *Match) ReplayGame(each func(g *game.Game, rec Record)) *game.Game {
 	start := m.History[0]
-	g, _, _ := game.New(m.Game.Config(), m.Names, start.Seed, start.At)
+	g, _, _ := game.NewSeeded(m.Game.Config(), m.Names, m.Seed, start.At)
 	each(g, start)
 	for _, rec := range m.History[1:] {
 		if rec.Kind == RecAdvance {
