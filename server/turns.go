@@ -9,8 +9,8 @@ package server
 // not by the whole burst.
 type turns struct {
 	lines map[any][]message // by sender
-	order []any         // senders with something waiting, next first
-	n     int           // messages waiting in all
+	order []any             // senders with something waiting, next first
+	n     int               // messages waiting in all
 }
 
 // senderOf is whose line m waits in: a member's, across their connections,

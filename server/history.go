@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -20,134 +18,6 @@ import (
 	"congress/protocol"
 	"congress/server/lobby"
 )
-
-// RestoreAll reopens every lobby the journal holds, from one read of the
-// whole journal: deadlines that passed while the server was down take
-// effect at once, in order, when each lobby's goroutine starts. The start
-// stops only if the journal as a whole cannot be read. A lobby whose log
-// cannot be replayed is quarantined (see quarantine) and the others are
-// served; the log of a lobby that closed as the server stopped is
-// dropped, as the closing would have done.
-func (s *Server) RestoreAll(ctx context.Context) (int, error) {
-	j, ok := s.opt.Journal.(lobby.Restorable)
-	if !ok {
-		return 0, nil
-	}
-	logs, err := j.Logs(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("reading the lobby logs: %w", err)
-	}
-	n := 0
-	for _, code := range slices.Sorted(maps.Keys(logs)) {
-		lg := logs[code]
-		if lg.Err == nil && len(lg.Records) == 0 {
-			continue
-		}
-		st, err := lg.Records, lg.Err
-		var state *lobby.State
-		if err == nil {
-			state, err = lobby.Replay(code, st, s.opt.NewBot)
-		}
-		switch {
-		case err != nil:
-			s.quarantine(ctx, j, code, err)
-			continue
-		case state.Closed:
-			s.dropClosed(ctx, j, code)
-			continue
-		}
-		if err := s.reopen(code, state, lg.Records); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
-
-// errLobbyClosed is Restore's answer for a log that ends with the
-// lobby's closing: there is nothing to reopen, and the log is dropped.
-var errLobbyClosed = errors.New("the lobby was closed")
-
-// damagedLog is a log that cannot be replayed.
-type damagedLog struct{ err error }
-
-func (d damagedLog) Error() string { return "its log does not replay: " + d.err.Error() }
-func (d damagedLog) Unwrap() error { return d.err }
-
-// dropClosed finishes off the log of a lobby that closed but whose log
-// was not dropped yet: the server stopped in between.
-func (s *Server) dropClosed(ctx context.Context, j lobby.Restorable, code string) {
-	if err := j.Drop(ctx, code); err != nil {
-		s.log.Warn("dropping a closed lobby's log; the next start tries again", "lobby", code, "err", err)
-		return
-	}
-	s.log.Info("a closed lobby's log was left behind: dropped", "lobby", code)
-}
-
-// quarantine keeps a lobby whose log cannot be replayed aside: the log
-// stays as it is (the journal notes why, for the operator), the lobby is
-// not served, and whoever comes to it is told in words (errDamaged).
-func (s *Server) quarantine(ctx context.Context, j lobby.Restorable, code string, why error) {
-	if s.lobbies.quarantine(code) {
-		s.metrics.quarantined.Add(1)
-	}
-	s.log.Error("a lobby's log does not restore: it is kept aside and not served; the other lobbies are", "lobby", code, "err", why)
-	if err := j.Quarantine(ctx, code, why.Error()); err != nil {
-		s.log.Warn("noting a quarantined lobby in the journal", "lobby", code, "err", err)
-	}
-}
-
-// errDamaged is what a client of a quarantined lobby is told.
-func errDamaged(code string) error {
-	return protocol.Errorf(protocol.CodeLobbyDamaged, "The minutes of lobby %s are damaged, and it cannot convene again. The server's keeper has been told; open a new lobby to play on.", code)
-}
-
-// lastActivity is the time of a log's last record that people or the
-// game made: a node's claim moves the log on but is nobody's doing.
-func lastActivity(recs []lobby.Record) time.Time {
-	for _, rec := range slices.Backward(recs) {
-		if rec.Kind != lobby.RecClaimed {
-			return rec.At
-		}
-	}
-	return time.Time{}
-}
-
-// maxSnapshot bounds a snapshot record: the oldest chat lines are left
-// out of one that would be larger.
-const maxSnapshot = 256 << 10
-
-// compact starts the lobby's log afresh between games, so that what a
-// restore replays does not grow with the games played: a snapshot of the
-// lobby is appended and every record before it deleted. The last game
-// must be in the match history first, which keeps it from then on; until
-// it is, the log keeps it, and the next rematch tries again.
-func (l *actor) compact() {
-	j, ok := l.srv.opt.Journal.(lobby.Compactor)
-	if !ok || l.st.Phase != lobby.Open {
-		return
-	}
-	if m := l.st.Match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.ID) {
-		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.ID)
-		return
-	}
-	snap := l.st.Snapshot()
-	for len(snap.Chat) > 0 {
-		b, _ := json.Marshal(snap)
-		if len(b) <= maxSnapshot {
-			break
-		}
-		snap.Chat = snap.Chat[max(len(snap.Chat)/10, 1):]
-	}
-	if err := l.commit(lobby.Record{Kind: lobby.RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
-		return // the log stays long; the next rematch tries again
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
-	defer cancel()
-	if err := j.Compact(ctx, l.code); err != nil {
-		l.log.Warn("deleting the records before a snapshot; the next rematch tries again", "err", err)
-	}
-}
 
 // recordMatch tells the match history where the lobby's current match
 // stands: running, or over with its whole log. The filer takes it from

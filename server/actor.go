@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"log/slog"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -765,15 +764,4 @@ func errorOf(err error) (*protocol.Error, bool) {
 	var e *protocol.Error
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-// sortedSeats lists the keys of a seat map in order, so that bots act in
-// a stable order.
-func sortedSeats[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
