@@ -147,7 +147,7 @@ func TestKickDuringGame(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: kicked.you})
 	_, closing := kicked.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeKicked), closing.Code)
+	assert.Equal(t, protocol.CodeKicked, closing.Code)
 	lv := lastLobby(t, tb.clients[1].sync())
 	require.NotNil(t, lv)
 	var found bool

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -282,7 +281,7 @@ func (cl *cluster) setHolder(code, holder string) {
 	// The relays to the old owner are told to reconnect: the client comes
 	// back and is routed to the new owner.
 	for _, r := range stale {
-		r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+		r.c.sendBack(movingMessage, true)
 	}
 }
 

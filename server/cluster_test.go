@@ -69,7 +69,7 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 	status, closing := host.expectClose()
 	assert.Equal(t, websocket.StatusGoingAway, status)
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+	assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, 5*time.Second, 10*time.Millisecond, "node a still runs the lobby")
 
 	recs, err := store.NewJournal(st).Records(ctx, cr.Code)
@@ -171,7 +171,7 @@ func TestClusterRelayAndDrain(t *testing.T) {
 		status, closing := c.expectClose()
 		assert.Equal(t, websocket.StatusGoingAway, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+		assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	}
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 
@@ -214,7 +214,7 @@ func TestClusterCloseHandsOver(t *testing.T) {
 	require.NoError(t, a.srv.Close(ctx))
 	_, closing := host.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+	assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 
 	again := b.dial(nil)

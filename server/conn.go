@@ -129,9 +129,16 @@ func (c *conn) refuse(id int64, err error) {
 func (c *conn) close(code protocol.Code, msg string, status websocket.StatusCode, drain bool) {
 	var closing []byte
 	if code != "" {
-		closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(code), Message: msg})
+		closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: code, Message: msg})
 	}
 	c.shut(closing, status, string(code), drain)
+}
+
+// sendBack closes the connection with reconnect: the lobby is moving to
+// another node (movingMessage) or the server is restarting
+// (restartMessage), and the client is to come back at once.
+func (c *conn) sendBack(msg string, drain bool) {
+	c.close(protocol.CodeReconnect, msg, websocket.StatusGoingAway, drain)
 }
 
 // shut is close with the Closing frame (nil for none) and the close
@@ -264,7 +271,7 @@ func (c *conn) serve() {
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
 			if s := websocket.CloseStatus(err); s == websocket.StatusMessageTooBig {
-				c.srv.metrics.refused("message_too_big")
+				c.srv.metrics.refused(protocol.CodeTooBig)
 			} else if s == -1 && !errors.Is(err, context.Canceled) && !c.dead.Load() {
 				c.srv.log.Debug("websocket read", "err", err)
 			}
@@ -300,7 +307,7 @@ func (c *conn) serve() {
 		}
 		if r != nil {
 			if err := r.forward(data); err != nil {
-				c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+				c.sendBack(movingMessage, true)
 				return
 			}
 			continue

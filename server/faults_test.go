@@ -380,7 +380,7 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 		if m.Type == protocol.TypeClosing {
 			var c protocol.Closing
 			m.decode(t, &c)
-			assert.Equal(t, string(protocol.CodeReconnect), c.Code)
+			assert.Equal(t, protocol.CodeReconnect, c.Code)
 			break
 		}
 	}
@@ -735,7 +735,7 @@ func TestResumeLoopClosedBeforeWelcome(t *testing.T) {
 	require.Equal(t, protocol.TypeClosing, m.Type, "%s", m.raw)
 	var closing protocol.Closing
 	m.decode(t, &closing)
-	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+	assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 	assert.Contains(t, closing.Message, "Wait")
 	status, _ := c.expectClose()
 	assert.Equal(t, websocket.StatusPolicyViolation, status)

@@ -125,7 +125,7 @@ func (s *Server) httpError(err error, c echo.Context) {
 		return
 	}
 	status := http.StatusInternalServerError
-	p := protocol.Problem{Code: "internal", Message: "Something went wrong on the server."}
+	p := protocol.Problem{Code: protocol.CodeInternal, Message: "Something went wrong on the server."}
 	var pe *protocol.Error
 	var he *echo.HTTPError
 	var later *retryLater
@@ -246,7 +246,7 @@ func (s *Server) drain(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
 	defer cancel()
 	if err := s.Drain(ctx); err != nil {
-		if !s.Draining() {
+		if !s.draining.Load() {
 			return protocol.Errorf(protocol.CodeServerBusy, "The drain was undone before it finished.")
 		}
 		s.log.Warn("drain", "err", err)
@@ -400,7 +400,7 @@ func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
 			return nil, s.fullRefusal()
 		}
-		l.st.Code, l.log = l.code, s.log.With("lobby", l.code)
+		l.st, l.log = lobby.NewState(l.code, s.opt.NewBot), s.log.With("lobby", l.code)
 		if cl != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
 			err := cl.create(ctx, l.code)
@@ -596,7 +596,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	if err != nil {
 		s.ips.release(ip)
 		// Accept has answered (403 for a foreign origin).
-		s.metrics.refused("handshake")
+		s.metrics.refused(protocol.CodeHandshake)
 		s.log.Debug("websocket handshake refused", "err", err, "origin", r.Header.Get("Origin"))
 		return nil
 	}
@@ -605,7 +605,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	if !s.addConn(cn) {
 		s.ips.release(ip)
 		// The server is closing: say so, as to everyone else.
-		cn.close(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway, false)
+		cn.sendBack(restartMessage, false)
 		<-cn.written
 		return nil
 	}

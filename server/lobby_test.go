@@ -311,7 +311,7 @@ func TestFlood(t *testing.T) {
 	assert.Greater(t, limited, 0, "no rate_limited refusal")
 	assert.Equal(t, websocket.StatusPolicyViolation, status)
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+	assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 	assert.Equal(t, before, len(e.records(tb.code)))
 	for _, c := range tb.clients[2:] {
 		c.unmoved()
@@ -364,7 +364,7 @@ func TestResume(t *testing.T) {
 	again.welcome()
 	_, closing := back.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReplaced), closing.Code)
+	assert.Equal(t, protocol.CodeReplaced, closing.Code)
 	again.ok(protocol.Act{Kind: game.CmdWithdraw})
 }
 
@@ -607,7 +607,7 @@ func TestHost(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: d.you})
 	_, closing := d.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeKicked), closing.Code)
+	assert.Equal(t, protocol.CodeKicked, closing.Code)
 	// Their token no longer opens anything.
 	again := e.dial(nil)
 	again.send(protocol.Resume{Lobby: tb.code, Token: d.token})
@@ -760,7 +760,7 @@ func TestShutdownTellsClientsToReconnect(t *testing.T) {
 		status, closing := c.expectClose()
 		assert.Equal(t, websocket.StatusGoingAway, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+		assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	}
 }
 

@@ -202,7 +202,7 @@ func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscripti
 			}
 			if n := seqOf(m); n != seq+1 {
 				c.srv.log.Warn("relayed messages lost: the client reconnects", "want", seq+1, "got", n)
-				c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, false)
+				c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
@@ -308,7 +308,7 @@ func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byt
 		case <-c.closed:
 		}
 	}
-	c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+	c.sendBack(movingMessage, true)
 	return nil, nil
 }
 
@@ -353,7 +353,7 @@ func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hel
 	if v == entered && stale {
 		// The lobby changed hands while the session opened: start over
 		// with the client, which has its Welcome and will resume.
-		c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+		c.sendBack(movingMessage, true)
 	}
 	if v != entered {
 		r.end()
@@ -409,7 +409,7 @@ func (r *relay) pump() {
 			}
 			if n := seqOf(m); n != seq+1 {
 				r.cl.log.Warn("relayed frames lost: the client reconnects", "lobby", r.code, "want", seq+1, "got", n)
-				r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, false)
+				r.c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
@@ -454,7 +454,7 @@ func (r *relay) pingLoop() {
 			_, err := r.cl.nc.RequestMsgWithContext(ctx, m)
 			cancel()
 			if err != nil {
-				r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+				r.c.sendBack(movingMessage, true)
 				return
 			}
 		}

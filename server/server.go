@@ -25,11 +25,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 
 	"congress/game"
-	"congress/protocol"
 	"congress/server/lobby"
 )
 
@@ -259,7 +257,7 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 	}
 	for c := range s.conns {
-		c.close(protocol.CodeReconnect, restartMessage, websocket.StatusGoingAway, true)
+		c.sendBack(restartMessage, true)
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})
@@ -376,7 +374,7 @@ func (s *Server) Drain(ctx context.Context) error {
 		}
 		s.mu.Lock()
 		for c := range s.conns {
-			c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+			c.sendBack(movingMessage, true)
 		}
 		s.mu.Unlock()
 		if len(ls) == 0 {
@@ -414,9 +412,6 @@ func (s *Server) stopping() bool {
 	defer s.mu.Unlock()
 	return s.closing || s.draining.Load()
 }
-
-// Draining reports whether Drain has been called.
-func (s *Server) Draining() bool { return s.draining.Load() }
 
 // randomToken is 32 bytes from crypto/rand, base64url.
 func randomToken() string {

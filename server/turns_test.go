@@ -115,7 +115,7 @@ func TestRefusedWait(t *testing.T) {
 		status, closing := flooder.expectClose()
 		assert.Equal(t, websocket.StatusPolicyViolation, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+		assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 		assert.GreaterOrEqual(t, time.Since(t0), hold)
 	})
 	t.Run("a closing server does not wait", func(t *testing.T) {

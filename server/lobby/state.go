@@ -79,8 +79,7 @@ type Match struct {
 	ID       string
 	Seed     game.Seed
 	Settings Settings // the lobby's settings when it started
-	Players  []string // member IDs, in the order given to game.New
-	Names    []string // their names, in the same order
+	Names    []string // the players' names, in the order given to the game
 	Game     *game.Game
 	// History holds the started, act and advance records, to replay the
 	// game up to an earlier moment (the gallery's delayed stream).
@@ -327,7 +326,7 @@ func (s *State) start(rec Record) error {
 	s.Matches++
 	s.LastID = rec.Match
 	s.Match = &Match{
-		ID: rec.Match, Seed: seed, Settings: s.Settings, Players: rec.Players, Names: names, Game: g,
+		ID: rec.Match, Seed: seed, Settings: s.Settings, Names: names, Game: g,
 		History: []Record{rec}, Bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.Phase = Playing
