@@ -58,9 +58,11 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 
 	// The lease goes, as when it expires, and node b claims the lobby.
 	ctx := context.Background()
-	leases, _, err := st.Leases(ctx, time.Minute)
+	leases, err := st.Leases(ctx, time.Minute)
 	require.NoError(t, err)
-	require.NoError(t, leases.Delete(ctx, cr.Code))
+	lease, err := leases.Get(ctx, cr.Code)
+	require.NoError(t, err)
+	require.NoError(t, leases.Release(ctx, cr.Code, lease.Rev))
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 	require.NotNil(t, a.srv.lobbies.get(cr.Code), "node a has not noticed")
 

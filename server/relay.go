@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -135,6 +136,15 @@ func (t *natsTransport) abort() {
 }
 
 // handleOpen answers a relay that brings a client to a lobby of this node.
+// listen takes the relays opened to this node's lobbies, until stop.
+func (cl *cluster) listen() (stop func(), err error) {
+	sub, err := cl.st.Conn().Subscribe(openSubject(cl.node), cl.handleOpen)
+	if err != nil {
+		return nil, fmt.Errorf("subscribing to %s: %w", openSubject(cl.node), err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
 func (cl *cluster) handleOpen(m *nats.Msg) {
 	answer := func(ok bool) {
 		b, _ := json.Marshal(openReply{OK: ok})
@@ -155,14 +165,14 @@ func (cl *cluster) handleOpen(m *nats.Msg) {
 		answer(false)
 		return
 	}
-	c := newConnOn(cl.srv, &natsTransport{nc: cl.nc, subject: outSubject(req.Session)}, req.IP)
+	c := newConnOn(cl.srv, &natsTransport{nc: cl.st.Conn(), subject: outSubject(req.Session)}, req.IP)
 	c.limiter, c.flood = nil, nil // the relay limits the client's rate
 	if !cl.srv.addConn(c) {
 		answer(false)
 		return
 	}
 	in := make(chan *nats.Msg, relayBuffer)
-	sub, err := cl.nc.ChanSubscribe(inSubject(req.Session), in)
+	sub, err := cl.st.Conn().ChanSubscribe(inSubject(req.Session), in)
 	if err != nil {
 		cl.srv.removeConn(c)
 		answer(false)
@@ -319,13 +329,13 @@ func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hel
 		cl: cl, c: c, code: code, owner: owner, session: randomToken()[:22],
 		in: make(chan *nats.Msg, relayBuffer), verdict: make(chan verdict, 1), quit: make(chan struct{}),
 	}
-	sub, err := cl.nc.ChanSubscribe(outSubject(r.session), r.in)
+	sub, err := cl.st.Conn().ChanSubscribe(outSubject(r.session), r.in)
 	if err != nil {
 		return nil, moved
 	}
 	r.sub = sub
 	req, _ := json.Marshal(openRequest{Session: r.session, Lobby: code, Hello: hello, IP: c.ip})
-	res, err := cl.nc.RequestWithContext(ctx, openSubject(nodeOf(owner)), req)
+	res, err := cl.st.Conn().RequestWithContext(ctx, openSubject(nodeOf(owner)), req)
 	var ok openReply
 	if err != nil || json.Unmarshal(res.Data, &ok) != nil || !ok.OK {
 		_ = sub.Unsubscribe()
@@ -369,7 +379,7 @@ func (r *relay) forward(data []byte) error {
 	m := nats.NewMsg(inSubject(r.session))
 	m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
 	m.Data = data
-	return r.cl.nc.PublishMsg(m)
+	return r.cl.st.Conn().PublishMsg(m)
 }
 
 // end closes the session: the owner detaches the client from its lobby.
@@ -380,7 +390,7 @@ func (r *relay) end() {
 		m := nats.NewMsg(inSubject(r.session))
 		m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
 		m.Header.Set(hdrCtl, ctlDetach)
-		_ = r.cl.nc.PublishMsg(m)
+		_ = r.cl.st.Conn().PublishMsg(m)
 		_ = r.sub.Unsubscribe()
 		close(r.quit)
 		r.cl.mu.Lock()
@@ -451,7 +461,7 @@ func (r *relay) pingLoop() {
 			ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
 			m := nats.NewMsg(inSubject(r.session))
 			m.Header.Set(hdrCtl, ctlPing)
-			_, err := r.cl.nc.RequestMsgWithContext(ctx, m)
+			_, err := r.cl.st.Conn().RequestMsgWithContext(ctx, m)
 			cancel()
 			if err != nil {
 				r.c.sendBack(movingMessage, true)

@@ -281,61 +281,9 @@ func (s *Store) ensure(ctx context.Context, o Options, replicas int) error {
 // Conn is the NATS connection, for cluster messaging.
 func (s *Store) Conn() *nats.Conn { return s.nc }
 
-// JetStream is the JetStream context, for cluster leases.
+// JetStream is the JetStream context, for an operator's look at the
+// streams.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
-
-// Leases opens the cluster's lease bucket, creating it with ttl if it
-// does not exist: a key lives ttl after its last write, and its expiry
-// leaves a marker that watchers see as a purge. The bucket's own TTL is
-// returned: the first node to create the bucket sets it for every node.
-func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyValue, time.Duration, error) {
-	var kv jetstream.KeyValue
-	err := settle(ctx, s.log, "opening bucket "+LeaseBucket, func(ctx context.Context) (err error) {
-		kv, err = s.js.KeyValue(ctx, LeaseBucket)
-		if !errors.Is(err, jetstream.ErrBucketNotFound) {
-			return err
-		}
-		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:         LeaseBucket,
-			Description:    "Congress of Victors: the node that owns each lobby",
-			TTL:            ttl,
-			LimitMarkerTTL: max(ttl, time.Second),
-			Storage:        jetstream.FileStorage,
-			Replicas:       s.replicas,
-		})
-		return err // ErrBucketExists: another node made it first; opened on the next try
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	st, err := kv.Status(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading bucket %s: %w", LeaseBucket, err)
-	}
-	if st.TTL() <= 0 || st.LimitMarkerTTL() <= 0 {
-		return nil, 0, fmt.Errorf("bucket %s has no TTL or no limit markers: delete it (nats kv del %s) and start again", LeaseBucket, LeaseBucket)
-	}
-	return kv, st.TTL(), nil
-}
-
-// Summaries opens (or creates) the cluster's bucket of lobby summaries.
-// A summary lives maxAge after its last write, so that its owner must
-// write it again now and then and the summary of a lobby that vanished
-// without a word ages out.
-func (s *Store) Summaries(ctx context.Context, maxAge time.Duration) (jetstream.KeyValue, error) {
-	var kv jetstream.KeyValue
-	err := settle(ctx, s.log, "opening bucket "+SummaryBucket, func(ctx context.Context) (err error) {
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      SummaryBucket,
-			Description: "Congress of Victors: every lobby's summary, for the lobby list",
-			TTL:         maxAge,
-			Storage:     jetstream.FileStorage,
-			Replicas:    s.replicas,
-		})
-		return err
-	})
-	return kv, err
-}
 
 // Close drains the connection and stops an embedded server, flushing what
 // it holds.
