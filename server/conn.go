@@ -29,9 +29,9 @@ type conn struct {
 	flood   *rate.Limiter // refusals for rate: a sustained flood is closed
 
 	mu      sync.Mutex
-	queue   [][]byte // frames waiting for the writer, at most Limits.SendQueue
-	spare   [][]byte // the writer's last batch, reused for the next queue
-	writing bool     // a writer goroutine is running
+	queue   []frame // frames waiting for the writer, at most Limits.SendQueue
+	spare   []frame // the writer's last batch, reused for the next queue
+	writing bool    // a writer goroutine is running
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
@@ -56,12 +56,31 @@ type conn struct {
 	logAt      int       // position in the game log this delegate has been sent
 }
 
+// frame is one thing a connection's writer sends: a message, or on a
+// connection to a client of another node, a control of the relay that
+// leaves in order with the messages.
+type frame struct {
+	data []byte
+	ctl  relayControl // relayMessage for a message
+}
+
+// relayControl is a control of a relayed session.
+type relayControl uint8
+
+// Relay controls a lobby sends: its verdict on the first message.
+const (
+	relayMessage relayControl = iota
+	relayEntered
+	relayRefused
+	relayMoved
+)
+
 // transport carries a connection's frames to its client: the client's
 // own WebSocket, or, for a client connected to another node of a
 // cluster, that node over NATS (natsTransport).
 type transport interface {
 	// write sends frames in order, within the write timeout.
-	write(frames [][]byte) error
+	write(frames []frame) error
 	ping(ctx context.Context) error
 	// close says goodbye with a WebSocket status and reason; abort drops
 	// the link at once.
@@ -90,8 +109,12 @@ func newConnOn(srv *Server, out transport, ip string) *conn {
 	return c
 }
 
-// enqueue queues a frame for the writer; a full queue closes the connection.
-func (c *conn) enqueue(frame []byte) {
+// enqueue queues a message for the writer; a full queue closes the
+// connection.
+func (c *conn) enqueue(data []byte) { c.push(frame{data: data}) }
+
+// push queues a frame for the writer.
+func (c *conn) push(f frame) {
 	c.mu.Lock()
 	if c.dead.Load() {
 		c.mu.Unlock()
@@ -103,7 +126,7 @@ func (c *conn) enqueue(frame []byte) {
 		c.close(protocol.CodeTooSlow, "Your connection could not keep up. Reconnect to catch up.", websocket.StatusPolicyViolation, false)
 		return
 	}
-	c.queue = append(c.queue, frame)
+	c.queue = append(c.queue, f)
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
@@ -199,7 +222,7 @@ const maxSpareBatch = 8
 // finish writes the queued frames if the close drains them, then the
 // Closing message, then closes the transport. Frames enqueued from now
 // on are dropped (the connection is dead).
-func (c *conn) finish(batch [][]byte) {
+func (c *conn) finish(batch []frame) {
 	defer close(c.written)
 	c.pinger.Stop()
 	if c.reason == string(protocol.CodeRateLimited) {
@@ -211,7 +234,7 @@ func (c *conn) finish(batch [][]byte) {
 		batch = batch[:0]
 	}
 	if c.closing != nil {
-		batch = append(batch, c.closing)
+		batch = append(batch, frame{data: c.closing})
 	}
 	if len(batch) > 0 {
 		if err := c.out.write(batch); err != nil {
@@ -292,6 +315,14 @@ func (c *conn) serve() {
 			c.refuse(0, protocol.Errorf(protocol.CodeBadMessage, "Send JSON text messages."))
 			continue
 		}
+		if r != nil {
+			// The owner decodes it, once, and answers for it.
+			if err := r.forward(data); err != nil {
+				c.sendBack(movingMessage, true)
+				return
+			}
+			continue
+		}
 		msg, err := protocol.Decode(data)
 		if err != nil {
 			c.refuse(requestID(data), err)
@@ -301,13 +332,6 @@ func (c *conn) serve() {
 			if !l.post(request{c: c, msg: msg, at: at}) {
 				c.close(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure, true)
 				l = nil
-				return
-			}
-			continue
-		}
-		if r != nil {
-			if err := r.forward(data); err != nil {
-				c.sendBack(movingMessage, true)
 				return
 			}
 			continue

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,9 +49,13 @@ type sinkTransport struct {
 	wrote   chan [][]byte // if set, receives every batch written
 }
 
-func (t *sinkTransport) write(frames [][]byte) error {
+func (t *sinkTransport) write(frames []frame) error {
 	if t.wrote != nil {
-		t.wrote <- slices.Clone(frames)
+		batch := make([][]byte, len(frames))
+		for i, f := range frames {
+			batch[i] = f.data
+		}
+		t.wrote <- batch
 	}
 	if t.release != nil {
 		<-t.release

@@ -67,12 +67,12 @@ type openReply struct {
 	OK bool `json:"ok"`
 }
 
-// controlFrame is a control message queued among a connection's frames,
-// so that it leaves in order with them: a zero byte and its name. Only a
-// connection on NATS is ever given one.
-func controlFrame(name string) []byte { return append([]byte{0}, name...) }
+// verdictFrame is a lobby's verdict as a relayed connection sends it,
+// in order with the lobby's messages.
+var verdictFrame = map[verdict]relayControl{entered: relayEntered, refused: relayRefused, moved: relayMoved}
 
-var verdictControl = map[verdict]string{entered: ctlEntered, refused: ctlRefused, moved: ctlMoved}
+// controlHeader names a relay control on the wire.
+var controlHeader = map[relayControl]string{relayEntered: ctlEntered, relayRefused: ctlRefused, relayMoved: ctlMoved}
 
 // seqOf is the number of a session message (0 if it has none).
 func seqOf(m *nats.Msg) uint64 {
@@ -101,13 +101,13 @@ func (t *natsTransport) publish(m *nats.Msg) error {
 	return t.nc.PublishMsg(m)
 }
 
-func (t *natsTransport) write(frames [][]byte) error {
-	for _, frame := range frames {
+func (t *natsTransport) write(frames []frame) error {
+	for _, f := range frames {
 		m := nats.NewMsg(t.subject)
-		if len(frame) > 0 && frame[0] == 0 {
-			m.Header.Set(hdrCtl, string(frame[1:]))
+		if f.ctl != relayMessage {
+			m.Header.Set(hdrCtl, controlHeader[f.ctl])
 		} else {
-			m.Data = frame
+			m.Data = f.data
 		}
 		if err := t.publish(m); err != nil {
 			return err
@@ -196,7 +196,7 @@ func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscripti
 		<-c.written
 	}()
 	v := l.enter(c, hello)
-	c.enqueue(controlFrame(verdictControl[v]))
+	c.push(frame{ctl: verdictFrame[v]})
 	if v != entered {
 		c.shut(nil, websocket.StatusNormalClosure, "", true) // the verdict goes out, the client stays
 		return
