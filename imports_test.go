@@ -30,8 +30,9 @@ type room struct {
 }
 
 var rooms = map[string]room{
-	"game":     {std: true, noIO: true},
-	"protocol": {std: true, allowed: []string{"congress/game", "github.com/mtibben/confusables", "golang.org/x/text/"}},
+	"game":              {std: true, noIO: true},
+	"protocol":          {std: true, allowed: []string{"congress/game", "github.com/mtibben/confusables", "golang.org/x/text/"}},
+	"protocol/wsclient": {std: true, allowed: []string{"congress/protocol", "github.com/coder/websocket"}},
 	"server/lobby": {
 		std: true, noIO: true,
 		allowed: []string{"congress/game", "congress/protocol"},

@@ -42,7 +42,7 @@ func (l *actor) scheduleBots() {
 		}
 		delete(l.botIdle, seat)
 		delete(l.botDue, seat)
-		if v := m.Game.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+		if m.Game.MayAct(seat) {
 			l.botDue[seat] = now.Add(m.Bots[seat].Think())
 		}
 	}
@@ -92,7 +92,7 @@ func (l *actor) runBots(now time.Time) {
 			continue // play's fan-out has rescheduled it
 		}
 		if acted {
-			if v := m.Game.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+			if m.Game.MayAct(seat) {
 				l.botDue[seat] = now.Add(p.Think())
 			}
 			continue

@@ -549,7 +549,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// yet.
 	e2, _, spec, _ := restart(t0.Add(30 * time.Second))
 	for _, m := range spec.sync() {
-		assert.NotEqual(t, protocol.TypeGame, m.Type, "a game for the admitted gallery before its time: %s", m.raw)
+		assert.NotEqual(t, protocol.TypeGame, m.Type, "a game for the admitted gallery before its time: %s", m.Raw)
 	}
 	require.NoError(t, e2.srv.Close(context.Background()))
 
@@ -567,7 +567,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// comes a moment before.
 	clock3.add(4 * time.Second)
 	for _, m := range spec.sync() {
-		assert.NotEqual(t, protocol.TypeGame, m.Type, "a frame released before its time: %s", m.raw)
+		assert.NotEqual(t, protocol.TypeGame, m.Type, "a frame released before its time: %s", m.Raw)
 	}
 
 	// At 70 s they come, a minute after they happened.
@@ -577,7 +577,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// The line was public, and this spectator heard it live before it was
 	// admitted: it does not come twice.
 	for _, m := range spec.sync() {
-		assert.NotEqual(t, protocol.TypeChat, m.Type, "a line heard twice: %s", m.raw)
+		assert.NotEqual(t, protocol.TypeChat, m.Type, "a line heard twice: %s", m.Raw)
 	}
 }
 
