@@ -439,8 +439,8 @@ func (l *actor) append(ctx context.Context, rec lobby.Record) error {
 // by this node's lease on the lobby, so that an append never outlives the
 // ownership that allows it.
 func (l *actor) appendContext() (context.Context, context.CancelFunc) {
-	if cl := l.srv.cluster; cl != nil {
-		return context.WithDeadline(l.appends, cl.leaseDeadline(l.code))
+	if d, ok := l.srv.dir.appendDeadline(l.code); ok {
+		return context.WithDeadline(l.appends, d)
 	}
 	return context.WithCancel(l.appends)
 }

@@ -151,10 +151,11 @@ func (s *Server) Join(ctx context.Context) error {
 	if cl.sums, err = cl.st.Summaries(ctx, summaryMaxAge); err != nil {
 		return err
 	}
-	s.cluster = cl // before the first claim: Restore claims logs in a cluster
+	// Before the first claim: Restore claims logs in a cluster.
+	s.cluster, s.dir = cl, cl
 	if err := cl.start(ctx); err != nil {
 		cl.stop()
-		s.cluster = nil
+		s.cluster, s.dir = nil, local{s}
 		return err
 	}
 	cl.reclaim(ctx)
@@ -261,16 +262,22 @@ func (cl *cluster) owner(ctx context.Context, code string) (string, error) {
 	return lease.Holder, err
 }
 
-// leaseDeadline is when this node's lease on a lobby runs out unless
+// appendDeadline is when this node's lease on a lobby runs out unless
 // renewed: a whole TTL after its last renewal was sent (now, for a lobby
 // it does not hold).
-func (cl *cluster) leaseDeadline(code string) time.Time {
+func (cl *cluster) appendDeadline(code string) (time.Time, bool) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if o := cl.owned[code]; o != nil {
-		return o.renewed.Add(cl.ttl)
+		return o.renewed.Add(cl.ttl), true
 	}
-	return time.Now()
+	return time.Now(), true
+}
+
+// claimRecord is the record that takes a lobby's log over for this node: it
+// fences off the node that had it.
+func (cl *cluster) claimRecord(now time.Time) (lobby.Record, bool) {
+	return lobby.Record{Kind: lobby.RecClaimed, At: now, Name: cl.node}, true
 }
 
 // changes is closed at the next change of owner of any lobby.
@@ -284,8 +291,8 @@ func (cl *cluster) changes() <-chan struct{} {
 // has it.
 var errCodeTaken = errors.New("lobby code taken")
 
-// create takes the lease of a new lobby's code.
-func (cl *cluster) create(ctx context.Context, code string) error {
+// open takes the lease of a new lobby's code.
+func (cl *cluster) open(ctx context.Context, code string) error {
 	rev, err := cl.leases.Create(ctx, code, cl.self)
 	if errors.Is(err, store.ErrLeaseTaken) {
 		return errCodeTaken
@@ -364,7 +371,7 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 	cl.mu.Unlock()
 	if err := cl.srv.Restore(ctx, code); err != nil {
 		if cl.srv.stopping() || errors.Is(err, errLobbyClosed) {
-			cl.release(code)
+			cl.abandon(code)
 			return false
 		}
 		var damaged damagedLog
@@ -376,7 +383,7 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 		cl.mu.Lock()
 		cl.broken[code] = time.Now()
 		cl.mu.Unlock()
-		cl.release(code)
+		cl.abandon(code)
 		return false
 	}
 	cl.log.Info("lobby claimed", "lobby", code)
@@ -407,9 +414,9 @@ func (cl *cluster) reclaim(ctx context.Context) {
 	}
 }
 
-// release lets a lease of this node go, so that another node claims the
+// abandon lets a lease of this node go, so that another node claims the
 // lobby at once.
-func (cl *cluster) release(code string) {
+func (cl *cluster) abandon(code string) {
 	cl.mu.Lock()
 	o := cl.owned[code]
 	delete(cl.owned, code)
@@ -441,7 +448,7 @@ func (cl *cluster) ended(l *actor) {
 		cl.releaseIfMine(l.code) // the lease may still name this node
 		return
 	}
-	cl.release(l.code)
+	cl.abandon(l.code)
 }
 
 func (cl *cluster) renewLoop() {
@@ -691,9 +698,9 @@ func (cl *cluster) flushSummaries() {
 	}
 }
 
-// summaries is every lobby of the cluster that has an owner, this node's
-// own as they are now.
-func (cl *cluster) summaries() []protocol.LobbySummary {
+// list is every lobby of the cluster that has an owner, this node's own
+// as they are now.
+func (cl *cluster) list() []protocol.LobbySummary {
 	all := map[string]protocol.LobbySummary{}
 	cl.mu.Lock()
 	for code, sum := range cl.summary {

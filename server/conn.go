@@ -359,25 +359,7 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*act
 		c.refuse(0, refusal)
 		return nil, nil
 	}
-	if cl := c.srv.cluster; cl != nil {
-		return cl.route(c, code, hello, data)
-	}
-	target := c.srv.lobbies.get(code)
-	if target != nil {
-		switch target.enter(c, hello) {
-		case entered:
-			return target, nil
-		case refused:
-			return nil, nil
-		}
-	}
-	if c.srv.lobbies.isDamaged(code) {
-		c.refuse(0, errDamaged(code))
-		return nil, nil
-	}
-	c.srv.guesses.missed(c.ip, time.Now())
-	c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
-	return nil, nil
+	return c.srv.dir.route(c, code, hello, data)
 }
 
 // enter hands a connection to the lobby and waits for its verdict.

@@ -388,7 +388,5 @@ func (l *actor) updateSummary() {
 		s.Host = h.Name
 	}
 	l.summary.Store(s)
-	if cl := l.srv.cluster; cl != nil {
-		cl.summaryChanged(l)
-	}
+	l.srv.dir.summaryChanged(l)
 }

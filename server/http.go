@@ -392,7 +392,6 @@ func (s *Server) createLobby(c echo.Context) error {
 // has a log (a lobby waiting for an owner) refuses the created record.
 func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
-	cl := s.cluster
 	for range 5 {
 		if s.draining.Load() {
 			return nil, busy
@@ -402,25 +401,21 @@ func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 			return nil, s.fullRefusal()
 		}
 		l.st, l.log = lobby.NewState(l.code, s.opt.NewBot), s.log.With("lobby", l.code)
-		if cl != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
-			err := cl.create(ctx, l.code)
-			cancel()
-			if err != nil {
-				s.lobbies.remove(l)
-				if errors.Is(err, errCodeTaken) {
-					continue
-				}
-				s.log.Warn("taking a new lobby's lease", "err", err)
-				return nil, busy
+		ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
+		err := s.dir.open(ctx, l.code)
+		cancel()
+		if err != nil {
+			s.lobbies.remove(l)
+			if errors.Is(err, errCodeTaken) {
+				continue
 			}
+			s.log.Warn("taking a new lobby's lease", "err", err)
+			return nil, busy
 		}
 		// The goroutine has not started: commit runs here, alone.
 		if err := l.commit(rec); err != nil {
 			s.lobbies.remove(l)
-			if cl != nil {
-				cl.release(l.code)
-			}
+			s.dir.abandon(l.code)
 			if l.deposed {
 				continue // the code has a log already
 			}
@@ -428,9 +423,7 @@ func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 		}
 		if !s.startLobby(l) {
 			s.lobbies.remove(l)
-			if cl != nil {
-				cl.release(l.code)
-			}
+			s.dir.abandon(l.code)
 			return nil, busy
 		}
 		l.log.Info("lobby opened", "public", rec.Public)
@@ -516,17 +509,9 @@ func (s *Server) fullRefusal() error {
 
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
-	if s.cluster != nil {
-		for _, sum := range s.cluster.summaries() {
-			if sum.Public {
-				out = append(out, sum)
-			}
-		}
-	} else {
-		for _, l := range s.lobbies.all() {
-			if sum := l.summary.Load(); sum != nil && sum.Public {
-				out = append(out, *sum)
-			}
+	for _, sum := range s.dir.list() {
+		if sum.Public {
+			out = append(out, sum)
 		}
 	}
 	slices.SortFunc(out, func(a, b protocol.LobbySummary) int {
@@ -565,8 +550,8 @@ func (s *Server) getLobby(c echo.Context) error {
 	if protocol.ValidCode(code) {
 		if l := s.lobbies.get(code); l != nil {
 			sum = l.summary.Load()
-		} else if s.cluster != nil {
-			sum = s.cluster.lookup(code)
+		} else {
+			sum = s.dir.lookup(code)
 		}
 	}
 	if sum == nil {

@@ -172,10 +172,10 @@ func (s *Server) Restore(ctx context.Context, code string) error {
 			}
 			return fmt.Errorf("restoring lobby %s: %w", code, errLobbyClosed)
 		}
-		if s.cluster == nil {
+		claim, needed := s.dir.claimRecord(s.now())
+		if !needed {
 			break
 		}
-		claim := lobby.Record{Kind: lobby.RecClaimed, At: s.now(), Name: s.cluster.node}
 		err = s.opt.Journal.Append(ctx, code, claim)
 		if err == nil {
 			_ = st.Apply(claim)

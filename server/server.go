@@ -170,8 +170,9 @@ type Server struct {
 	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 	rates   *messageRates // per client address
 
-	cluster *cluster // nil when the server is alone
-	filer   *filer   // nil without a match history
+	dir     directory // where lobbies are found: local, or the cluster
+	cluster *cluster  // nil when the server is alone
+	filer   *filer    // nil without a match history
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -214,6 +215,7 @@ func New(o Options) *Server {
 		conns:   map[*conn]struct{}{},
 		halt:    make(chan struct{}),
 	}
+	s.dir = local{s}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
 	}
@@ -266,9 +268,7 @@ func (s *Server) Close(ctx context.Context) error {
 		if s.filer != nil {
 			s.filer.stop()
 		}
-		if s.cluster != nil {
-			s.cluster.stop()
-		}
+		s.dir.stop()
 		s.sessions.Wait()
 		close(done)
 	}()
@@ -343,9 +343,7 @@ func (s *Server) lobbyEnded(l *actor) {
 	if l.counted {
 		s.metrics.games.Add(-1)
 	}
-	if s.cluster != nil {
-		s.cluster.ended(l)
-	}
+	s.dir.ended(l)
 }
 
 // Drain takes this node out of its cluster without stopping it: it stops
