@@ -207,9 +207,8 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	if !s.metricsAllowed(c.Request()) {
 		return echo.ErrNotFound
 	}
-	var b bytes.Buffer
-	s.metrics.write(&b)
-	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
+	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
+	return nil
 }
 
 // operatorOnly guards the operator's endpoints. They answer only the

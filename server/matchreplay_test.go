@@ -61,7 +61,7 @@ func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
 		m, before := host.until(protocol.TypeGame)
 		sent = append(append(sent, before...), m)
 		var g protocol.Game
-		m.decode(e.t, &g)
+		decode(e.t, m, &g)
 		switch {
 		case g.View.Phase == game.PhaseOver:
 			over = true
@@ -160,13 +160,13 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		for _, m := range sent {
 			var g protocol.Game
 			if m.Type == protocol.TypeGame {
-				m.decode(t, &g)
+				decode(t, m, &g)
 			}
 			if g.View.Phase == game.PhaseOver {
 				wholeLog = g.Log
 				break
 			}
-			assert.NotContains(t, string(m.raw), seed, "game %d: the seed before the end, in %s", i, m.raw)
+			assert.NotContains(t, string(m.Raw), seed, "game %d: the seed before the end, in %s", i, m.Raw)
 			hostLog = append(hostLog, g.Log...)
 		}
 		require.NotEmpty(t, wholeLog, "game %d: the end reached the host", i)
