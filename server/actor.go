@@ -44,7 +44,7 @@ type actor struct {
 	// req is the keyed request being handled, whose records carry its key;
 	// refusedKeys the latest refused keys of each member.
 	req         requestKey
-	refusedKeys map[string]*keyRing
+	refusedKeys map[string]*lobby.KeyRing
 	slow        *time.Timer // fires while an append is slow
 
 	members map[string]*conn       // connected members, by member ID
@@ -158,7 +158,7 @@ func newActor(srv *Server, code string) *actor {
 		rates:   map[string]*memberRate{},
 		specs:   map[*conn]struct{}{},
 
-		refusedKeys: map[string]*keyRing{},
+		refusedKeys: map[string]*lobby.KeyRing{},
 		botDue:      map[int]time.Time{},
 		botIdle:     map[int]bool{},
 	}
