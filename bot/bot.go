@@ -60,12 +60,6 @@ func New(seat int, s Strength, seed uint64) *Bot {
 	}
 }
 
-// Seat is the seat the bot plays.
-func (b *Bot) Seat() int { return b.seat }
-
-// Strength is how well the bot plays.
-func (b *Bot) Strength() Strength { return b.strength }
-
 // Think is how long to wait before sending a decided command, so that a
 // bot at a table of humans acts at a human pace: 0.5 to 3 seconds.
 func (b *Bot) Think() time.Duration {

@@ -75,8 +75,7 @@ func (e *env) botGame(public bool) string {
 			host.send(protocol.Act{Kind: game.CmdEndPhase})
 		}
 	}
-	var id string
-	e.lobby(cr.Code, func(l *lobby) { id = l.st.match.id })
+	id := e.replayed(cr.Code).Match.ID
 	require.NotEmpty(e.t, id)
 	return id
 }
@@ -141,6 +140,9 @@ func TestMatchRequestsValidated(t *testing.T) {
 		{"/api/matches/" + strings.Repeat("f", 64), 404, protocol.CodeNotFound, ""},
 		{"/api/matches/{6ba7b810-9dad-11d1-80b4-00c04fd430c8}", 404, protocol.CodeNotFound, ""},
 		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8/replay?viewer=3", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8/file", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/%3E/replay", 404, protocol.CodeNotFound, ""},
 		{"/api/lobbies/ZZZZZZ", 404, protocol.CodeUnknownLobby, ""},
 		{"/", 200, "", "<html"},
 	}
