@@ -26,6 +26,10 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 	}
 	has := v.May
 	switch {
+	case has(game.CmdShoot):
+		return cmd(game.CmdShoot, pick(b.among(v, game.CmdShoot, nil)))
+	case has(game.CmdFalsify) && b.rng.IntN(2) == 0:
+		return game.Command{Kind: game.CmdFalsify, Seat: me}, true
 	case has(game.CmdConfess):
 		return cmd(game.CmdConfess, pick(b.among(v, game.CmdConfess, notKirov)))
 	case has(game.CmdChairPick):

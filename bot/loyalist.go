@@ -21,6 +21,9 @@ const (
 	// his suspicion when choosing whom to act against: purging Kirov ends
 	// the game.
 	kirovWeight = 0.6
+	// kobaCover is the public suspicion from which Koba may act against a
+	// bloc member he knows: the Congress's own suspicion covers him.
+	kobaCover = 0.6
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -33,11 +36,21 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
+	// Koba must not be recognised: he marks, picks and names no bloc
+	// member he knows unless the Congress already suspects him, and
+	// hunts Kirov among the others instead, where his knowledge narrows
+	// the search; in a purge vote, where the whole Congress votes, his
+	// knowledge hides among the others' votes.
+	var keep func(int) bool
+	if len(v.You.OfBloc) > 0 {
+		pub := b.public()
+		keep = func(i int) bool { return !slices.Contains(v.You.OfBloc, i) || pub[i] >= kobaCover }
+	}
 	switch {
 	case has(game.CmdConfess):
-		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, nil)))
+		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, keep)))
 	case has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, nil)))
+		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, keep)))
 	case has(game.CmdPurgeVote):
 		// A Loyalist stands by its own mark: the delegate it denounced
 		// was its best suspect when the Debate closed, and the Debate's
@@ -68,7 +81,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			t := b.suspect(v, b.among(v, game.CmdDenounce, nil))
+			t := b.suspect(v, b.among(v, game.CmdDenounce, keep))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}

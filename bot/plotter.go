@@ -74,6 +74,13 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	}
 
 	switch {
+	case has(game.CmdShoot):
+		return cmd(game.CmdShoot, b.lastShot(v, bloc, kirov))
+	case has(game.CmdFalsify):
+		// Whomever the Investigator names, a falsified report helps the
+		// bloc: it clears a member or casts a Loyalist as one. The sooner
+		// the better, before the Investigator's evidence adds up.
+		return game.Command{Kind: game.CmdFalsify, Seat: me}, true
 	case has(game.CmdConfess):
 		return cmd(game.CmdConfess, scapegoat(game.CmdConfess))
 	case has(game.CmdChairPick):
@@ -128,6 +135,32 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 	}
 	return game.Command{}, false
+}
+
+// lastShot is whom Nikolaev names in the Last Shot: the Loyalist who
+// acted most as if he knew the bloc but not Kirov, as Koba does: his
+// marks, Purge votes and confessions against its members other than
+// Kirov, less those against Loyalists (a guesser's), and a little of his
+// blows at Kirov (whom Koba, who cannot believe it of him, strikes no
+// more than anyone).
+func (b *Bot) lastShot(v game.View, bloc []bool, kirov int) int {
+	hits := b.brd.hits
+	score := func(i int) float64 {
+		var knew, missed, atKirov float64
+		for j := range b.n {
+			h := float64(hits[i*b.n+j])
+			switch {
+			case j == kirov:
+				atKirov += h
+			case bloc[j]:
+				knew += h
+			case j != i:
+				missed += h
+			}
+		}
+		return knew - 0.5*missed - 0.25*atKirov
+	}
+	return argmax(b.among(v, game.CmdShoot, nil), score, func(i int) uint64 { return mix(uint64(i), uint64(b.seat)) })
 }
 
 // letterTarget is whom the bloc writes its letter against. The Congress
