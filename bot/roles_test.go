@@ -9,18 +9,11 @@ import (
 	"congress/game"
 )
 
-// fitRoles is roles less those the table of seats cannot take, the last
-// first: each needs its partner, and a plain seat of its camp.
+// fitRoles is roles less those the table of seats cannot take.
 func fitRoles(roles game.RoleSet, seats int) game.RoleSet {
 	cfg := game.DefaultConfig()
 	cfg.Roles = roles
-	for i := len(game.OptionalRoles) - 1; i >= 0 && (cfg.Validate() != nil || cfg.ValidateSeats(seats) != nil); i-- {
-		cfg.Roles &^= game.Roles(game.OptionalRoles[i])
-		if !cfg.Roles.Has(game.Koba) {
-			cfg.Roles &^= game.Roles(game.Nikolaev)
-		}
-	}
-	return cfg.Roles
+	return cfg.FitRoles(seats)
 }
 
 // TestBotsPlayTheCongressRoles: at every count, with each Congress role

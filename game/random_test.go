@@ -97,22 +97,9 @@ func randomSetup(r *rand.Rand) (Config, []string, uint64) {
 	return fitConfig(cfg, n), names[:n], seed
 }
 
-// fitConfig drops Congress roles from cfg, the last first, until the
-// table of n delegates accepts it: partners missing, or too few plain
-// seats in a camp.
+// fitConfig is cfg with the Congress roles a table of n delegates takes.
 func fitConfig(cfg Config, n int) Config {
-	if !cfg.Roles.Has(Koba) {
-		cfg.Roles &^= Roles(Nikolaev)
-	}
-	if !cfg.Investigator {
-		cfg.Roles &^= Roles(Bukharin, Zinoviev, Yagoda)
-	}
-	for i := len(OptionalRoles) - 1; i >= 0 && cfg.ValidateSeats(n) != nil; i-- {
-		cfg.Roles &^= Roles(OptionalRoles[i])
-		if !cfg.Roles.Has(Koba) {
-			cfg.Roles &^= Roles(Nikolaev)
-		}
-	}
+	cfg.Roles = cfg.FitRoles(n)
 	return cfg
 }
 

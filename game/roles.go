@@ -181,3 +181,23 @@ func title(r Role) string {
 	s := r.String()
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// FitRoles is the set of Congress roles of c that a table of this many
+// delegates can take: c's roles, less (the last of OptionalRoles first)
+// those that ValidateSeats refuses, each role without its partner going
+// with it. With no optional role it is the empty set.
+func (c Config) FitRoles(seats int) RoleSet {
+	if !c.Roles.Has(Koba) {
+		c.Roles &^= Roles(Nikolaev)
+	}
+	if !c.Investigator {
+		c.Roles &^= Roles(Bukharin, Zinoviev, Yagoda)
+	}
+	for i := len(OptionalRoles) - 1; i >= 0 && c.Roles != 0 && c.ValidateSeats(seats) != nil; i-- {
+		c.Roles &^= Roles(OptionalRoles[i])
+		if !c.Roles.Has(Koba) {
+			c.Roles &^= Roles(Nikolaev)
+		}
+	}
+	return c.Roles
+}

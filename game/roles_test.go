@@ -443,3 +443,29 @@ func TestLeakCheckerCatchesRoleLeaks(t *testing.T) {
 		})
 	}
 }
+
+func TestFitRoles(t *testing.T) {
+	tests := []struct {
+		roles RoleSet
+		seats int
+		want  RoleSet
+	}{
+		{0, 10, 0},
+		{AllRoles, 10, AllRoles},
+		{AllRoles, 12, AllRoles},
+		{AllRoles, 8, Roles(Koba, Nikolaev, Bukharin, Zinoviev, Tukhachevsky)},
+		{AllRoles, 7, Roles(Koba, Nikolaev, Bukharin, Zinoviev, Tukhachevsky, Yagoda)}, // Zinoviev and Yagoda are not dealt below 8
+		{Roles(Nikolaev), 10, 0},
+		{Roles(Koba, Nikolaev, Zinoviev, Yagoda), 9, Roles(Koba, Nikolaev, Zinoviev)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.roles.String(), func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Roles = tt.roles
+			got := cfg.FitRoles(tt.seats)
+			assert.Equal(t, tt.want, got, "%v at %d", got, tt.seats)
+			cfg.Roles = got
+			assert.NoError(t, cfg.ValidateSeats(tt.seats))
+		})
+	}
+}
