@@ -24,22 +24,21 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	has := v.May
 	switch {
-	case has(game.CmdConfess):
+	case v.May(game.CmdConfess):
 		return cmd(game.CmdConfess, pick(b.among(v, game.CmdConfess, notKirov)))
-	case has(game.CmdChairPick):
+	case v.May(game.CmdChairPick):
 		return cmd(game.CmdChairPick, pick(b.among(v, game.CmdChairPick, notKirov)))
-	case has(game.CmdPurgeVote):
+	case v.May(game.CmdPurgeVote):
 		purge := b.rng.IntN(2) == 0 && v.Accused != kirov
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
-	case has(game.CmdLetter):
+	case v.May(game.CmdLetter):
 		return cmd(game.CmdLetter, pick(b.among(v, game.CmdLetter, notKirov)))
-	case has(game.CmdInvestigate):
+	case v.May(game.CmdInvestigate):
 		return cmd(game.CmdInvestigate, pick(b.among(v, game.CmdInvestigate, nil)))
-	case has(game.CmdStrike):
+	case v.May(game.CmdStrike):
 		return cmd(game.CmdStrike, pick(b.among(v, game.CmdStrike, notKirov)))
-	case has(game.CmdDenounce), has(game.CmdReady):
+	case v.May(game.CmdDenounce), v.May(game.CmdReady):
 		if !b.reconsidered {
 			b.reconsidered = true
 			if v.Seats[me].Denounces == noSeat && b.rng.Float64() < markChance {
@@ -48,7 +47,7 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 				}
 			}
 		}
-		if has(game.CmdReady) {
+		if v.May(game.CmdReady) {
 			return game.Command{Kind: game.CmdReady, Seat: me}, true
 		}
 	}
