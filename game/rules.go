@@ -8,14 +8,14 @@ import (
 
 // refusal is a refused command before it becomes an *Error. check returns
 // it by value and leaves building the message to Apply, so that View can
-// ask the rules what a delegate may do without allocating.
+// ask the rules what a delegate may do without allocating. The zero
+// refusal, refusal{}, allows.
 type refusal struct {
 	code Code   // "" when the command is allowed
 	msg  string // for the player; %s stands for the name of seat name
 	name int
 }
 
-var allowed refusal
 
 func no(code Code, msg string) refusal { return refusal{code: code, msg: msg, name: NoSeat} }
 
@@ -44,13 +44,13 @@ func (g *Game) check(c Command) refusal {
 		if !g.paused {
 			return no(CodeNotPaused, "The Congress is not paused.")
 		}
-		return allowed
+		return refusal{}
 	}
 	if g.paused {
 		return no(CodePaused, "The Congress is paused. Wait for the host to resume it.")
 	}
 	if c.Kind.HostOnly() {
-		return allowed
+		return refusal{}
 	}
 	if c.Seat < 0 || c.Seat >= len(g.seats) {
 		return no(CodeUnknownSeat, "There is no such seat at this Congress.")
@@ -146,7 +146,7 @@ func (g *Game) checkActor(c Command) refusal {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
 	}
-	return allowed
+	return refusal{}
 }
 
 // checkTarget is what checkSeat asks of the target of a kind aimed at a
@@ -169,7 +169,7 @@ func (g *Game) checkTarget(c Command) refusal {
 	case c.Kind == CmdDenounce && g.seats[c.Seat].denounces == c.Target:
 		return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
 	}
-	return allowed
+	return refusal{}
 }
 
 // selfTarget is the refusal of a command aimed at its own delegate.
@@ -185,7 +185,7 @@ func nightOnce(me *seat) refusal {
 	if me.acted {
 		return no(CodeAlreadyActed, "You have already made your choice tonight.")
 	}
-	return allowed
+	return refusal{}
 }
 
 // apply mutates the game for a command that check accepted. Its first
