@@ -47,18 +47,20 @@ func TestIdleLimit(t *testing.T) {
 // closes before one that was visited and left.
 func TestUnjoinedLobbyClosesFirst(t *testing.T) {
 	e := newEnv(t, func(o *Options) {
-		o.Limits.UnjoinedLobby, o.Limits.EmptyLobby = 150*time.Millisecond, 2*time.Second
+		o.Limits.UnjoinedLobby, o.Limits.EmptyLobby = time.Second, 3*time.Second
 	})
-	unjoined := e.create("Anna", nil)
+	// The visited lobby first: it is unjoined too until its creator's
+	// welcome.
 	visited := e.create("Boris", nil)
 	c := e.dial(nil)
 	c.send(protocol.Resume{Lobby: visited.Code, Token: visited.Token})
 	c.welcome()
+	unjoined := e.create("Anna", nil)
 	c.ws.CloseNow()
 	<-c.closed
-	require.Eventually(t, func() bool { return e.srv.lobbies.get(unjoined.Code) == nil }, 3*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(unjoined.Code) == nil }, 2500*time.Millisecond, 10*time.Millisecond)
 	assert.NotNil(t, e.srv.lobbies.get(visited.Code), "a visited lobby waits longer")
-	require.Eventually(t, func() bool { return e.srv.lobbies.get(visited.Code) == nil }, 5*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(visited.Code) == nil }, 8*time.Second, 20*time.Millisecond)
 }
 
 // TestFullServerSaysWhen: a server holding all the lobbies it may tells
@@ -75,4 +77,15 @@ func TestFullServerSaysWhen(t *testing.T) {
 	assert.Equal(t, protocol.CodeServerBusy, p.Code)
 	assert.Equal(t, "180", res.Header.Get("Retry-After"))
 	assert.Contains(t, p.Message, "3 minutes")
+}
+
+// TestNewLobbyFoundAtOnce: the invite link works the moment the lobby is
+// made: a lookup right after the create finds it, every time.
+func TestNewLobbyFoundAtOnce(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.LobbiesPerIP = 100 })
+	for range 50 {
+		cr := e.create("Anna", nil)
+		status, body := e.get("/api/lobbies/" + cr.Code)
+		require.Equal(t, http.StatusOK, status, "%s", body)
+	}
 }
