@@ -16,7 +16,6 @@ type refusal struct {
 	name int
 }
 
-
 func no(code Code, msg string) refusal { return refusal{code: code, msg: msg, name: NoSeat} }
 
 // noAbout is a refusal whose message names a delegate.
