@@ -19,6 +19,9 @@ const (
 	// Loyalist's would carry the purge: the open ballot would then show
 	// the bloc as the votes that purged him.
 	swingBar = 0.8
+	// lastShotMiss weighs, in Nikolaev's reading, a blow at a Loyalist
+	// against a blow at the bloc.
+	lastShotMiss = 2
 )
 
 // plotter plays for Kirov's bloc. It never marks, votes to purge, names or
@@ -52,7 +55,6 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		kirov = *v.You.Kirov
 	}
 	loyal := func(i int) bool { return !bloc[i] }
-	has := v.May
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
@@ -74,23 +76,23 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	}
 
 	switch {
-	case has(game.CmdShoot):
+	case b.may.has(game.CmdShoot):
 		return cmd(game.CmdShoot, b.lastShot(v, bloc, kirov))
-	case has(game.CmdFalsify):
+	case b.may.has(game.CmdFalsify):
 		// Whomever the Investigator names, a falsified report helps the
 		// bloc: it clears a member or casts a Loyalist as one. The sooner
 		// the better, before the Investigator's evidence adds up.
 		return game.Command{Kind: game.CmdFalsify, Seat: me}, true
-	case has(game.CmdConfess):
+	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, scapegoat(game.CmdConfess))
-	case has(game.CmdChairPick):
+	case b.may.has(game.CmdChairPick):
 		pub := b.public()
 		t := argmax(b.among(v, game.CmdChairPick, loyal), func(i int) float64 { return pub[i] }, shared)
 		if t == noSeat {
 			t = argmax(b.among(v, game.CmdChairPick, func(i int) bool { return i != kirov }), func(int) float64 { return 0 }, shared)
 		}
 		return cmd(game.CmdChairPick, t)
-	case has(game.CmdPurgeVote):
+	case b.may.has(game.CmdPurgeVote):
 		// Spare the bloc, except a member the Congress has already
 		// convicted in its mind: voting with the Loyalists then costs
 		// little and buys the rest of the bloc their trust. Never Kirov.
@@ -102,7 +104,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 		purge := !bloc[acc] && pub[acc] >= bar || bloc[acc] && acc != kirov && pub[acc] >= doomed
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
-	case has(game.CmdLetter):
+	case b.may.has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
 			if pr.Seat == kirov && pr.Seat != me && pr.Target != kirov {
 				if c, ok := cmd(game.CmdLetter, pr.Target); ok && v.Allows(c) {
@@ -111,14 +113,14 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 			}
 		}
 		return cmd(game.CmdLetter, b.letterTarget(v, bloc, kirov, shared, scapegoat))
-	case has(game.CmdStrike):
+	case b.may.has(game.CmdStrike):
 		// The Loyalists strike whom the Congress takes for Kirov: if that
 		// is not Kirov, the bloc's strikes keep him on top (even one of
 		// the bloc); if it is, the bloc's best hope is a rival.
 		k := b.brd.publicKirov()
 		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return i != kirov }),
 			func(i int) float64 { return k[i] }, shared))
-	case has(game.CmdDenounce), has(game.CmdReady):
+	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
 			t := b.plotterMark(v, bloc, kirov, b.public(), shared)
@@ -130,35 +132,31 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 				return cmd(game.CmdDenounce, t)
 			}
 		}
-		if has(game.CmdReady) {
+		if b.may.has(game.CmdReady) {
 			return game.Command{Kind: game.CmdReady, Seat: me}, true
 		}
 	}
 	return game.Command{}, false
 }
 
-// lastShot is whom Nikolaev names in the Last Shot: the Loyalist who
-// acted most as if he knew the bloc but not Kirov, as Koba does: his
-// marks, Purge votes and confessions against its members other than
-// Kirov, less those against Loyalists (a guesser's), and a little of his
-// blows at Kirov (whom Koba, who cannot believe it of him, strikes no
-// more than anyone).
+// lastShot is whom Nikolaev names in the Last Shot: the Loyalist whose
+// marks, Purge votes and confessions went most against the bloc's
+// members other than Kirov and least against other Loyalists, for Koba,
+// who knows the bloc but Kirov, seldom strikes a Loyalist by mistake.
 func (b *Bot) lastShot(v game.View, bloc []bool, kirov int) int {
 	hits := b.brd.hits
 	score := func(i int) float64 {
-		var knew, missed, atKirov float64
+		var knew, missed float64
 		for j := range b.n {
-			h := float64(hits[i*b.n+j])
 			switch {
 			case j == kirov:
-				atKirov += h
 			case bloc[j]:
-				knew += h
+				knew += float64(hits[i*b.n+j])
 			case j != i:
-				missed += h
+				missed += float64(hits[i*b.n+j])
 			}
 		}
-		return knew - 0.5*missed - 0.25*atKirov
+		return knew - lastShotMiss*missed
 	}
 	return argmax(b.among(v, game.CmdShoot, nil), score, func(i int) uint64 { return mix(uint64(i), uint64(b.seat)) })
 }

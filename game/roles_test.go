@@ -249,7 +249,8 @@ func TestDoublesAndYagoda(t *testing.T) {
 			yagoda := tb.g.View(SeatViewer(2))
 			assert.True(t, yagoda.May(CmdFalsify))
 			assert.True(t, yagoda.May(CmdLetter))
-			assert.False(t, tb.g.View(SeatViewer(0)).May(CmdFalsify), "Yagoda's alone")
+			kirov := tb.g.View(SeatViewer(0))
+			assert.False(t, kirov.May(CmdFalsify), "Yagoda's alone")
 			if tt.falsify {
 				ev := tb.do(falsify(2))
 				assert.Equal(t, EvFalsified, ev[0].Kind)
@@ -366,7 +367,8 @@ func TestRoleRefusals(t *testing.T) {
 			tb.refuse(tt.cmd, tt.want)
 			for _, v := range viewers(tb.g) {
 				if v.Seat == tt.cmd.Seat {
-					assert.False(t, tb.g.View(v).Allows(tt.cmd), "a refused command is not listed")
+					view := tb.g.View(v)
+					assert.False(t, view.Allows(tt.cmd), "a refused command is not listed")
 				}
 			}
 		})
