@@ -2,6 +2,7 @@ package game
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -470,4 +471,71 @@ func TestFitRoles(t *testing.T) {
 			assert.NoError(t, cfg.ValidateSeats(tt.seats))
 		})
 	}
+}
+
+// TestEveryRoleSet plays, for every set of Congress roles a host may turn
+// on and every count, the deal that table gets (each distinct one once),
+// one game of lawful random play and its replay from the record, and
+// checks after every step that the two are the same game and, for a
+// share of the tables, that no view and no log line of any viewer leaks
+// (the leak checker of leak_test.go; TestRandomGames checks more).
+func TestEveryRoleSet(t *testing.T) {
+	seen := map[[2]int]bool{}
+	tables := 0
+	for mask := range 1 << len(OptionalRoles) {
+		var set RoleSet
+		for i, r := range OptionalRoles {
+			if mask&(1<<i) != 0 {
+				set |= Roles(r)
+			}
+		}
+		for n := MinSeats; n <= MaxSeats; n++ {
+			cfg := withRoles(set.List()...)
+			if cfg.Validate() != nil {
+				continue // Nikolaev without Koba: refused whatever the count
+			}
+			if cfg.ValidateSeats(n) != nil {
+				continue // too many roles for a camp's plain seats: refused
+			}
+			key := [2]int{n, int(cfg.RolesFor(n))}
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			tables++
+			// Views are the costly part: every sixth table's are checked
+			// (every 24th with -short or -race), the rest replay only.
+			views := tables%6 == 0
+			if testing.Short() || raceDetector {
+				views = tables%24 == 0
+			}
+			seed := uint64(mask*100 + n)
+			a, _, err := New(cfg, names[:n], seed, t0)
+			require.NoError(t, err)
+			b, _, err := New(cfg, names[:n], seed, t0)
+			require.NoError(t, err)
+			cursors := make([]int, n+2)
+			last := make([][]byte, n+2)
+			if views {
+				checkViews(t, a, b, cursors, last)
+			}
+			r := rand.New(rand.NewPCG(seed, 3))
+			now := t0
+			for !a.Over() {
+				st := legalStep(a, r, now)
+				now = st.At
+				from := len(a.log)
+				_, errA := st.run(a)
+				_, errB := st.run(b)
+				require.NoError(t, errA, "%v at %d: %+v", cfg.Roles, n, st)
+				require.NoError(t, errB)
+				require.True(t, sameGame(a, b, from), "%v at %d: the replay differs", cfg.Roles, n)
+				if views {
+					checkViews(t, a, b, cursors, last)
+				}
+			}
+		}
+	}
+	t.Logf("%d distinct tables", tables)
+	require.Greater(t, tables, 100)
 }
