@@ -35,13 +35,14 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	// Koba must not be recognised: he marks, picks and names no bloc
-	// member he knows unless the Congress already suspects him, and
-	// hunts Kirov among the others instead, where his knowledge narrows
-	// the search; in a purge vote, where the whole Congress votes, his
-	// knowledge hides among the others' votes.
+	// With the Last Shot in play Koba must not be recognised: he marks,
+	// picks and names no bloc member he knows unless the Congress already
+	// suspects him, and hunts Kirov among the others instead, where his
+	// knowledge narrows the search; in a purge vote, where the whole
+	// Congress votes, and in the secret Final Ballot his knowledge hides
+	// among the others'. Without the Last Shot he has nothing to hide.
 	var keep func(int) bool
-	if len(v.You.OfBloc) > 0 {
+	if len(v.You.OfBloc) > 0 && v.Rules != nil && v.Rules.LastShot {
 		pub := b.public()
 		keep = func(i int) bool { return !slices.Contains(v.You.OfBloc, i) || pub[i] >= kobaCover }
 	}
@@ -73,9 +74,12 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// Only a Kirov struck by more than anyone else loses, and the bloc
 		// strikes together: the Loyalists must strike one name as one.
 		// The name every delegate can work out alike is the public
-		// suspect; only one known to be loyal is passed over.
+		// suspect; only one known to be loyal is passed over, or, by
+		// Koba, one he knows of the bloc, and so not Kirov.
 		k := b.brd.publicKirov()
-		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return b.knows(i) != loyalKnw }),
+		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool {
+			return b.knows(i) != loyalKnw && !slices.Contains(v.You.OfBloc, i)
+		}),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
