@@ -145,7 +145,7 @@ func (b *Bot) sync(v game.View) {
 		}
 		// Koba knows the bloc but Kirov; the Marshal, once the Army has
 		// saved him, is known to all as a Loyalist.
-		for _, s := range v.You.OfBloc {
+		for _, s := range v.You.Known().OfBloc {
 			b.learn(s, plotKnw)
 		}
 		for i, s := range v.Seats {

@@ -42,9 +42,10 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	// Congress votes, and in the secret Final Ballot his knowledge hides
 	// among the others'. Without the Last Shot he has nothing to hide.
 	var keep func(int) bool
-	if len(v.You.OfBloc) > 0 && v.Rules != nil && v.Rules.LastShot {
+	ofBloc := v.You.Known().OfBloc
+	if len(ofBloc) > 0 && v.Rules != nil && v.Rules.LastShot {
 		pub := b.public()
-		keep = func(i int) bool { return !slices.Contains(v.You.OfBloc, i) || pub[i] >= kobaCover }
+		keep = func(i int) bool { return !slices.Contains(ofBloc, i) || pub[i] >= kobaCover }
 	}
 	switch {
 	case b.may.has(game.CmdConfess):
@@ -78,7 +79,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// Koba, one he knows of the bloc, and so not Kirov.
 		k := b.brd.publicKirov()
 		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool {
-			return b.knows(i) != loyalKnw && !slices.Contains(v.You.OfBloc, i)
+			return b.knows(i) != loyalKnw && !slices.Contains(ofBloc, i)
 		}),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):

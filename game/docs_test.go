@@ -113,7 +113,7 @@ func TestWorkedLastShotOfDocs(t *testing.T) {
 	tb := &table{t: t, g: g, now: t0}
 
 	koba := g.View(SeatViewer(galina))
-	assert.Equal(t, []int{boris}, koba.You.OfBloc)
+	assert.Equal(t, []int{boris}, koba.You.Known().OfBloc)
 	assert.Equal(t, Plotters, koba.Seats[boris].Faction, `Boris "of the bloc"`)
 	assert.Equal(t, NoRole, koba.Seats[boris].Role)
 	assert.Equal(t, NoFaction, koba.Seats[dmitri].Faction, "of Dmitri nothing")

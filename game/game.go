@@ -78,12 +78,12 @@ type Game struct {
 
 	// The Congress roles (ROLES.md), fixed at the deal but for what their
 	// play changes.
-	dealt      RoleSet   // the roles in play
-	kobaKnows  []int     // the bloc but Kirov, as Koba knows it
-	marshal    int       // the Marshal's seat once the Army has saved him, else NoSeat
-	falsified  int       // the session of Yagoda's falsification, 0 before
-	named      int       // whom the Investigator named that night, as Yagoda learns it
-	lastReason WinReason // during the Last Shot: how the Loyalists would win
+	dealt         RoleSet    // the roles in play
+	kobaKnowledge *Knowledge // the bloc but Kirov, as Koba knows it
+	marshal       int        // the Marshal's seat once the Army has saved him, else NoSeat
+	falsified     int        // the session of Yagoda's falsification, 0 before
+	named         int        // whom the Investigator named that night, as Yagoda learns it
+	lastReason    WinReason  // during the Last Shot: how the Loyalists would win
 
 	view viewCache
 }
@@ -173,7 +173,8 @@ func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, [
 // findBloc notes the Plotters' seats and Kirov's among them, which the
 // views of every Plotter show all game.
 func (g *Game) findBloc() {
-	g.bloc, g.kobaKnows = nil, nil
+	g.bloc = nil
+	var kobaKnows []int
 	for i, s := range g.seats {
 		if s.role == Kirov {
 			g.kirovIn = len(g.bloc)
@@ -181,11 +182,15 @@ func (g *Game) findBloc() {
 		if s.role.Faction() == Plotters {
 			g.bloc = append(g.bloc, i)
 			if s.role != Kirov {
-				g.kobaKnows = append(g.kobaKnows, i)
+				kobaKnows = append(kobaKnows, i)
 			}
 		}
 	}
-	g.bloc, g.kobaKnows = clip(g.bloc), clip(g.kobaKnows)
+	g.bloc = clip(g.bloc)
+	g.kobaKnowledge = nil
+	if g.seatOf(Koba) != NoSeat {
+		g.kobaKnowledge = &Knowledge{OfBloc: clip(kobaKnows)}
+	}
 }
 
 // seatOf is the seat holding role r, NoSeat if none.

@@ -156,7 +156,7 @@ func num(v any) int {
 var secretKeys = map[string]bool{
 	"role": true, "faction": true, "roles": true, "votes": true, "vote": true, "strikes": true,
 	"final_count": true, "proposals": true, "investigations": true, "bloc": true, "kirov": true, "choice": true,
-	"seed": true, "of_bloc": true, "reported_as": true, "falsified": true,
+	"seed": true, "knows": true, "of_bloc": true, "reported_as": true, "falsified": true,
 }
 
 // seedShown reports whether data holds the match seed, which no viewer
@@ -253,7 +253,16 @@ func checkView(g *Game, v Viewer, data []byte) error {
 				allowed["you."+k] = true
 			}
 		}
-		if x, ok := you["of_bloc"]; ok {
+		knows, _ := you["knows"].(map[string]any)
+		if _, ok := you["knows"]; ok {
+			switch me.role {
+			case Koba, Bukharin, Zinoviev, Yagoda:
+			default:
+				return fmt.Errorf("knows shown to a %s", roleName(me.role))
+			}
+			allowed["you.knows"] = true // each part checked below
+		}
+		if x, ok := knows["of_bloc"]; ok {
 			if me.role != Koba {
 				return fmt.Errorf("of_bloc shown to a %s", roleName(me.role))
 			}
@@ -266,15 +275,13 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			if fmt.Sprint(want) != fmt.Sprint(nums(x)) {
 				return fmt.Errorf("Koba shown %v of the bloc, not %v", nums(x), want)
 			}
-			allowed["you.of_bloc"] = true
 		}
-		if x, ok := you["reported_as"]; ok {
+		if x, ok := knows["reported_as"]; ok {
 			if (me.role != Bukharin || x != "plotters") && (me.role != Zinoviev || x != "loyalists") {
 				return fmt.Errorf("reported_as %v shown to a %s", x, roleName(me.role))
 			}
-			allowed["you.reported_as"] = true
 		}
-		if x, ok := you["falsified"]; ok {
+		if x, ok := knows["falsified"]; ok {
 			m := x.(map[string]any)
 			if me.role != Yagoda || num(m["session"]) != f.falsifiedIn {
 				return fmt.Errorf("falsified %v shown to a %s", m, roleName(me.role))
@@ -284,7 +291,13 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			if tonight && named != NoSeat || !tonight && named != f.namedThen {
 				return fmt.Errorf("Yagoda shown %d named, tonight %v, named %d", named, tonight, f.namedThen)
 			}
-			allowed["you.falsified"] = true
+		}
+		for k := range knows {
+			switch k {
+			case "of_bloc", "reported_as", "falsified":
+			default:
+				return fmt.Errorf("you.knows.%s shown", k)
+			}
 		}
 		if _, ok := you["proposals"]; ok {
 			if !f.iAmPlotter() || !f.iAmAlive() || f.phase() != PhaseNight {

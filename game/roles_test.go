@@ -119,7 +119,7 @@ func TestRolesInPlayArePublic(t *testing.T) {
 func TestKobaKnowsTheBlocButKirov(t *testing.T) {
 	tb := kobaRig(t)
 	koba := tb.g.View(SeatViewer(3))
-	assert.Equal(t, []int{1}, koba.You.OfBloc)
+	assert.Equal(t, []int{1}, koba.You.Known().OfBloc)
 	assert.Equal(t, Plotters, koba.Seats[1].Faction)
 	assert.Equal(t, NoRole, koba.Seats[1].Role, "Koba knows the bloc, not its roles")
 	assert.Equal(t, NoFaction, koba.Seats[0].Faction, "Koba cannot believe Kirov would betray him")
@@ -127,11 +127,11 @@ func TestKobaKnowsTheBlocButKirov(t *testing.T) {
 		v := tb.g.View(SeatViewer(s))
 		assert.Equal(t, NoRole, v.Seats[3].Role, "the bloc does not know Koba")
 		assert.Equal(t, Nikolaev, v.Seats[1].Role)
-		assert.Nil(t, v.You.OfBloc)
+		assert.Nil(t, v.You.Known().OfBloc)
 	}
 	for _, s := range []int{2, 4} {
 		v := tb.g.View(SeatViewer(s))
-		assert.Nil(t, v.You.OfBloc)
+		assert.Nil(t, v.You.Known().OfBloc)
 		assert.Equal(t, NoFaction, v.Seats[1].Faction)
 	}
 }
@@ -220,8 +220,8 @@ func TestNoLastShotWithoutBoth(t *testing.T) {
 
 func TestBukharinIsReportedAPlotter(t *testing.T) {
 	tb := rig(t, withRoles(Bukharin), bukharin, 4)
-	assert.Equal(t, Plotters, tb.g.View(SeatViewer(3)).You.ReportedAs)
-	assert.Equal(t, NoFaction, tb.g.View(SeatViewer(4)).You.ReportedAs)
+	assert.Equal(t, Plotters, tb.g.View(SeatViewer(3)).You.Known().ReportedAs)
+	assert.Equal(t, NoFaction, tb.g.View(SeatViewer(4)).You.Known().ReportedAs)
 	tb.toNight()
 	ev := tb.do(investigate(2, 3))
 	assert.Equal(t, Plotters, find(t, ev, EvInvestigated).Faction, "reported at once: no Yagoda in play")
@@ -245,7 +245,7 @@ func TestDoublesAndYagoda(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tb := doublesRig(t)
-			assert.Equal(t, Loyalists, tb.g.View(SeatViewer(1)).You.ReportedAs)
+			assert.Equal(t, Loyalists, tb.g.View(SeatViewer(1)).You.Known().ReportedAs)
 			tb.toNight()
 			yagoda := tb.g.View(SeatViewer(2))
 			assert.True(t, yagoda.May(CmdFalsify))
@@ -255,7 +255,7 @@ func TestDoublesAndYagoda(t *testing.T) {
 			if tt.falsify {
 				ev := tb.do(falsify(2))
 				assert.Equal(t, EvFalsified, ev[0].Kind)
-				f := tb.g.View(SeatViewer(2)).You.Falsified
+				f := tb.g.View(SeatViewer(2)).You.Known().Falsified
 				require.NotNil(t, f)
 				assert.Equal(t, Falsification{Session: 1, Named: NoSeat}, *f, "Yagoda learns the target after choosing")
 				tb.refuse(falsify(2), CodeUsed)
@@ -271,13 +271,13 @@ func TestDoublesAndYagoda(t *testing.T) {
 			assert.Equal(t, []Investigation{{Session: 1, Target: tt.target, Faction: tt.reported}}, tb.g.View(SeatViewer(3)).You.Investigations)
 			if tt.falsify {
 				assert.Equal(t, tt.target, find(t, ev, EvNamed).Target)
-				assert.Equal(t, Falsification{Session: 1, Named: tt.target}, *tb.g.View(SeatViewer(2)).You.Falsified)
+				assert.Equal(t, Falsification{Session: 1, Named: tt.target}, *tb.g.View(SeatViewer(2)).You.Known().Falsified)
 				tb.expire()
 				require.Equal(t, PhaseNight, tb.g.phase)
 				tb.refuse(falsify(2), CodeUsed)
 			} else {
 				assert.False(t, has(ev, EvNamed))
-				assert.Nil(t, tb.g.View(SeatViewer(2)).You.Falsified)
+				assert.Nil(t, tb.g.View(SeatViewer(2)).You.Knows)
 			}
 		})
 	}
@@ -402,14 +402,14 @@ func TestLeakCheckerCatchesRoleLeaks(t *testing.T) {
 		{"Koba's seat to the bloc", koba, 1, func(v *View) { v.Seats[3].Role = Koba }},
 		{"Koba's camp in the Last Shot", koba, 4, func(v *View) { v.Seats[3].Faction = Loyalists }},
 		{"Nikolaev's role in the Last Shot", koba, 4, func(v *View) { v.Seats[1].Role = Nikolaev }},
-		{"Koba's knowledge to another", koba, 4, func(v *View) { v.You.OfBloc = []int{1} }},
-		{"Kirov to Koba", koba, 3, func(v *View) { v.You.OfBloc = []int{0, 1} }},
-		{"Yagoda's falsification to Kirov", doubles, 0, func(v *View) { v.You.Falsified = &Falsification{1, NoSeat} }},
-		{"the named seat to Yagoda before dawn", doubles, 2, func(v *View) { v.You.Falsified = &Falsification{1, 1} }},
+		{"Koba's knowledge to another", koba, 4, func(v *View) { v.You.Knows = &Knowledge{OfBloc: []int{1}} }},
+		{"Kirov to Koba", koba, 3, func(v *View) { v.You.Knows = &Knowledge{OfBloc: []int{0, 1}} }},
+		{"Yagoda's falsification to Kirov", doubles, 0, func(v *View) { v.You.Knows = &Knowledge{Falsified: &Falsification{1, NoSeat}} }},
+		{"the named seat to Yagoda before dawn", doubles, 2, func(v *View) { v.You.Knows = &Knowledge{Falsified: &Falsification{1, 1}} }},
 		{"Zinoviev's true faction to a Loyalist", doubles, 4, func(v *View) { v.Seats[1].Faction = Plotters }},
 		{"a report before dawn", doubles, 3, func(v *View) { v.You.Investigations = []Investigation{{1, 1, Loyalists}} }},
 		{"a double's report told as the truth", doubles, 3, func(v *View) { v.You.Investigations = []Investigation{{1, 1, Plotters}} }},
-		{"reported_as to a Loyalist", doubles, 4, func(v *View) { v.You.ReportedAs = Plotters }},
+		{"reported_as to a Loyalist", doubles, 4, func(v *View) { v.You.Knows = &Knowledge{ReportedAs: Plotters} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

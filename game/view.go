@@ -228,6 +228,13 @@ type You struct {
 	Bloc      []int      `json:"bloc,omitempty"`
 	Kirov     *int       `json:"kirov,omitempty"`
 	Proposals []Proposal `json:"proposals,omitempty"`
+	// Knows is what a Congress role knows beyond the base game (Koba,
+	// the doubles, Yagoda); nil for every other.
+	Knows *Knowledge `json:"knows,omitempty"`
+}
+
+// Knowledge is what a Congress role knows beyond the base game.
+type Knowledge struct {
 	// OfBloc is what Koba knows: the Plotters' seats but Kirov's, without
 	// their roles.
 	OfBloc []int `json:"of_bloc,omitempty"`
@@ -238,6 +245,20 @@ type You struct {
 	// once that night is over, whom the Investigator named in it.
 	Falsified *Falsification `json:"falsified,omitempty"`
 }
+
+// Known is y.Knows, or nothing known for a role without Knowledge.
+func (y *You) Known() Knowledge {
+	if y == nil || y.Knows == nil {
+		return Knowledge{}
+	}
+	return *y.Knows
+}
+
+// The doubles' knowledge, the same in every game. Read-only.
+var (
+	reportedPlotter = &Knowledge{ReportedAs: Plotters}
+	reportedLoyal   = &Knowledge{ReportedAs: Loyalists}
+)
 
 // Falsification is Yagoda's falsified report, as Yagoda knows it.
 type Falsification struct {
@@ -385,7 +406,8 @@ type viewCache struct {
 	den       []Denunciation
 	ballot    *Ballot // after a game with a secret ballot: with its votes
 	proposals []Proposal
-	proposed  bool      // proposals is built (nil when nobody proposed)
+	proposed  bool // proposals is built (nil when nobody proposed)
+	yagoda    *Knowledge
 	host      []Action  // the host's commands (never nil once built)
 	write     []Channel // a spectator's
 	read      []Channel
@@ -401,13 +423,12 @@ func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding, scra
 // (three at most). A longer list would still be right: append would copy
 // it.
 type seatBuf struct {
-	you       You
-	vote      bool
-	falsified Falsification
-	actions   [3]Action
-	targets   [MaxSeats]int
-	write     [2]Channel
-	read      [3]Channel
+	you     You
+	vote    bool
+	actions [3]Action
+	targets [MaxSeats]int
+	write   [2]Channel
+	read    [3]Channel
 }
 
 // rowsBuf is a delegate's own seat rows and their seatBuf in one
@@ -636,18 +657,14 @@ func (g *Game) you(i int, b *seatBuf) *You {
 	case Investigator:
 		y.Investigations = clip(g.investigations)
 	case Koba:
-		y.OfBloc = g.kobaKnows
+		y.Knows = g.kobaKnowledge
 	case Bukharin:
-		y.ReportedAs = Plotters
+		y.Knows = reportedPlotter
 	case Zinoviev:
-		y.ReportedAs = Loyalists
+		y.Knows = reportedLoyal
 	case Yagoda:
 		if g.falsified != 0 {
-			b.falsified = Falsification{Session: g.falsified, Named: NoSeat}
-			if g.falsified < g.session || g.phase != PhaseNight {
-				b.falsified.Named = g.named
-			}
-			y.Falsified = &b.falsified
+			y.Knows = g.yagodaKnowledge()
 		}
 	}
 	if y.Faction == Plotters {
@@ -657,6 +674,25 @@ func (g *Game) you(i int, b *seatBuf) *You {
 		}
 	}
 	return y
+}
+
+// yagodaKnowledge is what Yagoda knows of the falsified report, once
+// for each state of the game.
+func (g *Game) yagodaKnowledge() *Knowledge {
+	c := &g.view
+	if c.yagoda == nil {
+		b := new(struct { // one allocation
+			k Knowledge
+			f Falsification
+		})
+		b.f = Falsification{Session: g.falsified, Named: NoSeat}
+		if g.falsified < g.session || g.phase != PhaseNight {
+			b.f.Named = g.named
+		}
+		b.k.Falsified = &b.f
+		c.yagoda = &b.k
+	}
+	return c.yagoda
 }
 
 // proposals are the bloc's letter proposals tonight.

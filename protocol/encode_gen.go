@@ -771,24 +771,9 @@ func appendGameYouFields(b []byte, v *game.You) []byte {
 		}
 		b = append(b, ']')
 	}
-	if len(v.OfBloc) > 0 {
-		b = append(b, `,"of_bloc":`...)
-		b = append(b, '[')
-		for i := range v.OfBloc {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, int64(v.OfBloc[i]), 10)
-		}
-		b = append(b, ']')
-	}
-	if v.ReportedAs != 0 {
-		b = append(b, `,"reported_as":`...)
-		b = appendEnum(b, v.ReportedAs)
-	}
-	if v.Falsified != nil {
-		b = append(b, `,"falsified":`...)
-		b = appendGameFalsification(b, v.Falsified)
+	if v.Knows != nil {
+		b = append(b, `,"knows":`...)
+		b = appendGameKnowledge(b, v.Knows)
 	}
 	return b
 }
@@ -894,6 +879,36 @@ func appendGameProposalFields(b []byte, v *game.Proposal) []byte {
 func appendGameProposal(b []byte, v *game.Proposal) []byte {
 	start := len(b)
 	return closeObject(appendGameProposalFields(b, v), start)
+}
+
+// appendGameKnowledgeFields writes v's fields, each after a comma.
+func appendGameKnowledgeFields(b []byte, v *game.Knowledge) []byte {
+	if len(v.OfBloc) > 0 {
+		b = append(b, `,"of_bloc":`...)
+		b = append(b, '[')
+		for i := range v.OfBloc {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.OfBloc[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	if v.ReportedAs != 0 {
+		b = append(b, `,"reported_as":`...)
+		b = appendEnum(b, v.ReportedAs)
+	}
+	if v.Falsified != nil {
+		b = append(b, `,"falsified":`...)
+		b = appendGameFalsification(b, v.Falsified)
+	}
+	return b
+}
+
+// appendGameKnowledge writes v as an object.
+func appendGameKnowledge(b []byte, v *game.Knowledge) []byte {
+	start := len(b)
+	return closeObject(appendGameKnowledgeFields(b, v), start)
 }
 
 // appendGameFalsificationFields writes v's fields, each after a comma.
