@@ -11,8 +11,11 @@ import (
 type RoleSet uint16
 
 // OptionalRoles are the Congress roles a host may turn on, in the order
-// ROLES.md gives them.
+// ROLES.md gives them, for callers that iterate them.
 var OptionalRoles = []Role{Koba, Nikolaev, Bukharin, Zinoviev, Tukhachevsky, Yagoda}
+
+// optionalRoles is OptionalRoles, out of reach of a caller who edits it.
+var optionalRoles = [...]Role{Koba, Nikolaev, Bukharin, Zinoviev, Tukhachevsky, Yagoda}
 
 // optional is, for each Congress role, the fewest delegates it is dealt
 // with and the role it is dealt only with (NoRole: none; Investigator:
@@ -53,7 +56,7 @@ func Roles(roles ...Role) RoleSet {
 }
 
 // AllRoles is every Congress role.
-var AllRoles = Roles(OptionalRoles...)
+var AllRoles = Roles(optionalRoles[:]...)
 
 // Has reports whether r is in the set.
 func (s RoleSet) Has(r Role) bool { return r.Optional() && s&(1<<r) != 0 }
@@ -193,8 +196,8 @@ func (c Config) FitRoles(seats int) RoleSet {
 	if !c.Investigator {
 		c.Roles &^= Roles(Bukharin, Zinoviev, Yagoda)
 	}
-	for i := len(OptionalRoles) - 1; i >= 0 && c.Roles != 0 && c.ValidateSeats(seats) != nil; i-- {
-		c.Roles &^= Roles(OptionalRoles[i])
+	for i := len(optionalRoles) - 1; i >= 0 && c.Roles != 0 && c.ValidateSeats(seats) != nil; i-- {
+		c.Roles &^= Roles(optionalRoles[i])
 		if !c.Roles.Has(Koba) {
 			c.Roles &^= Roles(Nikolaev)
 		}
