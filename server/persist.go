@@ -223,7 +223,7 @@ func matchFiling(code string, st *state, check bool) (filing, bool) {
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
 	file := protocol.MatchFileOf(m.g, m.seed, m.names)
-	file.ID, file.Lobby, file.Settings = m.id, code, m.settings
+	file.ID, file.Lobby, file.Settings, file.Chat = m.id, code, m.settings, m.chat
 	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }
 

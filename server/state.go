@@ -58,6 +58,8 @@ type match struct {
 	// history holds the started, act and advance records, to replay the
 	// game up to an earlier moment (the gallery's delayed stream).
 	history []Record
+	// chat is every line said while the game ran, for the match file.
+	chat []protocol.MatchChat
 	// bots are the players of bot seats (bot members and seats handed to a
 	// bot); botAt is each one's position in the log it has observed.
 	bots  map[int]Player
@@ -144,6 +146,9 @@ func (s *state) applyKind(rec Record) error {
 			return fmt.Errorf("chat without a line")
 		}
 		s.chat.add(*rec.Chat)
+		if s.playing() {
+			s.match.chat = append(s.match.chat, protocol.MatchChat{Step: s.match.g.NumSteps() - 1, Line: *rec.Chat})
+		}
 	case RecBotSeat:
 		m := s.member(rec.Member)
 		if m == nil || s.match == nil || m.seat == game.NoSeat || m.bot {
