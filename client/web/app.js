@@ -79,7 +79,8 @@ function showMatch(id) {
   replace(root, h("p", { class: "muted", role: "status", text: "Fetching the file from the archive…" }));
   const back = () => { history.pushState(null, "", "/"); start(); };
   api.match(id).then((file) => {
-    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page" });
+    const q = new URLSearchParams(location.search);
+    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page", viewer: q.get("viewer"), step: q.get("step"), share: true });
   }, (err) => {
     replace(root, h("section", { class: "panel red" },
       h("h2", { text: "No such file" }),
