@@ -1,8 +1,9 @@
 // tv.js: /l/{code}/tv, the public floor of a lobby in large type, for a
 // television in the room or a stream overlay. It watches as an ordinary
-// spectator who never knocks, so the server sends it what the gallery
-// may see, with the gallery's delay: no role, no secret line, no chat
-// but what anyone may read. It sends nothing but its watch.
+// spectator who never knocks, so the server sends it the gallery's
+// public stream: no role, no secret line (the delayed stream that shows
+// the roles goes only to spectators the host admitted by name). It
+// shows no chat, and sends nothing but its watch.
 
 import { h, replace, clock } from "./dom.js";
 import { Connection } from "./net.js";
@@ -41,8 +42,9 @@ async function joinLink(lobby) {
 
 export function mount(root, lobbyCode) {
   const session = new Session(lobbyCode, true);
-  let link = "";
-  let linkFor = "";
+  let link = "";     // the link to take a seat, once known
+  let linkFor = "";  // the lobby it is the link of
+  let qr = "";       // the address of its QR code, once drawn
   let tick = 0;
 
   const head = h("header", { class: "tv-head" });
@@ -71,7 +73,8 @@ export function mount(root, lobbyCode) {
     if (!l) return;
     document.title = `Lobby ${l.code} · the floor · Congress of Victors`;
     const v = session.view;
-    if (l.state === "open" || !v) renderLobby(l);
+    if (l.state === "open") renderLobby(l);
+    else if (!v) renderWaiting(l);
     else renderGame(l, v);
   }
 
@@ -82,31 +85,40 @@ export function mount(root, lobbyCode) {
       h("h1", { class: "tv-phase", id: "tv-phase", text: "The delegates gather" }),
       h("p", { class: "tv-code" }, "Lobby ", h("strong", { id: "tv-code", text: l.code })));
     const join = h("div", { class: "tv-join", id: "tv-join" },
-      h("h2", { text: "Scan to take a seat" }),
-      h("img", { id: "tv-qr", width: QR_SIZE, height: QR_SIZE, alt: "QR code of the link to take a seat", hidden: true, onerror: (e) => { e.target.hidden = true; } }),
-      h("p", { class: "tv-link", id: "tv-link" }));
+      h("h2", { text: qr ? "Scan to take a seat" : "Take a seat at" }),
+      qr ? h("img", { id: "tv-qr", src: qr, width: QR_SIZE, height: QR_SIZE, alt: "QR code of the link to take a seat" }) : null,
+      h("p", { class: "tv-link", id: "tv-link", text: link.replace(/^https?:\/\//, "") }));
     replace(body,
       h("section", { class: "tv-gather" },
         join,
         h("div", { class: "tv-roll" },
           h("h2", { text: `${delegates.length} ${delegates.length === 1 ? "delegate" : "delegates"} seated` }),
           h("ol", { class: "tv-names", id: "tv-names" }, delegates.map((m) => h("li", { text: m.name }))))));
-    showJoin(l, join);
+    if (linkFor !== l.code) findLink(l);
   }
 
-  // showJoin fills the join box with the QR code of the link once known.
-  function showJoin(l, box) {
-    const fill = () => {
-      const img = box.querySelector("#tv-qr");
-      img.src = `/api/qr?url=${encodeURIComponent(link)}&size=${QR_SIZE}`;
-      img.hidden = false;
-      box.querySelector("#tv-link").textContent = link.replace(/^https?:\/\//, "");
-    };
-    if (linkFor === l.code && link) { fill(); return; }
+  // renderWaiting is the floor between the lobby's word that the game
+  // has started and the game's first message.
+  function renderWaiting(l) {
+    replace(head,
+      h("p", { class: "tv-kicker" }, "Congress of Victors · Lobby ", h("strong", { id: "tv-code", text: l.code })),
+      h("h1", { class: "tv-phase", id: "tv-phase", text: "The Congress convenes" }),
+      h("p", { class: "tv-session", text: "The doors close." }));
+    replace(body);
+  }
+
+  // findLink learns the link to take a seat and has the server draw its
+  // QR code; the lobby is drawn again with each. A server that draws
+  // none leaves the link alone on the screen.
+  function findLink(l) {
+    linkFor = l.code;
     joinLink(l).then((u) => {
       link = u;
-      linkFor = l.code;
-      if (box.isConnected) fill();
+      render();
+      const src = `/api/qr?url=${encodeURIComponent(u)}&size=${QR_SIZE}`;
+      const probe = new Image();
+      probe.onload = () => { qr = src; render(); };
+      probe.src = src;
     });
   }
 
@@ -114,7 +126,8 @@ export function mount(root, lobbyCode) {
     const name = namer(v.seats.map((s) => s.name));
     const over = v.phase === "over";
     replace(head,
-      h("p", { class: "tv-kicker" }, "Congress of Victors · Lobby ", h("strong", { id: "tv-code", text: l.code })),
+      h("p", { class: "tv-kicker" }, "Congress of Victors · Lobby ", h("strong", { id: "tv-code", text: l.code }),
+),
       h("h1", { class: "tv-phase", id: "tv-phase", data: { phase: v.phase } }, over ? PHASE.over : PHASE[v.phase] || v.phase),
       h("p", { class: "tv-session" },
         over ? "" : `Session ${v.session}${v.sessions ? " of " + v.sessions : ""}`,
