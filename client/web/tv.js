@@ -160,9 +160,11 @@ export function mount(root, lobbyCode) {
     const minutes = h("ol", { class: "tv-minutes", id: "tv-minutes", aria: { label: "The latest of the minutes" } },
       last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1) })));
 
-    const ballot = v.ballot ? h("p", { class: "tv-ballot", id: "tv-ballot" },
-      `The ballot on ${name(v.ballot.accused)}: ${v.ballot.purge} to purge, ${v.ballot.spare} to spare.`) : null;
-    const ending = over && v.winner ? h("p", { class: "tv-ending", id: "tv-ending", text: `${FACTION[v.winner] || v.winner} win. ${REASON[v.reason] || ""}` }) : null;
+    // The count stays up from the vote to the night, with the names of
+    // the voters under an open ballot, in the minutes' words.
+    const counted = ["confession", "night"].includes(v.phase) && v.ballot ? session.log.findLast((e) => e.kind === "ballot") : null;
+    const ballot = counted ? h("p", { class: "tv-ballot", id: "tv-ballot", text: sentence(counted, name, -1) }) : null;
+    const ending = over && v.winner ? h("p", { class: "tv-ending", id: "tv-ending", text: REASON[v.reason] || `${FACTION[v.winner] || v.winner} win.` }) : null;
     replace(body, ending, ballot, seats, h("section", { class: "tv-log" }, h("h2", { text: "The minutes" }), minutes));
   }
 
