@@ -374,7 +374,7 @@ type Refused struct {
 
 // Closing says why the server is closing the connection.
 type Closing struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
 

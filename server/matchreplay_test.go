@@ -74,7 +74,8 @@ func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
 		}
 	}
 	sent = append(sent, host.sync()...)
-	e.lobby(cr.Code, func(l *lobby) { id, seat = l.st.match.id, l.st.member(cr.You).seat })
+	st := e.replayed(cr.Code)
+	id, seat = st.Match.ID, st.Member(cr.You).Seat
 	return id, seat, sent
 }
 
@@ -133,12 +134,9 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		require.NoError(t, err, "game %d", i)
 		assert.Len(t, checked.Checks, 4)
 
-		var live []game.Event
-		var steps []game.Step
-		e.lobby(f.Lobby, func(l *lobby) {
-			live, _ = l.st.match.g.Log(game.Everyone, 0)
-			steps = l.st.match.g.Steps()
-		})
+		g := e.replayed(f.Lobby).Match.Game
+		live, _ := g.Log(game.Everyone, 0)
+		steps := g.Steps()
 		assert.Equal(t, mustJSON(t, live), mustJSON(t, f.Log), "game %d: the file's log is the lobby's", i)
 		assert.Equal(t, mustJSON(t, steps), mustJSON(t, f.Steps), "game %d: the file's steps are the game's", i)
 
@@ -315,9 +313,8 @@ func TestMatchFileKeepsTheGamesChat(t *testing.T) {
 	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "before the game"})
 	host.ok(protocol.Host{Action: protocol.HostStart})
 
-	steps := func() (n int) {
-		e.lobby(cr.Code, func(l *lobby) { n = l.st.match.g.NumSteps() })
-		return n
+	steps := func() int {
+		return e.replayed(cr.Code).Match.Game.NumSteps()
 	}
 	type said struct {
 		text          string
@@ -347,10 +344,16 @@ func TestMatchFileKeepsTheGamesChat(t *testing.T) {
 	}
 	require.NotEmpty(t, lines, "the host spoke during the game")
 	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "after the game"})
-	var id string
-	e.lobby(cr.Code, func(l *lobby) { id = l.st.match.id })
+	after := e.replayed(cr.Code)
+	id := after.Match.ID
 
 	f := e.fileOf(id)
+	// The journal makes the same chat again: a lobby restored mid-game
+	// files it whole.
+	require.Len(t, after.Match.Chat, len(f.Chat))
+	for i, c := range after.Match.Chat {
+		assert.Equal(t, f.Chat[i], protocol.MatchChat{Step: c.Step, Line: c.Line.Wire()})
+	}
 	require.Len(t, f.Chat, len(lines), "only the lines said during the game: %+v", f.Chat)
 	for i, l := range lines {
 		got := f.Chat[i]

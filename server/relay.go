@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -66,12 +67,12 @@ type openReply struct {
 	OK bool `json:"ok"`
 }
 
-// controlFrame is a control message queued among a connection's frames,
-// so that it leaves in order with them: a zero byte and its name. Only a
-// connection on NATS is ever given one.
-func controlFrame(name string) []byte { return append([]byte{0}, name...) }
+// verdictFrame is a lobby's verdict as a relayed connection sends it,
+// in order with the lobby's messages.
+var verdictFrame = map[verdict]relayControl{entered: relayEntered, refused: relayRefused, moved: relayMoved}
 
-var verdictControl = map[verdict]string{entered: ctlEntered, refused: ctlRefused, moved: ctlMoved}
+// controlHeader names a relay control on the wire.
+var controlHeader = map[relayControl]string{relayEntered: ctlEntered, relayRefused: ctlRefused, relayMoved: ctlMoved}
 
 // seqOf is the number of a session message (0 if it has none).
 func seqOf(m *nats.Msg) uint64 {
@@ -100,13 +101,13 @@ func (t *natsTransport) publish(m *nats.Msg) error {
 	return t.nc.PublishMsg(m)
 }
 
-func (t *natsTransport) write(frames [][]byte) error {
-	for _, frame := range frames {
+func (t *natsTransport) write(frames []frame) error {
+	for _, f := range frames {
 		m := nats.NewMsg(t.subject)
-		if len(frame) > 0 && frame[0] == 0 {
-			m.Header.Set(hdrCtl, string(frame[1:]))
+		if f.ctl != relayMessage {
+			m.Header.Set(hdrCtl, controlHeader[f.ctl])
 		} else {
-			m.Data = frame
+			m.Data = f.data
 		}
 		if err := t.publish(m); err != nil {
 			return err
@@ -135,6 +136,15 @@ func (t *natsTransport) abort() {
 }
 
 // handleOpen answers a relay that brings a client to a lobby of this node.
+// listen takes the relays opened to this node's lobbies, until stop.
+func (cl *cluster) listen() (stop func(), err error) {
+	sub, err := cl.st.Conn().Subscribe(openSubject(cl.node), cl.handleOpen)
+	if err != nil {
+		return nil, fmt.Errorf("subscribing to %s: %w", openSubject(cl.node), err)
+	}
+	return func() { _ = sub.Unsubscribe() }, nil
+}
+
 func (cl *cluster) handleOpen(m *nats.Msg) {
 	answer := func(ok bool) {
 		b, _ := json.Marshal(openReply{OK: ok})
@@ -155,14 +165,14 @@ func (cl *cluster) handleOpen(m *nats.Msg) {
 		answer(false)
 		return
 	}
-	c := newConnOn(cl.srv, &natsTransport{nc: cl.nc, subject: outSubject(req.Session)}, req.IP)
+	c := newConnOn(cl.srv, &natsTransport{nc: cl.st.Conn(), subject: outSubject(req.Session)}, req.IP)
 	c.limiter, c.flood = nil, nil // the relay limits the client's rate
 	if !cl.srv.addConn(c) {
 		answer(false)
 		return
 	}
 	in := make(chan *nats.Msg, relayBuffer)
-	sub, err := cl.nc.ChanSubscribe(inSubject(req.Session), in)
+	sub, err := cl.st.Conn().ChanSubscribe(inSubject(req.Session), in)
 	if err != nil {
 		cl.srv.removeConn(c)
 		answer(false)
@@ -174,7 +184,7 @@ func (cl *cluster) handleOpen(m *nats.Msg) {
 
 // serveRemote is serve for a client on another node: its messages come
 // from the session's subject.
-func (c *conn) serveRemote(l *lobby, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
+func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
 	defer c.srv.removeConn(c)
 	attached := false
 	defer func() {
@@ -186,7 +196,7 @@ func (c *conn) serveRemote(l *lobby, hello protocol.Client, sub *nats.Subscripti
 		<-c.written
 	}()
 	v := l.enter(c, hello)
-	c.enqueue(controlFrame(verdictControl[v]))
+	c.push(frame{ctl: verdictFrame[v]})
 	if v != entered {
 		c.shut(nil, websocket.StatusNormalClosure, "", true) // the verdict goes out, the client stays
 		return
@@ -202,7 +212,7 @@ func (c *conn) serveRemote(l *lobby, hello protocol.Client, sub *nats.Subscripti
 			}
 			if n := seqOf(m); n != seq+1 {
 				c.srv.log.Warn("relayed messages lost: the client reconnects", "want", seq+1, "got", n)
-				c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, false)
+				c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
@@ -250,7 +260,7 @@ type relay struct {
 // is waited for until its lease has expired and it has been claimed — by
 // this node if it gets there first — after which the client is told to
 // reconnect.
-func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byte) (*actor, *relay) {
 	deadline := time.Now().Add(cl.ttl + routeExtra)
 	for !c.dead.Load() {
 		changed := cl.changes()
@@ -308,7 +318,7 @@ func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byt
 		case <-c.closed:
 		}
 	}
-	c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+	c.sendBack(movingMessage, true)
 	return nil, nil
 }
 
@@ -319,13 +329,13 @@ func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hel
 		cl: cl, c: c, code: code, owner: owner, session: randomToken()[:22],
 		in: make(chan *nats.Msg, relayBuffer), verdict: make(chan verdict, 1), quit: make(chan struct{}),
 	}
-	sub, err := cl.nc.ChanSubscribe(outSubject(r.session), r.in)
+	sub, err := cl.st.Conn().ChanSubscribe(outSubject(r.session), r.in)
 	if err != nil {
 		return nil, moved
 	}
 	r.sub = sub
 	req, _ := json.Marshal(openRequest{Session: r.session, Lobby: code, Hello: hello, IP: c.ip})
-	res, err := cl.nc.RequestWithContext(ctx, openSubject(nodeOf(owner)), req)
+	res, err := cl.st.Conn().RequestWithContext(ctx, openSubject(nodeOf(owner)), req)
 	var ok openReply
 	if err != nil || json.Unmarshal(res.Data, &ok) != nil || !ok.OK {
 		_ = sub.Unsubscribe()
@@ -353,7 +363,7 @@ func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hel
 	if v == entered && stale {
 		// The lobby changed hands while the session opened: start over
 		// with the client, which has its Welcome and will resume.
-		c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+		c.sendBack(movingMessage, true)
 	}
 	if v != entered {
 		r.end()
@@ -369,7 +379,7 @@ func (r *relay) forward(data []byte) error {
 	m := nats.NewMsg(inSubject(r.session))
 	m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
 	m.Data = data
-	return r.cl.nc.PublishMsg(m)
+	return r.cl.st.Conn().PublishMsg(m)
 }
 
 // end closes the session: the owner detaches the client from its lobby.
@@ -380,7 +390,7 @@ func (r *relay) end() {
 		m := nats.NewMsg(inSubject(r.session))
 		m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
 		m.Header.Set(hdrCtl, ctlDetach)
-		_ = r.cl.nc.PublishMsg(m)
+		_ = r.cl.st.Conn().PublishMsg(m)
 		_ = r.sub.Unsubscribe()
 		close(r.quit)
 		r.cl.mu.Lock()
@@ -409,7 +419,7 @@ func (r *relay) pump() {
 			}
 			if n := seqOf(m); n != seq+1 {
 				r.cl.log.Warn("relayed frames lost: the client reconnects", "lobby", r.code, "want", seq+1, "got", n)
-				r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, false)
+				r.c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
@@ -451,10 +461,10 @@ func (r *relay) pingLoop() {
 			ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
 			m := nats.NewMsg(inSubject(r.session))
 			m.Header.Set(hdrCtl, ctlPing)
-			_, err := r.cl.nc.RequestMsgWithContext(ctx, m)
+			_, err := r.cl.st.Conn().RequestMsgWithContext(ctx, m)
 			cancel()
 			if err != nil {
-				r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+				r.c.sendBack(movingMessage, true)
 				return
 			}
 		}
