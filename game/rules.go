@@ -129,6 +129,9 @@ func (g *Game) checkSeat(c Command) refusal {
 		if c.Seat != g.purgedAt {
 			return no(CodeNotYourTurn, "Only the delegate just purged may confess.")
 		}
+		if c.Target == NoSeat {
+			return allowed // leaves without a word
+		}
 		return g.livingOther(c, "You cannot name yourself.")
 	case CmdLetter:
 		if g.phase != PhaseNight {
@@ -224,7 +227,9 @@ func (g *Game) apply(c Command, now time.Time) {
 			g.countVote(now)
 		}
 	case CmdConfess:
-		g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		if c.Target != NoSeat {
+			g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		}
 		ev(EvConfessed, toAll)
 		g.openNight(now)
 	case CmdLetter:

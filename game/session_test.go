@@ -479,6 +479,7 @@ func TestConfession(t *testing.T) {
 		{"names a delegate", func(tb *table) []Event { return tb.do(confess(4, 0)) }, 0},
 		{"deadline passes", func(tb *table) []Event { return tb.expire() }, NoSeat},
 		{"host ends it", func(tb *table) []Event { return tb.do(endPhase()) }, NoSeat},
+		{"leaves without a word", func(tb *table) []Event { return tb.do(confess(4, NoSeat)) }, NoSeat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
