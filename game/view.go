@@ -613,15 +613,16 @@ func (s channelSet) list(dst []Channel) []Channel {
 // channels is the chat rule (RULES.md §2, §5): public chat for the living
 // outside the Night (for everyone seated after the game), the Plotters'
 // channel for living Plotters (at night unless the setting opens it all
-// game; readable by all after the game), the purged channel for the
-// purged only, and the spectators' channel for spectators only.
+// game), the purged channel for the purged, and the spectators' channel
+// for spectators only. After the game the bloc's and the purged's
+// channels are read by all.
 func (g *Game) channels(v Viewer) (write, read channelSet) {
 	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
 		read = setOf(ChannelPublic, ChannelSpectators)
 		if over {
-			read |= setOf(ChannelPlotters)
+			read |= setOf(ChannelPlotters, ChannelPurged)
 		}
 		return setOf(ChannelSpectators), read
 	}
@@ -635,12 +636,13 @@ func (g *Game) channels(v Viewer) (write, read channelSet) {
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
 			write |= setOf(ChannelPlotters)
 		}
-	} else if over {
-		read |= setOf(ChannelPlotters)
 	}
 	if !s.alive {
 		write |= setOf(ChannelPurged)
 		read |= setOf(ChannelPurged)
+	}
+	if over {
+		read |= setOf(ChannelPlotters, ChannelPurged)
 	}
 	return write, read
 }

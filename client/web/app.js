@@ -202,6 +202,7 @@ class Room {
     if (lost && lostBanner.hidden) announce("Connection lost. Reconnecting; your seat is kept.", true);
     if (!lost && !lostBanner.hidden && st.state === "open") announce("Reconnected.");
     lostBanner.hidden = !lost;
+    document.body.classList.toggle("lost", lost);
     if (lost) {
       const secs = st.retryAt ? Math.max(0, Math.round((st.retryAt - Date.now()) / 1000)) : 0;
       replace(lostBanner, h("span", {},
@@ -218,6 +219,8 @@ class Room {
       send: (m) => this.conn.request(m),
       leave: () => this.leave(),
       replay: (on = true) => { this.replaying = on; this.show("replay"); },
+      resync: () => this.conn.resync(),
+      fresh: false,
     };
   }
 
@@ -247,13 +250,20 @@ class Room {
       this.kind = kind;
       root.replaceChildren(this.notice, this.body);
       const ctx = this.ctx();
+      ctx.fresh = what === "welcome";
       const mod = {
         lobby: lobbyScreen, game: gameScreen, end: endScreen,
         replay: { mount: (root) => replayScreen.mount(root, { events: this.session.log, matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
-      const heading = this.body.querySelector("h1, h2");
-      if (heading && what !== "welcome") { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      // A new screen opens at its top, with focus on its first useful
+      // control (or its heading, for a screen reader to start from).
+      scrollTo(0, 0);
+      if (this.screen && this.screen.focus) this.screen.focus();
+      else {
+        const heading = this.body.querySelector("h1, h2");
+        if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      }
     } else if (this.screen) {
       this.screen.update(what);
     }
@@ -264,7 +274,10 @@ class Room {
     const s = this.session;
     const v = s.view;
     let t = `Lobby ${this.code}`;
-    if (v && v.phase !== "over") t = ((v.actions || []).length ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
+    // The screen says whether it is your move: with the file sealed, the
+    // Night is everyone's move alike.
+    const turn = this.screen && this.screen.turn ? this.screen.turn() : false;
+    if (v && v.phase !== "over") t = (turn ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
     else if (v) t = "The Congress has closed";
     document.title = t + " · Congress of Victors";
   }
@@ -276,6 +289,7 @@ class Room {
     this.conn.stop();
     connBadge.hidden = true;
     lostBanner.hidden = true;
+    document.body.classList.remove("lost");
   }
 }
 

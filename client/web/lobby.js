@@ -141,7 +141,18 @@ export function mount(root, ctx) {
   }
 
   render();
-  return { update: render, unmount() {} };
+  ctx.chat.attached();
+  return {
+    update: render,
+    // The host's first useful control opens the Congress or seats a bot;
+    // a delegate's passes the invitation on.
+    focus() {
+      const first = root.querySelector("#start:not([disabled])") || root.querySelector('[data-key="bot-normal"]:not([disabled])') || root.querySelector('[data-key="copy-invite-link"]') || root.querySelector("#knock-name") || title;
+      if (first === title) title.tabIndex = -1;
+      first.focus({ preventScroll: true });
+    },
+    unmount() {},
+  };
 }
 
 // linkRow is a read-only link with a copy button.

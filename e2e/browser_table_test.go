@@ -1,0 +1,272 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// screen sizes every screen is looked at in: a laptop, a desktop, a phone.
+var sizes = []struct {
+	name   string
+	w, h   int64
+	mobile bool
+}{
+	{"1280x800", 1280, 800, false},
+	{"1920x1080", 1920, 1080, false},
+	{"360x740", 360, 740, true},
+}
+
+// resize sets the page's viewport and scrolls to the top.
+func (p *page) resize(w, h int64, mobile bool) {
+	p.t.Helper()
+	opts := []chromedp.EmulateViewportOption{}
+	if mobile {
+		opts = append(opts, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	} else {
+		opts = append(opts, chromedp.EmulateScale(1))
+	}
+	p.do(chromedp.EmulateViewport(w, h, opts...))
+	p.phone = mobile
+	time.Sleep(150 * time.Millisecond)
+}
+
+// screens writes what the page shows at each size to $SHOTS (when set),
+// the viewport only, as a person sees it on arriving, and puts the page
+// back at its own size.
+func (p *page) screens(name string) {
+	p.t.Helper()
+	dir := os.Getenv("SHOTS")
+	if dir == "" {
+		return
+	}
+	require.NoError(p.t, os.MkdirAll(dir, 0o755))
+	phone := p.phone
+	for _, sz := range sizes {
+		p.resize(sz.w, sz.h, sz.mobile)
+		ctx, cancel := context.WithTimeout(p.ctx, step)
+		_ = chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		cancel()
+		if err != nil {
+			p.t.Logf("screenshot %s: %v", name, err)
+			continue
+		}
+		_ = os.WriteFile(filepath.Join(dir, name+"-"+sz.name+".png"), buf, 0o644)
+	}
+	if phone {
+		p.resize(360, 740, true)
+	} else {
+		p.resize(1280, 900, false)
+	}
+}
+
+// axeSource finds axe-core's script: $AXE_CORE_JS, e2e/node_modules (where
+// .ci/run installs it), or npm's global modules.
+var axeSource = sync.OnceValues(func() (string, error) {
+	paths := []string{os.Getenv("AXE_CORE_JS"), filepath.Join("node_modules", "axe-core", "axe.min.js")}
+	if out, err := exec.Command("npm", "root", "-g").Output(); err == nil {
+		paths = append(paths, filepath.Join(strings.TrimSpace(string(out)), "axe-core", "axe.min.js"))
+	}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			return string(b), nil
+		}
+	}
+	return "", fmt.Errorf("axe-core not found (npm install --prefix e2e axe-core)")
+})
+
+// axeViolation is one rule axe-core found broken, with where.
+type axeViolation struct {
+	ID    string   `json:"id"`
+	Help  string   `json:"help"`
+	Nodes []string `json:"nodes"`
+}
+
+// accessible runs axe-core on the page as it is and fails the test on
+// any violation. Without axe-core the check cannot run: CI fails, a
+// developer's run says so.
+func (p *page) accessible(screen string) {
+	p.t.Helper()
+	src, err := axeSource()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			p.t.Fatalf("%v; CI must install it", err)
+		}
+		p.t.Logf("no accessibility check of %s: %v", screen, err)
+		return
+	}
+	var loaded bool
+	p.eval(`typeof axe !== 'undefined'`, &loaded)
+	if !loaded {
+		p.eval("(() => {"+src+"\n; return true})()", nil)
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, step)
+	defer cancel()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](`axe.run(document, {resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.fatalf("axe on %s: %v", screen, err)
+	}
+	var s string
+	require.NoError(p.t, json.Unmarshal(raw, &s))
+	var vs []axeViolation
+	require.NoError(p.t, json.Unmarshal([]byte(s), &vs))
+	for _, v := range vs {
+		p.t.Errorf("%s, %s: axe %s (%s) at %v", p.name, screen, v.ID, v.Help, v.Nodes)
+	}
+}
+
+// onScreen is JavaScript: whether every element matching sel lies wholly
+// within the viewport, and there is at least one.
+func onScreen(sel string) string {
+	return fmt.Sprintf(`(els => els.length > 0 && els.every(e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1 && r.left >= 0 && r.right <= innerWidth + 1 && r.height > 0; }))([...document.querySelectorAll(%q)])`, sel)
+}
+
+// visibleTop is JavaScript: whether the first element matching sel starts
+// within the viewport.
+func visibleTop(sel string) string {
+	return fmt.Sprintf(`(e => { if (!e) return false; const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.top < innerHeight - 40; })(document.querySelector(%q))`, sel)
+}
+
+// TestBrowserTableYourMoveFirst: five delegates, one on a phone, open a
+// Congress. At 1280×800 and 1920×1080 the phase banner, every button of
+// "Your move" (Ready included) and the whole table are on the first
+// screen; on a phone the banner, the action bar and the table's first
+// seats are. The page opens at the top with focus on the first move. A
+// tap on a seat denounces it as the button does; a phase change brings
+// the view to the top with focus on the first useful control.
+func TestBrowserTableYourMoveFirst(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+	host, code := convene(t, browser, srv, "Anna")
+	host.changeOrders([2]string{"debate_seconds", "600"}, [2]string{"night_seconds", "600"})
+	host.addBots("easy", 3)
+	phone := openPage(t, browser, "Dmitri", true)
+	phone.navigate(srv.URL + "/l/" + code)
+	phone.typeIn("#door-name", "Dmitri")
+	phone.click("#door-join")
+	phone.wait("Dmitri seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+	// The phone is scrolled down the lobby, as a reader of the orders is.
+	phone.eval(`(scrollTo(0, document.body.scrollHeight), 1)`, nil)
+	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.click("#start")
+
+	for _, p := range []*page{host, phone} {
+		p.wait("the game", `document.querySelector('.game') && document.querySelector('.actions [data-act="denounce"]')`, step)
+		p.wait("the page at its top", `scrollY === 0`, step)
+		p.wait("focus on the first move", `document.activeElement && document.activeElement.closest('.actions') && document.activeElement.dataset.act === 'denounce'`, step)
+	}
+
+	for _, sz := range sizes[:2] {
+		host.resize(sz.w, sz.h, false)
+		host.eval(`(scrollTo(0, 0), 1)`, nil)
+		host.wait("the banner on the first screen at "+sz.name, onScreen(".banner"), step)
+		host.wait("every move on the first screen at "+sz.name, onScreen(".actions [data-act]"), step)
+		host.wait("Ready on the first screen at "+sz.name, onScreen(`.actions [data-act="ready"]`), step)
+		host.wait("the table on the first screen at "+sz.name, onScreen(".table-panel .seat"), step)
+		host.wait("the chat beside the moves at "+sz.name, onScreen("#chat-input"), step)
+	}
+	host.resize(1280, 900, false)
+
+	phone.eval(`(scrollTo(0, 0), 1)`, nil)
+	phone.wait("the banner on the phone's first screen", onScreen(".banner"), step)
+	phone.wait("Ready in the phone's action bar", onScreen(`.actions [data-act="ready"]`), step)
+	phone.wait("the table's first seat on the phone's first screen", visibleTop(".table-panel .seat"), step)
+	// Scrolled down the table, the action bar stays at hand.
+	phone.eval(`(scrollTo(0, 400), 1)`, nil)
+	phone.wait("the action bar after a scroll", onScreen(`.actions [data-act="ready"]`), step)
+
+	// A tap on a seat denounces it, with the same confirmation as the button.
+	mine := -1
+	phone.eval(jsMySeat, &mine)
+	target := (mine + 1) % 5
+	// The seat as the phone shows it at the top of its table, clear of the bar.
+	seatSel := fmt.Sprintf(`.seat-pick[data-pick="denounce"][data-target="%d"]`, target)
+	phone.eval(fmt.Sprintf(`(e => (e.closest('.seat').scrollIntoView({block: 'start'}), scrollBy(0, -90), 1))(document.querySelector(%q))`, seatSel), nil)
+	phone.wait("the seat in sight, above the action bar", fmt.Sprintf(`(e => { const r = e.getBoundingClientRect(); const bar = document.querySelector('.actions').getBoundingClientRect(); return r.top > 0 && r.bottom < bar.top; })(document.querySelector(%q))`, seatSel), step)
+	phone.retry(chromedp.Tap(chromedp.CSS(seatSel)))
+	phone.wait("the denunciation by tap", fmt.Sprintf(`(%s) === %d && document.querySelector('.seat[data-seat="%d"]').classList.contains('picked')`, jsChosen, target, target), step)
+	assert.Contains(t, phone.text(`document.querySelector('.actions .prompt').textContent`), "You denounce")
+	host.wait("the tap seen by the host", fmt.Sprintf(`document.querySelector('.seat[data-seat="%d"] .dens')`, target), step)
+	host.screens("game-debate")
+	phone.screens("game-debate-phone")
+
+	// The host ends the Debate: each page is brought to its top with focus
+	// on a control of the next phase.
+	phone.eval(`(scrollTo(0, 600), 1)`, nil)
+	host.click(`[data-key="end-phase"]`)
+	for _, p := range []*page{host, phone} {
+		p.wait("the next phase", `(`+jsPhase+`) !== 'The Debate'`, step)
+		p.wait("the page at its top in the next phase", `scrollY === 0`, step)
+		p.wait("focus on a control in the next phase", `document.activeElement && document.activeElement.tagName === 'BUTTON'`, step)
+	}
+}
+
+// TestBrowserChatFollows: the chat opens at its newest line and keeps to
+// it as lines come, one's own included; a reader who scrolled up is shown
+// a "new messages" pill instead; each tab counts what is unread, and the
+// count survives a reload.
+func TestBrowserChatFollows(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+	host, code := convene(t, browser, srv, "Anna")
+	boris := openPage(t, browser, "Boris", false)
+	boris.navigate(srv.URL + "/l/" + code)
+	boris.typeIn("#door-name", "Boris")
+	boris.click("#door-join")
+	boris.wait("Boris seated", `document.querySelectorAll('.member[data-member]').length === 2`, step)
+
+	say := func(p *page, n int, prefix string) {
+		p.eval(fmt.Sprintf(`(async () => { for (let i = 0; i < %d; i++) { const f = document.getElementById('chat-input'); f.value = %q + ' ' + i; f.form.requestSubmit(); await new Promise(r => setTimeout(r, 60)); } return true })()`, n, prefix), nil)
+	}
+	atBottom := `(b => b.scrollHeight > b.clientHeight && b.scrollTop + b.clientHeight >= b.scrollHeight - 8)(document.querySelector('.chat .lines'))`
+	say(boris, 30, "Comrades, a word")
+	host.wait("thirty lines", `document.querySelectorAll('#chat-lines .said-line').length === 30`, step)
+	host.wait("the host's chat at the newest line", atBottom, step)
+	say(host, 1, "My own line")
+	host.wait("one's own line in sight", `document.querySelectorAll('#chat-lines .said-line').length === 31 && `+atBottom, step)
+
+	// Scrolled up, the reader is not pulled down: a pill says more came,
+	// and the tab counts it.
+	host.eval(`(document.querySelector('.chat .lines').scrollTop = 0, document.querySelector('.chat .lines').dispatchEvent(new Event('scroll')), 1)`, nil)
+	say(boris, 3, "Meanwhile")
+	host.wait("three more", `document.querySelectorAll('#chat-lines .said-line').length === 34`, step)
+	host.wait("the pill", `!document.getElementById('chat-new').hidden`, step)
+	host.wait("the unread count on the open tab", `(e => e && e.textContent === '3')(document.querySelector('#tab-public .unread'))`, step)
+	var top int
+	host.eval(`document.querySelector('.chat .lines').scrollTop`, &top)
+	assert.Zero(t, top, "a reader who scrolled up stays where they are")
+
+	// The count is kept across a reload.
+	host.do(chromedp.Reload())
+	host.wait("the count after a reload", `(e => e && e.textContent === '3')(document.querySelector('#tab-public .unread'))`, step)
+	host.click("#tab-public")
+	host.wait("read", `!document.querySelector('#tab-public .unread')`, step)
+	host.click("#chat-new")
+	host.wait("the pill gone at the newest line", `document.getElementById('chat-new').hidden && `+atBottom, step)
+
+	// The game starts: the chat stays at its newest line, in the side column.
+	host.addBots("easy", 3)
+	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.click("#start")
+	host.wait("the game", `document.querySelector('.game .side .chat')`, step)
+	host.wait("the chat at its newest line in the game", atBottom, step)
+	say(boris, 2, "In session")
+	host.wait("the new lines in sight", `document.querySelectorAll('#chat-lines .said-line').length === 36 && `+atBottom, step)
+}
