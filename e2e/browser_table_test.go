@@ -125,6 +125,7 @@ func (p *page) accessible(screen string) {
 	require.NoError(p.t, json.Unmarshal(raw, &s))
 	var vs []axeViolation
 	require.NoError(p.t, json.Unmarshal([]byte(s), &vs))
+	p.t.Logf("%s, %s: axe-core found %d violations", p.name, screen, len(vs))
 	for _, v := range vs {
 		p.t.Errorf("%s, %s: axe %s (%s) at %v", p.name, screen, v.ID, v.Help, v.Nodes)
 	}
@@ -245,21 +246,21 @@ func TestBrowserChatFollows(t *testing.T) {
 	// Scrolled up, the reader is not pulled down: a pill says more came,
 	// and the tab counts it.
 	host.eval(`(document.querySelector('.chat .lines').scrollTop = 0, document.querySelector('.chat .lines').dispatchEvent(new Event('scroll')), 1)`, nil)
-	say(boris, 3, "Meanwhile")
-	host.wait("three more", `document.querySelectorAll('#chat-lines .said-line').length === 34`, step)
+	say(boris, 20, "Meanwhile")
+	host.wait("twenty more", `document.querySelectorAll('#chat-lines .said-line').length === 51`, step)
 	host.wait("the pill", `!document.getElementById('chat-new').hidden`, step)
-	host.wait("the unread count on the open tab", `(e => e && e.textContent === '3')(document.querySelector('#tab-public .unread'))`, step)
+	host.wait("the unread count on the open tab", `(e => e && e.textContent === '20')(document.querySelector('#tab-public .unread'))`, step)
 	var top int
 	host.eval(`document.querySelector('.chat .lines').scrollTop`, &top)
 	assert.Zero(t, top, "a reader who scrolled up stays where they are")
 
-	// The count is kept across a reload.
+	// The count is kept across a reload, and the chat opens at the first
+	// line unread.
 	host.do(chromedp.Reload())
-	host.wait("the count after a reload", `(e => e && e.textContent === '3')(document.querySelector('#tab-public .unread'))`, step)
-	host.click("#tab-public")
-	host.wait("read", `!document.querySelector('#tab-public .unread')`, step)
+	host.wait("the count after a reload", `(e => e && e.textContent === '20')(document.querySelector('#tab-public .unread'))`, step)
+	host.wait("the first unread line in sight", `(b => { const l = [...document.querySelectorAll('#chat-lines .said-line')][31]; const r = l.getBoundingClientRect(), q = b.getBoundingClientRect(); return r.top >= q.top - 1 && r.bottom <= q.bottom + 1; })(document.querySelector('.chat .lines'))`, step)
 	host.click("#chat-new")
-	host.wait("the pill gone at the newest line", `document.getElementById('chat-new').hidden && `+atBottom, step)
+	host.wait("read, and the pill gone at the newest line", `!document.querySelector('#tab-public .unread') && document.getElementById('chat-new').hidden && `+atBottom, step)
 
 	// The game starts: the chat stays at its newest line, in the side column.
 	host.addBots("easy", 3)
@@ -268,5 +269,111 @@ func TestBrowserChatFollows(t *testing.T) {
 	host.wait("the game", `document.querySelector('.game .side .chat')`, step)
 	host.wait("the chat at its newest line in the game", atBottom, step)
 	say(boris, 2, "In session")
-	host.wait("the new lines in sight", `document.querySelectorAll('#chat-lines .said-line').length === 36 && `+atBottom, step)
+	host.wait("the new lines in sight", `document.querySelectorAll('#chat-lines .said-line').length === 53 && `+atBottom, step)
+}
+
+// TestBrowserSealedFile: five delegates at one table. While their files
+// are sealed every page shows the same: the same chat tabs, no secret
+// minutes, and at Night the same prompt for all. A Plotter who opens the
+// file finds the bloc's channel and the letter; the file seals itself
+// again when the phase changes. Every screen passes axe-core.
+func TestBrowserSealedFile(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+	host, code := convene(t, browser, srv, "Anna")
+	host.changeOrders([2]string{"debate_seconds", "600"}, [2]string{"night_seconds", "600"}, [2]string{"plotter_chat", "always"}, [2]string{"threshold", "4"})
+	pages := []*page{host}
+	for i, name := range []string{"Boris", "Clara", "Dmitri", "Elena"} {
+		p := openPage(t, browser, name, i == 2)
+		p.navigate(srv.URL + "/l/" + code)
+		p.typeIn("#door-name", name)
+		p.click("#door-join")
+		pages = append(pages, p)
+	}
+	for _, p := range pages {
+		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+	}
+	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.accessible("the host's lobby")
+	pages[1].accessible("a delegate's lobby")
+	pages[3].accessible("the lobby on a phone")
+	host.click("#start")
+
+	// sameForAll reads what a watcher of each screen would see of the
+	// roles, and requires it to be the same on every page.
+	const jsSealed = `({tabs: [...document.querySelectorAll('.chat [role=tab]')].map(e => e.dataset.channel).join(','), secret: document.querySelectorAll('.log li.secret').length, prompt: [...document.querySelectorAll('.actions .prompt')].map(e => e.textContent).join(' / '), sealed: !!document.querySelector('.dossier.sealed'), title: document.title.replace(/Session \d+ · /, '')})`
+	type sealedView struct {
+		Tabs   string `json:"tabs"`
+		Secret int    `json:"secret"`
+		Prompt string `json:"prompt"`
+		Sealed bool   `json:"sealed"`
+		Title  string `json:"title"`
+	}
+	sameForAll := func(when string) sealedView {
+		var first sealedView
+		for i, p := range pages {
+			var v sealedView
+			p.eval(jsSealed, &v)
+			assert.True(t, v.Sealed, "%s, %s: the file is sealed", p.name, when)
+			assert.Zero(t, v.Secret, "%s, %s: a secret line in the minutes of a sealed file", p.name, when)
+			if i == 0 {
+				first = v
+				continue
+			}
+			assert.Equal(t, first, v, "%s, %s: the screen differs from %s's while the files are sealed", p.name, when, host.name)
+		}
+		return first
+	}
+	for _, p := range pages {
+		p.wait("the game", `document.querySelector('.game') && document.querySelector('.actions [data-act="ready"]')`, step)
+	}
+	d := sameForAll("in the Debate")
+	assert.Equal(t, "public", d.Tabs, "only the floor's channel shows with the file sealed")
+	host.accessible("the Debate")
+	pages[3].accessible("the Debate on a phone")
+
+	host.click(`[data-key="end-phase"]`)
+	for _, p := range pages {
+		p.wait("the Night", `(`+jsPhase+`) === 'Night'`, step)
+	}
+	n := sameForAll("at Night")
+	assert.Equal(t, "Night falls. Open your file to act.", n.Prompt)
+	host.accessible("the Night")
+
+	// Each opens the file: the bloc finds its channel and its letter.
+	var plotter, loyal *page
+	for _, p := range pages {
+		p.click(`[data-key="role-toggle"]`)
+		p.wait("the open file", `document.querySelector('.dossier[data-role]')`, step)
+		switch p.text(jsFile) {
+		case "plotter", "kirov":
+			if plotter == nil {
+				plotter = p
+			}
+		default:
+			loyal = p
+		}
+	}
+	require.NotNil(t, plotter, "a Plotter at the table")
+	require.NotNil(t, loyal, "a Loyalist at the table")
+	plotter.wait("the letter and the bloc's channel, with the file open", `document.querySelector('.actions [data-act="letter"]') && document.getElementById('tab-plotters')`, step)
+	loyal.wait("a Loyalist sleeps, with the file open", `document.querySelector('.actions').textContent.includes('You sleep')`, step)
+	plotter.click(`.actions [data-act="letter"]`)
+	plotter.wait("the proposal in the secret minutes", `document.querySelector('.log li.secret')`, step)
+	plotter.accessible("the Night with the file open")
+
+	// Sealed again by hand, the secrets go with it.
+	plotter.click(`[data-key="role-toggle"]`)
+	plotter.wait("the secrets hidden with the file", `!document.querySelector('.log li.secret') && !document.getElementById('tab-plotters') && !document.querySelector('.actions [data-act="letter"]')`, step)
+	plotter.click(`[data-key="role-toggle"]`)
+	plotter.wait("the file open again", `document.getElementById('tab-plotters')`, step)
+
+	// The next phase seals every file.
+	host.click(`[data-key="end-phase"]`)
+	for _, p := range pages {
+		p.wait("the Debate again", `(`+jsPhase+`) === 'The Debate'`, step)
+		p.wait("the file sealed again", `document.querySelector('.dossier.sealed')`, step)
+	}
+	sameForAll("in the second Debate")
 }

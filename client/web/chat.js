@@ -30,6 +30,7 @@ export class Chat {
     this.picked = false; // the reader chose a tab themselves
     this.seen = loadSeen(session.code); // channel -> time of the last line read
     this.follow = true;  // the lines are scrolled to the newest
+    this.placed = false; // a screen has put the chat in its place
     this.shown = true;   // the chat is on the screen (a phone shows one pane)
     this.withSecrets = true; // the bloc's channel may show (the file is open)
     this.pending = [];   // {text, channel, state, error}
@@ -56,9 +57,37 @@ export class Chat {
   // opens at the newest line, with every channel shown.
   attached() {
     this.withSecrets = true;
-    this.follow = true;
+    // Opened with lines unread (after a reload, say), the chat starts at
+    // the first of them; otherwise at the newest. Nothing is marked read
+    // before it is in its place.
+    this.placed = false;
+    this.follow = false;
     this.update();
-    requestAnimationFrame(() => this.stick());
+    const first = this.firstUnread();
+    this.placed = true;
+    if (!first) {
+      this.follow = true;
+      this.update();
+      requestAnimationFrame(() => this.stick());
+      return;
+    }
+    this.placing = true;
+    requestAnimationFrame(() => {
+      const box = this.scroller;
+      box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - 4;
+      this.placing = false;
+      this.follow = this.atBottom();
+      this.update();
+    });
+  }
+
+  // firstUnread is the element of the open tab's first unread line.
+  firstUnread() {
+    const seen = this.seen[this.tab];
+    if (seen === undefined) return null;
+    const shown = this.session.chat.filter((l) => l.channel === this.tab);
+    const i = shown.findIndex((l) => when(l) > seen && !(l.from && l.from === this.session.me));
+    return i >= 0 ? this.lines.children[i] || null : null;
   }
 
   // secrets shows or hides the channels only a role may read (the bloc's),
@@ -78,7 +107,7 @@ export class Chat {
   }
 
   scrolled() {
-    if (!this.scroller.clientHeight) return; // hidden: no news of where the reader is
+    if (!this.scroller.clientHeight || !this.placed || this.placing) return; // hidden: no news of where the reader is
     const was = this.follow;
     this.follow = this.atBottom();
     if (this.follow && !was) this.update();
@@ -98,8 +127,8 @@ export class Chat {
   // unread counts the lines of channel c said after the last one read,
   // not counting one's own.
   unread(c) {
-    const seen = this.seen[c] || "";
-    return this.session.chat.filter((l) => l.channel === c && (l.at || "") > seen && !(l.from && l.from === this.session.me)).length;
+    const seen = this.seen[c] || 0;
+    return this.session.chat.filter((l) => l.channel === c && when(l) > seen && !(l.from && l.from === this.session.me)).length;
   }
 
   // unreadTotal is every unread line in the channels shown.
@@ -109,13 +138,13 @@ export class Chat {
 
   // reading reports whether the reader sees the newest line of the open tab.
   reading() {
-    return this.shown && this.follow && document.visibilityState !== "hidden";
+    return this.placed && this.shown && this.follow && document.visibilityState !== "hidden";
   }
 
   markRead(c) {
     const last = this.session.chat.filter((l) => l.channel === c).at(-1);
-    if (!last || !last.at || (this.seen[c] || "") >= last.at) return;
-    this.seen[c] = last.at;
+    if (!last || !last.at || (this.seen[c] || 0) >= when(last)) return;
+    this.seen[c] = when(last);
     saveSeen(this.session.code, this.seen);
   }
 
@@ -143,7 +172,7 @@ export class Chat {
     // A first visit has read what was said before it came.
     for (const c of this.channels().read) {
       if (!(c in this.seen)) {
-        this.seen[c] = "";
+        this.seen[c] = 0;
         this.markRead(c);
       }
     }
@@ -247,6 +276,11 @@ export class Chat {
   }
 
   drop(p) { this.pending = this.pending.filter((x) => x !== p); }
+}
+
+// when is a line's time in milliseconds.
+function when(l) {
+  return l.at ? Date.parse(l.at) || 0 : 0;
 }
 
 // The time of the last line read in each channel, kept per lobby.

@@ -87,9 +87,9 @@ export function mount(root, ctx) {
         m.bot && h("span", { class: "badge black", text: m.strength ? `Bot · ${m.strength}` : "Bot" }),
         !m.bot && h("span", { class: ["badge", m.connected ? "on" : "off"], text: m.connected ? "Connected" : "Away" })),
       isHost && m.id !== s.me ? h("span", { class: "tools" },
-        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make ${m.name} the host` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
+        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make host: ${m.name}` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
         m.bot
-          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove the bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
+          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
           : h("button", { type: "button", class: "small", data: { key: "kick-" + m.id }, aria: { label: `Kick ${m.name}` }, onclick: () => hostAct("kick", { member: m.id }), text: "Kick" })) : null));
     for (let i = members.length; i < Math.max(MIN, Math.min(MAX, members.length + 1)); i++) {
       rows.push(h("li", { class: "member empty" }, h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }), h("span", { text: i < MIN ? "An empty seat (needed)" : "An empty seat" })));

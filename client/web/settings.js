@@ -48,7 +48,7 @@ export function summary(settings) {
     h("div", {},
       h("dt", { text: spec.label }),
       h("dd", { data: { setting: spec.key }, text: display(spec, settings[spec.key]) }),
-      h("p", { class: "meaning", text: spec.meaning }))));
+      h("dd", { class: "meaning", text: spec.meaning }))));
 }
 
 // SettingsForm is the host's editor. It is built once and refreshed in
