@@ -239,7 +239,7 @@ func (b *Bot) privateKirov() []float64 {
 // legal reports whether the rules accept c, judged from the view: the
 // kind is among v.Actions and the target is one the rules allow.
 func legal(v game.View, c game.Command) bool {
-	if !slices.Contains(v.Actions, c.Kind) {
+	if !v.May(c.Kind) {
 		return false
 	}
 	me := v.You.Seat

@@ -28,7 +28,7 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	has := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
+	has := func(k game.CommandKind) bool { return v.May(k) }
 	switch {
 	case has(game.CmdConfess):
 		return cmd(game.CmdConfess, pick(b.living(v, notKirov)))

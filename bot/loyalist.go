@@ -29,7 +29,7 @@ const (
 // Plotters parity, and investigates the one it is least sure of.
 func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	me := v.You.Seat
-	has := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
+	has := func(k game.CommandKind) bool { return v.May(k) }
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}

@@ -55,7 +55,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		kirov = *v.You.Kirov
 	}
 	loyal := func(i int) bool { return !bloc[i] }
-	has := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
+	has := func(k game.CommandKind) bool { return v.May(k) }
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}

@@ -64,7 +64,7 @@ func TestReconnectingFlooder(t *testing.T) {
 
 // floodOnce resumes the delegate on a new connection and sends chat lines
 // as fast as it can until the server closes it, or until stop.
-func floodOnce(t *testing.T, srv *wireServer, code, token string, stop time.Time) {
+func floodOnce(t testing.TB, srv *wireServer, code, token string, stop time.Time) {
 	t.Helper()
 	ctx, cancel := context.WithDeadline(context.Background(), stop)
 	defer cancel()

@@ -113,6 +113,7 @@ func TestProtocolGames(t *testing.T) {
 
 // TestWireAudit: the audit itself catches each kind of leak.
 func TestWireAudit(t *testing.T) {
+	seedHex := game.SeedOf(7).String()
 	loyalistView := `{"type":"game","v":1,"view":{"phase":"debate","seats":[{"seat":0,"name":"A","alive":true,"denounces":-1},{"seat":1,"name":"B","alive":true,"denounces":-1%s}],"you":{"seat":0,"role":"loyalist","faction":"loyalists","alive":true,"choice":-1}},"log":[%s]}`
 	tests := []struct {
 		name string
@@ -128,6 +129,8 @@ func TestWireAudit(t *testing.T) {
 		{"the spectators' chat", false, []string{`{"type":"chat","v":1,"channel":"spectators","name":"O","text":"x"}`}, 1},
 		{"a spectator's You", true, []string{fmt.Sprintf(loyalistView, "", "")}, 1},
 		{"a token elsewhere", false, []string{`{"type":"lobby","v":1,"state":"open","token":"x"}`}, 1},
+		{"the seed before the end", false, []string{`{"type":"lobby","v":1,"state":"playing","seed":"` + seedHex + `"}`, strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1)}, 1},
+		{"the seed at the end", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1), `{"type":"lobby","v":1,"state":"over","seed":"` + seedHex + `"}`}, 0},
 		{"after the game everything", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"role":"kirov","faction":"plotters"`, ""), `"debate"`, `"over"`, 1)}, 0},
 	}
 	for _, tt := range tests {

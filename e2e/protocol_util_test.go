@@ -31,7 +31,7 @@ type wireServer struct {
 
 // startWireServer builds ./cmd/congress and runs it. Cleanup stops it with
 // SIGTERM and requires a clean, graceful exit.
-func startWireServer(t *testing.T) *wireServer {
+func startWireServer(t testing.TB) *wireServer {
 	t.Helper()
 	s := runNode(t, buildCongress(t), freeLoopback(t), "--data", t.TempDir())
 	t.Cleanup(func() {
@@ -52,7 +52,7 @@ func startWireServer(t *testing.T) *wireServer {
 	return s
 }
 
-func (s *wireServer) createLobby(t *testing.T, req protocol.CreateLobby) protocol.Created {
+func (s *wireServer) createLobby(t testing.TB, req protocol.CreateLobby) protocol.Created {
 	t.Helper()
 	body, err := json.Marshal(req)
 	require.NoError(t, err)
@@ -74,7 +74,7 @@ type wireMsg struct {
 // wireClient is one WebSocket client of the test: it knows only what its
 // own messages told it.
 type wireClient struct {
-	t    *testing.T
+	t    testing.TB
 	name string
 	ws   *websocket.Conn
 	in   chan wireMsg
@@ -92,7 +92,7 @@ type wireClient struct {
 	view   *game.View
 }
 
-func dialWire(t *testing.T, s *wireServer, name string) *wireClient {
+func dialWire(t testing.TB, s *wireServer, name string) *wireClient {
 	t.Helper()
 	c := &wireClient{t: t, name: name, pace: rate.NewLimiter(9, 15)}
 	c.connect(s)
@@ -242,15 +242,7 @@ func (c *wireClient) sync() {
 
 // may reports whether the client's view offers command kind k.
 func (c *wireClient) may(k game.CommandKind) bool {
-	if c.view == nil {
-		return false
-	}
-	for _, a := range c.view.Actions {
-		if a == k {
-			return true
-		}
-	}
-	return false
+	return c.view != nil && c.view.May(k)
 }
 
 // messages is every message this client has received.
@@ -358,7 +350,29 @@ func wireAudit(c *wireClient) []string {
 			}
 		}
 	}
-	for _, m := range c.messages() {
+	// The seeds revealed at each game's end: no message before the one
+	// that reveals a seed may hold it, for it tells the deal and every lot.
+	msgs := c.messages()
+	revealedAt := map[string]int{}
+	for i, m := range msgs {
+		var g protocol.Game
+		if m.Type != protocol.TypeGame || json.Unmarshal(m.raw, &g) != nil {
+			continue
+		}
+		for _, e := range g.Log {
+			if _, ok := revealedAt[e.Seed]; e.Kind == game.EvGameOver && e.Seed != "" && !ok {
+				revealedAt[e.Seed] = i
+			}
+		}
+	}
+	for seed, at := range revealedAt {
+		for _, m := range msgs[:at] {
+			if bytes.Contains(m.raw, []byte(seed)) {
+				fail(m, "the match seed before the end")
+			}
+		}
+	}
+	for _, m := range msgs {
 		switch m.Type {
 		case protocol.TypeWelcome:
 			var w protocol.Welcome

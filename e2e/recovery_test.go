@@ -23,7 +23,7 @@ import (
 )
 
 // buildCongress builds ./cmd/congress into a temporary directory.
-func buildCongress(t *testing.T) string {
+func buildCongress(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "congress")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/congress")
@@ -33,7 +33,7 @@ func buildCongress(t *testing.T) string {
 	return bin
 }
 
-func freeLoopback(t *testing.T) string {
+func freeLoopback(t testing.TB) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -44,7 +44,7 @@ func freeLoopback(t *testing.T) string {
 
 // runNode starts the binary on addr with args and waits for /readyz. The
 // caller stops it; cleanup kills what is left.
-func runNode(t *testing.T, bin, addr string, args ...string) *wireServer {
+func runNode(t testing.TB, bin, addr string, args ...string) *wireServer {
 	t.Helper()
 	s := &wireServer{url: "http://" + addr, log: new(bytes.Buffer)}
 	s.cmd = exec.Command(bin, append([]string{"--listen", addr, "--log-level", "warn"}, args...)...)

@@ -177,7 +177,14 @@ func checkViews(t *testing.T, a, b *Game, cursors []int, last [][]byte) {
 func full(v View) bool {
 	ok := cap(v.Tied) == len(v.Tied) && cap(v.Seats) == len(v.Seats) &&
 		cap(v.Denunciations) == len(v.Denunciations) && cap(v.FinalCount) == len(v.FinalCount) &&
-		cap(v.Actions) == len(v.Actions) && cap(v.Write) == len(v.Write) && cap(v.Read) == len(v.Read)
+		cap(v.Actions) == len(v.Actions) && cap(v.HostActions) == len(v.HostActions) &&
+		cap(v.Write) == len(v.Write) && cap(v.Read) == len(v.Read)
+	for _, a := range v.Actions {
+		ok = ok && cap(a.Targets) == len(a.Targets) && cap(a.Purge) == len(a.Purge)
+	}
+	if r := v.Rules; r != nil {
+		ok = ok && cap(r.Roles) == len(r.Roles)
+	}
 	if b := v.Ballot; b != nil {
 		ok = ok && cap(b.Votes) == len(b.Votes)
 	}
@@ -250,6 +257,18 @@ func TestLeakCheckerCatchesLeaks(t *testing.T) {
 		require.Error(t, checkLog(tb.g, loyal, marshal(extra)))
 		extra = append(evs, Event{Kind: EvPurged, Target: 1, Role: Plotter, Faction: Plotters})
 		require.Error(t, checkLog(tb.g, loyal, marshal(extra)))
+		extra = append(evs, Event{Kind: EvPaused, Seed: tb.g.seed.String()})
+		require.ErrorContains(t, checkLog(tb.g, loyal, marshal(extra)), "seed")
+		extra = append(evs, Event{Kind: EvPaused, Commitment: tb.g.seed.String()})
+		require.ErrorContains(t, checkLog(tb.g, loyal, marshal(extra)), "seed", "the seed under any key")
+	})
+	t.Run("the seed in a view", func(t *testing.T) {
+		view := tb.g.View(loyal)
+		seats := make([]SeatView, len(view.Seats))
+		copy(seats, view.Seats)
+		seats[0].Name = tb.g.seed.String()
+		view.Seats = seats
+		require.ErrorContains(t, checkView(tb.g, loyal, marshal(view)), "seed")
 	})
 	_ = time.Second
 }

@@ -5,7 +5,10 @@
 // randomness: time comes in as an argument and every random choice is drawn
 // from the match seed. The same seed and the same sequence of (command,
 // time) therefore always produce the same game, which is how the server
-// recovers from a crash, fails over and replays finished matches.
+// recovers from a crash, fails over and replays finished matches: a game
+// keeps its Steps, and Replay rebuilds it from them. The server deals
+// from a 32-byte Seed drawn from crypto/rand (NewSeeded); the log shows
+// its Commitment at the deal and the seed itself at the end.
 //
 // A match in five lines:
 //

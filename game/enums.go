@@ -110,6 +110,22 @@ func (r Reveal) String() string                { return enumString(r, revealName
 func (r Reveal) MarshalText() ([]byte, error)  { return enumText(r, revealNames) }
 func (r *Reveal) UnmarshalText(b []byte) error { return enumParse(r, b, revealNames) }
 
+// BallotKind is how the purge vote is shown: open, each vote with its
+// voter, or secret, only the counts (until the game's end).
+type BallotKind int
+
+// Ballot kinds.
+const (
+	BallotOpen BallotKind = iota
+	BallotSecret
+)
+
+var ballotKindNames = []string{"open", "secret"}
+
+func (b BallotKind) String() string                { return enumString(b, ballotKindNames) }
+func (b BallotKind) MarshalText() ([]byte, error)  { return enumText(b, ballotKindNames) }
+func (b *BallotKind) UnmarshalText(t []byte) error { return enumParse(b, t, ballotKindNames) }
+
 // PlotterChat is when the Plotters' private channel is open.
 type PlotterChat int
 

@@ -8,7 +8,7 @@ type EventKind int
 // Event kinds. The comment says who may see the event before the game is
 // over; after it, everyone sees every event.
 const (
-	EvGameStarted       EventKind = iota // public: seat order
+	EvGameStarted       EventKind = iota // public: seat order, the seed's Commitment
 	EvSessionOpened                      // public: Session, Seat = Chair
 	EvDenounced                          // public: Seat denounces Target
 	EvWithdrew                           // public: Seat withdraws
@@ -35,7 +35,7 @@ const (
 	EvPhaseEnded                         // public: the host ended the phase
 	EvPaused                             // public
 	EvResumed                            // public
-	EvGameOver                           // public: Winner, Reason, Roles
+	EvGameOver                           // public: Winner, Reason, Roles, Seed
 	EvVoteOpened                         // public: the Defence is over, the purge vote on Target opens
 )
 
@@ -59,6 +59,71 @@ const (
 	toPlotters          // every living Plotter, and those purged after it
 	toSeat              // Event.Seat only
 )
+
+// logged is, for each command kind, the event by which the log shows the
+// command applied (the first it writes, by the command's seat, nobody's
+// for the host's), who sees that event while the game runs, and whether
+// it names the command's target. apply writes the event from here (the
+// Chair's pick as every accusation is written); Command.Logged and
+// View.Audience read it for a caller that waits to see a command applied.
+var logged = [...]struct {
+	kind  EventKind
+	to    audience
+	aimed bool
+}{
+	CmdDenounce:    {EvDenounced, toAll, true},
+	CmdWithdraw:    {EvWithdrew, toAll, false},
+	CmdReady:       {EvReady, toAll, false},
+	CmdUnready:     {EvUnready, toAll, false},
+	CmdChairPick:   {EvAccused, toAll, true},
+	CmdPurgeVote:   {EvVoted, toAll, false},
+	CmdConfess:     {EvConfessed, toAll, true},
+	CmdLetter:      {EvLetterProposed, toPlotters, true},
+	CmdInvestigate: {EvInvestigated, toSeat, true},
+	CmdStrike:      {EvStruck, toAll, false},
+	CmdEndPhase:    {EvPhaseEnded, toAll, false},
+	CmdPause:       {EvPaused, toAll, false},
+	CmdResume:      {EvResumed, toAll, false},
+}
+
+// Logged reports whether e is the event by which the log shows c applied:
+// of the kind that logs c, by c's seat (by nobody for the host's
+// commands), naming c's target where that event names one.
+func (c Command) Logged(e Event) bool {
+	if c.Kind < 0 || int(c.Kind) >= len(logged) {
+		return false
+	}
+	l := logged[c.Kind]
+	seat := c.Seat
+	if c.Kind.HostOnly() {
+		seat = NoSeat
+	}
+	return e.Kind == l.kind && e.Seat == seat && (!l.aimed || e.Target == c.Target)
+}
+
+// Audience is who sees, as it happens, the event that logs c (see
+// Logged), c being a command of this view's own delegate: every viewer,
+// spectators included (all), or only seats.
+func (v View) Audience(c Command) (seats []int, all bool) {
+	if c.Kind < 0 || int(c.Kind) >= len(logged) {
+		return nil, false
+	}
+	switch logged[c.Kind].to {
+	case toAll:
+		return nil, true
+	case toSeat:
+		return []int{c.Seat}, false
+	}
+	// The bloc's events: its living members.
+	if v.You != nil {
+		for _, s := range v.You.Bloc {
+			if s >= 0 && s < len(v.Seats) && v.Seats[s].Alive {
+				seats = append(seats, s)
+			}
+		}
+	}
+	return seats, false
+}
 
 // Event is one line of the match log. Fields that do not apply to a kind
 // are left at their zero value and omitted on the wire.
@@ -85,6 +150,10 @@ type Event struct {
 	Winner     Faction    `json:"winner,omitempty"`
 	Reason     WinReason  `json:"reason,omitempty"`
 	Roles      []Role     `json:"roles,omitempty"` // EvGameOver: every role in seat order
+	// Commitment (EvGameStarted) is the match seed's Seed.Commitment, and
+	// Seed (EvGameOver) the seed itself, both in hexadecimal.
+	Commitment string `json:"commitment,omitempty"`
+	Seed       string `json:"seed,omitempty"`
 	audience   audience
 }
 
@@ -105,7 +174,7 @@ type logFilter struct {
 }
 
 func (g *Game) logFilter(v Viewer) logFilter {
-	f := logFilter{all: g.phase == PhaseOver, seat: v.Seat}
+	f := logFilter{all: g.phase == PhaseOver || v.everything, seat: v.Seat}
 	if v.IsSeat() {
 		s := &g.seats[v.Seat]
 		f.plotter = s.role.Faction() == Plotters

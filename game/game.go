@@ -65,12 +65,16 @@ type Game struct {
 	winner         Faction
 	reason         WinReason
 	log            []Event
+	steps          []Step // what Replay needs to make the log again
+
+	seed Seed // shown in the log only once the game is over
 
 	// Facts of the table, fixed at the deal.
 	plotters     int   // the size of the bloc
 	investigator bool  // whether an Investigator was dealt
 	bloc         []int // the Plotters' seats, in seat order
 	kirovIn      int   // Kirov's index in bloc
+	rules        *Rules
 
 	view viewCache
 }
@@ -84,17 +88,25 @@ type Ballot struct {
 	Purged  bool       `json:"purged"`
 }
 
-// New seats the players, deals the roles and opens session 1, all from the
-// seed. Seat order is a shuffle of players; names must be distinct (the
-// server guarantees it), and the index of a name in Seats is its seat.
-// The events it returns are read-only, as Log's are.
+// New is NewSeeded with SeedOf(seed): for simulations and tests, whose
+// seeds need not be secret.
 func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Event, error) {
+	return NewSeeded(cfg, players, SeedOf(seed), now)
+}
+
+// NewSeeded seats the players, deals the roles and opens session 1, all
+// from the seed. Seat order is a shuffle of players; names must be
+// distinct (the server guarantees it), and the index of a name in Seats
+// is its seat. The game_started event carries the seed's Commitment, and
+// game_over the seed. The events it returns are read-only, as Log's are.
+func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, []Event, error) {
 	if err := cfg.ValidateSeats(len(players)); err != nil {
 		return nil, nil, err
 	}
 	g := &Game{
 		cfg:      cfg,
-		rng:      *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15),
+		seed:     seed,
+		rng:      seed.source(),
 		sessions: cfg.SessionsFor(len(players)),
 		chair:    NoSeat,
 		accused:  NoSeat,
@@ -117,6 +129,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 	}
 	g.random().Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
 	g.plotters, g.investigator = cfg.PlottersFor(n), slices.Contains(roles, Investigator)
+	g.rules = newRules(cfg, roles)
 
 	// About what a game writes, so that the log seldom grows by copying:
 	// random lawful play writes 59 events on average with 5 seats, 167 with
@@ -128,7 +141,7 @@ func New(cfg Config, players []string, seed uint64, now time.Time) (*Game, []Eve
 		g.seats[i] = seat{name: order[i], role: roles[i], alive: true, denounces: NoSeat, choice: NoSeat}
 	}
 	g.findBloc()
-	g.emit(Event{Kind: EvGameStarted, At: now, Seat: NoSeat, Target: NoSeat, Names: slices.Clone(order)})
+	g.emit(Event{Kind: EvGameStarted, At: now, Seat: NoSeat, Target: NoSeat, Names: slices.Clone(order), Commitment: seed.Commitment()})
 	g.openSession(now)
 	return g, clip(g.log), nil
 }
@@ -254,6 +267,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 	mark := len(g.log)
 	g.view.drop()
 	g.apply(c, now)
+	g.steps = append(g.steps, Step{At: now, Command: &c})
 	return clip(g.log[mark:]), nil
 }
 
@@ -284,6 +298,7 @@ func (g *Game) Advance(now time.Time) []Event {
 	if len(g.log) == mark {
 		return nil
 	}
+	g.steps = append(g.steps, Step{At: now})
 	return clip(g.log[mark:])
 }
 
@@ -500,7 +515,7 @@ func (g *Game) end(w Faction, r WinReason, now time.Time) {
 	for i, s := range g.seats {
 		roles[i] = s.role
 	}
-	g.emit(Event{Kind: EvGameOver, At: now, Seat: NoSeat, Target: NoSeat, Winner: w, Reason: r, Roles: roles})
+	g.emit(Event{Kind: EvGameOver, At: now, Seat: NoSeat, Target: NoSeat, Winner: w, Reason: r, Roles: roles, Seed: g.seed.String()})
 }
 
 func (g *Game) openNight(now time.Time) {

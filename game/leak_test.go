@@ -1,6 +1,7 @@
 package game
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -86,6 +87,13 @@ func num(v any) int {
 var secretKeys = map[string]bool{
 	"role": true, "faction": true, "roles": true, "votes": true, "vote": true, "strikes": true,
 	"final_count": true, "proposals": true, "investigations": true, "bloc": true, "kirov": true, "choice": true,
+	"seed": true,
+}
+
+// seedShown reports whether data holds the match seed, which no viewer
+// may learn before the end: it would tell the deal and every lot.
+func seedShown(g *Game, data []byte) bool {
+	return bytes.Contains(data, []byte(g.seed.String()))
 }
 
 // checkView returns the first leak in a view's JSON, or nil.
@@ -97,6 +105,9 @@ func checkView(g *Game, v Viewer, data []byte) error {
 	}
 	if f.over {
 		return nil // after the game everything may be seen
+	}
+	if seedShown(g, data) {
+		return fmt.Errorf("the match seed shown before the end")
 	}
 	allowed := map[string]bool{}
 
@@ -178,6 +189,27 @@ func checkView(g *Game, v Viewer, data []byte) error {
 		}
 	}
 
+	// The roles in play are public as counts, and true ones: each role
+	// once, as many as were dealt.
+	if r, ok := view["rules"].(map[string]any); ok {
+		dealt := map[string]int{}
+		for i := range len(f.g.seats) {
+			dealt[roleName(f.truth(i).role)]++
+		}
+		for _, x := range r["roles"].([]any) {
+			m := x.(map[string]any)
+			name := m["role"].(string)
+			if n := num(m["count"]); n != dealt[name] {
+				return fmt.Errorf("rules.roles: %d %s shown, %d dealt", n, name, dealt[name])
+			}
+			delete(dealt, name)
+		}
+		if len(dealt) > 0 {
+			return fmt.Errorf("rules.roles: %v dealt and not shown", dealt)
+		}
+		allowed["rules.roles"] = true
+	}
+
 	// The purge vote: nothing before the count, names only under an open
 	// ballot.
 	if b, ok := view["ballot"]; ok {
@@ -241,6 +273,9 @@ func checkLog(g *Game, v Viewer, data []byte) error {
 	}
 	if f.over {
 		return nil
+	}
+	if seedShown(g, data) {
+		return fmt.Errorf("the match seed shown before the end")
 	}
 	for i, e := range events {
 		kind, _ := e["kind"].(string)

@@ -32,11 +32,6 @@ func (r refusal) err(g *Game) error {
 	return refuse(r.code, msg)
 }
 
-// aboutTarget reports whether the refusal depends on the command's target.
-// check tests everything about the actor and the phase before the target,
-// so any other refusal holds whatever the target.
-func (r refusal) aboutTarget() bool { return r.code == CodeBadTarget || r.code == CodeUnknownSeat }
-
 // check decides whether c is allowed now, without changing anything.
 func (g *Game) check(c Command) refusal {
 	if c.Kind < CmdDenounce || c.Kind > CmdResume {
@@ -64,9 +59,19 @@ func (g *Game) check(c Command) refusal {
 }
 
 // checkSeat is the rest of check for a delegate's command, once the game
-// is running and not paused and c.Seat is a seat: View asks it directly
-// for every command of the phase.
+// is running and not paused and c.Seat is a seat: what the rules ask of
+// the actor and the moment, then, for a kind aimed at a seat, of the
+// target. View asks the two parts apart, the first once for every target.
 func (g *Game) checkSeat(c Command) refusal {
+	if r := g.checkActor(c); r.code != "" || !c.Kind.TakesTarget() {
+		return r
+	}
+	return g.checkTarget(c)
+}
+
+// checkActor is what checkSeat asks whatever the target: the phase, and
+// whether this delegate may act in it now.
+func (g *Game) checkActor(c Command) refusal {
 	me := &g.seats[c.Seat]
 	if !me.alive && c.Kind != CmdConfess {
 		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
@@ -75,12 +80,6 @@ func (g *Game) checkSeat(c Command) refusal {
 	case CmdDenounce:
 		if g.phase != PhaseDebate {
 			return no(CodeWrongPhase, "Denunciations are made during the Debate.")
-		}
-		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
-			return r
-		}
-		if me.denounces == c.Target {
-			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
 		}
 	case CmdWithdraw:
 		if g.phase != PhaseDebate {
@@ -106,12 +105,6 @@ func (g *Game) checkSeat(c Command) refusal {
 		if c.Seat != g.chair {
 			return no(CodeNotYourTurn, "Only the Chair picks the Accused.")
 		}
-		if r := g.knownTarget(c); r.code != "" {
-			return r
-		}
-		if !slices.Contains(g.tied, c.Target) {
-			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
-		}
 	case CmdPurgeVote:
 		if g.phase != PhaseVote {
 			return no(CodeWrongPhase, "The purge vote has not opened.")
@@ -129,10 +122,6 @@ func (g *Game) checkSeat(c Command) refusal {
 		if c.Seat != g.purgedAt {
 			return no(CodeNotYourTurn, "Only the delegate just purged may confess.")
 		}
-		if c.Target == NoSeat {
-			return allowed // leaves without a word
-		}
-		return g.livingOther(c, "You cannot name yourself.")
 	case CmdLetter:
 		if g.phase != PhaseNight {
 			return no(CodeWrongPhase, "Letters are written at night.")
@@ -140,7 +129,7 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.role.Faction() != Plotters {
 			return no(CodeNotYourRole, "Only Kirov's bloc writes anonymous letters.")
 		}
-		return g.nightOnce(me, c)
+		return nightOnce(me)
 	case CmdInvestigate:
 		if g.phase != PhaseNight {
 			return no(CodeWrongPhase, "Investigations are made at night.")
@@ -148,7 +137,7 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.role != Investigator {
 			return no(CodeNotYourRole, "Only the NKVD Investigator investigates.")
 		}
-		return g.nightOnce(me, c)
+		return nightOnce(me)
 	case CmdStrike:
 		if g.phase != PhaseFinalBallot {
 			return no(CodeWrongPhase, "Names are struck only in the Final Ballot.")
@@ -156,6 +145,36 @@ func (g *Game) checkSeat(c Command) refusal {
 		if me.acted {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
+	}
+	return allowed
+}
+
+// checkTarget is what checkSeat asks of the target of a kind aimed at a
+// seat, once checkActor has allowed the actor.
+func (g *Game) checkTarget(c Command) refusal {
+	switch c.Kind {
+	case CmdDenounce:
+		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
+			return r
+		}
+		if g.seats[c.Seat].denounces == c.Target {
+			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
+		}
+	case CmdChairPick:
+		if r := g.knownTarget(c); r.code != "" {
+			return r
+		}
+		if !slices.Contains(g.tied, c.Target) {
+			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
+		}
+	case CmdConfess:
+		if c.Target == NoSeat {
+			return allowed // leaves without a word
+		}
+		return g.livingOther(c, "You cannot name yourself.")
+	case CmdLetter, CmdInvestigate:
+		return g.livingOther(c, "Choose another delegate.")
+	case CmdStrike:
 		return g.livingOther(c, "You cannot strike your own name.")
 	}
 	return allowed
@@ -182,46 +201,53 @@ func (g *Game) livingOther(c Command, selfMsg string) refusal {
 	return allowed
 }
 
-func (g *Game) nightOnce(me *seat, c Command) refusal {
+func nightOnce(me *seat) refusal {
 	if me.acted {
 		return no(CodeAlreadyActed, "You have already made your choice tonight.")
 	}
-	return g.livingOther(c, "Choose another delegate.")
+	return allowed
 }
 
-// apply mutates the game for a command that check accepted.
+// apply mutates the game for a command that check accepted. Its first
+// event is the one that logs it (see logged).
 func (g *Game) apply(c Command, now time.Time) {
-	ev := func(k EventKind, a audience) {
-		g.emit(Event{Kind: k, At: now, Seat: c.Seat, Target: c.Target, Purge: c.Purge, audience: a})
+	l := logged[c.Kind]
+	e := Event{Kind: l.kind, At: now, Seat: c.Seat, Target: NoSeat, audience: l.to}
+	if l.aimed {
+		e.Target = c.Target
 	}
 	var me *seat
-	if !c.Kind.HostOnly() {
+	if c.Kind.HostOnly() {
+		e.Seat = NoSeat
+	} else {
 		me = &g.seats[c.Seat]
+		// A delegate's public line carries Purge as sent, which only the
+		// vote reads: the log keeps what was asked.
+		e.Purge = c.Purge
 	}
 	switch c.Kind {
 	case CmdDenounce:
 		me.denounces = c.Target
-		ev(EvDenounced, toAll)
+		g.emit(e)
 	case CmdWithdraw:
-		c.Target = me.denounces
+		e.Target = me.denounces
 		me.denounces = NoSeat
-		ev(EvWithdrew, toAll)
+		g.emit(e)
 	case CmdReady:
 		me.ready = true
-		c.Target = NoSeat
-		ev(EvReady, toAll)
+		g.emit(e)
 		if g.allDone(g.Alive, func(s *seat) bool { return s.ready }) {
 			g.closeDebate(now)
 		}
 	case CmdUnready:
 		me.ready = false
-		c.Target = NoSeat
-		ev(EvUnready, toAll)
+		g.emit(e)
 	case CmdChairPick:
 		g.accuse(c.Target, c.Seat, false, now)
 	case CmdPurgeVote:
 		me.voted, me.vote = true, c.Purge
-		g.emit(Event{Kind: EvVoted, At: now, Seat: c.Seat, Target: g.accused})
+		e.Target, e.Purge = g.accused, false // how is the voter's secret
+		g.emit(e)
 		g.emit(Event{Kind: EvVoteCast, At: now, Seat: c.Seat, Target: g.accused, Purge: c.Purge, audience: toSeat})
 		if g.allDone(g.isVoter, func(s *seat) bool { return s.voted }) {
 			g.countVote(now)
@@ -230,37 +256,39 @@ func (g *Game) apply(c Command, now time.Time) {
 		if c.Target != NoSeat {
 			g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
 		}
-		ev(EvConfessed, toAll)
+		g.emit(e)
 		g.openNight(now)
 	case CmdLetter:
 		me.acted, me.choice = true, c.Target
-		ev(EvLetterProposed, toPlotters)
+		g.emit(e)
 		g.maybeCloseNight(now)
 	case CmdInvestigate:
 		me.acted, me.choice = true, c.Target
 		f := g.seats[c.Target].role.Faction()
 		g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
-		g.emit(Event{Kind: EvInvestigated, At: now, Seat: c.Seat, Target: c.Target, Faction: f, audience: toSeat})
+		e.Faction, e.Purge = f, false
+		g.emit(e)
 		g.maybeCloseNight(now)
 	case CmdStrike:
 		me.acted, me.choice = true, c.Target
-		g.emit(Event{Kind: EvStruck, At: now, Seat: c.Seat, Target: NoSeat})
+		e.Purge = false
+		g.emit(e)
 		g.emit(Event{Kind: EvStrikeCast, At: now, Seat: c.Seat, Target: c.Target, audience: toSeat})
 		if g.allDone(g.Alive, func(s *seat) bool { return s.acted }) {
 			g.countFinal(now)
 		}
 	case CmdEndPhase:
-		g.emit(Event{Kind: EvPhaseEnded, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 		g.timeout(now)
 	case CmdPause:
 		g.paused, g.pausedAt = true, now
-		g.emit(Event{Kind: EvPaused, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 	case CmdResume:
 		g.paused = false
 		if now.After(g.pausedAt) {
 			g.deadline = g.deadline.Add(now.Sub(g.pausedAt))
 		}
-		g.emit(Event{Kind: EvResumed, At: now, Seat: NoSeat, Target: NoSeat})
+		g.emit(e)
 	}
 }
 

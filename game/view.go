@@ -11,6 +11,8 @@ type Viewer struct {
 	// admitted: a spectator the host vouched for, whom the setting that
 	// shows spectators every role (Config.SpectatorsSeeRoles) applies to.
 	admitted bool
+	// everything: the replay of a finished match from above (Everyone).
+	everything bool
 }
 
 // SeatViewer is the viewer sitting at seat i.
@@ -25,6 +27,12 @@ var Spectator = Viewer{Seat: NoSeat}
 // Config.SpectatorsSeeRoles it sees every role; otherwise, what any
 // spectator sees.
 var AdmittedSpectator = Viewer{Seat: NoSeat, admitted: true}
+
+// Everyone is a viewer without a seat who sees every file and every
+// event, as everyone may once the game is over. It is for the replays of
+// finished matches, rebuilt step by step: no live game's viewer is ever
+// Everyone before its end.
+var Everyone = Viewer{Seat: NoSeat, everything: true}
 
 // IsSeat reports whether the viewer is a delegate.
 func (v Viewer) IsSeat() bool { return v.Seat != NoSeat }
@@ -46,6 +54,8 @@ type View struct {
 	// dealt: public facts of the table, not who.
 	Plotters     int  `json:"plotters"`
 	Investigator bool `json:"investigator"`
+	// Rules are the game's public settings, fixed at the deal.
+	Rules *Rules `json:"rules"`
 
 	Seats         []SeatView     `json:"seats"`
 	Denunciations []Denunciation `json:"denunciations"`
@@ -56,11 +66,130 @@ type View struct {
 
 	// You is present for a delegate only: their own secrets.
 	You *You `json:"you,omitempty"`
-	// Actions are the commands this viewer may send now.
-	Actions []CommandKind `json:"actions"`
+	// Actions are the commands this viewer may send now, each with the
+	// targets or votes the rules accept in it.
+	Actions []Action `json:"actions"`
+	// HostActions are the commands the host may send now, whoever views:
+	// who the host is, is the server's to know.
+	HostActions []Action `json:"host_actions"`
 	// Write and Read are the chat channels open to this viewer now.
 	Write []Channel `json:"write"`
 	Read  []Channel `json:"read"`
+}
+
+// Action is one kind of command its viewer may send now, with what the
+// rules accept in it: for a kind aimed at a seat (CommandKind.TakesTarget),
+// Targets are every seat it may name, in seat order (NoSeat first where
+// it may name nobody: the confession's silence); for the purge vote,
+// Purge are the votes it may carry; a kind that takes neither has
+// neither, and its command's Target and Purge are ignored. A command is
+// legal exactly when it is listed so (View.Allows).
+type Action struct {
+	Kind    CommandKind `json:"kind"`
+	Targets []int       `json:"targets,omitempty"`
+	Purge   []bool      `json:"purge,omitempty"`
+}
+
+// Rules are the settings of a game that a player reasons with, as every
+// viewer may know them (the sessions, the bloc's size and whether an
+// Investigator sits are the view's own fields).
+type Rules struct {
+	// Threshold is the fewest denunciations that make an Accused.
+	Threshold int `json:"threshold"`
+	// Ballot is whether purge votes are shown with their voters.
+	Ballot BallotKind `json:"ballot"`
+	// Reveal is what the Congress learns of a purged delegate's file.
+	Reveal Reveal `json:"reveal"`
+	// PlotterChat is when the Plotters' channel is open.
+	PlotterChat        PlotterChat `json:"plotter_chat"`
+	PurgedSeeRoles     bool        `json:"purged_see_roles"`
+	SpectatorsSeeRoles bool        `json:"spectators_see_roles"`
+	// Roles are the roles dealt and how many of each, in the order of
+	// Role, every seat counted once.
+	Roles []RoleCount `json:"roles"`
+}
+
+// RoleCount is how many seats were dealt a role.
+type RoleCount struct {
+	Role  Role `json:"role"`
+	Count int  `json:"count"`
+}
+
+// newRules are a game's public settings, from its config and its deal.
+func newRules(cfg Config, roles []Role) *Rules {
+	r := &Rules{
+		Threshold: cfg.Threshold, Ballot: BallotSecret, Reveal: cfg.Reveal, PlotterChat: cfg.PlotterChat,
+		PurgedSeeRoles: cfg.PurgedSeeRoles, SpectatorsSeeRoles: cfg.SpectatorsSeeRoles,
+	}
+	if cfg.OpenBallot {
+		r.Ballot = BallotOpen
+	}
+	for role := Loyalist; role <= Kirov; role++ {
+		if n := count(roles, role); n > 0 {
+			r.Roles = append(r.Roles, RoleCount{Role: role, Count: n})
+		}
+	}
+	r.Roles = clip(r.Roles)
+	return r
+}
+
+func count[T comparable](s []T, x T) (n int) {
+	for _, y := range s {
+		if y == x {
+			n++
+		}
+	}
+	return n
+}
+
+// Action is the listed action of kind k, if v may send it.
+func (v View) Action(k CommandKind) (Action, bool) {
+	for _, a := range v.Actions {
+		if a.Kind == k {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// May reports whether the viewer may send a command of kind k now.
+func (v View) May(k CommandKind) bool {
+	_, ok := v.Action(k)
+	return ok
+}
+
+// Targets are the seats a command of kind k may name now: none when the
+// viewer may not send it or it takes no target.
+func (v View) Targets(k CommandKind) []int {
+	a, _ := v.Action(k)
+	return a.Targets
+}
+
+// Allows reports whether c, by its kind, its target and its vote as its
+// kind takes them, is listed in Actions: exactly when Game.Check would
+// accept it from this view's delegate (or, for a host command, in
+// HostActions), the seat aside.
+func (v View) Allows(c Command) bool {
+	list := v.Actions
+	if c.Kind.HostOnly() {
+		list = v.HostActions
+	}
+	for _, a := range list {
+		if a.Kind == c.Kind {
+			return a.allows(c)
+		}
+	}
+	return false
+}
+
+func (a Action) allows(c Command) bool {
+	switch {
+	case c.Kind.TakesTarget():
+		return slices.Contains(a.Targets, c.Target)
+	case c.Kind.TakesPurge():
+		return slices.Contains(a.Purge, c.Purge)
+	}
+	return true
 }
 
 // SeatView is one seat as this viewer may see it.
@@ -149,6 +278,8 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		Tied:         clip(g.tied),
 		Plotters:     g.plotters,
 		Investigator: g.investigator,
+		Rules:        g.rules,
+		HostActions:  g.hostActions(),
 		Ballot:       g.viewBallot(),
 		FinalCount:   clip(g.finalCount),
 		Winner:       g.winner,
@@ -211,7 +342,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		b = new(seatBuf)
 	}
 	view.You = g.you(me, b)
-	view.Actions = g.actions(v, b.actions[:0])
+	view.Actions = g.actions(v, b.actions[:0], b.targets[:0])
 	w, r := g.channels(v)
 	view.Write, view.Read = w.list(b.write[:0]), r.list(b.read[:0])
 	return view
@@ -235,6 +366,7 @@ type viewCache struct {
 	ballot    *Ballot // after a game with a secret ballot: with its votes
 	proposals []Proposal
 	proposed  bool      // proposals is built (nil when nobody proposed)
+	host      []Action  // the host's commands (never nil once built)
 	write     []Channel // a spectator's
 	read      []Channel
 }
@@ -244,13 +376,15 @@ func (c *viewCache) drop() { *c = viewCache{stillStanding: c.stillStanding, scra
 
 // seatBuf is the part of a delegate's view that is theirs alone, in one
 // allocation: their secrets, their vote, their commands (three at most:
-// denounce, withdraw, Ready or Unready) and the channels they may write
-// (two at most) and read (three at most). A longer list would still be
-// right: append would copy it.
+// denounce, withdraw, Ready or Unready) and their targets (one list in
+// any phase), and the channels they may write (two at most) and read
+// (three at most). A longer list would still be right: append would copy
+// it.
 type seatBuf struct {
 	you     You
 	vote    bool
-	actions [3]CommandKind
+	actions [3]Action
+	targets [MaxSeats]int
 	write   [2]Channel
 	read    [3]Channel
 }
@@ -432,7 +566,7 @@ func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 func (g *Game) viewer(v Viewer) Viewer {
 	switch {
 	case v.Seat == NoSeat:
-		return Viewer{Seat: NoSeat, admitted: v.admitted}
+		return Viewer{Seat: NoSeat, admitted: v.admitted, everything: v.everything}
 	case v.Seat < 0 || v.Seat >= len(g.seats):
 		return Spectator
 	}
@@ -442,7 +576,7 @@ func (g *Game) viewer(v Viewer) Viewer {
 // seesAllRoles: the game's end, or a setting that opens every file.
 func (g *Game) seesAllRoles(v Viewer) bool {
 	switch {
-	case g.phase == PhaseOver:
+	case g.phase == PhaseOver, v.everything:
 		return true
 	case !v.IsSeat():
 		return v.admitted && g.cfg.SpectatorsSeeRoles
@@ -500,19 +634,38 @@ func (g *Game) proposals() []Proposal {
 	return c.proposals
 }
 
-// seatKinds are the commands a delegate (not the host) may send.
-var seatKinds = [...]CommandKind{CmdDenounce, CmdWithdraw, CmdReady, CmdUnready, CmdChairPick, CmdPurgeVote, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike}
-
-// actions lists, into dst, the commands v may send now, by asking check.
-func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
+// actions lists, into dst, the commands v may send now with their
+// targets, drawn up in targets, by asking checkSeat's two parts.
+func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
 		return noActions
 	}
 	// check refuses a command of another phase before anything else about
-	// it, so only this phase's commands need asking.
+	// it, so only this phase's commands need asking. The caller has seen
+	// that v is a seat: checkSeat is all of check that is left to ask.
 	for _, k := range phaseKinds[g.phase] {
-		if g.mayTry(v.Seat, k) {
-			dst = append(dst, k)
+		c := Command{Kind: k, Seat: v.Seat}
+		switch {
+		case g.checkActor(c).code != "":
+		case k.TakesTarget():
+			from := len(targets)
+			// A confession may name nobody: NoSeat comes first.
+			if c.Target = NoSeat; g.checkTarget(c).code == "" {
+				targets = append(targets, NoSeat)
+			}
+			for t := range g.seats {
+				if c.Target = t; g.checkTarget(c).code == "" {
+					targets = append(targets, t)
+				}
+			}
+			if len(targets) > from {
+				dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
+			}
+		case k.TakesPurge():
+			// Check never looks at the vote: either way is the delegate's.
+			dst = append(dst, Action{Kind: k, Purge: bothVotes})
+		default:
+			dst = append(dst, Action{Kind: k})
 		}
 	}
 	if len(dst) == 0 {
@@ -521,16 +674,56 @@ func (g *Game) actions(v Viewer, dst []CommandKind) []CommandKind {
 	return clip(dst)
 }
 
+// bothVotes are the votes of a purge vote, Purge first. Read-only: its
+// capacity makes any append copy.
+var bothVotes = []bool{true, false}
+
+// hostKinds are the host's commands.
+var hostKinds = [...]CommandKind{CmdEndPhase, CmdPause, CmdResume}
+
+// hostLists are every list of host actions, by the set of hostKinds
+// (bit i for hostKinds[i]) they hold, so that a view need build none.
+var hostLists = func() (lists [1 << len(hostKinds)][]Action) {
+	for set := range lists {
+		lists[set] = noActions
+		var l []Action
+		for i, k := range hostKinds {
+			if set&(1<<i) != 0 {
+				l = append(l, Action{Kind: k})
+			}
+		}
+		if l != nil {
+			lists[set] = clip(l)
+		}
+	}
+	return lists
+}()
+
+// hostActions are the host's commands that check accepts now.
+func (g *Game) hostActions() []Action {
+	c := &g.view
+	if c.host == nil {
+		set := 0
+		for i, k := range hostKinds {
+			if g.check(Command{Kind: k, Seat: NoSeat}).code == "" {
+				set |= 1 << i
+			}
+		}
+		c.host = hostLists[set]
+	}
+	return c.host
+}
+
 // noActions and noChannels are the empty lists (shown as [], not null,
 // as every list a view always has); their zero capacity makes any append
 // copy.
 var (
-	noActions  = []CommandKind{}
+	noActions  = []Action{}
 	noChannels = []Channel{}
 )
 
-// phaseKinds are the seat commands of each phase, in the order of
-// seatKinds; each may be sent in its phase only.
+// phaseKinds are the seat commands of each phase; each may be sent in
+// its phase only.
 var phaseKinds = [...][]CommandKind{
 	PhaseDebate:      {CmdDenounce, CmdWithdraw, CmdReady, CmdUnready},
 	PhaseAccusation:  {CmdChairPick},
@@ -539,32 +732,6 @@ var phaseKinds = [...][]CommandKind{
 	PhaseNight:       {CmdLetter, CmdInvestigate},
 	PhaseFinalBallot: {CmdStrike},
 	PhaseOver:        nil,
-}
-
-// mayTry reports whether seat may send a command of kind k now with some
-// target: check with each target until one is accepted or the refusal is
-// not about the target (then no target would do). The targets are tried
-// clockwise from the next seat, which most often is one the rules accept
-// (the actor's own seat, most often refused, comes last). The caller has
-// seen that the game runs, unpaused, and that seat is a seat: checkSeat
-// is all of check that is left to ask.
-func (g *Game) mayTry(seat int, k CommandKind) bool {
-	c := Command{Kind: k, Seat: seat}
-	if k.TakesTarget() {
-		n := len(g.seats)
-		for i := 1; i <= n; i++ {
-			c.Target = (seat + i) % n
-			r := g.checkSeat(c)
-			if r.code == "" {
-				return true
-			}
-			if !r.aboutTarget() {
-				return false
-			}
-		}
-		return false
-	}
-	return g.checkSeat(c).code == ""
 }
 
 // CanWrite reports whether v may write to channel ch now.

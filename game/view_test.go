@@ -38,6 +38,9 @@ func TestEnumsOnTheWire(t *testing.T) {
 		{"PlotterChat", []string{"night", "always"},
 			func(i int) textEnum { return PlotterChat(i) },
 			func(s string) (int, error) { var v PlotterChat; err := v.UnmarshalText([]byte(s)); return int(v), err }},
+		{"BallotKind", []string{"open", "secret"},
+			func(i int) textEnum { return BallotKind(i) },
+			func(s string) (int, error) { var v BallotKind; err := v.UnmarshalText([]byte(s)); return int(v), err }},
 		{"Channel", []string{"public", "plotters", "purged", "spectators"},
 			func(i int) textEnum { return Channel(i) },
 			func(s string) (int, error) { var v Channel; err := v.UnmarshalText([]byte(s)); return int(v), err }},
@@ -311,7 +314,13 @@ func TestViewsAreReadOnlyAndStayPut(t *testing.T) {
 		_ = append(view.Tied, 0)
 		_ = append(view.Seats, SeatView{Role: Kirov})
 		_ = append(view.Denunciations, Denunciation{})
-		_ = append(view.Actions, CmdStrike)
+		_ = append(view.Actions, Action{Kind: CmdStrike})
+		_ = append(view.HostActions, Action{Kind: CmdPause})
+		for _, a := range view.Actions {
+			assertFull(t, a.Targets, a.Purge)
+			_ = append(a.Targets, 0)
+			_ = append(a.Purge, false)
+		}
 		_ = append(view.Write, ChannelPlotters)
 		_ = append(view.Read, ChannelPurged)
 		if view.You != nil {
@@ -324,7 +333,7 @@ func TestViewsAreReadOnlyAndStayPut(t *testing.T) {
 		assert.Equal(t, sent[i], wire(t, tb.g.View(v)), "viewer %d", v.Seat)
 	}
 	chair := tb.g.View(SeatViewer(3))
-	assert.Equal(t, []CommandKind{CmdChairPick}, chair.Actions)
+	assert.Equal(t, []Action{{Kind: CmdChairPick, Targets: []int{4, 5}}}, chair.Actions)
 	assert.Equal(t, []int{4, 5}, chair.Tied)
 	assert.Equal(t, 4, chair.Denunciations[0].Target)
 	assert.Equal(t, Loyalist, chair.You.Role)
@@ -368,5 +377,76 @@ func TestBallotViewsStayPut(t *testing.T) {
 		assert.Equal(t, before, snapshot(tb.g))
 		tb.playOut()
 		assert.Equal(t, sent, wire(t, v), "open ballot %v", open)
+	}
+}
+
+// TestViewRules: every viewer's view carries the game's public settings,
+// as the config and the deal make them.
+func TestViewRules(t *testing.T) {
+	secret := DefaultConfig()
+	secret.OpenBallot, secret.Threshold, secret.Reveal = false, 3, RevealRole
+	secret.PlotterChat, secret.PurgedSeeRoles, secret.SpectatorsSeeRoles = PlotterChatAlways, true, true
+	noInvestigator := DefaultConfig()
+	noInvestigator.Investigator = false
+	tests := []struct {
+		name string
+		cfg  Config
+		deal string
+		want Rules
+	}{
+		{"defaults, six seats", DefaultConfig(), six, Rules{
+			Threshold: 2, Ballot: BallotOpen, Reveal: RevealNothing, PlotterChat: PlotterChatNight,
+			Roles: []RoleCount{{Loyalist, 3}, {Investigator, 1}, {Plotter, 1}, {Kirov, 1}},
+		}},
+		{"every setting turned, ten seats", secret, "KPPPILLLLL", Rules{
+			Threshold: 3, Ballot: BallotSecret, Reveal: RevealRole, PlotterChat: PlotterChatAlways,
+			PurgedSeeRoles: true, SpectatorsSeeRoles: true,
+			Roles: []RoleCount{{Loyalist, 5}, {Investigator, 1}, {Plotter, 3}, {Kirov, 1}},
+		}},
+		{"no Investigator", noInvestigator, "KPLLLL", Rules{
+			Threshold: 2, Ballot: BallotOpen, Reveal: RevealNothing, PlotterChat: PlotterChatNight,
+			Roles: []RoleCount{{Loyalist, 4}, {Plotter, 1}, {Kirov, 1}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := rig(t, tt.cfg, tt.deal, 3)
+			for _, v := range viewers(tb.g) {
+				require.NotNil(t, tb.g.View(v).Rules, "viewer %d", v.Seat)
+				assert.Equal(t, tt.want, *tb.g.View(v).Rules, "viewer %d", v.Seat)
+			}
+		})
+	}
+	var sent map[string]any
+	require.NoError(t, json.Unmarshal([]byte(wire(t, rig(t, secret, "KPPPILLLLL", 3).g.View(Spectator))), &sent))
+	assert.Equal(t, map[string]any{
+		"threshold": 3.0, "ballot": "secret", "reveal": "role", "plotter_chat": "always",
+		"purged_see_roles": true, "spectators_see_roles": true,
+		"roles": []any{
+			map[string]any{"role": "loyalist", "count": 5.0}, map[string]any{"role": "investigator", "count": 1.0},
+			map[string]any{"role": "plotter", "count": 3.0}, map[string]any{"role": "kirov", "count": 1.0},
+		},
+	}, sent["rules"])
+}
+
+// TestHostActions: the host's commands are listed for every viewer as
+// the clock allows them, and none after the game.
+func TestHostActions(t *testing.T) {
+	tb := rig(t, DefaultConfig(), six, 3)
+	running := []Action{{Kind: CmdEndPhase}, {Kind: CmdPause}}
+	for _, v := range viewers(tb.g) {
+		assert.Equal(t, running, tb.g.View(v).HostActions, "viewer %d", v.Seat)
+	}
+	tb.do(pause())
+	for _, v := range viewers(tb.g) {
+		assert.Equal(t, []Action{{Kind: CmdResume}}, tb.g.View(v).HostActions, "viewer %d", v.Seat)
+		assert.Empty(t, tb.g.View(v).Actions, "viewer %d", v.Seat)
+	}
+	tb.do(resume())
+	assert.Equal(t, running, tb.g.View(Spectator).HostActions)
+	tb.purgeOf(0)
+	require.True(t, tb.g.Over())
+	for _, v := range viewers(tb.g) {
+		assert.Equal(t, []Action{}, tb.g.View(v).HostActions, "viewer %d", v.Seat)
 	}
 }

@@ -130,6 +130,8 @@ func appendView(b []byte, v *game.View) []byte {
 	b = strconv.AppendInt(b, int64(v.Plotters), 10)
 	b = append(b, `,"investigator":`...)
 	b = strconv.AppendBool(b, v.Investigator)
+	b = append(b, `,"rules":`...)
+	b = appendRules(b, v.Rules)
 	b = append(b, `,"seats":`...)
 	if v.Seats == nil {
 		b = append(b, "null"...)
@@ -194,12 +196,83 @@ func appendView(b []byte, v *game.View) []byte {
 		b = appendYou(b, v.You)
 	}
 	b = append(b, `,"actions":`...)
-	b = appendEnums(b, v.Actions)
+	b = appendActions(b, v.Actions)
+	b = append(b, `,"host_actions":`...)
+	b = appendActions(b, v.HostActions)
 	b = append(b, `,"write":`...)
 	b = appendEnums(b, v.Write)
 	b = append(b, `,"read":`...)
 	b = appendEnums(b, v.Read)
 	return append(b, '}')
+}
+
+func appendRules(b []byte, r *game.Rules) []byte {
+	if r == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"threshold":`...)
+	b = strconv.AppendInt(b, int64(r.Threshold), 10)
+	b = append(b, `,"ballot":`...)
+	b = appendEnum(b, r.Ballot)
+	b = append(b, `,"reveal":`...)
+	b = appendEnum(b, r.Reveal)
+	b = append(b, `,"plotter_chat":`...)
+	b = appendEnum(b, r.PlotterChat)
+	b = append(b, `,"purged_see_roles":`...)
+	b = strconv.AppendBool(b, r.PurgedSeeRoles)
+	b = append(b, `,"spectators_see_roles":`...)
+	b = strconv.AppendBool(b, r.SpectatorsSeeRoles)
+	b = append(b, `,"roles":`...)
+	if r.Roles == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, rc := range r.Roles {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"role":`...)
+			b = appendEnum(b, rc.Role)
+			b = append(b, `,"count":`...)
+			b = strconv.AppendInt(b, int64(rc.Count), 10)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// appendActions writes a view's actions, null when nil as encoding/json
+// does.
+func appendActions(b []byte, actions []game.Action) []byte {
+	if actions == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range actions {
+		a := &actions[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"kind":`...)
+		b = appendEnum(b, a.Kind)
+		if len(a.Targets) > 0 {
+			b = append(b, `,"targets":`...)
+			b = appendInts(b, a.Targets)
+		}
+		if len(a.Purge) > 0 {
+			b = append(b, `,"purge":[`...)
+			for j, p := range a.Purge {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendBool(b, p)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 func appendSeat(b []byte, s *game.SeatView) []byte {
@@ -361,6 +434,14 @@ func appendEvent(b []byte, e *game.Event) []byte {
 		b = append(b, `,"roles":`...)
 		b = appendEnums(b, e.Roles)
 	}
+	if e.Commitment != "" {
+		b = append(b, `,"commitment":`...)
+		b = appendString(b, e.Commitment)
+	}
+	if e.Seed != "" {
+		b = append(b, `,"seed":`...)
+		b = appendString(b, e.Seed)
+	}
 	return append(b, '}')
 }
 
@@ -497,11 +578,16 @@ var handWritten = map[reflect.Type]string{
 	reflect.TypeFor[Refused](): "ID id int64; Code code game.Code; Message message string",
 	reflect.TypeFor[game.View](): "Session session int; Sessions sessions int; Phase phase game.Phase; Paused paused bool; " +
 		"Deadline deadline time.Time; Chair chair int; Accused accused int; Tied tied,omitempty []int; " +
-		"Plotters plotters int; Investigator investigator bool; Seats seats []game.SeatView; " +
+		"Plotters plotters int; Investigator investigator bool; Rules rules *game.Rules; Seats seats []game.SeatView; " +
 		"Denunciations denunciations []game.Denunciation; Ballot ballot,omitempty *game.Ballot; " +
 		"FinalCount final_count,omitempty []int; Winner winner,omitempty game.Faction; " +
-		"Reason reason,omitempty game.WinReason; You you,omitempty *game.You; Actions actions []game.CommandKind; " +
-		"Write write []game.Channel; Read read []game.Channel",
+		"Reason reason,omitempty game.WinReason; You you,omitempty *game.You; Actions actions []game.Action; " +
+		"HostActions host_actions []game.Action; Write write []game.Channel; Read read []game.Channel",
+	reflect.TypeFor[game.Rules](): "Threshold threshold int; Ballot ballot game.BallotKind; Reveal reveal game.Reveal; " +
+		"PlotterChat plotter_chat game.PlotterChat; PurgedSeeRoles purged_see_roles bool; " +
+		"SpectatorsSeeRoles spectators_see_roles bool; Roles roles []game.RoleCount",
+	reflect.TypeFor[game.RoleCount](): "Role role game.Role; Count count int",
+	reflect.TypeFor[game.Action]():    "Kind kind game.CommandKind; Targets targets,omitempty []int; Purge purge,omitempty []bool",
 	reflect.TypeFor[game.SeatView](): "Seat seat int; Name name string; Alive alive bool; Ready ready,omitempty bool; " +
 		"Voted voted,omitempty bool; Denounces denounces int; Faction faction,omitempty game.Faction; Role role,omitempty game.Role",
 	reflect.TypeFor[game.Denunciation](): "Target target int; Source source game.Source; By by int",
@@ -518,7 +604,7 @@ var handWritten = map[reflect.Type]string{
 		"Source source,omitempty game.Source; PurgeCount purge_count,omitempty int; SpareCount spare_count,omitempty int; " +
 		"Votes votes,omitempty []game.SeatVote; Strikes strikes,omitempty []int; Faction faction,omitempty game.Faction; " +
 		"Role role,omitempty game.Role; Winner winner,omitempty game.Faction; Reason reason,omitempty game.WinReason; " +
-		"Roles roles,omitempty []game.Role",
+		"Roles roles,omitempty []game.Role; Commitment commitment,omitempty string; Seed seed,omitempty string",
 }
 
 // wireFields describes t's exported fields as handWritten does.

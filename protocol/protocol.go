@@ -292,6 +292,11 @@ type Lobby struct {
 	CanStart   bool   `json:"can_start"`
 	StartBlock string `json:"start_block,omitempty"`
 	Match      string `json:"match,omitempty"` // the current or last match's ID
+	// Commitment is the SHA-256 of the current or last match's seed,
+	// published at its deal; Seed is the seed itself, shown once that
+	// match is over (see MatchFile and congress verify).
+	Commitment string `json:"commitment,omitempty"`
+	Seed       string `json:"seed,omitempty"`
 	// Knocks are the spectators who have knocked, and whether the host
 	// has admitted them, in the order they knocked.
 	Knocks []Knocker `json:"knocks"`

@@ -195,6 +195,11 @@ const maxSpareBatch = 8
 func (c *conn) finish(batch [][]byte) {
 	defer close(c.written)
 	c.pinger.Stop()
+	if c.reason == string(protocol.CodeRateLimited) {
+		// Closed for its rate: the goodbye waits, and so does a loop
+		// that would be back at once.
+		c.srv.holdRefusal(nil, c.srv.opt.Limits.RefusedWait)
+	}
 	if !c.drain {
 		batch = batch[:0]
 	}
@@ -221,6 +226,9 @@ func (c *conn) ping() {
 	err := c.out.ping(ctx)
 	cancel()
 	if err != nil {
+		if c.dead.Load() {
+			return // closing: the pong went unread, the goodbye is on its way
+		}
 		c.out.abort()
 		c.shut(nil, websocket.StatusGoingAway, "", false)
 		return
@@ -315,7 +323,8 @@ func (c *conn) serve() {
 func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lobby, *relay) {
 	// Codes are not to be guessed: an address that has missed too often
 	// is refused before any lookup, as over HTTP.
-	if refusal, _ := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
+	if refusal, wait := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
+		c.srv.holdRefusal(c.closed, wait)
 		c.refuse(0, refusal)
 		return nil, nil
 	}

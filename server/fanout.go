@@ -334,6 +334,12 @@ func (l *lobby) lobbyView() protocol.Lobby {
 	v.StartBlock = l.startBlock()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.lastID
+	if m := st.match; m != nil && m.id == st.lastID {
+		v.Commitment = m.seed.Commitment()
+		if m.g.Over() {
+			v.Seed = m.seed.String()
+		}
+	}
 	return v
 }
 

@@ -107,3 +107,20 @@ func seconds(d time.Duration) string {
 	}
 	return strconv.Itoa((n+59)/60) + " minutes"
 }
+
+// holdRefusal waits before a refusal for rate is sent: at most
+// RefusedWait, at most the refused client's own wait, and not past the
+// server's close or done (the request's end).
+func (s *Server) holdRefusal(done <-chan struct{}, wait time.Duration) {
+	d := min(wait, s.opt.Limits.RefusedWait)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-done:
+	case <-s.halt:
+	}
+}

@@ -36,6 +36,7 @@ func testLimits() Limits {
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
 	l.ResumesPerSecond, l.ResumeBurst = 1000, 1000
 	l.AddressMessages, l.AddressBurst = 100000, 100000
+	l.RefusedWait = 0 // TestRefusedWait puts it back
 	return l
 }
 

@@ -120,7 +120,8 @@ func (l *lobby) host(c *conn, h protocol.Host) error {
 		for _, m := range st.members {
 			players = append(players, m.id)
 		}
-		return l.commit(Record{Kind: RecStarted, At: now, Match: newMatchID(), Seed: randomSeed(), Players: players})
+		seed := randomMatchSeed()
+		return l.commit(Record{Kind: RecStarted, At: now, Match: newMatchID(), MatchSeed: &seed, Players: players})
 
 	case protocol.HostRematch:
 		if st.phase != protocol.LobbyOver {

@@ -56,6 +56,8 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(read, "/api/lobbies/:code", s.getLobby)
 	e.Match(read, "/api/matches", s.listMatches)
 	e.Match(read, "/api/matches/:id", s.getMatch)
+	e.Match(read, "/api/matches/:id/file", s.downloadMatch)
+	e.Match(read, "/api/matches/:id/replay", s.replayMatch)
 
 	e.GET("/ws", s.serveWS)
 
@@ -158,7 +160,7 @@ func (r *retryLater) Unwrap() error { return r.err }
 // statusOf is the HTTP status of a refusal code.
 func statusOf(code protocol.Code) int {
 	switch code {
-	case protocol.CodeUnknownLobby, protocol.CodeNotFound:
+	case protocol.CodeUnknownLobby, protocol.CodeNotFound, protocol.CodeNoReplay:
 		return http.StatusNotFound
 	case protocol.CodeLobbyCap, protocol.CodeRateLimited, protocol.CodeTooManyConns:
 		return http.StatusTooManyRequests
@@ -556,6 +558,7 @@ func (s *Server) getLobby(c echo.Context) error {
 	ip := s.clientIP(c.Request())
 	if refusal, wait := s.guesses.allow(ip, time.Now()); refusal != nil {
 		s.metrics.refused(protocol.CodeRateLimited)
+		s.holdRefusal(c.Request().Context().Done(), wait)
 		return &retryLater{refusal, wait}
 	}
 	code := protocol.NormalizeCode(c.Param("code"))

@@ -215,26 +215,45 @@ func (l *lobby) run() {
 	l.startIdleClock()
 	l.countGame()
 	l.updateSummary()
+	var waiting turns
+	ticked := false // the last turn was the clock's: the next is a message's, if any
 	for {
-		wake := l.nextWake()
-		timer.Reset(max(wake.Sub(l.now()), 0))
-		select {
-		case m := <-l.inbox:
-			l.handle(m)
-		case <-timer.C:
+		if !ticked && !l.now().Before(l.nextWake()) {
 			l.tick()
-		case <-l.quit:
-			l.end = endQuit
-			l.closeAll(protocol.CodeReconnect, restartMessage, websocket.StatusGoingAway)
-			return
-		case why := <-l.stopc:
-			l.end = why
-			l.closeAll(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway)
-			return
+			ticked = true
+		} else if m, ok := l.nextTurn(&waiting); ok {
+			ticked = false
+			// Something waits its turn: a stop is looked at first,
+			// without waiting for it.
+			select {
+			case <-l.quit:
+				l.sendHome(endQuit)
+				return
+			case why := <-l.stopc:
+				l.sendHome(why)
+				return
+			default:
+				l.handle(m)
+			}
+		} else {
+			timer.Reset(max(l.nextWake().Sub(l.now()), 0))
+			select {
+			case m := <-l.inbox:
+				l.handle(m)
+				ticked = false
+			case <-timer.C:
+				l.tick()
+				ticked = true
+			case <-l.quit:
+				l.sendHome(endQuit)
+				return
+			case why := <-l.stopc:
+				l.sendHome(why)
+				return
+			}
 		}
 		if l.deposed {
-			l.end = endDeposed
-			l.closeAll(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway)
+			l.sendHome(endDeposed)
 			return
 		}
 		l.flushLobby(false)
@@ -244,6 +263,33 @@ func (l *lobby) run() {
 			return
 		}
 	}
+}
+
+// nextTurn is the next message to handle: what the inbox holds waits its
+// sender's turn in waiting (see turns), up to the inbox's size (beyond
+// that, senders wait at the inbox).
+func (l *lobby) nextTurn(waiting *turns) (any, bool) {
+	for waiting.n < cap(l.inbox) {
+		select {
+		case m := <-l.inbox:
+			waiting.push(m)
+			continue
+		default:
+		}
+		break
+	}
+	return waiting.next()
+}
+
+// sendHome ends the lobby goroutine for why: its connections are told to
+// come back (a restart, or the lobby moving to another node).
+func (l *lobby) sendHome(why endReason) {
+	l.end = why
+	msg := movingMessage
+	if why == endQuit {
+		msg = restartMessage
+	}
+	l.closeAll(protocol.CodeReconnect, msg, websocket.StatusGoingAway)
 }
 
 func (l *lobby) handle(m any) {

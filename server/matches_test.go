@@ -82,7 +82,8 @@ func (e *env) botGame(public bool) string {
 }
 
 // TestPrivateMatchesAreNotListed: the archive lists the matches of
-// public lobbies only; a private lobby's match opens by its ID alone.
+// public lobbies only; a private lobby's match, its file and its replay
+// open by its ID alone.
 func TestPrivateMatchesAreNotListed(t *testing.T) {
 	st := openStore(t)
 	e := newEnv(t, func(o *Options) { o.Matches = st })
@@ -100,8 +101,10 @@ func TestPrivateMatchesAreNotListed(t *testing.T) {
 	assert.Equal(t, 1, list.Total)
 
 	for _, id := range []string{public, private} {
-		status, body := e.get("/api/matches/" + id)
-		assert.Equal(t, http.StatusOK, status, "%s", body)
+		for _, path := range []string{"", "/file", "/replay", "/replay?viewer=gallery"} {
+			status, body := e.get("/api/matches/" + id + path)
+			assert.Equal(t, http.StatusOK, status, "%s: %.200s", path, body)
+		}
 	}
 }
 

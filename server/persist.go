@@ -222,10 +222,8 @@ func matchFiling(code string, st *state, check bool) (filing, bool) {
 	w, r := m.g.Winner()
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
-	file := protocol.MatchFile{
-		ID: m.id, Lobby: code, Started: sum.Started, Ended: sum.Ended,
-		Names: sum.Seats, Winner: w, Reason: r, Settings: m.settings, Log: events,
-	}
+	file := protocol.MatchFileOf(m.g, m.seed, m.names)
+	file.ID, file.Lobby, file.Settings = m.id, code, m.settings
 	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }
 
@@ -447,34 +445,87 @@ func summaryOf(m store.Match) protocol.MatchSummary {
 	return s
 }
 
-// getMatch is GET /api/matches/{id}: a finished match's whole log, every
-// role included. A match still being played is refused: its log would
-// tell its secrets.
+// getMatch is GET /api/matches/{id}: a finished match's whole file,
+// every role included. A match still being played is refused: its log
+// would tell its secrets. A private lobby's match is served like any
+// other, to whoever has its ID: it is listed nowhere, so only its players
+// and spectators, given its link at the end, have it.
 func (s *Server) getMatch(c echo.Context) error {
-	id := c.Param("id")
-	if s.opt.Matches == nil || !validMatchID(id) {
-		return protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file. A match's link is the one its players were given at its end.")
-	}
-	ctx := c.Request().Context()
-	m, err := s.opt.Matches.GetMatch(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file; matches are kept for a limited time.")
-	}
-	if err != nil {
-		return err
-	}
-	if !m.Over {
-		return protocol.Errorf(protocol.CodeMatchRunning, "This match is still being played. Its file opens when it ends.")
-	}
-	log, err := s.opt.Matches.MatchLog(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "This match's file has expired.")
-	}
+	file, err := s.matchFile(c)
 	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
-	return c.JSONBlob(http.StatusOK, log)
+	return c.JSONBlob(http.StatusOK, file)
+}
+
+// downloadMatch is GET /api/matches/{id}/file: the file of getMatch as a
+// download, for congress verify.
+func (s *Server) downloadMatch(c echo.Context) error {
+	file, err := s.matchFile(c)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Content-Disposition", `attachment; filename="congress-match-`+c.Param("id")+`.json"`)
+	return c.JSONBlob(http.StatusOK, file)
+}
+
+// replayMatch is GET /api/matches/{id}/replay?viewer=all|gallery|N: the
+// match played again by the engine from its file, step by step, as the
+// viewer saw it. It opens, as the file does, once the match is over, and
+// to whoever has the match's ID.
+func (s *Server) replayMatch(c echo.Context) error {
+	raw, err := s.matchFile(c)
+	if err != nil {
+		return err
+	}
+	var f protocol.MatchFile
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return fmt.Errorf("match %s: the file on record does not read: %w", c.Param("id"), err)
+	}
+	if !f.Replayable() {
+		return protocol.Errorf(protocol.CodeNoReplay, "This match was filed before matches kept their steps; its file can be read, but it cannot be replayed.")
+	}
+	name := c.QueryParam("viewer")
+	if name == "" {
+		name = protocol.ViewerAll
+	}
+	v, err := protocol.ReplayViewer(name, len(f.Names))
+	if err != nil {
+		return err
+	}
+	r, err := f.ReplayAs(v, name)
+	if err != nil {
+		return fmt.Errorf("match %s does not replay: %w", f.ID, err)
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return c.JSON(http.StatusOK, r)
+}
+
+// matchFile is the file of the finished match the path names.
+func (s *Server) matchFile(c echo.Context) ([]byte, error) {
+	id := c.Param("id")
+	if s.opt.Matches == nil || !validMatchID(id) {
+		return nil, protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file. A match's link is the one its players were given at its end.")
+	}
+	ctx := c.Request().Context()
+	m, err := s.opt.Matches.GetMatch(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file; matches are kept for a limited time.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !m.Over {
+		return nil, protocol.Errorf(protocol.CodeMatchRunning, "This match is still being played. Its file opens when it ends.")
+	}
+	log, err := s.opt.Matches.MatchLog(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, protocol.Errorf(protocol.CodeNotFound, "This match's file has expired.")
+	}
+	return log, err
 }
 
 // validMatchID reports whether id is a match ID as newMatchID makes

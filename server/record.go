@@ -26,7 +26,7 @@ const (
 	RecPublic      RecordKind = "public"       // Public
 	RecBotAdded    RecordKind = "bot_added"    // Member, Name, Strength, Seed
 	RecBotRemoved  RecordKind = "bot_removed"  // Member
-	RecStarted     RecordKind = "started"      // Match, Seed, Players (member IDs, in the order given to game.New), At
+	RecStarted     RecordKind = "started"      // Match, MatchSeed (Seed in logs before it), Players (member IDs, in the order given to the game), At
 	RecAct         RecordKind = "act"          // Command, applied at At (after Advance(At))
 	RecAdvance     RecordKind = "advance"      // deadlines passed at At
 	RecChat        RecordKind = "chat"         // Chat
@@ -60,6 +60,9 @@ type Record struct {
 	Bot       bool               `json:"bot,omitempty"`
 	Strength  string             `json:"strength,omitempty"`
 	Seed      uint64             `json:"seed,omitempty"`
+	// MatchSeed is a started game's seed from crypto/rand; a log written
+	// before it had one holds Seed (game.SeedOf).
+	MatchSeed *game.Seed         `json:"match_seed,omitempty"`
 	Match     string             `json:"match,omitempty"`
 	Players   []string           `json:"players,omitempty"`
 	Command   *game.Command      `json:"command,omitempty"`

@@ -28,6 +28,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 
+	"congress/game"
 	"congress/protocol"
 )
 
@@ -71,6 +72,13 @@ type Limits struct {
 	LookupMissEvery       time.Duration // ...and one more this often
 	LookupMissesPerSecond float64       // the whole server's misses, beyond which an address that missed lately waits...
 	LookupMissBurst       int           // ...after a burst of this many
+
+	// RefusedWait holds the answer to a client refused for its rate (a
+	// code guesser, a flooder closed, a reconnect loop) up to this long,
+	// or until its wait is over: a loop that retries at once is slowed to
+	// the pace of its allowance, and costs the server an idle socket
+	// instead of a request served.
+	RefusedWait time.Duration
 }
 
 // DefaultLimits are the production limits.
@@ -110,6 +118,8 @@ func DefaultLimits() Limits {
 		LookupMissEvery:       6 * time.Second,
 		LookupMissesPerSecond: 2,
 		LookupMissBurst:       20,
+
+		RefusedWait: 2 * time.Second,
 	}
 }
 
@@ -164,6 +174,7 @@ type Server struct {
 	mu       sync.Mutex
 	conns    map[*conn]struct{}
 	closing  bool
+	halt     chan struct{}  // closed when the server closes
 	sessions sync.WaitGroup // connection handlers
 	actors   sync.WaitGroup // lobby goroutines
 }
@@ -197,6 +208,7 @@ func New(o Options) *Server {
 		guesses: newGuessLimiter(o.Limits),
 		rates:   newMessageRates(o.Limits.AddressMessages, o.Limits.AddressBurst),
 		conns:   map[*conn]struct{}{},
+		halt:    make(chan struct{}),
 	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
@@ -235,6 +247,7 @@ func (s *Server) Close(ctx context.Context) error {
 	s.ready.Store(false) // under mu, so that an Undrain cannot make it ready again
 	if !s.closing {
 		s.closing = true
+		close(s.halt)
 		for _, l := range s.lobbies.all() {
 			close(l.quit)
 		}
@@ -475,7 +488,14 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// randomSeed is a match or bot seed from crypto/rand.
+// randomMatchSeed is a match seed: 32 bytes from crypto/rand.
+func randomMatchSeed() game.Seed {
+	var s game.Seed
+	_, _ = rand.Read(s[:]) // crypto/rand.Read never fails
+	return s
+}
+
+// randomSeed is a bot seed from crypto/rand.
 func randomSeed() uint64 {
 	var b [8]byte
 	_, _ = rand.Read(b[:])

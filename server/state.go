@@ -50,7 +50,7 @@ func (m *member) human() bool { return !m.bot }
 // match is one game and what the lobby keeps of it.
 type match struct {
 	id       string
-	seed     uint64
+	seed     game.Seed
 	settings protocol.Settings // the lobby's settings when it started
 	players  []string          // member IDs, in the order given to game.New
 	names    []string          // their names, in the same order
@@ -261,14 +261,15 @@ func (s *state) start(rec Record) error {
 		}
 		names[i], seated[i] = m.name, m
 	}
-	g, _, err := game.New(cfg, names, rec.Seed, rec.At)
+	seed := matchSeed(rec)
+	g, _, err := game.NewSeeded(cfg, names, seed, rec.At)
 	if err != nil {
 		return err
 	}
 	s.matches++
 	s.lastID = rec.Match
 	s.match = &match{
-		id: rec.Match, seed: rec.Seed, settings: s.settings, players: rec.Players, names: names, g: g,
+		id: rec.Match, seed: seed, settings: s.settings, players: rec.Players, names: names, g: g,
 		history: []Record{rec}, bots: map[int]Player{}, botAt: map[int]int{},
 	}
 	s.phase = protocol.LobbyPlaying
@@ -313,6 +314,14 @@ func (s *state) play(rec Record) error {
 	return nil
 }
 
+// matchSeed is a started record's seed.
+func matchSeed(rec Record) game.Seed {
+	if rec.MatchSeed != nil {
+		return *rec.MatchSeed
+	}
+	return game.SeedOf(rec.Seed)
+}
+
 // seatBot gives seat to p, which first observes everything the seat has
 // seen so far.
 func (m *match) seatBot(seat int, p Player) {
@@ -325,7 +334,7 @@ func (m *match) seatBot(seat int, p Player) {
 // after every one, the started record included.
 func (m *match) replayGame(each func(g *game.Game, rec Record)) *game.Game {
 	start := m.history[0]
-	g, _, _ := game.New(m.g.Config(), m.names, start.Seed, start.At)
+	g, _, _ := game.NewSeeded(m.g.Config(), m.names, m.seed, start.At)
 	each(g, start)
 	for _, rec := range m.history[1:] {
 		if rec.Kind == RecAdvance {

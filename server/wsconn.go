@@ -154,6 +154,14 @@ func (t wsTransport) write(frames [][]byte) error {
 
 func (t wsTransport) ping(ctx context.Context) error { return t.ws.Ping(ctx) }
 func (t wsTransport) close(status websocket.StatusCode, reason string) {
+	if status == websocket.StatusPolicyViolation {
+		// Closed for what it sent, or failed to read: what it sends now
+		// is not read. The goodbye still goes out, but the close
+		// handshake does not wait for the answer behind a flood.
+		if cr, ok := t.nc.Conn.(interface{ CloseRead() error }); ok {
+			_ = cr.CloseRead()
+		}
+	}
 	_ = t.ws.Close(status, reason)
 }
 func (t wsTransport) abort() { t.ws.CloseNow() }

@@ -79,7 +79,7 @@ function showMatch(id) {
   replace(root, h("p", { class: "muted", role: "status", text: "Fetching the file from the archive…" }));
   const back = () => { history.pushState(null, "", "/"); start(); };
   api.match(id).then((file) => {
-    page = replayScreen.mount(root, { events: file.log || [], onClose: back, closeLabel: "To the front page" });
+    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page" });
   }, (err) => {
     replace(root, h("section", { class: "panel red" },
       h("h2", { text: "No such file" }),
@@ -253,7 +253,7 @@ class Room {
       ctx.fresh = what === "welcome";
       const mod = {
         lobby: lobbyScreen, game: gameScreen, end: endScreen,
-        replay: { mount: (root) => replayScreen.mount(root, { events: this.session.log, matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
+        replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
       // A new screen opens at its top, with focus on its first useful

@@ -5,6 +5,7 @@
 //	         [--nats URL,... [--node-id NAME] [--lease-ttl 10s]] [--retention 720h] [--trusted-proxies CIDR,...]
 //	         [--pprof ADDR]
 //	congress healthcheck
+//	congress verify MATCH.json
 //
 // Every flag has an environment variable (CONGRESS_LISTEN, CONGRESS_DATA,
 // CONGRESS_ORIGINS, CONGRESS_LOG_LEVEL, CONGRESS_BASE_URL,
@@ -13,6 +14,11 @@
 // CONGRESS_PPROF); a flag given on the command line wins over its
 // variable. SIGINT or SIGTERM shuts the server down
 // gracefully: clients are told to reconnect.
+//
+// congress verify checks a finished match's file (GET
+// /api/matches/{id}/file): its seed against the commitment published at
+// the deal, and its deal, log and ending against the engine playing its
+// steps again (see protocol/README.md).
 //
 // With --nats the server is a node of a cluster: every node given the
 // same NATS cluster serves every lobby, each lobby run by one of them
@@ -47,6 +53,9 @@ func main() {
 	defer stop()
 	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
 		os.Exit(healthcheck(os.Getenv("CONGRESS_LISTEN")))
+	}
+	if len(os.Args) > 1 && os.Args[1] == "verify" {
+		os.Exit(verify(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	m, err := ParseFlags(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {

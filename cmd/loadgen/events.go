@@ -208,6 +208,14 @@ func (s *scanner) field(e *game.Event, key []byte) bool {
 		ok = s.text(&e.Reason)
 	case "roles":
 		ok = s.roles(e)
+	case "commitment":
+		var v []byte
+		v, ok = s.str()
+		e.Commitment = string(v)
+	case "seed":
+		var v []byte
+		v, ok = s.str()
+		e.Seed = string(v)
 	}
 	return ok
 }

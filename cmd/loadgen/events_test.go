@@ -42,6 +42,13 @@ func randomEvent(rng *rand.Rand) game.Event {
 		e.Votes = append(e.Votes, game.SeatVote{Seat: rng.IntN(12), Purge: rng.IntN(2) == 0})
 		e.Roles = append(e.Roles, game.Role(rng.IntN(5)))
 	}
+	seed := game.SeedOf(rng.Uint64())
+	if rng.IntN(3) == 0 {
+		e.Commitment = seed.Commitment()
+	}
+	if rng.IntN(3) == 0 {
+		e.Seed = seed.String()
+	}
 	return e
 }
 

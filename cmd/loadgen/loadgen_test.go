@@ -173,13 +173,13 @@ func TestHasActions(t *testing.T) {
 	tricky := []game.SeatView{{Name: `"actions":[]`}, {Name: `x","actions":null`}}
 	tests := []struct {
 		name    string
-		actions []game.CommandKind
+		actions []game.Action
 		want    bool
 	}{
 		{"none", nil, false},
-		{"empty", []game.CommandKind{}, false},
-		{"one", []game.CommandKind{game.CmdReady}, true},
-		{"several", []game.CommandKind{game.CmdDenounce, game.CmdReady}, true},
+		{"empty", []game.Action{}, false},
+		{"one", []game.Action{{Kind: game.CmdReady}}, true},
+		{"several", []game.Action{{Kind: game.CmdDenounce, Targets: []int{1, 2}}, {Kind: game.CmdReady}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

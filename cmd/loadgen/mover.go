@@ -50,7 +50,7 @@ func (m *simpleMover) Decide(v game.View, _ time.Time) (game.Command, bool) {
 		return game.Command{}, false
 	}
 	me := v.You.Seat
-	may := func(k game.CommandKind) bool { return slices.Contains(v.Actions, k) }
+	may := func(k game.CommandKind) bool { return v.May(k) }
 	var others []int
 	for i, s := range v.Seats {
 		if s.Alive && i != me {
