@@ -47,18 +47,20 @@ func TestIdleLimit(t *testing.T) {
 // closes before one that was visited and left.
 func TestUnjoinedLobbyClosesFirst(t *testing.T) {
 	e := newEnv(t, func(o *Options) {
-		o.Limits.UnjoinedLobby, o.Limits.EmptyLobby = 150*time.Millisecond, 2*time.Second
+		o.Limits.UnjoinedLobby, o.Limits.EmptyLobby = time.Second, 3*time.Second
 	})
-	unjoined := e.create("Anna", nil)
+	// The visited lobby first: it is unjoined too until its creator's
+	// welcome.
 	visited := e.create("Boris", nil)
 	c := e.dial(nil)
 	c.send(protocol.Resume{Lobby: visited.Code, Token: visited.Token})
 	c.welcome()
+	unjoined := e.create("Anna", nil)
 	c.ws.CloseNow()
 	<-c.closed
-	require.Eventually(t, func() bool { return e.srv.lobbies.get(unjoined.Code) == nil }, 3*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(unjoined.Code) == nil }, 2500*time.Millisecond, 10*time.Millisecond)
 	assert.NotNil(t, e.srv.lobbies.get(visited.Code), "a visited lobby waits longer")
-	require.Eventually(t, func() bool { return e.srv.lobbies.get(visited.Code) == nil }, 5*time.Second, 20*time.Millisecond)
+	require.Eventually(t, func() bool { return e.srv.lobbies.get(visited.Code) == nil }, 8*time.Second, 20*time.Millisecond)
 }
 
 // TestFullServerSaysWhen: a server holding all the lobbies it may tells
