@@ -9,7 +9,7 @@
 // itself again when the phase changes.
 
 import { h, replace, announce, clock } from "./dom.js";
-import { PHASE, PHASE_HINT } from "./words.js";
+import { PHASE, PHASE_HINT, ROLE } from "./words.js";
 import { renderTable } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
@@ -45,8 +45,9 @@ export function mount(root, ctx) {
   let secrets = false;
   const card = new RoleCard((open) => { secrets = open; render(); });
   const tableBody = h("div");
+  const rulesLine = h("p", { class: "rules small muted", id: "rules" });
   const tablePanel = h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } },
-    h("h2", { id: "table-h", text: "The Congress floor" }), tableBody);
+    h("h2", { id: "table-h", text: "The Congress floor" }), tableBody, rulesLine);
 
   const minutes = new Minutes();
   const logPanel = h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } },
@@ -125,10 +126,11 @@ export function mount(root, ctx) {
   }
   const interval = setInterval(tick, 250);
 
-  // myActs is what this viewer may do now, as the screen may show it:
-  // with the file sealed, not the moves that would tell a role.
+  // myActs is the kinds of move this viewer may make now (the view's
+  // actions), as the screen may show them: with the file sealed, not the
+  // moves that would tell a role.
   function myActs(v) {
-    const a = v.actions || [];
+    const a = (v.actions || []).map((x) => x.kind);
     return secrets ? a : a.filter((k) => !SECRET_ACTS.has(k));
   }
 
@@ -138,11 +140,16 @@ export function mount(root, ctx) {
     return !!v.you && v.you.alive && v.phase === "night" && !secrets && !v.paused;
   }
 
-  // targets are the seats a move may name, from today's view.
+  // targets are the seats a move may name, as the view lists them.
   function targets(v, kind) {
-    const you = v.you ? v.you.seat : -1;
-    if (kind === "chair_pick") return (v.tied || []).map((i) => v.seats[i]);
-    return v.seats.filter((x) => x.alive && x.seat !== you);
+    const a = (v.actions || []).find((x) => x.kind === kind);
+    return a && a.targets ? a.targets.filter((i) => i >= 0).map((i) => v.seats[i]) : [];
+  }
+
+  // silent reports whether a move may name nobody (a confession may).
+  function silent(v, kind) {
+    const a = (v.actions || []).find((x) => x.kind === kind);
+    return !!(a && a.targets && a.targets.includes(-1));
   }
 
   // chosenFor is the seat this viewer already named with a move.
@@ -169,6 +176,7 @@ export function mount(root, ctx) {
     hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : PHASE_HINT[v.phase] || "";
     tick();
     card.update(v, galleryNote());
+    replace(rulesLine, rulesText(v));
     replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host, secrets, pick: seatPicks(v) }));
     replace(actionsBody, renderActions(v));
     if (s.isHost) {
@@ -296,7 +304,7 @@ export function mount(root, ctx) {
     if (a.has("confess")) {
       out.push(h("p", { class: "prompt", text: "You are purged. Before you go, you may name one delegate in your confession — or leave without a word." }),
         targetButtons("confess", targets(v, "confess"), "Name in your confession"),
-        h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "confess-none", act: "confess", target: -1 }, disabled: !!busy, onclick: () => act({ kind: "confess", target: -1 }, "confess-1"), text: "Leave without a word" })));
+        silent(v, "confess") && h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "confess-none", act: "confess", target: -1 }, disabled: !!busy, onclick: () => act({ kind: "confess", target: -1 }, "confess-1"), text: "Leave without a word" })));
     }
     if (a.has("letter")) {
       out.push(h("p", { class: "prompt", text: "Propose the target of the bloc's anonymous letter. It stands as a denunciation in the next Debate." }),
@@ -370,16 +378,16 @@ export function mount(root, ctx) {
   }
 
   function renderHost(v) {
+    const hostActs = new Set((v.host_actions || []).map((x) => x.kind));
     const members = s.lobby ? s.lobby.members : [];
     const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.connected && !m.bot_plays);
     const botted = members.filter((m) => m.seat >= 0 && m.bot_plays);
     return [
       h("h2", { id: "gavel-h", text: "The host's gavel" }),
       h("div", { class: "act-row" },
-        !v.paused && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
-        v.paused
-          ? h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" })
-          : h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
+        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
+        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
+        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
       away.length ? h("div", { class: "act-row" }, away.map((m) =>
         h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
       botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
@@ -430,6 +438,22 @@ export function mount(root, ctx) {
     unmount() { clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); },
   };
 }
+
+// rulesText is the game's public settings, as the view gives them.
+function rulesText(v) {
+  const r = v.rules;
+  if (!r) return "";
+  const roles = (r.roles || []).map((x) => `${x.count} ${x.count === 1 ? ROLE[x.role] : ROLES[x.role] || ROLE[x.role]}`);
+  return [
+    `Trial at ${r.threshold} denunciation${r.threshold === 1 ? "" : "s"}`,
+    r.ballot === "secret" ? "secret ballot" : "open ballot",
+    { nothing: "purged files sealed", faction: "a purged delegate's camp is opened", role: "a purged delegate's role is opened" }[r.reveal] || "",
+    `${v.sessions} session${v.sessions === 1 ? "" : "s"}`,
+    roles.length ? "in play: " + roles.join(", ") : "",
+  ].filter(Boolean).join(" · ") + ".";
+}
+
+const ROLES = { loyalist: "Loyalists", investigator: "NKVD Investigators", plotter: "Plotters", kirov: "Kirovs" };
 
 // phoneLayout reports whether the screen shows one pane at a time.
 export function phoneLayout() {
