@@ -146,6 +146,14 @@ export function mount(root, ctx) {
     return a && a.targets ? a.targets.filter((i) => i >= 0).map((i) => v.seats[i]) : [];
   }
 
+  // offered is what a move's buttons show: its targets, and the seat
+  // already named (shown chosen, not offered again).
+  function offered(v, kind, chosen) {
+    const list = targets(v, kind);
+    if (chosen >= 0 && !list.some((x) => x.seat === chosen)) list.push(v.seats[chosen]);
+    return list.sort((a, b) => a.seat - b.seat);
+  }
+
   // silent reports whether a move may name nobody (a confession may).
   function silent(v, kind) {
     const a = (v.actions || []).find((x) => x.kind === kind);
@@ -227,7 +235,7 @@ export function mount(root, ctx) {
       const chosen = chosenFor(v, kind);
       return {
         kind, verb: VERB[kind], chosen,
-        seats: new Set(targets(v, kind).map((x) => x.seat)),
+        seats: new Set(offered(v, kind, chosen).map((x) => x.seat)),
         onPick: (seat) => act({ kind, target: seat }, kind + seat),
       };
     }
@@ -283,7 +291,7 @@ export function mount(root, ctx) {
 
     if (a.has("denounce") || a.has("withdraw")) {
       out.push(h("p", { class: "prompt", text: me.denounces >= 0 ? `You denounce ${s.name(me.denounces)}. Change your mind, or stand by it.` : "Denounce a delegate you suspect. You may change your mark until the Debate ends." }));
-      if (a.has("denounce")) out.push(targetButtons("denounce", targets(v, "denounce"), "Denounce", me.denounces), tapHint());
+      if (a.has("denounce")) out.push(targetButtons("denounce", offered(v, "denounce", me.denounces), "Denounce", me.denounces), tapHint());
     }
     const row = [];
     if (a.has("ready")) row.push(h("button", { type: "button", class: "primary", data: { key: "ready", act: "ready" }, aria: { keyshortcuts: "R" }, disabled: !!busy, onclick: () => act({ kind: "ready" }, "ready"), text: "Ready: close the Debate" }));
