@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestBrowserGallerySeesAll: a host opens a Congress of bots with "Gallery
@@ -88,6 +90,30 @@ func TestBrowserFinalBallot(t *testing.T) {
 	host.click(`[data-key="end-phase"]`)
 	host.wait("the count", `document.querySelector('.verdict h1')`, step)
 	assert.Contains(t, host.text(`document.querySelector('.log').textContent`), "The tellers count the strikes")
+
+	// The end explains itself: the strikes per name at the top, Kirov's
+	// marked; the epilogue; the seal and the seed, and the file to check
+	// them with; the minutes saying whom each struck, grouped and filtered.
+	host.wait("the deciding moment", `document.querySelectorAll('.deciding .bar-row').length >= 5 && document.querySelectorAll('.deciding .bar-row.mark').length === 1`, step)
+	assert.Contains(t, host.text(`document.querySelector('.deciding').textContent`), "The Final Ballot")
+	var above bool
+	host.eval(`document.querySelector('.deciding').getBoundingClientRect().top < document.querySelector('.log-panel').getBoundingClientRect().top`, &above)
+	assert.True(t, above, "the deciding moment above the minutes")
+	assert.GreaterOrEqual(t, len(host.text(`document.querySelector('.epilogue').textContent`)), 300, "an epilogue of a few sentences")
+	assert.Contains(t, host.text(`document.querySelector('.epilogue').textContent`), "1934")
+	host.wait("the seed opened", `/^[0-9a-f]{64}$/.test(document.getElementById('seed').textContent) && /^[0-9a-f]{64}$/.test(document.getElementById('commitment').textContent)`, step)
+	assert.Contains(t, host.text(`document.getElementById('fair').textContent`), "congress verify")
+	file := host.text(`document.getElementById('match-file').href`)
+	res, err := http.Get(file)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the match file downloads")
+	host.wait("every strike named in the minutes", `document.querySelector('.log li.log-strike_cast') && !document.querySelector('.log li.log-struck')`, step)
+	assert.LessOrEqual(t, host.text(`String(document.querySelectorAll('.log li.log-ready').length)`), "1", "the Ready presses of a phase in one line")
+	host.click(`[data-filter="trials"]`)
+	host.wait("the trials filter", `document.querySelector('[data-filter="trials"]').getAttribute('aria-pressed') === 'true' && !document.querySelector('.log li.log-ready, .log li.log-denounced')`, step)
+	host.accessible("the end")
+	host.screens("end")
 }
 
 // TestBrowserUnknownLobby: a link to a lobby that does not exist says so,

@@ -25,6 +25,7 @@ export function mount(root, ctx) {
   const tableBody = h("div");
   const minutes = new Minutes();
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
+  const fairBody = h("div", { id: "fair" });
 
   replace(root, verdict, refusal,
     h("div", { class: "room end" },
@@ -32,7 +33,8 @@ export function mount(root, ctx) {
         h("section", { class: "panel red deciding", aria: { labelledby: "deciding-h" } }, h("h2", { id: "deciding-h", text: "The deciding moment" }), decidingBody),
         h("section", { class: "panel epilogue-panel", aria: { labelledby: "epilogue-h" } }, h("h2", { id: "epilogue-h", text: "What history makes of it" }), epilogueBody),
         h("section", { class: "panel", aria: { labelledby: "turning-h" } }, h("h2", { id: "turning-h", text: "The turning points" }), turningBody),
-        h("section", { class: "panel", aria: { labelledby: "files-h" } }, h("h2", { id: "files-h", text: "The files, opened" }), roster)),
+        h("section", { class: "panel", aria: { labelledby: "files-h" } }, h("h2", { id: "files-h", text: "The files, opened" }), roster),
+        h("section", { class: "panel fair", aria: { labelledby: "fair-h" } }, h("h2", { id: "fair-h", text: "A fair deal, proven" }), fairBody)),
       h("div", {},
         ctx.chat.el,
         h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } }, h("h2", { id: "log-h", text: "The minutes, complete" }), minutes.el),
@@ -63,6 +65,7 @@ export function mount(root, ctx) {
     replace(turningBody, turningPoints(v, s.log, name));
     replace(epilogueBody, epilogue(v, s.log, name));
 
+    replace(fairBody, fair(s));
     replace(roster, v.seats.map((x) => h("li", { class: [roleFaction(x.role), !x.alive && "purged"], data: { seat: x.seat, role: x.role } },
       h("div", { class: "name", text: x.name + (x.seat === you ? " (you)" : "") }),
       h("span", { class: ["role-tag", roleFaction(x.role)], text: ROLE[x.role] || x.role }),
@@ -215,5 +218,25 @@ function epilogue(v, log, name) {
   return [
     ...text.map((p) => h("p", { text: p.replaceAll("{kirov}", k >= 0 ? name(k) : "Kirov") })),
     purged.length ? h("p", { class: "small", text: `Struck from the Party lists at this Congress: ${list(purged)}.` }) : null,
+  ];
+}
+
+// fair shows the commitment published at the deal, the seed revealed at
+// the close, and how anyone can check the one against the other.
+function fair(s) {
+  const started = s.log.find((e) => e.kind === "game_started");
+  const over = s.log.filter((e) => e.kind === "game_over").at(-1);
+  const commitment = (started && started.commitment) || (s.lobby && s.lobby.commitment) || "";
+  const seed = (over && over.seed) || (s.lobby && s.lobby.seed) || "";
+  if (!commitment && !seed) return h("p", { class: "small muted", text: "This match was dealt before seeds were published." });
+  const file = s.match ? "/api/matches/" + encodeURIComponent(s.match) + "/file" : "";
+  return [
+    h("p", { class: "small", text: "Before the first seat was dealt, the Presidium published the seal of the match's seed; now the seed itself is opened. Every seat, role and lot of this Congress follows from it." }),
+    h("dl", { class: "fair-list" },
+      h("div", {}, h("dt", { text: "Seal, published at the deal" }), h("dd", {}, h("code", { id: "commitment", text: commitment || "—" }))),
+      h("div", {}, h("dt", { text: "Seed, opened at the close" }), h("dd", {}, h("code", { id: "seed", text: seed || "—" })))),
+    file ? h("p", {}, h("a", { class: "button small", id: "match-file", href: file, download: "", text: "Download the match file" })) : null,
+    h("p", { class: "small", text: "To check it yourself: " }, h("code", { text: `congress verify congress-match-${s.match || "ID"}.json` }),
+      " — it checks the seal against the seed, and replays the deal and every event from it."),
   ];
 }

@@ -18,7 +18,7 @@ export const EPILOGUE = {
   ],
   kirov_elected: [
     "The tellers count, and Stalin's name is struck more often than Kirov's. The Central Committee elects Sergei Kirov General Secretary; Stalin keeps a seat on the Politburo and is sent to rest in Sochi.",
-    "What if Kirov had taken Stalin's place? Here is the answer: no shot in the Smolny on 1 December, no decree that night. Ordzhonikidze keeps Heavy Industry and lives past 1937; Bukharin goes on editing Izvestia; Zinoviev and Kamenev are never brought to trial.",
+    "What if Kirov had taken Stalin's place? Here is the answer: no shot in the Smolny on 1 December 1934, no decree that night. Ordzhonikidze keeps Heavy Industry and lives past 1937; Bukharin goes on editing Izvestia; Zinoviev and Kamenev are never brought to trial.",
     "Of the 1,966 delegates who came to Moscow in February, the 1,108 whom history arrested go home to their districts. Yezhov stays a clerk of the Control Commission, and his name never becomes a word for an era.",
   ],
   parity: [
