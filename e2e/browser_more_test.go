@@ -48,10 +48,19 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	window := openPage(t, browser, "Second window", false)
 	window.navigate(srv.URL + "/l/" + code + "?watch=1")
 	window.wait("the door, to a spectator who has not knocked", `document.getElementById('knock')`, step)
+	// Come by the watch link, a spectator may give the gallery a name, and
+	// the delegates see how many watch.
+	window.typeIn("#gallery-name", "Pyotr")
+	window.click("#gallery-name-go")
+	window.wait("named in the gallery", `!document.getElementById('gallery-name') && document.getElementById('conn').dataset.state === 'open'`, step)
+	window.typeIn("#chat-input", "Pyotr watches.\n")
+	gallery.wait("the line under the name", `document.getElementById('chat-lines').textContent.includes('Pyotr:')`, step)
+	host.wait("the gallery count, to the host", `document.getElementById('gallery-count').textContent.includes('2 watch from the gallery')`, step)
 
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.click("#start")
 
+	host.wait("the gallery count in the game", `(e => e && e.textContent.includes('2 in the gallery'))(document.querySelector('.banner .session'))`, step)
 	gallery.wait("every role, to the admitted spectator", `document.querySelectorAll('.game .seat[data-role]').length === 6`, step)
 	window.wait("the public record, to the other", `document.querySelectorAll('.game .seat').length === 6`, step)
 	assert.Equal(t, "0", window.text(`String(document.querySelectorAll('.game .seat[data-role]').length)`), "a spectator the host did not admit sees a role")

@@ -137,6 +137,7 @@ class Room {
   receive(msg) {
     if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
     if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
+    if (msg.type === "welcome" && msg.spectator && !this.name) this.askName();
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);
@@ -162,7 +163,8 @@ class Room {
     switch (msg.code) {
     case "kicked":
       tokens.clear(this.code);
-      this.final("The host has removed you from this lobby.", msg.message);
+      // The server's words say it; the title does not say it twice.
+      this.final("You are out of this lobby.", msg.message || "The host removed you from the lobby.");
       return;
     case "replaced":
       this.final("Your seat was opened in another window.", msg.message, true);
@@ -186,6 +188,24 @@ class Room {
         again && h("button", { type: "button", class: "primary", onclick: () => { room = new Room(this.code, { watch: this.watch, name: this.name }); }, text: "Take it back here" }),
         h("a", { class: "button", href: "/", text: "To the front page" }))));
     announce(title, true);
+  }
+
+  // askName lets a spectator who came by the watch link give the gallery
+  // a name to be known by in its chat.
+  askName() {
+    const input = h("input", { type: "text", id: "gallery-name", maxlength: 24, autocomplete: "nickname", aria: { label: "Your name in the gallery" }, placeholder: "Your name in the gallery" });
+    this.noticeFor = "name";
+    replace(this.notice, h("form", { class: "notice gallery-name", onsubmit: (e) => {
+      e.preventDefault();
+      const n = input.value.trim();
+      if (!n) return;
+      this.name = n;
+      replace(this.notice);
+      this.conn.resync();
+    } },
+    h("span", { text: "You watch unnamed. Give a name, and the gallery's chat will know you by it: " }),
+    h("span", { class: "link-row" }, input, h("button", { type: "submit", class: "small", id: "gallery-name-go", text: "Take the name" }),
+      h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Stay unnamed" }))));
   }
 
   say(text, error = false) {

@@ -180,7 +180,9 @@ export function mount(root, ctx) {
     const you = v.you ? v.you.seat : -1;
     banner.className = "banner" + (v.phase === "night" ? " night" : "");
     phaseH.textContent = PHASE[v.phase] || v.phase;
-    sessionLine.textContent = v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`;
+    const watching = s.lobby ? s.lobby.spectators || 0 : 0;
+    sessionLine.textContent = (v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`) +
+      (watching ? ` · ${watching} in the gallery` : "");
     hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : PHASE_HINT[v.phase] || "";
     tick();
     card.update(v, galleryNote());

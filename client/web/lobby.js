@@ -18,6 +18,7 @@ export function mount(root, ctx) {
   const seats = h("ol", { class: "members", aria: { label: "Delegates" } });
   const hostTools = h("div");
   const links = h("div", { class: "links" });
+  const watchers = h("p", { class: "small", id: "gallery-count" });
   const settingsBody = h("div");
   let form = null;
   const gallery = new Gallery(ctx);
@@ -27,7 +28,7 @@ export function mount(root, ctx) {
       h("h2", { id: "seats-h", text: "The delegates" }),
       status, seats, hostTools, refusal),
     h("section", { class: "panel", aria: { labelledby: "invite-h" } },
-      h("h2", { id: "invite-h", text: "Summon your comrades" }), links),
+      h("h2", { id: "invite-h", text: "Summon your comrades" }), links, watchers),
     gallery.el,
     ctx.chat.el);
   const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
@@ -104,6 +105,7 @@ export function mount(root, ctx) {
       !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
 
     renderLinks(l, isHost);
+    replace(watchers, l.spectators ? `${l.spectators} watch${l.spectators === 1 ? "es" : ""} from the gallery.` : "Nobody watches from the gallery yet.");
     gallery.update();
 
     if (isHost) {
