@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -376,4 +378,36 @@ func TestBrowserSealedFile(t *testing.T) {
 		p.wait("the file sealed again", `document.querySelector('.dossier.sealed')`, step)
 	}
 	sameForAll("in the second Debate")
+}
+
+// TestBrowserInviteFromLoopback: a host who opens the page at 127.0.0.1,
+// on a server that listens on every address and has no --base-url, is
+// given the invite link by this machine's network address, told why, and
+// a QR code of it.
+func TestBrowserInviteFromLoopback(t *testing.T) {
+	needChromium(t)
+	_, port, err := net.SplitHostPort(freeAddr(t))
+	require.NoError(t, err)
+	srv := startBrowserServer(t, "--listen", "0.0.0.0:"+port)
+	browser := newBrowser(t)
+	res, err := http.Get(srv.URL + "/api/addresses")
+	require.NoError(t, err)
+	var got struct {
+		Addresses []string `json:"addresses"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&got))
+	res.Body.Close()
+
+	host, code := convene(t, browser, srv, "Anna")
+	host.wait("the QR code of the invite", `(i => i && i.complete && i.naturalWidth === 256)(document.getElementById('invite-qr'))`, step)
+	if len(got.Addresses) == 0 {
+		t.Log("this machine has no network address but loopback: the page keeps its own links")
+		assert.Equal(t, srv.URL+"/l/"+code, host.text(`document.getElementById('invite-link').value`))
+		return
+	}
+	host.wait("the invite by the network address", fmt.Sprintf(`document.getElementById('invite-link').value === %q`, got.Addresses[0]+"/l/"+code), step)
+	assert.Contains(t, host.text(`document.getElementById('loopback-note').textContent`), "only this computer can reach")
+	assert.NotContains(t, host.text(`document.getElementById('watch-link').value`), "127.0.0.1")
+	host.accessible("the lobby with its QR code")
+	host.screens("lobby-loopback")
 }

@@ -59,6 +59,9 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(read, "/api/matches/:id/file", s.downloadMatch)
 	e.Match(read, "/api/matches/:id/replay", s.replayMatch)
 
+	e.Match(read, "/api/addresses", s.listAddresses)
+	e.Match(read, "/api/qr", s.serveQR)
+
 	e.GET("/ws", s.serveWS)
 
 	e.Match(read, "/l/:code", s.serveIndex)

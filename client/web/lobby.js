@@ -6,6 +6,7 @@
 import { h, replace } from "./dom.js";
 import { SettingsForm, summary, PRESETS } from "./settings.js";
 import { Gallery } from "./gallery.js";
+import * as api from "./api.js";
 
 const MAX = 12;
 const MIN = 5;
@@ -128,12 +129,30 @@ export function mount(root, ctx) {
     ctx.chat.update();
   }
 
+  // A page opened at a loopback address makes links a friend's machine
+  // cannot open: without a base URL, the server's network links stand in.
+  let network = null;
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(location.hostname);
+  function askAddresses(l) {
+    if (network || !loopback || /^https?:/.test(l.link || "")) return;
+    network = [];
+    api.addresses().then((a) => { network = a.addresses || []; render(); }, () => {});
+  }
+
   function renderLinks(l, isHost) {
-    const abs = (p) => (p ? new URL(p, location.origin).href : "");
-    const invite = abs(l.link) || location.origin + "/l/" + l.code;
-    const watch = abs(l.watch_link) || location.origin + "/l/" + l.code + "?watch";
+    askAddresses(l);
+    const here = network && network.length ? network[0] : location.origin;
+    const abs = (p) => (p ? new URL(p, here).href : "");
+    const invite = abs(l.link) || here + "/l/" + l.code;
+    const watch = abs(l.watch_link) || here + "/l/" + l.code + "?watch";
+    const others = network && network.length > 1 ? network.slice(1).map((b) => new URL("/l/" + l.code, b).href) : [];
     replace(links,
+      network && network.length ? h("p", { class: "notice small", id: "loopback-note", text: `This page is open at ${location.host}, which only this computer can reach. Send your friends on the same network the link below, by this machine's network address.` }) : null,
       linkRow("invite-link", "Invite link for delegates", invite),
+      others.length ? h("p", { class: "small" }, "Other addresses of this machine: ", others.map((u, i) => [i ? ", " : "", h("code", { text: u })])) : null,
+      h("figure", { class: "qr" },
+        h("img", { src: api.qr(invite), width: 160, height: 160, alt: "QR code of the invite link", id: "invite-qr" }),
+        h("figcaption", { class: "small", text: "Friends in the room can scan this to take a seat." })),
       linkRow("watch-link", "Link for spectators", watch),
       h("p", { class: "small" }, "Or tell them the code: ", h("strong", { class: "display", text: l.code })),
       isHost ? h("label", { class: "choice" },
