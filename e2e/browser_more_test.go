@@ -123,6 +123,8 @@ func TestBrowserFinalBallot(t *testing.T) {
 	host.wait("the trials filter", `document.querySelector('[data-filter="trials"]').getAttribute('aria-pressed') === 'true' && !document.querySelector('.log li.log-ready, .log li.log-denounced')`, step)
 	host.accessible("the end")
 	host.screens("end")
+	host.shot("readme-end")
+	copyScreenshots(t, map[string]string{"readme-end": "end"})
 }
 
 // TestBrowserUnknownLobby: a link to a lobby that does not exist says so,

@@ -208,6 +208,18 @@ func TestBrowserTableYourMoveFirst(t *testing.T) {
 	host.wait("the tap seen by the host", fmt.Sprintf(`document.querySelector('.seat[data-seat="%d"] .dens')`, target), step)
 	host.screens("game-debate")
 	phone.screens("game-debate-phone")
+	host.shot("readme-debate")
+	phone.shot("readme-phone")
+	copyScreenshots(t, map[string]string{"readme-debate": "debate", "readme-phone": "phone"})
+
+	// It was the host's move when the Debate opened: a sound, and a mark on
+	// the tab's icon while the move waits. The sound's toggle is kept.
+	host.wait("the signal of the host's move", `window.__signals > 0 && document.querySelector('link[rel="icon"]').getAttribute('href').startsWith('data:image/svg+xml')`, step)
+	assert.Equal(t, "default", host.text(`typeof Notification === 'undefined' ? 'default' : Notification.permission`), "no permission asked on load")
+	host.click("#signal-sound")
+	host.wait("the sound off", `document.getElementById('signal-sound').getAttribute('aria-pressed') === 'false'`, step)
+	host.do(chromedp.Reload())
+	host.wait("the sound still off after a reload", `(e => e && e.getAttribute('aria-pressed') === 'false')(document.getElementById('signal-sound'))`, step)
 
 	// The host ends the Debate: each page is brought to its top with focus
 	// on a control of the next phase.
@@ -297,6 +309,8 @@ func TestBrowserSealedFile(t *testing.T) {
 		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
 	}
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	host.shot("readme-lobby")
+	copyScreenshots(t, map[string]string{"readme-lobby": "lobby"})
 	host.accessible("the host's lobby")
 	pages[1].accessible("a delegate's lobby")
 	pages[3].accessible("the lobby on a phone")
