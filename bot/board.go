@@ -17,9 +17,7 @@ type board struct {
 	alive    []bool
 	revealed []int8 // factions opened by the reveal setting
 
-	// This session's Chair and Accused, and the delegate last purged.
-	chair, accused, purged int
-	marks                  []int // this Debate's marks, by seat
+	marks []int // this Debate's marks, by seat
 
 	// Acts against a seat, which the bloc never commits against Kirov:
 	// hits[a*n+t] counts a's final marks, Purge votes and confession
@@ -47,9 +45,6 @@ func newBoard(n, p int) *board {
 		kir:      make([]float64, n),
 		pubVer:   -1,
 		kirVer:   -1,
-		chair:    noSeat,
-		accused:  noSeat,
-		purged:   noSeat,
 	}
 	return d
 }
@@ -72,7 +67,6 @@ func (d *board) read(e game.Event) {
 		for i := range d.marks {
 			d.marks[i] = noSeat
 		}
-		d.chair, d.accused = e.Seat, noSeat
 	case game.EvCarried:
 		if valid(e.Target) && e.Source == game.FromLetter {
 			d.m.ev.unary(e.Target, d.m.letter)
@@ -88,9 +82,6 @@ func (d *board) read(e game.Event) {
 		}
 	case game.EvTied, game.EvAccused, game.EvNoTrial:
 		d.closeDebate()
-		if e.Kind == game.EvAccused {
-			d.accused = e.Target
-		}
 	case game.EvBallot:
 		if !valid(e.Target) {
 			return
@@ -111,7 +102,6 @@ func (d *board) read(e game.Event) {
 			return
 		}
 		d.setAlive(e.Target, false)
-		d.purged = e.Target
 		if f := factionKnw(e.Faction); f != unknown {
 			d.revealed[e.Target] = f
 			d.changed()

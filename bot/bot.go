@@ -28,8 +28,7 @@ type Bot struct {
 	shared bool // brd is fed by Play, not by Observe
 	n      int
 
-	// What this seat knows privately: its role, its investigations.
-	role  game.Role
+	// What this seat knows privately: its own camp, its investigations.
 	known []int8
 	kver  int // bumped whenever known changes
 
@@ -90,8 +89,8 @@ func (b *Bot) Observe(events []game.Event) {
 }
 
 // Decide returns the command the bot wants to send now, if any. It only
-// returns a command that v.Actions allows with a target the rules accept,
-// and it never repeats one the view shows as done. It declines only when
+// returns a command that v.Actions lists, with one of the targets listed
+// there, and it never repeats one the view shows as done. It declines only when
 // it has nothing left to do in the current phase: it never waits to see
 // what others do. now is the caller's clock; no strategy reads it yet.
 func (b *Bot) Decide(v game.View, now time.Time) (game.Command, bool) {
@@ -112,7 +111,7 @@ func (b *Bot) Decide(v game.View, now time.Time) (game.Command, bool) {
 	default:
 		c, ok = b.loyalist(v)
 	}
-	if !ok || !legal(v, c) {
+	if !ok {
 		return game.Command{}, false
 	}
 	return c, true
@@ -131,7 +130,6 @@ func (b *Bot) sync(v game.View) {
 	}
 	b.queue = nil
 	if v.You != nil {
-		b.role = v.You.Role
 		if b.plotStrength != noStrength {
 			if v.You.Faction == game.Plotters {
 				b.strength = b.plotStrength
@@ -236,27 +234,6 @@ func (b *Bot) privateKirov() []float64 {
 	return b.kir
 }
 
-// legal reports whether the rules accept c, judged from the view: the
-// kind is among v.Actions and the target is one the rules allow.
-func legal(v game.View, c game.Command) bool {
-	if !v.May(c.Kind) {
-		return false
-	}
-	me := v.You.Seat
-	livingOther := func() bool {
-		return c.Target >= 0 && c.Target < len(v.Seats) && c.Target != me && v.Seats[c.Target].Alive
-	}
-	switch c.Kind {
-	case game.CmdDenounce:
-		return livingOther() && v.Seats[me].Denounces != c.Target
-	case game.CmdChairPick:
-		return slices.Contains(v.Tied, c.Target)
-	case game.CmdConfess, game.CmdLetter, game.CmdInvestigate, game.CmdStrike:
-		return livingOther()
-	}
-	return true
-}
-
 // argmax is the candidate with the highest score; near-equal scores are
 // broken by tie, then by the lowest seat.
 func argmax(cands []int, score func(int) float64, tie func(int) uint64) int {
@@ -270,15 +247,31 @@ func argmax(cands []int, score func(int) float64, tie func(int) uint64) int {
 	return best
 }
 
-// living lists the living seats other than the bot's own for which keep
-// is true (every one when keep is nil). The list is the bot's scratch
-// space: it holds until the next call.
-func (b *Bot) living(v game.View, keep func(int) bool) []int {
+// among lists the seats the view offers as targets of kind k (none when
+// it offers no such command) for which keep is true (every one when keep
+// is nil), in seat order; for a denunciation, the seat this bot already
+// marks too, for keeping one's mark is a choice as well. The list is the
+// bot's scratch space: it holds until the next call.
+func (b *Bot) among(v game.View, k game.CommandKind, keep func(int) bool) []int {
 	out := b.list[:0]
-	for i, s := range v.Seats {
-		if s.Alive && i != b.seat && (keep == nil || keep(i)) {
-			out = append(out, i)
+	add := func(t int) {
+		if keep == nil || keep(t) {
+			out = append(out, t)
 		}
+	}
+	mark := noSeat
+	if k == game.CmdDenounce && v.May(k) && b.seat < len(v.Seats) {
+		mark = v.Seats[b.seat].Denounces
+	}
+	for _, t := range v.Targets(k) {
+		if mark != noSeat && mark < t {
+			add(mark)
+			mark = noSeat
+		}
+		add(t)
+	}
+	if mark != noSeat {
+		add(mark)
 	}
 	b.list = out
 	return out

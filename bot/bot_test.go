@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -389,4 +390,76 @@ func TestLoyalistPurgesWhomItDenounced(t *testing.T) {
 	purge, p := vote(dissent)
 	assert.Less(t, p, purgeBar)
 	assert.False(t, purge, "Loyalist %d marked someone else and purged Kirov", dissent)
+}
+
+// TestBotsSendOnlyWhatViewsList: no legality is worked out in this
+// package. In random games (every seat count, random settings, the host
+// pausing, resuming and ending phases now and then), every bot at every
+// strength is shown its view at every step, whether it may act or not;
+// every command it decides on is one that view lists, with a listed
+// target and vote, and the engine accepts it.
+func TestBotsSendOnlyWhatViewsList(t *testing.T) {
+	games := 64
+	if testing.Short() {
+		games = 16
+	}
+	rng := rand.New(rand.NewPCG(7, 11))
+	decided := map[game.CommandKind]int{}
+	for i := range games {
+		cfg := game.DefaultConfig()
+		seats := game.MinSeats + i%(game.MaxSeats-game.MinSeats+1)
+		cfg.Threshold = 1 + rng.IntN(3)
+		cfg.OpenBallot = rng.IntN(2) == 0
+		cfg.Investigator = rng.IntN(4) > 0
+		cfg.Reveal = game.Reveal(rng.IntN(3))
+		loyal, plot := Strength(rng.IntN(2)), Strength(rng.IntN(2))
+		g, _, err := game.New(cfg, names(seats), uint64(i), start)
+		require.NoError(t, err)
+		bots := ForCamps(g, loyal, plot, uint64(i))
+		next := make([]int, seats)
+		now := start
+		for steps := 0; !g.Over(); steps++ {
+			require.Less(t, steps, 20000, "game %d does not end", i)
+			switch r := rng.IntN(40); {
+			case r == 0 && !g.Paused():
+				_, err = g.Apply(game.Command{Kind: game.CmdPause, Seat: game.NoSeat}, now)
+			case r == 1 && g.Paused():
+				_, err = g.Apply(game.Command{Kind: game.CmdResume, Seat: game.NoSeat}, now)
+			case r == 2 && !g.Paused():
+				_, err = g.Apply(game.Command{Kind: game.CmdEndPhase, Seat: game.NoSeat}, now)
+			}
+			require.NoError(t, err)
+			acted := false
+			for s, b := range bots {
+				if g.Over() {
+					break
+				}
+				ev, n := g.Log(game.SeatViewer(s), next[s])
+				next[s] = n
+				b.Observe(ev)
+				v := g.View(game.SeatViewer(s))
+				c, ok := b.Decide(v, now)
+				if !ok {
+					continue
+				}
+				require.True(t, v.Allows(c), "game %d: seat %d (%v) decided %+v, not listed in %+v", i, s, b.strength, c, v.Actions)
+				_, err := g.Apply(c, now)
+				require.NoError(t, err, "game %d: seat %d decided %+v", i, s, c)
+				decided[c.Kind]++
+				acted = true
+			}
+			if g.Paused() && !acted {
+				_, err = g.Apply(game.Command{Kind: game.CmdResume, Seat: game.NoSeat}, now)
+				require.NoError(t, err)
+			} else if !acted {
+				now, _ = g.NextDeadline()
+				g.Advance(now)
+			}
+		}
+	}
+	for k := game.CmdDenounce; k <= game.CmdStrike; k++ {
+		if k != game.CmdWithdraw && k != game.CmdUnready { // bots never take a mark or Ready back
+			assert.Positive(t, decided[k], "no bot ever decided %v", k)
+		}
+	}
 }

@@ -1,6 +1,8 @@
 // Package bot is the computer delegate of Congress of Victors: it chooses a
-// legal, sensible command from one seat's game.View and the log events that
-// seat may see, and from nothing else.
+// sensible command from one seat's game.View and the log events that seat
+// may see, and from nothing else. What is legal it never works out: it
+// chooses among the commands and targets the view lists (View.Actions),
+// and plays to the settings the view gives (View.Rules).
 //
 // A bot is deterministic given its seed, so the balance simulator is
 // reproducible. The server drives it like this:
@@ -16,7 +18,7 @@
 // caller likes: it reads what it has already done from the view (its mark,
 // its Ready, its vote, its choice), so it never repeats an accepted command.
 //
-// Two strengths play. Easy plays at random among legal moves but always
+// Two strengths play. Easy plays at random among the listed moves but always
 // takes part (denounces most of the time, votes, readies, strikes). Normal
 // plays its camp: a Loyalist keeps a suspicion model of every seat built
 // from public evidence (see model.go), with the chance of each being Kirov

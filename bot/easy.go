@@ -1,10 +1,6 @@
 package bot
 
-import (
-	"slices"
-
-	"congress/game"
-)
+import "congress/game"
 
 // markChance is how often an Easy bot marks someone in a Debate.
 const markChance = 0.8
@@ -28,26 +24,26 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	has := func(k game.CommandKind) bool { return v.May(k) }
+	has := v.May
 	switch {
 	case has(game.CmdConfess):
-		return cmd(game.CmdConfess, pick(b.living(v, notKirov)))
+		return cmd(game.CmdConfess, pick(b.among(v, game.CmdConfess, notKirov)))
 	case has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, pick(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return i == kirov })))
+		return cmd(game.CmdChairPick, pick(b.among(v, game.CmdChairPick, notKirov)))
 	case has(game.CmdPurgeVote):
 		purge := b.rng.IntN(2) == 0 && v.Accused != kirov
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdLetter):
-		return cmd(game.CmdLetter, pick(b.living(v, notKirov)))
+		return cmd(game.CmdLetter, pick(b.among(v, game.CmdLetter, notKirov)))
 	case has(game.CmdInvestigate):
-		return cmd(game.CmdInvestigate, pick(b.living(v, nil)))
+		return cmd(game.CmdInvestigate, pick(b.among(v, game.CmdInvestigate, nil)))
 	case has(game.CmdStrike):
-		return cmd(game.CmdStrike, pick(b.living(v, notKirov)))
+		return cmd(game.CmdStrike, pick(b.among(v, game.CmdStrike, notKirov)))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		if !b.reconsidered {
 			b.reconsidered = true
 			if v.Seats[me].Denounces == noSeat && b.rng.Float64() < markChance {
-				if c, ok := cmd(game.CmdDenounce, pick(b.living(v, notKirov))); ok {
+				if c, ok := cmd(game.CmdDenounce, pick(b.among(v, game.CmdDenounce, notKirov))); ok {
 					return c, true
 				}
 			}

@@ -29,15 +29,15 @@ const (
 // Plotters parity, and investigates the one it is least sure of.
 func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	me := v.You.Seat
-	has := func(k game.CommandKind) bool { return v.May(k) }
+	has := v.May
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
 	switch {
 	case has(game.CmdConfess):
-		return cmd(game.CmdConfess, b.suspect(v, b.living(v, nil)))
+		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, nil)))
 	case has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, b.suspect(v, slices.Clone(v.Tied)))
+		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, nil)))
 	case has(game.CmdPurgeVote):
 		// A Loyalist stands by its own mark: the delegate it denounced
 		// was its best suspect when the Debate closed, and the Debate's
@@ -50,9 +50,9 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case has(game.CmdInvestigate):
 		p := b.private()
-		cands := b.living(v, func(i int) bool { return b.knows(i) == unknown })
+		cands := b.among(v, game.CmdInvestigate, func(i int) bool { return b.knows(i) == unknown })
 		if len(cands) == 0 {
-			cands = b.living(v, nil)
+			cands = b.among(v, game.CmdInvestigate, nil)
 		}
 		return cmd(game.CmdInvestigate, argmax(cands,
 			func(i int) float64 { return p[i] * (1 - p[i]) },
@@ -63,12 +63,12 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// The name every delegate can work out alike is the public
 		// suspect; only one known to be loyal is passed over.
 		k := b.brd.publicKirov()
-		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return b.knows(i) != loyalKnw }),
+		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return b.knows(i) != loyalKnw }),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			t := b.suspect(v, b.living(v, nil))
+			t := b.suspect(v, b.among(v, game.CmdDenounce, nil))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}

@@ -26,8 +26,8 @@ type Result struct {
 //   - the bots share one board of public knowledge, fed once from the
 //     public log (what a spectator sees, which every seat sees too); what
 //     a seat knows privately comes from its own view;
-//   - a seat is asked only in a phase where its bot, from what it knows
-//     (its role, the Chair, the Accused, who was purged), could act;
+//   - a seat is asked only when the engine says it may act
+//     (Game.MayAct), which costs no view;
 //   - a bot that declines, or has sent anything but a denunciation, is
 //     not asked again in the same phase of the same session: Decide
 //     declines only when the bot has nothing left to do there (it never
@@ -75,7 +75,7 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 			}
 			phase := g.Phase()
 			key := g.Session()<<4 + int(phase) + 1 // never 0, so no seat starts declined
-			if declined[i] == key || skip && !b.mayAct(phase) {
+			if declined[i] == key || skip && !g.MayAct(i) {
 				continue
 			}
 
@@ -109,27 +109,6 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 	res.Winner, res.Reason = g.Winner()
 	res.Sessions = g.Session()
 	return res, nil
-}
-
-// mayAct reports whether the bot could have a command in phase p, from
-// what it knows: its own role (once it has seen a view), this session's
-// Chair and Accused, and who was purged.
-func (b *Bot) mayAct(p game.Phase) bool {
-	d := b.brd
-	alive := d.alive[b.seat]
-	switch p {
-	case game.PhaseDebate, game.PhaseFinalBallot:
-		return alive
-	case game.PhaseAccusation:
-		return alive && b.seat == d.chair
-	case game.PhaseVote:
-		return alive && b.seat != d.accused
-	case game.PhaseConfession:
-		return !alive && b.seat == d.purged
-	case game.PhaseNight:
-		return alive && (b.role == game.NoRole || b.role != game.Loyalist)
-	}
-	return false
 }
 
 // ForCamps makes a bot for every seat of g, playing at loyal for the

@@ -19,9 +19,6 @@ const (
 	// Loyalist's would carry the purge: the open ballot would then show
 	// the bloc as the votes that purged him.
 	swingBar = 0.8
-	// assumedThreshold is the accusation threshold the bloc plays for: the
-	// view does not carry the setting, and 2 is the default.
-	assumedThreshold = 2
 )
 
 // plotter plays for Kirov's bloc. It never marks, votes to purge, names or
@@ -55,15 +52,16 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		kirov = *v.You.Kirov
 	}
 	loyal := func(i int) bool { return !bloc[i] }
-	has := func(k game.CommandKind) bool { return v.May(k) }
+	has := v.May
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
 	shared := func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }
-	// The scapegoat is the Loyalist who has done the bloc most harm (marks,
-	// Purge votes and confessions against its members: the Investigator,
-	// or a good guesser), then the one the Congress suspects most.
-	scapegoat := func() int {
+	// The scapegoat, among the targets of k, is the Loyalist who has done
+	// the bloc most harm (marks, Purge votes and confessions against its
+	// members: the Investigator, or a good guesser), then the one the
+	// Congress suspects most.
+	scapegoat := func(k game.CommandKind) int {
 		pub, hits := b.public(), b.brd.hits
 		harm := func(i int) float64 {
 			h := 0
@@ -72,18 +70,17 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 			}
 			return float64(h) + pub[i]
 		}
-		return argmax(b.living(v, loyal), harm, shared)
+		return argmax(b.among(v, k, loyal), harm, shared)
 	}
 
 	switch {
 	case has(game.CmdConfess):
-		return cmd(game.CmdConfess, scapegoat())
+		return cmd(game.CmdConfess, scapegoat(game.CmdConfess))
 	case has(game.CmdChairPick):
 		pub := b.public()
-		t := argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return bloc[i] }),
-			func(i int) float64 { return pub[i] }, shared)
+		t := argmax(b.among(v, game.CmdChairPick, loyal), func(i int) float64 { return pub[i] }, shared)
 		if t == noSeat {
-			t = argmax(slices.DeleteFunc(slices.Clone(v.Tied), func(i int) bool { return i == kirov }), func(int) float64 { return 0 }, shared)
+			t = argmax(b.among(v, game.CmdChairPick, func(i int) bool { return i != kirov }), func(int) float64 { return 0 }, shared)
 		}
 		return cmd(game.CmdChairPick, t)
 	case has(game.CmdPurgeVote):
@@ -101,7 +98,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	case has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
 			if pr.Seat == kirov && pr.Seat != me && pr.Target != kirov {
-				if c, ok := cmd(game.CmdLetter, pr.Target); ok && legal(v, c) {
+				if c, ok := cmd(game.CmdLetter, pr.Target); ok && v.Allows(c) {
 					return c, true
 				}
 			}
@@ -112,7 +109,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		// is not Kirov, the bloc's strikes keep him on top (even one of
 		// the bloc); if it is, the bloc's best hope is a rival.
 		k := b.brd.publicKirov()
-		return cmd(game.CmdStrike, argmax(b.living(v, func(i int) bool { return i != kirov }),
+		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return i != kirov }),
 			func(i int) float64 { return k[i] }, shared))
 	case has(game.CmdDenounce), has(game.CmdReady):
 		cur := v.Seats[me].Denounces
@@ -137,12 +134,12 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 // reads a letter as the bloc's work, so its target as loyal: written
 // against the member of the bloc the Congress suspects most (never
 // Kirov), it clears him for the price of one standing denunciation.
-func (b *Bot) letterTarget(v game.View, bloc []bool, kirov int, shared func(int) uint64, scapegoat func() int) int {
+func (b *Bot) letterTarget(v game.View, bloc []bool, kirov int, shared func(int) uint64, scapegoat func(game.CommandKind) int) int {
 	pub := b.public()
-	t := argmax(b.living(v, func(i int) bool { return bloc[i] && i != kirov }),
+	t := argmax(b.among(v, game.CmdLetter, func(i int) bool { return bloc[i] && i != kirov }),
 		func(i int) float64 { return pub[i] }, shared)
 	if t == noSeat {
-		return scapegoat()
+		return scapegoat(game.CmdLetter)
 	}
 	return t
 }
@@ -179,7 +176,7 @@ func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(in
 			support[d.Target]++
 		}
 	}
-	return argmax(b.living(v, func(i int) bool { return !bloc[i] }),
+	return argmax(b.among(v, game.CmdDenounce, func(i int) bool { return !bloc[i] }),
 		func(i int) float64 { return support[i] + pub[i] }, shared)
 }
 
@@ -209,7 +206,7 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 			rival, leader = c, i
 		}
 	}
-	need := max(assumedThreshold-support[t], rival+1-support[t], 0)
+	need := max(v.Rules.Threshold-support[t], rival+1-support[t], 0)
 	var memArr [game.MaxSeats]int
 	members := memArr[:0]
 	for _, s := range v.You.Bloc {
@@ -238,7 +235,7 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 	if i := slices.Index(members, me); i < need {
 		return t
 	}
-	cands := b.living(v, func(i int) bool {
+	cands := b.among(v, game.CmdDenounce, func(i int) bool {
 		return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
 	})
 	cover := noSeat

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 // TestReconnectingFlooder: against the real binary, a delegate who floods
@@ -71,10 +71,10 @@ func floodOnce(t testing.TB, srv *wireServer, code, token string, stop time.Time
 	// From another loopback address than the other clients': the
 	// flooder spends its own address's allowance, not theirs.
 	from := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.url, "http")+"/ws", &websocket.DialOptions{
+	ws, err := wsclient.Dial(ctx, srv.url, &websocket.DialOptions{
 		HTTPHeader: http.Header{"Origin": {srv.url}},
 		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: from.DialContext}},
-	})
+	}, 0)
 	if err != nil {
 		return
 	}

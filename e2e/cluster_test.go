@@ -295,7 +295,7 @@ func (c *wireClient) resume(t *testing.T, nodes []*wireServer, code string) {
 				if m := c.next(); m.Type == protocol.TypeWelcome {
 					return
 				} else if m.Type == protocol.TypeError {
-					t.Fatalf("%s: resume refused: %s", c.name, m.raw)
+					t.Fatalf("%s: resume refused: %s", c.name, m.Raw)
 				}
 				continue
 			}

@@ -139,7 +139,7 @@ func TestWireAudit(t *testing.T) {
 			for _, raw := range tt.msgs {
 				var m wireMsg
 				require.NoError(t, json.Unmarshal([]byte(raw), &m))
-				m.raw = []byte(raw)
+				m.Raw = []byte(raw)
 				c.all = append(c.all, m)
 			}
 			assert.Len(t, wireAudit(c), tt.want, "%v", wireAudit(c))

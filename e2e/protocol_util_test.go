@@ -3,11 +3,9 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os/exec"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -19,6 +17,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 // wireServer is the real congress binary, started on a free loopback
@@ -54,42 +53,32 @@ func startWireServer(t testing.TB) *wireServer {
 
 func (s *wireServer) createLobby(t testing.TB, req protocol.CreateLobby) protocol.Created {
 	t.Helper()
-	body, err := json.Marshal(req)
+	c, err := wsclient.CreateLobby(t.Context(), nil, s.url, req)
 	require.NoError(t, err)
-	res, err := http.Post(s.url+"/api/lobbies", "application/json", bytes.NewReader(body))
-	require.NoError(t, err)
-	defer res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
-	var c protocol.Created
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&c))
-	return c
+	return *c
 }
 
 // wireMsg is one message a client received, kept for the audit.
-type wireMsg struct {
-	Type protocol.Type `json:"type"`
-	raw  []byte
-}
+type wireMsg = wsclient.Msg
 
 // wireClient is one WebSocket client of the test: it knows only what its
 // own messages told it.
 type wireClient struct {
 	t    testing.TB
 	name string
-	ws   *websocket.Conn
-	in   chan wireMsg
-	done chan struct{}
-	err  error
+	conn *wsclient.Conn
+	ws   *websocket.Conn // conn's WebSocket
+	in   <-chan wireMsg  // conn's messages not yet read
+	done <-chan struct{} // closed when conn ended
 
 	mu  sync.Mutex
 	all []wireMsg // every message received, in order, on every connection
 
-	nextID int64
-	pace   *rate.Limiter // a polite client stays under the server's 10 messages a second
-	you    string
-	token  string
-	spec   bool
-	view   *game.View
+	pace  *rate.Limiter // a polite client stays under the server's 10 messages a second
+	you   string
+	token string
+	spec  bool
+	view  *game.View
 }
 
 func dialWire(t testing.TB, s *wireServer, name string) *wireClient {
@@ -105,33 +94,22 @@ func (c *wireClient) connect(s *wireServer) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	h := http.Header{"Origin": {s.url}}
-	ws, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.url, "http")+"/ws", &websocket.DialOptions{HTTPHeader: h})
+	conn, err := wsclient.Open(ctx, s.url, wsclient.Options{
+		Header:  http.Header{"Origin": {s.url}},
+		Wait:    15 * time.Second,
+		OnRead:  c.record,
+		Observe: c.learn,
+	})
 	require.NoError(c.t, err)
-	ws.SetReadLimit(1 << 20)
-	c.ws, c.in, c.done, c.err = ws, make(chan wireMsg, 4096), make(chan struct{}), nil
-	go c.read(ws, c.in, c.done)
-	c.t.Cleanup(func() { ws.CloseNow() })
+	c.conn, c.ws, c.in, c.done = conn, conn.WS, conn.Queue(), conn.Done()
+	c.t.Cleanup(func() { conn.WS.CloseNow() })
 }
 
-func (c *wireClient) read(ws *websocket.Conn, in chan wireMsg, done chan struct{}) {
-	defer close(done)
-	for {
-		_, data, err := ws.Read(context.Background())
-		if err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.mu.Unlock()
-			return
-		}
-		var m wireMsg
-		_ = json.Unmarshal(data, &m)
-		m.raw = data
-		c.mu.Lock()
-		c.all = append(c.all, m)
-		c.mu.Unlock()
-		in <- m
-	}
+// record keeps every message received, for the audit.
+func (c *wireClient) record(m wireMsg) {
+	c.mu.Lock()
+	c.all = append(c.all, m)
+	c.mu.Unlock()
 }
 
 func (c *wireClient) send(m protocol.Client) {
@@ -139,18 +117,19 @@ func (c *wireClient) send(m protocol.Client) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	require.NoError(c.t, c.pace.Wait(ctx))
-	require.NoError(c.t, c.ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(m)), c.name)
+	require.NoError(c.t, c.conn.Send(ctx, m), c.name)
 }
 
-// next reads the next message and learns from it.
+// next reads the next message.
 func (c *wireClient) next() wireMsg {
 	c.t.Helper()
-	var m wireMsg
-	select {
-	case m = <-c.in:
-	case <-time.After(15 * time.Second):
-		c.t.Fatalf("%s: no message in 15s", c.name)
-	}
+	m, err := c.conn.Next()
+	require.NoError(c.t, err, c.name)
+	return m
+}
+
+// learn is what the client learns from a message it reads.
+func (c *wireClient) learn(m wireMsg) {
 	switch m.Type {
 	case protocol.TypeWelcome:
 		var w protocol.Welcome
@@ -174,57 +153,31 @@ func (c *wireClient) next() wireMsg {
 			c.view = nil
 		}
 	}
-	return m
 }
 
 func (c *wireClient) decode(m wireMsg, v any) {
 	c.t.Helper()
-	require.NoError(c.t, json.Unmarshal(m.raw, v), "%s: %s", c.name, m.raw)
+	require.NoError(c.t, m.Decode(v), c.name)
 }
 
 func (c *wireClient) until(tp protocol.Type) wireMsg {
 	c.t.Helper()
-	for {
-		if m := c.next(); m.Type == tp {
-			return m
-		}
-	}
+	m, _, err := c.conn.Until(tp)
+	require.NoError(c.t, err, c.name)
+	return m
 }
 
 // do sends a request and reads up to its answer; it returns the refusal, if any.
 func (c *wireClient) do(m protocol.Client) *protocol.Refused {
 	c.t.Helper()
-	c.nextID++
-	id := c.nextID
-	switch v := m.(type) {
-	case protocol.Act:
-		v.ID = id
-		m = v
-	case protocol.Say:
-		v.ID = id
-		m = v
-	case protocol.Host:
-		v.ID = id
-		m = v
-	}
-	c.send(m)
-	for {
-		r := c.next()
-		switch r.Type {
-		case protocol.TypeAck:
-			var a protocol.Ack
-			c.decode(r, &a)
-			if a.ID == id {
-				return nil
-			}
-		case protocol.TypeError:
-			var e protocol.Refused
-			c.decode(r, &e)
-			if e.ID == id {
-				return &e
-			}
-		}
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	require.NoError(c.t, c.pace.Wait(ctx))
+	id, err := c.conn.Request(ctx, m)
+	require.NoError(c.t, err, c.name)
+	_, r, err := c.conn.Answer(id)
+	require.NoError(c.t, err, c.name)
+	return r
 }
 
 func (c *wireClient) must(m protocol.Client) {
@@ -268,7 +221,7 @@ func wireAudit(c *wireClient) []string {
 		inGame bool
 	)
 	fail := func(m wireMsg, format string, args ...any) {
-		problems = append(problems, fmt.Sprintf("%s received %s in %s", c.name, fmt.Sprintf(format, args...), m.raw))
+		problems = append(problems, fmt.Sprintf("%s received %s in %s", c.name, fmt.Sprintf(format, args...), m.Raw))
 	}
 	contains := func(s []int, x int) bool {
 		for _, v := range s {
@@ -356,7 +309,7 @@ func wireAudit(c *wireClient) []string {
 	revealedAt := map[string]int{}
 	for i, m := range msgs {
 		var g protocol.Game
-		if m.Type != protocol.TypeGame || json.Unmarshal(m.raw, &g) != nil {
+		if m.Type != protocol.TypeGame || m.Decode(&g) != nil {
 			continue
 		}
 		for _, e := range g.Log {
@@ -367,7 +320,7 @@ func wireAudit(c *wireClient) []string {
 	}
 	for seed, at := range revealedAt {
 		for _, m := range msgs[:at] {
-			if bytes.Contains(m.raw, []byte(seed)) {
+			if bytes.Contains(m.Raw, []byte(seed)) {
 				fail(m, "the match seed before the end")
 			}
 		}
@@ -398,11 +351,11 @@ func wireAudit(c *wireClient) []string {
 			if l.State == protocol.LobbyOpen {
 				seat, role, alive, bloc, inGame = game.NoSeat, game.NoRole, true, nil, false
 			}
-			if bytes.Contains(m.raw, []byte(`"role"`)) || bytes.Contains(m.raw, []byte(`"faction"`)) {
+			if bytes.Contains(m.Raw, []byte(`"role"`)) || bytes.Contains(m.Raw, []byte(`"faction"`)) {
 				fail(m, "a role in the lobby")
 			}
 		}
-		if bytes.Contains(m.raw, []byte(`"token"`)) && m.Type != protocol.TypeWelcome {
+		if bytes.Contains(m.Raw, []byte(`"token"`)) && m.Type != protocol.TypeWelcome {
 			fail(m, "a token outside Welcome")
 		}
 	}

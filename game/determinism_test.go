@@ -316,3 +316,16 @@ func TestViewInAllocatesNothing(t *testing.T) {
 	})
 	require.Greater(t, checked, 100)
 }
+
+// TestMayActAllocatesNothing: Game.MayAct, which the simulator asks of
+// every seat every round, builds nothing.
+func TestMayActAllocatesNothing(t *testing.T) {
+	if raceDetector {
+		t.Skip("allocations are counted without -race (.ci/run runs ./game so too)")
+	}
+	walkRandomGames(t, 2, 37, func(g *Game, _ int, _ bool) {
+		for s := range g.Seats() {
+			require.Zero(t, testing.AllocsPerRun(3, func() { g.MayAct(s) }))
+		}
+	})
+}

@@ -18,6 +18,11 @@
 //	view := g.View(game.SeatViewer(0))  // what seat 0 may see, and nothing else
 //	next, ok := g.NextDeadline()
 //
+// A view also says what its delegate may do now: View.Actions lists every
+// command kind Check would accept from them, each with the targets (or
+// votes) it would accept, from the same rules Apply applies; a client,
+// a bot or a tool offers those and works out nothing of its own.
+//
 // A refused command returns an *Error with a stable Code and a message that
 // is safe to show the player, and changes nothing.
 //

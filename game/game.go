@@ -65,7 +65,7 @@ type Game struct {
 	winner         Faction
 	reason         WinReason
 	log            []Event
-	steps          []Step // what Replay needs to make the log again
+	steps          []kept // what Replay needs to make the log again
 
 	seed Seed // shown in the log only once the game is over
 
@@ -267,7 +267,7 @@ func (g *Game) Apply(c Command, now time.Time) ([]Event, error) {
 	mark := len(g.log)
 	g.view.drop()
 	g.apply(c, now)
-	g.steps = append(g.steps, Step{At: now, Command: &c})
+	g.steps = append(g.steps, kept{at: now, cmd: c})
 	return clip(g.log[mark:]), nil
 }
 
@@ -298,7 +298,7 @@ func (g *Game) Advance(now time.Time) []Event {
 	if len(g.log) == mark {
 		return nil
 	}
-	g.steps = append(g.steps, Step{At: now})
+	g.steps = append(g.steps, kept{at: now, advance: true})
 	return clip(g.log[mark:])
 }
 

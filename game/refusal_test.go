@@ -252,7 +252,8 @@ func anyTarget(g *Game, c Command) bool {
 // lists it: its kind among Actions (HostActions for the host's), and its
 // target among the kind's Targets, its vote among its Purge, where the
 // kind takes one. Every kind, every target from one below the seats to
-// one past them and both votes are tried, in views built both ways.
+// one past them and both votes are tried, in views built both ways; and
+// Game.MayAct is whether the view lists anything.
 func TestActionsAreWhatCheckAccepts(t *testing.T) {
 	games := 30
 	if raceDetector || testing.Short() {
@@ -264,6 +265,9 @@ func TestActionsAreWhatCheckAccepts(t *testing.T) {
 		for _, v := range viewers(g) {
 			for _, view := range []View{g.View(v), g.ViewIn(v, &buf)} {
 				checkActionList(t, view.Actions)
+				if g.MayAct(v.Seat) != (len(view.Actions) > 0) {
+					t.Fatalf("game %d, viewer %d in %s: MayAct %v, actions %+v", i, v.Seat, g.phase, g.MayAct(v.Seat), view.Actions)
+				}
 				checkActionList(t, view.HostActions)
 				for k := CmdDenounce; k <= CmdResume; k++ {
 					for target := -1; target <= len(g.seats); target++ {

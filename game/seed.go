@@ -70,10 +70,29 @@ type Step struct {
 	Command *Command  `json:"command,omitempty"`
 }
 
+// kept is a Step as the game keeps it, without a pointer, so that
+// keeping one costs no allocation.
+type kept struct {
+	at      time.Time
+	cmd     Command
+	advance bool
+}
+
 // Steps is every step of the match so far, in order: the accepted
-// commands, and the advances that changed anything. It is read-only, as
-// Log is.
-func (g *Game) Steps() []Step { return clip(g.steps) }
+// commands, and the advances that changed anything. The list is the
+// caller's.
+func (g *Game) Steps() []Step {
+	out := make([]Step, len(g.steps))
+	cmds := make([]Command, len(g.steps))
+	for i, s := range g.steps {
+		out[i].At = s.at
+		if !s.advance {
+			cmds[i] = s.cmd
+			out[i].Command = &cmds[i]
+		}
+	}
+	return out
+}
 
 // Replay rebuilds a match from what New was given and its steps, calling
 // each (when not nil) after the deal with index -1 and the deal's events,

@@ -635,32 +635,18 @@ func (g *Game) proposals() []Proposal {
 }
 
 // actions lists, into dst, the commands v may send now with their
-// targets, drawn up in targets, by asking checkSeat's two parts.
+// targets, drawn up in targets.
 func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
-	if !v.IsSeat() || g.phase == PhaseOver || g.paused {
+	if !g.running(v.Seat) {
 		return noActions
 	}
-	// check refuses a command of another phase before anything else about
-	// it, so only this phase's commands need asking. The caller has seen
-	// that v is a seat: checkSeat is all of check that is left to ask.
 	for _, k := range phaseKinds[g.phase] {
-		c := Command{Kind: k, Seat: v.Seat}
-		switch {
-		case g.checkActor(c).code != "":
+		from := len(targets)
+		var ok bool
+		switch ok, targets = g.offer(Command{Kind: k, Seat: v.Seat}, targets, true); {
+		case !ok:
 		case k.TakesTarget():
-			from := len(targets)
-			// A confession may name nobody: NoSeat comes first.
-			if c.Target = NoSeat; g.checkTarget(c).code == "" {
-				targets = append(targets, NoSeat)
-			}
-			for t := range g.seats {
-				if c.Target = t; g.checkTarget(c).code == "" {
-					targets = append(targets, t)
-				}
-			}
-			if len(targets) > from {
-				dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
-			}
+			dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
 		case k.TakesPurge():
 			// Check never looks at the vote: either way is the delegate's.
 			dst = append(dst, Action{Kind: k, Purge: bothVotes})
@@ -672,6 +658,57 @@ func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 		return noActions
 	}
 	return clip(dst)
+}
+
+// MayAct reports whether the delegate at seat may send a command now:
+// whether their view's Actions would list any, without building the view.
+func (g *Game) MayAct(seat int) bool {
+	if !g.running(seat) {
+		return false
+	}
+	var targets [1]int
+	for _, k := range phaseKinds[g.phase] {
+		if ok, _ := g.offer(Command{Kind: k, Seat: seat}, targets[:0], false); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// running reports whether seat is a seat of a game that runs, unpaused:
+// then checkSeat is all of check that is left to ask of its commands,
+// and, since check refuses a command of another phase before anything
+// else about it, only this phase's commands need asking.
+func (g *Game) running(seat int) bool {
+	return seat >= 0 && seat < len(g.seats) && g.phase != PhaseOver && !g.paused
+}
+
+// offer reports whether checkSeat accepts c with some target (with any,
+// for a kind that takes none), asking checkActor once and checkTarget
+// for every seat, and appends to targets, in seat order, the seats it
+// accepts: every one, or the first only.
+func (g *Game) offer(c Command, targets []int, every bool) (bool, []int) {
+	if g.checkActor(c).code != "" {
+		return false, targets
+	}
+	if !c.Kind.TakesTarget() {
+		return true, targets
+	}
+	from := len(targets)
+	// A confession may name nobody: NoSeat comes first.
+	if c.Target = NoSeat; g.checkTarget(c).code == "" {
+		if targets = append(targets, NoSeat); !every {
+			return true, targets
+		}
+	}
+	for t := range g.seats {
+		if c.Target = t; g.checkTarget(c).code == "" {
+			if targets = append(targets, t); !every {
+				break
+			}
+		}
+	}
+	return len(targets) > from, targets
 }
 
 // bothVotes are the votes of a purge vote, Purge first. Read-only: its

@@ -67,14 +67,18 @@ func ReplayViewer(s string, seats int) (game.Viewer, error) {
 	return game.SeatViewer(n), nil
 }
 
-// Replayable reports whether the file keeps what the engine replays.
-func (f *MatchFile) Replayable() bool { return f.Format >= 2 && len(f.Players) > 0 }
+// Replayable reports whether the file keeps what the engine replays, in
+// the format this package reads.
+func (f *MatchFile) Replayable() bool { return f.Format == MatchFormat && len(f.Players) > 0 }
 
 // replay plays the file's steps through the engine, calling each after
 // the deal and after every step, as game.Replay does.
 func (f *MatchFile) replay(each func(g *game.Game, i int, events []game.Event)) (*game.Game, error) {
-	if !f.Replayable() {
-		return nil, Errorf(CodeNoReplay, "This match was filed before matches kept their steps; it cannot be replayed.")
+	switch {
+	case f.Format > MatchFormat:
+		return nil, Errorf(CodeNoReplay, "This match was filed by a newer server, whose file this one cannot replay.")
+	case !f.Replayable():
+		return nil, Errorf(CodeNoReplay, "This match was filed before matches kept their steps; its file can be read, but it cannot be replayed.")
 	}
 	return game.Replay(f.Config, f.Players, f.Seed, f.Started, f.Steps, each)
 }
@@ -89,11 +93,15 @@ func (f *MatchFile) ReplayAs(v game.Viewer, name string) (Replay, error) {
 		events, next := g.Log(v, cursor)
 		cursor = next
 		view := g.View(v)
-		enc, _ := json.Marshal(view)
-		if i >= 0 && v != game.Everyone && len(events) == 0 && bytes.Equal(enc, last) {
-			return
+		if v != game.Everyone {
+			// From above every step is kept; from elsewhere, only those
+			// that showed something.
+			enc, _ := json.Marshal(view)
+			if i >= 0 && len(events) == 0 && bytes.Equal(enc, last) {
+				return
+			}
+			last = enc
 		}
-		last = enc
 		st := ReplayStep{Index: i, Kind: StepDeal, At: f.Started, Events: events, View: view}
 		if i >= 0 {
 			s := f.Steps[i]
@@ -126,7 +134,10 @@ type Verified struct{ Checks []string }
 func Verify(f *MatchFile) (Verified, error) {
 	var out Verified
 	say := func(format string, args ...any) { out.Checks = append(out.Checks, fmt.Sprintf(format, args...)) }
-	if !f.Replayable() {
+	switch {
+	case f.Format > MatchFormat:
+		return out, fmt.Errorf("the file is in format %d, newer than the %d this program reads: verify it with a newer congress", f.Format, MatchFormat)
+	case !f.Replayable():
 		return out, fmt.Errorf("the file is in format %d, which keeps no seed or steps to verify (format %d does)", f.Format, MatchFormat)
 	}
 	if got := f.Seed.Commitment(); got != f.Commitment {

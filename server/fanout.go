@@ -406,7 +406,7 @@ func (l *lobby) scheduleBots() {
 		}
 		delete(l.botIdle, seat)
 		delete(l.botDue, seat)
-		if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+		if m.g.MayAct(seat) {
 			l.botDue[seat] = now.Add(m.bots[seat].Think())
 		}
 	}
@@ -456,7 +456,7 @@ func (l *lobby) runBots(now time.Time) {
 			continue // play's fan-out has rescheduled it
 		}
 		if acted {
-			if v := m.g.View(game.SeatViewer(seat)); len(v.Actions) > 0 {
+			if m.g.MayAct(seat) {
 				l.botDue[seat] = now.Add(p.Think())
 			}
 			continue

@@ -22,6 +22,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 	"congress/server/store"
 	"congress/server/store/natstest"
 )
@@ -104,7 +105,7 @@ func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, o
 				ID   int64  `json:"id"`
 				Text string `json:"text"`
 			}
-			_ = json.Unmarshal(m.raw, &body)
+			_ = json.Unmarshal(m.Raw, &body)
 			switch m.Type {
 			case protocol.TypeChat:
 				out.seen = append(out.seen, body.Text)
@@ -118,7 +119,7 @@ func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, o
 					out.refused, answered = append(out.refused, text), true
 				}
 			case protocol.TypeClosing:
-				return fmt.Errorf("%s: closed: %s", who, m.raw)
+				return fmt.Errorf("%s: closed: %s", who, m.Raw)
 			}
 		}
 	}
@@ -373,12 +374,12 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 		require.NotEqual(t, protocol.TypeAck, m.Type, "acknowledged while the store was paused")
 		if m.Type == protocol.TypeError {
 			var r protocol.Refused
-			m.decode(t, &r)
-			require.Equal(t, protocol.CodeStoreWaiting, r.Code, "refused while its outcome was unknown: %s", m.raw)
+			decode(t, m, &r)
+			require.Equal(t, protocol.CodeStoreWaiting, r.Code, "refused while its outcome was unknown: %s", m.Raw)
 		}
 		if m.Type == protocol.TypeClosing {
 			var c protocol.Closing
-			m.decode(t, &c)
+			decode(t, m, &c)
 			assert.Equal(t, string(protocol.CodeReconnect), c.Code)
 			break
 		}
@@ -403,11 +404,10 @@ type steadyChatter struct {
 
 func (s *steadyChatter) dial(ctx context.Context, n int) (*websocket.Conn, error) {
 	e := s.nodes[n%len(s.nodes)]
-	ws, _, err := websocket.Dial(ctx, e.wsURL(), nil)
+	ws, err := wsclient.Dial(ctx, e.http.URL, nil, 0)
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(1 << 20)
 	if err := ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(protocol.Resume{Lobby: s.lobby, Token: s.token})); err != nil {
 		ws.CloseNow()
 		return nil, err
@@ -661,7 +661,7 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 		for {
 			m := host.nextRaw()
 			var r protocol.Refused
-			m.decode(t, &r)
+			decode(t, m, &r)
 			if m.Type == protocol.TypeAck && r.ID == i {
 				break
 			}
@@ -677,7 +677,7 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 		m := other.nextRaw()
 		if m.Type == protocol.TypeError {
 			var r protocol.Refused
-			m.decode(t, &r)
+			decode(t, m, &r)
 			require.Equal(t, protocol.CodeStoreWaiting, r.Code, "everyone in the lobby is told")
 			break
 		}
@@ -693,12 +693,12 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 		m := host.next()
 		if m.Type == protocol.TypeAck {
 			var a protocol.Ack
-			m.decode(t, &a)
+			decode(t, m, &a)
 			require.Equal(t, waiting, a.ID)
 			t.Logf("the waiting line was stored %v after space was freed", time.Since(freed).Round(time.Millisecond))
 			break
 		}
-		require.NotEqual(t, protocol.TypeError, m.Type, "refused once space was freed: %s", m.raw)
+		require.NotEqual(t, protocol.TypeError, m.Type, "refused once space was freed: %s", m.Raw)
 	}
 	require.Eventually(t, func() bool { code, _ := ready(); return code == http.StatusOK }, 5*time.Second, 100*time.Millisecond)
 	host.ok(protocol.Say{Key: "k-3", Channel: game.ChannelPublic, Text: "after"})
@@ -731,9 +731,9 @@ func TestResumeLoopClosedBeforeWelcome(t *testing.T) {
 	c := e.dial(nil)
 	c.send(protocol.Resume{Lobby: tb.code, Token: away.token})
 	m := c.nextRaw()
-	require.Equal(t, protocol.TypeClosing, m.Type, "%s", m.raw)
+	require.Equal(t, protocol.TypeClosing, m.Type, "%s", m.Raw)
 	var closing protocol.Closing
-	m.decode(t, &closing)
+	decode(t, m, &closing)
 	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
 	assert.Contains(t, closing.Message, "Wait")
 	status, _ := c.expectClose()

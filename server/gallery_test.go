@@ -90,6 +90,6 @@ func TestGalleryKnock(t *testing.T) {
 	tab.ok(protocol.Leave{})
 	m, _ := host.until(protocol.TypeLobby)
 	var after protocol.Lobby
-	m.decode(t, &after)
+	decode(t, m, &after)
 	assert.Empty(t, after.Knocks)
 }

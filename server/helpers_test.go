@@ -1,9 +1,7 @@
 package server
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -21,6 +19,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -121,19 +120,14 @@ func newEnv(t *testing.T, mod ...func(*Options)) *env {
 	return e
 }
 
-func (e *env) wsURL() string { return "ws" + strings.TrimPrefix(e.http.URL, "http") + "/ws" }
+func (e *env) wsURL() string { return wsclient.WSURL(e.http.URL) }
 
 // create opens a lobby over HTTP.
 func (e *env) create(name string, settings *protocol.Settings) protocol.Created {
 	e.t.Helper()
-	body, _ := json.Marshal(protocol.CreateLobby{Name: name, Settings: settings})
-	res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", bytes.NewReader(body))
+	c, err := wsclient.CreateLobby(e.t.Context(), nil, e.http.URL, protocol.CreateLobby{Name: name, Settings: settings})
 	require.NoError(e.t, err)
-	defer res.Body.Close()
-	require.Equal(e.t, http.StatusCreated, res.StatusCode)
-	var c protocol.Created
-	require.NoError(e.t, json.NewDecoder(res.Body).Decode(&c))
-	return c
+	return *c
 }
 
 // lobby runs f on the lobby's goroutine.
@@ -152,24 +146,21 @@ func (e *env) records(code string) []Record {
 }
 
 // msg is one message a test client received.
-type msg struct {
-	Type protocol.Type `json:"type"`
-	raw  []byte
-}
+type msg = wsclient.Msg
 
-func (m msg) decode(t *testing.T, v any) {
+// decode decodes m into v, failing the test if it cannot.
+func decode(t *testing.T, m msg, v any) {
 	t.Helper()
-	require.NoError(t, json.Unmarshal(m.raw, v), "%s", m.raw)
+	require.NoError(t, m.Decode(v))
 }
 
 // client is a test WebSocket client that records every message.
 type client struct {
 	t      *testing.T
-	ws     *websocket.Conn
-	in     chan msg
-	closed chan struct{}
-	err    error // why reading stopped
-	nextID int64
+	conn   *wsclient.Conn
+	ws     *websocket.Conn // conn's WebSocket
+	in     <-chan msg      // conn's messages not yet read
+	closed <-chan struct{} // closed when conn ended
 
 	you   string
 	token string
@@ -182,29 +173,26 @@ func (e *env) dial(header http.Header) *client {
 	e.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, e.wsURL(), &websocket.DialOptions{HTTPHeader: header})
+	c := &client{t: e.t, seat: game.NoSeat}
+	conn, err := wsclient.Open(ctx, e.http.URL, wsclient.Options{Header: header, Observe: c.learn})
 	require.NoError(e.t, err)
-	ws.SetReadLimit(1 << 20)
-	c := &client{t: e.t, ws: ws, in: make(chan msg, 4096), closed: make(chan struct{}), seat: game.NoSeat}
-	go c.read()
-	e.t.Cleanup(func() { c.ws.CloseNow(); <-c.closed })
+	c.conn, c.ws, c.in, c.closed = conn, conn.WS, conn.Queue(), conn.Done()
+	e.t.Cleanup(conn.CloseNow)
 	return c
 }
 
-func (c *client) read() {
-	defer close(c.closed)
-	for {
-		_, data, err := c.ws.Read(context.Background())
-		if err != nil {
-			c.err = err
-			return
+// learn keeps the last Game and Lobby received.
+func (c *client) learn(m msg) {
+	switch m.Type {
+	case protocol.TypeGame:
+		c.view = new(protocol.Game)
+		decode(c.t, m, c.view)
+		if c.view.View.You != nil {
+			c.seat = c.view.View.You.Seat
 		}
-		var m msg
-		if json.Unmarshal(data, &m) != nil {
-			m.Type = "?"
-		}
-		m.raw = data
-		c.in <- m
+	case protocol.TypeLobby:
+		c.lobby = new(protocol.Lobby)
+		decode(c.t, m, c.lobby)
 	}
 }
 
@@ -212,7 +200,7 @@ func (c *client) sendRaw(s string) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	require.NoError(c.t, c.ws.Write(ctx, websocket.MessageText, []byte(s)))
+	require.NoError(c.t, c.conn.SendRaw(ctx, []byte(s)))
 }
 
 func (c *client) send(m protocol.Client) { c.t.Helper(); c.sendRaw(string(protocol.EncodeClient(m))) }
@@ -220,50 +208,20 @@ func (c *client) send(m protocol.Client) { c.t.Helper(); c.sendRaw(string(protoc
 // next is the next message, failing the test after a while.
 func (c *client) next() msg {
 	c.t.Helper()
-	m := c.nextRaw()
-	switch m.Type {
-	case protocol.TypeGame:
-		c.view = new(protocol.Game)
-		m.decode(c.t, c.view)
-		if c.view.View.You != nil {
-			c.seat = c.view.View.You.Seat
-		}
-	case protocol.TypeLobby:
-		c.lobby = new(protocol.Lobby)
-		m.decode(c.t, c.lobby)
-	}
+	m, err := c.conn.Next()
+	require.NoError(c.t, err)
 	return m
 }
 
-func (c *client) nextRaw() msg {
-	c.t.Helper()
-	select {
-	case m := <-c.in:
-		return m
-	case <-c.closed:
-		select {
-		case m := <-c.in:
-			return m
-		default:
-		}
-		c.t.Fatalf("connection closed: %v", c.err)
-	case <-time.After(10 * time.Second):
-		c.t.Fatalf("no message in 10s")
-	}
-	return msg{}
-}
+// nextRaw is next: every message read teaches the client.
+func (c *client) nextRaw() msg { c.t.Helper(); return c.next() }
 
 // until reads messages until one of type tp, returning it and those before.
 func (c *client) until(tp protocol.Type) (msg, []msg) {
 	c.t.Helper()
-	var before []msg
-	for {
-		m := c.next()
-		if m.Type == tp {
-			return m, before
-		}
-		before = append(before, m)
-	}
+	m, before, err := c.conn.Until(tp)
+	require.NoError(c.t, err)
+	return m, before
 }
 
 // expectError reads until an error and checks its code.
@@ -271,7 +229,7 @@ func (c *client) expectError(code protocol.Code) protocol.Refused {
 	c.t.Helper()
 	m, _ := c.until(protocol.TypeError)
 	var r protocol.Refused
-	m.decode(c.t, &r)
+	decode(c.t, m, &r)
 	require.Equal(c.t, code, r.Code, r.Message)
 	return r
 }
@@ -280,73 +238,32 @@ func (c *client) expectError(code protocol.Code) protocol.Refused {
 // and the Closing message, if any, sent before.
 func (c *client) expectClose() (websocket.StatusCode, *protocol.Closing) {
 	c.t.Helper()
+	select {
+	case <-c.closed:
+	case <-time.After(10 * time.Second):
+		c.t.Fatalf("connection not closed in 10s")
+	}
 	var closing *protocol.Closing
-	for {
-		select {
-		case m := <-c.in:
-			if m.Type == protocol.TypeClosing {
-				closing = new(protocol.Closing)
-				m.decode(c.t, closing)
-			}
-			continue
-		case <-c.closed:
-		case <-time.After(10 * time.Second):
-			c.t.Fatalf("connection not closed in 10s")
-		}
-		break
-	}
-	for len(c.in) > 0 {
-		if m := <-c.in; m.Type == protocol.TypeClosing {
+	for _, m := range c.conn.Pending() {
+		if m.Type == protocol.TypeClosing {
 			closing = new(protocol.Closing)
-			m.decode(c.t, closing)
+			decode(c.t, m, closing)
 		}
 	}
-	return websocket.CloseStatus(c.err), closing
+	return c.conn.CloseStatus(), closing
 }
 
 // do sends a request with a fresh ID and returns the messages up to its
 // answer, and the refusal if it was refused.
 func (c *client) do(m protocol.Client) ([]msg, *protocol.Refused) {
 	c.t.Helper()
-	c.nextID++
-	id := c.nextID
-	switch v := m.(type) {
-	case protocol.Act:
-		v.ID = id
-		m = v
-	case protocol.Say:
-		v.ID = id
-		m = v
-	case protocol.Host:
-		v.ID = id
-		m = v
-	case protocol.Leave:
-		v.ID = id
-		m = v
-	case protocol.Knock:
-		v.ID = id
-		m = v
-	}
-	c.send(m)
-	var got []msg
-	for {
-		r := c.next()
-		switch r.Type {
-		case protocol.TypeAck:
-			var a protocol.Ack
-			r.decode(c.t, &a)
-			if a.ID == id {
-				return got, nil
-			}
-		case protocol.TypeError:
-			var e protocol.Refused
-			r.decode(c.t, &e)
-			if e.ID == id {
-				return got, &e
-			}
-		}
-		got = append(got, r)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	id, err := c.conn.Request(ctx, m)
+	require.NoError(c.t, err)
+	got, r, err := c.conn.Answer(id)
+	require.NoError(c.t, err)
+	return got, r
 }
 
 // ok does a request that must be accepted.
@@ -406,7 +323,7 @@ func types(ms []msg) []protocol.Type {
 func raws(ms []msg) string {
 	var b strings.Builder
 	for _, m := range ms {
-		b.Write(m.raw)
+		b.Write(m.Raw)
 		b.WriteByte('\n')
 	}
 	return b.String()
@@ -417,7 +334,7 @@ func (c *client) welcome() protocol.Welcome {
 	c.t.Helper()
 	m, _ := c.until(protocol.TypeWelcome)
 	var w protocol.Welcome
-	m.decode(c.t, &w)
+	decode(c.t, m, &w)
 	c.you = w.You
 	if w.Token != "" {
 		c.token = w.Token
@@ -433,7 +350,7 @@ func (c *client) game() protocol.Game {
 	c.t.Helper()
 	m, _ := c.until(protocol.TypeGame)
 	var g protocol.Game
-	m.decode(c.t, &g)
+	decode(c.t, m, &g)
 	if g.View.You != nil {
 		c.seat = g.View.You.Seat
 	}
@@ -446,7 +363,7 @@ func lastLobby(t *testing.T, ms []msg) *protocol.Lobby {
 	for _, m := range ms {
 		if m.Type == protocol.TypeLobby {
 			out = new(protocol.Lobby)
-			m.decode(t, out)
+			decode(t, m, out)
 		}
 	}
 	return out
@@ -458,7 +375,7 @@ func lastGame(t *testing.T, ms []msg) *protocol.Game {
 	for _, m := range ms {
 		if m.Type == protocol.TypeGame {
 			out = new(protocol.Game)
-			m.decode(t, out)
+			decode(t, m, out)
 		}
 	}
 	return out

@@ -57,7 +57,9 @@ func (s *Server) routes() *echo.Echo {
 	e.Match(read, "/api/matches", s.listMatches)
 	e.Match(read, "/api/matches/:id", s.getMatch)
 	e.Match(read, "/api/matches/:id/file", s.downloadMatch)
-	e.Match(read, "/api/matches/:id/replay", s.replayMatch)
+	// A replay repeats the table at every step: compressed, it is a
+	// tenth of its size or less.
+	e.Match(read, "/api/matches/:id/replay", s.replayMatch, middleware.Gzip())
 
 	e.Match(read, "/api/addresses", s.listAddresses)
 	e.Match(read, "/api/qr", s.serveQR)
@@ -208,9 +210,8 @@ func (s *Server) serveMetrics(c echo.Context) error {
 	if !s.metricsAllowed(c.Request()) {
 		return echo.ErrNotFound
 	}
-	var b bytes.Buffer
-	s.metrics.write(&b)
-	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
+	s.metrics.handler.ServeHTTP(c.Response(), c.Request())
+	return nil
 }
 
 // operatorOnly guards the operator's endpoints. They answer only the

@@ -118,7 +118,7 @@ func TestBadInput(t *testing.T) {
 			}
 			assert.Equal(t, before, len(e.records(tb.code)), "the lobby changed")
 			for _, c := range tb.clients {
-				if c != by && c.err == nil {
+				if c != by && c.conn.Err() == nil {
 					if tt.wantClose != 0 {
 						c.unmoved() // they see the connection go
 					} else {
@@ -158,7 +158,7 @@ func TestBadInput(t *testing.T) {
 	// else sees it.
 	victim.ok(protocol.Act{Kind: game.CmdConfess, Target: actor.seat})
 	for _, c := range tb.clients {
-		if c.err == nil {
+		if c.conn.Err() == nil {
 			c.sync()
 			assert.Equal(t, game.PhaseNight, c.view.View.Phase)
 		}
@@ -286,25 +286,25 @@ func TestFlood(t *testing.T) {
 			case m := <-flooder.in:
 				if m.Type == protocol.TypeError {
 					var r protocol.Refused
-					m.decode(t, &r)
+					decode(t, m, &r)
 					if r.Code == protocol.CodeRateLimited {
 						limited++
 					}
 				}
 				if m.Type == protocol.TypeClosing {
 					var c protocol.Closing
-					m.decode(t, &c)
+					decode(t, m, &c)
 					for len(flooder.in) > 0 {
 						<-flooder.in
 					}
 					<-flooder.closed
-					return websocket.CloseStatus(flooder.err), &c
+					return flooder.conn.CloseStatus(), &c
 				}
 			case <-flooder.closed:
 				if len(flooder.in) > 0 {
 					continue
 				}
-				return websocket.CloseStatus(flooder.err), nil
+				return flooder.conn.CloseStatus(), nil
 			case <-time.After(10 * time.Second):
 				t.Fatal("flood not stopped")
 			}
@@ -339,7 +339,7 @@ func TestResume(t *testing.T) {
 	// The others see the delegate disconnected, seat kept.
 	m, _ := tb.clients[0].until(protocol.TypeLobby)
 	var lv protocol.Lobby
-	m.decode(t, &lv)
+	decode(t, m, &lv)
 	for _, mem := range lv.Members {
 		if mem.ID == a.you {
 			assert.False(t, mem.Connected)
@@ -394,7 +394,7 @@ func TestSpectators(t *testing.T) {
 			case m := <-tb.clients[1].in:
 				if m.Type == protocol.TypeLobby {
 					var lv protocol.Lobby
-					m.decode(t, &lv)
+					decode(t, m, &lv)
 					if lv.Spectators == 2 {
 						return true
 					}
@@ -412,7 +412,7 @@ func TestSpectators(t *testing.T) {
 	spec.ok(protocol.Say{Channel: game.ChannelSpectators, Text: "who is Kirov?"})
 	m, _ := spec2.until(protocol.TypeChat)
 	var line protocol.ChatLine
-	m.decode(t, &line)
+	decode(t, m, &line)
 	assert.Equal(t, "Olga", line.Name)
 	assert.Equal(t, "", line.From)
 	for _, c := range tb.clients {
@@ -425,7 +425,7 @@ func TestSpectators(t *testing.T) {
 	// Delegates' public chat reaches spectators.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "welcome, comrades"})
 	m, _ = spec.until(protocol.TypeChat)
-	m.decode(t, &line)
+	decode(t, m, &line)
 	assert.Equal(t, "welcome, comrades", line.Text)
 
 	// During the game spectators see the public view only.
@@ -499,20 +499,20 @@ func TestSpectatorDelay(t *testing.T) {
 	assert.Less(t, time.Since(said), 900*time.Millisecond, "the gallery not admitted hears the public chat late")
 	m, _ = spec.until(protocol.TypeChat)
 	assert.GreaterOrEqual(t, time.Since(said), 900*time.Millisecond)
-	assert.Contains(t, string(m.raw), `"now"`)
+	assert.Contains(t, string(m.Raw), `"now"`)
 	spec.ok(protocol.Say{Channel: game.ChannelSpectators, Text: "fast"})
 
 	// Admitted later, the gallery joins the stream behind the delay: its
 	// game again with every role, and no line twice.
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "once"})
-	for m, _ = gallery.until(protocol.TypeChat); !strings.Contains(string(m.raw), `"once"`); m, _ = gallery.until(protocol.TypeChat) {
+	for m, _ = gallery.until(protocol.TypeChat); !strings.Contains(string(m.Raw), `"once"`); m, _ = gallery.until(protocol.TypeChat) {
 	}
 	gallery.ok(protocol.Knock{Name: "Pyotr"})
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostAdmit, Spectator: gw.Gallery})
 	assert.Equal(t, 5, rolesShown(gallery.game().View))
 	time.Sleep(1200 * time.Millisecond) // the held lines are released
 	for _, got := range gallery.sync() {
-		assert.NotContains(t, string(got.raw), `"once"`, "a line heard twice")
+		assert.NotContains(t, string(got.Raw), `"once"`, "a line heard twice")
 	}
 }
 
@@ -524,7 +524,7 @@ func TestChatChannels(t *testing.T) {
 	for _, c := range tb.clients {
 		if c != tb.clients[3] {
 			m, _ := c.until(protocol.TypeChat)
-			assert.Contains(t, string(m.raw), "before the game")
+			assert.Contains(t, string(m.Raw), "before the game")
 		}
 	}
 	tb.start()
@@ -556,7 +556,7 @@ func TestChatChannels(t *testing.T) {
 		}
 		if r.Faction() == game.Plotters {
 			require.Len(t, got, 1, "seat %d", seat)
-			assert.Contains(t, string(got[0].raw), "the letter goes to X")
+			assert.Contains(t, string(got[0].Raw), "the letter goes to X")
 		} else {
 			assert.Empty(t, types(got), "a Loyalist received the Plotters' channel")
 		}
@@ -638,7 +638,7 @@ func TestAbsentHostHandsOver(t *testing.T) {
 		select {
 		case m := <-tb.clients[1].in:
 			if m.Type == protocol.TypeLobby {
-				m.decode(t, &lv)
+				decode(t, m, &lv)
 			}
 		default:
 		}
@@ -665,10 +665,10 @@ func TestBotSeat(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: away.you, Bot: true})
 	var lv protocol.Lobby
 	m, _ := tb.clients[1].until(protocol.TypeLobby)
-	m.decode(t, &lv)
+	decode(t, m, &lv)
 	for lv.Members[4].BotPlays == false {
 		m, _ = tb.clients[1].until(protocol.TypeLobby)
-		m.decode(t, &lv)
+		decode(t, m, &lv)
 	}
 	assert.Equal(t, away.seat, lv.Members[4].Seat)
 	// The bot plays the seat: it presses Ready in the Debate.

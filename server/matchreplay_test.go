@@ -1,8 +1,11 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -20,7 +23,9 @@ import (
 )
 
 // randomMatch plays one game through the server: a host and bots with
-// settings drawn from r, the host hurrying every phase but the Debate.
+// settings drawn from r, the host now and then pausing the clock (and
+// resuming it at the next change) or hurrying a phase other than the
+// Debate.
 // It returns the match's ID, the host's seat and every message the host
 // was sent, raw, in order.
 func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
@@ -56,10 +61,14 @@ func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
 		m, before := host.until(protocol.TypeGame)
 		sent = append(append(sent, before...), m)
 		var g protocol.Game
-		m.decode(e.t, &g)
+		decode(e.t, m, &g)
 		switch {
 		case g.View.Phase == game.PhaseOver:
 			over = true
+		case g.View.Paused:
+			host.send(protocol.Act{Kind: game.CmdResume})
+		case r.IntN(10) == 0:
+			host.send(protocol.Act{Kind: game.CmdPause})
 		case g.View.Phase != game.PhaseDebate && r.IntN(2) == 0:
 			host.send(protocol.Act{Kind: game.CmdEndPhase})
 		}
@@ -111,7 +120,13 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		r := rand.New(rand.NewPCG(uint64(i), 14))
 		id, seat, sent := e.randomMatch(r)
 		f := e.fileOf(id)
-		t.Logf("game %d: %d seats, %d steps, %d events, %s (%s)", i, len(f.Names), len(f.Steps), len(f.Log), f.Winner, f.Reason)
+		pauses := 0
+		for _, s := range f.Steps {
+			if s.Command != nil && s.Command.Kind == game.CmdPause {
+				pauses++
+			}
+		}
+		t.Logf("game %d: %d seats, %d steps (%d pauses), %d events, %s (%s)", i, len(f.Names), len(f.Steps), pauses, len(f.Log), f.Winner, f.Reason)
 
 		assert.Equal(t, protocol.MatchFormat, f.Format)
 		checked, err := protocol.Verify(&f)
@@ -145,13 +160,13 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		for _, m := range sent {
 			var g protocol.Game
 			if m.Type == protocol.TypeGame {
-				m.decode(t, &g)
+				decode(t, m, &g)
 			}
 			if g.View.Phase == game.PhaseOver {
 				wholeLog = g.Log
 				break
 			}
-			assert.NotContains(t, string(m.raw), seed, "game %d: the seed before the end, in %s", i, m.raw)
+			assert.NotContains(t, string(m.Raw), seed, "game %d: the seed before the end, in %s", i, m.Raw)
 			hostLog = append(hostLog, g.Log...)
 		}
 		require.NotEmpty(t, wholeLog, "game %d: the end reached the host", i)
@@ -243,6 +258,26 @@ func TestReplayRequestsValidated(t *testing.T) {
 		})
 	}
 
+	t.Run("the replay compressed", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodGet, e.http.URL+"/api/matches/"+id+"/replay", nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		assert.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+		zipped, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		require.NoError(t, err)
+		plain, err := io.ReadAll(zr)
+		require.NoError(t, err)
+		var r protocol.Replay
+		require.NoError(t, json.Unmarshal(plain, &r))
+		assert.Len(t, r.Steps, len(f.Steps)+1)
+		t.Logf("the replay of %d steps: %d KiB, %d KiB compressed", len(r.Steps), len(plain)>>10, len(zipped)>>10)
+		assert.Less(t, len(zipped)*5, len(plain))
+	})
 	t.Run("the file as a download", func(t *testing.T) {
 		res, err := http.Get(e.http.URL + "/api/matches/" + id + "/file")
 		require.NoError(t, err)

@@ -485,9 +485,6 @@ func (s *Server) replayMatch(c echo.Context) error {
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return fmt.Errorf("match %s: the file on record does not read: %w", c.Param("id"), err)
 	}
-	if !f.Replayable() {
-		return protocol.Errorf(protocol.CodeNoReplay, "This match was filed before matches kept their steps; its file can be read, but it cannot be replayed.")
-	}
 	name := c.QueryParam("viewer")
 	if name == "" {
 		name = protocol.ViewerAll
@@ -497,6 +494,10 @@ func (s *Server) replayMatch(c echo.Context) error {
 		return err
 	}
 	r, err := f.ReplayAs(v, name)
+	var refused *protocol.Error
+	if errors.As(err, &refused) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("match %s does not replay: %w", f.ID, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
 
 	"congress/game"
@@ -256,10 +257,5 @@ func TestSlowReader(t *testing.T) {
 }
 
 func tooSlow(s *Server) int64 {
-	s.metrics.mu.Lock()
-	defer s.metrics.mu.Unlock()
-	if n := s.metrics.refusals[protocol.CodeTooSlow]; n != nil {
-		return n.Load()
-	}
-	return 0
+	return int64(testutil.ToFloat64(s.metrics.refusals.WithLabelValues(string(protocol.CodeTooSlow))))
 }

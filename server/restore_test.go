@@ -519,7 +519,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// yet.
 	e2, _, spec, _ := restart(t0.Add(30 * time.Second))
 	for _, m := range spec.sync() {
-		assert.NotEqual(t, protocol.TypeGame, m.Type, "a game for the admitted gallery before its time: %s", m.raw)
+		assert.NotEqual(t, protocol.TypeGame, m.Type, "a game for the admitted gallery before its time: %s", m.Raw)
 	}
 	require.NoError(t, e2.srv.Close(context.Background()))
 
@@ -549,7 +549,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// The line was public, and this spectator heard it live before it was
 	// admitted: it does not come twice.
 	for _, m := range spec.sync() {
-		assert.NotEqual(t, protocol.TypeChat, m.Type, "a line heard twice: %s", m.raw)
+		assert.NotEqual(t, protocol.TypeChat, m.Type, "a line heard twice: %s", m.Raw)
 	}
 }
 

@@ -30,18 +30,29 @@ export class Connection {
     this.stopped = false;
     this.timer = 0;
     this.status = { state: "connecting", attempt: 0 };
-    addEventListener("online", () => this.kick());
-    addEventListener("offline", () => { if (this.ws) this.ws.close(); });
+    this.listening = null;
   }
 
   start() {
     this.stopped = false;
+    this.listen();
     this.open();
+  }
+
+  // listen follows the window's network events until stop: a page that
+  // moves between lobbies keeps one connection's listeners, not all.
+  listen() {
+    if (this.listening) return;
+    this.listening = new AbortController();
+    const { signal } = this.listening;
+    addEventListener("online", () => this.kick(), { signal });
+    addEventListener("offline", () => { if (this.ws) this.ws.close(); }, { signal });
   }
 
   // stop closes the connection for good (kicked, left, bad token).
   stop(reason) {
     this.stopped = true;
+    if (this.listening) { this.listening.abort(); this.listening = null; }
     clearTimeout(this.timer);
     if (this.ws) { const ws = this.ws; this.ws = null; ws.close(1000); }
     for (const [, w] of this.waiting) w.reject({ code: "closed", message: reason || "The connection is closed." });

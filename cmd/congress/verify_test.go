@@ -174,6 +174,11 @@ func TestVerifyNamesTheFirstMismatch(t *testing.T) {
 			want:   "the settings",
 		},
 		{
+			name:   "a file of a newer format",
+			tamper: func(f *protocol.MatchFile) { f.Format = protocol.MatchFormat + 1 },
+			want:   "the file is in format 3, newer than the 2 this program reads",
+		},
+		{
 			name:   "a file of the old format",
 			tamper: func(f *protocol.MatchFile) { f.Format = 0 },
 			want:   "the file is in format 0",

@@ -16,6 +16,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 // conn is one WebSocket client: a delegate (the lobby's host among them)
@@ -124,7 +125,7 @@ func closeKind(err error) string {
 // handle takes one server message received at now.
 func (c *conn) handle(data []byte, now time.Time) {
 	rec := c.l.run.rec
-	t := msgType(data)
+	t := wsclient.TypeOf(data)
 	rec.message(string(t), len(data))
 	switch t {
 	case protocol.TypeGame:
@@ -166,35 +167,9 @@ func (c *conn) handle(data []byte, now time.Time) {
 }
 
 var (
-	typePrefix = []byte(`{"type":"`)
 	logKey     = []byte(`"log":`)
 	actionsKey = []byte(`"actions":`)
-	knownTypes = []protocol.Type{
-		protocol.TypeGame, protocol.TypeAck, protocol.TypeLobby, protocol.TypeChat,
-		protocol.TypeError, protocol.TypeWelcome, protocol.TypeClosing,
-	}
 )
-
-// msgType reads a server message's type. protocol.Encode writes "type"
-// first, so the common case needs no JSON decoding and no allocation.
-func msgType(data []byte) protocol.Type {
-	if rest, ok := bytes.CutPrefix(data, typePrefix); ok {
-		if j := bytes.IndexByte(rest, '"'); j >= 0 {
-			for _, t := range knownTypes {
-				if string(rest[:j]) == string(t) {
-					return t
-				}
-			}
-		}
-	}
-	var env struct {
-		Type protocol.Type `json:"type"`
-	}
-	if json.Unmarshal(data, &env) != nil {
-		return "unparsable"
-	}
-	return env.Type
-}
 
 // gameLog decodes only the "log" of a game message: the view before it is
 // skipped unread. The key cannot occur inside a JSON string (its quotes
@@ -299,45 +274,21 @@ func sourceAddrs(n, w int) []net.IP {
 func (d *dialer) open(ctx context.Context, i int, hello protocol.Client) (*websocket.Conn, *protocol.Welcome, error) {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, "ws"+d.base(i)[len("http"):]+"/ws", &websocket.DialOptions{HTTPClient: d.client(i)})
+	ws, err := wsclient.Dial(ctx, d.base(i), &websocket.DialOptions{HTTPClient: d.client(i)}, 4<<20)
 	if err != nil {
 		return nil, nil, fmt.Errorf("dial: %w", err)
 	}
-	ws.SetReadLimit(4 << 20)
-	fail := func(err error) (*websocket.Conn, *protocol.Welcome, error) {
+	w, err := wsclient.Hello(ctx, ws, hello)
+	if err != nil {
 		ws.CloseNow()
 		return nil, nil, err
 	}
-	if err := ws.Write(ctx, websocket.MessageText, protocol.EncodeClient(hello)); err != nil {
-		return fail(fmt.Errorf("hello: %w", err))
-	}
-	for {
-		_, data, err := ws.Read(ctx)
-		if err != nil {
-			return fail(fmt.Errorf("welcome: %w", err))
-		}
-		switch msgType(data) {
-		case protocol.TypeWelcome:
-			var w protocol.Welcome
-			if err := json.Unmarshal(data, &w); err != nil {
-				return fail(fmt.Errorf("welcome: %w", err))
-			}
-			return ws, &w, nil
-		case protocol.TypeError:
-			var ref protocol.Refused
-			_ = json.Unmarshal(data, &ref)
-			return fail(&refusedError{ref})
-		}
-	}
+	return ws, w, nil
 }
-
-type refusedError struct{ protocol.Refused }
-
-func (e *refusedError) Error() string { return string(e.Code) + ": " + e.Message }
 
 // failureKind names a connection failure for the report.
 func failureKind(err error) string {
-	var ref *refusedError
+	var ref *wsclient.RefusedError
 	switch {
 	case errors.As(err, &ref):
 		return "refused:" + string(ref.Code)
@@ -353,25 +304,5 @@ func failureKind(err error) string {
 
 // createLobby opens a lobby over the HTTP API; its host joins by Resume.
 func (d *dialer) createLobby(ctx context.Context, i int, body protocol.CreateLobby) (*protocol.Created, error) {
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.base(i)+"/api/lobbies", bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := d.client(i).Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("create: %w", err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		var p protocol.Problem
-		_ = json.NewDecoder(resp.Body).Decode(&p)
-		return nil, &refusedError{protocol.Refused{Code: p.Code, Message: fmt.Sprintf("HTTP %d %s", resp.StatusCode, p.Message)}}
-	}
-	var c protocol.Created
-	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
-		return nil, fmt.Errorf("create: %w", err)
-	}
-	return &c, nil
+	return wsclient.CreateLobby(ctx, d.client(i), d.base(i), body)
 }

@@ -3,42 +3,29 @@ package main
 import (
 	"bytes"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"congress/game"
 )
+
+//go:generate go run -tags wiregen ../../protocol/internal/wiregen scanner events_gen.go
 
 // decodeEvents reads a JSON array of log events, the common case of a
 // delegate's every game message, without encoding/json's reflection. It
 // takes only the form protocol.Encode writes (no whitespace, no escaped
 // strings, the fields of game.Event and nothing else) and reports false
 // on anything else, which the caller then hands to encoding/json: what the
-// tool accepts is what encoding/json accepts.
+// tool accepts is what encoding/json accepts. The code that knows the
+// fields is generated from the types (events_gen.go); this file reads the
+// JSON values.
 func decodeEvents(data []byte) ([]game.Event, bool) {
 	s := scanner{b: data}
-	if s.lit("null") {
-		return nil, true
-	}
-	if !s.byte('[') {
+	var evs []game.Event
+	if !s.sliceOfGameEvent(&evs) {
 		return nil, false
 	}
-	evs := []game.Event{}
-	if s.byte(']') {
-		return evs, true
-	}
-	for {
-		var e game.Event
-		if !s.event(&e) {
-			return nil, false
-		}
-		evs = append(evs, e)
-		if s.byte(']') {
-			return evs, true
-		}
-		if !s.byte(',') {
-			return nil, false
-		}
-	}
+	return evs, true
 }
 
 type scanner struct {
@@ -107,203 +94,35 @@ func (s *scanner) bool() (bool, bool) {
 	return false, false
 }
 
-func (s *scanner) ints() ([]int, bool) {
-	if s.lit("null") {
-		return nil, true
-	}
-	if !s.byte('[') {
-		return nil, false
-	}
-	out := []int{}
-	if s.byte(']') {
-		return out, true
-	}
-	for {
-		n, ok := s.int()
-		if !ok {
-			return nil, false
-		}
-		out = append(out, n)
-		if s.byte(']') {
-			return out, true
-		}
-		if !s.byte(',') {
-			return nil, false
-		}
-	}
-}
-
 // text reads a string into an enum as encoding/json does, by UnmarshalText.
 func (s *scanner) text(dst interface{ UnmarshalText([]byte) error }) bool {
 	v, ok := s.str()
 	return ok && dst.UnmarshalText(v) == nil
 }
 
-func (s *scanner) event(e *game.Event) bool {
-	if !s.byte('{') {
+// time reads a time as encoding/json does, by UnmarshalJSON.
+func (s *scanner) time(t *time.Time) bool {
+	start := s.i
+	if _, ok := s.str(); !ok {
 		return false
 	}
-	if s.byte('}') {
-		return true
-	}
-	for {
-		key, ok := s.str()
-		if !ok || !s.byte(':') || !s.field(e, key) {
-			return false
-		}
-		if s.byte('}') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
+	return t.UnmarshalJSON(s.b[start:s.i]) == nil
 }
 
-func (s *scanner) field(e *game.Event, key []byte) bool {
-	var ok bool
-	switch string(key) {
-	case "kind":
-		ok = s.text(&e.Kind)
-	case "at":
-		start := s.i
-		if _, ok = s.str(); ok {
-			ok = e.At.UnmarshalJSON(s.b[start:s.i]) == nil
-		}
-	case "session":
-		e.Session, ok = s.int()
-	case "phase":
-		ok = s.text(&e.Phase)
-	case "seat":
-		e.Seat, ok = s.int()
-	case "target":
-		e.Target, ok = s.int()
-	case "seats":
-		e.Seats, ok = s.ints()
-	case "names":
-		ok = s.names(e)
-	case "count":
-		e.Count, ok = s.int()
-	case "drawn":
-		e.Drawn, ok = s.bool()
-	case "purge":
-		e.Purge, ok = s.bool()
-	case "source":
-		ok = s.text(&e.Source)
-	case "purge_count":
-		e.PurgeCount, ok = s.int()
-	case "spare_count":
-		e.SpareCount, ok = s.int()
-	case "votes":
-		ok = s.votes(e)
-	case "strikes":
-		e.Strikes, ok = s.ints()
-	case "faction":
-		ok = s.text(&e.Faction)
-	case "role":
-		ok = s.text(&e.Role)
-	case "winner":
-		ok = s.text(&e.Winner)
-	case "reason":
-		ok = s.text(&e.Reason)
-	case "roles":
-		ok = s.roles(e)
-	case "commitment":
-		var v []byte
-		v, ok = s.str()
-		e.Commitment = string(v)
-	case "seed":
-		var v []byte
-		v, ok = s.str()
-		e.Seed = string(v)
-	}
+func scanInt[T ~int | ~int64](s *scanner, p *T) bool {
+	n, ok := s.int()
+	*p = T(n)
 	return ok
 }
 
-func (s *scanner) names(e *game.Event) bool {
-	if s.lit("null") {
-		e.Names = nil
-		return true
-	}
-	if !s.byte('[') {
-		return false
-	}
-	e.Names = []string{}
-	if s.byte(']') {
-		return true
-	}
-	for {
-		v, ok := s.str()
-		if !ok {
-			return false
-		}
-		e.Names = append(e.Names, string(v))
-		if s.byte(']') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
+func scanBool[T ~bool](s *scanner, p *T) bool {
+	b, ok := s.bool()
+	*p = T(b)
+	return ok
 }
 
-func (s *scanner) roles(e *game.Event) bool {
-	if s.lit("null") {
-		e.Roles = nil
-		return true
-	}
-	if !s.byte('[') {
-		return false
-	}
-	e.Roles = []game.Role{}
-	if s.byte(']') {
-		return true
-	}
-	for {
-		var r game.Role
-		if !s.text(&r) {
-			return false
-		}
-		e.Roles = append(e.Roles, r)
-		if s.byte(']') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
-}
-
-func (s *scanner) votes(e *game.Event) bool {
-	if s.lit("null") {
-		e.Votes = nil
-		return true
-	}
-	if !s.byte('[') {
-		return false
-	}
-	e.Votes = []game.SeatVote{}
-	if s.byte(']') {
-		return true
-	}
-	for {
-		var v game.SeatVote
-		if !s.lit(`{"seat":`) {
-			return false
-		}
-		var ok bool
-		if v.Seat, ok = s.int(); !ok || !s.lit(`,"purge":`) {
-			return false
-		}
-		if v.Purge, ok = s.bool(); !ok || !s.byte('}') {
-			return false
-		}
-		e.Votes = append(e.Votes, v)
-		if s.byte(']') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
+func scanString[T ~string](s *scanner, p *T) bool {
+	v, ok := s.str()
+	*p = T(v)
+	return ok
 }

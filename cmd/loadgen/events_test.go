@@ -116,3 +116,33 @@ func endOfValue(t *testing.T, data []byte) int {
 	}
 	return int(dec.InputOffset())
 }
+
+// BenchmarkDecodeEvents reads a delegate's log at the start of a game,
+// by the scanner and by encoding/json.
+func BenchmarkDecodeEvents(b *testing.B) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	g, _, err := game.New(game.DefaultConfig(), []string{"Anna", "Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Hanna", "Igor", "Jana"}, 7, now)
+	require.NoError(b, err)
+	for range 40 {
+		now = now.Add(3 * time.Second)
+		g.Advance(now)
+	}
+	evs, _ := g.Log(game.SeatViewer(1), 0)
+	data := protocol.Encode(protocol.TypeGame, protocol.Game{View: g.View(game.SeatViewer(1)), Log: evs, Now: now})
+	log := data[bytes.LastIndex(data, logKey)+len(logKey):]
+	b.Logf("%d events, %d bytes", len(evs), len(log))
+	_, ok := decodeEvents(log)
+	require.True(b, ok)
+	b.Run("scanner", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			decodeEvents(log)
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			_, _ = gameLog[game.Event](data)
+		}
+	})
+}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,6 +18,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 func TestBaselineRun(t *testing.T) {
@@ -83,33 +83,9 @@ func TestHistogram(t *testing.T) {
 	assert.Equal(t, time.Second, a.Max)
 }
 
-func TestEffect(t *testing.T) {
-	log := []game.Event{
-		{Kind: game.EvDenounced, Seat: 2, Target: 4},
-		{Kind: game.EvVoted, Seat: 3, Target: 1},
-	}
-	tests := []struct {
-		name string
-		cmd  game.Command
-		want bool
-	}{
-		{"denounce", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 4}, true},
-		{"denounce another", game.Command{Kind: game.CmdDenounce, Seat: 2, Target: 1}, false},
-		{"vote", game.Command{Kind: game.CmdPurgeVote, Seat: 3, Purge: true}, true},
-		{"vote by another", game.Command{Kind: game.CmdPurgeVote, Seat: 2}, false},
-		{"ready", game.Command{Kind: game.CmdReady, Seat: 2}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := effectOf(tt.cmd)
-			assert.Equal(t, tt.want, slices.ContainsFunc(log, func(ev game.Event) bool { return e.is(ev.Kind, ev.Seat, ev.Target) }))
-		})
-	}
-}
-
 func TestGameLog(t *testing.T) {
 	msg := `{"type":"game","v":1,"view":{"session":1,"seats":[{"seat":0,"name":"\"log\":[1]"}]},"log":[{"kind":"ready","at":"2026-01-01T00:00:00Z","session":1,"phase":"debate","seat":3,"target":-1}],"now":"2026-01-01T00:00:00Z"}`
-	assert.Equal(t, "game", string(msgType([]byte(msg))))
+	assert.Equal(t, "game", string(wsclient.TypeOf([]byte(msg))))
 	evs, err := gameLog[game.Event]([]byte(msg))
 	require.NoError(t, err)
 	require.Len(t, evs, 1)

@@ -46,8 +46,8 @@ type flight struct {
 	actor    *conn
 	intended time.Time
 	sent     time.Time
-	record   bool   // intended inside the measurement window
-	effect   effect // server: the log event to wait for; baseline: any game message
+	record   bool         // intended inside the measurement window
+	cmd      game.Command // server: waits for the event that logs it (Command.Logged); baseline: any game message
 	audience []*conn
 	left     int
 	last     time.Time
@@ -87,7 +87,9 @@ func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
 			l.run.rec.protoErr("bad_game_log")
 			return
 		}
-		if slices.ContainsFunc(lines, func(e logLine) bool { return f.effect.is(e.Kind, e.Seat, e.Target) }) {
+		if slices.ContainsFunc(lines, func(e logLine) bool {
+			return f.cmd.Logged(game.Event{Kind: e.Kind, Seat: e.Seat, Target: e.Target})
+		}) {
 			l.deliver(c, f, now)
 		}
 		return
@@ -102,7 +104,7 @@ func (l *lobby) onGame(c *conn, data []byte, now time.Time) {
 	c.raw = append(c.raw[:0], data...)
 	c.viewOK = false
 	c.observe(events)
-	if f := l.awaiting(c); f != nil && slices.ContainsFunc(events, func(e game.Event) bool { return f.effect.is(e.Kind, e.Seat, e.Target) }) {
+	if f := l.awaiting(c); f != nil && slices.ContainsFunc(events, f.cmd.Logged) {
 		l.deliver(c, f, now)
 	}
 }
@@ -393,9 +395,9 @@ func (l *lobby) step(ctx context.Context, at time.Time, starts, record bool) {
 		}
 		l.turn = (l.turn + k + 1) % n
 		l.nextID++
-		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, effect: effectOf(cmd)}
+		f := &flight{id: l.nextID, actor: c, intended: at, sent: time.Now(), record: record, cmd: cmd}
 		f.left = l.alive(l.all)
-		if seats := audienceOf(cmd, v); seats != nil {
+		if seats, all := v.Audience(cmd); !all {
 			for _, s := range seats {
 				if s < len(l.seats) && l.seats[s] != nil && !l.seats[s].dead {
 					f.audience = append(f.audience, l.seats[s])
