@@ -25,7 +25,7 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	// A setting the rules refuse is answered in words, and the form goes
 	// back to the standing orders, the other changes kept.
 	host.changeOrders([2]string{"debate_seconds", "0"})
-	host.wait("the refusal", `document.querySelector('.refusal:not([hidden])') && document.querySelector('.refusal:not([hidden])').textContent.includes('The Debate timer must be between 1 second and 1 hour.')`, step)
+	host.wait("the refusal, at the field", `(e => e && !e.hidden && e.textContent.includes('The Debate timer must be between 1 second and 1 hour.'))(document.getElementById('set-debate_seconds-error'))`, step)
 	host.wait("the form put back", `document.getElementById('set-debate_seconds').value === '30' && document.getElementById('set-spectator_delay_seconds').value === '3'`, step)
 	// The next change does not carry the refused value again.
 	host.changeOrders([2]string{"night_seconds", "9"})

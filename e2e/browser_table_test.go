@@ -392,6 +392,17 @@ func TestBrowserSealedFile(t *testing.T) {
 		p.wait("the file sealed again", `document.querySelector('.dossier.sealed')`, step)
 	}
 	sameForAll("in the second Debate")
+
+	// The common moves have keys, listed behind "?".
+	host.eval(`(document.querySelector('.actions button').focus(), 1)`, nil)
+	host.do(chromedp.KeyEvent("?"))
+	host.wait("the keys listed", `!document.getElementById('keys-help').hidden`, step)
+	host.do(chromedp.KeyEvent("f"))
+	host.wait("F opens the file", `document.querySelector('.dossier[data-role]')`, step)
+	host.do(chromedp.KeyEvent("r"))
+	host.wait("R presses Ready", `document.querySelector('.actions [data-act="unready"]')`, step)
+	host.do(chromedp.KeyEvent("c"))
+	host.wait("C goes to the chat", `document.activeElement && document.activeElement.id === 'chat-input'`, step)
 }
 
 // TestBrowserInviteFromLoopback: a host who opens the page at 127.0.0.1,

@@ -60,8 +60,14 @@ export function mount(root, ctx) {
     draft = { ...(draft || s.lobby.settings), ...patch };
     inFlight++;
     refusal.hidden = true;
+    const keys = Object.keys(patch);
+    if (form) form.clear();
     return ctx.send({ type: "host", action: "settings", settings: draft })
-      .catch((err) => { draft = null; refuse(err); })
+      .catch((err) => {
+        draft = null;
+        // One field changed: its refusal is said where it was typed.
+        if (!(form && keys.length === 1 && form.refuse(keys[0], (err && err.message) || "The Presidium refused."))) refuse(err);
+      })
       .finally(() => {
         if (--inFlight > 0) return;
         draft = null;

@@ -57,6 +57,7 @@ export class SettingsForm {
   constructor(onChange) {
     this.onChange = onChange; // (key, value) => void
     this.inputs = new Map();
+    this.errors = new Map(); // key -> the refusal shown at its field
     this.el = h("div", {}, SETTINGS.map((spec) => this.row(spec)));
   }
 
@@ -80,11 +81,33 @@ export class SettingsForm {
       });
     }
     this.inputs.set(spec.key, input);
+    const err = h("p", { class: "refusal field-error", id: id + "-error", role: "alert", hidden: true });
+    this.errors.set(spec.key, err);
     return h("div", { class: "setting" },
       h("div", { class: "setting-grid" },
         h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
         input),
-      h("p", { class: "meaning", id: help, text: spec.meaning }));
+      h("p", { class: "meaning", id: help, text: spec.meaning }),
+      err);
+  }
+
+  // refuse shows the server's refusal of a change at the field changed;
+  // false when there is no such field.
+  refuse(key, message) {
+    this.clear();
+    const err = this.errors.get(key);
+    if (!err) return false;
+    err.textContent = message;
+    err.hidden = false;
+    this.inputs.get(key).setAttribute("aria-invalid", "true");
+    return true;
+  }
+
+  clear() {
+    for (const [key, err] of this.errors) {
+      err.hidden = true;
+      this.inputs.get(key).removeAttribute("aria-invalid");
+    }
   }
 
   update(settings) {
