@@ -208,6 +208,15 @@ func TestBrowserTableYourMoveFirst(t *testing.T) {
 	host.wait("the tap seen by the host", fmt.Sprintf(`document.querySelector('.seat[data-seat="%d"] .dens')`, target), step)
 	host.screens("game-debate")
 	phone.screens("game-debate-phone")
+	if os.Getenv("SHOTS") != "" {
+		phone.click(`[data-pane="chat"]`)
+		phone.wait("the chat pane", `document.querySelector('.game').dataset.pane === 'chat'`, step)
+		phone.screens("chat-phone")
+		phone.accessible("the chat pane on a phone")
+		phone.click(`[data-pane="minutes"]`)
+		phone.screens("minutes-phone")
+		phone.click(`[data-pane="floor"]`)
+	}
 	host.shot("readme-debate")
 	phone.shot("readme-phone")
 	copyScreenshots(t, map[string]string{"readme-debate": "debate", "readme-phone": "phone"})
@@ -356,6 +365,8 @@ func TestBrowserSealedFile(t *testing.T) {
 	n := sameForAll("at Night")
 	assert.Equal(t, "Night falls. Open your file to act.", n.Prompt)
 	host.accessible("the Night")
+	host.screens("night")
+	pages[3].screens("night-phone")
 
 	// Each opens the file: the bloc finds its channel and its letter.
 	var plotter, loyal *page
@@ -378,6 +389,7 @@ func TestBrowserSealedFile(t *testing.T) {
 	plotter.click(`.actions [data-act="letter"]`)
 	plotter.wait("the proposal in the secret minutes", `document.querySelector('.log li.secret')`, step)
 	plotter.accessible("the Night with the file open")
+	plotter.screens("night-file-open")
 
 	// Sealed again by hand, the secrets go with it.
 	plotter.click(`[data-key="role-toggle"]`)
