@@ -316,6 +316,7 @@ func TestBrowserSealedFile(t *testing.T) {
 	}
 	for _, p := range pages {
 		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+		p.wait("focus on a control of the lobby, not the page", `document.activeElement && document.activeElement.tagName === 'BUTTON'`, step)
 	}
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.shot("readme-lobby")
