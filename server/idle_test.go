@@ -78,3 +78,14 @@ func TestFullServerSaysWhen(t *testing.T) {
 	assert.Equal(t, "180", res.Header.Get("Retry-After"))
 	assert.Contains(t, p.Message, "3 minutes")
 }
+
+// TestNewLobbyFoundAtOnce: the invite link works the moment the lobby is
+// made: a lookup right after the create finds it, every time.
+func TestNewLobbyFoundAtOnce(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.Limits.LobbiesPerIP = 100 })
+	for range 50 {
+		cr := e.create("Anna", nil)
+		status, body := e.get("/api/lobbies/" + cr.Code)
+		require.Equal(t, http.StatusOK, status, "%s", body)
+	}
+}

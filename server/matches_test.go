@@ -141,6 +141,9 @@ func TestMatchRequestsValidated(t *testing.T) {
 		{"/api/matches/" + strings.Repeat("f", 64), 404, protocol.CodeNotFound, ""},
 		{"/api/matches/{6ba7b810-9dad-11d1-80b4-00c04fd430c8}", 404, protocol.CodeNotFound, ""},
 		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8/replay?viewer=3", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/6ba7b810-9dad-11d1-80b4-00c04fd430c8/file", 404, protocol.CodeNotFound, ""},
+		{"/api/matches/%3E/replay", 404, protocol.CodeNotFound, ""},
 		{"/api/lobbies/ZZZZZZ", 404, protocol.CodeUnknownLobby, ""},
 		{"/", 200, "", "<html"},
 	}

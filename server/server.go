@@ -384,6 +384,9 @@ func (s *Server) removeConn(c *conn) {
 
 // startLobby runs a lobby's goroutine; false once the server is closing.
 func (s *Server) startLobby(l *lobby) bool {
+	// The goroutine has not started: the summary is drawn up here, so
+	// that a lookup right after the lobby is made finds it.
+	l.updateSummary()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
