@@ -132,7 +132,7 @@ export function roleFaction(role) {
 function center(view) {
   const name = (i) => (view.seats[i] ? view.seats[i].name : "");
   let line = "";
-  if (view.phase === "over") line = "The Congress has closed.";
+  if (view.phase === "over") line = "";
   else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
   else if (view.accused >= 0 && ["defence", "vote", "confession"].includes(view.phase)) line = "Accused: " + name(view.accused);
   else if (view.chair >= 0) line = "In the Chair: " + name(view.chair);
