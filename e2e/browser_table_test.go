@@ -319,6 +319,9 @@ func TestBrowserSealedFile(t *testing.T) {
 		p.wait("focus on a control of the lobby, not the page", `document.activeElement && document.activeElement.tagName === 'BUTTON'`, step)
 	}
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
+	// "0" is said as what it means with the delegates seated.
+	assert.Equal(t, "By table (2)", pages[1].text(`document.querySelector('[data-setting="plotters"]').textContent`))
+	assert.Contains(t, host.text(`document.getElementById('set-plotters-table').textContent`), "now 2 for the delegates seated")
 	host.shot("readme-lobby")
 	copyScreenshots(t, map[string]string{"readme-lobby": "lobby"})
 	host.accessible("the host's lobby")

@@ -331,6 +331,8 @@ func (l *lobby) lobbyView() protocol.Lobby {
 		}
 		v.Members = append(v.Members, pm)
 	}
+	seats := min(max(st.seated(), game.MinSeats), game.MaxSeats)
+	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
 	v.StartBlock = l.startBlock()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.lastID

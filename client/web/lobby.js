@@ -72,7 +72,7 @@ export function mount(root, ctx) {
         if (--inFlight > 0) return;
         draft = null;
         // A refused change puts the form back to the standing orders.
-        if (form) form.update(s.lobby.settings);
+        if (form) form.update(s.lobby.settings, s.lobby.by_table);
       });
   }
 
@@ -127,10 +127,10 @@ export function mount(root, ctx) {
           }))),
           form.el);
       }
-      form.update(draft || l.settings);
+      form.update(draft || l.settings, l.by_table);
     } else {
       form = null;
-      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings));
+      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table));
     }
     ctx.chat.update();
   }
