@@ -32,6 +32,9 @@ type Bot struct {
 	known []int8
 	kver  int // bumped whenever known changes
 
+	// may is the kinds of command the view being decided on lists.
+	may kinds
+
 	// This session's own conduct.
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
 	doneSess     int  // session in which reconsidered was last reset
@@ -59,12 +62,6 @@ func New(seat int, s Strength, seed uint64) *Bot {
 		plotStrength: noStrength,
 	}
 }
-
-// Seat is the seat the bot plays.
-func (b *Bot) Seat() int { return b.seat }
-
-// Strength is how well the bot plays.
-func (b *Bot) Strength() Strength { return b.strength }
 
 // Think is how long to wait before sending a decided command, so that a
 // bot at a table of humans acts at a human pace: 0.5 to 3 seconds.
@@ -100,6 +97,10 @@ func (b *Bot) Decide(v game.View, now time.Time) (game.Command, bool) {
 	}
 	if v.Session != b.doneSess {
 		b.doneSess, b.reconsidered = v.Session, false
+	}
+	b.may = 0
+	for _, a := range v.Actions {
+		b.may |= 1 << a.Kind
 	}
 	var c game.Command
 	var ok bool
@@ -246,6 +247,11 @@ func argmax(cands []int, score func(int) float64, tie func(int) uint64) int {
 	}
 	return best
 }
+
+// kinds is a set of command kinds, bit k for kind k.
+type kinds uint32
+
+func (s kinds) has(k game.CommandKind) bool { return s&(1<<k) != 0 }
 
 // among lists the seats the view offers as targets of kind k (none when
 // it offers no such command) for which keep is true (every one when keep

@@ -29,16 +29,15 @@ const (
 // Plotters parity, and investigates the one it is least sure of.
 func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	me := v.You.Seat
-	has := v.May
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
 	switch {
-	case has(game.CmdConfess):
+	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, nil)))
-	case has(game.CmdChairPick):
+	case b.may.has(game.CmdChairPick):
 		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, nil)))
-	case has(game.CmdPurgeVote):
+	case b.may.has(game.CmdPurgeVote):
 		// A Loyalist stands by its own mark: the delegate it denounced
 		// was its best suspect when the Debate closed, and the Debate's
 		// marks, which it reads only afterwards, are where the model is
@@ -48,7 +47,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		p, bar := b.private(), b.purgeBar(v)
 		purge := p[v.Accused] >= bar || bar < riskyPurgeBar && v.Seats[me].Denounces == v.Accused
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
-	case has(game.CmdInvestigate):
+	case b.may.has(game.CmdInvestigate):
 		p := b.private()
 		cands := b.among(v, game.CmdInvestigate, func(i int) bool { return b.knows(i) == unknown })
 		if len(cands) == 0 {
@@ -57,7 +56,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		return cmd(game.CmdInvestigate, argmax(cands,
 			func(i int) float64 { return p[i] * (1 - p[i]) },
 			func(i int) uint64 { return uint64(p[i] * (1 << 32)) }))
-	case has(game.CmdStrike):
+	case b.may.has(game.CmdStrike):
 		// Only a Kirov struck by more than anyone else loses, and the bloc
 		// strikes together: the Loyalists must strike one name as one.
 		// The name every delegate can work out alike is the public
@@ -65,7 +64,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		k := b.brd.publicKirov()
 		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return b.knows(i) != loyalKnw }),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
-	case has(game.CmdDenounce), has(game.CmdReady):
+	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
 			t := b.suspect(v, b.among(v, game.CmdDenounce, nil))
@@ -77,7 +76,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 				return cmd(game.CmdDenounce, t)
 			}
 		}
-		if has(game.CmdReady) {
+		if b.may.has(game.CmdReady) {
 			return game.Command{Kind: game.CmdReady, Seat: me}, true
 		}
 	}

@@ -52,7 +52,6 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		kirov = *v.You.Kirov
 	}
 	loyal := func(i int) bool { return !bloc[i] }
-	has := v.May
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
@@ -74,16 +73,16 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	}
 
 	switch {
-	case has(game.CmdConfess):
+	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, scapegoat(game.CmdConfess))
-	case has(game.CmdChairPick):
+	case b.may.has(game.CmdChairPick):
 		pub := b.public()
 		t := argmax(b.among(v, game.CmdChairPick, loyal), func(i int) float64 { return pub[i] }, shared)
 		if t == noSeat {
 			t = argmax(b.among(v, game.CmdChairPick, func(i int) bool { return i != kirov }), func(int) float64 { return 0 }, shared)
 		}
 		return cmd(game.CmdChairPick, t)
-	case has(game.CmdPurgeVote):
+	case b.may.has(game.CmdPurgeVote):
 		// Spare the bloc, except a member the Congress has already
 		// convicted in its mind: voting with the Loyalists then costs
 		// little and buys the rest of the bloc their trust. Never Kirov.
@@ -95,7 +94,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 		purge := !bloc[acc] && pub[acc] >= bar || bloc[acc] && acc != kirov && pub[acc] >= doomed
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
-	case has(game.CmdLetter):
+	case b.may.has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
 			if pr.Seat == kirov && pr.Seat != me && pr.Target != kirov {
 				if c, ok := cmd(game.CmdLetter, pr.Target); ok && v.Allows(c) {
@@ -104,14 +103,14 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 			}
 		}
 		return cmd(game.CmdLetter, b.letterTarget(v, bloc, kirov, shared, scapegoat))
-	case has(game.CmdStrike):
+	case b.may.has(game.CmdStrike):
 		// The Loyalists strike whom the Congress takes for Kirov: if that
 		// is not Kirov, the bloc's strikes keep him on top (even one of
 		// the bloc); if it is, the bloc's best hope is a rival.
 		k := b.brd.publicKirov()
 		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return i != kirov }),
 			func(i int) float64 { return k[i] }, shared))
-	case has(game.CmdDenounce), has(game.CmdReady):
+	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
 			t := b.plotterMark(v, bloc, kirov, b.public(), shared)
@@ -123,7 +122,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 				return cmd(game.CmdDenounce, t)
 			}
 		}
-		if has(game.CmdReady) {
+		if b.may.has(game.CmdReady) {
 			return game.Command{Kind: game.CmdReady, Seat: me}, true
 		}
 	}

@@ -156,7 +156,7 @@ func TestCluster(t *testing.T) {
 		c.closed(t, 10*time.Second)
 		closing := lastClosing(c)
 		require.NotNil(t, closing, "%s was not told why", c.name)
-		assert.Equal(t, string(protocol.CodeReconnect), closing.Code, c.name)
+		assert.Equal(t, protocol.CodeReconnect, closing.Code, c.name)
 		c.resume(t, nodes[2:], second.code)
 	}
 	for c, want := range before {

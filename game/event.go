@@ -104,7 +104,7 @@ func (c Command) Logged(e Event) bool {
 // Audience is who sees, as it happens, the event that logs c (see
 // Logged), c being a command of this view's own delegate: every viewer,
 // spectators included (all), or only seats.
-func (v View) Audience(c Command) (seats []int, all bool) {
+func (v *View) Audience(c Command) (seats []int, all bool) {
 	if c.Kind < 0 || int(c.Kind) >= len(logged) {
 		return nil, false
 	}

@@ -40,7 +40,8 @@ func TestLoggedAndAudience(t *testing.T) {
 			var seats []int
 			all := true
 			if !c.Kind.HostOnly() && c.Seat >= 0 && c.Seat < len(g.seats) {
-				seats, all = g.View(SeatViewer(c.Seat)).Audience(c)
+				v := g.View(SeatViewer(c.Seat))
+				seats, all = v.Audience(c)
 			}
 			mark := g.LogLen()
 			evs, err := st.run(g)

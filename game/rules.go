@@ -8,14 +8,13 @@ import (
 
 // refusal is a refused command before it becomes an *Error. check returns
 // it by value and leaves building the message to Apply, so that View can
-// ask the rules what a delegate may do without allocating.
+// ask the rules what a delegate may do without allocating. The zero
+// refusal, refusal{}, allows.
 type refusal struct {
 	code Code   // "" when the command is allowed
 	msg  string // for the player; %s stands for the name of seat name
 	name int
 }
-
-var allowed refusal
 
 func no(code Code, msg string) refusal { return refusal{code: code, msg: msg, name: NoSeat} }
 
@@ -44,13 +43,13 @@ func (g *Game) check(c Command) refusal {
 		if !g.paused {
 			return no(CodeNotPaused, "The Congress is not paused.")
 		}
-		return allowed
+		return refusal{}
 	}
 	if g.paused {
 		return no(CodePaused, "The Congress is paused. Wait for the host to resume it.")
 	}
 	if c.Kind.HostOnly() {
-		return allowed
+		return refusal{}
 	}
 	if c.Seat < 0 || c.Seat >= len(g.seats) {
 		return no(CodeUnknownSeat, "There is no such seat at this Congress.")
@@ -146,66 +145,49 @@ func (g *Game) checkActor(c Command) refusal {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
 	}
-	return allowed
+	return refusal{}
 }
 
 // checkTarget is what checkSeat asks of the target of a kind aimed at a
-// seat, once checkActor has allowed the actor.
+// seat, once checkActor has allowed the actor: a delegate of this
+// Congress (or, for a confession, nobody); for the Chair's pick, one of
+// the tied; for every other kind,
+// a living delegate other than the actor, and for a denunciation not the
+// one already denounced. (View asks it of every seat: one call each.)
 func (g *Game) checkTarget(c Command) refusal {
-	switch c.Kind {
-	case CmdDenounce:
-		if r := g.livingOther(c, "You cannot denounce yourself."); r.code != "" {
-			return r
-		}
-		if g.seats[c.Seat].denounces == c.Target {
-			return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
-		}
-	case CmdChairPick:
-		if r := g.knownTarget(c); r.code != "" {
-			return r
-		}
+	switch {
+	case c.Kind == CmdConfess && c.Target == NoSeat:
+		// The purged delegate leaves without a word.
+	case c.Target < 0 || c.Target >= len(g.seats):
+		return no(CodeUnknownSeat, "There is no such delegate at this Congress.")
+	case c.Kind == CmdChairPick:
 		if !slices.Contains(g.tied, c.Target) {
 			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
 		}
-	case CmdConfess:
-		if c.Target == NoSeat {
-			return allowed // leaves without a word
-		}
-		return g.livingOther(c, "You cannot name yourself.")
-	case CmdLetter, CmdInvestigate:
-		return g.livingOther(c, "Choose another delegate.")
-	case CmdStrike:
-		return g.livingOther(c, "You cannot strike your own name.")
-	}
-	return allowed
-}
-
-func (g *Game) knownTarget(c Command) refusal {
-	if c.Target < 0 || c.Target >= len(g.seats) {
-		return no(CodeUnknownSeat, "There is no such delegate at this Congress.")
-	}
-	return allowed
-}
-
-// livingOther accepts a target that is a living delegate other than the actor.
-func (g *Game) livingOther(c Command, selfMsg string) refusal {
-	if r := g.knownTarget(c); r.code != "" {
-		return r
-	}
-	if c.Target == c.Seat {
-		return no(CodeBadTarget, selfMsg)
-	}
-	if !g.seats[c.Target].alive {
+	case c.Target == c.Seat:
+		return no(CodeBadTarget, selfTarget[c.Kind])
+	case !g.seats[c.Target].alive:
 		return noAbout(CodeBadTarget, "%s has been purged.", c.Target)
+	case c.Kind == CmdDenounce && g.seats[c.Seat].denounces == c.Target:
+		return noAbout(CodeBadTarget, "You already denounce %s.", c.Target)
 	}
-	return allowed
+	return refusal{}
+}
+
+// selfTarget is the refusal of a command aimed at its own delegate.
+var selfTarget = [...]string{
+	CmdDenounce:    "You cannot denounce yourself.",
+	CmdConfess:     "You cannot name yourself.",
+	CmdLetter:      "Choose another delegate.",
+	CmdInvestigate: "Choose another delegate.",
+	CmdStrike:      "You cannot strike your own name.",
 }
 
 func nightOnce(me *seat) refusal {
 	if me.acted {
 		return no(CodeAlreadyActed, "You have already made your choice tonight.")
 	}
-	return allowed
+	return refusal{}
 }
 
 // apply mutates the game for a command that check accepted. Its first

@@ -397,7 +397,8 @@ func TestTheAccusedChairDoesNotVote(t *testing.T) {
 	require.Equal(t, 3, tb.g.accused)
 	require.Equal(t, 3, tb.g.chair)
 	tb.refuse(vote(3, false), CodeAccusedNoVote)
-	assert.False(t, tb.g.View(SeatViewer(3)).May(CmdPurgeVote))
+	accused := tb.g.View(SeatViewer(3))
+	assert.False(t, accused.May(CmdPurgeVote))
 	assert.Equal(t, []Action{{Kind: CmdPurgeVote, Purge: []bool{true, false}}}, tb.g.View(SeatViewer(4)).Actions)
 	tb.voteAll(true)
 	// Every other living delegate voted: counted without waiting.

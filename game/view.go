@@ -143,7 +143,7 @@ func count[T comparable](s []T, x T) (n int) {
 }
 
 // Action is the listed action of kind k, if v may send it.
-func (v View) Action(k CommandKind) (Action, bool) {
+func (v *View) Action(k CommandKind) (Action, bool) {
 	for _, a := range v.Actions {
 		if a.Kind == k {
 			return a, true
@@ -153,14 +153,14 @@ func (v View) Action(k CommandKind) (Action, bool) {
 }
 
 // May reports whether the viewer may send a command of kind k now.
-func (v View) May(k CommandKind) bool {
+func (v *View) May(k CommandKind) bool {
 	_, ok := v.Action(k)
 	return ok
 }
 
 // Targets are the seats a command of kind k may name now: none when the
 // viewer may not send it or it takes no target.
-func (v View) Targets(k CommandKind) []int {
+func (v *View) Targets(k CommandKind) []int {
 	a, _ := v.Action(k)
 	return a.Targets
 }
@@ -169,7 +169,7 @@ func (v View) Targets(k CommandKind) []int {
 // kind takes them, is listed in Actions: exactly when Game.Check would
 // accept it from this view's delegate (or, for a host command, in
 // HostActions), the seat aside.
-func (v View) Allows(c Command) bool {
+func (v *View) Allows(c Command) bool {
 	list := v.Actions
 	if c.Kind.HostOnly() {
 		list = v.HostActions

@@ -64,6 +64,8 @@ const (
 	CodeTooSlow        Code = "too_slow"             // Closing: the connection could not keep up
 	CodeLobbyClosed    Code = "lobby_closed"         // Closing: the lobby was closed
 	CodeNotSpectator   Code = "not_spectator"        // only a spectator knocks
+	CodeTooBig         Code = "message_too_big"      // close status 1009: a message beyond MaxMessageBytes
+	CodeHandshake      Code = "handshake"            // the WebSocket handshake was refused (a foreign origin)
 )
 
 // Errorf builds a refusal.

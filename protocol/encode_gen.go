@@ -225,7 +225,7 @@ func appendWelcomeFields(b []byte, v *Welcome) []byte {
 // appendClosingFields writes v's fields, each after a comma.
 func appendClosingFields(b []byte, v *Closing) []byte {
 	b = append(b, `,"code":`...)
-	b = appendString(b, v.Code)
+	b = appendString(b, string(v.Code))
 	b = append(b, `,"message":`...)
 	b = appendString(b, v.Message)
 	return b

@@ -383,7 +383,7 @@ type Refused struct {
 
 // Closing says why the server is closing the connection.
 type Closing struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
 

@@ -61,7 +61,7 @@ func TestAdminRefusesWhatABrowserSends(t *testing.T) {
 			assert.NotContains(t, p.Message, "err")
 		})
 	}
-	assert.False(t, e.srv.Draining())
+	assert.False(t, e.srv.draining.Load())
 }
 
 // TestUndrain: a drained node is taken back with DELETE /admin/drain; it
@@ -80,7 +80,7 @@ func TestUndrain(t *testing.T) {
 
 	status, body = a.adminRequest(http.MethodDelete, op)
 	require.Equal(t, http.StatusOK, status, body)
-	assert.False(t, a.srv.Draining())
+	assert.False(t, a.srv.draining.Load())
 	status, _ = a.get("/readyz")
 	assert.Equal(t, http.StatusOK, status)
 	a.create("Anna", nil)

@@ -8,6 +8,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // BenchmarkAct measures one delegate's command in a lobby of 7 connected
@@ -17,17 +18,14 @@ func BenchmarkAct(b *testing.B) {
 	srv := New(Options{NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
 	s := *quickSettings()
 	s.MaxSpectators = 100
-	l, err := srv.openLobby(Record{Kind: RecCreated, At: srv.now(), Member: "d1", Name: "Anna", Settings: &s})
-	if err != nil {
-		b.Fatal(err)
-	}
+	l := unstarted(b, srv, lobby.Created("Anna", nil, false, *stored(&s), "", srv.now()))
 	defer srv.Close(b.Context())
 	var frames atomic.Int64
 	sink := func() *conn {
 		return newConnOn(srv, &sinkTransport{frames: &frames}, "127.0.0.1")
 	}
 	var delegates []*conn
-	l.do(func(l *lobby) {
+	{
 		c := sink()
 		c.member = "d1"
 		l.members["d1"] = c
@@ -47,11 +45,11 @@ func BenchmarkAct(b *testing.B) {
 		if err := l.host(delegates[0], protocol.Host{Action: protocol.HostStart}); err != nil {
 			b.Fatal(err)
 		}
-	})
+	}
 	b.ResetTimer()
-	l.do(func(l *lobby) {
-		me := l.st.member(delegates[1].member)
-		other := (me.seat + 1) % 7
+	{
+		me := l.st.Member(delegates[1].member)
+		other := (me.Seat + 1) % 7
 		for i := range b.N {
 			kind := game.CmdDenounce
 			if i%2 == 1 {
@@ -61,6 +59,16 @@ func BenchmarkAct(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-	})
+	}
 	b.ReportMetric(float64(frames.Load())/float64(b.N), "frames/op")
+}
+
+// unstarted is a lobby whose goroutine never runs: the benchmark is its
+// only goroutine, and calls what the goroutine would.
+func unstarted(b *testing.B, srv *Server, created lobby.Record) *actor {
+	l := newActor(srv, newCode())
+	if err := l.commit(created); err != nil {
+		b.Fatal(err)
+	}
+	return l
 }

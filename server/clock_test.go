@@ -12,24 +12,82 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
-// fakeClock is a server clock the test moves by hand.
+// fakeClock is a server clock the test moves by hand: its timers fire
+// when add moves it past their time.
 type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	timers []*fakeTimer
 }
 
-func (c *fakeClock) now() time.Time {
+func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
 }
 
+// add moves the clock on by d and fires every timer due by then.
 func (c *fakeClock) add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+	for _, t := range c.timers {
+		t.fireIfDue(c.t)
+	}
+}
+
+func (c *fakeClock) NewTimer(d time.Duration) Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := &fakeTimer{clock: c, c: make(chan time.Time, 1)}
+	c.timers = append(c.timers, t)
+	t.set(c.t, d)
+	return t
+}
+
+type fakeTimer struct {
+	clock *fakeClock
+	c     chan time.Time
+	due   time.Time
+	armed bool
+}
+
+func (t *fakeTimer) C() <-chan time.Time { return t.c }
+
+func (t *fakeTimer) Reset(d time.Duration) {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	select {
+	case <-t.c: // a time due before the Reset is forgotten
+	default:
+	}
+	t.set(t.clock.t, d)
+}
+
+func (t *fakeTimer) Stop() {
+	t.clock.mu.Lock()
+	defer t.clock.mu.Unlock()
+	t.armed = false
+}
+
+// set arms the timer d after now (the clock's lock held).
+func (t *fakeTimer) set(now time.Time, d time.Duration) {
+	t.due, t.armed = now.Add(d), true
+	t.fireIfDue(now)
+}
+
+func (t *fakeTimer) fireIfDue(now time.Time) {
+	if !t.armed || now.Before(t.due) {
+		return
+	}
+	t.armed = false
+	select {
+	case t.c <- now:
+	default:
+	}
 }
 
 // TestTimersFollowTheServerClock: deadlines, Now and pauses come from the
@@ -38,7 +96,7 @@ func (c *fakeClock) add(d time.Duration) {
 func TestTimersFollowTheServerClock(t *testing.T) {
 	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	e := newEnv(t, func(o *Options) { o.Now = clock.now })
+	e := newEnv(t, func(o *Options) { o.Clock = clock })
 	s := quickSettings()
 	s.DebateSeconds, s.NightSeconds = 120, 30
 	tb := e.table(5, s)
@@ -64,20 +122,19 @@ func TestTimersFollowTheServerClock(t *testing.T) {
 	// The deadline passes on the server clock: nobody denounced, so the
 	// Congress goes to the Night, and everyone is told.
 	clock.add(121 * time.Second)
-	e.lobby(tb.code, func(*lobby) {}) // wake the lobby so it looks at its clock
 	for _, c := range tb.clients {
 		g := c.game()
 		for g.View.Phase != game.PhaseNight {
 			g = c.game()
 		}
-		assert.Equal(t, clock.now().Add(30*time.Second), g.View.Deadline)
-		assert.Equal(t, clock.now(), g.Now)
+		assert.Equal(t, clock.Now().Add(30*time.Second), g.View.Deadline)
+		assert.Equal(t, clock.Now(), g.Now)
 	}
-	var last Record
+	var last lobby.Record
 	recs := e.records(tb.code)
 	last = recs[len(recs)-1]
-	assert.Equal(t, RecAdvance, last.Kind)
-	assert.Equal(t, clock.now(), last.At)
+	assert.Equal(t, lobby.RecAdvance, last.Kind)
+	assert.Equal(t, clock.Now(), last.At)
 }
 
 // TestKickDuringGame: a kicked delegate's seat goes on with a bot, their
@@ -90,7 +147,7 @@ func TestKickDuringGame(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: kicked.you})
 	_, closing := kicked.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeKicked), closing.Code)
+	assert.Equal(t, protocol.CodeKicked, closing.Code)
 	lv := lastLobby(t, tb.clients[1].sync())
 	require.NotNil(t, lv)
 	var found bool
@@ -142,16 +199,8 @@ func TestDeadClientIsDropped(t *testing.T) {
 	require.NoError(t, err)
 	defer dead.CloseNow()
 	require.NoError(t, dead.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: cr.Code})))
-	require.Eventually(t, func() bool {
-		var n int
-		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
-		return n == 1
-	}, 5*time.Second, 10*time.Millisecond)
-	require.Eventually(t, func() bool {
-		var n int
-		e.lobby(cr.Code, func(l *lobby) { n = len(l.specs) })
-		return n == 0
-	}, 5*time.Second, 20*time.Millisecond, "the dead client was never dropped")
+	require.Eventually(t, func() bool { return e.spectators(cr.Code) == 1 }, 5*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return e.spectators(cr.Code) == 0 }, 5*time.Second, 20*time.Millisecond, "the dead client was never dropped")
 }
 
 // TestBinaryFrame: a binary frame is refused like any unreadable message.

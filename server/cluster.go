@@ -13,11 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/coder/websocket"
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
-
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -39,7 +36,7 @@ import (
 // ClusterOptions configure a node of a cluster.
 type ClusterOptions struct {
 	// Store holds the lobby logs and the cluster's buckets; the server's
-	// Journal must be a NATSJournal on it.
+	// journal must be a store.Journal on it.
 	Store *store.Store
 	// Node names this node, unique in the cluster (ValidNodeID). A node
 	// that restarts under the same name takes its lobbies back at once
@@ -75,13 +72,11 @@ func ValidNodeID(id string) bool { return nodeIDPattern.MatchString(id) }
 type cluster struct {
 	srv    *Server
 	st     *store.Store
-	nc     *nats.Conn
-	js     jetstream.JetStream
 	node   string
 	self   string // this process's lease value: the node and an incarnation
 	ttl    time.Duration
-	leases jetstream.KeyValue
-	sums   jetstream.KeyValue
+	leases *store.Leases
+	sums   *store.Summaries
 	log    *slog.Logger
 
 	mu      sync.Mutex
@@ -91,11 +86,10 @@ type cluster struct {
 	summary map[string]protocol.LobbySummary // every lobby's summary, from the bucket
 	relays  map[string]map[*relay]struct{}   // relayed connections of this node, by lobby
 	broken  map[string]time.Time             // lobbies whose log did not restore here
-	dirty   map[string]*lobby                // summaries to write (nil: to delete)
+	dirty   map[string]*actor                // summaries to write (nil: to delete)
 
 	claims   chan string
-	subs     []*nats.Subscription
-	watchers []jetstream.KeyWatcher
+	stops    []func() // the relays' subscription and the buckets' watches
 	quit     chan struct{}
 	stopOnce sync.Once
 	wg       sync.WaitGroup
@@ -133,7 +127,7 @@ func (s *Server) Join(ctx context.Context) error {
 		ttl = DefaultLeaseTTL
 	}
 	cl := &cluster{
-		srv: s, st: o.Store, nc: o.Store.Conn(), js: o.Store.JetStream(),
+		srv: s, st: o.Store,
 		node: o.Node, self: o.Node + " " + randomToken()[:8],
 		log:     s.log.With("node", o.Node),
 		owned:   map[string]*ownedLease{},
@@ -142,24 +136,26 @@ func (s *Server) Join(ctx context.Context) error {
 		summary: map[string]protocol.LobbySummary{},
 		relays:  map[string]map[*relay]struct{}{},
 		broken:  map[string]time.Time{},
-		dirty:   map[string]*lobby{},
+		dirty:   map[string]*actor{},
 		claims:  make(chan string, 4096),
 		quit:    make(chan struct{}),
 	}
 	var err error
-	if cl.leases, cl.ttl, err = cl.st.Leases(ctx, ttl); err != nil {
+	if cl.leases, err = cl.st.Leases(ctx, ttl); err != nil {
 		return err
 	}
+	cl.ttl = cl.leases.TTL()
 	if cl.ttl != ttl {
 		cl.log.Warn("the cluster's lease TTL is not this node's --lease-ttl: using the cluster's", "cluster", cl.ttl, "flag", ttl)
 	}
 	if cl.sums, err = cl.st.Summaries(ctx, summaryMaxAge); err != nil {
 		return err
 	}
-	s.cluster = cl // before the first claim: Restore claims logs in a cluster
+	// Before the first claim: Restore claims logs in a cluster.
+	s.cluster, s.dir = cl, cl
 	if err := cl.start(ctx); err != nil {
 		cl.stop()
-		s.cluster = nil
+		s.cluster, s.dir = nil, local{s}
 		return err
 	}
 	cl.reclaim(ctx)
@@ -174,30 +170,19 @@ func (s *Server) Join(ctx context.Context) error {
 // start subscribes and watches, waits for the buckets' current contents,
 // and starts the node's loops.
 func (cl *cluster) start(ctx context.Context) error {
-	sub, err := cl.nc.Subscribe(openSubject(cl.node), cl.handleOpen)
+	stop, err := cl.listen()
 	if err != nil {
-		return fmt.Errorf("subscribing to %s: %w", openSubject(cl.node), err)
+		return err
 	}
-	cl.subs = append(cl.subs, sub)
-	for _, w := range []struct {
-		kv jetstream.KeyValue
-		fn func(jetstream.KeyValueEntry, bool)
-	}{{cl.leases, cl.leaseEntry}, {cl.sums, cl.summaryEntry}} {
-		// The watch lives until stop, not as long as ctx.
-		kw, err := w.kv.WatchAll(context.WithoutCancel(ctx))
-		if err != nil {
-			return fmt.Errorf("watching %s: %w", w.kv.Bucket(), err)
-		}
-		cl.watchers = append(cl.watchers, kw)
-		ready := make(chan struct{})
-		cl.wg.Add(1)
-		go cl.watch(kw, w.fn, ready)
-		select {
-		case <-ready:
-		case <-ctx.Done():
-			return fmt.Errorf("reading %s: %w", w.kv.Bucket(), ctx.Err())
-		}
+	cl.stops = append(cl.stops, stop)
+	if stop, err = cl.leases.Watch(ctx, cl.leaseEntry); err != nil {
+		return err
 	}
+	cl.stops = append(cl.stops, stop)
+	if stop, err = cl.sums.Watch(ctx, cl.summaryEntry); err != nil {
+		return err
+	}
+	cl.stops = append(cl.stops, stop)
 	loops := []func(){cl.renewLoop, cl.scanLoop, cl.publishLoop}
 	for range claimWorkers {
 		loops = append(loops, cl.claimLoop)
@@ -217,44 +202,20 @@ func (cl *cluster) start(ctx context.Context) error {
 func (cl *cluster) stop() {
 	cl.stopOnce.Do(func() {
 		close(cl.quit)
-		for _, s := range cl.subs {
-			_ = s.Unsubscribe()
-		}
-		for _, w := range cl.watchers {
-			_ = w.Stop()
+		for _, stop := range cl.stops {
+			stop()
 		}
 		cl.wg.Wait()
 		cl.flushSummaries()
 	})
 }
 
-// watch feeds a bucket's entries to fn; a nil entry marks the end of the
-// bucket's contents at the start.
-func (cl *cluster) watch(w jetstream.KeyWatcher, fn func(jetstream.KeyValueEntry, bool), ready chan struct{}) {
-	defer cl.wg.Done()
-	initial := true
-	for e := range w.Updates() {
-		if e == nil {
-			if initial {
-				initial = false
-				close(ready)
-			}
-			continue
-		}
-		fn(e, initial)
-	}
-}
-
 // leaseEntry keeps the lease table; a lease that goes (expired, or let
 // go by a node that stopped or drained) is claimed.
-func (cl *cluster) leaseEntry(e jetstream.KeyValueEntry, initial bool) {
-	holder := ""
-	if e.Operation() == jetstream.KeyValuePut {
-		holder = string(e.Value())
-	}
-	cl.setHolder(e.Key(), holder)
+func (cl *cluster) leaseEntry(code, holder string, initial bool) {
+	cl.setHolder(code, holder)
 	if holder == "" && !initial {
-		cl.claimSoon(e.Key())
+		cl.claimSoon(code)
 	}
 }
 
@@ -281,7 +242,7 @@ func (cl *cluster) setHolder(code, holder string) {
 	// The relays to the old owner are told to reconnect: the client comes
 	// back and is routed to the new owner.
 	for _, r := range stale {
-		r.c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+		r.c.sendBack(movingMessage, true)
 	}
 }
 
@@ -294,26 +255,29 @@ func (cl *cluster) owner(ctx context.Context, code string) (string, error) {
 	if ok {
 		return holder, nil
 	}
-	e, err := cl.leases.Get(ctx, code)
-	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+	lease, err := cl.leases.Get(ctx, code)
+	if errors.Is(err, store.ErrNoLease) {
 		return "", nil
 	}
-	if err != nil {
-		return "", err
-	}
-	return string(e.Value()), nil
+	return lease.Holder, err
 }
 
-// leaseDeadline is when this node's lease on a lobby runs out unless
+// appendDeadline is when this node's lease on a lobby runs out unless
 // renewed: a whole TTL after its last renewal was sent (now, for a lobby
 // it does not hold).
-func (cl *cluster) leaseDeadline(code string) time.Time {
+func (cl *cluster) appendDeadline(code string) (time.Time, bool) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if o := cl.owned[code]; o != nil {
-		return o.renewed.Add(cl.ttl)
+		return o.renewed.Add(cl.ttl), true
 	}
-	return time.Now()
+	return time.Now(), true
+}
+
+// claimRecord is the record that takes a lobby's log over for this node: it
+// fences off the node that had it.
+func (cl *cluster) claimRecord(now time.Time) (lobby.Record, bool) {
+	return lobby.Record{Kind: lobby.RecClaimed, At: now, Name: cl.node}, true
 }
 
 // changes is closed at the next change of owner of any lobby.
@@ -327,10 +291,10 @@ func (cl *cluster) changes() <-chan struct{} {
 // has it.
 var errCodeTaken = errors.New("lobby code taken")
 
-// create takes the lease of a new lobby's code.
-func (cl *cluster) create(ctx context.Context, code string) error {
-	rev, err := cl.leases.Create(ctx, code, []byte(cl.self))
-	if errors.Is(err, jetstream.ErrKeyExists) || wrongRevision(err) {
+// open takes the lease of a new lobby's code.
+func (cl *cluster) open(ctx context.Context, code string) error {
+	rev, err := cl.leases.Create(ctx, code, cl.self)
+	if errors.Is(err, store.ErrLeaseTaken) {
 		return errCodeTaken
 	}
 	if err != nil {
@@ -393,7 +357,7 @@ func (cl *cluster) claim(code string) bool {
 	if found, err := cl.st.Exists(ctx, code); err != nil || !found {
 		return false // closed, or never was
 	}
-	rev, err := cl.leases.Create(ctx, code, []byte(cl.self))
+	rev, err := cl.leases.Create(ctx, code, cl.self)
 	if err != nil {
 		return false // another node was first
 	}
@@ -407,11 +371,11 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 	cl.mu.Unlock()
 	if err := cl.srv.Restore(ctx, code); err != nil {
 		if cl.srv.stopping() || errors.Is(err, errLobbyClosed) {
-			cl.release(code)
+			cl.abandon(code)
 			return false
 		}
 		var damaged damagedLog
-		if j, ok := cl.srv.opt.Journal.(Restorable); ok && errors.As(err, &damaged) {
+		if j, ok := cl.srv.opt.Journal.(lobby.Restorable); ok && errors.As(err, &damaged) {
 			cl.srv.quarantine(ctx, j, code, err)
 		} else {
 			cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
@@ -419,7 +383,7 @@ func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
 		cl.mu.Lock()
 		cl.broken[code] = time.Now()
 		cl.mu.Unlock()
-		cl.release(code)
+		cl.abandon(code)
 		return false
 	}
 	cl.log.Info("lobby claimed", "lobby", code)
@@ -438,11 +402,11 @@ func (cl *cluster) reclaim(ctx context.Context) {
 	}
 	cl.mu.Unlock()
 	for _, code := range mine {
-		e, err := cl.leases.Get(ctx, code)
-		if err != nil || nodeOf(string(e.Value())) != cl.node {
+		lease, err := cl.leases.Get(ctx, code)
+		if err != nil || nodeOf(lease.Holder) != cl.node {
 			continue
 		}
-		rev, err := cl.leases.Update(ctx, code, []byte(cl.self), e.Revision())
+		rev, err := cl.leases.Update(ctx, code, cl.self, lease.Rev)
 		if err != nil {
 			continue
 		}
@@ -450,9 +414,9 @@ func (cl *cluster) reclaim(ctx context.Context) {
 	}
 }
 
-// release lets a lease of this node go, so that another node claims the
+// abandon lets a lease of this node go, so that another node claims the
 // lobby at once.
-func (cl *cluster) release(code string) {
+func (cl *cluster) abandon(code string) {
 	cl.mu.Lock()
 	o := cl.owned[code]
 	delete(cl.owned, code)
@@ -462,7 +426,7 @@ func (cl *cluster) release(code string) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if cl.leases.Delete(ctx, code, jetstream.LastRevision(o.rev)) == nil {
+	if cl.leases.Release(ctx, code, o.rev) == nil {
 		return
 	}
 	// A renewal may have moved the revision on meanwhile.
@@ -471,7 +435,7 @@ func (cl *cluster) release(code string) {
 
 // ended is told by a lobby's goroutine as it returns: the lease goes with
 // the lobby, unless another node has it already.
-func (cl *cluster) ended(l *lobby) {
+func (cl *cluster) ended(l *actor) {
 	cl.mu.Lock()
 	if l.end == endClosed {
 		cl.dirty[l.code] = nil // the summary goes
@@ -484,7 +448,7 @@ func (cl *cluster) ended(l *lobby) {
 		cl.releaseIfMine(l.code) // the lease may still name this node
 		return
 	}
-	cl.release(l.code)
+	cl.abandon(l.code)
 }
 
 func (cl *cluster) renewLoop() {
@@ -504,22 +468,15 @@ func (cl *cluster) renewLoop() {
 // asynchronous publishes beyond a few thousand pending.
 const renewBatch = 1000
 
-// renewJob is one lease being renewed.
-type renewJob struct {
-	code string
-	rev  uint64
-	f    jetstream.PubAckFuture
-}
-
-// renew renews every lease of this node (asynchronous publishes with the
-// expected revision, a batch at a time). A lease whose revision moved on
-// belongs to another node now, and one not renewed for a whole TTL may:
-// either way the lobby is dropped without another write.
+// renew renews every lease of this node (a batch at a time, each
+// expecting its revision). A lease whose revision moved on belongs to
+// another node now, and one not renewed for a whole TTL may: either way
+// the lobby is dropped without another write.
 func (cl *cluster) renew() {
 	cl.mu.Lock()
-	jobs := make([]renewJob, 0, len(cl.owned))
+	jobs := make([]store.Renewal, 0, len(cl.owned))
 	for code, o := range cl.owned {
-		jobs = append(jobs, renewJob{code: code, rev: o.rev})
+		jobs = append(jobs, store.Renewal{Code: code, Rev: o.rev})
 	}
 	cl.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
@@ -531,34 +488,17 @@ func (cl *cluster) renew() {
 	}
 }
 
-func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
+func (cl *cluster) renewSome(ctx context.Context, jobs []store.Renewal) {
 	sent := time.Now()
-	for i := range jobs {
-		m := nats.NewMsg(leaseSubject(jobs[i].code))
-		m.Data = []byte(cl.self)
-		if f, err := cl.js.PublishMsgAsync(m, jetstream.WithExpectLastSequencePerSubject(jobs[i].rev)); err == nil {
-			jobs[i].f = f
-		}
-	}
+	cl.leases.Renew(ctx, cl.self, jobs)
 	for _, j := range jobs {
-		var rev uint64
-		err := errors.New("not sent")
-		if j.f != nil {
-			select {
-			case ack := <-j.f.Ok():
-				rev, err = ack.Sequence, nil
-			case err = <-j.f.Err():
-			case <-ctx.Done():
-				err = ctx.Err()
-			}
-		}
-		at := sent
+		rev, at, err := j.NewRev, sent, j.Err
 		if err != nil {
-			rev, at, err = cl.recheck(j.code, err)
+			rev, at, err = cl.recheck(j.Code, err)
 		}
 		cl.mu.Lock()
-		o := cl.owned[j.code]
-		if o == nil || o.rev != j.rev {
+		o := cl.owned[j.Code]
+		if o == nil || o.rev != j.Rev {
 			cl.mu.Unlock()
 			continue // let go or taken anew meanwhile
 		}
@@ -566,20 +506,20 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 		switch {
 		case err == nil:
 			o.rev, o.renewed = rev, at
-		case wrongRevision(err) || time.Since(o.renewed) > cl.ttl:
-			delete(cl.owned, j.code)
+		case errors.Is(err, store.ErrLeaseMoved) || time.Since(o.renewed) > cl.ttl:
+			delete(cl.owned, j.Code)
 			lost = true
 		}
 		cl.mu.Unlock()
 		if lost {
-			cl.log.Warn("lost the lease of a lobby: dropping it", "lobby", j.code, "err", err)
-			if l := cl.srv.lobbies.get(j.code); l != nil {
+			cl.log.Warn("lost the lease of a lobby: dropping it", "lobby", j.Code, "err", err)
+			if l := cl.srv.lobbies.get(j.Code); l != nil {
 				l.stop(endDeposed)
 			}
 			// A lease that still names this node (its renewals landed late,
 			// after the store stalled) is let go at once, so that another
 			// node claims the lobby without waiting out the TTL.
-			cl.releaseIfMine(j.code)
+			cl.releaseIfMine(j.Code)
 		}
 	}
 }
@@ -592,12 +532,12 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []renewJob) {
 func (cl *cluster) recheck(code string, failed error) (uint64, time.Time, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
 	defer cancel()
-	e, err := cl.leases.Get(ctx, code)
-	if err != nil || string(e.Value()) != cl.self {
+	lease, err := cl.leases.Get(ctx, code)
+	if err != nil || lease.Holder != cl.self {
 		return 0, time.Time{}, failed
 	}
 	sent := time.Now()
-	rev, err := cl.leases.Update(ctx, code, []byte(cl.self), e.Revision())
+	rev, err := cl.leases.Update(ctx, code, cl.self, lease.Rev)
 	if err != nil {
 		return 0, time.Time{}, failed
 	}
@@ -608,19 +548,10 @@ func (cl *cluster) recheck(code string, failed error) (uint64, time.Time, error)
 func (cl *cluster) releaseIfMine(code string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if e, err := cl.leases.Get(ctx, code); err == nil && string(e.Value()) == cl.self {
-		_ = cl.leases.Delete(ctx, code, jetstream.LastRevision(e.Revision()))
+	if lease, err := cl.leases.Get(ctx, code); err == nil && lease.Holder == cl.self {
+		_ = cl.leases.Release(ctx, code, lease.Rev)
 	}
 }
-
-// wrongRevision reports a compare-and-set refused because the key moved on.
-func wrongRevision(err error) bool {
-	var apiErr *jetstream.APIError
-	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
-		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
-}
-
-func leaseSubject(code string) string { return "$KV." + store.LeaseBucket + "." + code }
 
 // scanLoop is the backstop of the lease watcher: now and then, every
 // lobby with a log and no lease is claimed. It reads the leases from the
@@ -650,14 +581,10 @@ func (cl *cluster) scan(ctx context.Context) {
 		cl.log.Warn("listing the lobbies", "err", err)
 		return
 	}
-	keys, err := cl.leases.ListKeys(ctx)
+	live, err := cl.leases.Codes(ctx)
 	if err != nil {
 		cl.log.Warn("listing the leases", "err", err)
 		return
-	}
-	live := map[string]bool{}
-	for k := range keys.Keys() {
-		live[k] = true
 	}
 	var orphans, suspects []string
 	cl.mu.Lock()
@@ -678,8 +605,7 @@ func (cl *cluster) scan(ctx context.Context) {
 	}
 	cl.mu.Unlock()
 	for _, code := range suspects {
-		_, err := cl.leases.Get(ctx, code)
-		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		if _, err := cl.leases.Get(ctx, code); errors.Is(err, store.ErrNoLease) {
 			cl.setHolder(code, "")
 			orphans = append(orphans, code)
 		}
@@ -693,20 +619,20 @@ func (cl *cluster) scan(ctx context.Context) {
 
 // summaryChanged marks a lobby's summary to be written to the bucket (or
 // deleted, once the lobby has closed).
-func (cl *cluster) summaryChanged(l *lobby) {
+func (cl *cluster) summaryChanged(l *actor) {
 	cl.mu.Lock()
 	cl.dirty[l.code] = l
 	cl.mu.Unlock()
 }
 
-func (cl *cluster) summaryEntry(e jetstream.KeyValueEntry, _ bool) {
+func (cl *cluster) summaryEntry(code string, value []byte) {
 	var sum protocol.LobbySummary
-	put := e.Operation() == jetstream.KeyValuePut && json.Unmarshal(e.Value(), &sum) == nil
+	put := value != nil && json.Unmarshal(value, &sum) == nil
 	cl.mu.Lock()
 	if put {
-		cl.summary[e.Key()] = sum
+		cl.summary[code] = sum
 	} else {
-		delete(cl.summary, e.Key())
+		delete(cl.summary, code)
 	}
 	cl.mu.Unlock()
 }
@@ -735,14 +661,14 @@ func (cl *cluster) publishLoop() {
 func (cl *cluster) flushSummaries() {
 	cl.mu.Lock()
 	dirty := cl.dirty
-	cl.dirty = map[string]*lobby{}
+	cl.dirty = map[string]*actor{}
 	cl.mu.Unlock()
 	if len(dirty) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var acks []jetstream.PubAckFuture
+	values := map[string][]byte{}
 	for code, l := range dirty {
 		closed := l == nil
 		if !closed {
@@ -765,26 +691,16 @@ func (cl *cluster) flushSummaries() {
 		if sum == nil {
 			continue
 		}
-		m := nats.NewMsg("$KV." + store.SummaryBucket + "." + code)
-		m.Data, _ = json.Marshal(sum)
-		if f, err := cl.js.PublishMsgAsync(m); err == nil {
-			acks = append(acks, f)
-		}
+		values[code], _ = json.Marshal(sum)
 	}
-	for _, f := range acks {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			cl.log.Debug("writing a lobby summary", "err", err)
-		case <-ctx.Done():
-			return
-		}
+	if err := cl.sums.Put(ctx, values); err != nil {
+		cl.log.Debug("writing the lobby summaries", "err", err)
 	}
 }
 
-// summaries is every lobby of the cluster that has an owner, this node's
-// own as they are now.
-func (cl *cluster) summaries() []protocol.LobbySummary {
+// list is every lobby of the cluster that has an owner, this node's own
+// as they are now.
+func (cl *cluster) list() []protocol.LobbySummary {
 	all := map[string]protocol.LobbySummary{}
 	cl.mu.Lock()
 	for code, sum := range cl.summary {

@@ -13,6 +13,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -30,7 +31,7 @@ func openStore(t *testing.T) *store.Store {
 func clusterNode(t *testing.T, st *store.Store, node string, ttl time.Duration) *env {
 	t.Helper()
 	e := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Cluster = &ClusterOptions{Store: st, Node: node, LeaseTTL: ttl}
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -57,9 +58,11 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 
 	// The lease goes, as when it expires, and node b claims the lobby.
 	ctx := context.Background()
-	leases, _, err := st.Leases(ctx, time.Minute)
+	leases, err := st.Leases(ctx, time.Minute)
 	require.NoError(t, err)
-	require.NoError(t, leases.Delete(ctx, cr.Code))
+	lease, err := leases.Get(ctx, cr.Code)
+	require.NoError(t, err)
+	require.NoError(t, leases.Release(ctx, cr.Code, lease.Rev))
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 	require.NotNil(t, a.srv.lobbies.get(cr.Code), "node a has not noticed")
 
@@ -68,19 +71,19 @@ func TestClusterDeposedOwnerRefused(t *testing.T) {
 	status, closing := host.expectClose()
 	assert.Equal(t, websocket.StatusGoingAway, status)
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+	assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	require.Eventually(t, func() bool { return a.srv.lobbies.get(cr.Code) == nil }, 5*time.Second, 10*time.Millisecond, "node a still runs the lobby")
 
-	recs, err := NewNATSJournal(st).Records(ctx, cr.Code)
+	recs, err := store.NewJournal(st).Records(ctx, cr.Code)
 	require.NoError(t, err)
 	var said []string
 	for _, r := range recs {
-		if r.Kind == RecChat {
+		if r.Kind == lobby.RecChat {
 			said = append(said, r.Chat.Text)
 		}
 	}
 	assert.Equal(t, []string{"before"}, said)
-	assert.Equal(t, RecClaimed, recs[len(recs)-1].Kind)
+	assert.Equal(t, lobby.RecClaimed, recs[len(recs)-1].Kind)
 	assert.Equal(t, "b", recs[len(recs)-1].Name)
 
 	// The delegate comes back through either node and finds the lobby on b.
@@ -170,7 +173,7 @@ func TestClusterRelayAndDrain(t *testing.T) {
 		status, closing := c.expectClose()
 		assert.Equal(t, websocket.StatusGoingAway, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+		assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	}
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 
@@ -197,7 +200,7 @@ func TestClusterRelayAndDrain(t *testing.T) {
 func TestClusterCloseHandsOver(t *testing.T) {
 	st := openStore(t)
 	a := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Cluster = &ClusterOptions{Store: st, Node: "a", LeaseTTL: time.Minute}
 	})
 	require.NoError(t, a.srv.Join(t.Context()))
@@ -213,7 +216,7 @@ func TestClusterCloseHandsOver(t *testing.T) {
 	require.NoError(t, a.srv.Close(ctx))
 	_, closing := host.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+	assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	require.Eventually(t, func() bool { return b.srv.lobbies.get(cr.Code) != nil }, 5*time.Second, 10*time.Millisecond)
 
 	again := b.dial(nil)

@@ -29,9 +29,9 @@ type conn struct {
 	flood   *rate.Limiter // refusals for rate: a sustained flood is closed
 
 	mu      sync.Mutex
-	queue   [][]byte // frames waiting for the writer, at most Limits.SendQueue
-	spare   [][]byte // the writer's last batch, reused for the next queue
-	writing bool     // a writer goroutine is running
+	queue   []frame // frames waiting for the writer, at most Limits.SendQueue
+	spare   []frame // the writer's last batch, reused for the next queue
+	writing bool    // a writer goroutine is running
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
@@ -56,12 +56,31 @@ type conn struct {
 	logAt      int       // position in the game log this delegate has been sent
 }
 
+// frame is one thing a connection's writer sends: a message, or on a
+// connection to a client of another node, a control of the relay that
+// leaves in order with the messages.
+type frame struct {
+	data []byte
+	ctl  relayControl // relayMessage for a message
+}
+
+// relayControl is a control of a relayed session.
+type relayControl uint8
+
+// Relay controls a lobby sends: its verdict on the first message.
+const (
+	relayMessage relayControl = iota
+	relayEntered
+	relayRefused
+	relayMoved
+)
+
 // transport carries a connection's frames to its client: the client's
 // own WebSocket, or, for a client connected to another node of a
-// cluster, that node over NATS (natsTransport).
+// cluster, that node over NATS (sessionTransport).
 type transport interface {
 	// write sends frames in order, within the write timeout.
-	write(frames [][]byte) error
+	write(frames []frame) error
 	ping(ctx context.Context) error
 	// close says goodbye with a WebSocket status and reason; abort drops
 	// the link at once.
@@ -90,8 +109,12 @@ func newConnOn(srv *Server, out transport, ip string) *conn {
 	return c
 }
 
-// enqueue queues a frame for the writer; a full queue closes the connection.
-func (c *conn) enqueue(frame []byte) {
+// enqueue queues a message for the writer; a full queue closes the
+// connection.
+func (c *conn) enqueue(data []byte) { c.push(frame{data: data}) }
+
+// push queues a frame for the writer.
+func (c *conn) push(f frame) {
 	c.mu.Lock()
 	if c.dead.Load() {
 		c.mu.Unlock()
@@ -103,7 +126,7 @@ func (c *conn) enqueue(frame []byte) {
 		c.close(protocol.CodeTooSlow, "Your connection could not keep up. Reconnect to catch up.", websocket.StatusPolicyViolation, false)
 		return
 	}
-	c.queue = append(c.queue, frame)
+	c.queue = append(c.queue, f)
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
@@ -129,9 +152,16 @@ func (c *conn) refuse(id int64, err error) {
 func (c *conn) close(code protocol.Code, msg string, status websocket.StatusCode, drain bool) {
 	var closing []byte
 	if code != "" {
-		closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: string(code), Message: msg})
+		closing = protocol.Encode(protocol.TypeClosing, protocol.Closing{Code: code, Message: msg})
 	}
 	c.shut(closing, status, string(code), drain)
+}
+
+// sendBack closes the connection with reconnect: the lobby is moving to
+// another node (movingMessage) or the server is restarting
+// (restartMessage), and the client is to come back at once.
+func (c *conn) sendBack(msg string, drain bool) {
+	c.close(protocol.CodeReconnect, msg, websocket.StatusGoingAway, drain)
 }
 
 // shut is close with the Closing frame (nil for none) and the close
@@ -192,7 +222,7 @@ const maxSpareBatch = 8
 // finish writes the queued frames if the close drains them, then the
 // Closing message, then closes the transport. Frames enqueued from now
 // on are dropped (the connection is dead).
-func (c *conn) finish(batch [][]byte) {
+func (c *conn) finish(batch []frame) {
 	defer close(c.written)
 	c.pinger.Stop()
 	if c.reason == string(protocol.CodeRateLimited) {
@@ -204,7 +234,7 @@ func (c *conn) finish(batch [][]byte) {
 		batch = batch[:0]
 	}
 	if c.closing != nil {
-		batch = append(batch, c.closing)
+		batch = append(batch, frame{data: c.closing})
 	}
 	if len(batch) > 0 {
 		if err := c.out.write(batch); err != nil {
@@ -241,7 +271,7 @@ func (c *conn) ping() {
 // serve reads the connection until it ends: the first message must say
 // who is speaking; everything after goes to that lobby.
 func (c *conn) serve() {
-	var l *lobby
+	var l *actor
 	var r *relay // the lobby's owner is another node
 	defer func() {
 		if l != nil {
@@ -264,7 +294,7 @@ func (c *conn) serve() {
 		typ, data, err := c.ws.Read(ctx)
 		if err != nil {
 			if s := websocket.CloseStatus(err); s == websocket.StatusMessageTooBig {
-				c.srv.metrics.refused("message_too_big")
+				c.srv.metrics.refused(protocol.CodeTooBig)
 			} else if s == -1 && !errors.Is(err, context.Canceled) && !c.dead.Load() {
 				c.srv.log.Debug("websocket read", "err", err)
 			}
@@ -285,6 +315,14 @@ func (c *conn) serve() {
 			c.refuse(0, protocol.Errorf(protocol.CodeBadMessage, "Send JSON text messages."))
 			continue
 		}
+		if r != nil {
+			// The owner decodes it, once, and answers for it.
+			if err := r.forward(data); err != nil {
+				c.sendBack(movingMessage, true)
+				return
+			}
+			continue
+		}
 		msg, err := protocol.Decode(data)
 		if err != nil {
 			c.refuse(requestID(data), err)
@@ -294,13 +332,6 @@ func (c *conn) serve() {
 			if !l.post(request{c: c, msg: msg, at: at}) {
 				c.close(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure, true)
 				l = nil
-				return
-			}
-			continue
-		}
-		if r != nil {
-			if err := r.forward(data); err != nil {
-				c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
 				return
 			}
 			continue
@@ -320,7 +351,7 @@ func (c *conn) serve() {
 // enterLobby hands a first message to the lobby it names: the lobby here,
 // or in a cluster wherever the lobby's owner is. The connection has been
 // answered when it returns; one of the two is set if it is now in.
-func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lobby, *relay) {
+func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*actor, *relay) {
 	// Codes are not to be guessed: an address that has missed too often
 	// is refused before any lookup, as over HTTP.
 	if refusal, wait := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
@@ -328,29 +359,11 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*lob
 		c.refuse(0, refusal)
 		return nil, nil
 	}
-	if cl := c.srv.cluster; cl != nil {
-		return cl.route(c, code, hello, data)
-	}
-	target := c.srv.lobbies.get(code)
-	if target != nil {
-		switch target.enter(c, hello) {
-		case entered:
-			return target, nil
-		case refused:
-			return nil, nil
-		}
-	}
-	if c.srv.lobbies.isDamaged(code) {
-		c.refuse(0, errDamaged(code))
-		return nil, nil
-	}
-	c.srv.guesses.missed(c.ip, time.Now())
-	c.refuse(0, protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", code))
-	return nil, nil
+	return c.srv.dir.route(c, code, hello, data)
 }
 
 // enter hands a connection to the lobby and waits for its verdict.
-func (l *lobby) enter(c *conn, hello protocol.Client) verdict {
+func (l *actor) enter(c *conn, hello protocol.Client) verdict {
 	ok := make(chan verdict, 1)
 	if !l.post(attach{c: c, hello: hello, ok: ok}) {
 		return moved

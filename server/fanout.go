@@ -6,20 +6,21 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // publish shows an applied record's effects to whoever may see them.
-func (l *lobby) publish(rec Record) {
+func (l *actor) publish(rec lobby.Record) {
 	switch rec.Kind {
-	case RecAct, RecAdvance:
+	case lobby.RecAct, lobby.RecAdvance:
 		l.gameChanged()
-		if l.st.phase == protocol.LobbyOver && l.counted {
-			w, r := l.st.match.g.Winner()
-			l.log.Info("game over", "match", l.st.match.id, "winner", w, "reason", r)
+		if l.st.Phase == lobby.Over && l.counted {
+			w, r := l.st.Match.Game.Winner()
+			l.log.Info("game over", "match", l.st.Match.ID, "winner", w, "reason", r)
 			l.recordMatch(false)
 			l.lobbyDirty = true
 		}
-	case RecStarted:
+	case lobby.RecStarted:
 		l.log.Info("game started", "match", rec.Match, "delegates", len(rec.Players))
 		l.recordMatch(false)
 		for _, c := range l.members {
@@ -28,13 +29,13 @@ func (l *lobby) publish(rec Record) {
 		l.resetSpectators()
 		l.gameChanged()
 		l.lobbyDirty = true
-	case RecChat:
-		l.chat(*rec.Chat)
-	case RecRematch:
+	case lobby.RecChat:
+		l.chat(rec.Chat.Wire())
+	case lobby.RecRematch:
 		l.resetSpectators()
 		clear(l.botDue)
 		l.lobbyDirty = true
-	case RecBotSeat:
+	case lobby.RecBotSeat:
 		l.scheduleBots()
 		l.lobbyDirty = true
 	default:
@@ -44,8 +45,8 @@ func (l *lobby) publish(rec Record) {
 }
 
 // countGame keeps the games-running gauge.
-func (l *lobby) countGame() {
-	playing := l.st.playing()
+func (l *actor) countGame() {
+	playing := l.st.Playing()
 	if playing != l.counted {
 		l.counted = playing
 		if playing {
@@ -65,15 +66,15 @@ func (l *lobby) countGame() {
 // from game_started on: the game lets anyone read all of it once it is
 // over, secret lines included (votes, letters, investigations), and a
 // client takes a log that begins with game_started for the whole.
-func (l *lobby) gameChanged() {
-	m := l.st.match
+func (l *actor) gameChanged() {
+	m := l.st.Match
 	if m == nil {
 		return
 	}
 	now := l.now()
-	over := m.g.Over()
+	over := m.Game.Over()
 	for id, c := range l.members {
-		v, ok := l.st.viewer(l.st.member(id))
+		v, ok := l.st.Viewer(l.st.Member(id))
 		if !ok || !v.IsSeat() {
 			continue
 		}
@@ -81,24 +82,24 @@ func (l *lobby) gameChanged() {
 		if over {
 			from = 0
 		}
-		evs, next := m.g.Log(v, from)
+		evs, next := m.Game.Log(v, from)
 		moved := next > c.logAt
 		c.logAt = next
 		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
-		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.g.View(v), Log: evs, Now: now}))
+		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.Game.View(v), Log: evs, Now: now}))
 	}
 	from := l.specAt
 	if over {
 		from = 0
 	}
-	evs, next := m.g.Log(game.Spectator, from)
+	evs, next := m.Game.Log(game.Spectator, from)
 	moved := next > l.specAt
 	l.specAt = next
 	if len(evs) > 0 && (!over || moved) {
 		// The gallery's stream, live: what any spectator may see.
-		view := m.g.View(game.Spectator)
+		view := m.Game.View(game.Spectator)
 		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
 		l.specView = &view
 		if over {
@@ -116,7 +117,7 @@ func (l *lobby) gameChanged() {
 		if own {
 			adm := view
 			if !over {
-				adm = m.g.View(game.AdmittedSpectator)
+				adm = m.Game.View(game.AdmittedSpectator)
 				frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
 			}
 			l.toAdmitted(specFrame{frame: frame, view: &adm, events: evs, whole: over}, now)
@@ -128,23 +129,23 @@ func (l *lobby) gameChanged() {
 // admittedStream reports whether the spectators the host admitted have a
 // stream of their own: in a game whose settings show them every role,
 // from its start to the rematch.
-func (l *lobby) admittedStream() bool {
-	m := l.st.match
-	return m != nil && l.st.phase != protocol.LobbyOpen && m.g.Config().SpectatorsSeeRoles
+func (l *actor) admittedStream() bool {
+	m := l.st.Match
+	return m != nil && l.st.Phase != lobby.Open && m.Game.Config().SpectatorsSeeRoles
 }
 
 // spectatorDelay is how long the admitted spectators' stream is held
 // back: the setting's delay while they have a stream, else nothing.
-func (l *lobby) spectatorDelay() time.Duration {
+func (l *actor) spectatorDelay() time.Duration {
 	if !l.admittedStream() {
 		return 0
 	}
-	return l.st.match.g.Config().SpectatorDelay
+	return l.st.Match.Game.Config().SpectatorDelay
 }
 
 // toAdmitted sends a frame of the admitted spectators' stream now, or
 // queues it until the delay has passed.
-func (l *lobby) toAdmitted(f specFrame, now time.Time) {
+func (l *actor) toAdmitted(f specFrame, now time.Time) {
 	if d := l.spectatorDelay(); d > 0 || len(l.specQueue) > 0 {
 		f.at = now.Add(d)
 		l.specQueue = append(l.specQueue, f)
@@ -153,7 +154,7 @@ func (l *lobby) toAdmitted(f specFrame, now time.Time) {
 	l.releaseAdmitted(f)
 }
 
-func (l *lobby) releaseAdmitted(f specFrame) {
+func (l *actor) releaseAdmitted(f specFrame) {
 	if f.view != nil {
 		l.admView = f.view
 		if f.whole {
@@ -172,7 +173,7 @@ func (l *lobby) releaseAdmitted(f specFrame) {
 }
 
 // releaseSpectators sends the held frames whose time has come.
-func (l *lobby) releaseSpectators(now time.Time) {
+func (l *actor) releaseSpectators(now time.Time) {
 	n := 0
 	for n < len(l.specQueue) && !now.Before(l.specQueue[n].at) {
 		l.releaseAdmitted(l.specQueue[n])
@@ -185,19 +186,19 @@ func (l *lobby) releaseSpectators(now time.Time) {
 // the gallery's stream starts from the game as it is; the admitted
 // spectators' stream, behind its delay, from the game as it was a delay
 // ago; the bots think.
-func (l *lobby) rejoin() {
-	m := l.st.match
-	if m == nil || l.st.phase == protocol.LobbyOpen {
+func (l *actor) rejoin() {
+	m := l.st.Match
+	if m == nil || l.st.Phase == lobby.Open {
 		return
 	}
-	view := m.g.View(game.Spectator)
-	l.specLog, l.specAt = m.g.Log(game.Spectator, 0)
+	view := m.Game.View(game.Spectator)
+	l.specLog, l.specAt = m.Game.Log(game.Spectator, 0)
 	l.specView = &view
 	if l.admittedStream() {
 		if l.spectatorDelay() > 0 {
 			l.delayAdmitted()
 		} else {
-			adm := m.g.View(game.AdmittedSpectator)
+			adm := m.Game.View(game.AdmittedSpectator)
 			l.admView, l.admLog = &adm, l.specLog
 		}
 	}
@@ -208,11 +209,11 @@ func (l *lobby) rejoin() {
 // times in the log: they are shown the game as it was a delay ago, and
 // each later change, and each line of chat they may read, is held until
 // its time plus the delay, as if the server had never stopped.
-func (l *lobby) delayAdmitted() {
-	m, d := l.st.match, l.spectatorDelay()
+func (l *actor) delayAdmitted() {
+	m, d := l.st.Match, l.spectatorDelay()
 	cut := l.now().Add(-d)
 	at := 0
-	m.replayGame(func(g *game.Game, rec Record) {
+	m.ReplayGame(func(g *game.Game, rec lobby.Record) {
 		evs, next := g.Log(game.Spectator, at)
 		if len(evs) == 0 {
 			return
@@ -238,7 +239,7 @@ func (l *lobby) delayAdmitted() {
 		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: rec.At})
 		l.specQueue = append(l.specQueue, specFrame{at: rec.At.Add(d), frame: frame, view: &view, events: evs, whole: whole})
 	})
-	for _, line := range l.st.chat.tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.canRead(nil, ch) }) {
+	for _, line := range l.st.Chat.Tail(func(ch game.Channel) bool { return ch != game.ChannelSpectators && l.st.CanRead(nil, ch) }) {
 		if line.At.After(cut) {
 			l.specQueue = append(l.specQueue, specFrame{at: line.At.Add(d), frame: protocol.Encode(protocol.TypeChat, line), said: line.At})
 		}
@@ -246,21 +247,21 @@ func (l *lobby) delayAdmitted() {
 	slices.SortStableFunc(l.specQueue, func(a, b specFrame) int { return a.at.Compare(b.at) })
 }
 
-func (l *lobby) resetSpectators() {
+func (l *actor) resetSpectators() {
 	l.specAt, l.specView, l.specLog = 0, nil, nil
 	l.admView, l.admLog, l.specQueue = nil, nil, nil
 }
 
 // chat sends a line to every connection that may read its channel now,
 // encoded once.
-func (l *lobby) chat(line protocol.ChatLine) {
+func (l *actor) chat(line protocol.ChatLine) {
 	frame := protocol.Encode(protocol.TypeChat, line)
 	for id, c := range l.members {
-		if l.st.canRead(l.st.member(id), line.Channel) {
+		if l.st.CanRead(l.st.Member(id), line.Channel) {
 			c.enqueue(frame)
 		}
 	}
-	if !l.st.canRead(nil, line.Channel) {
+	if !l.st.CanRead(nil, line.Channel) {
 		return
 	}
 	// The delegates' lines reach the admitted spectators behind the
@@ -279,28 +280,37 @@ func (l *lobby) chat(line protocol.ChatLine) {
 
 // welcome sends a connection everything it may see: who it is, the
 // lobby, the game and the chat tail.
-func (l *lobby) welcome(c *conn, token string) {
+func (l *actor) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
 	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
-	if m := l.st.match; m != nil && l.st.phase != protocol.LobbyOpen {
+	if m := l.st.Match; m != nil && l.st.Phase != lobby.Open {
 		if c.spectator {
 			if l.specView != nil {
 				w.Game = &protocol.Game{View: *l.specView, Log: nonNil(l.specLog), Now: now}
 			}
-		} else if v, ok := l.st.viewer(me); ok && v.IsSeat() {
-			evs, next := m.g.Log(v, 0)
+		} else if v, ok := l.st.Viewer(me); ok && v.IsSeat() {
+			evs, next := m.Game.Log(v, 0)
 			c.logAt = next
-			w.Game = &protocol.Game{View: m.g.View(v), Log: nonNil(evs), Now: now}
+			w.Game = &protocol.Game{View: m.Game.View(v), Log: nonNil(evs), Now: now}
 		} else {
-			evs, _ := m.g.Log(game.Spectator, 0)
-			w.Game = &protocol.Game{View: m.g.View(game.Spectator), Log: nonNil(evs), Now: now}
+			evs, _ := m.Game.Log(game.Spectator, 0)
+			w.Game = &protocol.Game{View: m.Game.View(game.Spectator), Log: nonNil(evs), Now: now}
 		}
 	}
 	// A spectator is welcomed into the gallery's live stream: nobody is
 	// admitted before they have knocked.
-	w.Chat = l.st.chat.tail(func(ch game.Channel) bool { return l.st.canRead(me, ch) })
+	w.Chat = wireChat(l.st.Chat.Tail(func(ch game.Channel) bool { return l.st.CanRead(me, ch) }))
 	c.enqueue(protocol.Encode(protocol.TypeWelcome, w))
+}
+
+// wireChat is chat lines as the wire carries them.
+func wireChat(lines []lobby.ChatLine) []protocol.ChatLine {
+	out := make([]protocol.ChatLine, len(lines))
+	for i, line := range lines {
+		out[i] = line.Wire()
+	}
+	return out
 }
 
 func nonNil[T any](s []T) []T {
@@ -311,47 +321,47 @@ func nonNil[T any](s []T) []T {
 }
 
 // lobbyView is the lobby as every member and spectator sees it.
-func (l *lobby) lobbyView() protocol.Lobby {
+func (l *actor) lobbyView() protocol.Lobby {
 	st := l.st
 	v := protocol.Lobby{
-		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public,
-		State: st.phase, Host: st.host, Spectators: len(l.specs), Settings: st.settings,
-		Members: make([]protocol.Member, 0, len(st.members)),
+		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.Public,
+		State: st.Phase.Wire(), Host: st.Host, Spectators: len(l.specs), Settings: st.Settings.Wire(),
+		Members: make([]protocol.Member, 0, len(st.Members)),
 		Knocks:  l.knockers(),
 	}
-	for _, m := range st.members {
-		if m.gone && st.phase == protocol.LobbyOpen {
+	for _, m := range st.Members {
+		if m.Gone && st.Phase == lobby.Open {
 			continue
 		}
-		pm := protocol.Member{ID: m.id, Name: m.name, Bot: m.bot, Seat: m.seat, BotPlays: m.botPlays}
-		if m.bot {
-			pm.Strength, pm.Connected = m.strength, true
+		pm := protocol.Member{ID: m.ID, Name: m.Name, Bot: m.Bot, Seat: m.Seat, BotPlays: m.BotPlays}
+		if m.Bot {
+			pm.Strength, pm.Connected = m.Strength, true
 		} else {
-			pm.Connected = l.members[m.id] != nil
+			pm.Connected = l.members[m.ID] != nil
 		}
 		v.Members = append(v.Members, pm)
 	}
-	seats := min(max(st.seated(), game.MinSeats), game.MaxSeats)
+	seats := min(max(st.Seated(), game.MinSeats), game.MaxSeats)
 	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
-	v.StartBlock = l.startBlock()
+	v.StartBlock = l.st.StartBlock()
 	v.CanStart = v.StartBlock == ""
-	v.Match = st.lastID
-	if m := st.match; m != nil && m.id == st.lastID {
-		v.Commitment = m.seed.Commitment()
-		if m.g.Over() {
-			v.Seed = m.seed.String()
+	v.Match = st.LastID
+	if m := st.Match; m != nil && m.ID == st.LastID {
+		v.Commitment = m.Seed.Commitment()
+		if m.Game.Over() {
+			v.Seed = m.Seed.String()
 		}
 	}
 	return v
 }
 
-func (l *lobby) link() string      { return l.st.base + "/l/" + l.code }
-func (l *lobby) watchLink() string { return l.link() + "?watch=1" }
+func (l *actor) link() string      { return l.st.Base + "/l/" + l.code }
+func (l *actor) watchLink() string { return l.link() + "?watch=1" }
 
 // flushLobby sends the Lobby message, encoded once, to everyone if it
 // changed; a change of the spectator count alone is sent at most once a
 // second.
-func (l *lobby) flushLobby(force bool) {
+func (l *actor) flushLobby(force bool) {
 	now := l.now()
 	if !l.lobbyDirty && !force && !(l.galleryMove && now.Sub(l.lobbySentAt) >= time.Second) {
 		return
@@ -369,100 +379,16 @@ func (l *lobby) flushLobby(force bool) {
 }
 
 // updateSummary publishes the lobby's summary for the HTTP API.
-func (l *lobby) updateSummary() {
+func (l *actor) updateSummary() {
 	st := l.st
 	s := &protocol.LobbySummary{
-		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.public, State: st.phase,
-		Delegates: st.seated(), Spectators: len(l.specs), MaxSpectators: st.settings.MaxSpectators,
-		Settings: st.settings,
+		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.Public, State: st.Phase.Wire(),
+		Delegates: st.Seated(), Spectators: len(l.specs), MaxSpectators: st.Settings.MaxSpectators,
+		Settings: st.Settings.Wire(),
 	}
-	if h := st.member(st.host); h != nil {
-		s.Host = h.name
+	if h := st.Member(st.Host); h != nil {
+		s.Host = h.Name
 	}
 	l.summary.Store(s)
-	if cl := l.srv.cluster; cl != nil {
-		cl.summaryChanged(l)
-	}
-}
-
-// scheduleBots gives every bot seat that may act a time to decide, after
-// its think delay. A bot already thinking keeps its time; one that last
-// chose to wait is woken by this change.
-func (l *lobby) scheduleBots() {
-	m := l.st.match
-	if m == nil || !l.st.playing() {
-		clear(l.botDue)
-		clear(l.botIdle)
-		return
-	}
-	now := l.now()
-	for seat := range l.botDue {
-		if m.bots[seat] == nil {
-			delete(l.botDue, seat)
-			delete(l.botIdle, seat)
-		}
-	}
-	for _, seat := range sortedSeats(m.bots) {
-		if _, waiting := l.botDue[seat]; waiting && !l.botIdle[seat] {
-			continue
-		}
-		delete(l.botIdle, seat)
-		delete(l.botDue, seat)
-		if m.g.MayAct(seat) {
-			l.botDue[seat] = now.Add(m.bots[seat].Think())
-		}
-	}
-}
-
-// botRecheck is how long a bot that chose not to act waits before it is
-// asked again when nothing happens meanwhile.
-const botRecheck = 2 * time.Second
-
-// runBots lets each bot whose think time is over decide, and sends its
-// command through play like anyone's. A bot that acted decides again
-// after another think delay if it still may act; one that chose to wait
-// is asked again on the next change of the game, or after botRecheck.
-func (l *lobby) runBots(now time.Time) {
-	var due []int
-	for _, seat := range sortedSeats(l.botDue) {
-		if !now.Before(l.botDue[seat]) {
-			due = append(due, seat)
-		}
-	}
-	for _, seat := range due {
-		delete(l.botDue, seat)
-		delete(l.botIdle, seat)
-		m := l.st.match
-		if m == nil || !l.st.playing() {
-			return
-		}
-		p := m.bots[seat]
-		if p == nil {
-			continue
-		}
-		v := m.g.View(game.SeatViewer(seat))
-		if len(v.Actions) == 0 {
-			continue
-		}
-		cmd, ok := p.Decide(v, now)
-		acted := false
-		if ok && !cmd.Kind.HostOnly() {
-			cmd.Seat = seat
-			if err := l.play(cmd); err != nil {
-				l.log.Debug("a bot's command was refused", "seat", seat, "cmd", cmd.Kind, "err", err)
-			} else {
-				acted = true
-			}
-		}
-		if _, waiting := l.botDue[seat]; waiting || m.bots[seat] == nil || !l.st.playing() {
-			continue // play's fan-out has rescheduled it
-		}
-		if acted {
-			if m.g.MayAct(seat) {
-				l.botDue[seat] = now.Add(p.Think())
-			}
-			continue
-		}
-		l.botDue[seat], l.botIdle[seat] = now.Add(botRecheck), true
-	}
+	l.srv.dir.summaryChanged(l)
 }

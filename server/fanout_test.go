@@ -66,11 +66,9 @@ func testWholeLogAtTheEnd(t *testing.T, seeAll bool) {
 		}
 	}
 
-	var whole []game.Event
-	tb.lobby(tb.code, func(l *lobby) {
-		require.True(t, l.st.match.g.Over())
-		whole, _ = l.st.match.g.Log(game.Spectator, 0)
-	})
+	g := tb.replayed(tb.code).Match.Game
+	require.True(t, g.Over())
+	whole, _ := g.Log(game.Spectator, 0)
 	want := mustJSON(t, whole)
 	casts := 0
 	for _, ev := range whole {

@@ -23,6 +23,7 @@ import (
 	"congress/game"
 	"congress/protocol"
 	"congress/protocol/wsclient"
+	"congress/server/lobby"
 	"congress/server/store"
 	"congress/server/store/natstest"
 )
@@ -39,7 +40,7 @@ func natsEnv(t *testing.T, url string, mod ...func(*Options)) (*env, *store.Stor
 	st, err := store.Open(context.Background(), store.Options{URLs: url, AppendTry: 500 * time.Millisecond})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	e := newEnv(t, append([]func(*Options){func(o *Options) { o.Journal = NewNATSJournal(st) }}, mod...)...)
+	e := newEnv(t, append([]func(*Options){func(o *Options) { o.Journal = store.NewJournal(st) }}, mod...)...)
 	return e, st
 }
 
@@ -126,10 +127,10 @@ func chatter(ctx context.Context, c *client, who string, stop <-chan struct{}, o
 }
 
 // chatLines counts the chat lines of a log by text.
-func chatLines(recs []Record) map[string]int {
+func chatLines(recs []lobby.Record) map[string]int {
 	n := map[string]int{}
 	for _, r := range recs {
-		if r.Kind == RecChat && r.Chat != nil {
+		if r.Kind == lobby.RecChat && r.Chat != nil {
 			n[r.Chat.Text]++
 		}
 	}
@@ -139,7 +140,7 @@ func chatLines(recs []Record) map[string]int {
 // agree checks a log against what the clients were told: every
 // acknowledged line stored once, no refused line stored, every line shown
 // to a client stored, and the log replays.
-func agree(t *testing.T, code string, recs []Record, outs []*outcome) (acked, refused int) {
+func agree(t *testing.T, code string, recs []lobby.Record, outs []*outcome) (acked, refused int) {
 	t.Helper()
 	stored := chatLines(recs)
 	for text, n := range stored {
@@ -157,7 +158,7 @@ func agree(t *testing.T, code string, recs []Record, outs []*outcome) (acked, re
 		}
 		acked, refused = acked+len(o.acked), refused+len(o.refused)
 	}
-	_, err := replay(code, recs, quickBot)
+	_, err := lobby.Replay(code, recs, quickBot)
 	assert.NoError(t, err, "the log does not replay")
 	return acked, refused
 }
@@ -191,7 +192,7 @@ func TestStoreStallLosesNothing(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
+	recs, err := store.NewJournal(st).Records(context.Background(), tb.code)
 	require.NoError(t, err)
 	acked, refused := agree(t, tb.code, recs, outs)
 	t.Logf("%d lines acknowledged, %d refused, %d records; first acknowledgement %v after the store came back",
@@ -208,12 +209,12 @@ func TestJournalAppendDuringStall(t *testing.T) {
 	st, err := store.Open(ctx, store.Options{URLs: nats.URL, AppendTry: 300 * time.Millisecond})
 	require.NoError(t, err)
 	defer st.Close()
-	j := NewNATSJournal(st)
+	j := store.NewJournal(st)
 	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
-	line := func(s string) Record {
-		return Record{Kind: RecChat, At: at, Chat: &protocol.ChatLine{Channel: game.ChannelPublic, Text: s}}
+	line := func(s string) lobby.Record {
+		return lobby.Record{Kind: lobby.RecChat, At: at, Chat: &lobby.ChatLine{Channel: game.ChannelPublic, Text: s}}
 	}
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", Settings: stored(quickSettings())}))
 
 	nats.Stop()
 	done := make(chan error, 1)
@@ -229,7 +230,7 @@ func TestJournalAppendDuringStall(t *testing.T) {
 	require.NoError(t, <-done)
 	require.NoError(t, j.Append(ctx, "ABCDEF", line("after the stall")))
 
-	recs, err := NewNATSJournal(st).Records(ctx, "ABCDEF")
+	recs, err := store.NewJournal(st).Records(ctx, "ABCDEF")
 	require.NoError(t, err)
 	require.Len(t, recs, 3)
 	assert.Equal(t, map[string]int{"during the stall": 1, "after the stall": 1}, chatLines(recs))
@@ -244,19 +245,19 @@ func TestJournalUnresolvedAppendStopsWrites(t *testing.T) {
 	st, err := store.Open(ctx, store.Options{URLs: nats.URL, AppendTry: 200 * time.Millisecond})
 	require.NoError(t, err)
 	defer st.Close()
-	j := NewNATSJournal(st)
+	j := store.NewJournal(st)
 	at := time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", Settings: quickSettings()}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", Settings: stored(quickSettings())}))
 
 	nats.Stop()
 	short, cancel := context.WithTimeout(ctx, 700*time.Millisecond)
-	err = j.Append(short, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d2", Name: "Boris"})
+	err = j.Append(short, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d2", Name: "Boris"})
 	cancel()
-	assert.True(t, Unresolved(err), "got %v", err)
+	assert.ErrorIs(t, err, lobby.ErrUnresolved)
 	nats.Cont()
 
-	err = j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"})
-	assert.True(t, Unresolved(err), "a lobby with an unsettled append took another: %v", err)
+	err = j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d3", Name: "Clara"})
+	assert.ErrorIs(t, err, lobby.ErrUnresolved, "a lobby with an unsettled append took another")
 
 	// Reading the log settles it: Boris landed after all, or did not. (A
 	// publish the paused server still held may land just after the read:
@@ -264,7 +265,7 @@ func TestJournalUnresolvedAppendStopsWrites(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	recs, err := j.Records(ctx, "ABCDEF")
 	require.NoError(t, err)
-	require.NoError(t, j.Append(ctx, "ABCDEF", Record{Kind: RecJoined, At: at, Member: "d3", Name: "Clara"}))
+	require.NoError(t, j.Append(ctx, "ABCDEF", lobby.Record{Kind: lobby.RecJoined, At: at, Member: "d3", Name: "Clara"}))
 	after, err := j.Records(ctx, "ABCDEF")
 	require.NoError(t, err)
 	assert.Len(t, after, len(recs)+1)
@@ -380,7 +381,7 @@ func TestClusterAppendEndsWithLease(t *testing.T) {
 		if m.Type == protocol.TypeClosing {
 			var c protocol.Closing
 			decode(t, m, &c)
-			assert.Equal(t, string(protocol.CodeReconnect), c.Code)
+			assert.Equal(t, protocol.CodeReconnect, c.Code)
 			break
 		}
 	}
@@ -551,9 +552,9 @@ func TestClusterStoreStallLosesNothing(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	var recs []Record
+	var recs []lobby.Record
 	require.Eventually(t, func() bool {
-		recs, err = NewNATSJournal(a.srv.opt.Cluster.Store).Records(context.Background(), cr.Code)
+		recs, err = store.NewJournal(a.srv.opt.Cluster.Store).Records(context.Background(), cr.Code)
 		return err == nil
 	}, 10*time.Second, 100*time.Millisecond)
 	outs := make([]*outcome, len(chatters))
@@ -634,7 +635,7 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 	st, err := store.Open(context.Background(), store.Options{DataDir: filepath.Join(disk, "data"), AppendTry: 300 * time.Millisecond, Logger: slog.New(errs)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = st.Close() })
-	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	tb := e.table(5, quickSettings())
 	host, other := tb.clients[0], tb.clients[1]
 	host.ok(protocol.Say{Key: "k-1", Channel: game.ChannelPublic, Text: "before"})
@@ -704,10 +705,10 @@ func TestFullDiskWaitsAndResumes(t *testing.T) {
 	host.ok(protocol.Say{Key: "k-3", Channel: game.ChannelPublic, Text: "after"})
 	assert.Equal(t, 1, errs.count("the store is not taking writes"), "one log line for the whole outage: %v", errs.lines)
 
-	recs, err := NewNATSJournal(st).Records(context.Background(), tb.code)
+	recs, err := store.NewJournal(st).Records(context.Background(), tb.code)
 	require.NoError(t, err)
 	assert.Equal(t, want, chatLines(recs))
-	_, err = replay(tb.code, recs, quickBot)
+	_, err = lobby.Replay(tb.code, recs, quickBot)
 	require.NoError(t, err)
 }
 
@@ -734,7 +735,7 @@ func TestResumeLoopClosedBeforeWelcome(t *testing.T) {
 	require.Equal(t, protocol.TypeClosing, m.Type, "%s", m.Raw)
 	var closing protocol.Closing
 	decode(t, m, &closing)
-	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+	assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 	assert.Contains(t, closing.Message, "Wait")
 	status, _ := c.expectClose()
 	assert.Equal(t, websocket.StatusPolicyViolation, status)

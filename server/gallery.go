@@ -17,7 +17,7 @@ import (
 // is journaled, as nothing of the gallery is.
 
 // knock records a spectator's request to be admitted.
-func (l *lobby) knock(c *conn, k protocol.Knock) error {
+func (l *actor) knock(c *conn, k protocol.Knock) error {
 	if !c.spectator {
 		return protocol.Errorf(protocol.CodeNotSpectator, "Delegates sit at the table; only the gallery knocks.")
 	}
@@ -27,8 +27,8 @@ func (l *lobby) knock(c *conn, k protocol.Knock) error {
 		}
 		return protocol.Errorf(protocol.CodeBadMessage, "You have knocked as %s already. Wait for the host's answer.", c.name)
 	}
-	if other, taken := l.st.nameTaken(k.Name); taken {
-		return protocol.Errorf(protocol.CodeNameTaken, "%s sits at the table. Knock with your own name.", other.name)
+	if other, taken := l.st.NameTaken(k.Name); taken {
+		return protocol.Errorf(protocol.CodeNameTaken, "%s sits at the table. Knock with your own name.", other.Name)
 	}
 	for o := range l.specs {
 		if o != c && (o.knocked || o.admitted) && protocol.Confusable(o.name, k.Name) {
@@ -44,7 +44,7 @@ func (l *lobby) knock(c *conn, k protocol.Knock) error {
 // admit lets a spectator who knocked see what admitted spectators see,
 // or, with deny, turns them away (an admitted one goes back to the
 // ordinary gallery).
-func (l *lobby) admit(id string, yes bool) error {
+func (l *actor) admit(id string, yes bool) error {
 	var c *conn
 	for o := range l.specs {
 		if o.gallery == id && (o.knocked || o.admitted) {
@@ -66,7 +66,7 @@ func (l *lobby) admit(id string, yes bool) error {
 // spectatorGame sends a spectator whose admission changed the game as
 // its stream now shows it, with the whole log that stream has shown
 // (from game_started: the client takes it for the whole).
-func (l *lobby) spectatorGame(c *conn) {
+func (l *actor) spectatorGame(c *conn) {
 	view, log := l.specView, l.specLog
 	if c.admitted && l.admittedStream() {
 		view, log = l.admView, l.admLog
@@ -78,7 +78,7 @@ func (l *lobby) spectatorGame(c *conn) {
 }
 
 // knockers lists the spectators who knocked, in the order they did.
-func (l *lobby) knockers() []protocol.Knocker {
+func (l *actor) knockers() []protocol.Knocker {
 	var cs []*conn
 	for c := range l.specs {
 		if c.knocked || c.admitted {
@@ -94,7 +94,7 @@ func (l *lobby) knockers() []protocol.Knocker {
 }
 
 // galleryID names a spectator's connection in the lobby's knocks.
-func (l *lobby) galleryID() string {
+func (l *actor) galleryID() string {
 	l.spectators++
 	return "s" + strconv.Itoa(l.spectators)
 }

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -20,6 +19,7 @@ import (
 	"congress/game"
 	"congress/protocol"
 	"congress/protocol/wsclient"
+	"congress/server/lobby"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -48,9 +48,13 @@ type sinkTransport struct {
 	wrote   chan [][]byte // if set, receives every batch written
 }
 
-func (t *sinkTransport) write(frames [][]byte) error {
+func (t *sinkTransport) write(frames []frame) error {
 	if t.wrote != nil {
-		t.wrote <- slices.Clone(frames)
+		batch := make([][]byte, len(frames))
+		for i, f := range frames {
+			batch[i] = f.data
+		}
+		t.wrote <- batch
 	}
 	if t.release != nil {
 		<-t.release
@@ -65,11 +69,11 @@ func (t *sinkTransport) close(websocket.StatusCode, string) {}
 func (t *sinkTransport) abort()                             {}
 
 // quickBot is the real bot without its human-paced think delay.
-func quickBot(seat int, strength string, seed uint64) Player {
+func quickBot(seat int, strength string, seed uint64) lobby.Player {
 	return fastPlayer{DefaultBot(seat, strength, seed)}
 }
 
-type fastPlayer struct{ Player }
+type fastPlayer struct{ lobby.Player }
 
 func (fastPlayer) Think() time.Duration { return 5 * time.Millisecond }
 
@@ -79,7 +83,7 @@ type flakyJournal struct {
 	fail atomic.Bool
 }
 
-func (j *flakyJournal) Append(ctx context.Context, lobby string, rec Record) error {
+func (j *flakyJournal) Append(ctx context.Context, lobby string, rec lobby.Record) error {
 	if j.fail.Load() {
 		return errors.New("disk on fire")
 	}
@@ -130,16 +134,60 @@ func (e *env) create(name string, settings *protocol.Settings) protocol.Created 
 	return *c
 }
 
-// lobby runs f on the lobby's goroutine.
-func (e *env) lobby(code string, f func(*lobby)) {
+// replayed is the lobby's state as its journal makes it: what the lobby
+// has applied, since a record is journaled before it is applied and
+// before anyone is told of it.
+func (e *env) replayed(code string) *lobby.State {
+	e.t.Helper()
+	read := e.srv.opt.Journal.Records
+	if p, ok := e.srv.opt.Journal.(interface {
+		Peek(context.Context, string) ([]lobby.Record, error)
+	}); ok {
+		read = p.Peek // Records would take the log over from the lobby
+	}
+	recs, err := read(context.Background(), code)
+	require.NoError(e.t, err)
+	st, err := lobby.Replay(code, recs, quickBot)
+	require.NoError(e.t, err)
+	return st
+}
+
+// stopped closes the server and returns the lobby's actor once its
+// goroutine has returned, for its state to be read.
+func (e *env) stopped(code string) *actor {
 	e.t.Helper()
 	l := e.srv.lobbies.get(code)
 	require.NotNil(e.t, l, "no lobby %s", code)
-	require.True(e.t, l.do(f))
+	require.NoError(e.t, e.srv.Close(context.Background()))
+	<-l.done
+	return l
+}
+
+// spectators is the lobby's spectator count, as its summary says.
+func (e *env) spectators(code string) int {
+	e.t.Helper()
+	l := e.srv.lobbies.get(code)
+	require.NotNil(e.t, l, "no lobby %s", code)
+	return l.summary.Load().Spectators
+}
+
+// awaitAway reads Lobby messages until one shows member id disconnected.
+func (c *client) awaitAway(id string) {
+	c.t.Helper()
+	for {
+		m, _ := c.until(protocol.TypeLobby)
+		var lv protocol.Lobby
+		decode(c.t, m, &lv)
+		for _, mem := range lv.Members {
+			if mem.ID == id && !mem.Connected {
+				return
+			}
+		}
+	}
 }
 
 // records is the lobby's journal.
-func (e *env) records(code string) []Record {
+func (e *env) records(code string) []lobby.Record {
 	recs, err := e.journal.Records(context.Background(), code)
 	require.NoError(e.t, err)
 	return recs
@@ -383,6 +431,12 @@ func lastGame(t *testing.T, ms []msg) *protocol.Game {
 
 // quickSettings are settings with long timers (the tests drive the game)
 // and no investigator, so that a command's effects are predictable.
+// stored is settings as a record keeps them.
+func stored(s *protocol.Settings) *lobby.Settings {
+	st := lobby.SettingsOf(*s)
+	return &st
+}
+
 func quickSettings() *protocol.Settings {
 	cfg := game.DefaultConfig()
 	cfg.DebateTime, cfg.VoteTime, cfg.NightTime = time.Hour, time.Hour, time.Hour
@@ -451,11 +505,9 @@ func (tb *table) bySeat(seat int) *client {
 // roles reads the roles from the server (tests only).
 func (tb *table) roles() []game.Role {
 	var roles []game.Role
-	tb.lobby(tb.code, func(l *lobby) {
-		g := l.st.match.g
-		for i := range g.Seats() {
-			roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
-		}
-	})
+	g := tb.replayed(tb.code).Match.Game
+	for i := range g.Seats() {
+		roles = append(roles, g.View(game.SeatViewer(i)).Seats[i].Role)
+	}
 	return roles
 }

@@ -26,6 +26,7 @@ import (
 	webclient "congress/client"
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // contentSecurityPolicy is sent with every response: the client is
@@ -129,7 +130,7 @@ func (s *Server) httpError(err error, c echo.Context) {
 		return
 	}
 	status := http.StatusInternalServerError
-	p := protocol.Problem{Code: "internal", Message: "Something went wrong on the server."}
+	p := protocol.Problem{Code: protocol.CodeInternal, Message: "Something went wrong on the server."}
 	var pe *protocol.Error
 	var he *echo.HTTPError
 	var later *retryLater
@@ -249,7 +250,7 @@ func (s *Server) drain(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
 	defer cancel()
 	if err := s.Drain(ctx); err != nil {
-		if !s.Draining() {
+		if !s.draining.Load() {
 			return protocol.Errorf(protocol.CodeServerBusy, "The drain was undone before it finished.")
 		}
 		s.log.Warn("drain", "err", err)
@@ -375,57 +376,49 @@ func (s *Server) createLobby(c echo.Context) error {
 		return protocol.Errorf(protocol.CodeBadMessage, "Reach the server by its name or address, as in an ordinary link.")
 	}
 	token, hash := newToken()
-	const host = "d1"
 	// Without --base-url the lobby keeps no host of the creator's: its
 	// links in WebSocket messages are relative, each reader's own
 	// address completing them. Only the creator is answered with the
 	// Host it sent.
-	l, err := s.openLobby(Record{
-		Kind: RecCreated, At: s.now(), Member: host, Name: name, TokenHash: hash,
-		Public: req.Public, Settings: &settings, Base: strings.TrimSuffix(s.opt.BaseURL, "/"),
-	})
+	rec := lobby.Created(name, hash, req.Public, lobby.SettingsOf(settings), strings.TrimSuffix(s.opt.BaseURL, "/"), s.now())
+	l, err := s.openLobby(rec)
 	if err != nil {
 		return err
 	}
 	link := base + "/l/" + l.code
-	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: link, WatchLink: link + "?watch=1", You: host, Token: token})
+	return c.JSON(http.StatusCreated, protocol.Created{Code: l.code, Link: link, WatchLink: link + "?watch=1", You: rec.Member, Token: token})
 }
 
 // openLobby registers a lobby under a new code, journals its created
 // record and starts its goroutine. In a cluster the code is unique
 // cluster-wide: this node takes its lease first, and a code that still
 // has a log (a lobby waiting for an owner) refuses the created record.
-func (s *Server) openLobby(rec Record) (*lobby, error) {
+func (s *Server) openLobby(rec lobby.Record) (*actor, error) {
 	busy := protocol.Errorf(protocol.CodeServerBusy, "The server cannot open another lobby now. Try again later.")
-	cl := s.cluster
 	for range 5 {
 		if s.draining.Load() {
 			return nil, busy
 		}
-		l := newLobby(s, "")
+		l := newActor(s, "")
 		if !s.lobbies.reserve(l, s.opt.Limits.MaxLobbies) {
 			return nil, s.fullRefusal()
 		}
-		l.st.code, l.log = l.code, s.log.With("lobby", l.code)
-		if cl != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
-			err := cl.create(ctx, l.code)
-			cancel()
-			if err != nil {
-				s.lobbies.remove(l)
-				if errors.Is(err, errCodeTaken) {
-					continue
-				}
-				s.log.Warn("taking a new lobby's lease", "err", err)
-				return nil, busy
+		l.st, l.log = lobby.NewState(l.code, s.opt.NewBot), s.log.With("lobby", l.code)
+		ctx, cancel := context.WithTimeout(context.Background(), s.opt.Limits.JournalTimeout)
+		err := s.dir.open(ctx, l.code)
+		cancel()
+		if err != nil {
+			s.lobbies.remove(l)
+			if errors.Is(err, errCodeTaken) {
+				continue
 			}
+			s.log.Warn("taking a new lobby's lease", "err", err)
+			return nil, busy
 		}
 		// The goroutine has not started: commit runs here, alone.
 		if err := l.commit(rec); err != nil {
 			s.lobbies.remove(l)
-			if cl != nil {
-				cl.release(l.code)
-			}
+			s.dir.abandon(l.code)
 			if l.deposed {
 				continue // the code has a log already
 			}
@@ -433,9 +426,7 @@ func (s *Server) openLobby(rec Record) (*lobby, error) {
 		}
 		if !s.startLobby(l) {
 			s.lobbies.remove(l)
-			if cl != nil {
-				cl.release(l.code)
-			}
+			s.dir.abandon(l.code)
 			return nil, busy
 		}
 		l.log.Info("lobby opened", "public", rec.Public)
@@ -521,17 +512,9 @@ func (s *Server) fullRefusal() error {
 
 func (s *Server) listLobbies(c echo.Context) error {
 	out := []protocol.LobbySummary{}
-	if s.cluster != nil {
-		for _, sum := range s.cluster.summaries() {
-			if sum.Public {
-				out = append(out, sum)
-			}
-		}
-	} else {
-		for _, l := range s.lobbies.all() {
-			if sum := l.summary.Load(); sum != nil && sum.Public {
-				out = append(out, *sum)
-			}
+	for _, sum := range s.dir.list() {
+		if sum.Public {
+			out = append(out, sum)
 		}
 	}
 	slices.SortFunc(out, func(a, b protocol.LobbySummary) int {
@@ -570,8 +553,8 @@ func (s *Server) getLobby(c echo.Context) error {
 	if protocol.ValidCode(code) {
 		if l := s.lobbies.get(code); l != nil {
 			sum = l.summary.Load()
-		} else if s.cluster != nil {
-			sum = s.cluster.lookup(code)
+		} else {
+			sum = s.dir.lookup(code)
 		}
 	}
 	if sum == nil {
@@ -602,7 +585,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	if err != nil {
 		s.ips.release(ip)
 		// Accept has answered (403 for a foreign origin).
-		s.metrics.refused("handshake")
+		s.metrics.refused(protocol.CodeHandshake)
 		s.log.Debug("websocket handshake refused", "err", err, "origin", r.Header.Get("Origin"))
 		return nil
 	}
@@ -611,7 +594,7 @@ func (s *Server) serveWS(c echo.Context) error {
 	if !s.addConn(cn) {
 		s.ips.release(ip)
 		// The server is closing: say so, as to everyone else.
-		cn.close(protocol.CodeReconnect, "The server is restarting. Reconnect in a moment.", websocket.StatusGoingAway, false)
+		cn.sendBack(restartMessage, false)
 		<-cn.written
 		return nil
 	}

@@ -11,34 +11,35 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 func TestIdleLimit(t *testing.T) {
 	lim := DefaultLimits()
-	creator := &member{id: "d1", name: "Anna"}
+	creator := &lobby.Member{ID: "d1", Name: "Anna"}
 	tests := []struct {
 		name    string
-		members []*member
+		members []*lobby.Member
 		joined  bool
 		matches int
 		want    time.Duration
 	}{
-		{name: "nobody ever came", members: []*member{creator}, want: lim.UnjoinedLobby},
-		{name: "only bots beside the creator", members: []*member{creator, {id: "b2", bot: true}}, want: lim.UnjoinedLobby},
-		{name: "the creator came", members: []*member{creator}, joined: true, want: lim.EmptyLobby},
-		{name: "a delegate joined before a restart", members: []*member{creator, {id: "d2", name: "Boris"}}, want: lim.EmptyLobby},
-		{name: "a game was played", members: []*member{creator}, joined: true, matches: 1, want: lim.IdleLobby},
+		{name: "nobody ever came", members: []*lobby.Member{creator}, want: lim.UnjoinedLobby},
+		{name: "only bots beside the creator", members: []*lobby.Member{creator, {ID: "b2", Bot: true}}, want: lim.UnjoinedLobby},
+		{name: "the creator came", members: []*lobby.Member{creator}, joined: true, want: lim.EmptyLobby},
+		{name: "a delegate joined before a restart", members: []*lobby.Member{creator, {ID: "d2", Name: "Boris"}}, want: lim.EmptyLobby},
+		{name: "a game was played", members: []*lobby.Member{creator}, joined: true, matches: 1, want: lim.IdleLobby},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := &lobby{srv: &Server{opt: Options{Limits: lim}}, st: &state{members: tt.members, matches: tt.matches}, joined: tt.joined}
+			l := &actor{srv: &Server{opt: Options{Limits: lim}}, st: &lobby.State{Members: tt.members, Matches: tt.matches}, joined: tt.joined}
 			assert.Equal(t, tt.want, l.idleLimit())
 		})
 	}
 	t.Run("a shorter IdleLobby shortens all", func(t *testing.T) {
 		short := lim
 		short.IdleLobby = time.Minute
-		l := &lobby{srv: &Server{opt: Options{Limits: short}}, st: &state{members: []*member{creator}}}
+		l := &actor{srv: &Server{opt: Options{Limits: short}}, st: &lobby.State{Members: []*lobby.Member{creator}}}
 		assert.Equal(t, time.Minute, l.idleLimit())
 	})
 }

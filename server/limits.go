@@ -62,14 +62,14 @@ type memberRate struct {
 }
 
 // rateOf is a member's allowance, made on first use.
-func (l *lobby) rateOf(member string) *memberRate {
+func (l *actor) rateOf(member string) *memberRate {
 	r := l.rates[member]
 	if r != nil {
 		return r
 	}
-	if len(l.rates) > 2*len(l.st.members)+16 {
+	if len(l.rates) > 2*len(l.st.Members)+16 {
 		for id := range l.rates {
-			if l.st.member(id) == nil {
+			if l.st.Member(id) == nil {
 				delete(l.rates, id)
 			}
 		}
@@ -92,7 +92,7 @@ var errAnswered = errors.New("answered")
 // and back at once, a page gone wrong) is closed before the welcome,
 // which is the costly part, and told to wait; the browser client comes
 // back by itself a moment later.
-func (l *lobby) limitResume(c *conn, member string) error {
+func (l *actor) limitResume(c *conn, member string) error {
 	if l.rateOf(member).resumes.AllowN(time.Now(), 1) {
 		return nil
 	}
@@ -105,7 +105,7 @@ func (l *lobby) limitResume(c *conn, member string) error {
 // theirs is refused with rate_limited, and one who goes on regardless is
 // closed, whichever connection they come back on. Spectators have no
 // member: their address's allowance is theirs.
-func (l *lobby) limitRate(c *conn, msg protocol.Client) (refused bool) {
+func (l *actor) limitRate(c *conn, msg protocol.Client) (refused bool) {
 	if c.member == "" {
 		return false
 	}
@@ -138,57 +138,4 @@ func requestOf(m protocol.Client) int64 {
 		return v.ID
 	}
 	return 0
-}
-
-// galleryShare is how many times a delegate's allowance of chat lines
-// the whole gallery shares.
-const galleryShare = 4
-
-// chatRoom refuses a line from a speaker (nil: the gallery) who has said
-// their share in this game, or since the lobby opened: the lobby's log,
-// and its journal, stay bounded whoever talks.
-func (l *lobby) chatRoom(me *member) error {
-	limit, from := l.srv.opt.Limits.ChatLines, ""
-	if me != nil {
-		from = me.id
-	} else {
-		limit *= galleryShare
-	}
-	if l.st.chat.spoken[from] < limit {
-		return nil
-	}
-	if me == nil {
-		return protocol.Errorf(protocol.CodeChatFull, "The gallery has said its %d lines for this game. It may speak again in the next.", limit)
-	}
-	return protocol.Errorf(protocol.CodeChatFull, "You have said your %d lines for this game. You may speak again in the next.", limit)
-}
-
-// maxMembersEver bounds the members a lobby may ever have had, bots
-// included: with the chat's bound, it keeps a lobby's journal bounded
-// however many come and go.
-const maxMembersEver = 1000
-
-// roomForMembers refuses a new member once the lobby has seen
-// maxMembersEver.
-func (l *lobby) roomForMembers() error {
-	if l.st.nextID > maxMembersEver {
-		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has seen %d delegates come and go, as many as one lobby may. Open a new lobby.", maxMembersEver)
-	}
-	return nil
-}
-
-// maxChanges bounds the host's changes of the lobby (settings, listing,
-// the host's seat, a seat handed to a bot and back) in a game, or
-// between games.
-const maxChanges = 500
-
-// roomForChanges refuses a host's change beyond maxChanges.
-func (l *lobby) roomForChanges(a protocol.HostAction) error {
-	switch a {
-	case protocol.HostSettings, protocol.HostPublic, protocol.HostMakeHost, protocol.HostBotSeat:
-		if l.st.changes >= maxChanges {
-			return protocol.Errorf(protocol.CodeTooManyChanges, "The Presidium has recorded %d changes of this lobby in this game, as many as it will until the next game begins.", maxChanges)
-		}
-	}
-	return nil
 }

@@ -12,13 +12,14 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // chatRecords counts the lines a lobby has journaled.
 func (e *env) chatRecords(code string) int {
 	n := 0
 	for _, r := range e.records(code) {
-		if r.Kind == RecChat {
+		if r.Kind == lobby.RecChat {
 			n++
 		}
 	}
@@ -152,7 +153,7 @@ func TestChatIsBounded(t *testing.T) {
 	spec := e.dial(nil)
 	spec.send(protocol.Watch{Lobby: tb.code})
 	spec.welcome()
-	for i := range 3 * galleryShare {
+	for i := range 3 * lobby.GalleryShare {
 		spec.ok(protocol.Say{Channel: game.ChannelSpectators, Text: fmt.Sprint("gallery ", i+1)})
 	}
 	spec.refused(protocol.Say{Channel: game.ChannelSpectators, Text: "one more"}, protocol.CodeChatFull)
@@ -166,10 +167,9 @@ func TestChatIsBounded(t *testing.T) {
 // come and go takes no more, human or bot, and its journal no more
 // records for them.
 func TestMembersAreBounded(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(o *Options) { o.Limits.MembersEver = 2 })
 	tb := e.table(2, nil)
 	tb.clients[1].ok(protocol.Leave{})
-	tb.lobby(tb.code, func(l *lobby) { l.st.nextID = maxMembersEver + 1 }) // as after so many joins and leaves
 	before := len(e.records(tb.code))
 	c := e.dial(nil)
 	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
@@ -182,14 +182,10 @@ func TestMembersAreBounded(t *testing.T) {
 // TestChangesAreBounded: a host may change the lobby so many times in a
 // game, or between games; the next game opens the count again.
 func TestChangesAreBounded(t *testing.T) {
-	e := newEnv(t)
+	e := newEnv(t, func(o *Options) { o.Limits.HostChanges = 1 })
 	tb := e.table(5, quickSettings())
 	host := tb.clients[0]
 	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
-	tb.lobby(tb.code, func(l *lobby) {
-		require.Equal(t, 1, l.st.changes)
-		l.st.changes = maxChanges // as after so many changes
-	})
 	before := len(e.records(tb.code))
 	for _, h := range []protocol.Host{
 		{Action: protocol.HostPublic, Public: false},

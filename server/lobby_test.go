@@ -229,11 +229,9 @@ func TestNames(t *testing.T) {
 		c.send(protocol.Join{Lobby: tb.code, Name: "👨‍👩‍👧"})
 		c.welcome()
 		var names []string
-		tb.lobby(tb.code, func(l *lobby) {
-			for _, m := range l.st.members {
-				names = append(names, m.name)
-			}
-		})
+		for _, m := range tb.replayed(tb.code).Members {
+			names = append(names, m.Name)
+		}
 		assert.Contains(t, names, "👨‍👩‍👧")
 	})
 	t.Run("the host's name over HTTP", func(t *testing.T) {
@@ -313,7 +311,7 @@ func TestFlood(t *testing.T) {
 	assert.Greater(t, limited, 0, "no rate_limited refusal")
 	assert.Equal(t, websocket.StatusPolicyViolation, status)
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+	assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 	assert.Equal(t, before, len(e.records(tb.code)))
 	for _, c := range tb.clients[2:] {
 		c.unmoved()
@@ -366,7 +364,7 @@ func TestResume(t *testing.T) {
 	again.welcome()
 	_, closing := back.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeReplaced), closing.Code)
+	assert.Equal(t, protocol.CodeReplaced, closing.Code)
 	again.ok(protocol.Act{Kind: game.CmdWithdraw})
 }
 
@@ -610,7 +608,7 @@ func TestHost(t *testing.T) {
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: d.you})
 	_, closing := d.expectClose()
 	require.NotNil(t, closing)
-	assert.Equal(t, string(protocol.CodeKicked), closing.Code)
+	assert.Equal(t, protocol.CodeKicked, closing.Code)
 	// Their token no longer opens anything.
 	again := e.dial(nil)
 	again.send(protocol.Resume{Lobby: tb.code, Token: d.token})
@@ -657,11 +655,7 @@ func TestBotSeat(t *testing.T) {
 	<-away.closed
 	// The lobby hears of the closed connection when the server reads it:
 	// wait for that, not for the client's side.
-	require.Eventually(t, func() bool {
-		gone := false
-		e.lobby(tb.code, func(l *lobby) { gone = l.members[away.you] == nil })
-		return gone
-	}, 5*time.Second, 10*time.Millisecond)
+	host.awaitAway(away.you)
 	host.sync()
 	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: away.you, Bot: true})
 	var lv protocol.Lobby
@@ -674,11 +668,7 @@ func TestBotSeat(t *testing.T) {
 	assert.Equal(t, away.seat, lv.Members[4].Seat)
 	// The bot plays the seat: it presses Ready in the Debate.
 	require.Eventually(t, func() bool {
-		var ready bool
-		e.lobby(tb.code, func(l *lobby) {
-			ready = l.st.match.g.View(game.Spectator).Seats[away.seat].Ready
-		})
-		return ready
+		return e.replayed(tb.code).Match.Game.View(game.Spectator).Seats[away.seat].Ready
 	}, 5*time.Second, 20*time.Millisecond)
 	// The delegate comes back and takes the seat again.
 	back := e.dial(nil)
@@ -734,8 +724,7 @@ func TestJournalFailure(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	tb.start()
 	a, b := tb.clients[1], tb.clients[2]
-	var before game.View
-	e.lobby(tb.code, func(l *lobby) { before = l.st.match.g.View(game.Spectator) })
+	before := e.replayed(tb.code).Match.Game.View(game.Spectator)
 	n := len(e.records(tb.code))
 
 	e.journal.fail.Store(true)
@@ -745,8 +734,7 @@ func TestJournalFailure(t *testing.T) {
 	c := e.dial(nil)
 	c.send(protocol.Join{Lobby: tb.code, Name: "Zed"})
 	c.expectError(protocol.CodeGameStarted)
-	var after game.View
-	e.lobby(tb.code, func(l *lobby) { after = l.st.match.g.View(game.Spectator) })
+	after := e.replayed(tb.code).Match.Game.View(game.Spectator)
 	assert.Equal(t, before, after, "nothing changed")
 	assert.Equal(t, n, len(e.records(tb.code)))
 	for _, o := range tb.clients {
@@ -773,7 +761,7 @@ func TestShutdownTellsClientsToReconnect(t *testing.T) {
 		status, closing := c.expectClose()
 		assert.Equal(t, websocket.StatusGoingAway, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeReconnect), closing.Code)
+		assert.Equal(t, protocol.CodeReconnect, closing.Code)
 	}
 }
 

@@ -75,8 +75,7 @@ func (e *env) botGame(public bool) string {
 			host.send(protocol.Act{Kind: game.CmdEndPhase})
 		}
 	}
-	var id string
-	e.lobby(cr.Code, func(l *lobby) { id = l.st.match.id })
+	id := e.replayed(cr.Code).Match.ID
 	require.NotEmpty(e.t, id)
 	return id
 }

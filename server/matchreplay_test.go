@@ -74,7 +74,8 @@ func (e *env) randomMatch(r *rand.Rand) (id string, seat int, sent []msg) {
 		}
 	}
 	sent = append(sent, host.sync()...)
-	e.lobby(cr.Code, func(l *lobby) { id, seat = l.st.match.id, l.st.member(cr.You).seat })
+	st := e.replayed(cr.Code)
+	id, seat = st.Match.ID, st.Member(cr.You).Seat
 	return id, seat, sent
 }
 
@@ -133,12 +134,9 @@ func TestMatchFilesReplayToTheirLogs(t *testing.T) {
 		require.NoError(t, err, "game %d", i)
 		assert.Len(t, checked.Checks, 4)
 
-		var live []game.Event
-		var steps []game.Step
-		e.lobby(f.Lobby, func(l *lobby) {
-			live, _ = l.st.match.g.Log(game.Everyone, 0)
-			steps = l.st.match.g.Steps()
-		})
+		g := e.replayed(f.Lobby).Match.Game
+		live, _ := g.Log(game.Everyone, 0)
+		steps := g.Steps()
 		assert.Equal(t, mustJSON(t, live), mustJSON(t, f.Log), "game %d: the file's log is the lobby's", i)
 		assert.Equal(t, mustJSON(t, steps), mustJSON(t, f.Steps), "game %d: the file's steps are the game's", i)
 

@@ -10,14 +10,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"congress/protocol"
+	"congress/server/lobby"
+	"congress/server/store"
 )
 
 // startedSeed is the seed of the lobby's last started record, as the
 // journal keeps it.
-func startedSeed(t *testing.T, recs []Record) string {
+func startedSeed(t *testing.T, recs []lobby.Record) string {
 	t.Helper()
 	for i := len(recs) - 1; i >= 0; i-- {
-		if recs[i].Kind == RecStarted {
+		if recs[i].Kind == lobby.RecStarted {
 			require.NotNil(t, recs[i].MatchSeed, "a started record without its seed")
 			return recs[i].MatchSeed.String()
 		}
@@ -39,7 +41,7 @@ func resumeHost(e *env, tb *table) *table {
 
 // checkFiled reads match id's file from hist and checks that it reveals
 // the seed committed to at the start, and verifies.
-func checkFiled(t *testing.T, hist Matches, id, commitment, seed string) {
+func checkFiled(t *testing.T, hist lobby.Matches, id, commitment, seed string) {
 	t.Helper()
 	var raw []byte
 	require.Eventually(t, func() bool {
@@ -90,7 +92,7 @@ func TestMatchSeedSurvivesFailover(t *testing.T) {
 	st := openStore(t)
 	node := func(name string) *env {
 		e := newEnv(t, func(o *Options) {
-			o.Journal = NewNATSJournal(st)
+			o.Journal = store.NewJournal(st)
 			o.Cluster = &ClusterOptions{Store: st, Node: name, LeaseTTL: time.Minute}
 			o.Matches = st
 		})
@@ -102,8 +104,7 @@ func TestMatchSeedSurvivesFailover(t *testing.T) {
 	tb.start()
 	commitment := tb.clients[0].lobby.Commitment
 	require.Len(t, commitment, 64)
-	var seed string
-	tb.lobby(tb.code, func(l *lobby) { seed = l.st.match.seed.String() })
+	seed := tb.replayed(tb.code).Match.Seed.String()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // snapshot is everything a lobby's records decide, as plain values.
@@ -38,25 +39,25 @@ type memberSnap struct {
 	Seed               uint64
 }
 
-func snap(s *state) snapshot {
-	out := snapshot{Host: s.host, Base: s.base, Public: s.public, Settings: s.settings, Phase: s.phase, Closed: s.closed, Chat: map[string][]protocol.ChatLine{}}
-	for _, m := range s.members {
-		out.Members = append(out.Members, memberSnap{ID: m.id, Name: m.name, Strength: m.strength, Hash: m.tokenHash, Bot: m.bot, BotPlays: m.botPlays, Gone: m.gone, Seat: m.seat, Seed: m.seed})
-		out.Chat[m.id] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(m, ch) })
+func snap(s *lobby.State) snapshot {
+	out := snapshot{Host: s.Host, Base: s.Base, Public: s.Public, Settings: s.Settings.Wire(), Phase: s.Phase.Wire(), Closed: s.Closed, Chat: map[string][]protocol.ChatLine{}}
+	for _, m := range s.Members {
+		out.Members = append(out.Members, memberSnap{ID: m.ID, Name: m.Name, Strength: m.Strength, Hash: m.TokenHash, Bot: m.Bot, BotPlays: m.BotPlays, Gone: m.Gone, Seat: m.Seat, Seed: m.Seed})
+		out.Chat[m.ID] = wireChat(s.Chat.Tail(func(ch game.Channel) bool { return s.CanRead(m, ch) }))
 	}
-	out.Chat["spectator"] = s.chat.tail(func(ch game.Channel) bool { return s.canRead(nil, ch) })
-	if m := s.match; m != nil {
-		out.Match = m.id
+	out.Chat["spectator"] = wireChat(s.Chat.Tail(func(ch game.Channel) bool { return s.CanRead(nil, ch) }))
+	if m := s.Match; m != nil {
+		out.Match = m.ID
 		viewers := []game.Viewer{game.Spectator}
-		for i := range m.g.Seats() {
+		for i := range m.Game.Seats() {
 			viewers = append(viewers, game.SeatViewer(i))
 		}
 		for _, v := range viewers {
-			out.Views = append(out.Views, m.g.View(v))
-			evs, _ := m.g.Log(v, 0)
+			out.Views = append(out.Views, m.Game.View(v))
+			evs, _ := m.Game.Log(v, 0)
 			out.Logs = append(out.Logs, evs)
 		}
-		out.Bots = sortedSeats(m.bots)
+		out.Bots = sortedSeats(m.Bots)
 	}
 	return out
 }
@@ -64,66 +65,65 @@ func snap(s *state) snapshot {
 // TestReplay plays a lobby through joins, settings, bots, chat, a kick
 // and a whole game with a rematch, then rebuilds it from its journal
 // (after a JSON round trip, as a persistent journal would) and requires
-// the same state and the same views for every viewer, at every point.
+// the same state and the same views for every viewer, at every point:
+// each stage is played afresh, and the live state read once the lobby
+// has stopped.
 func TestReplay(t *testing.T) {
-	e := newEnv(t)
-	tb := e.table(4, quickSettings())
-	host := tb.clients[0]
-	check := func(stage string) {
-		t.Helper()
-		// The live state and its journal, at the same instant: bots act on
-		// their own.
-		var live snapshot
-		var recs []Record
-		e.lobby(tb.code, func(l *lobby) {
-			live = snap(l.st)
-			recs, _ = e.journal.Records(context.Background(), tb.code)
+	type stage struct {
+		name string
+		play func(e *env, tb *table)
+	}
+	stages := []stage{
+		{"joining", func(*env, *table) {}},
+		{"lobby changes", func(_ *env, tb *table) {
+			host := tb.clients[0]
+			host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
+			host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
+			host.ok(protocol.Host{Action: protocol.HostAddBot})
+			host.ok(protocol.Host{Action: protocol.HostAddBot})
+			tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "greetings"})
+			host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[3].you})
+		}},
+		{"start", func(_ *env, tb *table) { tb.clients[0].ok(protocol.Host{Action: protocol.HostStart}) }},
+		{"bot seat", func(_ *env, tb *table) {
+			// Humans act, bots act on their own.
+			host := tb.clients[0]
+			tb.clients[1].ok(protocol.Act{Kind: game.CmdReady})
+			tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I am loyal"})
+			tb.clients[2].ws.CloseNow()
+			host.awaitAway(tb.clients[2].you)
+			host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
+		}},
+		{"game over", func(e *env, tb *table) {
+			// The host hurries every phase.
+			deadline := time.Now().Add(30 * time.Second)
+			for e.replayed(tb.code).Phase != lobby.Over {
+				require.True(e.t, time.Now().Before(deadline), "the game did not end")
+				tb.clients[0].do(protocol.Act{Kind: game.CmdEndPhase})
+				time.Sleep(20 * time.Millisecond)
+			}
+		}},
+		{"rematch", func(_ *env, tb *table) { tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch}) }},
+	}
+	for n, st := range stages {
+		t.Run(st.name, func(t *testing.T) {
+			e := newEnv(t)
+			tb := e.table(4, quickSettings())
+			for _, earlier := range stages[:n+1] {
+				earlier.play(e, tb)
+			}
+			// The live state and its journal, once the lobby has stopped:
+			// bots act on their own until then.
+			live := snap(e.stopped(tb.code).st)
+			data, err := json.Marshal(e.records(tb.code))
+			require.NoError(t, err)
+			var back []lobby.Record
+			require.NoError(t, json.Unmarshal(data, &back))
+			rebuilt, err := lobby.Replay(tb.code, back, quickBot)
+			require.NoError(t, err)
+			require.Equal(t, live, snap(rebuilt), "after %s", st.name)
 		})
-		data, err := json.Marshal(recs)
-		require.NoError(t, err)
-		var back []Record
-		require.NoError(t, json.Unmarshal(data, &back))
-		rebuilt, err := replay(tb.code, back, quickBot)
-		require.NoError(t, err)
-		require.Equal(t, live, snap(rebuilt), "after %s", stage)
 	}
-	check("joining")
-
-	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
-	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
-	host.ok(protocol.Host{Action: protocol.HostAddBot})
-	host.ok(protocol.Host{Action: protocol.HostAddBot})
-	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "greetings"})
-	host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[3].you})
-	check("lobby changes")
-
-	host.ok(protocol.Host{Action: protocol.HostStart})
-	check("start")
-	// Humans act, bots act on their own; the host hurries every phase.
-	tb.clients[1].ok(protocol.Act{Kind: game.CmdReady})
-	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I am loyal"})
-	tb.clients[2].ws.CloseNow()
-	require.Eventually(t, func() bool {
-		var gone bool
-		e.lobby(tb.code, func(l *lobby) { gone = l.members[tb.clients[2].you] == nil })
-		return gone
-	}, 5*time.Second, 10*time.Millisecond)
-	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: tb.clients[2].you, Bot: true})
-	check("bot seat")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var over bool
-		e.lobby(tb.code, func(l *lobby) { over = l.st.phase == protocol.LobbyOver })
-		if over {
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "the game did not end")
-		host.do(protocol.Act{Kind: game.CmdEndPhase})
-		time.Sleep(20 * time.Millisecond)
-	}
-	check("game over")
-	host.ok(protocol.Host{Action: protocol.HostRematch})
-	check("rematch")
 }
 
 // TestReplayedLobbyPlaysOn: a state rebuilt mid-game takes the same next
@@ -133,14 +133,12 @@ func TestReplayedLobbyPlaysOn(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
-	rebuilt, err := replay(tb.code, e.records(tb.code), quickBot)
+	rebuilt, err := lobby.Replay(tb.code, e.records(tb.code), quickBot)
 	require.NoError(t, err)
 	tb.clients[3].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
 	recs := e.records(tb.code)
-	require.NoError(t, rebuilt.apply(recs[len(recs)-1]))
-	var live snapshot
-	e.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
-	require.Equal(t, live, snap(rebuilt))
+	require.NoError(t, rebuilt.Apply(recs[len(recs)-1]))
+	require.Equal(t, snap(e.stopped(tb.code).st), snap(rebuilt))
 }
 
 // TestRestore: a second server on the same journal rebuilds the lobby;
@@ -151,8 +149,7 @@ func TestRestore(t *testing.T) {
 	tb := e.table(5, quickSettings())
 	tb.start()
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: tb.clients[2].seat})
-	var before game.View
-	e.lobby(tb.code, func(l *lobby) { before = l.st.match.g.View(game.SeatViewer(tb.clients[1].seat)) })
+	before := e.replayed(tb.code).Match.Game.View(game.SeatViewer(tb.clients[1].seat))
 
 	e2 := newEnv(t, func(o *Options) { o.Journal = e.journal })
 	require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
@@ -177,9 +174,9 @@ func TestRestore(t *testing.T) {
 }
 
 func TestReplayRefusesForeignRecords(t *testing.T) {
-	_, err := replay("AAAAAA", []Record{{Kind: "coronation"}}, quickBot)
+	_, err := lobby.Replay("AAAAAA", []lobby.Record{{Kind: "coronation"}}, quickBot)
 	require.Error(t, err)
-	_, err = replay("AAAAAA", []Record{{Kind: RecAct, Command: &game.Command{}}}, quickBot)
+	_, err = lobby.Replay("AAAAAA", []lobby.Record{{Kind: lobby.RecAct, Command: &game.Command{}}}, quickBot)
 	require.Error(t, err)
 }
 
@@ -227,11 +224,7 @@ func TestSlowReader(t *testing.T) {
 		require.NoError(t, err)
 		defer slow.CloseNow()
 		require.NoError(t, slow.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: tb.code})))
-		require.Eventually(t, func() bool {
-			var in bool
-			e.lobby(tb.code, func(l *lobby) { in = len(l.specs) == 1 })
-			return in
-		}, 5*time.Second, 10*time.Millisecond)
+		require.Eventually(t, func() bool { return e.spectators(tb.code) == 1 }, 5*time.Second, 10*time.Millisecond)
 		talker := tb.clients[0] // reads its own lines back as it goes
 		text := string(make([]rune, 0))
 		for range protocol.MaxChatRunes {
@@ -239,9 +232,7 @@ func TestSlowReader(t *testing.T) {
 		}
 		start := time.Now()
 		for i := 0; ; i++ {
-			var gone bool
-			e.lobby(tb.code, func(l *lobby) { gone = len(l.specs) == 0 })
-			if gone {
+			if e.spectators(tb.code) == 0 {
 				break
 			}
 			require.Less(t, time.Since(start), 20*time.Second, "the slow reader was never dropped")

@@ -13,6 +13,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -41,7 +42,7 @@ func BenchmarkRestart(b *testing.B) {
 					b.Fatal(err)
 				}
 				opened := time.Since(t0)
-				srv := New(Options{Journal: NewNATSJournal(st), Matches: st, NewBot: quickBot, Logger: quiet, Limits: DefaultLimits()})
+				srv := New(Options{Journal: store.NewJournal(st), Matches: st, NewBot: quickBot, Logger: quiet, Limits: DefaultLimits()})
 				n, err := srv.RestoreAll(context.Background())
 				if err != nil || n != lobbies {
 					b.Fatalf("restored %d of %d: %v", n, lobbies, err)
@@ -65,13 +66,10 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 	srv := New(Options{Journal: j, NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
 	defer srv.Close(context.Background())
 	names := []string{"Boris", "Clara", "Dmitri", "Elena"}
-	lobby := func(start bool) [][]byte {
+	play := func(start bool) [][]byte {
 		_, hash := newToken()
-		l, err := srv.openLobby(Record{Kind: RecCreated, At: srv.now(), Member: "d1", Name: "Anna", TokenHash: hash, Settings: quickSettings()})
-		if err != nil {
-			b.Fatal(err)
-		}
-		l.do(func(l *lobby) {
+		l := unstarted(b, srv, lobby.Created("Anna", hash, false, *stored(quickSettings()), "", srv.now()))
+		func() {
 			host := newConnOn(srv, &sinkTransport{}, "127.0.0.1")
 			host.member = "d1"
 			l.members["d1"] = host
@@ -95,10 +93,10 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 				b.Fatal(err)
 			}
 			for i, c := range cs[:3] {
-				target := (l.st.member(c.member).seat + 1 + i) % 5
+				target := (l.st.Member(c.member).Seat + 1 + i) % 5
 				_ = l.act(c, protocol.Act{Kind: game.CmdDenounce, Target: target})
 			}
-		})
+		}()
 		recs, _ := j.Records(context.Background(), l.code)
 		out := make([][]byte, len(recs))
 		for i, r := range recs {
@@ -106,7 +104,7 @@ func sampleLogs(b *testing.B) (open, playing [][]byte) {
 		}
 		return out
 	}
-	return lobby(false), lobby(true)
+	return play(false), play(true)
 }
 
 // fill writes n lobbies' logs, alternately open and playing.

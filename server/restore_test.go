@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 	"congress/server/store"
 )
 
@@ -25,9 +27,9 @@ import (
 var restoreAt = time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC)
 
 // created is the first record of a lobby hosted by Anna.
-func created(at time.Time) Record {
+func created(at time.Time) lobby.Record {
 	_, hash := newToken()
-	return Record{Kind: RecCreated, At: at, Member: "d1", Name: "Anna", TokenHash: hash, Settings: quickSettings()}
+	return lobby.Record{Kind: lobby.RecCreated, At: at, Member: "d1", Name: "Anna", TokenHash: hash, Settings: stored(quickSettings())}
 }
 
 // appendRaw stores data as lobby's next record, bypassing the journal:
@@ -74,12 +76,12 @@ func (b *logBuffer) String() string {
 func TestRestoreAllManyLobbies(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	j := NewNATSJournal(st)
+	j := store.NewJournal(st)
 	const lobbies = 1100
 	for i := range lobbies {
 		require.NoError(t, j.Append(ctx, fmt.Sprintf("R%05d", i), created(restoreAt)))
 	}
-	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	n, err := e.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, lobbies, n)
@@ -93,10 +95,10 @@ func TestRestoreAllDropsClosedLog(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	appendRaw(t, st, "CXSDAA", recordJSON(t, created(restoreAt)))
-	appendRaw(t, st, "CXSDAA", recordJSON(t, Record{Kind: RecClosed, At: restoreAt.Add(time.Minute)}))
+	appendRaw(t, st, "CXSDAA", recordJSON(t, lobby.Record{Kind: lobby.RecClosed, At: restoreAt.Add(time.Minute)}))
 	appendRaw(t, st, "PENDAA", recordJSON(t, created(restoreAt)))
 
-	e := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	n, err := e.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
@@ -107,7 +109,7 @@ func TestRestoreAllDropsClosedLog(t *testing.T) {
 	assert.Equal(t, []string{"PENDAA"}, codes, "the closed lobby's log is gone")
 
 	// And the next start is as clean.
-	e2 := newEnv(t, func(o *Options) { o.Journal = NewNATSJournal(st) })
+	e2 := newEnv(t, func(o *Options) { o.Journal = store.NewJournal(st) })
 	e.srv.Close(ctx)
 	n, err = e2.srv.RestoreAll(ctx)
 	require.NoError(t, err)
@@ -122,14 +124,14 @@ func TestRestoreAllQuarantinesDamagedLog(t *testing.T) {
 	st := openStore(t)
 	appendRaw(t, st, "BRKNAA", recordJSON(t, created(restoreAt)))
 	// An act with no game running: it fails replay.
-	appendRaw(t, st, "BRKNAA", recordJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	appendRaw(t, st, "BRKNAA", recordJSON(t, lobby.Record{Kind: lobby.RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
 	appendRaw(t, st, "GRBDAA", recordJSON(t, created(restoreAt)))
 	appendRaw(t, st, "GRBDAA", []byte(`{"kind":`))
 	appendRaw(t, st, "HTHYAA", recordJSON(t, created(restoreAt)))
 
 	var logs logBuffer
 	e := newEnv(t, func(o *Options) {
-		o.Journal = NewNATSJournal(st)
+		o.Journal = store.NewJournal(st)
 		o.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	})
 	n, err := e.srv.RestoreAll(ctx)
@@ -245,11 +247,8 @@ func (tb *table) playToEnd() string {
 	tb.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		var over bool
-		var id string
-		tb.lobby(tb.code, func(l *lobby) { over, id = l.st.phase == protocol.LobbyOver, l.st.match.id })
-		if over {
-			return id
+		if st := tb.replayed(tb.code); st.Phase == lobby.Over {
+			return st.Match.ID
 		}
 		require.True(tb.t, time.Now().Before(deadline), "the game did not end")
 		tb.clients[0].do(protocol.Act{Kind: game.CmdEndPhase})
@@ -293,8 +292,7 @@ func TestRestoreFilesUnfiledMatch(t *testing.T) {
 	id := tb.playToEnd()
 	tb.clients[0].ok(protocol.Host{Action: protocol.HostRematch})
 	tb.start()
-	var next string
-	tb.lobby(tb.code, func(l *lobby) { next = l.st.match.id })
+	next := tb.replayed(tb.code).Match.ID
 	require.NoError(t, e.srv.Close(context.Background()))
 	require.False(t, down.over(id))
 
@@ -323,7 +321,7 @@ func TestRestoredIdleClock(t *testing.T) {
 	require.NoError(t, j.Append(ctx, "RCNTAA", recent))
 	require.NoError(t, j.Append(ctx, "WTNGAA", awaited))
 	// A node's claim is nobody's activity.
-	require.NoError(t, j.Append(ctx, "ABNDAA", Record{Kind: RecClaimed, At: now, Name: "node-2"}))
+	require.NoError(t, j.Append(ctx, "ABNDAA", lobby.Record{Kind: lobby.RecClaimed, At: now, Name: "node-2"}))
 	token, hash := newToken()
 	awaited.TokenHash = hash
 	j.logs["WTNGAA"][0] = awaited
@@ -363,12 +361,39 @@ func (h *memMatches) isDown() bool {
 }
 
 // keysOf is each member's remembered request keys.
-func keysOf(s *state) map[string][]string {
+func keysOf(s *lobby.State) map[string][]string {
 	out := map[string][]string{}
-	for id, r := range s.keys {
-		out[id] = r.order
+	for id, r := range s.Keys {
+		out[id] = r.Keys()
 	}
 	return out
+}
+
+// teeJournal keeps every record appended, which a compaction does not
+// delete: replayed, they make the state the lobby has applied.
+type teeJournal struct {
+	*store.Journal
+	mu  sync.Mutex
+	all map[string][]lobby.Record
+}
+
+func (j *teeJournal) Append(ctx context.Context, code string, rec lobby.Record) error {
+	err := j.Journal.Append(ctx, code, rec)
+	if err == nil {
+		j.mu.Lock()
+		if j.all == nil {
+			j.all = map[string][]lobby.Record{}
+		}
+		j.all[code] = append(j.all[code], rec)
+		j.mu.Unlock()
+	}
+	return err
+}
+
+func (j *teeJournal) appended(code string) []lobby.Record {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return slices.Clone(j.all[code])
 }
 
 // TestRematchStartsLogAfresh: at each rematch whose game is in the
@@ -379,25 +404,31 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	hist := newMemMatches(0)
-	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	tee := &teeJournal{Journal: store.NewJournal(st)}
+	e := newEnv(t, func(o *Options) { o.Journal, o.Matches = tee, hist })
 	tb := e.table(5, quickSettings())
 	host := tb.clients[0]
 	host.ok(protocol.Host{Action: protocol.HostPublic, Public: true})
 	host.ok(protocol.Host{Action: protocol.HostAddBot, Strength: "easy"})
 	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "To the first congress.", Key: "toast"})
+	applied := func() *lobby.State {
+		st, err := lobby.Replay(tb.code, tee.appended(tb.code), quickBot)
+		require.NoError(t, err)
+		return st
+	}
 
-	logOf := func() []Record {
-		recs, err := NewNATSJournal(st).Records(ctx, tb.code)
+	logOf := func() []lobby.Record {
+		recs, err := store.NewJournal(st).Records(ctx, tb.code)
 		require.NoError(t, err)
 		return recs
 	}
-	sameAsLive := func(recs []Record) {
+	// sameAsLive holds a log to the lobby's state: the live one, read
+	// once the lobby has stopped, or else its state from the log before
+	// the log was started afresh (every record the lobby applied).
+	sameAsLive := func(recs []lobby.Record, st *lobby.State) {
 		t.Helper()
-		var live snapshot
-		tb.lobby(tb.code, func(l *lobby) { live = snap(l.st) })
-		var liveKeys map[string][]string
-		tb.lobby(tb.code, func(l *lobby) { liveKeys = keysOf(l.st) })
-		rebuilt, err := replay(tb.code, recs, quickBot)
+		live, liveKeys := snap(st), keysOf(st)
+		rebuilt, err := lobby.Replay(tb.code, recs, quickBot)
 		require.NoError(t, err)
 		require.Equal(t, live, snap(rebuilt))
 		require.NotEmpty(t, liveKeys)
@@ -418,8 +449,8 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 		play()
 		recs := logOf()
 		require.Len(t, recs, 1, "after a rematch the log is one snapshot")
-		assert.Equal(t, RecSnapshot, recs[0].Kind)
-		sameAsLive(recs)
+		assert.Equal(t, lobby.RecSnapshot, recs[0].Kind)
+		sameAsLive(recs, applied())
 	}
 
 	// A line sent again under its key after the log was started afresh is
@@ -432,17 +463,17 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 	play()
 	kept := logOf()
 	assert.Greater(t, len(kept), 10, "the unfiled game stays in the log")
-	sameAsLive(kept)
+	sameAsLive(kept, applied())
 	hist.down(false)
 	play()
 	recs := logOf()
 	require.Len(t, recs, 1, "once filed, the next rematch starts the log afresh")
-	sameAsLive(recs)
+	sameAsLive(recs, applied())
 
 	// A restart rebuilds the lobby from its snapshot: the host's pass
 	// still opens the host's place, the chat is still there.
-	require.NoError(t, e.srv.Close(ctx))
-	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = NewNATSJournal(st), hist })
+	sameAsLive(logOf(), e.stopped(tb.code).st)
+	e2 := newEnv(t, func(o *Options) { o.Journal, o.Matches = store.NewJournal(st), hist })
 	n, err := e2.srv.RestoreAll(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
@@ -469,7 +500,7 @@ func TestRematchStartsLogAfresh(t *testing.T) {
 func TestSpectatorDelayAfterRestart(t *testing.T) {
 	t0 := time.Date(1934, time.February, 10, 10, 0, 0, 0, time.UTC)
 	clock := &fakeClock{t: t0}
-	e := newEnv(t, func(o *Options) { o.Now = clock.now })
+	e := newEnv(t, func(o *Options) { o.Clock = clock })
 	s := quickSettings()
 	s.SpectatorsSeeRoles, s.SpectatorDelay = true, 60
 	tb := e.table(5, s)
@@ -477,8 +508,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	clock.add(10 * time.Second)
 	tb.clients[1].ok(protocol.Act{Kind: game.CmdDenounce, Target: (tb.clients[1].seat + 1) % 5})
 	tb.clients[2].ok(protocol.Say{Channel: game.ChannelPublic, Text: "I saw that."})
-	var live []game.Event
-	tb.lobby(tb.code, func(l *lobby) { live, _ = l.st.match.g.Log(game.Spectator, 0) })
+	live, _ := tb.replayed(tb.code).Match.Game.Log(game.Spectator, 0)
 	require.NoError(t, e.srv.Close(context.Background()))
 
 	roles := func(v game.View) int {
@@ -495,7 +525,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	restart := func(at time.Time) (*env, *fakeClock, *client, *client) {
 		t.Helper()
 		clock := &fakeClock{t: at}
-		e2 := newEnv(t, func(o *Options) { o.Journal, o.Now = e.journal, clock.now })
+		e2 := newEnv(t, func(o *Options) { o.Journal, o.Clock = e.journal, clock })
 		require.NoError(t, e2.srv.Restore(context.Background(), tb.code))
 		host := e2.dial(nil)
 		host.send(protocol.Resume{Lobby: tb.code, Token: tb.clients[0].token})
@@ -526,24 +556,22 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 	// 65 s after the start: the admitted gallery sees the start, with
 	// every role, and not the denunciation of 10 s in, nor the line said
 	// then.
-	e3, clock3, spec, _ := restart(t0.Add(65 * time.Second))
+	_, clock3, spec, _ := restart(t0.Add(65 * time.Second))
 	g := spec.game()
 	for _, ev := range g.Log {
 		assert.False(t, ev.At.After(t0.Add(5*time.Second)), "an event newer than the delay: %+v", ev)
 	}
 	assert.Less(t, len(g.Log), len(live))
 	assert.Equal(t, 5, roles(g.View))
-	var held []time.Time
-	e3.lobby(tb.code, func(l *lobby) {
-		for _, f := range l.specQueue {
-			held = append(held, f.at)
-		}
-	})
-	assert.Equal(t, []time.Time{t0.Add(70 * time.Second), t0.Add(70 * time.Second)}, held, "the denunciation and the line are held until 70 s")
+	// The denunciation and the line are held until 70 s: nothing more
+	// comes a moment before.
+	clock3.add(4 * time.Second)
+	for _, m := range spec.sync() {
+		assert.NotEqual(t, protocol.TypeGame, m.Type, "a frame released before its time: %s", m.Raw)
+	}
 
 	// At 70 s they come, a minute after they happened.
-	clock3.add(6 * time.Second)
-	e3.lobby(tb.code, func(*lobby) {})
+	clock3.add(time.Second)
 	rest := spec.game()
 	assert.Equal(t, live, append(g.Log, rest.Log...), "the rest of the game, in order")
 	// The line was public, and this spectator heard it live before it was
@@ -559,7 +587,7 @@ func TestSpectatorDelayAfterRestart(t *testing.T) {
 func TestClusterQuarantinesDamagedLog(t *testing.T) {
 	st := openStore(t)
 	appendRaw(t, st, "BRKNAA", recordJSON(t, created(restoreAt)))
-	appendRaw(t, st, "BRKNAA", recordJSON(t, Record{Kind: RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
+	appendRaw(t, st, "BRKNAA", recordJSON(t, lobby.Record{Kind: lobby.RecAct, At: restoreAt, Command: &game.Command{Kind: game.CmdReady}}))
 	a := clusterNode(t, st, "a", time.Minute)
 	require.Eventually(t, func() bool { return a.srv.metrics.quarantined.Load() == 1 }, 5*time.Second, 10*time.Millisecond)
 	b := clusterNode(t, st, "b", time.Minute)

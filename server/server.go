@@ -2,8 +2,8 @@
 // client, health and metrics), WebSocket connections, and one actor per
 // lobby that owns its members, chat, timers, bots and game.
 //
-// A lobby is event-sourced: every accepted change becomes a Record, is
-// appended to a Journal, and only then applied (by state.apply, which a
+// A lobby is event-sourced: every accepted change becomes a lobby.Record, is
+// appended to a lobby.Journal, and only then applied (by lobby.State.Apply, which a
 // replay calls too) and shown to the connections that may see it.
 //
 //	srv := server.New(server.Options{Journal: server.NewMemJournal()})
@@ -25,11 +25,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/labstack/echo/v4"
 
 	"congress/game"
-	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // Limits are the protections and timings of the server. DefaultLimits
@@ -41,6 +40,8 @@ type Limits struct {
 	AddressMessages   float64       // per second from one client address, all its connections together...
 	AddressBurst      int           // ...and in a burst
 	ChatLines         int           // lines one delegate may say in a game (or between games); the gallery together 4 times as many
+	MembersEver       int           // members a lobby may ever have had, bots included
+	HostChanges       int           // the host's changes of a lobby in a game, or between games
 	RefusalsPerSecond float64       // rate-limited messages tolerated per second...
 	RefusalBurst      int           // ...and in a burst, before the connection is closed
 	ResumesPerSecond  float64       // a member's returns to their place, across connections...
@@ -90,6 +91,8 @@ func DefaultLimits() Limits {
 		AddressMessages:   200,
 		AddressBurst:      400,
 		ChatLines:         500,
+		MembersEver:       1000,
+		HostChanges:       500,
 		RefusalsPerSecond: 2,
 		RefusalBurst:      30,
 		ResumesPerSecond:  1,
@@ -148,13 +151,14 @@ type Options struct {
 	// per-address limits, /metrics and the logs), and the scheme of
 	// invite links from X-Forwarded-Proto. Empty trusts nobody.
 	TrustedProxies []netip.Prefix
-	Journal        Journal
+	Journal        lobby.Journal
 	// Matches keeps finished matches for the history; nil keeps none.
-	Matches Matches
-	NewBot  BotFactory
-	Now     func() time.Time
-	Logger  *slog.Logger
-	Limits  Limits
+	Matches lobby.Matches
+	NewBot  lobby.BotFactory
+	// Clock is the lobbies' time (nil: the wall clock).
+	Clock  Clock
+	Logger *slog.Logger
+	Limits Limits
 	// Cluster makes the server one node of several sharing one NATS
 	// JetStream (see ClusterOptions and Join); nil serves alone.
 	Cluster *ClusterOptions
@@ -171,8 +175,9 @@ type Server struct {
 	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 	rates   *messageRates // per client address
 
-	cluster *cluster // nil when the server is alone
-	filer   *filer   // nil without a match history
+	dir     directory // where lobbies are found: local, or the cluster
+	cluster *cluster  // nil when the server is alone
+	filer   *filer    // nil without a match history
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -192,8 +197,8 @@ func New(o Options) *Server {
 	if o.NewBot == nil {
 		o.NewBot = DefaultBot
 	}
-	if o.Now == nil {
-		o.Now = time.Now
+	if o.Clock == nil {
+		o.Clock = wallClock{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -215,6 +220,7 @@ func New(o Options) *Server {
 		conns:   map[*conn]struct{}{},
 		halt:    make(chan struct{}),
 	}
+	s.dir = local{s}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
 	}
@@ -258,7 +264,7 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 	}
 	for c := range s.conns {
-		c.close(protocol.CodeReconnect, restartMessage, websocket.StatusGoingAway, true)
+		c.sendBack(restartMessage, true)
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})
@@ -267,9 +273,7 @@ func (s *Server) Close(ctx context.Context) error {
 		if s.filer != nil {
 			s.filer.stop()
 		}
-		if s.cluster != nil {
-			s.cluster.stop()
-		}
+		s.dir.stop()
 		s.sessions.Wait()
 		close(done)
 	}()
@@ -289,76 +293,7 @@ func (s *Server) Close(ctx context.Context) error {
 // now is the server clock in UTC without its monotonic reading: the form
 // a time has after a journal's JSON round trip, so that a replay sees
 // exactly the times the live lobby saw.
-func (s *Server) now() time.Time { return s.opt.Now().UTC().Round(0) }
-
-// Restore rebuilds a lobby from its journal, as after a restart, and
-// opens it again: its delegates resume with their tokens and find the
-// game where it was, its deadlines still those of the records.
-//
-// In a cluster the node also claims the log with a record of its own
-// (RecClaimed), so that a node that owned the lobby before and has not
-// noticed losing it is refused at its next append; if such a node wrote
-// in between, its record is read and the claim made again.
-func (s *Server) Restore(ctx context.Context, code string) error {
-	var st *state
-	var recs []Record
-	for attempt := 1; ; attempt++ {
-		var err error
-		recs, err = s.opt.Journal.Records(ctx, code)
-		if err != nil {
-			return err
-		}
-		if len(recs) == 0 {
-			return fmt.Errorf("restoring lobby %s: no records", code)
-		}
-		st, err = replay(code, recs, s.opt.NewBot)
-		if err != nil {
-			return fmt.Errorf("restoring lobby %s: %w", code, damagedLog{err})
-		}
-		if st.closed {
-			if j, ok := s.opt.Journal.(Restorable); ok {
-				s.dropClosed(ctx, j, code)
-			}
-			return fmt.Errorf("restoring lobby %s: %w", code, errLobbyClosed)
-		}
-		if s.cluster == nil {
-			break
-		}
-		claim := Record{Kind: RecClaimed, At: s.now(), Name: s.cluster.node}
-		err = s.opt.Journal.Append(ctx, code, claim)
-		if err == nil {
-			_ = st.apply(claim)
-			recs = append(recs, claim)
-			break
-		}
-		if !Fenced(err) || attempt == 5 {
-			return fmt.Errorf("restoring lobby %s: claiming its log: %w", code, err)
-		}
-	}
-	return s.reopen(code, st, recs)
-}
-
-// reopen runs a lobby rebuilt from its records: the spectators' stream
-// and the bots are set up again, its idle clock runs from its last
-// activity, and its match is filed if the history lacks it.
-func (s *Server) reopen(code string, st *state, recs []Record) error {
-	l := newLobby(s, code)
-	l.st = st
-	l.idleFrom = lastActivity(recs)
-	l.rejoin()
-	if !s.lobbies.add(l) {
-		return fmt.Errorf("restoring lobby %s: already open", code)
-	}
-	// The goroutine has not started: recordMatch runs here, alone.
-	l.recordMatch(true)
-	s.fileEarlierMatches(code, recs)
-	if !s.startLobby(l) {
-		s.lobbies.remove(l)
-		return fmt.Errorf("restoring lobby %s: the server is closing", code)
-	}
-	l.log.Info("lobby restored", "records", len(recs))
-	return nil
-}
+func (s *Server) now() time.Time { return s.opt.Clock.Now().UTC().Round(0) }
 
 // addConn registers a connection; false once the server is closing or
 // draining.
@@ -383,7 +318,7 @@ func (s *Server) removeConn(c *conn) {
 }
 
 // startLobby runs a lobby's goroutine; false once the server is closing.
-func (s *Server) startLobby(l *lobby) bool {
+func (s *Server) startLobby(l *actor) bool {
 	// The goroutine has not started: the summary is drawn up here, so
 	// that a lookup right after the lobby is made finds it.
 	l.updateSummary()
@@ -402,7 +337,7 @@ func (s *Server) startLobby(l *lobby) bool {
 }
 
 // lobbyEnded is called by a lobby's goroutine as it returns.
-func (s *Server) lobbyEnded(l *lobby) {
+func (s *Server) lobbyEnded(l *actor) {
 	switch l.end {
 	case endClosed:
 		l.log.Info("lobby closed")
@@ -416,9 +351,7 @@ func (s *Server) lobbyEnded(l *lobby) {
 	if l.counted {
 		s.metrics.games.Add(-1)
 	}
-	if s.cluster != nil {
-		s.cluster.ended(l)
-	}
+	s.dir.ended(l)
 }
 
 // Drain takes this node out of its cluster without stopping it: it stops
@@ -447,7 +380,7 @@ func (s *Server) Drain(ctx context.Context) error {
 		}
 		s.mu.Lock()
 		for c := range s.conns {
-			c.close(protocol.CodeReconnect, movingMessage, websocket.StatusGoingAway, true)
+			c.sendBack(movingMessage, true)
 		}
 		s.mu.Unlock()
 		if len(ls) == 0 {
@@ -485,9 +418,6 @@ func (s *Server) stopping() bool {
 	defer s.mu.Unlock()
 	return s.closing || s.draining.Load()
 }
-
-// Draining reports whether Drain has been called.
-func (s *Server) Draining() bool { return s.draining.Load() }
 
 // randomToken is 32 bytes from crypto/rand, base64url.
 func randomToken() string {

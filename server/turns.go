@@ -8,14 +8,14 @@ package server
 // them: one sender's burst delays everyone else by one message at most,
 // not by the whole burst.
 type turns struct {
-	lines map[any][]any // by sender
-	order []any         // senders with something waiting, next first
-	n     int           // messages waiting in all
+	lines map[any][]message // by sender
+	order []any             // senders with something waiting, next first
+	n     int               // messages waiting in all
 }
 
 // senderOf is whose line m waits in: a member's, across their connections,
 // else the connection's. Messages from no connection share one line.
-func senderOf(m any) any {
+func senderOf(m message) any {
 	var c *conn
 	switch m := m.(type) {
 	case request:
@@ -34,9 +34,9 @@ func senderOf(m any) any {
 	return c
 }
 
-func (t *turns) push(m any) {
+func (t *turns) push(m message) {
 	if t.lines == nil {
-		t.lines = map[any][]any{}
+		t.lines = map[any][]message{}
 	}
 	k := senderOf(m)
 	line := t.lines[k]
@@ -48,7 +48,7 @@ func (t *turns) push(m any) {
 }
 
 // next is the first message of the next sender's line.
-func (t *turns) next() (any, bool) {
+func (t *turns) next() (message, bool) {
 	if t.n == 0 {
 		return nil, false
 	}

@@ -14,6 +14,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
 // slowJournal is a MemJournal whose every append takes d.
@@ -22,9 +23,9 @@ type slowJournal struct {
 	d time.Duration
 }
 
-func (j *slowJournal) Append(ctx context.Context, lobby string, rec Record) error {
+func (j *slowJournal) Append(ctx context.Context, code string, rec lobby.Record) error {
 	time.Sleep(j.d)
-	return j.MemJournal.Append(ctx, lobby, rec)
+	return j.MemJournal.Append(ctx, code, rec)
 }
 
 // TestBurstWaitsItsTurn: a delegate who sends ten lines at once does not
@@ -34,7 +35,7 @@ func TestBurstWaitsItsTurn(t *testing.T) {
 	j := &slowJournal{MemJournal: NewMemJournal(), d: 20 * time.Millisecond}
 	e := newEnv(t, func(o *Options) { o.Journal = j })
 	tb := e.table(3, nil)
-	records := func() []Record {
+	records := func() []lobby.Record {
 		recs, err := j.Records(t.Context(), tb.code)
 		require.NoError(t, err)
 		return recs
@@ -49,7 +50,7 @@ func TestBurstWaitsItsTurn(t *testing.T) {
 
 	var said []string
 	for _, r := range records() {
-		if r.Kind == RecChat {
+		if r.Kind == lobby.RecChat {
 			said = append(said, r.Chat.Text)
 		}
 	}
@@ -114,7 +115,7 @@ func TestRefusedWait(t *testing.T) {
 		status, closing := flooder.expectClose()
 		assert.Equal(t, websocket.StatusPolicyViolation, status)
 		require.NotNil(t, closing)
-		assert.Equal(t, string(protocol.CodeRateLimited), closing.Code)
+		assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 		assert.GreaterOrEqual(t, time.Since(t0), hold)
 	})
 	t.Run("a closing server does not wait", func(t *testing.T) {

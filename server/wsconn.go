@@ -141,11 +141,11 @@ type wsTransport struct {
 // write sends the frames in one write to the network. coder/websocket
 // frames each message; the context has no deadline, as nothing blocks
 // until flush, which has the write timeout.
-func (t wsTransport) write(frames [][]byte) error {
+func (t wsTransport) write(frames []frame) error {
 	t.nc.cork()
 	var err error
 	for _, f := range frames {
-		if err = t.ws.Write(context.Background(), websocket.MessageText, f); err != nil {
+		if err = t.ws.Write(context.Background(), websocket.MessageText, f.data); err != nil {
 			break
 		}
 	}

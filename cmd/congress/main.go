@@ -198,7 +198,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	journal := server.NewNATSJournal(st)
+	journal := store.NewJournal(st)
 	var cluster *server.ClusterOptions
 	if m.NATS != "" {
 		node := m.NodeID

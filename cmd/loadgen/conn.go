@@ -159,7 +159,7 @@ func (c *conn) handle(data []byte, now time.Time) {
 	case protocol.TypeClosing:
 		var cl protocol.Closing
 		_ = json.Unmarshal(data, &cl)
-		rec.protoErr("closing:" + cl.Code)
+		rec.protoErr("closing:" + string(cl.Code))
 	case protocol.TypeWelcome, protocol.TypeChat:
 	default:
 		rec.protoErr("unknown_type")

@@ -101,7 +101,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&c.Settle, "settle", 5*time.Second, "with -idle: wait this long after connecting before reading the server's memory")
 	fs.IntVar(&c.Sources, "sources", 1, "loopback source addresses per process (127.W.x.y)")
 	fs.IntVar(&c.Procs, "procs", 1, "worker processes")
-	fs.StringVar(&c.Movers, "movers", "easy", "how delegates play: easy or normal (package bot) or simple (first legal move)")
+	fs.StringVar(&c.Movers, "movers", "easy", "how delegates play: easy or normal (package bot) or simple (the first move its view lists)")
 	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the delegates' decisions")
 	fs.IntVar(&c.Debate, "debate", 5, "Debate timer in seconds (the other timers: chair 2, defence 1, vote 5, confession 2, night 3, final ballot 5)")
 	fs.IntVar(&c.Dials, "dials", 64, "connections opened at once")

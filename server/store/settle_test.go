@@ -105,7 +105,7 @@ func TestNodesStartTogether(t *testing.T) {
 				return
 			}
 			defer s.Close()
-			if _, _, err := s.Leases(context.Background(), 3*time.Second); err != nil {
+			if _, err := s.Leases(context.Background(), 3*time.Second); err != nil {
 				errs[i] = err
 				return
 			}

@@ -26,6 +26,8 @@ import (
 	natsserver "github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"congress/server/lobby"
 )
 
 // Names of what the store keeps in JetStream.
@@ -44,7 +46,7 @@ const (
 
 // ErrFenced refuses an append whose expected last sequence is not the
 // lobby's: someone else has written since, or the writer is behind.
-var ErrFenced = errors.New("store: lobby log moved on; this writer no longer owns the lobby")
+var ErrFenced = fmt.Errorf("store: %w", lobby.ErrFenced)
 
 // ErrRefused is an append the stream answered with a refusal: the record
 // is not stored.
@@ -53,10 +55,10 @@ var ErrRefused = errors.New("store: the log refused the record")
 // ErrUnresolved is an append that got no answer before its context ended:
 // the record may be stored or not. The writer must write nothing more to
 // the lobby; whoever reads the log next finds out.
-var ErrUnresolved = errors.New("store: the log did not answer; the record may or may not be stored")
+var ErrUnresolved = fmt.Errorf("store: %w", lobby.ErrUnresolved)
 
 // ErrNotFound is returned for a match that is not kept.
-var ErrNotFound = errors.New("store: not found")
+var ErrNotFound = fmt.Errorf("store: %w", lobby.ErrNoMatch)
 
 // Options configure Open.
 type Options struct {
@@ -279,61 +281,9 @@ func (s *Store) ensure(ctx context.Context, o Options, replicas int) error {
 // Conn is the NATS connection, for cluster messaging.
 func (s *Store) Conn() *nats.Conn { return s.nc }
 
-// JetStream is the JetStream context, for cluster leases.
+// JetStream is the JetStream context, for an operator's look at the
+// streams.
 func (s *Store) JetStream() jetstream.JetStream { return s.js }
-
-// Leases opens the cluster's lease bucket, creating it with ttl if it
-// does not exist: a key lives ttl after its last write, and its expiry
-// leaves a marker that watchers see as a purge. The bucket's own TTL is
-// returned: the first node to create the bucket sets it for every node.
-func (s *Store) Leases(ctx context.Context, ttl time.Duration) (jetstream.KeyValue, time.Duration, error) {
-	var kv jetstream.KeyValue
-	err := settle(ctx, s.log, "opening bucket "+LeaseBucket, func(ctx context.Context) (err error) {
-		kv, err = s.js.KeyValue(ctx, LeaseBucket)
-		if !errors.Is(err, jetstream.ErrBucketNotFound) {
-			return err
-		}
-		kv, err = s.js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:         LeaseBucket,
-			Description:    "Congress of Victors: the node that owns each lobby",
-			TTL:            ttl,
-			LimitMarkerTTL: max(ttl, time.Second),
-			Storage:        jetstream.FileStorage,
-			Replicas:       s.replicas,
-		})
-		return err // ErrBucketExists: another node made it first; opened on the next try
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	st, err := kv.Status(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("reading bucket %s: %w", LeaseBucket, err)
-	}
-	if st.TTL() <= 0 || st.LimitMarkerTTL() <= 0 {
-		return nil, 0, fmt.Errorf("bucket %s has no TTL or no limit markers: delete it (nats kv del %s) and start again", LeaseBucket, LeaseBucket)
-	}
-	return kv, st.TTL(), nil
-}
-
-// Summaries opens (or creates) the cluster's bucket of lobby summaries.
-// A summary lives maxAge after its last write, so that its owner must
-// write it again now and then and the summary of a lobby that vanished
-// without a word ages out.
-func (s *Store) Summaries(ctx context.Context, maxAge time.Duration) (jetstream.KeyValue, error) {
-	var kv jetstream.KeyValue
-	err := settle(ctx, s.log, "opening bucket "+SummaryBucket, func(ctx context.Context) (err error) {
-		kv, err = s.js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
-			Bucket:      SummaryBucket,
-			Description: "Congress of Victors: every lobby's summary, for the lobby list",
-			TTL:         maxAge,
-			Storage:     jetstream.FileStorage,
-			Replicas:    s.replicas,
-		})
-		return err
-	})
-	return kv, err
-}
 
 // Close drains the connection and stops an embedded server, flushing what
 // it holds.
@@ -650,21 +600,7 @@ func (s *Store) Quarantine(ctx context.Context, code, reason string) error {
 }
 
 // Match is a match's summary, as listed.
-type Match struct {
-	ID      string    `json:"id"`
-	Lobby   string    `json:"lobby"`
-	Started time.Time `json:"started"`
-	Ended   time.Time `json:"ended,omitzero"`
-	Seats   []string  `json:"seats"`
-	Winner  string    `json:"winner,omitempty"`
-	Reason  string    `json:"reason,omitempty"`
-	Over    bool      `json:"over"`
-	// Public is whether the match was played in a publicly listed
-	// lobby: only those are listed. A private lobby's match is reached
-	// by its ID alone, which only its players and spectators were given.
-	// A summary stored before the field existed reads as private.
-	Public bool `json:"public,omitempty"`
-}
+type Match = lobby.MatchEntry
 
 // PutMatch records a match's summary (at its start, and again at its end).
 func (s *Store) PutMatch(ctx context.Context, m Match) error {

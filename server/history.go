@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -18,158 +16,15 @@ import (
 
 	"congress/game"
 	"congress/protocol"
-	"congress/server/store"
+	"congress/server/lobby"
 )
-
-// RestoreAll reopens every lobby the journal holds, from one read of the
-// whole journal: deadlines that passed while the server was down take
-// effect at once, in order, when each lobby's goroutine starts. The start
-// stops only if the journal as a whole cannot be read. A lobby whose log
-// cannot be replayed is quarantined (see quarantine) and the others are
-// served; the log of a lobby that closed as the server stopped is
-// dropped, as the closing would have done.
-func (s *Server) RestoreAll(ctx context.Context) (int, error) {
-	j, ok := s.opt.Journal.(Restorable)
-	if !ok {
-		return 0, nil
-	}
-	logs, err := j.Logs(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("reading the lobby logs: %w", err)
-	}
-	n := 0
-	for _, code := range slices.Sorted(maps.Keys(logs)) {
-		lg := logs[code]
-		if lg.Err == nil && len(lg.Records) == 0 {
-			continue
-		}
-		st, err := lg.Records, lg.Err
-		var state *state
-		if err == nil {
-			state, err = replay(code, st, s.opt.NewBot)
-		}
-		switch {
-		case err != nil:
-			s.quarantine(ctx, j, code, err)
-			continue
-		case state.closed:
-			s.dropClosed(ctx, j, code)
-			continue
-		}
-		if err := s.reopen(code, state, lg.Records); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
-
-// errLobbyClosed is Restore's answer for a log that ends with the
-// lobby's closing: there is nothing to reopen, and the log is dropped.
-var errLobbyClosed = errors.New("the lobby was closed")
-
-// damagedLog is a log that cannot be replayed.
-type damagedLog struct{ err error }
-
-func (d damagedLog) Error() string { return "its log does not replay: " + d.err.Error() }
-func (d damagedLog) Unwrap() error { return d.err }
-
-// dropClosed finishes off the log of a lobby that closed but whose log
-// was not dropped yet: the server stopped in between.
-func (s *Server) dropClosed(ctx context.Context, j Restorable, code string) {
-	if err := j.Drop(ctx, code); err != nil {
-		s.log.Warn("dropping a closed lobby's log; the next start tries again", "lobby", code, "err", err)
-		return
-	}
-	s.log.Info("a closed lobby's log was left behind: dropped", "lobby", code)
-}
-
-// quarantine keeps a lobby whose log cannot be replayed aside: the log
-// stays as it is (the journal notes why, for the operator), the lobby is
-// not served, and whoever comes to it is told in words (errDamaged).
-func (s *Server) quarantine(ctx context.Context, j Restorable, code string, why error) {
-	if s.lobbies.quarantine(code) {
-		s.metrics.quarantined.Add(1)
-	}
-	s.log.Error("a lobby's log does not restore: it is kept aside and not served; the other lobbies are", "lobby", code, "err", why)
-	if err := j.Quarantine(ctx, code, why.Error()); err != nil {
-		s.log.Warn("noting a quarantined lobby in the journal", "lobby", code, "err", err)
-	}
-}
-
-// errDamaged is what a client of a quarantined lobby is told.
-func errDamaged(code string) error {
-	return protocol.Errorf(protocol.CodeLobbyDamaged, "The minutes of lobby %s are damaged, and it cannot convene again. The server's keeper has been told; open a new lobby to play on.", code)
-}
-
-// lastActivity is the time of a log's last record that people or the
-// game made: a node's claim moves the log on but is nobody's doing.
-func lastActivity(recs []Record) time.Time {
-	for _, rec := range slices.Backward(recs) {
-		if rec.Kind != RecClaimed {
-			return rec.At
-		}
-	}
-	return time.Time{}
-}
-
-// Compactor is a Journal that can start a lobby's log afresh: Compact
-// deletes every record of the lobby before the last one appended.
-type Compactor interface {
-	Compact(ctx context.Context, lobby string) error
-}
-
-// maxSnapshot bounds a snapshot record: the oldest chat lines are left
-// out of one that would be larger.
-const maxSnapshot = 256 << 10
-
-// compact starts the lobby's log afresh between games, so that what a
-// restore replays does not grow with the games played: a snapshot of the
-// lobby is appended and every record before it deleted. The last game
-// must be in the match history first, which keeps it from then on; until
-// it is, the log keeps it, and the next rematch tries again.
-func (l *lobby) compact() {
-	j, ok := l.srv.opt.Journal.(Compactor)
-	if !ok || l.st.phase != protocol.LobbyOpen {
-		return
-	}
-	if m := l.st.match; m != nil && l.srv.filer != nil && l.srv.filer.pending(m.id) {
-		l.log.Info("the last game is not in the match history yet: the lobby's log keeps it", "match", m.id)
-		return
-	}
-	snap := l.st.snapshot()
-	for len(snap.Chat) > 0 {
-		b, _ := json.Marshal(snap)
-		if len(b) <= maxSnapshot {
-			break
-		}
-		snap.Chat = snap.Chat[max(len(snap.Chat)/10, 1):]
-	}
-	if err := l.commit(Record{Kind: RecSnapshot, At: l.now(), Snapshot: &snap}); err != nil {
-		return // the log stays long; the next rematch tries again
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), l.srv.opt.Limits.JournalTimeout)
-	defer cancel()
-	if err := j.Compact(ctx, l.code); err != nil {
-		l.log.Warn("deleting the records before a snapshot; the next rematch tries again", "err", err)
-	}
-}
-
-// Matches is where finished matches are kept for the history and replays.
-type Matches interface {
-	PutMatch(ctx context.Context, m store.Match) error
-	FinishMatch(ctx context.Context, m store.Match, log []byte) error
-	GetMatch(ctx context.Context, id string) (store.Match, error)
-	MatchLog(ctx context.Context, id string) ([]byte, error)
-	Matches(ctx context.Context, page, size int) ([]store.Match, int, error)
-}
 
 // recordMatch tells the match history where the lobby's current match
 // stands: running, or over with its whole log. The filer takes it from
 // there, in the background; check asks the history first whether it has
 // the match over already (at a restore, which may find a match over but
 // not yet filed).
-func (l *lobby) recordMatch(check bool) {
+func (l *actor) recordMatch(check bool) {
 	if l.srv.filer == nil {
 		return
 	}
@@ -181,18 +36,18 @@ func (l *lobby) recordMatch(check bool) {
 // fileEarlierMatches files the games of a restored log before its last
 // one that are over: a log keeps a game until the history has it (see
 // compact), so one the history never took may lie behind a newer game.
-func (s *Server) fileEarlierMatches(code string, recs []Record) {
+func (s *Server) fileEarlierMatches(code string, recs []lobby.Record) {
 	if s.filer == nil {
 		return
 	}
 	var starts []int
 	for i, rec := range recs {
-		if rec.Kind == RecStarted {
+		if rec.Kind == lobby.RecStarted {
 			starts = append(starts, i)
 		}
 	}
 	for k := 1; k < len(starts); k++ {
-		st, err := replay(code, recs[:starts[k]], s.opt.NewBot)
+		st, err := lobby.Replay(code, recs[:starts[k]], s.opt.NewBot)
 		if err != nil {
 			continue
 		}
@@ -203,27 +58,27 @@ func (s *Server) fileEarlierMatches(code string, recs []Record) {
 }
 
 // matchFiling is what the history is to keep of st's match.
-func matchFiling(code string, st *state, check bool) (filing, bool) {
-	m := st.match
+func matchFiling(code string, st *lobby.State, check bool) (filing, bool) {
+	m := st.Match
 	if m == nil {
 		return filing{}, false
 	}
-	sum := store.Match{ID: m.id, Lobby: code, Seats: make([]string, m.g.Seats()), Public: st.public}
+	sum := lobby.MatchEntry{ID: m.ID, Lobby: code, Seats: make([]string, m.Game.Seats()), Public: st.Public}
 	for i := range sum.Seats {
-		sum.Seats[i] = m.g.Name(i)
+		sum.Seats[i] = m.Game.Name(i)
 	}
-	events, _ := m.g.Log(game.Spectator, 0)
+	events, _ := m.Game.Log(game.Spectator, 0)
 	if len(events) > 0 {
 		sum.Started = events[0].At
 	}
-	if !m.g.Over() {
+	if !m.Game.Over() {
 		return filing{sum: sum}, true
 	}
-	w, r := m.g.Winner()
+	w, r := m.Game.Winner()
 	sum.Winner, sum.Reason = w.String(), r.String()
 	sum.Ended = events[len(events)-1].At
-	file := protocol.MatchFileOf(m.g, m.seed, m.names)
-	file.ID, file.Lobby, file.Settings = m.id, code, m.settings
+	file := protocol.MatchFileOf(m.Game, m.Seed, m.Names)
+	file.ID, file.Lobby, file.Settings = m.ID, code, m.Settings.Wire()
 	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }
 
@@ -233,7 +88,7 @@ func matchFiling(code string, st *state, check bool) (filing, bool) {
 // it works again. What is still unfiled when the server stops is in the
 // lobby's log, and filed at the next start (see reopen).
 type filer struct {
-	hist    Matches
+	hist    lobby.Matches
 	log     *slog.Logger
 	timeout time.Duration // one try
 
@@ -248,7 +103,7 @@ type filer struct {
 
 // filing is one match to file: its summary, and its whole log once over.
 type filing struct {
-	sum   store.Match
+	sum   lobby.MatchEntry
 	file  []byte // nil while the match runs
 	check bool   // ask the history first whether it has the match over
 	tries int
@@ -261,7 +116,7 @@ var (
 	filerMaxBackoff = 30 * time.Second
 )
 
-func newFiler(hist Matches, log *slog.Logger, timeout time.Duration) *filer {
+func newFiler(hist lobby.Matches, log *slog.Logger, timeout time.Duration) *filer {
 	return &filer{
 		hist: hist, log: log, timeout: timeout, queue: map[string]*filing{},
 		wake: make(chan struct{}, 1), quit: make(chan struct{}), done: make(chan struct{}),
@@ -438,7 +293,7 @@ func queryInt(c echo.Context, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
-func summaryOf(m store.Match) protocol.MatchSummary {
+func summaryOf(m lobby.MatchEntry) protocol.MatchSummary {
 	s := protocol.MatchSummary{ID: m.ID, Lobby: m.Lobby, Started: m.Started, Ended: m.Ended, Names: m.Seats}
 	_ = s.Winner.UnmarshalText([]byte(m.Winner))
 	_ = s.Reason.UnmarshalText([]byte(m.Reason))
@@ -513,7 +368,7 @@ func (s *Server) matchFile(c echo.Context) ([]byte, error) {
 	}
 	ctx := c.Request().Context()
 	m, err := s.opt.Matches.GetMatch(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, lobby.ErrNoMatch) {
 		return nil, protocol.Errorf(protocol.CodeNotFound, "No match with that ID is on file; matches are kept for a limited time.")
 	}
 	if err != nil {
@@ -523,7 +378,7 @@ func (s *Server) matchFile(c echo.Context) ([]byte, error) {
 		return nil, protocol.Errorf(protocol.CodeMatchRunning, "This match is still being played. Its file opens when it ends.")
 	}
 	log, err := s.opt.Matches.MatchLog(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, lobby.ErrNoMatch) {
 		return nil, protocol.Errorf(protocol.CodeNotFound, "This match's file has expired.")
 	}
 	return log, err

@@ -1,19 +1,18 @@
-package server
+package lobby
 
 import (
 	"slices"
 
 	"congress/game"
-	"congress/protocol"
 )
 
 // chatHistory is how many lines of each channel a lobby keeps for the
-// Welcome of a (re)connecting client.
+// welcome of a (re)connecting client.
 const chatHistory = 100
 
-// chatLog keeps the last chatHistory lines of each channel, each with its
+// ChatLog keeps the last chatHistory lines of each channel, each with its
 // order of arrival across channels.
-type chatLog struct {
+type ChatLog struct {
 	lines [4][]chatEntry
 	seq   int
 	// spoken counts the lines of each speaker (member ID, "" for the
@@ -24,10 +23,10 @@ type chatLog struct {
 
 type chatEntry struct {
 	seq  int
-	line protocol.ChatLine
+	line ChatLine
 }
 
-func (c *chatLog) add(l protocol.ChatLine) {
+func (c *ChatLog) add(l ChatLine) {
 	ch := int(l.Channel)
 	if ch < 0 || ch >= len(c.lines) {
 		return
@@ -46,10 +45,14 @@ func (c *chatLog) add(l protocol.ChatLine) {
 
 // newPeriod starts the count of lines spoken afresh: a game has started,
 // or the lobby has reopened after one.
-func (c *chatLog) newPeriod() { clear(c.spoken) }
+func (c *ChatLog) newPeriod() { clear(c.spoken) }
 
-// tail is every kept line of the channels read allows, in order of arrival.
-func (c *chatLog) tail(read func(game.Channel) bool) []protocol.ChatLine {
+// Spoken is how many lines from (a member ID, "" for the gallery) has
+// said since the last game started or the lobby reopened.
+func (c *ChatLog) Spoken(from string) int { return c.spoken[from] }
+
+// Tail is every kept line of the channels read allows, in order of arrival.
+func (c *ChatLog) Tail(read func(game.Channel) bool) []ChatLine {
 	var es []chatEntry
 	for _, ch := range game.Channels {
 		if int(ch) < len(c.lines) && read(ch) {
@@ -57,7 +60,7 @@ func (c *chatLog) tail(read func(game.Channel) bool) []protocol.ChatLine {
 		}
 	}
 	slices.SortFunc(es, func(a, b chatEntry) int { return a.seq - b.seq })
-	out := make([]protocol.ChatLine, len(es))
+	out := make([]ChatLine, len(es))
 	for i, e := range es {
 		out[i] = e.line
 	}

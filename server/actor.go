@@ -5,10 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,18 +14,19 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/server/lobby"
 )
 
-// lobby is the actor that owns one lobby: its state, its connections and
+// actor is the goroutine that owns one lobby: its state, its connections and
 // its timers, all touched only by its own goroutine (run). Connections
 // and the server talk to it through inbox.
-type lobby struct {
+type actor struct {
 	srv  *Server
 	code string
 	log  *slog.Logger
-	st   *state
+	st   *lobby.State
 
-	inbox chan any
+	inbox chan message
 	quit  chan struct{}  // closed by the server: close every connection and stop
 	stopc chan endReason // the cluster: hand the lobby over, or drop it
 	done  chan struct{}  // closed when run has returned
@@ -46,7 +44,7 @@ type lobby struct {
 	// req is the keyed request being handled, whose records carry its key;
 	// refusedKeys the latest refused keys of each member.
 	req         requestKey
-	refusedKeys map[string]*keyRing
+	refusedKeys map[string]*lobby.KeyRing
 	slow        *time.Timer // fires while an append is slow
 
 	members map[string]*conn       // connected members, by member ID
@@ -121,7 +119,10 @@ type specFrame struct {
 	said   time.Time // a chat line's time
 }
 
-// Inbox messages.
+// message is what the actor's inbox takes: one of attach, request and
+// detach, and nothing else.
+type message interface{ toActor() }
+
 type (
 	// attach asks the lobby to take a connection that said who it is.
 	attach struct {
@@ -137,20 +138,19 @@ type (
 	}
 	// detach says the connection has gone.
 	detach struct{ c *conn }
-	// inspect runs f on the lobby goroutine (tests and summaries).
-	inspect struct {
-		f    func(*lobby)
-		done chan struct{}
-	}
 )
 
-func newLobby(srv *Server, code string) *lobby {
-	l := &lobby{
+func (attach) toActor()  {}
+func (request) toActor() {}
+func (detach) toActor()  {}
+
+func newActor(srv *Server, code string) *actor {
+	l := &actor{
 		srv:     srv,
 		code:    code,
 		log:     srv.log.With("lobby", code),
-		st:      newState(code, srv.opt.NewBot),
-		inbox:   make(chan any, 256),
+		st:      lobby.NewState(code, srv.opt.NewBot),
+		inbox:   make(chan message, 256),
 		quit:    make(chan struct{}),
 		stopc:   make(chan endReason, 1),
 		done:    make(chan struct{}),
@@ -158,7 +158,7 @@ func newLobby(srv *Server, code string) *lobby {
 		rates:   map[string]*memberRate{},
 		specs:   map[*conn]struct{}{},
 
-		refusedKeys: map[string]*keyRing{},
+		refusedKeys: map[string]*lobby.KeyRing{},
 		botDue:      map[int]time.Time{},
 		botIdle:     map[int]bool{},
 	}
@@ -166,11 +166,11 @@ func newLobby(srv *Server, code string) *lobby {
 	return l
 }
 
-func (l *lobby) now() time.Time { return l.srv.now() }
+func (l *actor) now() time.Time { return l.srv.now() }
 
 // stop asks the lobby goroutine to close its connections with reconnect
 // and return, journaling nothing more.
-func (l *lobby) stop(why endReason) {
+func (l *actor) stop(why endReason) {
 	if why == endDeposed {
 		l.endAppends()
 	}
@@ -181,7 +181,7 @@ func (l *lobby) stop(why endReason) {
 }
 
 // post hands m to the lobby goroutine; false if it has stopped.
-func (l *lobby) post(m any) bool {
+func (l *actor) post(m message) bool {
 	select {
 	case l.inbox <- m:
 		return true
@@ -190,27 +190,12 @@ func (l *lobby) post(m any) bool {
 	}
 }
 
-// do runs f on the lobby goroutine and waits for it; false if the lobby
-// has stopped.
-func (l *lobby) do(f func(*lobby)) bool {
-	done := make(chan struct{})
-	if !l.post(inspect{f: f, done: done}) {
-		return false
-	}
-	select {
-	case <-done:
-		return true
-	case <-l.done:
-		return false
-	}
-}
-
 // run is the lobby's goroutine.
-func (l *lobby) run() {
+func (l *actor) run() {
 	defer close(l.done)
 	defer l.endAppends()
 	defer l.srv.lobbyEnded(l)
-	timer := time.NewTimer(time.Hour)
+	timer := l.srv.opt.Clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	l.startIdleClock()
 	l.countGame()
@@ -241,7 +226,7 @@ func (l *lobby) run() {
 			case m := <-l.inbox:
 				l.handle(m)
 				ticked = false
-			case <-timer.C:
+			case <-timer.C():
 				l.tick()
 				ticked = true
 			case <-l.quit:
@@ -257,7 +242,7 @@ func (l *lobby) run() {
 			return
 		}
 		l.flushLobby(false)
-		if l.st.closed {
+		if l.st.Closed {
 			l.end = endClosed
 			l.closeAll(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure)
 			return
@@ -268,7 +253,7 @@ func (l *lobby) run() {
 // nextTurn is the next message to handle: what the inbox holds waits its
 // sender's turn in waiting (see turns), up to the inbox's size (beyond
 // that, senders wait at the inbox).
-func (l *lobby) nextTurn(waiting *turns) (any, bool) {
+func (l *actor) nextTurn(waiting *turns) (message, bool) {
 	for waiting.n < cap(l.inbox) {
 		select {
 		case m := <-l.inbox:
@@ -283,7 +268,7 @@ func (l *lobby) nextTurn(waiting *turns) (any, bool) {
 
 // sendHome ends the lobby goroutine for why: its connections are told to
 // come back (a restart, or the lobby moving to another node).
-func (l *lobby) sendHome(why endReason) {
+func (l *actor) sendHome(why endReason) {
 	l.end = why
 	msg := movingMessage
 	if why == endQuit {
@@ -292,7 +277,7 @@ func (l *lobby) sendHome(why endReason) {
 	l.closeAll(protocol.CodeReconnect, msg, websocket.StatusGoingAway)
 }
 
-func (l *lobby) handle(m any) {
+func (l *actor) handle(m message) {
 	switch m := m.(type) {
 	case attach:
 		v := l.attach(m.c, m.hello)
@@ -324,15 +309,12 @@ func (l *lobby) handle(m any) {
 		}
 	case detach:
 		l.detach(m.c)
-	case inspect:
-		m.f(l)
-		close(m.done)
 	}
 }
 
 // tick handles whatever is due: deadlines, bots, the spectators' delayed
 // stream, an absent host, an empty lobby.
-func (l *lobby) tick() {
+func (l *actor) tick() {
 	now := l.now()
 	if err := l.advance(now); err != nil {
 		l.log.Warn("advancing the game", "err", err)
@@ -344,7 +326,7 @@ func (l *lobby) tick() {
 }
 
 // nextWake is the earliest time something is due.
-func (l *lobby) nextWake() time.Time {
+func (l *actor) nextWake() time.Time {
 	now := l.now()
 	wake := now.Add(time.Hour)
 	soon := func(t time.Time) {
@@ -352,8 +334,8 @@ func (l *lobby) nextWake() time.Time {
 			wake = t
 		}
 	}
-	if m := l.st.match; m != nil && l.st.playing() {
-		if d, ok := m.g.NextDeadline(); ok {
+	if m := l.st.Match; m != nil && l.st.Playing() {
+		if d, ok := m.Game.NextDeadline(); ok {
 			soon(d)
 		}
 	}
@@ -383,8 +365,8 @@ func (l *lobby) nextWake() time.Time {
 // outcome could not be learnt (the store did not answer before the lobby
 // had to stop, or before its lease ran out) stops the lobby without
 // another word or write: whoever reads the log next finds out.
-func (l *lobby) commit(rec Record) error {
-	if l.req.key != "" && rec.Kind != RecAdvance {
+func (l *actor) commit(rec lobby.Record) error {
+	if l.req.key != "" && rec.Kind != lobby.RecAdvance {
 		rec.By, rec.Key = l.req.member, l.req.key
 	}
 	ctx, cancel := l.appendContext()
@@ -392,7 +374,7 @@ func (l *lobby) commit(rec Record) error {
 	cancel()
 	switch {
 	case err == nil:
-	case Fenced(err):
+	case errors.Is(err, lobby.ErrFenced):
 		// Another node has claimed the lobby and written to its log since
 		// this one last did: this node's lease is gone, whether it has
 		// noticed or not. Nothing more is written; the lobby stops.
@@ -401,7 +383,7 @@ func (l *lobby) commit(rec Record) error {
 		}
 		l.deposed = true
 		return errDeposed
-	case Unresolved(err):
+	case errors.Is(err, lobby.ErrUnresolved):
 		if !l.deposed {
 			l.log.Warn("the log did not answer before the lobby had to stop: dropping it", "kind", rec.Kind, "err", err)
 		}
@@ -411,7 +393,7 @@ func (l *lobby) commit(rec Record) error {
 		l.log.Warn("journal append refused", "kind", rec.Kind, "err", err)
 		return protocol.Errorf(protocol.CodeServerBusy, "The Congress's records could not take that just now. Try again in a moment.")
 	}
-	if err := l.st.apply(rec); err != nil {
+	if err := l.st.Apply(rec); err != nil {
 		l.log.Error("a journaled record does not apply", "kind", rec.Kind, "err", err)
 	}
 	l.publish(rec)
@@ -430,7 +412,7 @@ var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: pr
 // store that stalls, a full disk) is waited for, since its outcome must
 // be known before the lobby goes on, and everyone in the lobby is told
 // so once.
-func (l *lobby) append(ctx context.Context, rec Record) error {
+func (l *actor) append(ctx context.Context, rec lobby.Record) error {
 	done := make(chan error, 1)
 	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
 	if l.slow == nil {
@@ -456,47 +438,38 @@ func (l *lobby) append(ctx context.Context, rec Record) error {
 // appendContext bounds an append: by the lobby's life, and in a cluster
 // by this node's lease on the lobby, so that an append never outlives the
 // ownership that allows it.
-func (l *lobby) appendContext() (context.Context, context.CancelFunc) {
-	if cl := l.srv.cluster; cl != nil {
-		return context.WithDeadline(l.appends, cl.leaseDeadline(l.code))
+func (l *actor) appendContext() (context.Context, context.CancelFunc) {
+	if d, ok := l.srv.dir.appendDeadline(l.code); ok {
+		return context.WithDeadline(l.appends, d)
 	}
 	return context.WithCancel(l.appends)
 }
 
 // advance journals the passing of any deadline that is due at now.
-func (l *lobby) advance(now time.Time) error {
-	m := l.st.match
-	if m == nil || !l.st.playing() {
-		return nil
+func (l *actor) advance(now time.Time) error {
+	if rec, due := l.st.Due(now); due {
+		return l.commit(rec)
 	}
-	if d, ok := m.g.NextDeadline(); !ok || now.Before(d) {
-		return nil
-	}
-	return l.commit(Record{Kind: RecAdvance, At: now})
+	return nil
 }
 
 // play is the one way a game command enters, from a delegate, the host
 // or a bot: deadlines first, then the engine's verdict, then commit.
-func (l *lobby) play(c game.Command) error {
-	m := l.st.match
-	if m == nil || l.st.phase == protocol.LobbyOpen {
-		return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
-	}
-	now := l.now()
-	if err := l.advance(now); err != nil {
+func (l *actor) play(c game.Command) error {
+	env := l.env()
+	if err := l.advance(env.Now); err != nil {
 		return err
 	}
-	// The engine's own check, the very one Apply makes: a command is
-	// journaled only if the game will take it.
-	if err := m.g.Check(c); err != nil {
+	rec, err := l.st.Act(c, env)
+	if err != nil {
 		return err
 	}
-	return l.commit(Record{Kind: RecAct, At: now, Command: &c})
+	return l.commit(rec)
 }
 
 // request handles a message of an attached connection and returns its
 // request ID.
-func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
+func (l *actor) request(c *conn, msg protocol.Client) (int64, error) {
 	key := protocol.RequestKey(msg)
 	if answer, ok := l.answered(c.member, key); ok {
 		return requestOf(msg), answer
@@ -508,7 +481,7 @@ func (l *lobby) request(c *conn, msg protocol.Client) (int64, error) {
 	return id, err
 }
 
-func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
+func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 	switch m := msg.(type) {
 	case protocol.Act:
 		return m.ID, l.act(c, m)
@@ -527,58 +500,30 @@ func (l *lobby) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 }
 
 // memberOf is the member behind a connection, nil for a spectator.
-func (l *lobby) memberOf(c *conn) *member {
+func (l *actor) memberOf(c *conn) *lobby.Member {
 	if c.member == "" {
 		return nil
 	}
-	return l.st.member(c.member)
+	return l.st.Member(c.member)
 }
 
-func (l *lobby) act(c *conn, a protocol.Act) error {
-	me := l.memberOf(c)
-	if me == nil {
-		return protocol.Errorf(protocol.CodeNotSeated, "Spectators watch; they do not act.")
-	}
-	cmd := game.Command{Kind: a.Kind, Seat: game.NoSeat, Target: a.Target, Purge: a.Purge}
-	if a.Kind.HostOnly() {
-		if l.st.host != me.id {
-			return protocol.Errorf(protocol.CodeNotHost, "Only the host may do that.")
-		}
-	} else {
-		if l.st.match == nil || l.st.phase == protocol.LobbyOpen {
-			return protocol.Errorf(protocol.CodeNoGame, "No game is running.")
-		}
-		if me.seat == game.NoSeat {
-			return protocol.Errorf(protocol.CodeNotSeated, "You have no seat in this game.")
-		}
-		// The seat is always the connection's own: nothing a client sends
-		// can act for another seat.
-		cmd.Seat = me.seat
+func (l *actor) act(c *conn, a protocol.Act) error {
+	cmd, err := l.st.Command(l.memberOf(c), a)
+	if err != nil {
+		return err
 	}
 	return l.play(cmd)
 }
 
-func (l *lobby) say(c *conn, s protocol.Say) error {
-	me := l.memberOf(c)
-	if !l.st.canWrite(me, s.Channel) {
-		return protocol.Errorf(protocol.CodeChannelClosed, "You cannot write to the %s channel now.", s.Channel)
-	}
-	if err := l.chatRoom(me); err != nil {
+func (l *actor) say(c *conn, s protocol.Say) error {
+	rec, err := l.st.Say(l.memberOf(c), c.name, s.Channel, s.Text, l.env())
+	if err != nil {
 		return err
 	}
-	line := protocol.ChatLine{Channel: s.Channel, Text: s.Text, At: l.now()}
-	if me != nil {
-		line.From, line.Name = me.id, me.name
-	} else {
-		line.Name = c.name
-		if line.Name == "" {
-			line.Name = "Spectator"
-		}
-	}
-	return l.commit(Record{Kind: RecChat, At: line.At, Chat: &line})
+	return l.commit(rec)
 }
 
-func (l *lobby) leave(c *conn) error {
+func (l *actor) leave(c *conn) error {
 	me := l.memberOf(c)
 	if me == nil {
 		delete(l.specs, c)
@@ -586,11 +531,11 @@ func (l *lobby) leave(c *conn) error {
 		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
 		return nil
 	}
-	if err := l.commit(Record{Kind: RecLeft, At: l.now(), Member: me.id}); err != nil {
+	if err := l.commit(l.st.Leave(me, l.env())); err != nil {
 		return err
 	}
-	delete(l.members, me.id)
-	if l.st.host == "" || l.members[l.st.host] != nil {
+	delete(l.members, me.ID)
+	if l.st.Host == "" || l.members[l.st.Host] != nil {
 		l.hostAway = time.Time{}
 	}
 	l.noteEmpty()
@@ -599,7 +544,7 @@ func (l *lobby) leave(c *conn) error {
 
 // attach takes a connection that said who it is: a new delegate, a
 // returning one, or a spectator.
-func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
+func (l *actor) attach(c *conn, hello protocol.Client) verdict {
 	var err error
 	switch h := hello.(type) {
 	case protocol.Join:
@@ -624,55 +569,40 @@ func (l *lobby) attach(c *conn, hello protocol.Client) verdict {
 	return entered
 }
 
-func (l *lobby) join(c *conn, j protocol.Join) error {
-	st := l.st
-	switch {
-	case st.closed:
-		return protocol.Errorf(protocol.CodeUnknownLobby, "There is no lobby %s.", l.code)
-	case st.playing():
-		return protocol.Errorf(protocol.CodeGameStarted, "This lobby's game has started. Watch it, or join after the game.")
-	case st.seated() >= game.MaxSeats:
-		return protocol.Errorf(protocol.CodeLobbyFull, "This lobby has its %d delegates already.", game.MaxSeats)
-	}
-	if err := l.roomForMembers(); err != nil {
-		return err
-	}
-	if other, taken := st.nameTaken(j.Name); taken {
-		if strings.EqualFold(other.name, j.Name) {
-			return protocol.Errorf(protocol.CodeNameTaken, "Someone in this lobby is already called %s. Choose another name.", j.Name)
-		}
-		return protocol.Errorf(protocol.CodeNameTaken, "%q looks too much like %s, who is already in this lobby. Choose another name.", j.Name, other.name)
-	}
+func (l *actor) join(c *conn, j protocol.Join) error {
 	token, hash := newToken()
-	id := fmt.Sprintf("d%d", max(st.nextID, 1))
-	if err := l.commit(Record{Kind: RecJoined, At: l.now(), Member: id, Name: j.Name, TokenHash: hash}); err != nil {
+	rec, err := l.st.Join(j.Name, hash, l.env())
+	if err != nil {
 		return err
 	}
-	c.member = id
-	l.members[id] = c
+	if err := l.commit(rec); err != nil {
+		return err
+	}
+	c.member = rec.Member
+	l.members[rec.Member] = c
 	l.welcome(c, token)
 	return nil
 }
 
-func (l *lobby) resume(c *conn, r protocol.Resume) error {
+func (l *actor) resume(c *conn, r protocol.Resume) error {
 	me := l.byToken(r.Token)
 	if me == nil {
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
 	}
-	if err := l.limitResume(c, me.id); err != nil {
+	if err := l.limitResume(c, me.ID); err != nil {
 		return err
 	}
-	if old := l.members[me.id]; old != nil && old != c {
+	if old := l.members[me.ID]; old != nil && old != c {
 		old.close(protocol.CodeReplaced, "You opened this place on another connection.", websocket.StatusNormalClosure, false)
 	}
-	c.member = me.id
-	l.members[me.id] = c
-	if me.id == l.st.host {
+	c.member = me.ID
+	l.members[me.ID] = c
+	if me.ID == l.st.Host {
 		l.hostAway = time.Time{}
 	}
-	if me.botPlays && l.st.playing() {
+	if rec, ok := l.st.HandBack(me, l.env()); ok {
 		// The delegate is back: the bot hands the seat over.
-		if err := l.commit(Record{Kind: RecBotSeat, At: l.now(), Member: me.id}); err != nil {
+		if err := l.commit(rec); err != nil {
 			l.log.Warn("handing a seat back", "err", err)
 		}
 	}
@@ -682,19 +612,19 @@ func (l *lobby) resume(c *conn, r protocol.Resume) error {
 }
 
 // byToken finds the member a token opens, comparing hashes in constant time.
-func (l *lobby) byToken(token string) *member {
+func (l *actor) byToken(token string) *lobby.Member {
 	h := sha256.Sum256([]byte(token))
-	var found *member
-	for _, m := range l.st.members {
-		if m.tokenHash != nil && subtle.ConstantTimeCompare(m.tokenHash, h[:]) == 1 {
+	var found *lobby.Member
+	for _, m := range l.st.Members {
+		if m.TokenHash != nil && subtle.ConstantTimeCompare(m.TokenHash, h[:]) == 1 {
 			found = m
 		}
 	}
 	return found
 }
 
-func (l *lobby) watch(c *conn, w protocol.Watch) error {
-	if len(l.specs) >= l.st.settings.MaxSpectators {
+func (l *actor) watch(c *conn, w protocol.Watch) error {
+	if len(l.specs) >= l.st.Settings.MaxSpectators {
 		return protocol.Errorf(protocol.CodeGalleryFull, "The gallery of lobby %s is full.", l.code)
 	}
 	c.spectator, c.name, c.gallery = true, w.Name, l.galleryID()
@@ -704,7 +634,7 @@ func (l *lobby) watch(c *conn, w protocol.Watch) error {
 	return nil
 }
 
-func (l *lobby) detach(c *conn) {
+func (l *actor) detach(c *conn) {
 	if c.spectator {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
@@ -713,7 +643,7 @@ func (l *lobby) detach(c *conn) {
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)
-		if c.member == l.st.host {
+		if c.member == l.st.Host {
 			l.hostAway = l.now()
 		}
 		l.lobbyDirty = true
@@ -722,7 +652,7 @@ func (l *lobby) detach(c *conn) {
 }
 
 // noteEmpty starts or stops the idle clock.
-func (l *lobby) noteEmpty() {
+func (l *actor) noteEmpty() {
 	if len(l.members) > 0 {
 		l.joined = true
 	}
@@ -739,7 +669,7 @@ func (l *lobby) noteEmpty() {
 // to yet: a new lobby's from now, a restored one's from its last activity
 // (so that in a crash loop an abandoned lobby still closes), though never
 // sooner than ResumeGrace from now, for its people to come back.
-func (l *lobby) startIdleClock() {
+func (l *actor) startIdleClock() {
 	now := l.now()
 	l.emptySince = now
 	if l.idleFrom.IsZero() {
@@ -757,36 +687,36 @@ func (l *lobby) startIdleClock() {
 // lobby nobody came to, not long, so that lobbies opened and left by
 // the thousand do not hold the server's cap for half an hour; one never
 // played, longer; one that has seen a game, IdleLobby.
-func (l *lobby) idleLimit() time.Duration {
+func (l *actor) idleLimit() time.Duration {
 	lim := l.srv.opt.Limits
 	limit := lim.IdleLobby
-	if l.st.matches > 0 {
+	if l.st.Matches > 0 {
 		return limit
 	}
 	if lim.EmptyLobby > 0 {
 		limit = min(limit, lim.EmptyLobby)
 	}
-	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.joinedBy() {
+	if lim.UnjoinedLobby > 0 && !l.joined && !l.st.JoinedBy() {
 		limit = min(limit, lim.UnjoinedLobby)
 	}
 	return limit
 }
 
 // checkIdle closes a lobby nobody has been connected to for its idleLimit.
-func (l *lobby) checkIdle(now time.Time) {
+func (l *actor) checkIdle(now time.Time) {
 	if l.emptySince.IsZero() || now.Before(l.emptySince.Add(l.idleLimit())) {
 		return
 	}
-	if err := l.commit(Record{Kind: RecClosed, At: now}); err != nil {
+	if err := l.commit(l.st.Closing(lobby.Env{Now: now})); err != nil {
 		l.emptySince = now // try again later
 	}
 }
 
 // hostCandidate is the connected human who would become host if the
 // host stays away.
-func (l *lobby) hostCandidate() *member {
-	for _, m := range l.st.members {
-		if m.human() && !m.gone && m.id != l.st.host && l.members[m.id] != nil {
+func (l *actor) hostCandidate() *lobby.Member {
+	for _, m := range l.st.Members {
+		if m.Human() && !m.Gone && m.ID != l.st.Host && l.members[m.ID] != nil {
 			return m
 		}
 	}
@@ -795,7 +725,7 @@ func (l *lobby) hostCandidate() *member {
 
 // checkHost hands the lobby to a connected human once the host has been
 // away for HostGrace.
-func (l *lobby) checkHost(now time.Time) {
+func (l *actor) checkHost(now time.Time) {
 	if l.hostAway.IsZero() || now.Before(l.hostAway.Add(l.srv.opt.Limits.HostGrace)) {
 		return
 	}
@@ -803,13 +733,13 @@ func (l *lobby) checkHost(now time.Time) {
 	if next == nil {
 		return
 	}
-	if err := l.commit(Record{Kind: RecHostChanged, At: now, Member: next.id}); err == nil {
+	if err := l.commit(l.st.NewHost(next.ID, lobby.Env{Now: now})); err == nil {
 		l.hostAway = time.Time{}
 	}
 }
 
 // closeAll closes every connection with a Closing message.
-func (l *lobby) closeAll(code protocol.Code, msg string, status websocket.StatusCode) {
+func (l *actor) closeAll(code protocol.Code, msg string, status websocket.StatusCode) {
 	for _, c := range l.members {
 		c.close(code, msg, status, true)
 	}
@@ -834,15 +764,4 @@ func errorOf(err error) (*protocol.Error, bool) {
 	var e *protocol.Error
 	ok := errors.As(err, &e)
 	return e, ok
-}
-
-// sortedSeats lists the keys of a seat map in order, so that bots act in
-// a stable order.
-func sortedSeats[V any](m map[int]V) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
