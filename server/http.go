@@ -62,6 +62,9 @@ func (s *Server) routes() *echo.Echo {
 	// tenth of its size or less.
 	e.Match(read, "/api/matches/:id/replay", s.replayMatch, middleware.Gzip())
 
+	e.Match(read, "/api/addresses", s.listAddresses)
+	e.Match(read, "/api/qr", s.serveQR)
+
 	e.GET("/ws", s.serveWS)
 
 	e.Match(read, "/l/:code", s.serveIndex)
