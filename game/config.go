@@ -92,6 +92,42 @@ func DefaultConfig() Config {
 // lobby for a week.
 const Longest = time.Hour
 
+// MaxSessions is the most sessions a Congress may sit before the Final
+// Ballot.
+const MaxSessions = 20
+
+// Range is the closed interval of values a setting may take.
+type Range struct {
+	Min int `json:"min"`
+	Max int `json:"max"`
+}
+
+// Bounds are the ranges Validate and ValidateSeats allow, whatever the
+// number of delegates: the one source of every limit a form shows.
+type Bounds struct {
+	Seats     Range
+	Threshold Range
+	// Plotters and Sessions take 0 for "by table" beside their range.
+	Plotters Range
+	Sessions Range
+	// Timer is the range of every phase timer, SpectatorDelay the
+	// spectators' delay, both in whole seconds.
+	Timer          Range
+	SpectatorDelay Range
+}
+
+// ConfigBounds returns the limits of every numeric setting.
+func ConfigBounds() Bounds {
+	return Bounds{
+		Seats:          Range{MinSeats, MaxSeats},
+		Threshold:      Range{1, MaxSeats - 1},
+		Plotters:       Range{0, (MaxSeats - 1) / 2},
+		Sessions:       Range{0, MaxSessions},
+		Timer:          Range{1, int(Longest / time.Second)},
+		SpectatorDelay: Range{0, int(Longest / time.Second)},
+	}
+}
+
 // Validate refuses settings that can never make a game, whatever the
 // number of delegates.
 func (c Config) Validate() error {
@@ -124,8 +160,8 @@ func (c Config) Validate() error {
 	if c.Plotters < 0 || c.Plotters > (MaxSeats-1)/2 {
 		return configError("The Plotters' bloc must have between 1 and %d members (0 follows the table).", (MaxSeats-1)/2)
 	}
-	if c.Sessions < 0 || c.Sessions > 20 {
-		return configError("Sessions before the Final Ballot must be between 1 and 20 (0 follows the table).")
+	if c.Sessions < 0 || c.Sessions > MaxSessions {
+		return configError("Sessions before the Final Ballot must be between 1 and %d (0 follows the table).", MaxSessions)
 	}
 	if c.Reveal < RevealNothing || c.Reveal > RevealRole {
 		return configError("Unknown reveal setting.")
@@ -150,10 +186,10 @@ func (c Config) ValidateSeats(seats int) error {
 		return &Error{Code: CodeSeats, Message: fmt.Sprintf("The Congress needs %d to %d delegates; %s.", MinSeats, MaxSeats, seated)}
 	}
 	if p := c.PlottersFor(seats); 2*p >= seats {
-		return configError("With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)
+		return &Error{Code: CodeConfig, Field: "plotters", Message: fmt.Sprintf("With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)}
 	}
 	if c.Threshold > seats-1 {
-		return configError("With %d delegates the accusation threshold can be at most %d.", seats, seats-1)
+		return &Error{Code: CodeConfig, Field: "threshold", Message: fmt.Sprintf("With %d delegates the accusation threshold can be at most %d.", seats, seats-1)}
 	}
 	return c.fitRoles(seats)
 }

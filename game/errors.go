@@ -29,6 +29,9 @@ const (
 type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Field names the setting (its JSON key) a configuration refusal is
+	// about, when it is about one.
+	Field string `json:"field,omitempty"`
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

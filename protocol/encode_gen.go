@@ -150,6 +150,12 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 		b = append(b, `,"start_block":`...)
 		b = appendString(b, v.StartBlock)
 	}
+	if v.StartField != "" {
+		b = append(b, `,"start_field":`...)
+		b = appendString(b, v.StartField)
+	}
+	b = append(b, `,"limits":`...)
+	b = appendLimits(b, &v.Limits)
 	if v.Match != "" {
 		b = append(b, `,"match":`...)
 		b = appendString(b, v.Match)
@@ -199,6 +205,32 @@ func appendWelcomeFields(b []byte, v *Welcome) []byte {
 	if v.Gallery != "" {
 		b = append(b, `,"gallery":`...)
 		b = appendString(b, v.Gallery)
+	}
+	b = append(b, `,"read":`...)
+	if v.Read == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Read {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendEnum(b, v.Read[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"write":`...)
+	if v.Write == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Write {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendEnum(b, v.Write[i])
+		}
+		b = append(b, ']')
 	}
 	b = append(b, `,"lobby":`...)
 	b = appendLobby(b, &v.Lobby)
@@ -581,6 +613,32 @@ func appendSettings(b []byte, v *Settings) []byte {
 	return closeObject(appendSettingsFields(b, v), start)
 }
 
+// appendLimitsFields writes v's fields, each after a comma.
+func appendLimitsFields(b []byte, v *Limits) []byte {
+	b = append(b, `,"seats":`...)
+	b = appendGameRange(b, &v.Seats)
+	b = append(b, `,"settings":`...)
+	if v.Settings == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Settings {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendSettingLimit(b, &v.Settings[i])
+		}
+		b = append(b, ']')
+	}
+	return b
+}
+
+// appendLimits writes v as an object.
+func appendLimits(b []byte, v *Limits) []byte {
+	start := len(b)
+	return closeObject(appendLimitsFields(b, v), start)
+}
+
 // appendByTableFields writes v's fields, each after a comma.
 func appendByTableFields(b []byte, v *ByTable) []byte {
 	b = append(b, `,"plotters":`...)
@@ -849,6 +907,38 @@ func appendGameSeatVoteFields(b []byte, v *game.SeatVote) []byte {
 func appendGameSeatVote(b []byte, v *game.SeatVote) []byte {
 	start := len(b)
 	return closeObject(appendGameSeatVoteFields(b, v), start)
+}
+
+// appendGameRangeFields writes v's fields, each after a comma.
+func appendGameRangeFields(b []byte, v *game.Range) []byte {
+	b = append(b, `,"min":`...)
+	b = strconv.AppendInt(b, int64(v.Min), 10)
+	b = append(b, `,"max":`...)
+	b = strconv.AppendInt(b, int64(v.Max), 10)
+	return b
+}
+
+// appendGameRange writes v as an object.
+func appendGameRange(b []byte, v *game.Range) []byte {
+	start := len(b)
+	return closeObject(appendGameRangeFields(b, v), start)
+}
+
+// appendSettingLimitFields writes v's fields, each after a comma.
+func appendSettingLimitFields(b []byte, v *SettingLimit) []byte {
+	b = append(b, `,"key":`...)
+	b = appendString(b, v.Key)
+	b = append(b, `,"min":`...)
+	b = strconv.AppendInt(b, int64(v.Min), 10)
+	b = append(b, `,"max":`...)
+	b = strconv.AppendInt(b, int64(v.Max), 10)
+	return b
+}
+
+// appendSettingLimit writes v as an object.
+func appendSettingLimit(b []byte, v *SettingLimit) []byte {
+	start := len(b)
+	return closeObject(appendSettingLimitFields(b, v), start)
 }
 
 // appendGameRoleCountFields writes v's fields, each after a comma.

@@ -291,6 +291,11 @@ type Lobby struct {
 	// says why, in words for the host.
 	CanStart   bool   `json:"can_start"`
 	StartBlock string `json:"start_block,omitempty"`
+	// StartField names the setting (its key in Settings) StartBlock is
+	// about, when it is about one: the host's form says so at that field.
+	StartField string `json:"start_field,omitempty"`
+	// Limits are the bounds of the seats and of each numeric setting.
+	Limits Limits `json:"limits"`
 	Match      string `json:"match,omitempty"` // the current or last match's ID
 	// ByTable is what the settings' 0 ("by table") means for Plotters and
 	// Sessions with the delegates seated now (the fewest, 5, below that).
@@ -303,6 +308,36 @@ type Lobby struct {
 	// Knocks are the spectators who have knocked, and whether the host
 	// has admitted them, in the order they knocked.
 	Knocks []Knocker `json:"knocks"`
+}
+
+// Limits are the bounds the server holds a lobby to (game.ConfigBounds
+// and the gallery's cap), so that no client keeps its own copy.
+type Limits struct {
+	Seats    game.Range     `json:"seats"`
+	Settings []SettingLimit `json:"settings"`
+}
+
+// SettingLimit is the range of one numeric field of Settings, by its key.
+type SettingLimit struct {
+	Key string `json:"key"`
+	Min int    `json:"min"`
+	Max int    `json:"max"`
+}
+
+// LobbyLimits are the Limits every lobby carries.
+func LobbyLimits() Limits {
+	b := game.ConfigBounds()
+	l := Limits{Seats: b.Seats}
+	add := func(key string, r game.Range) { l.Settings = append(l.Settings, SettingLimit{key, r.Min, r.Max}) }
+	for _, k := range []string{"debate_seconds", "chair_pick_seconds", "defence_seconds", "vote_seconds", "confession_seconds", "night_seconds", "final_ballot_seconds"} {
+		add(k, b.Timer)
+	}
+	add("threshold", b.Threshold)
+	add("plotters", b.Plotters)
+	add("sessions", b.Sessions)
+	add("spectator_delay_seconds", b.SpectatorDelay)
+	add("max_spectators", game.Range{Min: 0, Max: MaxSpectatorsCap})
+	return l
 }
 
 // Knocker is a spectator who knocked, as the lobby shows them.
@@ -350,8 +385,13 @@ type Welcome struct {
 	Spectator bool   `json:"spectator"`
 	// Gallery is a spectator's gallery ID, by which the lobby's knocks
 	// name them (empty for a delegate).
-	Gallery string     `json:"gallery,omitempty"`
-	Lobby   Lobby      `json:"lobby"`
+	Gallery string `json:"gallery,omitempty"`
+	// Read and Write are the channels this connection may read and write
+	// between games (before the first, in the lobby); a game's view
+	// carries its own.
+	Read  []game.Channel `json:"read"`
+	Write []game.Channel `json:"write"`
+	Lobby Lobby          `json:"lobby"`
 	Game    *Game      `json:"game,omitempty"`
 	Chat    []ChatLine `json:"chat"`
 }

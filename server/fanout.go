@@ -284,6 +284,7 @@ func (l *actor) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
 	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
+	w.Read, w.Write = l.st.Channels(me)
 	if m := l.st.Match; m != nil && l.st.Phase != lobby.Open {
 		if c.spectator {
 			if l.specView != nil {
@@ -344,6 +345,8 @@ func (l *actor) lobbyView() protocol.Lobby {
 	seats := min(max(st.Seated(), game.MinSeats), game.MaxSeats)
 	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
 	v.StartBlock = l.st.StartBlock()
+	v.StartField = l.st.StartField()
+	v.Limits = protocol.LobbyLimits()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.LastID
 	if m := st.Match; m != nil && m.ID == st.LastID {

@@ -157,10 +157,8 @@ export class Chat {
   channels() {
     const v = this.session.view;
     if (v) return { read: v.read || [], write: v.write || [] };
-    // Before a game: delegates talk on the floor; the gallery reads it
-    // and talks among itself.
-    if (this.session.spectator) return { read: ["public", "spectators"], write: ["spectators"] };
-    return { read: ["public"], write: ["public"] };
+    // Between games: what the server's welcome said.
+    return this.session.channels || { read: [], write: [] };
   }
 
   update() {

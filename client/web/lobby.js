@@ -8,8 +8,6 @@ import { SettingsForm, summary, PRESETS } from "./settings.js";
 import { Gallery } from "./gallery.js";
 import * as api from "./api.js";
 
-const MAX = 12;
-const MIN = 5;
 
 export function mount(root, ctx) {
   const s = ctx.session;
@@ -35,10 +33,10 @@ export function mount(root, ctx) {
   const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
     h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody);
 
+  const seatsLine = h("p", { id: "seat-limits" });
   replace(root,
     h("div", { class: "hero" },
-      h("p", { class: "kicker", text: "The Congress gathers" }), title,
-      h("p", { text: "Between 5 and 12 delegates. When all are seated, the host opens the Congress." })),
+      h("p", { class: "kicker", text: "The Congress gathers" }), title, seatsLine),
     h("div", { class: "room" }, left, right));
 
   function refuse(err) {
@@ -80,6 +78,10 @@ export function mount(root, ctx) {
     const l = s.lobby;
     if (!l) return;
     title.textContent = "Lobby " + l.code;
+    // The seat limits are the server's (protocol.Limits).
+    const seatLimits = (l.limits && l.limits.seats) || {};
+    const MIN = seatLimits.min || 0, MAX = seatLimits.max || Infinity;
+    seatsLine.textContent = seatLimits.max ? `Between ${MIN} and ${MAX} delegates. When all are seated, the host opens the Congress.` : "When all are seated, the host opens the Congress.";
     const members = l.members || [];
     const isHost = s.isHost;
     if (l.state === "over") status.textContent = "The last Congress has closed. The host may call a rematch.";
@@ -127,7 +129,9 @@ export function mount(root, ctx) {
           }))),
           form.el);
       }
+      form.limits(l.limits);
       form.update(draft || l.settings, l.by_table);
+      form.verdict(l.start_field || "", l.start_block || "");
     } else {
       form = null;
       replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table));

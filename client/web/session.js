@@ -30,6 +30,7 @@ export class Session {
       this.me = msg.you || "";
       this.spectator = !!msg.spectator;
       this.gallery = msg.gallery || "";
+      this.channels = { read: msg.read || [], write: msg.write || [] }; // between games
       this.lobby = msg.lobby;
       this.chat = msg.chat || [];
       this.view = null;

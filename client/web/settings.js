@@ -4,26 +4,27 @@
 import { h } from "./dom.js";
 
 // SETTINGS lists each field of protocol.Settings in the order a host
-// reads them.
+// reads them. The ranges of the numbers come from the server (the
+// lobby's limits).
 export const SETTINGS = [
-  { key: "debate_seconds", label: "Debate", unit: "s", min: 1, max: 3600, meaning: "Time to talk, denounce and press Ready. All Ready ends it early." },
-  { key: "threshold", label: "Accusation threshold", min: 1, max: 11, meaning: "Fewest denunciations that put a delegate on trial." },
-  { key: "chair_pick_seconds", label: "Chair's pick", unit: "s", min: 1, max: 3600, meaning: "Time for the Chair to break a tie at the top; then the lot decides." },
-  { key: "defence_seconds", label: "Defence", unit: "s", min: 1, max: 3600, meaning: "The Accused's last word before the vote." },
-  { key: "vote_seconds", label: "Purge vote", unit: "s", min: 1, max: 3600, meaning: "Time to vote Purge or Spare. Who does not vote abstains." },
+  { key: "debate_seconds", label: "Debate", unit: "s", meaning: "Time to talk, denounce and press Ready. All Ready ends it early." },
+  { key: "threshold", label: "Accusation threshold", meaning: "Fewest denunciations that put a delegate on trial." },
+  { key: "chair_pick_seconds", label: "Chair's pick", unit: "s", meaning: "Time for the Chair to break a tie at the top; then the lot decides." },
+  { key: "defence_seconds", label: "Defence", unit: "s", meaning: "The Accused's last word before the vote." },
+  { key: "vote_seconds", label: "Purge vote", unit: "s", meaning: "Time to vote Purge or Spare. Who does not vote abstains." },
   { key: "open_ballot", label: "Open ballot", type: "bool", meaning: "Show who voted Purge and who voted Spare. Off: only the two counts." },
-  { key: "confession_seconds", label: "Confession", unit: "s", min: 1, max: 3600, meaning: "Time for the purged delegate to name someone, who starts the next Debate denounced." },
+  { key: "confession_seconds", label: "Confession", unit: "s", meaning: "Time for the purged delegate to name someone, who starts the next Debate denounced." },
   { key: "reveal", label: "Purged files", type: "select", options: [["nothing", "Sealed"], ["faction", "Faction"], ["role", "Role"]], meaning: "What the Congress learns of a purged delegate: nothing, their camp, or their role." },
-  { key: "night_seconds", label: "Night", unit: "s", min: 1, max: 3600, meaning: "The anonymous letter and the investigation. Ends early when all have chosen." },
+  { key: "night_seconds", label: "Night", unit: "s", meaning: "The anonymous letter and the investigation. Ends early when all have chosen." },
   { key: "plotter_chat", label: "Plotters' channel", type: "select", options: [["night", "Night only"], ["always", "Whole game"]], meaning: "When Kirov's bloc may talk in private." },
   { key: "investigator", label: "NKVD Investigator", type: "bool", meaning: "With 6 or more delegates, one Loyalist learns a delegate's camp each night." },
-  { key: "plotters", label: "Plotters", min: 0, max: 5, meaning: "Size of Kirov's bloc, Kirov included. 0 follows the table: 2 for 5–7 delegates, 3 for 8–9, 4 for 10–11, 5 for 12." },
-  { key: "sessions", label: "Sessions", min: 0, max: 20, meaning: "Sessions before the Final Ballot. 0 follows the table: 2 for 5 delegates, 3 for 6, 4 for 7–8, 5 for 9–10, 7 for 11, 6 for 12." },
-  { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", min: 1, max: 3600, meaning: "Time to strike one name in the Central Committee election." },
+  { key: "plotters", label: "Plotters", meaning: "Size of Kirov's bloc, Kirov included. 0 follows the table: 2 for 5–7 delegates, 3 for 8–9, 4 for 10–11, 5 for 12." },
+  { key: "sessions", label: "Sessions", meaning: "Sessions before the Final Ballot. 0 follows the table: 2 for 5 delegates, 3 for 6, 4 for 7–8, 5 for 9–10, 7 for 11, 6 for 12." },
+  { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", meaning: "Time to strike one name in the Central Committee election." },
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
   { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
-  { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", min: 0, max: 3600, meaning: "How far behind the spectators' view runs when they see roles." },
-  { key: "max_spectators", label: "Gallery seats", min: 0, max: 500, meaning: "How many may watch. 0 closes the gallery." },
+  { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },
+  { key: "max_spectators", label: "Gallery seats", meaning: "How many may watch. 0 closes the gallery." },
 ];
 
 // PRESETS are one-press timer sets.
@@ -59,6 +60,7 @@ export class SettingsForm {
     this.inputs = new Map();
     this.errors = new Map(); // key -> the refusal shown at its field
     this.tables = new Map(); // key -> what 0 means now, for Plotters and Sessions
+    this.verdicts = new Map(); // key -> why these orders cannot open a Congress, at its field
     this.el = h("div", {}, SETTINGS.map((spec) => this.row(spec)));
   }
 
@@ -73,7 +75,7 @@ export class SettingsForm {
         spec.options.map(([v, label]) => h("option", { value: v, text: label })));
     } else {
       input = h("input", {
-        type: "number", id, min: String(spec.min), max: String(spec.max), step: "1", inputmode: "numeric",
+        type: "number", id, step: "1", inputmode: "numeric",
         aria: { describedby: help },
         onchange: () => {
           const n = parseInt(input.value, 10);
@@ -88,13 +90,15 @@ export class SettingsForm {
     }
     const err = h("p", { class: "refusal field-error", id: id + "-error", role: "alert", hidden: true });
     this.errors.set(spec.key, err);
+    const verdict = h("p", { class: "refusal field-error", id: id + "-verdict", role: "status", hidden: true });
+    this.verdicts.set(spec.key, verdict);
     return h("div", { class: "setting" },
       h("div", { class: "setting-grid" },
         h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
         input),
       h("p", { class: "meaning", id: help, text: spec.meaning }),
       this.tables.get(spec.key) || null,
-      err);
+      err, verdict);
   }
 
   // refuse shows the server's refusal of a change at the field changed;
@@ -113,6 +117,28 @@ export class SettingsForm {
     for (const [key, err] of this.errors) {
       err.hidden = true;
       this.inputs.get(key).removeAttribute("aria-invalid");
+    }
+  }
+
+  // limits sets each number's range from the lobby's limits (protocol.Limits).
+  limits(limits) {
+    for (const l of (limits && limits.settings) || []) {
+      const input = this.inputs.get(l.key);
+      if (!input) continue;
+      input.min = String(l.min);
+      input.max = String(l.max);
+    }
+  }
+
+  // verdict shows the server's reason these orders cannot open a Congress
+  // at the field it is about (key "" for none).
+  verdict(key, message) {
+    for (const [k, el] of this.verdicts) {
+      const on = k === key && !!message;
+      el.hidden = !on;
+      el.textContent = on ? message : "";
+      if (on) this.inputs.get(k).setAttribute("aria-invalid", "true");
+      else if (this.errors.get(k).hidden) this.inputs.get(k).removeAttribute("aria-invalid");
     }
   }
 

@@ -381,6 +381,23 @@ func (s *State) StartBlock() string {
 	return ""
 }
 
+// StartField is the setting (its key in protocol.Settings) StartBlock
+// is about, "" when it is about none.
+func (s *State) StartField() string {
+	if s.Phase != Open {
+		return ""
+	}
+	cfg, err := s.Settings.Config()
+	if err == nil {
+		err = cfg.ValidateSeats(s.Seated())
+	}
+	var e *protocol.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
 // botNames are delegates of the XVII Congress, for the bots to sit as:
 // none who is a role of the game (Stalin, Kirov).
 var botNames = []string{

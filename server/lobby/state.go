@@ -534,6 +534,21 @@ func (s *State) CanRead(m *Member, ch game.Channel) bool {
 	return ch == game.ChannelPublic || (m == nil && ch == game.ChannelSpectators)
 }
 
+// Channels are the channels m (nil for the gallery) may read and write
+// now, by CanRead and CanWrite.
+func (s *State) Channels(m *Member) (read, write []game.Channel) {
+	read, write = []game.Channel{}, []game.Channel{}
+	for _, ch := range game.Channels {
+		if s.CanRead(m, ch) {
+			read = append(read, ch)
+		}
+		if s.CanWrite(m, ch) {
+			write = append(write, ch)
+		}
+	}
+	return read, write
+}
+
 // CanWrite is CanRead's counterpart for writing.
 func (s *State) CanWrite(m *Member, ch game.Channel) bool {
 	if v, ok := s.Viewer(m); ok {
