@@ -296,7 +296,7 @@ type Lobby struct {
 	StartField string `json:"start_field,omitempty"`
 	// Limits are the bounds of the seats and of each numeric setting.
 	Limits Limits `json:"limits"`
-	Match      string `json:"match,omitempty"` // the current or last match's ID
+	Match  string `json:"match,omitempty"` // the current or last match's ID
 	// ByTable is what the settings' 0 ("by table") means for Plotters and
 	// Sessions with the delegates seated now (the fewest, 5, below that).
 	ByTable ByTable `json:"by_table"`
@@ -392,8 +392,8 @@ type Welcome struct {
 	Read  []game.Channel `json:"read"`
 	Write []game.Channel `json:"write"`
 	Lobby Lobby          `json:"lobby"`
-	Game    *Game      `json:"game,omitempty"`
-	Chat    []ChatLine `json:"chat"`
+	Game  *Game          `json:"game,omitempty"`
+	Chat  []ChatLine     `json:"chat"`
 }
 
 // Game is the game as this connection may see it, with the log lines it
