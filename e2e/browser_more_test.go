@@ -1,12 +1,15 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/protocol"
 )
 
 // TestBrowserGallerySeesAll: a host opens a Congress of bots with "Gallery
@@ -29,7 +32,21 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	host.wait("the form put back", `document.getElementById('set-debate_seconds').value === '30' && document.getElementById('set-spectator_delay_seconds').value === '3'`, step)
 	// The next change does not carry the refused value again.
 	host.changeOrders([2]string{"night_seconds", "9"})
+	// Every number's range and the seat count are the server's limits.
+	limits := protocol.LobbyLimits()
+	for _, l := range limits.Settings {
+		got := host.text(`(i => i.min + "-" + i.max)(document.getElementById('set-` + l.Key + `'))`)
+		assert.Equal(t, fmt.Sprintf("%d-%d", l.Min, l.Max), got, "the range of %s", l.Key)
+	}
+	assert.Contains(t, host.text(`document.getElementById('seat-limits').textContent`), fmt.Sprintf("Between %d and %d delegates", limits.Seats.Min, limits.Seats.Max))
 	host.addBots("normal", 5)
+	// A bloc too big for the six seated is said at its field at once, in
+	// the server's words, and the word goes when the bloc fits.
+	host.changeOrders([2]string{"plotters", "3"})
+	host.wait("the bloc's verdict, at its field", `(e => e && !e.hidden && e.textContent.includes("With 6 delegates the Plotters' bloc must be smaller than 3."))(document.getElementById('set-plotters-verdict'))`, step)
+	assert.Equal(t, "true", host.text(`document.getElementById('set-plotters').getAttribute('aria-invalid')`))
+	host.changeOrders([2]string{"plotters", "0"})
+	host.wait("the verdict gone", `document.getElementById('set-plotters-verdict').hidden && !document.getElementById('set-plotters').hasAttribute('aria-invalid')`, step)
 
 	gallery := openPage(t, browser, "Gallery", false)
 	gallery.navigate(srv.URL + "/l/" + code + "?watch=1")
