@@ -163,7 +163,11 @@ type Event struct {
 	// Seed (EvGameOver) the seed itself, both in hexadecimal.
 	Commitment string `json:"commitment,omitempty"`
 	Seed       string `json:"seed,omitempty"`
-	audience   audience
+	// Secret is true of an event only some viewers see while the game
+	// runs (the bloc's, or one delegate's own); everyone reads it once
+	// the game is over.
+	Secret   bool `json:"secret,omitempty"`
+	audience audience
 }
 
 // SeatVote is one delegate's purge vote, shown under an open ballot and

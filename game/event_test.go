@@ -83,3 +83,44 @@ func TestLoggedAndAudience(t *testing.T) {
 	require.False(t, Command{Kind: lastCommand + 1}.Logged(Event{}))
 	require.False(t, slices.ContainsFunc([]Event{{Kind: EvStruck, Seat: 2, Target: NoSeat}}, Command{Kind: CmdStrike, Seat: 1}.Logged))
 }
+
+// TestEventSecret: in random games, while the game runs, an event is
+// marked Secret exactly when the spectators' log leaves it out.
+func TestEventSecret(t *testing.T) {
+	games := 20
+	if raceDetector || testing.Short() {
+		games = 8
+	}
+	secrets := 0
+	for i := range games {
+		r := rand.New(rand.NewPCG(uint64(i), 77))
+		cfg, players, seed := randomSetup(r)
+		g, _, err := New(cfg, players, seed, t0)
+		require.NoError(t, err)
+		now := t0
+		for n := 0; !g.Over(); n++ {
+			st := randomStep(r, g, now)
+			if n >= 400 {
+				st = finishStep(g, now)
+			}
+			now = st.At
+			mark := g.LogLen()
+			evs, err := st.run(g)
+			if err != nil || g.Over() {
+				continue
+			}
+			public, _ := g.Log(Spectator, mark)
+			for _, e := range evs {
+				shown := len(public) > 0 && reflect.DeepEqual(public[0], e)
+				if shown {
+					public = public[1:]
+				} else {
+					secrets++
+				}
+				require.Equal(t, !shown, e.Secret, "game %d: %+v", i, e)
+			}
+			require.Empty(t, public, "game %d", i)
+		}
+	}
+	require.Positive(t, secrets, "no secret event was played")
+}

@@ -372,6 +372,7 @@ func (g *Game) Advance(now time.Time) []Event {
 func (g *Game) emit(e Event) {
 	e.Session = g.session
 	e.Phase = g.phase
+	e.Secret = e.audience != toAll
 	g.log = append(g.log, e)
 }
 

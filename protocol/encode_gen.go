@@ -529,6 +529,9 @@ func appendGameEventFields(b []byte, v *game.Event) []byte {
 		b = append(b, `,"seed":`...)
 		b = appendString(b, v.Seed)
 	}
+	if v.Secret {
+		b = append(b, `,"secret":true`...)
+	}
 	return b
 }
 

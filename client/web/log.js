@@ -6,9 +6,6 @@
 import { h, list, replace } from "./dom.js";
 import { FACTION_ONE, REASON, ROLE } from "./words.js";
 
-// Events only some viewers see while the game runs; shown as secrets.
-const SECRET = new Set(["vote_cast", "letter_proposed", "letter_sent", "investigated", "strike_cast"]);
-
 // namer returns a function naming seat i, from the seat list of a view or
 // the names of the game_started event.
 export function namer(names) {
@@ -121,8 +118,9 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-// isSecret reports whether an event was private while the game ran.
-export const isSecret = (e) => SECRET.has(e.kind);
+// isSecret reports whether an event was private while the game ran, as
+// the game marks it (Event.secret).
+export const isSecret = (e) => !!e.secret;
 
 // renderLog renders events as list items, oldest first. mark (an index) highlights one entry, for the replay.
 export function renderLog(events, name, you = -1, mark = -1) {
@@ -140,7 +138,7 @@ function tag(e) {
   if (e.kind === "game_started") return "Opening";
   if (e.kind === "game_over") return "Close";
   if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
-  if (SECRET.has(e.kind)) return "Secret · S" + e.session;
+  if (isSecret(e)) return "Secret · S" + e.session;
   return "Session " + e.session;
 }
 

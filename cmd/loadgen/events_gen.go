@@ -94,6 +94,8 @@ func (s *scanner) gameEvent(v *game.Event) bool {
 			ok = scanString(s, &v.Commitment)
 		case "seed":
 			ok = scanString(s, &v.Seed)
+		case "secret":
+			ok = scanBool(s, &v.Secret)
 		default:
 			return false
 		}
