@@ -80,6 +80,8 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	host.wait("the gallery count in the game", `(e => e && e.textContent.includes('2 in the gallery'))(document.querySelector('.banner .session'))`, step)
 	gallery.wait("every role, to the admitted spectator", `document.querySelectorAll('.game .seat[data-role]').length === 6`, step)
 	window.wait("the public record, to the other", `document.querySelectorAll('.game .seat').length === 6`, step)
+	// The Debate's marks, as the view says them: the Chair presides.
+	window.wait("the Chair, by the view's marks", `document.querySelectorAll('.game .seat .badge.chair').length === 1 && document.querySelector('.game .table-center').textContent.includes('In the Chair: ')`, step)
 	assert.Equal(t, "0", window.text(`String(document.querySelectorAll('.game .seat[data-role]').length)`), "a spectator the host did not admit sees a role")
 	assert.Contains(t, window.text(`document.getElementById('role-file').textContent`), "once the host admits you by name")
 	const note = "The gallery sees every role, 3 s behind the Congress"

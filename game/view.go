@@ -49,7 +49,10 @@ type View struct {
 	Deadline time.Time `json:"deadline"` // zero while paused or over
 	Chair    int       `json:"chair"`
 	Accused  int       `json:"accused"`
-	Tied     []int     `json:"tied,omitempty"`
+	// Marks say which of Chair, Accused and the denunciations the phase
+	// puts before the Congress now.
+	Marks Marks `json:"marks"`
+	Tied  []int `json:"tied,omitempty"`
 	// Plotters is the size of Kirov's bloc and Investigator whether one was
 	// dealt: public facts of the table, not who.
 	Plotters     int  `json:"plotters"`
@@ -275,6 +278,32 @@ type Proposal struct {
 	Target int `json:"target"`
 }
 
+// Marks are what a table shows of the session's standing marks in the
+// phase it is in.
+type Marks struct {
+	// Chair: a Chair presides (not in the Final Ballot, the Last Shot or
+	// after the end).
+	Chair bool `json:"chair"`
+	// Accused: an Accused stands, from the Defence to the Confession.
+	Accused bool `json:"accused"`
+	// Denunciations: the standing denunciations count, from the Debate to
+	// the vote they lead to.
+	Denunciations bool `json:"denunciations"`
+	// Denounces: each seat's own denunciation may still change (the
+	// Debate).
+	Denounces bool `json:"denounces"`
+}
+
+// marks is Marks for this phase, with this Chair and this Accused.
+func (p Phase) marks(chair, accused int) Marks {
+	return Marks{
+		Chair:         chair >= 0 && p < PhaseFinalBallot,
+		Accused:       accused >= 0 && (p == PhaseDefence || p == PhaseVote || p == PhaseConfession),
+		Denunciations: p <= PhaseVote,
+		Denounces:     p == PhaseDebate,
+	}
+}
+
 // View builds what v may see. It is the only place secrets enter a view.
 //
 // A view is read-only. Its lists and pointers may be shared with other
@@ -317,6 +346,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		Paused:       g.paused,
 		Chair:        g.chair,
 		Accused:      g.accused,
+		Marks:        g.phase.marks(g.chair, g.accused),
 		Tied:         clip(g.tied),
 		Plotters:     g.plotters,
 		Investigator: g.investigator,

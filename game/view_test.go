@@ -451,3 +451,36 @@ func TestHostActions(t *testing.T) {
 		assert.Equal(t, []Action{}, tb.g.View(v).HostActions, "viewer %d", v.Seat)
 	}
 }
+
+// TestViewMarks: the phase decides which of the Chair, the Accused and
+// the denunciations a view puts before the Congress.
+func TestViewMarks(t *testing.T) {
+	tests := []struct {
+		phase          Phase
+		chair, accused int
+		want           Marks
+	}{
+		{PhaseDebate, 2, NoSeat, Marks{Chair: true, Denunciations: true, Denounces: true}},
+		{PhaseAccusation, 2, NoSeat, Marks{Chair: true, Denunciations: true}},
+		{PhaseDefence, 2, 4, Marks{Chair: true, Accused: true, Denunciations: true}},
+		{PhaseVote, 2, 4, Marks{Chair: true, Accused: true, Denunciations: true}},
+		{PhaseConfession, 2, 4, Marks{Chair: true, Accused: true}},
+		{PhaseNight, 2, 4, Marks{Chair: true}},
+		{PhaseFinalBallot, 2, 4, Marks{}},
+		{PhaseLastShot, 2, 4, Marks{}},
+		{PhaseOver, 2, 4, Marks{}},
+		{PhaseDebate, NoSeat, NoSeat, Marks{Denunciations: true, Denounces: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.phase.String(), func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.phase.marks(tc.chair, tc.accused))
+		})
+	}
+	// A view carries its phase's marks.
+	tb := rig(t, DefaultConfig(), six, 3)
+	assert.Equal(t, Marks{Chair: true, Denunciations: true, Denounces: true}, tb.g.View(Spectator).Marks)
+	tb.toNight()
+	v := tb.g.View(SeatViewer(0))
+	assert.Equal(t, PhaseNight, v.Phase)
+	assert.Equal(t, Marks{Chair: true}, v.Marks)
+}

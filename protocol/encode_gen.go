@@ -279,6 +279,8 @@ func appendGameViewFields(b []byte, v *game.View) []byte {
 	b = strconv.AppendInt(b, int64(v.Chair), 10)
 	b = append(b, `,"accused":`...)
 	b = strconv.AppendInt(b, int64(v.Accused), 10)
+	b = append(b, `,"marks":`...)
+	b = appendGameMarks(b, &v.Marks)
 	if len(v.Tied) > 0 {
 		b = append(b, `,"tied":`...)
 		b = append(b, '[')
@@ -672,6 +674,25 @@ func appendKnockerFields(b []byte, v *Knocker) []byte {
 func appendKnocker(b []byte, v *Knocker) []byte {
 	start := len(b)
 	return closeObject(appendKnockerFields(b, v), start)
+}
+
+// appendGameMarksFields writes v's fields, each after a comma.
+func appendGameMarksFields(b []byte, v *game.Marks) []byte {
+	b = append(b, `,"chair":`...)
+	b = strconv.AppendBool(b, v.Chair)
+	b = append(b, `,"accused":`...)
+	b = strconv.AppendBool(b, v.Accused)
+	b = append(b, `,"denunciations":`...)
+	b = strconv.AppendBool(b, v.Denunciations)
+	b = append(b, `,"denounces":`...)
+	b = strconv.AppendBool(b, v.Denounces)
+	return b
+}
+
+// appendGameMarks writes v as an object.
+func appendGameMarks(b []byte, v *game.Marks) []byte {
+	start := len(b)
+	return closeObject(appendGameMarksFields(b, v), start)
 }
 
 // appendGameRulesFields writes v's fields, each after a comma.

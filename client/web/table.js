@@ -16,16 +16,16 @@ export function renderTable(view, opts = {}) {
   const n = view.seats.length;
   const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
   const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
+  // The phase decides which marks stand (game.Marks).
+  const marks = view.marks || {};
   const list = h("ol", { class: ["table", "ring", size], aria: { label: "The delegates in seat order" } });
   view.seats.forEach((s, i) => {
     const m = member(i);
     // Seat 0 sits at the top; the rest follow clockwise.
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
-    // Denunciations matter from the Debate to the vote they lead to.
-    const dens = s.alive && ["debate", "accusation", "defence", "vote"].includes(view.phase)
-      ? (view.denunciations || []).filter((d) => d.target === i) : [];
-    const isChair = view.chair === i && view.phase !== "over" && view.phase !== "final_ballot";
-    const isAccused = view.accused === i && ["defence", "vote", "confession"].includes(view.phase);
+    const dens = s.alive && marks.denunciations ? (view.denunciations || []).filter((d) => d.target === i) : [];
+    const isChair = marks.chair && view.chair === i;
+    const isAccused = marks.accused && view.accused === i;
     // The viewer's own file and the bloc stay hidden with the role card;
     // roles the Congress opened (reveal setting, end of game) are public.
     const privateRole = i === you || bloc.has(i);
@@ -46,7 +46,7 @@ export function renderTable(view, opts = {}) {
     role ? h("span", { class: ["role-tag", roleFaction(role)], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
-    s.alive && s.denounces >= 0 && view.phase === "debate"
+    s.alive && s.denounces >= 0 && marks.denounces
       ? h("p", { class: "dens", aria: { hidden: "true" }, text: "→ denounces " + view.seats[s.denounces].name }) : null,
     tap);
     li.style.setProperty("--x", Math.cos(a).toFixed(4));
@@ -109,7 +109,7 @@ function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens
   if (m && m.bot_plays) parts.push("a bot plays this seat for now");
   else if (m && !m.bot && !m.connected) parts.push("away");
   if (dens.length) parts.push(`${dens.length} denunciation${dens.length > 1 ? "s" : ""}: ${dens.map((d) => source(d, view)).join(", ")}`);
-  if (s.alive && s.denounces >= 0 && view.phase === "debate") parts.push("denounces " + view.seats[s.denounces].name);
+  if (s.alive && s.denounces >= 0 && view.marks && view.marks.denounces) parts.push("denounces " + view.seats[s.denounces].name);
   return parts.join(", ");
 }
 
@@ -134,8 +134,8 @@ function center(view) {
   let line = "";
   if (view.phase === "over") line = "";
   else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
-  else if (view.accused >= 0 && ["defence", "vote", "confession"].includes(view.phase)) line = "Accused: " + name(view.accused);
-  else if (view.chair >= 0) line = "In the Chair: " + name(view.chair);
+  else if (view.marks && view.marks.accused) line = "Accused: " + name(view.accused);
+  else if (view.marks && view.marks.chair) line = "In the Chair: " + name(view.chair);
   return h("li", { class: "table-center", aria: { hidden: "true" } },
     h("p", { class: "display", text: PHASE[view.phase] || "" }),
     view.session && view.phase !== "final_ballot" ? h("p", { text: `Session ${view.session} of ${view.sessions}` }) : null,
