@@ -14,9 +14,9 @@ import (
 	"congress/protocol"
 )
 
-// conn is one client of a lobby. Its reader (serve, or serveRemote for a
-// client of another node) decodes, rate-limits and hands messages to its
-// lobby. Anyone may enqueue a frame without waiting; a writer goroutine
+// conn is one client of a lobby. Its reader (serve; for a client of
+// another node, the cluster's session reader through remoteClient)
+// decodes, rate-limits and hands messages to its lobby. Anyone may enqueue a frame without waiting; a writer goroutine
 // runs only while frames are queued, and writes all that are queued at
 // once. A client too slow to keep up is closed, never waited on.
 type conn struct {

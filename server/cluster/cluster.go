@@ -176,6 +176,10 @@ func (n *Node) Join(ctx context.Context) error {
 	return nil
 }
 
+// errNotJoined refuses what a node does in its cluster before it has
+// joined: it serves nothing before Join.
+var errNotJoined = errors.New("cluster: the node has not joined its cluster")
+
 // randomToken is n characters of base64url from crypto/rand.
 func randomToken(n int) string {
 	b := make([]byte, (n*3+3)/4)
@@ -271,6 +275,9 @@ func (n *Node) owner(ctx context.Context, code string) (string, error) {
 	if ok {
 		return holder, nil
 	}
+	if n.leases == nil {
+		return "", errNotJoined
+	}
 	lease, err := n.leases.Get(ctx, code)
 	if errors.Is(err, store.ErrNoLease) {
 		return "", nil
@@ -306,6 +313,9 @@ func (n *Node) changes() <-chan struct{} {
 // Open takes the lease of a new lobby's code (ErrCodeTaken if another
 // lobby has it).
 func (n *Node) Open(ctx context.Context, code string) error {
+	if n.leases == nil {
+		return errNotJoined
+	}
 	rev, err := n.leases.Create(ctx, code, n.self)
 	if errors.Is(err, store.ErrLeaseTaken) {
 		return ErrCodeTaken
@@ -673,7 +683,7 @@ func (n *Node) flushSummaries() {
 	dirty := n.dirty
 	n.dirty = map[string]Lobby{}
 	n.mu.Unlock()
-	if len(dirty) == 0 {
+	if len(dirty) == 0 || n.sums == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
