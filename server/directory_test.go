@@ -7,6 +7,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/protocol"
+	"congress/protocol/wsclient"
+	"congress/server/store"
 )
 
 // TestDirectoryAlone: a server alone answers for cluster mode through its
@@ -39,4 +43,18 @@ func TestDirectoryCluster(t *testing.T) {
 	err := a.srv.Join(context.Background())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "joined already")
+}
+
+// TestDirectoryClusterBeforeJoin: a node of a cluster that has not joined
+// it opens no lobby: its codes would be nobody's, and it says it is busy.
+func TestDirectoryClusterBeforeJoin(t *testing.T) {
+	st := openStore(t)
+	e := newEnv(t, func(o *Options) {
+		o.Journal = store.NewJournal(st)
+		o.Cluster = &ClusterOptions{Store: st, Node: "a", LeaseTTL: time.Minute}
+	})
+	_, err := wsclient.CreateLobby(t.Context(), nil, e.http.URL, protocol.CreateLobby{Name: "Kirov"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), string(protocol.CodeServerBusy))
+	assert.Empty(t, e.srv.lobbies.all())
 }
