@@ -270,6 +270,9 @@ func (b *Bot) among(v game.View, k game.CommandKind, keep func(int) bool) []int 
 		mark = v.Seats[b.seat].Denounces
 	}
 	for _, t := range v.Targets(k) {
+		if t < 0 {
+			continue // the confession's silence: not a seat
+		}
 		if mark != noSeat && mark < t {
 			add(mark)
 			mark = noSeat

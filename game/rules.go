@@ -150,11 +150,14 @@ func (g *Game) checkActor(c Command) refusal {
 
 // checkTarget is what checkSeat asks of the target of a kind aimed at a
 // seat, once checkActor has allowed the actor: a delegate of this
-// Congress; for the Chair's pick, one of the tied; for every other kind,
+// Congress (or, for a confession, nobody); for the Chair's pick, one of
+// the tied; for every other kind,
 // a living delegate other than the actor, and for a denunciation not the
 // one already denounced. (View asks it of every seat: one call each.)
 func (g *Game) checkTarget(c Command) refusal {
 	switch {
+	case c.Kind == CmdConfess && c.Target == NoSeat:
+		// The purged delegate leaves without a word.
 	case c.Target < 0 || c.Target >= len(g.seats):
 		return no(CodeUnknownSeat, "There is no such delegate at this Congress.")
 	case c.Kind == CmdChairPick:
@@ -232,7 +235,9 @@ func (g *Game) apply(c Command, now time.Time) {
 			g.countVote(now)
 		}
 	case CmdConfess:
-		g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		if c.Target != NoSeat {
+			g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		}
 		g.emit(e)
 		g.openNight(now)
 	case CmdLetter:

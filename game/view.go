@@ -79,7 +79,8 @@ type View struct {
 
 // Action is one kind of command its viewer may send now, with what the
 // rules accept in it: for a kind aimed at a seat (CommandKind.TakesTarget),
-// Targets are every seat it may name, in seat order; for the purge vote,
+// Targets are every seat it may name, in seat order (NoSeat first where
+// it may name nobody: the confession's silence); for the purge vote,
 // Purge are the votes it may carry; a kind that takes neither has
 // neither, and its command's Target and Purge are ignored. A command is
 // legal exactly when it is listed so (View.Allows).
@@ -694,6 +695,12 @@ func (g *Game) offer(c Command, targets []int, every bool) (bool, []int) {
 		return true, targets
 	}
 	from := len(targets)
+	// A confession may name nobody: NoSeat comes first.
+	if c.Target = NoSeat; g.checkTarget(c).code == "" {
+		if targets = append(targets, NoSeat); !every {
+			return true, targets
+		}
+	}
 	for t := range g.seats {
 		if c.Target = t; g.checkTarget(c).code == "" {
 			if targets = append(targets, t); !every {
@@ -810,15 +817,16 @@ func (s channelSet) list(dst []Channel) []Channel {
 // channels is the chat rule (RULES.md §2, §5): public chat for the living
 // outside the Night (for everyone seated after the game), the Plotters'
 // channel for living Plotters (at night unless the setting opens it all
-// game; readable by all after the game), the purged channel for the
-// purged only, and the spectators' channel for spectators only.
+// game), the purged channel for the purged, and the spectators' channel
+// for spectators only. After the game the bloc's and the purged's
+// channels are read by all.
 func (g *Game) channels(v Viewer) (write, read channelSet) {
 	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
 		read = setOf(ChannelPublic, ChannelSpectators)
 		if over {
-			read |= setOf(ChannelPlotters)
+			read |= setOf(ChannelPlotters, ChannelPurged)
 		}
 		return setOf(ChannelSpectators), read
 	}
@@ -832,12 +840,13 @@ func (g *Game) channels(v Viewer) (write, read channelSet) {
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
 			write |= setOf(ChannelPlotters)
 		}
-	} else if over {
-		read |= setOf(ChannelPlotters)
 	}
 	if !s.alive {
 		write |= setOf(ChannelPurged)
 		read |= setOf(ChannelPurged)
+	}
+	if over {
+		read |= setOf(ChannelPlotters, ChannelPurged)
 	}
 	return write, read
 }

@@ -123,8 +123,8 @@ func TestChannels(t *testing.T) {
 			4: {[]Channel{Pu}, []Channel{P, Pu}}, 1: {[]Channel{Pu}, []Channel{P, Pu}}, 0: {[]Channel{P}, []Channel{P, Pl}},
 		}},
 		{"after the game", false, func(tb *table) { tb.purgeOf(0) }, map[int]rights{
-			0: {[]Channel{P, Pu}, []Channel{P, Pl, Pu}}, 3: {[]Channel{P}, []Channel{P, Pl}},
-			NoSeat: {[]Channel{S}, []Channel{P, Pl, S}},
+			0: {[]Channel{P, Pu}, []Channel{P, Pl, Pu}}, 3: {[]Channel{P}, []Channel{P, Pl, Pu}},
+			NoSeat: {[]Channel{S}, []Channel{P, Pl, Pu, S}},
 		}},
 	}
 	for _, tt := range tests {

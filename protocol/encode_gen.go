@@ -154,6 +154,8 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 		b = append(b, `,"match":`...)
 		b = appendString(b, v.Match)
 	}
+	b = append(b, `,"by_table":`...)
+	b = appendByTable(b, &v.ByTable)
 	if v.Commitment != "" {
 		b = append(b, `,"commitment":`...)
 		b = appendString(b, v.Commitment)
@@ -577,6 +579,21 @@ func appendSettingsFields(b []byte, v *Settings) []byte {
 func appendSettings(b []byte, v *Settings) []byte {
 	start := len(b)
 	return closeObject(appendSettingsFields(b, v), start)
+}
+
+// appendByTableFields writes v's fields, each after a comma.
+func appendByTableFields(b []byte, v *ByTable) []byte {
+	b = append(b, `,"plotters":`...)
+	b = strconv.AppendInt(b, int64(v.Plotters), 10)
+	b = append(b, `,"sessions":`...)
+	b = strconv.AppendInt(b, int64(v.Sessions), 10)
+	return b
+}
+
+// appendByTable writes v as an object.
+func appendByTable(b []byte, v *ByTable) []byte {
+	start := len(b)
+	return closeObject(appendByTableFields(b, v), start)
 }
 
 // appendKnockerFields writes v's fields, each after a comma.
