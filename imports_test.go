@@ -53,7 +53,8 @@ var rooms = map[string]room{
 		// gives its ports to in one file; the server reaches the store
 		// only through the core's ports, and NATS never.
 		only: map[string][]string{
-			"congress/server/cluster": {"clusterports.go"},
+			"congress/server/cluster":    {"clusterports.go"},
+			"github.com/skip2/go-qrcode": {"invite.go"},
 		},
 	},
 	// Cluster mode: leases, summaries and relayed sessions through the
