@@ -10,11 +10,11 @@ import (
 	"congress/protocol"
 )
 
-// TestOpenRequestCarriesTheHello: the relay's open request carries the
+// TestRelayOpenRequestCarriesTheHello: the relay's open request carries the
 // first message as the relay decoded it, a value the owner reads back
 // with the request itself, not a client's bytes to decode again; a
 // request with no first message, or two, is refused.
-func TestOpenRequestCarriesTheHello(t *testing.T) {
+func TestRelayOpenRequestCarriesTheHello(t *testing.T) {
 	hellos := []protocol.Client{
 		protocol.Join{Lobby: "ABCDEF", Name: "Bukharin"},
 		protocol.Resume{Lobby: "ABCDEF", Token: "tok"},
