@@ -640,6 +640,9 @@ func appendGameRulesFields(b []byte, v *game.Rules) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.LastShot {
+		b = append(b, `,"last_shot":true`...)
+	}
 	return b
 }
 
@@ -720,6 +723,9 @@ func appendGameBallotFields(b []byte, v *game.Ballot) []byte {
 	}
 	b = append(b, `,"purged":`...)
 	b = strconv.AppendBool(b, v.Purged)
+	if v.Army {
+		b = append(b, `,"army":true`...)
+	}
 	return b
 }
 
@@ -781,6 +787,10 @@ func appendGameYouFields(b []byte, v *game.You) []byte {
 			b = appendGameProposal(b, &v.Proposals[i])
 		}
 		b = append(b, ']')
+	}
+	if v.Knows != nil {
+		b = append(b, `,"knows":`...)
+		b = appendGameKnowledge(b, v.Knows)
 	}
 	return b
 }
@@ -886,4 +896,49 @@ func appendGameProposalFields(b []byte, v *game.Proposal) []byte {
 func appendGameProposal(b []byte, v *game.Proposal) []byte {
 	start := len(b)
 	return closeObject(appendGameProposalFields(b, v), start)
+}
+
+// appendGameKnowledgeFields writes v's fields, each after a comma.
+func appendGameKnowledgeFields(b []byte, v *game.Knowledge) []byte {
+	if len(v.OfBloc) > 0 {
+		b = append(b, `,"of_bloc":`...)
+		b = append(b, '[')
+		for i := range v.OfBloc {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.OfBloc[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	if v.ReportedAs != 0 {
+		b = append(b, `,"reported_as":`...)
+		b = appendEnum(b, v.ReportedAs)
+	}
+	if v.Falsified != nil {
+		b = append(b, `,"falsified":`...)
+		b = appendGameFalsification(b, v.Falsified)
+	}
+	return b
+}
+
+// appendGameKnowledge writes v as an object.
+func appendGameKnowledge(b []byte, v *game.Knowledge) []byte {
+	start := len(b)
+	return closeObject(appendGameKnowledgeFields(b, v), start)
+}
+
+// appendGameFalsificationFields writes v's fields, each after a comma.
+func appendGameFalsificationFields(b []byte, v *game.Falsification) []byte {
+	b = append(b, `,"session":`...)
+	b = strconv.AppendInt(b, int64(v.Session), 10)
+	b = append(b, `,"named":`...)
+	b = strconv.AppendInt(b, int64(v.Named), 10)
+	return b
+}
+
+// appendGameFalsification writes v as an object.
+func appendGameFalsification(b []byte, v *game.Falsification) []byte {
+	start := len(b)
+	return closeObject(appendGameFalsificationFields(b, v), start)
 }
