@@ -284,7 +284,7 @@ func (l *actor) welcome(c *conn, token string) {
 	now := l.now()
 	me := l.memberOf(c)
 	w := protocol.Welcome{Token: token, You: c.member, Spectator: c.spectator, Gallery: c.gallery, Lobby: l.lobbyView()}
-	w.Read, w.Write = l.st.Channels(me)
+	w.Read, w.Write = lobby.ChannelsBetween(me)
 	if m := l.st.Match; m != nil && l.st.Phase != lobby.Open {
 		if c.spectator {
 			if l.specView != nil {

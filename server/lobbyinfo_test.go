@@ -11,9 +11,10 @@ import (
 )
 
 // TestWelcomeChannels checks that the welcome says which channels a
-// delegate and a spectator may read and write before a game, as the
-// lobby's rule (lobby.State.CanRead, CanWrite) decides, and that a game's
-// welcome follows the game's rule.
+// delegate and a spectator may read and write between games, as the
+// lobby's rule (lobby.State.CanRead, CanWrite) decides before a game,
+// and that a welcome during a game says the same (a view carries the
+// game's own), so that a lobby reopened after it follows them.
 func TestWelcomeChannels(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(5, quickSettings())
@@ -40,14 +41,22 @@ func TestWelcomeChannels(t *testing.T) {
 			assert.Equal(t, tc.write, w.Write)
 		})
 	}
-	// With a game on, a returning delegate's channels are the game's.
+	// Pre-game, a delegate may say on the floor what the welcome says, and
+	// not in the bloc's channel.
+	tb.clients[1].ok(protocol.Say{Channel: game.ChannelPublic, Text: "before"})
+	tb.clients[1].refused(protocol.Say{Channel: game.ChannelPlotters, Text: "plot"}, protocol.CodeChannelClosed)
+	// With a game on at night (the floor closed), a returning delegate's
+	// welcome still says the channels between games.
 	tb.start()
+	tb.clients[0].ok(protocol.Act{Kind: game.CmdEndPhase}) // no trial: into the Night
 	back := e.dial(nil)
 	back.send(protocol.Resume{Lobby: tb.code, Token: tb.clients[0].token})
 	w := back.welcome()
 	require.NotNil(t, w.Game)
-	assert.Equal(t, w.Game.View.Write, w.Write)
-	assert.Equal(t, w.Game.View.Read, w.Read)
+	require.Equal(t, game.PhaseNight, w.Game.View.Phase)
+	assert.NotContains(t, w.Game.View.Write, game.ChannelPublic)
+	assert.Equal(t, []game.Channel{game.ChannelPublic}, w.Read)
+	assert.Equal(t, []game.Channel{game.ChannelPublic}, w.Write)
 }
 
 // TestLobbyLimits checks that the lobby carries the seat limits and the

@@ -531,18 +531,33 @@ func (s *State) CanRead(m *Member, ch game.Channel) bool {
 	if v, ok := s.Viewer(m); ok {
 		return s.Match.Game.CanRead(v, ch)
 	}
+	return readsBetween(m, ch)
+}
+
+// readsBetween and writesBetween are the chat rule between games (m nil
+// for the gallery): delegates read and write the floor; the gallery
+// reads it and writes its own channel.
+func readsBetween(m *Member, ch game.Channel) bool {
 	return ch == game.ChannelPublic || (m == nil && ch == game.ChannelSpectators)
 }
 
-// Channels are the channels m (nil for the gallery) may read and write
-// now, by CanRead and CanWrite.
-func (s *State) Channels(m *Member) (read, write []game.Channel) {
+func writesBetween(m *Member, ch game.Channel) bool {
+	if m == nil {
+		return ch == game.ChannelSpectators
+	}
+	return ch == game.ChannelPublic
+}
+
+// ChannelsBetween are the channels m (nil for the gallery) may read and
+// write between games, whether or not a game is on now: a game's view
+// carries its own.
+func ChannelsBetween(m *Member) (read, write []game.Channel) {
 	read, write = []game.Channel{}, []game.Channel{}
 	for _, ch := range game.Channels {
-		if s.CanRead(m, ch) {
+		if readsBetween(m, ch) {
 			read = append(read, ch)
 		}
-		if s.CanWrite(m, ch) {
+		if writesBetween(m, ch) {
 			write = append(write, ch)
 		}
 	}
@@ -554,8 +569,5 @@ func (s *State) CanWrite(m *Member, ch game.Channel) bool {
 	if v, ok := s.Viewer(m); ok {
 		return s.Match.Game.CanWrite(v, ch)
 	}
-	if m == nil {
-		return ch == game.ChannelSpectators
-	}
-	return ch == game.ChannelPublic
+	return writesBetween(m, ch)
 }
