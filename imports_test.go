@@ -47,7 +47,7 @@ var rooms = map[string]room{
 		std: true,
 		allowed: []string{
 			"congress/game", "congress/protocol", "congress/client", "congress/bot", "congress/server/lobby",
-			"congress/server/voice", "github.com/pion/webrtc/v4",
+			"congress/server/voice",
 			"github.com/coder/websocket", "github.com/google/uuid", "github.com/labstack/echo/v4", "golang.org/x/time/rate",
 			"github.com/prometheus/",
 		},
