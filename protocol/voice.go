@@ -38,26 +38,30 @@ const MaxSDPBytes = MaxMessageBytes - 256
 // VoiceJoin enters the voice: Mic true sends one's microphone, false
 // only listens.
 type VoiceJoin struct {
-	ID  int64 `json:"id"`
-	Mic bool  `json:"mic"`
+	ID  int64  `json:"id"`
+	Mic bool   `json:"mic"`
+	Key string `json:"key,omitempty"` // accepted, as on every request; not kept
 }
 
 // VoiceAnswer answers the server's latest VoiceOffer.
 type VoiceAnswer struct {
 	ID  int64  `json:"id"`
 	SDP string `json:"sdp"`
+	Key string `json:"key,omitempty"` // accepted, as on every request; not kept
 }
 
 // VoiceMute mutes or opens one's own microphone; the server forwards
 // nothing of a muted speaker.
 type VoiceMute struct {
-	ID    int64 `json:"id"`
-	Muted bool  `json:"muted"`
+	ID    int64  `json:"id"`
+	Muted bool   `json:"muted"`
+	Key   string `json:"key,omitempty"` // accepted, as on every request; not kept
 }
 
 // VoiceLeave leaves the voice.
 type VoiceLeave struct {
-	ID int64 `json:"id"`
+	ID  int64  `json:"id"`
+	Key string `json:"key,omitempty"` // accepted, as on every request; not kept
 }
 
 func (VoiceJoin) clientType() Type   { return TypeVoiceJoin }
@@ -86,6 +90,7 @@ type VoiceOffer struct {
 type Voice struct {
 	On     bool            `json:"on"`
 	Joined bool            `json:"joined"`
+	You    string          `json:"you,omitempty"` // this connection's stream ID`
 	Mic    bool            `json:"mic"`
 	Muted  bool            `json:"muted"`
 	Route  game.VoiceRoute `json:"route"`

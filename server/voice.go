@@ -204,7 +204,7 @@ func (l *actor) syncVoice() {
 	v.routing = rt
 	for i, c := range conns {
 		me := v.peers[c]
-		msg := protocol.Voice{On: true, Joined: true, Mic: me.mic, Muted: me.muted, Route: routes[i], Peers: make([]protocol.VoicePeer, 0, len(conns))}
+		msg := protocol.Voice{On: true, Joined: true, You: me.id, Mic: me.mic, Muted: me.muted, Route: routes[i], Peers: make([]protocol.VoicePeer, 0, len(conns))}
 		for _, sc := range conns {
 			p := v.peers[sc]
 			msg.Peers = append(msg.Peers, protocol.VoicePeer{
