@@ -61,7 +61,7 @@ var rooms = map[string]room{
 	},
 	"client":       {std: true},
 	"bot":          {std: true, allowed: []string{"congress/game", "congress/protocol"}},
-	"cmd/congress": {std: true, allowed: []string{"congress/server", "congress/protocol"}, only: map[string][]string{"congress/server/store": {"main.go"}}},
+	"cmd/congress": {std: true, allowed: []string{"congress/server", "congress/protocol", "congress/server/voice"}, only: map[string][]string{"congress/server/store": {"main.go"}}},
 	"cmd/simulate": {std: true, allowed: []string{"congress/game", "congress/bot", "congress/protocol"}},
 	"cmd/loadgen":  {std: true, allowed: []string{"congress/game", "congress/bot", "congress/protocol", "github.com/coder/websocket"}},
 }
