@@ -150,8 +150,8 @@ func TestVoiceBrowser(t *testing.T) {
 
 	var host *wireClient
 	var wire []*wireClient
-	bloc := false
-	for attempt := 0; attempt < 40 && !bloc; attempt++ {
+	bloc, attempts := false, 0
+	for ; attempts < 40 && !bloc; attempts++ {
 		host, wire, _ = voiceTable(t, srv, delegates, gallery)
 		bloc = true
 		for _, c := range append([]*wireClient{host}, wire...) {
@@ -167,6 +167,7 @@ func TestVoiceBrowser(t *testing.T) {
 		}
 	}
 	require.True(t, bloc, "no deal in 40 put both Plotters in the browsers")
+	t.Logf("lobbies convened until both Plotters sat in the browsers: %d", attempts)
 	// Which browser holds the Loyalist: its own sealed file says.
 	var plotters []*page
 	var loyalist *page
