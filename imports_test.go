@@ -51,12 +51,11 @@ var rooms = map[string]room{
 			"github.com/coder/websocket", "github.com/google/uuid", "github.com/labstack/echo/v4", "golang.org/x/time/rate",
 			"github.com/prometheus/",
 		},
-		// Cluster mode still talks to NATS from these files of its
-		// own; every other file of the server reaches the store
-		// through the core's ports.
+		// Cluster mode reaches the store's leases, summaries and
+		// sessions from its own files; every other file of the server
+		// reaches the store through the core's ports, and none NATS.
 		only: map[string][]string{
-			"congress/server/store": {"cluster.go"},
-			"github.com/nats-io/":   {"cluster.go", "relay.go"},
+			"congress/server/store": {"cluster.go", "relay.go"},
 		},
 	},
 	"client":       {std: true},

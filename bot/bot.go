@@ -143,6 +143,16 @@ func (b *Bot) sync(v game.View) {
 		if v.You.Faction == game.Loyalists {
 			b.learn(b.seat, loyalKnw)
 		}
+		// Koba knows the bloc but Kirov; the Marshal, once the Army has
+		// saved him, is known to all as a Loyalist.
+		for _, s := range v.You.Known().OfBloc {
+			b.learn(s, plotKnw)
+		}
+		for i, s := range v.Seats {
+			if s.Role == game.Tukhachevsky {
+				b.learn(i, loyalKnw)
+			}
+		}
 	}
 	for i, s := range v.Seats {
 		if i < b.n {
@@ -270,6 +280,9 @@ func (b *Bot) among(v game.View, k game.CommandKind, keep func(int) bool) []int 
 		mark = v.Seats[b.seat].Denounces
 	}
 	for _, t := range v.Targets(k) {
+		if t < 0 {
+			continue // the confession's silence: not a seat
+		}
 		if mark != noSeat && mark < t {
 			add(mark)
 			mark = noSeat

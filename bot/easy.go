@@ -25,6 +25,10 @@ func (b *Bot) easy(v game.View) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
 	switch {
+	case b.may.has(game.CmdShoot):
+		return cmd(game.CmdShoot, pick(b.among(v, game.CmdShoot, nil)))
+	case b.may.has(game.CmdFalsify) && b.rng.IntN(2) == 0:
+		return game.Command{Kind: game.CmdFalsify, Seat: me}, true
 	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, pick(b.among(v, game.CmdConfess, notKirov)))
 	case b.may.has(game.CmdChairPick):

@@ -21,6 +21,9 @@ const (
 	// his suspicion when choosing whom to act against: purging Kirov ends
 	// the game.
 	kirovWeight = 0.6
+	// kobaCover is the public suspicion from which Koba may act against a
+	// bloc member he knows: the Congress's own suspicion covers him.
+	kobaCover = 0.6
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -32,11 +35,23 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
+	// With the Last Shot in play Koba must not be recognised: he marks,
+	// picks and names no bloc member he knows unless the Congress already
+	// suspects him, and hunts Kirov among the others instead, where his
+	// knowledge narrows the search; in a purge vote, where the whole
+	// Congress votes, and in the secret Final Ballot his knowledge hides
+	// among the others'. Without the Last Shot he has nothing to hide.
+	var keep func(int) bool
+	ofBloc := v.You.Known().OfBloc
+	if len(ofBloc) > 0 && v.Rules != nil && v.Rules.LastShot {
+		pub := b.public()
+		keep = func(i int) bool { return !slices.Contains(ofBloc, i) || pub[i] >= kobaCover }
+	}
 	switch {
 	case b.may.has(game.CmdConfess):
-		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, nil)))
+		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, keep)))
 	case b.may.has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, nil)))
+		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, keep)))
 	case b.may.has(game.CmdPurgeVote):
 		// A Loyalist stands by its own mark: the delegate it denounced
 		// was its best suspect when the Debate closed, and the Debate's
@@ -60,14 +75,17 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// Only a Kirov struck by more than anyone else loses, and the bloc
 		// strikes together: the Loyalists must strike one name as one.
 		// The name every delegate can work out alike is the public
-		// suspect; only one known to be loyal is passed over.
+		// suspect; only one known to be loyal is passed over, or, by
+		// Koba, one he knows of the bloc, and so not Kirov.
 		k := b.brd.publicKirov()
-		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool { return b.knows(i) != loyalKnw }),
+		return cmd(game.CmdStrike, argmax(b.among(v, game.CmdStrike, func(i int) bool {
+			return b.knows(i) != loyalKnw && !slices.Contains(ofBloc, i)
+		}),
 			func(i int) float64 { return k[i] }, func(i int) uint64 { return mix(uint64(i), uint64(v.Session)) }))
 	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			t := b.suspect(v, b.among(v, game.CmdDenounce, nil))
+			t := b.suspect(v, b.among(v, game.CmdDenounce, keep))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}

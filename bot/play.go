@@ -90,9 +90,10 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 			}
 			res.Commands++
 			acted = true
-			if skip && cmd.Kind != game.CmdDenounce {
+			if skip && cmd.Kind != game.CmdDenounce && cmd.Kind != game.CmdFalsify {
 				// Ready, a vote, a night action, a strike, a pick or a
-				// confession is a seat's last word in its phase.
+				// confession is a seat's last word in its phase (Yagoda's
+				// falsification comes before the letter).
 				declined[i] = key
 			}
 		}

@@ -19,6 +19,9 @@ const (
 	// Loyalist's would carry the purge: the open ballot would then show
 	// the bloc as the votes that purged him.
 	swingBar = 0.8
+	// lastShotMiss weighs, in Nikolaev's reading, a blow at a Loyalist
+	// against a blow at the bloc.
+	lastShotMiss = 2
 )
 
 // plotter plays for Kirov's bloc. It never marks, votes to purge, names or
@@ -73,6 +76,13 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 	}
 
 	switch {
+	case b.may.has(game.CmdShoot):
+		return cmd(game.CmdShoot, b.lastShot(v, bloc, kirov))
+	case b.may.has(game.CmdFalsify):
+		// Whomever the Investigator names, a falsified report helps the
+		// bloc: it clears a member or casts a Loyalist as one. The sooner
+		// the better, before the Investigator's evidence adds up.
+		return game.Command{Kind: game.CmdFalsify, Seat: me}, true
 	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, scapegoat(game.CmdConfess))
 	case b.may.has(game.CmdChairPick):
@@ -127,6 +137,28 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		}
 	}
 	return game.Command{}, false
+}
+
+// lastShot is whom Nikolaev names in the Last Shot: the Loyalist whose
+// marks, Purge votes and confessions went most against the bloc's
+// members other than Kirov and least against other Loyalists, for Koba,
+// who knows the bloc but Kirov, seldom strikes a Loyalist by mistake.
+func (b *Bot) lastShot(v game.View, bloc []bool, kirov int) int {
+	hits := b.brd.hits
+	score := func(i int) float64 {
+		var knew, missed float64
+		for j := range b.n {
+			switch {
+			case j == kirov:
+			case bloc[j]:
+				knew += float64(hits[i*b.n+j])
+			case j != i:
+				missed += float64(hits[i*b.n+j])
+			}
+		}
+		return knew - lastShotMiss*missed
+	}
+	return argmax(b.among(v, game.CmdShoot, nil), score, func(i int) uint64 { return mix(uint64(i), uint64(b.seat)) })
 }
 
 // letterTarget is whom the bloc writes its letter against. The Congress

@@ -39,20 +39,15 @@ type abuseRun struct {
 
 func p99(lat []time.Duration) time.Duration { return lat[len(lat)*99/100] }
 
-// playUnderAbuse: against the real binary, five delegates play, their
-// requests timed (40 a second round the table, inside their allowances),
-// first quiet, then for run while a delegate floods the chat and comes
-// back each time it is closed, an address guesses lobby codes, and
-// another holds connections open with headers sent a byte at a time;
-// then quiet again, so that what else the machine does weighs on both
-// sides alike.
-func playUnderAbuse(t testing.TB, run time.Duration) abuseRun {
-	srv := startWireServer(t)
+// abuseTable opens a lobby on the real binary with five delegates, and a
+// sixth (the flooder, gone for now, with its token) and starts the game.
+func abuseTable(t testing.TB) (srv *wireServer, code string, players []*wireClient, token string) {
+	srv = startWireServer(t)
 	created := srv.createLobby(t, protocol.CreateLobby{Name: "Anna"})
 	host := dialWire(t, srv, "Anna")
 	host.send(protocol.Resume{Lobby: created.Code, Token: created.Token})
 	host.until(protocol.TypeWelcome)
-	players := []*wireClient{host}
+	players = []*wireClient{host}
 	for _, name := range []string{"Clara", "Dmitri", "Elena", "Fyodor"} {
 		c := dialWire(t, srv, name)
 		c.send(protocol.Join{Lobby: created.Code, Name: name})
@@ -62,11 +57,23 @@ func playUnderAbuse(t testing.TB, run time.Duration) abuseRun {
 	flooder := dialWire(t, srv, "Boris")
 	flooder.send(protocol.Join{Lobby: created.Code, Name: "Boris"})
 	flooder.until(protocol.TypeWelcome)
-	token := flooder.token
+	token = flooder.token
 	flooder.ws.CloseNow()
 	<-flooder.done
 	host.must(protocol.Host{Action: protocol.HostStart})
+	return srv, created.Code, players, token
+}
 
+// playUnderAbuse: against the real binary, five delegates play, their
+// requests timed (40 a second round the table, inside their allowances),
+// first quiet, then for run while a delegate floods the chat and comes
+// back each time it is closed, an address guesses lobby codes, and
+// another holds connections open with headers sent a byte at a time;
+// then quiet again, so that what else the machine does weighs on both
+// sides alike.
+func playUnderAbuse(t testing.TB, run time.Duration) abuseRun {
+	srv, code, players, token := abuseTable(t)
+	host := players[0]
 	for _, c := range players {
 		c.pace = rate.NewLimiter(rate.Inf, 1)
 	}
@@ -88,34 +95,15 @@ func playUnderAbuse(t testing.TB, run time.Duration) abuseRun {
 
 	stop := time.Now().Add(run)
 	var wg sync.WaitGroup
-	var floods, misses, guessRefused, guessOther, slowClosed, slowOpen atomic.Int64
+	var floods, slowClosed, slowOpen atomic.Int64
 	wg.Go(func() {
 		for time.Now().Before(stop) {
-			floodOnce(t, srv, created.Code, token, stop)
+			floodOnce(t, srv, code, token, stop)
 			floods.Add(1)
 		}
 	})
-	guesser := from(net.IPv4(127, 0, 0, 3))
-	for range out.guessers {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				res, err := guesser.Get(srv.url + "/api/lobbies/" + randomCode())
-				if err != nil {
-					guessOther.Add(1)
-					continue
-				}
-				res.Body.Close()
-				switch res.StatusCode {
-				case http.StatusNotFound:
-					misses.Add(1)
-				case http.StatusTooManyRequests:
-					guessRefused.Add(1)
-				default:
-					guessOther.Add(1)
-				}
-			}
-		})
-	}
+	var g guesses
+	wg.Go(func() { g.run(srv.url, from(net.IPv4(127, 0, 0, 3)), out.guessers, stop) })
 	slowFrom := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 4)}}
 	for range 20 {
 		wg.Go(func() {
@@ -145,7 +133,7 @@ func playUnderAbuse(t testing.TB, run time.Duration) abuseRun {
 	out.quiet = append(out.quiet, play(run/2)...)
 	slices.Sort(out.quiet)
 	slices.Sort(out.loud)
-	out.floods, out.misses, out.guessRefused, out.guessOther = floods.Load(), misses.Load(), guessRefused.Load(), guessOther.Load()
+	out.floods, out.misses, out.guessRefused, out.guessOther = floods.Load(), g.misses.Load(), g.refused.Load(), g.other.Load()+g.found.Load()
 	out.slowClosed, out.slowOpen = slowClosed.Load(), slowOpen.Load()
 
 	// What the flooder got into the game.
@@ -216,23 +204,7 @@ func cpuOf(tb testing.TB, pid int) time.Duration {
 // of playUnderAbuse alone, in a lobby whose game is running: what an
 // abuser costs once refused, whatever else the machine does.
 func BenchmarkAbuserCost(b *testing.B) {
-	srv := startWireServer(b)
-	created := srv.createLobby(b, protocol.CreateLobby{Name: "Anna"})
-	host := dialWire(b, srv, "Anna")
-	host.send(protocol.Resume{Lobby: created.Code, Token: created.Token})
-	host.until(protocol.TypeWelcome)
-	for _, name := range []string{"Clara", "Dmitri", "Elena", "Fyodor"} {
-		c := dialWire(b, srv, name)
-		c.send(protocol.Join{Lobby: created.Code, Name: name})
-		c.until(protocol.TypeWelcome)
-	}
-	flooder := dialWire(b, srv, "Boris")
-	flooder.send(protocol.Join{Lobby: created.Code, Name: "Boris"})
-	flooder.until(protocol.TypeWelcome)
-	token := flooder.token
-	flooder.ws.CloseNow()
-	<-flooder.done
-	host.must(protocol.Host{Action: protocol.HostStart})
+	srv, code, _, token := abuseTable(b)
 	pid := srv.cmd.Process.Pid
 	const each = 5 * time.Second
 	abusers := []struct {
@@ -242,22 +214,12 @@ func BenchmarkAbuserCost(b *testing.B) {
 		{"idle", func(stop time.Time) { time.Sleep(time.Until(stop)) }},
 		{"flooder", func(stop time.Time) {
 			for time.Now().Before(stop) {
-				floodOnce(b, srv, created.Code, token, stop)
+				floodOnce(b, srv, code, token, stop)
 			}
 		}},
 		{"guesser", func(stop time.Time) {
-			guesser := from(net.IPv4(127, 0, 0, 3))
-			var wg sync.WaitGroup
-			for range 4 {
-				wg.Go(func() {
-					for time.Now().Before(stop) {
-						if res, err := guesser.Get(srv.url + "/api/lobbies/" + randomCode()); err == nil {
-							res.Body.Close()
-						}
-					}
-				})
-			}
-			wg.Wait()
+			var g guesses
+			g.run(srv.url, from(net.IPv4(127, 0, 0, 3)), 4, stop)
 		}},
 	}
 	cost := map[string]time.Duration{}

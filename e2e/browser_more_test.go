@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestBrowserGallerySeesAll: a host opens a Congress of bots with "Gallery
@@ -23,7 +25,7 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	// A setting the rules refuse is answered in words, and the form goes
 	// back to the standing orders, the other changes kept.
 	host.changeOrders([2]string{"debate_seconds", "0"})
-	host.wait("the refusal", `document.querySelector('.refusal:not([hidden])') && document.querySelector('.refusal:not([hidden])').textContent.includes('The Debate timer must be between 1 second and 1 hour.')`, step)
+	host.wait("the refusal, at the field", `(e => e && !e.hidden && e.textContent.includes('The Debate timer must be between 1 second and 1 hour.'))(document.getElementById('set-debate_seconds-error'))`, step)
 	host.wait("the form put back", `document.getElementById('set-debate_seconds').value === '30' && document.getElementById('set-spectator_delay_seconds').value === '3'`, step)
 	// The next change does not carry the refused value again.
 	host.changeOrders([2]string{"night_seconds", "9"})
@@ -46,10 +48,19 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	window := openPage(t, browser, "Second window", false)
 	window.navigate(srv.URL + "/l/" + code + "?watch=1")
 	window.wait("the door, to a spectator who has not knocked", `document.getElementById('knock')`, step)
+	// Come by the watch link, a spectator may give the gallery a name, and
+	// the delegates see how many watch.
+	window.typeIn("#gallery-name", "Pyotr")
+	window.click("#gallery-name-go")
+	window.wait("named in the gallery", `!document.getElementById('gallery-name') && document.getElementById('conn').dataset.state === 'open'`, step)
+	window.typeIn("#chat-input", "Pyotr watches.\n")
+	gallery.wait("the line under the name", `document.getElementById('chat-lines').textContent.includes('Pyotr:')`, step)
+	host.wait("the gallery count, to the host", `document.getElementById('gallery-count').textContent.includes('2 watch from the gallery')`, step)
 
 	host.wait("Start possible", `!document.getElementById('start').disabled`, step)
 	host.click("#start")
 
+	host.wait("the gallery count in the game", `(e => e && e.textContent.includes('2 in the gallery'))(document.querySelector('.banner .session'))`, step)
 	gallery.wait("every role, to the admitted spectator", `document.querySelectorAll('.game .seat[data-role]').length === 6`, step)
 	window.wait("the public record, to the other", `document.querySelectorAll('.game .seat').length === 6`, step)
 	assert.Equal(t, "0", window.text(`String(document.querySelectorAll('.game .seat[data-role]').length)`), "a spectator the host did not admit sees a role")
@@ -88,6 +99,32 @@ func TestBrowserFinalBallot(t *testing.T) {
 	host.click(`[data-key="end-phase"]`)
 	host.wait("the count", `document.querySelector('.verdict h1')`, step)
 	assert.Contains(t, host.text(`document.querySelector('.log').textContent`), "The tellers count the strikes")
+
+	// The end explains itself: the strikes per name at the top, Kirov's
+	// marked; the epilogue; the seal and the seed, and the file to check
+	// them with; the minutes saying whom each struck, grouped and filtered.
+	host.wait("the deciding moment", `document.querySelectorAll('.deciding .bar-row').length >= 5 && document.querySelectorAll('.deciding .bar-row.mark').length === 1`, step)
+	assert.Contains(t, host.text(`document.querySelector('.deciding').textContent`), "The Final Ballot")
+	var above bool
+	host.eval(`document.querySelector('.deciding').getBoundingClientRect().top < document.querySelector('.log-panel').getBoundingClientRect().top`, &above)
+	assert.True(t, above, "the deciding moment above the minutes")
+	assert.GreaterOrEqual(t, len(host.text(`document.querySelector('.epilogue').textContent`)), 300, "an epilogue of a few sentences")
+	assert.Contains(t, host.text(`document.querySelector('.epilogue').textContent`), "1934")
+	host.wait("the seed opened", `/^[0-9a-f]{64}$/.test(document.getElementById('seed').textContent) && /^[0-9a-f]{64}$/.test(document.getElementById('commitment').textContent)`, step)
+	assert.Contains(t, host.text(`document.getElementById('fair').textContent`), "congress verify")
+	file := host.text(`document.getElementById('match-file').href`)
+	res, err := http.Get(file)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "the match file downloads")
+	host.wait("every strike named in the minutes", `document.querySelector('.log li.log-strike_cast') && !document.querySelector('.log li.log-struck')`, step)
+	assert.LessOrEqual(t, host.text(`String(document.querySelectorAll('.log li.log-ready').length)`), "1", "the Ready presses of a phase in one line")
+	host.click(`[data-filter="trials"]`)
+	host.wait("the trials filter", `document.querySelector('[data-filter="trials"]').getAttribute('aria-pressed') === 'true' && !document.querySelector('.log li.log-ready, .log li.log-denounced')`, step)
+	host.accessible("the end")
+	host.screens("end")
+	host.shot("readme-end")
+	copyScreenshots(t, map[string]string{"readme-end": "end"})
 }
 
 // TestBrowserUnknownLobby: a link to a lobby that does not exist says so,

@@ -55,6 +55,14 @@ func startBrowserServer(t *testing.T, args ...string) *browserServer {
 	t.Helper()
 	dir := t.TempDir()
 	s := &browserServer{args: args, bin: filepath.Join(dir, "congress"), data: filepath.Join(dir, "data"), addr: freeAddr(t)}
+	// A --listen of the test's own (every address, say) is reached on its port.
+	for i, a := range args {
+		if a == "--listen" && i+1 < len(args) {
+			if _, port, err := net.SplitHostPort(args[i+1]); err == nil {
+				s.addr = "127.0.0.1:" + port
+			}
+		}
+	}
 	s.URL = "http://" + s.addr
 	build := exec.Command("go", "build", "-o", s.bin, "./cmd/congress")
 	build.Dir = ".."

@@ -23,33 +23,10 @@ func TestCodeGuesserIsHeldBack(t *testing.T) {
 	private := srv.createLobby(t, protocol.CreateLobby{Name: "Anna"})
 
 	const run = 3 * time.Second
-	var misses, refused, found, other atomic.Int64
-	stop := time.Now().Add(run)
-	var wg sync.WaitGroup
 	client := &http.Client{Timeout: 5 * time.Second}
-	for range 8 {
-		wg.Go(func() {
-			for time.Now().Before(stop) {
-				res, err := client.Get(srv.url + "/api/lobbies/" + randomCode())
-				if err != nil {
-					other.Add(1)
-					continue
-				}
-				res.Body.Close()
-				switch res.StatusCode {
-				case http.StatusNotFound:
-					misses.Add(1)
-				case http.StatusTooManyRequests:
-					refused.Add(1)
-				case http.StatusOK:
-					found.Add(1)
-				default:
-					other.Add(1)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	var g guesses
+	g.run(srv.url, client, 8, time.Now().Add(run))
+	misses, refused, found, other := &g.misses, &g.refused, &g.found, &g.other
 	total := misses.Load() + refused.Load() + found.Load() + other.Load()
 	t.Logf("%d lookups in %s (%.0f/s): %d misses answered, %d refused, %d found", total, run, float64(total)/run.Seconds(), misses.Load(), refused.Load(), found.Load())
 	assert.LessOrEqual(t, misses.Load(), int64(10+1+int(run/(6*time.Second))), "misses beyond the address's budget")
@@ -66,6 +43,37 @@ func TestCodeGuesserIsHeldBack(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
 	assert.NotEmpty(t, res.Header.Get("Retry-After"))
+}
+
+// guesses counts the answers to lookups of random lobby codes.
+type guesses struct{ misses, refused, found, other atomic.Int64 }
+
+// run asks for random codes from loops loops until stop.
+func (g *guesses) run(url string, client *http.Client, loops int, stop time.Time) {
+	var wg sync.WaitGroup
+	for range loops {
+		wg.Go(func() {
+			for time.Now().Before(stop) {
+				res, err := client.Get(url + "/api/lobbies/" + randomCode())
+				if err != nil {
+					g.other.Add(1)
+					continue
+				}
+				res.Body.Close()
+				switch res.StatusCode {
+				case http.StatusNotFound:
+					g.misses.Add(1)
+				case http.StatusTooManyRequests:
+					g.refused.Add(1)
+				case http.StatusOK:
+					g.found.Add(1)
+				default:
+					g.other.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // randomCode is a lobby code drawn at random, as a guesser draws it.

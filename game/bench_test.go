@@ -57,6 +57,9 @@ func legalStep(g *Game, r *rand.Rand, now time.Time) step {
 		return step{Cmd: confess(g.purgedAt, other(g.purgedAt)), At: now}
 	case PhaseNight:
 		s := pickOf(func(i int, s seat) bool { return g.hasNightAction(i) && !s.acted })
+		if g.seats[s].role == Yagoda && g.falsified == 0 && r.IntN(3) == 0 {
+			return step{Cmd: falsify(s), At: now}
+		}
 		if g.seats[s].role == Investigator {
 			return step{Cmd: investigate(s, other(s)), At: now}
 		}
@@ -64,6 +67,17 @@ func legalStep(g *Game, r *rand.Rand, now time.Time) step {
 	case PhaseFinalBallot:
 		s := pickOf(func(_ int, s seat) bool { return !s.acted })
 		return step{Cmd: strike(s, other(s)), At: now}
+	case PhaseLastShot:
+		if r.IntN(5) == 0 {
+			return timeout
+		}
+		var loyal []int
+		for i, s := range g.seats {
+			if s.role.Faction() == Loyalists {
+				loyal = append(loyal, i)
+			}
+		}
+		return step{Cmd: shoot(g.seatOf(Nikolaev), loyal[r.IntN(len(loyal))]), At: now}
 	}
 	return timeout // the Defence
 }
@@ -92,25 +106,53 @@ func TestLegalPlayIsLegal(t *testing.T) {
 		wins[w]++
 	}
 	require.Len(t, wins, 2, "both camps win some random games")
+
+	// Every Congress role the count allows, to the Last Shot and past it.
+	shots := map[WinReason]int{}
+	for seed := range uint64(400) {
+		cfg := DefaultConfig()
+		cfg.Roles = AllRoles
+		n := 5 + int(seed%8)
+		g, _, err := New(fitConfig(cfg, n), names[:n], seed, t0)
+		require.NoError(t, err)
+		playLegal(t, g, rand.New(rand.NewPCG(seed, 2)), func() {})
+		_, r := g.Winner()
+		shots[r]++
+	}
+	require.Positive(t, shots[KobaShot], "Nikolaev finds Koba in some random games: %v", shots)
+}
+
+// benchConfigs are the tables the full-game benchmarks play: the base
+// game, and every Congress role (all fit at ten seats).
+var benchConfigs = []struct {
+	name string
+	cfg  Config
+}{
+	{"base", DefaultConfig()},
+	{"all_roles", func() Config { c := DefaultConfig(); c.Roles = AllRoles; return c }()},
 }
 
 // BenchmarkFullGame is one complete ten-seat game of random lawful play,
 // building every seat's view and the spectator's after every step, as the
 // server does after every command.
 func BenchmarkFullGame(b *testing.B) {
-	var steps, views int
-	playBench(b, func(g *Game) func() {
-		return func() {
-			steps++
-			for s := range 10 {
-				views += len(g.View(SeatViewer(s)).Seats)
+	for _, bc := range benchConfigs {
+		b.Run(bc.name, func(b *testing.B) {
+			var steps, views int
+			playBench(b, bc.cfg, func(g *Game) func() {
+				return func() {
+					steps++
+					for s := range 10 {
+						views += len(g.View(SeatViewer(s)).Seats)
+					}
+					views += len(g.View(Spectator).Seats)
+				}
+			})
+			b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
+			if views == 0 {
+				b.Fatal("no views built")
 			}
-			views += len(g.View(Spectator).Seats)
-		}
-	})
-	b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
-	if views == 0 {
-		b.Fatal("no views built")
+		})
 	}
 }
 
@@ -119,7 +161,7 @@ func BenchmarkFullGame(b *testing.B) {
 // log lines new to it and its view.
 func BenchmarkFullGameWithLogs(b *testing.B) {
 	var events int
-	playBench(b, func(g *Game) func() {
+	playBench(b, DefaultConfig(), func(g *Game) func() {
 		viewers := viewers(g)
 		cursors := make([]int, len(viewers))
 		return func() {
@@ -135,11 +177,10 @@ func BenchmarkFullGameWithLogs(b *testing.B) {
 	}
 }
 
-// playBench plays b.N complete ten-seat games of random lawful play (a
+// playBench plays b.N complete ten-seat games of cfg by random lawful play (a
 // fixed seed per game, 64 seeds in turn): for each game it asks
 // watch for what to do after every step.
-func playBench(b *testing.B, watch func(g *Game) (afterStep func())) {
-	cfg := DefaultConfig()
+func playBench(b *testing.B, cfg Config, watch func(g *Game) (afterStep func())) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		seed := uint64(i % 64)

@@ -19,11 +19,17 @@ const (
 	CmdEndPhase                       // host: end the current phase now
 	CmdPause                          // host: stop the clock
 	CmdResume                         // host: restart the clock
+	CmdFalsify                        // Night: Yagoda falsifies tonight's report (once a game)
+	CmdShoot                          // Last Shot: Nikolaev names Target
 )
+
+// lastCommand is the highest CommandKind.
+const lastCommand = CmdShoot
 
 var commandNames = []string{
 	"denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote",
 	"confess", "letter", "investigate", "strike", "end_phase", "pause", "resume",
+	"falsify", "shoot",
 }
 
 func (k CommandKind) String() string                { return enumString(k, commandNames) }
@@ -37,7 +43,7 @@ func (k CommandKind) HostOnly() bool { return k == CmdEndPhase || k == CmdPause 
 // its Target; the others ignore Target.
 func (k CommandKind) TakesTarget() bool {
 	switch k {
-	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike:
+	case CmdDenounce, CmdChairPick, CmdConfess, CmdLetter, CmdInvestigate, CmdStrike, CmdShoot:
 		return true
 	}
 	return false

@@ -38,6 +38,11 @@ type Config struct {
 	Sessions int `json:"sessions"`
 	// Investigator deals one NKVD Investigator when 6 or more sit.
 	Investigator bool `json:"investigator"`
+	// Roles are the Congress roles turned on (ROLES.md); each is dealt
+	// only when the count allows it (Config.RolesFor).
+	Roles RoleSet `json:"roles,omitempty"`
+	// LastShotTime is the Last Shot's timer; 0 takes 60 seconds.
+	LastShotTime time.Duration `json:"last_shot_time,omitempty"`
 
 	DebateTime time.Duration `json:"debate_time"`
 	// Threshold is the fewest denunciations that make an Accused.
@@ -104,6 +109,12 @@ func (c Config) Validate() error {
 			return configError("The %s timer must be between 1 second and 1 hour.", t.name)
 		}
 	}
+	if c.LastShotTime != 0 && (c.LastShotTime < time.Second || c.LastShotTime > Longest) {
+		return configError("The Last Shot timer must be between 1 second and 1 hour.")
+	}
+	if err := c.validateRoles(); err != nil {
+		return err
+	}
 	if c.SpectatorDelay < 0 || c.SpectatorDelay > Longest {
 		return configError("The spectator delay must be between 0 and 1 hour.")
 	}
@@ -144,7 +155,7 @@ func (c Config) ValidateSeats(seats int) error {
 	if c.Threshold > seats-1 {
 		return configError("With %d delegates the accusation threshold can be at most %d.", seats, seats-1)
 	}
-	return nil
+	return c.fitRoles(seats)
 }
 
 // PlottersFor is the size of Kirov's bloc with this many delegates.
@@ -161,6 +172,14 @@ func (c Config) SessionsFor(seats int) int {
 		return c.Sessions
 	}
 	return row(seats).sessions
+}
+
+// lastShotTime is the Last Shot's timer.
+func (c Config) lastShotTime() time.Duration {
+	if c.LastShotTime == 0 {
+		return 60 * time.Second
+	}
+	return c.LastShotTime
 }
 
 func configError(format string, args ...any) error {

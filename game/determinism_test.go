@@ -190,7 +190,7 @@ func full(v View) bool {
 	}
 	if y := v.You; y != nil {
 		ok = ok && cap(y.Investigations) == len(y.Investigations) && cap(y.Bloc) == len(y.Bloc) &&
-			cap(y.Proposals) == len(y.Proposals)
+			cap(y.Proposals) == len(y.Proposals) && cap(y.Known().OfBloc) == len(y.Known().OfBloc)
 	}
 	return ok
 }

@@ -2,6 +2,7 @@ package game
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,4 +82,79 @@ func TestWorkedExampleOfDocs(t *testing.T) {
 		{Target: anna, Source: FromConfession, By: boris},
 		{Target: fyodor, Source: FromLetter, By: NoSeat},
 	}, tb.g.View(SeatViewer(clara)).Denunciations)
+}
+
+// TestWorkedLastShotOfDocs plays "A worked Last Shot" of docs/RULES.md:
+// the seven delegates of the worked session with Koba and Nikolaev on.
+func TestWorkedLastShotOfDocs(t *testing.T) {
+	const (
+		anna, boris, clara, dmitri, elena, fyodor, galina = 0, 1, 2, 3, 4, 5, 6
+	)
+	seated := names[:7]
+	cfg := DefaultConfig()
+	cfg.Roles = Roles(Koba, Nikolaev)
+	// The roles change no draw of the seed: the seating and the Chair of
+	// the worked session.
+	g, _, err := New(cfg, seated, 15844, t0)
+	require.NoError(t, err)
+	for i, s := range g.seats {
+		require.Equal(t, seated[i], s.name)
+	}
+	want := []Role{Loyalist, Nikolaev, Loyalist, Kirov, Investigator, Loyalist, Koba}
+	var dealt []Role
+	for _, s := range g.seats {
+		dealt = append(dealt, s.role)
+	}
+	require.ElementsMatch(t, want, dealt)
+	for i := range g.seats {
+		g.seats[i].role = want[i]
+	}
+	g.findBloc()
+	tb := &table{t: t, g: g, now: t0}
+
+	koba := g.View(SeatViewer(galina))
+	assert.Equal(t, []int{boris}, koba.You.Known().OfBloc)
+	assert.Equal(t, Plotters, koba.Seats[boris].Faction, `Boris "of the bloc"`)
+	assert.Equal(t, NoRole, koba.Seats[boris].Role)
+	assert.Equal(t, NoFaction, koba.Seats[dmitri].Faction, "of Dmitri nothing")
+
+	// Debate: Dmitri, at 3, is accused.
+	tb.do(denounce(anna, dmitri), denounce(fyodor, dmitri), denounce(galina, dmitri),
+		denounce(boris, fyodor), denounce(dmitri, anna))
+	tb.readyAll()
+	require.Equal(t, PhaseDefence, g.phase)
+	assert.Equal(t, dmitri, g.accused)
+
+	// Trial: 4 to 2, Kirov purged.
+	tb.expire()
+	tb.do(vote(anna, true), vote(clara, true), vote(fyodor, true), vote(galina, true), vote(boris, false), vote(elena, false))
+	require.Equal(t, PhaseLastShot, g.phase, "the Loyalists would win: the Last Shot")
+	assert.False(t, g.Over())
+	d, ok := g.NextDeadline()
+	require.True(t, ok)
+	assert.Equal(t, 60*time.Second, d.Sub(tb.now))
+	for _, v := range viewers(g) {
+		view := g.View(v)
+		assert.Equal(t, Plotters, view.Seats[dmitri].Faction)
+		assert.Equal(t, Plotters, view.Seats[boris].Faction)
+		if v.Seat != galina {
+			assert.Equal(t, NoFaction, view.Seats[galina].Faction)
+		}
+	}
+	assert.True(t, g.CanWrite(SeatViewer(dmitri), ChannelPlotters), "the purged Kirov confers")
+	assert.True(t, g.CanWrite(SeatViewer(boris), ChannelPlotters))
+
+	// Had Boris named Galina, the bloc would have won.
+	other := snapshot(g)
+	_, err = other.Apply(shoot(boris, galina), tb.now)
+	require.NoError(t, err)
+	w, r := other.Winner()
+	assert.Equal(t, Plotters, w)
+	assert.Equal(t, KobaShot, r)
+
+	// Boris names Anna: a plain Loyalist. The Loyalists win.
+	tb.do(shoot(boris, anna))
+	w, r = g.Winner()
+	assert.Equal(t, Loyalists, w)
+	assert.Equal(t, KirovPurged, r)
 }

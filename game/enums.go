@@ -54,9 +54,21 @@ const (
 	Investigator
 	Plotter
 	Kirov
+	// The Congress roles (ROLES.md), each dealt only when the host turns
+	// it on and the count allows it.
+	Koba         // a Loyalist: Stalin incognito, who knows the bloc but Kirov
+	Nikolaev     // a Plotter: the bloc's gunman, who fires the Last Shot
+	Bukharin     // a Loyalist the NKVD reports as a Plotter
+	Zinoviev     // a Plotter the NKVD reports as a Loyalist
+	Tukhachevsky // a Loyalist: the Marshal, whom the Army shields from a thin purge
+	Yagoda       // a Plotter: the NKVD's chief, who may falsify one report
 )
 
-var roleNames = []string{"none", "loyalist", "investigator", "plotter", "kirov"}
+var roleNames = []string{"none", "loyalist", "investigator", "plotter", "kirov",
+	"koba", "nikolaev", "bukharin", "zinoviev", "tukhachevsky", "yagoda"}
+
+// lastRole is the highest Role.
+const lastRole = Yagoda
 
 func (r Role) String() string                { return enumString(r, roleNames) }
 func (r Role) MarshalText() ([]byte, error)  { return enumText(r, roleNames) }
@@ -65,9 +77,9 @@ func (r *Role) UnmarshalText(b []byte) error { return enumParse(r, b, roleNames)
 // Faction is the camp a role belongs to.
 func (r Role) Faction() Faction {
 	switch r {
-	case Loyalist, Investigator:
+	case Loyalist, Investigator, Koba, Bukharin, Tukhachevsky:
 		return Loyalists
-	case Plotter, Kirov:
+	case Plotter, Kirov, Nikolaev, Zinoviev, Yagoda:
 		return Plotters
 	}
 	return NoFaction
@@ -86,9 +98,12 @@ const (
 	PhaseNight                    // letters, investigation, Plotters' channel
 	PhaseFinalBallot              // after the last session: strike one name
 	PhaseOver                     // the game has ended
+	// PhaseLastShot comes between the Loyalists' victory and the end,
+	// when Koba and Nikolaev are in play: Nikolaev names one Loyalist.
+	PhaseLastShot
 )
 
-var phaseNames = []string{"debate", "accusation", "defence", "vote", "confession", "night", "final_ballot", "over"}
+var phaseNames = []string{"debate", "accusation", "defence", "vote", "confession", "night", "final_ballot", "over", "last_shot"}
 
 func (p Phase) String() string                { return enumString(p, phaseNames) }
 func (p Phase) MarshalText() ([]byte, error)  { return enumText(p, phaseNames) }
@@ -172,9 +187,10 @@ const (
 	Parity                 // Plotters: living Plotters >= living Loyalists
 	KirovStruck            // Loyalists: Kirov alone had the most strikes
 	KirovElected           // Plotters: anyone else ahead or a tie at the top
+	KobaShot               // Plotters: Nikolaev's Last Shot found Koba
 )
 
-var winReasonNames = []string{"not_over", "kirov_purged", "parity", "kirov_struck", "kirov_elected"}
+var winReasonNames = []string{"not_over", "kirov_purged", "parity", "kirov_struck", "kirov_elected", "koba_shot"}
 
 func (w WinReason) String() string                { return enumString(w, winReasonNames) }
 func (w WinReason) MarshalText() ([]byte, error)  { return enumText(w, winReasonNames) }

@@ -21,6 +21,7 @@ const (
 	CodePaused        Code = "paused"           // the game is paused
 	CodeNotPaused     Code = "not_paused"       // resume without a pause
 	CodeAccusedNoVote Code = "accused_cannot_vote"
+	CodeUsed          Code = "already_used" // a once-a-game action already spent
 )
 
 // Error is a refusal. Message is safe to show a player: short, in the

@@ -37,6 +37,12 @@ const (
 	EvResumed                            // public
 	EvGameOver                           // public: Winner, Reason, Roles, Seed
 	EvVoteOpened                         // public: the Defence is over, the purge vote on Target opens
+	EvArmy                               // public: the Army saved Target, the Marshal, from the purge
+	EvFalsified                          // Yagoda: Seat falsifies tonight's report
+	EvReported                           // the Investigator, at dawn with Yagoda in play: Target's reported Faction
+	EvNamed                              // Yagoda: the Investigator named Target the night Yagoda falsified (NoSeat: nobody)
+	EvLastShot                           // public: the Last Shot; Seats are the bloc, exposed
+	EvShot                               // public: Seat, Nikolaev, names Target
 )
 
 var eventNames = []string{
@@ -45,6 +51,7 @@ var eventNames = []string{
 	"spared", "confessed", "night_fell", "letter_proposed", "letter_sent", "investigated",
 	"final_ballot_opened", "struck", "strike_cast", "final_count", "phase_ended",
 	"paused", "resumed", "game_over", "vote_opened",
+	"army", "falsified", "reported", "named", "last_shot", "shot",
 }
 
 func (k EventKind) String() string                { return enumString(k, eventNames) }
@@ -84,6 +91,8 @@ var logged = [...]struct {
 	CmdEndPhase:    {EvPhaseEnded, toAll, false},
 	CmdPause:       {EvPaused, toAll, false},
 	CmdResume:      {EvResumed, toAll, false},
+	CmdFalsify:     {EvFalsified, toSeat, false},
+	CmdShoot:       {EvShot, toAll, true},
 }
 
 // Logged reports whether e is the event by which the log shows c applied:

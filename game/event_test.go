@@ -17,7 +17,7 @@ import (
 func TestLoggedAndAudience(t *testing.T) {
 	games := 40
 	if raceDetector || testing.Short() {
-		games = 8
+		games = 16
 	}
 	applied := map[CommandKind]int{}
 	for i := range games {
@@ -77,9 +77,9 @@ func TestLoggedAndAudience(t *testing.T) {
 			}
 		}
 	}
-	for k := CmdDenounce; k <= CmdResume; k++ {
+	for k := CmdDenounce; k <= lastCommand; k++ {
 		require.Positive(t, applied[k], "no %v applied", k)
 	}
-	require.False(t, Command{Kind: CmdResume + 1}.Logged(Event{}))
+	require.False(t, Command{Kind: lastCommand + 1}.Logged(Event{}))
 	require.False(t, slices.ContainsFunc([]Event{{Kind: EvStruck, Seat: 2, Target: NoSeat}}, Command{Kind: CmdStrike, Seat: 1}.Logged))
 }

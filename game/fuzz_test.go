@@ -10,7 +10,8 @@ import (
 
 // fuzzInput turns fuzz bytes into a table and a list of steps.
 //
-// Byte 0: seats (5-12); byte 1: setting bits; byte 2: seed. Then four bytes
+// Byte 0: seats (5-12) and five Congress roles (bits 3-7); byte 1:
+// setting bits; byte 2: seed, its high bit Zinoviev. Then four bytes
 // a step: the first says what (a delegate's command with raw kind, seat
 // and target; time passing; a host command; or a lawful move drawn by
 // legalStep from the other three bytes), the others fill it in.
@@ -38,6 +39,15 @@ func decodeFuzz(data []byte) (fuzzInput, bool) {
 	if data[2]&1 == 1 {
 		cfg.Sessions = 1 + int(data[2]>>1)%3
 	}
+	for i, role := range []Role{Koba, Nikolaev, Bukharin, Tukhachevsky, Yagoda} {
+		if data[0]>>(3+i)&1 == 1 {
+			cfg.Roles |= Roles(role)
+		}
+	}
+	if data[2]&0x80 != 0 {
+		cfg.Roles |= Roles(Zinoviev)
+	}
+	cfg = fitConfig(cfg, n)
 	in := fuzzInput{cfg: cfg, players: names[:n], seed: uint64(data[2])}
 	for rest := data[3:]; len(rest) >= 4 && len(in.ops) < 500; rest = rest[4:] {
 		in.ops = append(in.ops, [4]byte(rest[:4]))
@@ -50,7 +60,7 @@ func (in fuzzInput) step(g *Game, op [4]byte, now time.Time) step {
 	seat := func(b byte) int { return int(b)%(n+3) - 1 } // -1 .. n+1
 	switch op[0] % 8 {
 	case 0, 1, 2: // any command, legal or not
-		return step{Cmd: Command{Kind: CommandKind(int(op[0]/8) % 15), Seat: seat(op[1]), Target: seat(op[2]), Purge: op[3]&1 == 1}, At: now}
+		return step{Cmd: Command{Kind: CommandKind(int(op[0]/8) % (int(lastCommand) + 2)), Seat: seat(op[1]), Target: seat(op[2]), Purge: op[3]&1 == 1}, At: now}
 	case 3: // time passes: up to ~4 minutes, or to a deadline and a hair either side
 		d := time.Duration(op[1]) * time.Second
 		if dl, ok := g.NextDeadline(); ok && op[2]&3 != 0 {
@@ -87,6 +97,12 @@ func FuzzGame(f *testing.F) {
 		legal = append(legal, 5, byte(i), byte(i*7), byte(i*13))
 	}
 	f.Add(legal)
+	// Every Congress role at ten seats, lawful play to the end.
+	roles := []byte{0xfd, 0x12, 0x85}
+	for i := range 150 {
+		roles = append(roles, 5, byte(i*3), byte(i*11), byte(i*17))
+	}
+	f.Add(roles)
 	f.Add([]byte{3, 0x40, 9, 40, 1, 2, 1, 48, 2, 3, 0, 88, 0, 1, 1, 96, 5, 6, 0, 3, 0, 1, 0, 5, 1, 1, 1, 5, 2, 2, 2, 5, 3, 3, 3, 4, 2, 0, 0})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -115,7 +131,7 @@ func FuzzGame(f *testing.F) {
 		// Whatever happened, the game ends within its sessions: each
 		// deadline ends a phase, a session has at most six, and the Final
 		// Ballot one.
-		bound := g.sessions*6 + 2
+		bound := g.sessions*6 + 3
 		for k := 0; !g.Over(); k++ {
 			if k > bound {
 				t.Fatalf("the game does not end in %d deadlines: session %d of %d, %s", bound, g.session, g.sessions, g.phase)
@@ -186,7 +202,7 @@ func checkInvariants(t testing.TB, before *Game, g *Game, st step, evs []Event, 
 	if g.session > g.sessions {
 		t.Fatalf("session %d of %d", g.session, g.sessions)
 	}
-	if !g.Over() {
+	if !g.Over() && g.phase != PhaseLastShot {
 		var plotters, loyalists int
 		kirov := false
 		for _, s := range g.seats {
@@ -195,7 +211,7 @@ func checkInvariants(t testing.TB, before *Game, g *Game, st step, evs []Event, 
 			case s.role == Kirov:
 				kirov = true
 				plotters++
-			case s.role == Plotter:
+			case s.role.Faction() == Plotters:
 				plotters++
 			default:
 				loyalists++

@@ -76,6 +76,15 @@ type Game struct {
 	kirovIn      int   // Kirov's index in bloc
 	rules        *Rules
 
+	// The Congress roles (ROLES.md), fixed at the deal but for what their
+	// play changes.
+	dealt         RoleSet    // the roles in play
+	kobaKnowledge *Knowledge // the bloc but Kirov, as Koba knows it
+	marshal       int        // the Marshal's seat once the Army has saved him, else NoSeat
+	falsified     int        // the session of Yagoda's falsification, 0 before
+	named         int        // whom the Investigator named that night, as Yagoda learns it
+	lastReason    WinReason  // during the Last Shot: how the Loyalists would win
+
 	view viewCache
 }
 
@@ -86,6 +95,9 @@ type Ballot struct {
 	Spare   int        `json:"spare"`
 	Votes   []SeatVote `json:"votes,omitempty"` // open ballot only (all, after the game)
 	Purged  bool       `json:"purged"`
+	// Army is set when the Army has saved the Marshal for the first time:
+	// the count says so, and so tells his seat.
+	Army bool `json:"army,omitempty"`
 }
 
 // New is NewSeeded with SeedOf(seed): for simulations and tests, whose
@@ -111,6 +123,9 @@ func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, [
 		chair:    NoSeat,
 		accused:  NoSeat,
 		purgedAt: NoSeat,
+		marshal:  NoSeat,
+		named:    NoSeat,
+		dealt:    cfg.RolesFor(len(players)),
 	}
 	order := slices.Clone(players)
 	g.random().Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
@@ -126,6 +141,15 @@ func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, [
 	}
 	for len(roles) < n {
 		roles = append(roles, Loyalist)
+	}
+	// Each Congress role takes the place of a plain delegate of its camp
+	// before the shuffle, so that the deal draws as the base game's does.
+	for _, r := range g.dealt.List() {
+		plain := Loyalist
+		if r.Faction() == Plotters {
+			plain = Plotter
+		}
+		roles[slices.Index(roles, plain)] = r
 	}
 	g.random().Shuffle(n, func(i, j int) { roles[i], roles[j] = roles[j], roles[i] })
 	g.plotters, g.investigator = cfg.PlottersFor(n), slices.Contains(roles, Investigator)
@@ -150,15 +174,58 @@ func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, [
 // views of every Plotter show all game.
 func (g *Game) findBloc() {
 	g.bloc = nil
+	var kobaKnows []int
 	for i, s := range g.seats {
 		if s.role == Kirov {
 			g.kirovIn = len(g.bloc)
 		}
 		if s.role.Faction() == Plotters {
 			g.bloc = append(g.bloc, i)
+			if s.role != Kirov {
+				kobaKnows = append(kobaKnows, i)
+			}
 		}
 	}
 	g.bloc = clip(g.bloc)
+	g.kobaKnowledge = nil
+	if g.seatOf(Koba) != NoSeat {
+		g.kobaKnowledge = &Knowledge{OfBloc: clip(kobaKnows)}
+	}
+}
+
+// seatOf is the seat holding role r, NoSeat if none.
+func (g *Game) seatOf(r Role) int {
+	for i := range g.seats {
+		if g.seats[i].role == r {
+			return i
+		}
+	}
+	return NoSeat
+}
+
+// lastShot reports whether the Last Shot is in play: Koba and Nikolaev
+// both dealt.
+func (g *Game) lastShot() bool { return g.dealt.Has(Koba) && g.dealt.Has(Nikolaev) }
+
+// reportsAtDawn reports whether the Investigator's report waits for the
+// Night's end: with Yagoda in play, who may still falsify it. The roles
+// in play are public, so the wait tells nothing.
+func (g *Game) reportsAtDawn() bool { return g.dealt.Has(Yagoda) }
+
+// report is what the NKVD reports of seat t tonight: the true faction,
+// the doubles' false one, and the opposite if Yagoda falsified tonight.
+func (g *Game) report(t int) Faction {
+	f := g.seats[t].role.Faction()
+	switch g.seats[t].role {
+	case Bukharin:
+		f = Plotters
+	case Zinoviev:
+		f = Loyalists
+	}
+	if g.falsified == g.session {
+		f = Loyalists + Plotters - f
+	}
+	return f
 }
 
 // random draws from the match seed. A rand.Rand keeps no state of its own
@@ -379,6 +446,8 @@ func (g *Game) timeout(now time.Time) {
 		g.closeNight(now)
 	case PhaseFinalBallot:
 		g.countFinal(now)
+	case PhaseLastShot:
+		g.end(Loyalists, g.lastReason, now)
 	}
 }
 
@@ -454,11 +523,23 @@ func (g *Game) countVote(now time.Time) {
 		}
 	}
 	b.Purged = b.Purge > b.Spare
+	if g.seats[g.accused].role == Tukhachevsky && b.Purged && b.Purge < 2*b.Spare {
+		// The Army stands behind the Marshal: a purge needs twice the
+		// Spare votes. The first save is announced, and tells his seat.
+		b.Purged = false
+		if g.marshal == NoSeat {
+			g.marshal = g.accused
+			b.Army = true
+		}
+	}
 	if g.cfg.OpenBallot {
 		b.Votes = clip(votes) // shown in views: appending to them must copy
 	}
 	g.ballot = b
 	g.emit(Event{Kind: EvBallot, At: now, Seat: NoSeat, Target: g.accused, PurgeCount: b.Purge, SpareCount: b.Spare, Votes: slices.Clone(b.Votes), Purge: b.Purged})
+	if b.Army {
+		g.emit(Event{Kind: EvArmy, At: now, Seat: NoSeat, Target: g.accused})
+	}
 	if !b.Purged {
 		g.emit(Event{Kind: EvSpared, At: now, Seat: NoSeat, Target: g.accused})
 		g.openNight(now)
@@ -508,6 +589,10 @@ func (g *Game) checkWin(now time.Time) bool {
 }
 
 func (g *Game) end(w Faction, r WinReason, now time.Time) {
+	if w == Loyalists && g.lastShot() && g.phase != PhaseLastShot {
+		g.openLastShot(r, now)
+		return
+	}
 	g.winner, g.reason = w, r
 	g.phase = PhaseOver
 	g.deadline = time.Time{}
@@ -516,6 +601,14 @@ func (g *Game) end(w Faction, r WinReason, now time.Time) {
 		roles[i] = s.role
 	}
 	g.emit(Event{Kind: EvGameOver, At: now, Seat: NoSeat, Target: NoSeat, Winner: w, Reason: r, Roles: roles, Seed: g.seed.String()})
+}
+
+// openLastShot holds back the Loyalists' victory: the bloc stands
+// exposed and Nikolaev has one shot at Koba.
+func (g *Game) openLastShot(r WinReason, now time.Time) {
+	g.lastReason = r
+	g.setPhase(PhaseLastShot, g.cfg.lastShotTime(), now)
+	g.emit(Event{Kind: EvLastShot, At: now, Seat: NoSeat, Target: NoSeat, Seats: slices.Clone(g.bloc)})
 }
 
 func (g *Game) openNight(now time.Time) {
@@ -561,6 +654,7 @@ func (g *Game) closeNight(now time.Time) {
 		g.pending = append(g.pending, Denunciation{Target: target, Source: FromLetter, By: NoSeat})
 		g.emit(Event{Kind: EvLetterSent, At: now, Seat: NoSeat, Target: target, Count: top, Drawn: drawn, audience: toPlotters})
 	}
+	g.dawnReports(now)
 	if g.checkWin(now) {
 		return
 	}
@@ -569,6 +663,27 @@ func (g *Game) closeNight(now time.Time) {
 		return
 	}
 	g.openSession(now)
+}
+
+// dawnReports ends the Night's secret work with Yagoda in play: the
+// Investigator's report, then, if Yagoda falsified it, whom it named.
+func (g *Game) dawnReports(now time.Time) {
+	if !g.reportsAtDawn() {
+		return
+	}
+	named := NoSeat
+	for i, s := range g.seats {
+		if s.role == Investigator && s.alive && s.acted {
+			named = s.choice
+			f := g.report(named)
+			g.investigations = append(g.investigations, Investigation{Session: g.session, Target: named, Faction: f})
+			g.emit(Event{Kind: EvReported, At: now, Seat: i, Target: named, Faction: f, audience: toSeat})
+		}
+	}
+	if g.falsified == g.session {
+		g.named = named
+		g.emit(Event{Kind: EvNamed, At: now, Seat: g.seatOf(Yagoda), Target: named, audience: toSeat})
+	}
 }
 
 func (g *Game) openFinal(now time.Time) {

@@ -16,7 +16,8 @@ var t0 = time.Date(1934, time.January, 26, 10, 0, 0, 0, time.UTC)
 var names = []string{"Anna", "Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Ivan", "Katya", "Lev", "Maria", "Nikolai"}
 
 // roleLetters spells a deal: one letter per seat.
-var roleLetters = map[byte]Role{'K': Kirov, 'P': Plotter, 'I': Investigator, 'L': Loyalist}
+var roleLetters = map[byte]Role{'K': Kirov, 'P': Plotter, 'I': Investigator, 'L': Loyalist,
+	'S': Koba, 'N': Nikolaev, 'B': Bukharin, 'Z': Zinoviev, 'T': Tukhachevsky, 'Y': Yagoda}
 
 // table is a game under test with its own clock.
 type table struct {
@@ -239,6 +240,8 @@ func confess(s, t int) Command     { return Command{Kind: CmdConfess, Seat: s, T
 func letter(s, t int) Command      { return Command{Kind: CmdLetter, Seat: s, Target: t} }
 func investigate(s, t int) Command { return Command{Kind: CmdInvestigate, Seat: s, Target: t} }
 func strike(s, t int) Command      { return Command{Kind: CmdStrike, Seat: s, Target: t} }
+func falsify(s int) Command        { return Command{Kind: CmdFalsify, Seat: s} }
+func shoot(s, t int) Command       { return Command{Kind: CmdShoot, Seat: s, Target: t} }
 func endPhase() Command            { return Command{Kind: CmdEndPhase, Seat: NoSeat} }
 func pause() Command               { return Command{Kind: CmdPause, Seat: NoSeat} }
 func resume() Command              { return Command{Kind: CmdResume, Seat: NoSeat} }

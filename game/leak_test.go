@@ -19,21 +19,78 @@ type facts struct {
 	g        *Game
 	viewer   Viewer
 	over     bool
-	plotter  []bool // seat holds Plotter or Kirov
+	plotter  []bool // seat holds a role of the bloc
 	purgedIn []int  // session of the seat's purge, from the log; 0 alive
+	marshal  int    // the seat the Army saved, from the log; NoSeat before
+	// falsifiedIn is the session of Yagoda's falsification, from the
+	// log (0: none), and namedThen whom the Investigator named that night.
+	falsifiedIn int
+	namedThen   int
+	// named is whom the Investigator named in each session, from the log.
+	named map[int]int
 }
 
 func factsOf(g *Game, v Viewer) facts {
-	f := facts{g: g, viewer: v, over: g.phase == PhaseOver, plotter: make([]bool, len(g.seats)), purgedIn: make([]int, len(g.seats))}
+	f := facts{g: g, viewer: v, over: g.phase == PhaseOver, plotter: make([]bool, len(g.seats)), purgedIn: make([]int, len(g.seats)),
+		marshal: NoSeat, namedThen: NoSeat, named: map[int]int{}}
 	for i, s := range g.seats {
-		f.plotter[i] = s.role == Plotter || s.role == Kirov
-	}
-	for _, e := range g.log {
-		if e.Kind == EvPurged {
-			f.purgedIn[e.Target] = e.Session
+		switch s.role {
+		case Plotter, Kirov, Nikolaev, Zinoviev, Yagoda:
+			f.plotter[i] = true
 		}
 	}
+	for _, e := range g.log {
+		switch e.Kind {
+		case EvPurged:
+			f.purgedIn[e.Target] = e.Session
+		case EvArmy:
+			f.marshal = e.Target
+		case EvFalsified:
+			f.falsifiedIn = e.Session
+		case EvInvestigated:
+			f.named[e.Session] = e.Target
+		}
+	}
+	if t, ok := f.named[f.falsifiedIn]; ok && f.falsifiedIn != 0 {
+		f.namedThen = t
+	}
 	return f
+}
+
+// reported is what the NKVD must have reported of seat t in session s:
+// the doubles reported as the other camp, and the night Yagoda falsified
+// the opposite again.
+func (f facts) reported(t, s int) string {
+	plotter := f.plotter[t]
+	switch f.truth(t).role {
+	case Bukharin:
+		plotter = true
+	case Zinoviev:
+		plotter = false
+	}
+	if s == f.falsifiedIn {
+		plotter = !plotter
+	}
+	if plotter {
+		return "plotters"
+	}
+	return "loyalists"
+}
+
+func (f facts) yagodaInPlay() bool {
+	for i := range f.g.seats {
+		if f.truth(i).role == Yagoda {
+			return true
+		}
+	}
+	return false
+}
+
+func (f facts) myRole() Role {
+	if !f.isSeat() {
+		return NoRole
+	}
+	return f.truth(f.me()).role
 }
 
 func (f facts) isSeat() bool     { return f.viewer.Seat >= 0 }
@@ -57,9 +114,13 @@ func (f facts) mayKnow(i int) (role, faction bool) {
 		f.iAmPlotter() && f.plotter[i],
 		f.iAmPurged() && f.cfg().PurgedSeeRoles,
 		!f.isSeat() && f.viewer.admitted && f.cfg().SpectatorsSeeRoles,
-		!f.alive(i) && f.cfg().Reveal == RevealRole:
+		!f.alive(i) && f.cfg().Reveal == RevealRole,
+		i == f.marshal && f.truth(i).role == Tukhachevsky:
 		return true, true
-	case !f.alive(i) && f.cfg().Reveal == RevealFaction:
+	case !f.alive(i) && f.cfg().Reveal == RevealFaction,
+		// Koba knows the bloc but Kirov; the Last Shot exposes the bloc.
+		f.myRole() == Koba && f.plotter[i] && f.truth(i).role != Kirov,
+		f.phase() == PhaseLastShot && f.plotter[i]:
 		return false, true
 	}
 	return false, false
@@ -68,10 +129,18 @@ func (f facts) mayKnow(i int) (role, faction bool) {
 func roleName(r Role) string { return roleNames[r] }
 func factionName(r Role) string {
 	switch r {
-	case Kirov, Plotter:
+	case Kirov, Plotter, Nikolaev, Zinoviev, Yagoda:
 		return "plotters"
 	}
 	return "loyalists"
+}
+
+func nums(v any) []int {
+	var out []int
+	for _, x := range v.([]any) {
+		out = append(out, num(x))
+	}
+	return out
 }
 
 func num(v any) int {
@@ -87,7 +156,7 @@ func num(v any) int {
 var secretKeys = map[string]bool{
 	"role": true, "faction": true, "roles": true, "votes": true, "vote": true, "strikes": true,
 	"final_count": true, "proposals": true, "investigations": true, "bloc": true, "kirov": true, "choice": true,
-	"seed": true,
+	"seed": true, "knows": true, "of_bloc": true, "reported_as": true, "falsified": true,
 }
 
 // seedShown reports whether data holds the match seed, which no viewer
@@ -164,8 +233,11 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			}
 			for _, x := range inv.([]any) {
 				m := x.(map[string]any)
-				if m["faction"] != factionName(f.truth(num(m["target"])).role) {
-					return fmt.Errorf("a false investigation result %v", m)
+				if f.yagodaInPlay() && f.phase() == PhaseNight && num(m["session"]) == f.g.session {
+					return fmt.Errorf("tonight's report before dawn, Yagoda in play: %v", m)
+				}
+				if m["faction"] != f.reported(num(m["target"]), num(m["session"])) {
+					return fmt.Errorf("an investigation result not as reported %v", m)
 				}
 			}
 			allowed["you.investigations"] = true
@@ -179,6 +251,52 @@ func checkView(g *Game, v Viewer, data []byte) error {
 					return fmt.Errorf("you.%s shown to a %s", k, roleName(me.role))
 				}
 				allowed["you."+k] = true
+			}
+		}
+		knows, _ := you["knows"].(map[string]any)
+		if _, ok := you["knows"]; ok {
+			switch me.role {
+			case Koba, Bukharin, Zinoviev, Yagoda:
+			default:
+				return fmt.Errorf("knows shown to a %s", roleName(me.role))
+			}
+			allowed["you.knows"] = true // each part checked below
+		}
+		if x, ok := knows["of_bloc"]; ok {
+			if me.role != Koba {
+				return fmt.Errorf("of_bloc shown to a %s", roleName(me.role))
+			}
+			var want []int
+			for i := range f.g.seats {
+				if f.plotter[i] && f.truth(i).role != Kirov {
+					want = append(want, i)
+				}
+			}
+			if fmt.Sprint(want) != fmt.Sprint(nums(x)) {
+				return fmt.Errorf("Koba shown %v of the bloc, not %v", nums(x), want)
+			}
+		}
+		if x, ok := knows["reported_as"]; ok {
+			if (me.role != Bukharin || x != "plotters") && (me.role != Zinoviev || x != "loyalists") {
+				return fmt.Errorf("reported_as %v shown to a %s", x, roleName(me.role))
+			}
+		}
+		if x, ok := knows["falsified"]; ok {
+			m := x.(map[string]any)
+			if me.role != Yagoda || num(m["session"]) != f.falsifiedIn {
+				return fmt.Errorf("falsified %v shown to a %s", m, roleName(me.role))
+			}
+			named := num(m["named"])
+			tonight := f.phase() == PhaseNight && f.g.session == f.falsifiedIn
+			if tonight && named != NoSeat || !tonight && named != f.namedThen {
+				return fmt.Errorf("Yagoda shown %d named, tonight %v, named %d", named, tonight, f.namedThen)
+			}
+		}
+		for k := range knows {
+			switch k {
+			case "of_bloc", "reported_as", "falsified":
+			default:
+				return fmt.Errorf("you.knows.%s shown", k)
 			}
 		}
 		if _, ok := you["proposals"]; ok {
@@ -208,6 +326,11 @@ func checkView(g *Game, v Viewer, data []byte) error {
 			return fmt.Errorf("rules.roles: %v dealt and not shown", dealt)
 		}
 		allowed["rules.roles"] = true
+	}
+
+	// The Final Ballot's count is announced: seen in the Last Shot.
+	if _, ok := view["final_count"]; ok && f.phase() == PhaseLastShot {
+		allowed["final_count"] = true
 	}
 
 	// The purge vote: nothing before the count, names only under an open
@@ -287,11 +410,32 @@ func checkLog(g *Game, v Viewer, data []byte) error {
 			if !f.iAmPlotter() || (!f.iAmAlive() && num(e["session"]) >= f.purgedIn[f.me()]) {
 				return fmt.Errorf("event %d: %s shown to viewer %d", i, kind, f.me())
 			}
-		case "investigated":
+		case "investigated", "reported":
 			if !f.iAmInvestigator() || seat != f.me() {
 				return fmt.Errorf("event %d: an investigation shown to viewer %d", i, f.me())
 			}
+			fa, ok := e["faction"]
+			if ok && fa != f.reported(num(e["target"]), num(e["session"])) {
+				return fmt.Errorf("event %d: a report %v not as reported", i, fa)
+			}
+			yagoda := f.yagodaInPlay()
+			if ok != (kind == "reported" || !yagoda) {
+				return fmt.Errorf("event %d: %s with a faction %v, Yagoda in play %v", i, kind, ok, yagoda)
+			}
 			allowed["faction"] = true
+		case "falsified", "named":
+			if f.myRole() != Yagoda || seat != f.me() {
+				return fmt.Errorf("event %d: Yagoda's %s shown to viewer %d", i, kind, f.me())
+			}
+			if kind == "named" && num(e["target"]) != f.namedThen {
+				return fmt.Errorf("event %d: Yagoda told %d was named, not %d", i, num(e["target"]), f.namedThen)
+			}
+		case "shot":
+			return fmt.Errorf("event %d: Nikolaev's shot before the end", i)
+		case "army":
+			if t := num(e["target"]); f.truth(t).role != Tukhachevsky {
+				return fmt.Errorf("event %d: the Army saved %d, a %s", i, t, roleName(f.truth(t).role))
+			}
 		case "vote_cast", "strike_cast":
 			if seat != f.me() {
 				return fmt.Errorf("event %d: seat %d's %s shown to viewer %d", i, seat, kind, f.me())

@@ -78,7 +78,29 @@ func randomSetup(r *rand.Rand) (Config, []string, uint64) {
 		&cfg.ConfessionTime, &cfg.NightTime, &cfg.FinalBallotTime} {
 		*d = time.Duration(1+r.IntN(90)) * time.Second
 	}
-	return cfg, names[:n], r.Uint64()
+	seed := r.Uint64()
+	// The Congress roles: none in a quarter of the games, else each
+	// Congress role by a coin, then as many dropped as the table needs.
+	if r.IntN(4) != 0 {
+		for _, role := range OptionalRoles {
+			if r.IntN(2) == 0 {
+				cfg.Roles |= Roles(role)
+			}
+		}
+		if r.IntN(2) == 0 {
+			cfg.Roles |= Roles(Koba, Nikolaev) // the Last Shot, often
+		}
+		if r.IntN(2) == 0 {
+			cfg.LastShotTime = time.Duration(1+r.IntN(90)) * time.Second
+		}
+	}
+	return fitConfig(cfg, n), names[:n], seed
+}
+
+// fitConfig is cfg with the Congress roles a table of n delegates takes.
+func fitConfig(cfg Config, n int) Config {
+	cfg.Roles = cfg.FitRoles(n)
+	return cfg
 }
 
 // randomStep draws the next step of a random game at time now: mostly
@@ -172,11 +194,18 @@ func randomStep(r *rand.Rand, g *Game, now time.Time) step {
 		if r.IntN(3) == 0 {
 			c.Kind = CmdInvestigate
 		}
+		if g.dealt.Has(Yagoda) && r.IntN(4) == 0 {
+			c.Kind = CmdFalsify
+			if y := g.seatOf(Yagoda); r.IntN(4) != 0 {
+				c.Seat = y
+			}
+			break
+		}
 		var actors []int
 		for i, s := range g.seats {
 			switch {
 			case !s.alive:
-			case c.Kind == CmdLetter && (s.role == Plotter || s.role == Kirov) && (!s.acted || r.IntN(4) == 0),
+			case c.Kind == CmdLetter && s.role.Faction() == Plotters && (!s.acted || r.IntN(4) == 0),
 				c.Kind == CmdInvestigate && s.role == Investigator:
 				actors = append(actors, i)
 			}
@@ -187,8 +216,19 @@ func randomStep(r *rand.Rand, g *Game, now time.Time) step {
 	case PhaseFinalBallot:
 		c.Kind = CmdStrike
 		fresh(func(s *seat) bool { return s.acted })
+		if g.lastShot() && r.IntN(2) == 0 {
+			c.Target = g.bloc[g.kirovIn] // so that the Last Shot comes often
+		}
+	case PhaseLastShot:
+		c.Kind = CmdShoot
+		if r.IntN(4) != 0 {
+			c.Seat = g.seatOf(Nikolaev)
+		}
+		if r.IntN(3) != 0 {
+			c.Target = r.IntN(n)
+		}
 	default:
-		c.Kind = CommandKind(r.IntN(13))
+		c.Kind = CommandKind(r.IntN(int(lastCommand) + 1))
 	}
 	// Now and then a command arrives a little later without the server
 	// having advanced the clock first.

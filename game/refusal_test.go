@@ -77,7 +77,7 @@ var refusalTests = []struct {
 	want Code
 }{
 	// bad_command
-	{"unknown kind", "debate", Command{Kind: CmdResume + 1, Seat: 0}, CodeBadCommand},
+	{"unknown kind", "debate", Command{Kind: lastCommand + 1, Seat: 0}, CodeBadCommand},
 	{"negative kind", "debate", Command{Kind: -1, Seat: 0}, CodeBadCommand},
 	{"unknown kind after the game", "over", Command{Kind: 99}, CodeBadCommand},
 
@@ -203,9 +203,12 @@ func TestEveryCodeIsTested(t *testing.T) {
 		}
 		return true
 	})
-	require.Len(t, declared, 15)
+	require.Len(t, declared, 16)
 	tested := map[Code]bool{CodeConfig: true, CodeSeats: true} // config_test.go
 	for _, tt := range refusalTests {
+		tested[tt.want] = true
+	}
+	for _, tt := range roleRefusalTests {
 		tested[tt.want] = true
 	}
 	assert.Equal(t, declared, tested)
@@ -223,7 +226,10 @@ func TestRefusalsAreAllowedActionsMirror(t *testing.T) {
 				got = append(got, a.Kind)
 			}
 			var want []CommandKind
-			for k := CmdDenounce; k <= CmdStrike; k++ {
+			for k := CmdDenounce; k <= lastCommand; k++ {
+				if k.HostOnly() {
+					continue
+				}
 				if v.IsSeat() && !tb.g.paused && tb.g.phase != PhaseOver && anyTarget(tb.g, Command{Kind: k, Seat: v.Seat}) {
 					want = append(want, k)
 				}
@@ -269,7 +275,7 @@ func TestActionsAreWhatCheckAccepts(t *testing.T) {
 					t.Fatalf("game %d, viewer %d in %s: MayAct %v, actions %+v", i, v.Seat, g.phase, g.MayAct(v.Seat), view.Actions)
 				}
 				checkActionList(t, view.HostActions)
-				for k := CmdDenounce; k <= CmdResume; k++ {
+				for k := CmdDenounce; k <= lastCommand; k++ {
 					for target := -1; target <= len(g.seats); target++ {
 						for _, p := range []bool{false, true} {
 							c := Command{Kind: k, Seat: v.Seat, Target: target, Purge: p}

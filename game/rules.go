@@ -33,7 +33,7 @@ func (r refusal) err(g *Game) error {
 
 // check decides whether c is allowed now, without changing anything.
 func (g *Game) check(c Command) refusal {
-	if c.Kind < CmdDenounce || c.Kind > CmdResume {
+	if c.Kind < CmdDenounce || c.Kind > lastCommand {
 		return no(CodeBadCommand, "That is not something a delegate can do.")
 	}
 	if g.phase == PhaseOver {
@@ -72,7 +72,7 @@ func (g *Game) checkSeat(c Command) refusal {
 // whether this delegate may act in it now.
 func (g *Game) checkActor(c Command) refusal {
 	me := &g.seats[c.Seat]
-	if !me.alive && c.Kind != CmdConfess {
+	if !me.alive && c.Kind != CmdConfess && c.Kind != CmdShoot {
 		return no(CodePurged, "You have been purged. You may only watch and talk with the other purged.")
 	}
 	switch c.Kind {
@@ -144,22 +144,50 @@ func (g *Game) checkActor(c Command) refusal {
 		if me.acted {
 			return no(CodeAlreadyVoted, "You have already struck a name.")
 		}
+	case CmdFalsify:
+		if g.phase != PhaseNight {
+			return no(CodeWrongPhase, "The NKVD's reports are falsified at night.")
+		}
+		if me.role != Yagoda {
+			return no(CodeNotYourRole, "Only Yagoda, chief of the NKVD, can falsify a report.")
+		}
+		if g.falsified == g.session {
+			return no(CodeUsed, "Tonight's report is already falsified.")
+		}
+		if g.falsified != 0 {
+			return no(CodeUsed, "You have already falsified a report; it can be done once.")
+		}
+	case CmdShoot:
+		if g.phase != PhaseLastShot {
+			return no(CodeWrongPhase, "The Last Shot comes only when the Loyalists have won.")
+		}
+		if me.role != Nikolaev {
+			return no(CodeNotYourRole, "Only Nikolaev, the bloc's gunman, fires the Last Shot.")
+		}
 	}
 	return refusal{}
 }
 
 // checkTarget is what checkSeat asks of the target of a kind aimed at a
 // seat, once checkActor has allowed the actor: a delegate of this
-// Congress; for the Chair's pick, one of the tied; for every other kind,
-// a living delegate other than the actor, and for a denunciation not the
-// one already denounced. (View asks it of every seat: one call each.)
+// Congress (or, for a confession, nobody); for the Chair's pick, one of
+// the tied; for the Last Shot, a Loyalist, living or purged; for every
+// other kind, a living delegate other than the actor, and for a
+// denunciation not the one already denounced. (View asks it of every
+// seat: one call each.)
 func (g *Game) checkTarget(c Command) refusal {
 	switch {
+	case c.Kind == CmdConfess && c.Target == NoSeat:
+		// The purged delegate leaves without a word.
 	case c.Target < 0 || c.Target >= len(g.seats):
 		return no(CodeUnknownSeat, "There is no such delegate at this Congress.")
 	case c.Kind == CmdChairPick:
 		if !slices.Contains(g.tied, c.Target) {
 			return no(CodeBadTarget, "Pick one of the delegates tied at the top.")
+		}
+	case c.Kind == CmdShoot:
+		if g.seats[c.Target].role.Faction() == Plotters {
+			return noAbout(CodeBadTarget, "%s is of the bloc. Name a Loyalist.", c.Target)
 		}
 	case c.Target == c.Seat:
 		return no(CodeBadTarget, selfTarget[c.Kind])
@@ -232,7 +260,9 @@ func (g *Game) apply(c Command, now time.Time) {
 			g.countVote(now)
 		}
 	case CmdConfess:
-		g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		if c.Target != NoSeat {
+			g.pending = append(g.pending, Denunciation{Target: c.Target, Source: FromConfession, By: c.Seat})
+		}
 		g.emit(e)
 		g.openNight(now)
 	case CmdLetter:
@@ -241,11 +271,26 @@ func (g *Game) apply(c Command, now time.Time) {
 		g.maybeCloseNight(now)
 	case CmdInvestigate:
 		me.acted, me.choice = true, c.Target
-		f := g.seats[c.Target].role.Faction()
-		g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
-		e.Faction, e.Purge = f, false
+		e.Purge = false
+		if !g.reportsAtDawn() {
+			f := g.report(c.Target)
+			g.investigations = append(g.investigations, Investigation{Session: g.session, Target: c.Target, Faction: f})
+			e.Faction = f
+		}
 		g.emit(e)
 		g.maybeCloseNight(now)
+	case CmdFalsify:
+		g.falsified = g.session
+		e.Purge = false
+		g.emit(e)
+	case CmdShoot:
+		e.Purge = false
+		g.emit(e)
+		if g.seats[c.Target].role == Koba {
+			g.end(Plotters, KobaShot, now)
+		} else {
+			g.end(Loyalists, g.lastReason, now)
+		}
 	case CmdStrike:
 		me.acted, me.choice = true, c.Target
 		e.Purge = false

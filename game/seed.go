@@ -94,6 +94,9 @@ func (g *Game) Steps() []Step {
 	return out
 }
 
+// NumSteps is len(g.Steps()), without the copy.
+func (g *Game) NumSteps() int { return len(g.steps) }
+
 // Replay rebuilds a match from what New was given and its steps, calling
 // each (when not nil) after the deal with index -1 and the deal's events,
 // then after every step with its index and the events it made. It stops

@@ -480,13 +480,14 @@ func TestConfession(t *testing.T) {
 		{"names a delegate", func(tb *table) []Event { return tb.do(confess(4, 0)) }, 0},
 		{"deadline passes", func(tb *table) []Event { return tb.expire() }, NoSeat},
 		{"host ends it", func(tb *table) []Event { return tb.do(endPhase()) }, NoSeat},
+		{"leaves without a word", func(tb *table) []Event { return tb.do(confess(4, NoSeat)) }, NoSeat},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tb := rig(t, DefaultConfig(), six, 3)
 			tb.purgeOf(4)
 			require.Equal(t, PhaseConfession, tb.g.phase)
-			assert.Equal(t, []Action{{Kind: CmdConfess, Targets: []int{0, 1, 2, 3, 5}}}, tb.g.View(SeatViewer(4)).Actions)
+			assert.Equal(t, []Action{{Kind: CmdConfess, Targets: []int{NoSeat, 0, 1, 2, 3, 5}}}, tb.g.View(SeatViewer(4)).Actions)
 			assert.Empty(t, tb.g.View(SeatViewer(0)).Actions)
 			ev := tt.in(tb)
 			c := find(t, ev, EvConfessed)

@@ -79,7 +79,8 @@ type View struct {
 
 // Action is one kind of command its viewer may send now, with what the
 // rules accept in it: for a kind aimed at a seat (CommandKind.TakesTarget),
-// Targets are every seat it may name, in seat order; for the purge vote,
+// Targets are every seat it may name, in seat order (NoSeat first where
+// it may name nobody: the confession's silence); for the purge vote,
 // Purge are the votes it may carry; a kind that takes neither has
 // neither, and its command's Target and Purge are ignored. A command is
 // legal exactly when it is listed so (View.Allows).
@@ -104,8 +105,11 @@ type Rules struct {
 	PurgedSeeRoles     bool        `json:"purged_see_roles"`
 	SpectatorsSeeRoles bool        `json:"spectators_see_roles"`
 	// Roles are the roles dealt and how many of each, in the order of
-	// Role, every seat counted once.
+	// Role, every seat counted once: the Congress roles in play among them.
 	Roles []RoleCount `json:"roles"`
+	// LastShot is whether Koba and Nikolaev are in play, and so whether a
+	// Loyalist victory opens the Last Shot.
+	LastShot bool `json:"last_shot,omitempty"`
 }
 
 // RoleCount is how many seats were dealt a role.
@@ -123,7 +127,8 @@ func newRules(cfg Config, roles []Role) *Rules {
 	if cfg.OpenBallot {
 		r.Ballot = BallotOpen
 	}
-	for role := Loyalist; role <= Kirov; role++ {
+	r.LastShot = count(roles, Koba) > 0 && count(roles, Nikolaev) > 0
+	for role := Loyalist; role <= lastRole; role++ {
 		if n := count(roles, role); n > 0 {
 			r.Roles = append(r.Roles, RoleCount{Role: role, Count: n})
 		}
@@ -224,6 +229,44 @@ type You struct {
 	Bloc      []int      `json:"bloc,omitempty"`
 	Kirov     *int       `json:"kirov,omitempty"`
 	Proposals []Proposal `json:"proposals,omitempty"`
+	// Knows is what a Congress role knows beyond the base game (Koba,
+	// the doubles, Yagoda); nil for every other.
+	Knows *Knowledge `json:"knows,omitempty"`
+}
+
+// Knowledge is what a Congress role knows beyond the base game.
+type Knowledge struct {
+	// OfBloc is what Koba knows: the Plotters' seats but Kirov's, without
+	// their roles.
+	OfBloc []int `json:"of_bloc,omitempty"`
+	// ReportedAs is, for a double (Bukharin, Zinoviev), the faction the
+	// NKVD reports them as.
+	ReportedAs Faction `json:"reported_as,omitempty"`
+	// Falsified is, for Yagoda, the night of the falsified report and,
+	// once that night is over, whom the Investigator named in it.
+	Falsified *Falsification `json:"falsified,omitempty"`
+}
+
+// Known is y.Knows, or nothing known for a role without Knowledge.
+func (y *You) Known() Knowledge {
+	if y == nil || y.Knows == nil {
+		return Knowledge{}
+	}
+	return *y.Knows
+}
+
+// The doubles' knowledge, the same in every game. Read-only.
+var (
+	reportedPlotter = &Knowledge{ReportedAs: Plotters}
+	reportedLoyal   = &Knowledge{ReportedAs: Loyalists}
+)
+
+// Falsification is Yagoda's falsified report, as Yagoda knows it.
+type Falsification struct {
+	Session int `json:"session"`
+	// Named is the delegate the Investigator named that night: NoSeat
+	// while the night lasts, or if nobody was named.
+	Named int `json:"named"`
 }
 
 // Proposal is one Plotter's letter proposal, seen by the bloc.
@@ -322,10 +365,10 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		view.Seats = g.plotterRows()
 	default:
 		// A delegate outside the bloc sees what everyone sees and their
-		// own file: a copy of the public rows once another view has
-		// needed them, else built afresh.
+		// own file (Koba, some of the bloc's too): a copy of the public
+		// rows once another view has needed them, else built afresh.
 		view.Seats, b = newRows(len(g.seats))
-		if c.public == nil && c.views == 1 {
+		if g.seats[me].role == Koba || c.public == nil && c.views == 1 {
 			g.fillRows(view.Seats, me, false, false)
 		} else {
 			copy(view.Seats, g.publicRows())
@@ -364,7 +407,8 @@ type viewCache struct {
 	den       []Denunciation
 	ballot    *Ballot // after a game with a secret ballot: with its votes
 	proposals []Proposal
-	proposed  bool      // proposals is built (nil when nobody proposed)
+	proposed  bool // proposals is built (nil when nobody proposed)
+	yagoda    *Knowledge
 	host      []Action  // the host's commands (never nil once built)
 	write     []Channel // a spectator's
 	read      []Channel
@@ -462,7 +506,9 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 	// might have changed as far as the compiler knows.
 	seats := g.seats
 	out = out[:len(seats)]
-	phase, reveal := g.phase, g.cfg.Reveal
+	phase, reveal, marshal := g.phase, g.cfg.Reveal, g.marshal
+	exposed := phase == PhaseLastShot
+	koba := me != NoSeat && seats[me].role == Koba
 	for i := range seats {
 		s := &seats[i]
 		// Every field is written, for out may be lent memory holding an
@@ -481,9 +527,10 @@ func (g *Game) fillRows(out []SeatView, me int, plotter, all bool) {
 		switch fr := s.role.Faction(); {
 		case all, me == i, plotter && fr == Plotters:
 			f, r = fr, s.role
-		case !s.alive && reveal == RevealRole:
+		case !s.alive && reveal == RevealRole, i == marshal:
 			f, r = fr, s.role
-		case !s.alive && reveal == RevealFaction:
+		case !s.alive && reveal == RevealFaction,
+			fr == Plotters && (exposed || koba && s.role != Kirov):
 			f = fr
 		}
 		sv := &out[i]
@@ -607,8 +654,19 @@ func (g *Game) you(i int, b *seatBuf) *You {
 	if s.acted {
 		y.Choice = s.choice
 	}
-	if s.role == Investigator {
+	switch s.role {
+	case Investigator:
 		y.Investigations = clip(g.investigations)
+	case Koba:
+		y.Knows = g.kobaKnowledge
+	case Bukharin:
+		y.Knows = reportedPlotter
+	case Zinoviev:
+		y.Knows = reportedLoyal
+	case Yagoda:
+		if g.falsified != 0 {
+			y.Knows = g.yagodaKnowledge()
+		}
 	}
 	if y.Faction == Plotters {
 		y.Bloc, y.Kirov = g.bloc, &g.bloc[g.kirovIn]
@@ -617,6 +675,25 @@ func (g *Game) you(i int, b *seatBuf) *You {
 		}
 	}
 	return y
+}
+
+// yagodaKnowledge is what Yagoda knows of the falsified report, once
+// for each state of the game.
+func (g *Game) yagodaKnowledge() *Knowledge {
+	c := &g.view
+	if c.yagoda == nil {
+		b := new(struct { // one allocation
+			k Knowledge
+			f Falsification
+		})
+		b.f = Falsification{Session: g.falsified, Named: NoSeat}
+		if g.falsified < g.session || g.phase != PhaseNight {
+			b.f.Named = g.named
+		}
+		b.k.Falsified = &b.f
+		c.yagoda = &b.k
+	}
+	return c.yagoda
 }
 
 // proposals are the bloc's letter proposals tonight.
@@ -694,6 +771,12 @@ func (g *Game) offer(c Command, targets []int, every bool) (bool, []int) {
 		return true, targets
 	}
 	from := len(targets)
+	// A confession may name nobody: NoSeat comes first.
+	if c.Target = NoSeat; g.checkTarget(c).code == "" {
+		if targets = append(targets, NoSeat); !every {
+			return true, targets
+		}
+	}
 	for t := range g.seats {
 		if c.Target = t; g.checkTarget(c).code == "" {
 			if targets = append(targets, t); !every {
@@ -759,9 +842,10 @@ var phaseKinds = [...][]CommandKind{
 	PhaseAccusation:  {CmdChairPick},
 	PhaseVote:        {CmdPurgeVote},
 	PhaseConfession:  {CmdConfess},
-	PhaseNight:       {CmdLetter, CmdInvestigate},
+	PhaseNight:       {CmdLetter, CmdInvestigate, CmdFalsify},
 	PhaseFinalBallot: {CmdStrike},
 	PhaseOver:        nil,
+	PhaseLastShot:    {CmdShoot},
 }
 
 // CanWrite reports whether v may write to channel ch now.
@@ -810,15 +894,16 @@ func (s channelSet) list(dst []Channel) []Channel {
 // channels is the chat rule (RULES.md §2, §5): public chat for the living
 // outside the Night (for everyone seated after the game), the Plotters'
 // channel for living Plotters (at night unless the setting opens it all
-// game; readable by all after the game), the purged channel for the
-// purged only, and the spectators' channel for spectators only.
+// game), the purged channel for the purged, and the spectators' channel
+// for spectators only. After the game the bloc's and the purged's
+// channels are read by all.
 func (g *Game) channels(v Viewer) (write, read channelSet) {
 	v = g.viewer(v)
 	over := g.phase == PhaseOver
 	if !v.IsSeat() {
 		read = setOf(ChannelPublic, ChannelSpectators)
 		if over {
-			read |= setOf(ChannelPlotters)
+			read |= setOf(ChannelPlotters, ChannelPurged)
 		}
 		return setOf(ChannelSpectators), read
 	}
@@ -827,17 +912,23 @@ func (g *Game) channels(v Viewer) (write, read channelSet) {
 	if over || (s.alive && g.phase != PhaseNight) {
 		write |= setOf(ChannelPublic)
 	}
-	if s.alive && s.role.Faction() == Plotters {
+	switch {
+	case g.phase == PhaseLastShot && s.role.Faction() == Plotters:
+		// The bloc, living and purged, confers before the Last Shot.
+		read |= setOf(ChannelPlotters)
+		write |= setOf(ChannelPlotters)
+	case s.alive && s.role.Faction() == Plotters:
 		read |= setOf(ChannelPlotters)
 		if !over && (g.phase == PhaseNight || g.cfg.PlotterChat == PlotterChatAlways) {
 			write |= setOf(ChannelPlotters)
 		}
-	} else if over {
-		read |= setOf(ChannelPlotters)
 	}
 	if !s.alive {
 		write |= setOf(ChannelPurged)
 		read |= setOf(ChannelPurged)
+	}
+	if over {
+		read |= setOf(ChannelPlotters, ChannelPurged)
 	}
 	return write, read
 }

@@ -26,10 +26,11 @@ func TestEnumsOnTheWire(t *testing.T) {
 		{"Faction", []string{"none", "loyalists", "plotters"},
 			func(i int) textEnum { return Faction(i) },
 			func(s string) (int, error) { var v Faction; err := v.UnmarshalText([]byte(s)); return int(v), err }},
-		{"Role", []string{"none", "loyalist", "investigator", "plotter", "kirov"},
+		{"Role", []string{"none", "loyalist", "investigator", "plotter", "kirov",
+			"koba", "nikolaev", "bukharin", "zinoviev", "tukhachevsky", "yagoda"},
 			func(i int) textEnum { return Role(i) },
 			func(s string) (int, error) { var v Role; err := v.UnmarshalText([]byte(s)); return int(v), err }},
-		{"Phase", []string{"debate", "accusation", "defence", "vote", "confession", "night", "final_ballot", "over"},
+		{"Phase", []string{"debate", "accusation", "defence", "vote", "confession", "night", "final_ballot", "over", "last_shot"},
 			func(i int) textEnum { return Phase(i) },
 			func(s string) (int, error) { var v Phase; err := v.UnmarshalText([]byte(s)); return int(v), err }},
 		{"Reveal", []string{"nothing", "faction", "role"},
@@ -44,14 +45,14 @@ func TestEnumsOnTheWire(t *testing.T) {
 		{"Channel", []string{"public", "plotters", "purged", "spectators"},
 			func(i int) textEnum { return Channel(i) },
 			func(s string) (int, error) { var v Channel; err := v.UnmarshalText([]byte(s)); return int(v), err }},
-		{"WinReason", []string{"not_over", "kirov_purged", "parity", "kirov_struck", "kirov_elected"},
+		{"WinReason", []string{"not_over", "kirov_purged", "parity", "kirov_struck", "kirov_elected", "koba_shot"},
 			func(i int) textEnum { return WinReason(i) },
 			func(s string) (int, error) { var v WinReason; err := v.UnmarshalText([]byte(s)); return int(v), err }},
 		{"Source", []string{"delegate", "letter", "confession"},
 			func(i int) textEnum { return Source(i) },
 			func(s string) (int, error) { var v Source; err := v.UnmarshalText([]byte(s)); return int(v), err }},
 		{"CommandKind", []string{"denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote",
-			"confess", "letter", "investigate", "strike", "end_phase", "pause", "resume"},
+			"confess", "letter", "investigate", "strike", "end_phase", "pause", "resume", "falsify", "shoot"},
 			func(i int) textEnum { return CommandKind(i) },
 			func(s string) (int, error) { var v CommandKind; err := v.UnmarshalText([]byte(s)); return int(v), err }},
 		{"EventKind", eventNames,
@@ -79,7 +80,7 @@ func TestEnumsOnTheWire(t *testing.T) {
 			assert.Error(t, err)
 		})
 	}
-	assert.Len(t, eventNames, int(EvVoteOpened)+1, "an event kind without a wire name")
+	assert.Len(t, eventNames, int(EvShot)+1, "an event kind without a wire name")
 }
 
 func TestCommandJSON(t *testing.T) {
@@ -123,8 +124,8 @@ func TestChannels(t *testing.T) {
 			4: {[]Channel{Pu}, []Channel{P, Pu}}, 1: {[]Channel{Pu}, []Channel{P, Pu}}, 0: {[]Channel{P}, []Channel{P, Pl}},
 		}},
 		{"after the game", false, func(tb *table) { tb.purgeOf(0) }, map[int]rights{
-			0: {[]Channel{P, Pu}, []Channel{P, Pl, Pu}}, 3: {[]Channel{P}, []Channel{P, Pl}},
-			NoSeat: {[]Channel{S}, []Channel{P, Pl, S}},
+			0: {[]Channel{P, Pu}, []Channel{P, Pl, Pu}}, 3: {[]Channel{P}, []Channel{P, Pl, Pu}},
+			NoSeat: {[]Channel{S}, []Channel{P, Pl, Pu, S}},
 		}},
 	}
 	for _, tt := range tests {

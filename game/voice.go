@@ -5,7 +5,8 @@ package game
 // spectators each have their own room. Who may speak and hear in each is
 // the chat rule (channels) with the floor narrowed by the phase: only the
 // Accused in the Defence, only the purged delegate in the Confession,
-// nobody in the votes or at Night.
+// nobody in the votes or at Night, only the revealed bloc in the Last
+// Shot.
 
 // VoiceRoute is where one viewer's voice goes and what they hear, now.
 // A listener hears a speaker when a room the speaker speaks in is one
@@ -26,6 +27,7 @@ const (
 	MutedFinal      = "The Final Ballot: the floor is silent."
 	MutedDefence    = "Defence: only the Accused speaks."
 	MutedConfession = "Confession: only the purged delegate speaks."
+	MutedLastShot   = "The Last Shot: only the Plotters speak."
 	MutedPurged     = "Purged: you speak only among the purged."
 	MutedSpectator  = "The gallery: you speak only among spectators."
 )
@@ -62,6 +64,10 @@ func (g *Game) floorOpen(v Viewer, write channelSet) bool {
 		return write.has(ChannelPublic) && v.Seat == g.accused
 	case PhaseConfession:
 		return v.IsSeat() && v.Seat == g.purgedAt
+	case PhaseLastShot:
+		// The bloc stands revealed: its members, living and purged,
+		// speak to all.
+		return v.IsSeat() && g.seats[v.Seat].role.Faction() == Plotters
 	}
 	return write.has(ChannelPublic)
 }
@@ -79,6 +85,8 @@ func (g *Game) floorMute() string {
 		return MutedDefence
 	case PhaseConfession:
 		return MutedConfession
+	case PhaseLastShot:
+		return MutedLastShot
 	}
 	return ""
 }

@@ -24,6 +24,8 @@ func voiceOracle(g *Game, l, s Viewer) bool {
 	case !over && fl.iAmAlive() && fl.iAmPlotter() && fs.iAmAlive() && fs.iAmPlotter() &&
 		(phase == PhaseNight || cfg.PlotterChat == PlotterChatAlways):
 		return true // the bloc, while its channel is open
+	case phase == PhaseLastShot && fl.iAmPlotter() && fs.iAmPlotter():
+		return true // the bloc, living and purged, before the Last Shot
 	}
 	// The floor, which every listener hears.
 	if !fs.isSeat() {
@@ -38,6 +40,8 @@ func voiceOracle(g *Game, l, s Viewer) bool {
 		return fs.me() == g.accused
 	case PhaseConfession:
 		return fs.purgedIn[fs.me()] == g.session
+	case PhaseLastShot:
+		return fs.iAmPlotter() // revealed: the bloc speaks to all
 	}
 	return false // the votes and the Night
 }
@@ -60,7 +64,7 @@ func checkVoice(t testing.TB, g *Game) {
 	for i, v := range vs {
 		routes[i] = g.Voice(v)
 		var back VoiceRoute
-		require.NoError(t, json.Unmarshal(marshal(routes[i]), &back))
+		require.NoError(t, json.Unmarshal(voiceJSON(routes[i]), &back))
 		routes[i] = back
 	}
 	for i, l := range vs {
@@ -74,7 +78,7 @@ func checkVoice(t testing.TB, g *Game) {
 	}
 }
 
-func marshal(v any) []byte {
+func voiceJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
@@ -94,6 +98,7 @@ func TestVoiceLeakRandomGames(t *testing.T) {
 	for p := PhaseDebate; p <= PhaseOver; p++ {
 		require.NotZero(t, phases[p], "no random game reached %s", p)
 	}
+	require.NotZero(t, phases[PhaseLastShot], "no random game reached the Last Shot")
 }
 
 // voiceAt are the states of one 7-seat game, seats "KPILLLL" (0 Kirov,

@@ -51,7 +51,7 @@ func TestDecode(t *testing.T) {
 		{"unknown field", `{"v":1,"type":"act","id":1,"kind":"ready","seat":3}`, nil, CodeBadMessage},
 		{"trailing data", `{"v":1,"type":"leave","id":1} {"v":1,"type":"leave","id":1}`, nil, CodeBadMessage},
 		{"wrong field type", `{"v":1,"type":"act","id":1,"kind":"denounce","target":"x"}`, nil, CodeBadMessage},
-		{"unknown command", `{"v":1,"type":"act","id":1,"kind":"shoot"}`, nil, game.CodeBadCommand},
+		{"unknown command", `{"v":1,"type":"act","id":1,"kind":"abdicate"}`, nil, game.CodeBadCommand},
 		{"target too big", `{"v":1,"type":"act","id":1,"kind":"denounce","target":12}`, nil, CodeBadMessage},
 		{"target negative", `{"v":1,"type":"act","id":1,"kind":"denounce","target":-2}`, nil, CodeBadMessage},
 		{"unknown channel", `{"v":1,"type":"say","id":1,"channel":"kremlin","text":"hi"}`, nil, CodeBadMessage},

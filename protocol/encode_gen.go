@@ -154,6 +154,8 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 		b = append(b, `,"match":`...)
 		b = appendString(b, v.Match)
 	}
+	b = append(b, `,"by_table":`...)
+	b = appendByTable(b, &v.ByTable)
 	if v.Commitment != "" {
 		b = append(b, `,"commitment":`...)
 		b = appendString(b, v.Commitment)
@@ -581,6 +583,21 @@ func appendSettings(b []byte, v *Settings) []byte {
 	return closeObject(appendSettingsFields(b, v), start)
 }
 
+// appendByTableFields writes v's fields, each after a comma.
+func appendByTableFields(b []byte, v *ByTable) []byte {
+	b = append(b, `,"plotters":`...)
+	b = strconv.AppendInt(b, int64(v.Plotters), 10)
+	b = append(b, `,"sessions":`...)
+	b = strconv.AppendInt(b, int64(v.Sessions), 10)
+	return b
+}
+
+// appendByTable writes v as an object.
+func appendByTable(b []byte, v *ByTable) []byte {
+	start := len(b)
+	return closeObject(appendByTableFields(b, v), start)
+}
+
 // appendKnockerFields writes v's fields, each after a comma.
 func appendKnockerFields(b []byte, v *Knocker) []byte {
 	b = append(b, `,"id":`...)
@@ -624,6 +641,9 @@ func appendGameRulesFields(b []byte, v *game.Rules) []byte {
 			b = appendGameRoleCount(b, &v.Roles[i])
 		}
 		b = append(b, ']')
+	}
+	if v.LastShot {
+		b = append(b, `,"last_shot":true`...)
 	}
 	return b
 }
@@ -705,6 +725,9 @@ func appendGameBallotFields(b []byte, v *game.Ballot) []byte {
 	}
 	b = append(b, `,"purged":`...)
 	b = strconv.AppendBool(b, v.Purged)
+	if v.Army {
+		b = append(b, `,"army":true`...)
+	}
 	return b
 }
 
@@ -766,6 +789,10 @@ func appendGameYouFields(b []byte, v *game.You) []byte {
 			b = appendGameProposal(b, &v.Proposals[i])
 		}
 		b = append(b, ']')
+	}
+	if v.Knows != nil {
+		b = append(b, `,"knows":`...)
+		b = appendGameKnowledge(b, v.Knows)
 	}
 	return b
 }
@@ -871,4 +898,49 @@ func appendGameProposalFields(b []byte, v *game.Proposal) []byte {
 func appendGameProposal(b []byte, v *game.Proposal) []byte {
 	start := len(b)
 	return closeObject(appendGameProposalFields(b, v), start)
+}
+
+// appendGameKnowledgeFields writes v's fields, each after a comma.
+func appendGameKnowledgeFields(b []byte, v *game.Knowledge) []byte {
+	if len(v.OfBloc) > 0 {
+		b = append(b, `,"of_bloc":`...)
+		b = append(b, '[')
+		for i := range v.OfBloc {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.OfBloc[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	if v.ReportedAs != 0 {
+		b = append(b, `,"reported_as":`...)
+		b = appendEnum(b, v.ReportedAs)
+	}
+	if v.Falsified != nil {
+		b = append(b, `,"falsified":`...)
+		b = appendGameFalsification(b, v.Falsified)
+	}
+	return b
+}
+
+// appendGameKnowledge writes v as an object.
+func appendGameKnowledge(b []byte, v *game.Knowledge) []byte {
+	start := len(b)
+	return closeObject(appendGameKnowledgeFields(b, v), start)
+}
+
+// appendGameFalsificationFields writes v's fields, each after a comma.
+func appendGameFalsificationFields(b []byte, v *game.Falsification) []byte {
+	b = append(b, `,"session":`...)
+	b = strconv.AppendInt(b, int64(v.Session), 10)
+	b = append(b, `,"named":`...)
+	b = strconv.AppendInt(b, int64(v.Named), 10)
+	return b
+}
+
+// appendGameFalsification writes v as an object.
+func appendGameFalsification(b []byte, v *game.Falsification) []byte {
+	start := len(b)
+	return closeObject(appendGameFalsificationFields(b, v), start)
 }

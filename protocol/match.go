@@ -69,6 +69,18 @@ type MatchFile struct {
 	// (Names is the seat order the shuffle made).
 	Players []string    `json:"players"`
 	Steps   []game.Step `json:"steps"`
+	// Chat is every line said while the match ran, in order, each with
+	// the step it followed: the replay shows each point of view the
+	// lines it could read then.
+	Chat []MatchChat `json:"chat,omitempty"`
+}
+
+// MatchChat is a chat line of a match file. Step is the index in the
+// file's steps of the last step applied when it was said (-1: after the
+// deal, before any step).
+type MatchChat struct {
+	Step int      `json:"step"`
+	Line ChatLine `json:"line"`
 }
 
 // MatchFileOf is the file of a finished game, its log and steps taken

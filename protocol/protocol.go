@@ -294,6 +294,9 @@ type Lobby struct {
 	CanStart   bool   `json:"can_start"`
 	StartBlock string `json:"start_block,omitempty"`
 	Match      string `json:"match,omitempty"` // the current or last match's ID
+	// ByTable is what the settings' 0 ("by table") means for Plotters and
+	// Sessions with the delegates seated now (the fewest, 5, below that).
+	ByTable ByTable `json:"by_table"`
 	// Commitment is the SHA-256 of the current or last match's seed,
 	// published at its deal; Seed is the seed itself, shown once that
 	// match is over (see MatchFile and congress verify).
@@ -322,6 +325,12 @@ type Member struct {
 	// BotPlays is true while the host has handed this delegate's seat to a
 	// bot during a game; the delegate keeps the seat and its role.
 	BotPlays bool `json:"bot_plays,omitempty"`
+}
+
+// ByTable is the table's Plotters and Sessions for a number of delegates.
+type ByTable struct {
+	Plotters int `json:"plotters"`
+	Sessions int `json:"sessions"`
 }
 
 // ChatLine is one chat message.

@@ -43,6 +43,9 @@ type ReplayStep struct {
 	Command *game.Command `json:"command,omitempty"`
 	Events  []game.Event  `json:"events"`
 	View    game.View     `json:"view"`
+	// Chat is the lines said after this step and before the next one on
+	// the channels this viewer could read then (the view's read).
+	Chat []ChatLine `json:"chat"`
 }
 
 // Replay viewers other than a seat number.
@@ -87,22 +90,29 @@ func (f *MatchFile) replay(each func(g *game.Game, i int, events []game.Event)) 
 // name is the parameter as given).
 func (f *MatchFile) ReplayAs(v game.Viewer, name string) (Replay, error) {
 	out := Replay{ID: f.ID, Viewer: name, Names: f.Names, Commitment: f.Commitment, Seed: f.Seed}
-	cursor := 0
+	cursor, said := 0, 0
 	var last []byte
 	_, err := f.replay(func(g *game.Game, i int, _ []game.Event) {
 		events, next := g.Log(v, cursor)
 		cursor = next
 		view := g.View(v)
+		chat := []ChatLine{}
+		for ; said < len(f.Chat) && f.Chat[said].Step <= i; said++ {
+			// From above every channel is open.
+			if l := f.Chat[said].Line; v == game.Everyone || g.CanRead(v, l.Channel) {
+				chat = append(chat, l)
+			}
+		}
 		if v != game.Everyone {
 			// From above every step is kept; from elsewhere, only those
 			// that showed something.
 			enc, _ := json.Marshal(view)
-			if i >= 0 && len(events) == 0 && bytes.Equal(enc, last) {
+			if i >= 0 && len(events) == 0 && len(chat) == 0 && bytes.Equal(enc, last) {
 				return
 			}
 			last = enc
 		}
-		st := ReplayStep{Index: i, Kind: StepDeal, At: f.Started, Events: events, View: view}
+		st := ReplayStep{Index: i, Kind: StepDeal, At: f.Started, Events: events, View: view, Chat: chat}
 		if i >= 0 {
 			s := f.Steps[i]
 			st.At, st.Kind = s.At, StepAdvance

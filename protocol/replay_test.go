@@ -2,6 +2,9 @@ package protocol
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +118,86 @@ func TestReplayAs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReplayChat: a line said on every channel after every step of a
+// running match reaches each point of view's replay at its step exactly
+// when that viewer could read its channel then: the Plotters' channel
+// only for a living Plotter, the purged channel only for the purged,
+// the spectators' only for the gallery; everything from above.
+func TestReplayChat(t *testing.T) {
+	f := botMatch(t, 8, 3)
+	all, err := f.ReplayAs(game.Everyone, "all")
+	require.NoError(t, err)
+	chans := []game.Channel{game.ChannelPublic, game.ChannelPlotters, game.ChannelPurged, game.ChannelSpectators}
+	f.Chat = nil
+	for i := -1; i < len(f.Steps)-1; i++ {
+		for _, ch := range chans {
+			f.Chat = append(f.Chat, MatchChat{Step: i, Line: ChatLine{Channel: ch, Name: "Anna", Text: fmt.Sprintf("%d %s", i, ch)}})
+		}
+	}
+	// standing is the table from above after step i: the phase, and who
+	// is alive.
+	standing := map[int]game.View{}
+	for _, s := range all.Steps {
+		standing[s.Index] = s.View
+	}
+	said := func(r Replay) (out []string) {
+		for _, s := range r.Steps {
+			for _, l := range s.Chat {
+				assert.True(t, strings.HasPrefix(l.Text, fmt.Sprintf("%d ", s.Index)), "%q shown at step %d", l.Text, s.Index)
+				out = append(out, l.Text)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		viewer game.Viewer
+		reads  func(v game.View, ch game.Channel) bool
+	}{
+		{name: "all", viewer: game.Everyone, reads: func(game.View, game.Channel) bool { return true }},
+		{name: "gallery", viewer: game.Spectator, reads: func(_ game.View, ch game.Channel) bool {
+			return ch == game.ChannelPublic || ch == game.ChannelSpectators
+		}},
+	}
+	for seat, role := range f.Roles {
+		tests = append(tests, struct {
+			name   string
+			viewer game.Viewer
+			reads  func(v game.View, ch game.Channel) bool
+		}{name: fmt.Sprintf("seat %d %s", seat, role), viewer: game.SeatViewer(seat), reads: func(v game.View, ch game.Channel) bool {
+			alive := v.Seats[seat].Alive
+			switch ch {
+			case game.ChannelPublic:
+				return true
+			case game.ChannelPlotters:
+				return alive && role.Faction() == game.Plotters
+			case game.ChannelPurged:
+				return !alive
+			}
+			return false
+		}})
+	}
+	sawPlotters := 0
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := f.ReplayAs(tt.viewer, tt.name)
+			require.NoError(t, err)
+			var want []string
+			for _, c := range f.Chat {
+				if tt.reads(standing[c.Step], c.Line.Channel) {
+					want = append(want, c.Line.Text)
+				}
+			}
+			got := said(r)
+			assert.Equal(t, want, got)
+			if tt.viewer.IsSeat() && slices.ContainsFunc(got, func(s string) bool { return strings.HasSuffix(s, " "+game.ChannelPlotters.String()) }) {
+				sawPlotters++
+			}
+		})
+	}
+	assert.Positive(t, sawPlotters, "some seat read the Plotters' channel")
 }
 
 func TestReplayAsRefusesAnOldFile(t *testing.T) {

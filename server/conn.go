@@ -77,7 +77,7 @@ const (
 
 // transport carries a connection's frames to its client: the client's
 // own WebSocket, or, for a client connected to another node of a
-// cluster, that node over NATS (natsTransport).
+// cluster, that node over NATS (sessionTransport).
 type transport interface {
 	// write sends frames in order, within the write timeout.
 	write(frames []frame) error

@@ -341,6 +341,8 @@ func (l *actor) lobbyView() protocol.Lobby {
 		}
 		v.Members = append(v.Members, pm)
 	}
+	seats := min(max(st.Seated(), game.MinSeats), game.MaxSeats)
+	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
 	v.StartBlock = l.st.StartBlock()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.LastID

@@ -79,6 +79,9 @@ func matchFiling(code string, st *lobby.State, check bool) (filing, bool) {
 	sum.Ended = events[len(events)-1].At
 	file := protocol.MatchFileOf(m.Game, m.Seed, m.Names)
 	file.ID, file.Lobby, file.Settings = m.ID, code, m.Settings.Wire()
+	for _, c := range m.Chat {
+		file.Chat = append(file.Chat, protocol.MatchChat{Step: c.Step, Line: c.Line.Wire()})
+	}
 	return filing{sum: sum, file: protocol.EncodeMatch(file), check: check}, true
 }
 

@@ -62,9 +62,13 @@ func (s *Server) routes() *echo.Echo {
 	// tenth of its size or less.
 	e.Match(read, "/api/matches/:id/replay", s.replayMatch, middleware.Gzip())
 
+	e.Match(read, "/api/addresses", s.listAddresses)
+	e.Match(read, "/api/qr", s.serveQR)
+
 	e.GET("/ws", s.serveWS)
 
 	e.Match(read, "/l/:code", s.serveIndex)
+	e.Match(read, "/l/:code/tv", s.serveTV)
 	e.Match(read, "/*", s.serveClient)
 	return e
 }
@@ -608,6 +612,12 @@ func (s *Server) serveIndex(c echo.Context) error {
 	return serveFile(c, "index.html")
 }
 
+// serveTV serves the client's TV page of a lobby: its public table in
+// large type, for a screen the room watches.
+func (s *Server) serveTV(c echo.Context) error {
+	return serveFile(c, "tv.html")
+}
+
 // serveClient serves the client's files.
 func (s *Server) serveClient(c echo.Context) error {
 	name := strings.TrimPrefix(c.Request().URL.Path, "/")
@@ -634,7 +644,7 @@ func serveFile(c echo.Context, name string) error {
 	if !ok {
 		return echo.ErrNotFound
 	}
-	if name == "index.html" {
+	if name == "index.html" || name == "tv.html" {
 		c.Response().Header().Set("Cache-Control", "no-cache")
 	}
 	http.ServeContent(c.Response(), c.Request(), name, st.ModTime(), rs)

@@ -55,6 +55,8 @@ func TestHTTP(t *testing.T) {
 		{"metrics", "GET", "/metrics", "", 200, "", "congress_lobbies 3", "text/plain; version=0.0.4"},
 		{"client", "GET", "/", "", 200, "", "<html", "text/html"},
 		{"invite link", "GET", "/l/" + private.Code, "", 200, "", "<html", "text/html"},
+		{"tv page", "GET", "/l/" + private.Code + "/tv", "", 200, "", `src="/tv.js"`, "text/html"},
+		{"tv page, trailing slash", "GET", "/l/" + private.Code + "/tv/", "", 404, protocol.CodeNotFound, "", ""},
 		{"missing file", "GET", "/nothing.js", "", 404, protocol.CodeNotFound, "", ""},
 		{"wrong method", "DELETE", "/api/lobbies", "", 405, "method_not_allowed", "", ""},
 	}
@@ -346,6 +348,7 @@ func TestHeadAnswersAsGet(t *testing.T) {
 	}{
 		{"/", 200, "text/html"},
 		{"/l/" + c.Code, 200, "text/html"},
+		{"/l/" + c.Code + "/tv", 200, "text/html"},
 		{"/app.js", 200, "text/javascript"},
 		{"/healthz", 200, "text/plain"},
 		{"/api/lobbies", 200, "application/json"},

@@ -187,7 +187,7 @@ func TestActingIsForOwnSeatOnly(t *testing.T) {
 func TestNames(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(2, nil)
-	tb.clients[0].ok(protocol.Host{Action: protocol.HostAddBot}) // "Bot 1"
+	tb.clients[0].ok(protocol.Host{Action: protocol.HostAddBot}) // "Postyshev"
 	for _, c := range tb.clients {
 		c.sync()
 	}
@@ -200,8 +200,8 @@ func TestNames(t *testing.T) {
 		{"duplicate in another case", "bORIS", protocol.CodeNameTaken},
 		{"duplicate with spaces", "  Anna ", protocol.CodeNameTaken},
 		{"look-alike in Cyrillic", "\u0412\u043eris", protocol.CodeNameTaken},
-		{"look-alike of a bot", "\u0412\u043et 1", protocol.CodeNameTaken},
-		{"a bot's name with a letter for the digit", "Bot l", protocol.CodeNameTaken},
+		{"a bot's name", "postyshev", protocol.CodeNameTaken},
+		{"look-alike of a bot", "\u0420\u043estyshev", protocol.CodeNameTaken},
 		{"empty", "", protocol.CodeBadName},
 		{"blank", "   ", protocol.CodeBadName},
 		{"Hangul filler", "\u3164", protocol.CodeBadName},
@@ -600,8 +600,9 @@ func TestHost(t *testing.T) {
 	bot := lv.Members[4]
 	assert.True(t, bot.Bot)
 	assert.Equal(t, "easy", bot.Strength)
-	assert.Equal(t, "Bot 1", bot.Name)
+	assert.Equal(t, "Postyshev", bot.Name)
 	assert.True(t, lv.CanStart)
+	assert.Equal(t, protocol.ByTable{Plotters: 2, Sessions: 2}, lv.ByTable, "what 0 means with five seated")
 
 	// Kick: the kicked delegate is told and closed.
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: d.you})
@@ -771,4 +772,23 @@ func TestIdleLobbyCloses(t *testing.T) {
 	c := e.dial(nil)
 	c.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
 	c.expectError(protocol.CodeUnknownLobby)
+}
+
+// TestBotNames: bots sit under names of delegates of the period, each
+// unused in the lobby.
+func TestBotNames(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(1, nil)
+	host := tb.clients[0]
+	seen := map[string]bool{}
+	for range 4 {
+		got := host.ok(protocol.Host{Action: protocol.HostAddBot})
+		lv := *lastLobby(t, got)
+		bot := lv.Members[len(lv.Members)-1]
+		require.True(t, bot.Bot)
+		assert.False(t, seen[bot.Name], "%s given twice", bot.Name)
+		assert.NotContains(t, bot.Name, "Bot")
+		seen[bot.Name] = true
+	}
+	assert.True(t, seen["Postyshev"] && seen["Kosior"], "the first names of the period: %v", seen)
 }

@@ -292,3 +292,86 @@ func TestReplayRequestsValidated(t *testing.T) {
 func storeMatch(id string) store.Match {
 	return store.Match{ID: id, Lobby: "ABCDEF", Started: time.Now(), Seats: []string{"Anna"}}
 }
+
+// TestMatchFileKeepsTheGamesChat: the lines said while the game runs are
+// in the match file, in order, each after the last step applied when it
+// was said; the lobby's lines before the game and after its end are not.
+// The replay from the host's seat shows the host's public lines.
+func TestMatchFileKeepsTheGamesChat(t *testing.T) {
+	st := openStore(t)
+	e := newEnv(t, func(o *Options) { o.Matches = st })
+	s := protocol.SettingsOf(game.DefaultConfig(), 5)
+	s.DebateSeconds, s.ChairPickSeconds, s.DefenceSeconds, s.VoteSeconds = 1, 1, 1, 1
+	s.ConfessionSeconds, s.NightSeconds, s.FinalBallotSeconds = 1, 1, 1
+	cr := e.create("Anna", &s)
+	host := e.dial(nil)
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	for range 4 {
+		host.ok(protocol.Host{Action: protocol.HostAddBot})
+	}
+	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "before the game"})
+	host.ok(protocol.Host{Action: protocol.HostStart})
+
+	steps := func() int {
+		return e.replayed(cr.Code).Match.Game.NumSteps()
+	}
+	type said struct {
+		text          string
+		after, before int // the steps applied just before and just after
+	}
+	var lines []said
+	deadline := time.After(60 * time.Second)
+	for {
+		m, _ := host.until(protocol.TypeGame)
+		var g protocol.Game
+		decode(t, m, &g)
+		if g.View.Phase == game.PhaseOver {
+			break
+		}
+		if slices.Contains(g.View.Write, game.ChannelPublic) && len(lines) < 3 {
+			text := fmt.Sprintf("line %d", len(lines))
+			before := steps()
+			if _, r := host.do(protocol.Say{Channel: game.ChannelPublic, Text: text}); r == nil {
+				lines = append(lines, said{text: text, after: before, before: steps()})
+			}
+		}
+		select {
+		case <-deadline:
+			t.Fatal("the game did not end")
+		default:
+		}
+	}
+	require.NotEmpty(t, lines, "the host spoke during the game")
+	host.ok(protocol.Say{Channel: game.ChannelPublic, Text: "after the game"})
+	after := e.replayed(cr.Code)
+	id := after.Match.ID
+
+	f := e.fileOf(id)
+	// The journal makes the same chat again: a lobby restored mid-game
+	// files it whole.
+	require.Len(t, after.Match.Chat, len(f.Chat))
+	for i, c := range after.Match.Chat {
+		assert.Equal(t, f.Chat[i], protocol.MatchChat{Step: c.Step, Line: c.Line.Wire()})
+	}
+	require.Len(t, f.Chat, len(lines), "only the lines said during the game: %+v", f.Chat)
+	for i, l := range lines {
+		got := f.Chat[i]
+		assert.Equal(t, l.text, got.Line.Text)
+		assert.Equal(t, "Anna", got.Line.Name)
+		assert.Equal(t, game.ChannelPublic, got.Line.Channel)
+		assert.GreaterOrEqual(t, got.Step, l.after-1, "%q follows the steps applied before it", l.text)
+		assert.LessOrEqual(t, got.Step, l.before-1, "%q precedes the steps applied after it", l.text)
+	}
+	var heard []string
+	for _, st := range e.replayOf(id, "0").Steps {
+		for _, l := range st.Chat {
+			heard = append(heard, l.Text)
+		}
+	}
+	want := make([]string, len(lines))
+	for i, l := range lines {
+		want[i] = l.text
+	}
+	assert.Equal(t, want, heard, "the replay from a seat shows the floor's lines")
+}

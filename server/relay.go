@@ -4,54 +4,43 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/nats-io/nats.go"
 
 	"congress/protocol"
+	"congress/server/store"
 )
 
 // A relayed connection: a client connected to one node (the relay) plays
-// in a lobby owned by another (the owner).
+// in a lobby owned by another (the owner). The store's Sessions carry it
+// (store.Sessions: the subjects and headers are the store's).
 //
-//   - The relay sends the client's first message to the owner as a request
-//     on congress.node.<owner>.open, naming a session (random).
-//   - The owner makes a connection whose transport is NATS (natsTransport):
-//     everything the lobby sends the client is published, in order, to
-//     congress.out.<session>; the relay writes it to the WebSocket.
-//   - The relay publishes the client's later messages to
-//     congress.in.<session>; the owner hands them to the lobby.
+//   - The relay sends the client's first message to the owner (Open),
+//     naming a session (random).
+//   - The owner makes a connection whose transport is the session's Out
+//     stream (sessionTransport): everything the lobby sends the client goes
+//     there, in order; the relay writes it to the WebSocket.
+//   - The relay sends the client's later messages on the In stream; the
+//     owner hands them to the lobby.
 //
-// Control messages (header Congress-Ctl) travel in the same streams: the
-// lobby's verdict on the first message (entered, refused, moved), close
-// (with the WebSocket status and reason) and detach. Every message of a
-// stream carries its number (Congress-Seq): core NATS may drop messages
-// (a reconnect, a slow consumer), and a gap closes the client with
-// reconnect, so that it resumes and is sent everything again. Each side
-// pings the other (a request to its subject) and gives up on silence.
+// Controls travel in the same streams: the lobby's verdict on the first
+// message (entered, refused, moved), close (with the WebSocket status and
+// reason) and detach. Every message of a stream carries its number: core
+// NATS may drop messages (a reconnect, a slow consumer), and a gap closes
+// the client with reconnect, so that it resumes and is sent everything
+// again. Each side pings the other and gives up on silence.
 
 const (
-	hdrCtl    = "Congress-Ctl"
-	hdrSeq    = "Congress-Seq"
-	hdrStatus = "Congress-Status"
-	hdrReason = "Congress-Reason"
-
 	ctlEntered = "entered"
 	ctlRefused = "refused"
 	ctlMoved   = "moved"
 	ctlClose   = "close"
 	ctlDetach  = "detach"
-	ctlPing    = "ping"
 
 	relayBuffer = 1024 // messages buffered per session and direction
 )
-
-func openSubject(node string) string   { return "congress.node." + node + ".open" }
-func inSubject(session string) string  { return "congress.in." + session }
-func outSubject(session string) string { return "congress.out." + session }
 
 // openRequest is a relay's request to the owner of a lobby.
 type openRequest struct {
@@ -74,121 +63,102 @@ var verdictFrame = map[verdict]relayControl{entered: relayEntered, refused: rela
 // controlHeader names a relay control on the wire.
 var controlHeader = map[relayControl]string{relayEntered: ctlEntered, relayRefused: ctlRefused, relayMoved: ctlMoved}
 
-// seqOf is the number of a session message (0 if it has none).
-func seqOf(m *nats.Msg) uint64 {
-	n, _ := strconv.ParseUint(m.Header.Get(hdrSeq), 10, 64)
-	return n
-}
-
 // --- the owner's end ---
 
-// natsTransport is the transport of a connection whose client is on
-// another node: frames are published to the relay's session subject.
+// sessionTransport is the transport of a connection whose client is on
+// another node: frames go out on the session's Out stream.
 // The connection's writer uses it, and its pinger, which aborts it when
 // the relay stops answering.
-type natsTransport struct {
-	nc      *nats.Conn
-	subject string
-	mu      sync.Mutex // numbers and publishes each message in turn
-	seq     uint64
+type sessionTransport struct {
+	sessions *store.Sessions
+	session  string
+	mu       sync.Mutex // numbers and sends each message in turn
+	seq      uint64
 }
 
-func (t *natsTransport) publish(m *nats.Msg) error {
+func (t *sessionTransport) send(m store.SessionMsg) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.seq++
-	m.Header.Set(hdrSeq, strconv.FormatUint(t.seq, 10))
-	return t.nc.PublishMsg(m)
+	m.Seq = t.seq
+	return t.sessions.Send(t.session, store.Out, m)
 }
 
-func (t *natsTransport) write(frames []frame) error {
+func (t *sessionTransport) write(frames []frame) error {
 	for _, f := range frames {
-		m := nats.NewMsg(t.subject)
+		m := store.SessionMsg{Data: f.data}
 		if f.ctl != relayMessage {
-			m.Header.Set(hdrCtl, controlHeader[f.ctl])
-		} else {
-			m.Data = f.data
+			m = store.SessionMsg{Ctl: controlHeader[f.ctl]}
 		}
-		if err := t.publish(m); err != nil {
+		if err := t.send(m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (t *natsTransport) ping(ctx context.Context) error {
-	m := nats.NewMsg(t.subject)
-	m.Header.Set(hdrCtl, ctlPing)
-	_, err := t.nc.RequestMsgWithContext(ctx, m)
-	return err
+func (t *sessionTransport) ping(ctx context.Context) error {
+	return t.sessions.Ping(ctx, t.session, store.Out)
 }
 
-func (t *natsTransport) close(status websocket.StatusCode, reason string) {
-	m := nats.NewMsg(t.subject)
-	m.Header.Set(hdrCtl, ctlClose)
-	m.Header.Set(hdrStatus, strconv.Itoa(int(status)))
-	m.Header.Set(hdrReason, reason)
-	_ = t.publish(m)
+func (t *sessionTransport) close(status websocket.StatusCode, reason string) {
+	_ = t.send(store.SessionMsg{Ctl: ctlClose, Status: int(status), Reason: reason})
 }
 
-func (t *natsTransport) abort() {
+func (t *sessionTransport) abort() {
 	t.close(websocket.StatusGoingAway, string(protocol.CodeReconnect))
 }
 
-// handleOpen answers a relay that brings a client to a lobby of this node.
 // listen takes the relays opened to this node's lobbies, until stop.
 func (cl *cluster) listen() (stop func(), err error) {
-	sub, err := cl.st.Conn().Subscribe(openSubject(cl.node), cl.handleOpen)
+	stop, err = cl.st.Sessions().Listen(cl.node, func(req []byte) []byte {
+		b, _ := json.Marshal(openReply{OK: cl.handleOpen(req)})
+		return b
+	})
 	if err != nil {
-		return nil, fmt.Errorf("subscribing to %s: %w", openSubject(cl.node), err)
+		return nil, fmt.Errorf("listening for relays to node %s: %w", cl.node, err)
 	}
-	return func() { _ = sub.Unsubscribe() }, nil
+	return stop, nil
 }
 
-func (cl *cluster) handleOpen(m *nats.Msg) {
-	answer := func(ok bool) {
-		b, _ := json.Marshal(openReply{OK: ok})
-		_ = m.Respond(b)
-	}
+// handleOpen answers a relay that brings a client to a lobby of this
+// node: it takes the client in, or says false if
+// the lobby is not here (the relay looks again) or the request is wrong.
+func (cl *cluster) handleOpen(data []byte) bool {
 	var req openRequest
-	if json.Unmarshal(m.Data, &req) != nil || !nodeIDPattern.MatchString(req.Session) {
-		answer(false)
-		return
+	if json.Unmarshal(data, &req) != nil || !nodeIDPattern.MatchString(req.Session) {
+		return false
 	}
 	l := cl.srv.lobbies.get(req.Lobby)
 	if l == nil {
-		answer(false) // not (or no longer) here: the relay looks again
-		return
+		return false
 	}
 	hello, err := protocol.Decode(req.Hello)
 	if err != nil {
-		answer(false)
-		return
+		return false
 	}
-	c := newConnOn(cl.srv, &natsTransport{nc: cl.st.Conn(), subject: outSubject(req.Session)}, req.IP)
+	sessions := cl.st.Sessions()
+	c := newConnOn(cl.srv, &sessionTransport{sessions: sessions, session: req.Session}, req.IP)
 	c.limiter, c.flood = nil, nil // the relay limits the client's rate
 	if !cl.srv.addConn(c) {
-		answer(false)
-		return
+		return false
 	}
-	in := make(chan *nats.Msg, relayBuffer)
-	sub, err := cl.st.Conn().ChanSubscribe(inSubject(req.Session), in)
+	in, stop, err := sessions.Receive(req.Session, store.In, relayBuffer)
 	if err != nil {
 		cl.srv.removeConn(c)
-		answer(false)
-		return
+		return false
 	}
-	answer(true)
-	go c.serveRemote(l, hello, sub, in)
+	go c.serveRemote(l, hello, stop, in)
+	return true
 }
 
 // serveRemote is serve for a client on another node: its messages come
 // from the session's subject.
-func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscription, in chan *nats.Msg) {
+func (c *conn) serveRemote(l *actor, hello protocol.Client, stop func(), in <-chan *store.SessionMsg) {
 	defer c.srv.removeConn(c)
 	attached := false
 	defer func() {
-		_ = sub.Unsubscribe()
+		stop()
 		if attached {
 			l.post(detach{c})
 		}
@@ -206,17 +176,17 @@ func (c *conn) serveRemote(l *actor, hello protocol.Client, sub *nats.Subscripti
 	for {
 		select {
 		case m := <-in:
-			if m.Reply != "" { // the relay's ping
-				_ = m.Respond(nil)
+			if m.Ping() { // the relay's
+				m.Pong()
 				continue
 			}
-			if n := seqOf(m); n != seq+1 {
-				c.srv.log.Warn("relayed messages lost: the client reconnects", "want", seq+1, "got", n)
+			if m.Seq != seq+1 {
+				c.srv.log.Warn("relayed messages lost: the client reconnects", "want", seq+1, "got", m.Seq)
 				c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
-			if m.Header.Get(hdrCtl) == ctlDetach {
+			if m.Ctl == ctlDetach {
 				return
 			}
 			msg, err := protocol.Decode(m.Data)
@@ -246,8 +216,8 @@ type relay struct {
 	code    string
 	owner   string // the lease holder the session was opened with
 	session string
-	in      chan *nats.Msg
-	sub     *nats.Subscription
+	in      <-chan *store.SessionMsg
+	unsub   func()
 	seq     uint64 // messages sent to the owner (serve's goroutine only)
 	verdict chan verdict
 	quit    chan struct{}
@@ -327,18 +297,19 @@ func (cl *cluster) route(c *conn, code string, hello protocol.Client, data []byt
 func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hello []byte) (*relay, verdict) {
 	r := &relay{
 		cl: cl, c: c, code: code, owner: owner, session: randomToken()[:22],
-		in: make(chan *nats.Msg, relayBuffer), verdict: make(chan verdict, 1), quit: make(chan struct{}),
+		verdict: make(chan verdict, 1), quit: make(chan struct{}),
 	}
-	sub, err := cl.st.Conn().ChanSubscribe(outSubject(r.session), r.in)
+	sessions := cl.st.Sessions()
+	in, unsub, err := sessions.Receive(r.session, store.Out, relayBuffer)
 	if err != nil {
 		return nil, moved
 	}
-	r.sub = sub
+	r.in, r.unsub = in, unsub
 	req, _ := json.Marshal(openRequest{Session: r.session, Lobby: code, Hello: hello, IP: c.ip})
-	res, err := cl.st.Conn().RequestWithContext(ctx, openSubject(nodeOf(owner)), req)
+	res, err := sessions.Open(ctx, nodeOf(owner), req)
 	var ok openReply
-	if err != nil || json.Unmarshal(res.Data, &ok) != nil || !ok.OK {
-		_ = sub.Unsubscribe()
+	if err != nil || json.Unmarshal(res, &ok) != nil || !ok.OK {
+		unsub()
 		return nil, moved // the owner is gone, or the lobby is not there any more
 	}
 	cl.mu.Lock()
@@ -376,10 +347,7 @@ func (cl *cluster) relayTo(ctx context.Context, c *conn, code, owner string, hel
 // forward sends a client's message to the owner.
 func (r *relay) forward(data []byte) error {
 	r.seq++
-	m := nats.NewMsg(inSubject(r.session))
-	m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
-	m.Data = data
-	return r.cl.st.Conn().PublishMsg(m)
+	return r.cl.st.Sessions().Send(r.session, store.In, store.SessionMsg{Seq: r.seq, Data: data})
 }
 
 // end closes the session: the owner detaches the client from its lobby.
@@ -387,11 +355,8 @@ func (r *relay) forward(data []byte) error {
 func (r *relay) end() {
 	r.once.Do(func() {
 		r.seq++
-		m := nats.NewMsg(inSubject(r.session))
-		m.Header.Set(hdrSeq, strconv.FormatUint(r.seq, 10))
-		m.Header.Set(hdrCtl, ctlDetach)
-		_ = r.cl.st.Conn().PublishMsg(m)
-		_ = r.sub.Unsubscribe()
+		_ = r.cl.st.Sessions().Send(r.session, store.In, store.SessionMsg{Seq: r.seq, Ctl: ctlDetach})
+		r.unsub()
 		close(r.quit)
 		r.cl.mu.Lock()
 		delete(r.cl.relays[r.code], r)
@@ -413,17 +378,17 @@ func (r *relay) pump() {
 		case <-r.c.closed:
 			return
 		case m := <-r.in:
-			if m.Reply != "" { // the owner's ping
-				_ = m.Respond(nil)
+			if m.Ping() { // the owner's
+				m.Pong()
 				continue
 			}
-			if n := seqOf(m); n != seq+1 {
-				r.cl.log.Warn("relayed frames lost: the client reconnects", "lobby", r.code, "want", seq+1, "got", n)
+			if m.Seq != seq+1 {
+				r.cl.log.Warn("relayed frames lost: the client reconnects", "lobby", r.code, "want", seq+1, "got", m.Seq)
 				r.c.sendBack(movingMessage, false)
 				return
 			}
 			seq++
-			switch ctl := m.Header.Get(hdrCtl); ctl {
+			switch ctl := m.Ctl; ctl {
 			case "":
 				r.c.enqueue(m.Data)
 			case ctlEntered, ctlRefused, ctlMoved:
@@ -437,9 +402,8 @@ func (r *relay) pump() {
 					return
 				}
 			case ctlClose:
-				status, _ := strconv.Atoi(m.Header.Get(hdrStatus))
 				// The Closing frame, if any, came just before.
-				r.c.shut(nil, websocket.StatusCode(status), m.Header.Get(hdrReason), true)
+				r.c.shut(nil, websocket.StatusCode(m.Status), m.Reason, true)
 				return
 			}
 		}
@@ -459,9 +423,7 @@ func (r *relay) pingLoop() {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), lim.PongWait)
-			m := nats.NewMsg(inSubject(r.session))
-			m.Header.Set(hdrCtl, ctlPing)
-			_, err := r.cl.st.Conn().RequestMsgWithContext(ctx, m)
+			err := r.cl.st.Sessions().Ping(ctx, r.session, store.In)
 			cancel()
 			if err != nil {
 				r.c.sendBack(movingMessage, true)

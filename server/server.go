@@ -133,6 +133,11 @@ type Options struct {
 	// https://congress.example.org) for invite links; empty takes the
 	// scheme and host of the request that creates the lobby.
 	BaseURL string
+	// Listen is the address the server listens on (host:port), for the
+	// network links GET /api/addresses offers: a host that is one address
+	// offers that one, an empty or unspecified host every address of the
+	// machine's networks. Empty: none are offered.
+	Listen string
 	// Origins are the extra origins allowed to open a WebSocket (host
 	// patterns, see coder/websocket AcceptOptions.OriginPatterns); the
 	// server's own origin is always allowed.

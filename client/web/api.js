@@ -39,3 +39,10 @@ export const match = (id) => call("GET", "/api/matches/" + encodeURIComponent(id
 
 // matches lists the finished matches on file, newest first.
 export const matches = (perPage = 8) => call("GET", "/api/matches?per_page=" + perPage);
+
+// addresses lists this machine's network links, when the server has no
+// base URL of its own.
+export const addresses = () => call("GET", "/api/addresses");
+
+// qr is the address of a QR code image of a link.
+export const qr = (link) => "/api/qr?url=" + encodeURIComponent(link);

@@ -80,7 +80,8 @@ function showMatch(id) {
   replace(root, h("p", { class: "muted", role: "status", text: "Fetching the file from the archive…" }));
   const back = () => { history.pushState(null, "", "/"); start(); };
   api.match(id).then((file) => {
-    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page" });
+    const q = new URLSearchParams(location.search);
+    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page", viewer: q.get("viewer"), step: q.get("step"), share: true });
   }, (err) => {
     replace(root, h("section", { class: "panel red" },
       h("h2", { text: "No such file" }),
@@ -140,6 +141,7 @@ class Room {
     if (this.voice.receive(msg)) return;
     if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
     if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
+    if (msg.type === "welcome" && msg.spectator && !this.name) this.askName();
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);
@@ -165,7 +167,8 @@ class Room {
     switch (msg.code) {
     case "kicked":
       tokens.clear(this.code);
-      this.final("The host has removed you from this lobby.", msg.message);
+      // The server's words say it; the title does not say it twice.
+      this.final("You are out of this lobby.", msg.message || "The host removed you from the lobby.");
       return;
     case "replaced":
       this.final("Your seat was opened in another window.", msg.message, true);
@@ -191,6 +194,24 @@ class Room {
     announce(title, true);
   }
 
+  // askName lets a spectator who came by the watch link give the gallery
+  // a name to be known by in its chat.
+  askName() {
+    const input = h("input", { type: "text", id: "gallery-name", maxlength: 24, autocomplete: "nickname", aria: { label: "Your name in the gallery" }, placeholder: "Your name in the gallery" });
+    this.noticeFor = "name";
+    replace(this.notice, h("form", { class: "notice gallery-name", onsubmit: (e) => {
+      e.preventDefault();
+      const n = input.value.trim();
+      if (!n) return;
+      this.name = n;
+      replace(this.notice);
+      this.conn.resync();
+    } },
+    h("span", { text: "You watch unnamed. Give a name, and the gallery's chat will know you by it: " }),
+    h("span", { class: "link-row" }, input, h("button", { type: "submit", class: "small", id: "gallery-name-go", text: "Take the name" }),
+      h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Stay unnamed" }))));
+  }
+
   say(text, error = false) {
     this.noticeFor = "";
     replace(this.notice, text ? h("p", { class: ["notice", error && "error"], role: error ? "alert" : "status" }, text,
@@ -205,6 +226,7 @@ class Room {
     if (lost && lostBanner.hidden) announce("Connection lost. Reconnecting; your seat is kept.", true);
     if (!lost && !lostBanner.hidden && st.state === "open") announce("Reconnected.");
     lostBanner.hidden = !lost;
+    document.body.classList.toggle("lost", lost);
     if (lost) {
       const secs = st.retryAt ? Math.max(0, Math.round((st.retryAt - Date.now()) / 1000)) : 0;
       replace(lostBanner, h("span", {},
@@ -221,6 +243,8 @@ class Room {
       send: (m) => this.conn.request(m),
       leave: () => this.leave(),
       replay: (on = true) => { this.replaying = on; this.show("replay"); },
+      resync: () => this.conn.resync(),
+      fresh: false,
     };
   }
 
@@ -250,13 +274,20 @@ class Room {
       this.kind = kind;
       root.replaceChildren(this.notice, this.body);
       const ctx = this.ctx();
+      ctx.fresh = what === "welcome";
       const mod = {
         lobby: lobbyScreen, game: gameScreen, end: endScreen,
         replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
-      const heading = this.body.querySelector("h1, h2");
-      if (heading && what !== "welcome") { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      // A new screen opens at its top, with focus on its first useful
+      // control (or its heading, for a screen reader to start from).
+      scrollTo(0, 0);
+      if (this.screen && this.screen.focus) this.screen.focus();
+      else {
+        const heading = this.body.querySelector("h1, h2");
+        if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+      }
     } else if (this.screen) {
       this.screen.update(what);
     }
@@ -267,7 +298,10 @@ class Room {
     const s = this.session;
     const v = s.view;
     let t = `Lobby ${this.code}`;
-    if (v && v.phase !== "over") t = ((v.actions || []).length ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
+    // The screen says whether it is your move: with the file sealed, the
+    // Night is everyone's move alike.
+    const turn = this.screen && this.screen.turn ? this.screen.turn() : false;
+    if (v && v.phase !== "over") t = (turn ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
     else if (v) t = "The Congress has closed";
     document.title = t + " · Congress of Victors";
   }
@@ -280,6 +314,7 @@ class Room {
     this.conn.stop();
     connBadge.hidden = true;
     lostBanner.hidden = true;
+    document.body.classList.remove("lost");
   }
 }
 

@@ -1,7 +1,10 @@
-// chat.js: a tab per channel this viewer may read or write, and a box
-// that never loses a line: what you send shows as "sending" until the
-// server accepts it, waits out a lost connection, and comes back into the
-// box (or stays, with the reason) if the server refuses it.
+// chat.js: a tab per channel this viewer may read or write, each with its
+// count of lines not yet read (kept across a reload), lines that follow
+// the newest one unless the reader scrolled up (then a pill says that
+// more came), and a box that never loses a line: what you send shows as
+// "sending" until the server accepts it, waits out a lost connection, and
+// comes back into the box (or stays, with the reason) if the server
+// refuses it.
 
 import { h, replace } from "./dom.js";
 import { CHANNEL } from "./words.js";
@@ -25,24 +28,129 @@ export class Chat {
     this.connected = connected; // () => whether the line is up
     this.tab = "";
     this.picked = false; // the reader chose a tab themselves
-    this.seen = {};      // channel -> lines read
+    this.seen = loadSeen(session.code); // channel -> time of the last line read
+    this.follow = true;  // the lines are scrolled to the newest
+    this.placed = false; // a screen has put the chat in its place
+    this.shown = true;   // the chat is on the screen (a phone shows one pane)
+    this.withSecrets = true; // the bloc's channel may show (the file is open)
     this.pending = [];   // {text, channel, state, error}
     this.notice = "";    // why the last line came back into the box
     this.tabs = h("div", { class: "tabs", role: "tablist", aria: { label: "Chat channels" } });
     // Lines said are a log that screen readers follow: new lines are
     // appended, never re-rendered. Lines of ours still on their way sit
     // below it, outside the log.
-    this.lines = h("ul", { class: "said", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" } });
+    this.lines = h("div", { class: "said", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" } });
     this.pendingList = h("ul", { class: "said", id: "chat-pending" });
     this.empty = h("p", { class: "muted small", text: "Nothing said yet." });
-    this.scroller = h("div", { class: "lines", tabindex: "0", aria: { label: "Chat lines" } }, this.empty, this.lines, this.pendingList);
+    this.scroller = h("div", { class: "lines", tabindex: "0", role: "region", aria: { label: "Chat lines" }, onscroll: () => this.scrolled() }, this.empty, this.lines, this.pendingList);
+    this.pill = h("button", { type: "button", class: "small new-lines", id: "chat-new", hidden: true, onclick: () => this.toNewest(), text: "New messages ↓" });
     this.rendered = { tab: "", count: 0, first: null };
     this.input = h("input", { type: "text", maxlength: 500, autocomplete: "off", aria: { label: "Your message" }, placeholder: "Speak, comrade…", id: "chat-input" });
     this.closed = h("p", { class: "chat-closed", role: "status", hidden: true });
     this.button = h("button", { type: "submit", class: "dark", text: "Send" });
     this.form = h("form", { class: "chat-form", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.input, this.button);
     this.el = h("section", { class: "panel chat", aria: { labelledby: "chat-h" } },
-      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", aria: { labelledby: "chat-h" } }, this.scroller, this.form, this.closed));
+      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", class: "chat-panel", aria: { labelledby: "chat-h" } }, this.scroller, this.pill, this.form, this.closed));
+  }
+
+  // attached is called when a screen has put the chat in its place: it
+  // opens at the newest line, with every channel shown.
+  attached() {
+    this.withSecrets = true;
+    // Opened with lines unread (after a reload, say), the chat starts at
+    // the first of them; otherwise at the newest. Nothing is marked read
+    // before it is in its place.
+    this.placed = false;
+    this.follow = false;
+    this.update();
+    const first = this.firstUnread();
+    this.placed = true;
+    if (!first) {
+      this.follow = true;
+      this.update();
+      requestAnimationFrame(() => this.stick());
+      return;
+    }
+    this.placing = true;
+    requestAnimationFrame(() => {
+      const box = this.scroller;
+      box.scrollTop += first.getBoundingClientRect().top - box.getBoundingClientRect().top - 4;
+      this.placing = false;
+      this.follow = this.atBottom();
+      this.update();
+    });
+  }
+
+  // firstUnread is the element of the open tab's first unread line.
+  firstUnread() {
+    const seen = this.seen[this.tab];
+    if (seen === undefined) return null;
+    const shown = this.session.chat.filter((l) => l.channel === this.tab);
+    const i = shown.findIndex((l) => when(l) > seen && !(l.from && l.from === this.session.me));
+    return i >= 0 ? this.lines.children[i] || null : null;
+  }
+
+  // secrets shows or hides the channels only a role may read (the bloc's),
+  // with the file: a sealed file shows the chat everyone has.
+  secrets(open) { this.withSecrets = open; }
+
+  // visible tells the chat whether it is on the screen now.
+  visible(on) {
+    if (on === this.shown) return;
+    this.shown = on;
+    if (on) requestAnimationFrame(() => { this.stick(); this.update(); });
+  }
+
+  atBottom() {
+    const box = this.scroller;
+    return box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
+  }
+
+  scrolled() {
+    if (!this.scroller.clientHeight || !this.placed || this.placing) return; // hidden: no news of where the reader is
+    const was = this.follow;
+    this.follow = this.atBottom();
+    if (this.follow && !was) this.update();
+  }
+
+  stick() {
+    if (this.follow) this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  toNewest() {
+    this.follow = true;
+    this.stick();
+    this.update();
+    this.input.focus({ preventScroll: true });
+  }
+
+  // unread counts the lines of channel c said after the last one read,
+  // not counting one's own.
+  unread(c) {
+    const seen = this.seen[c] || 0;
+    return this.session.chat.filter((l) => l.channel === c && when(l) > seen && !(l.from && l.from === this.session.me)).length;
+  }
+
+  // unreadTotal is every unread line in the channels shown.
+  unreadTotal() {
+    return this.tabsShown().reduce((n, c) => n + (c === this.tab && this.reading() ? 0 : this.unread(c)), 0);
+  }
+
+  // reading reports whether the reader sees the newest line of the open tab.
+  reading() {
+    return this.placed && this.shown && this.follow && document.visibilityState !== "hidden";
+  }
+
+  markRead(c) {
+    const last = this.session.chat.filter((l) => l.channel === c).at(-1);
+    if (!last || !last.at || (this.seen[c] || 0) >= when(last)) return;
+    this.seen[c] = when(last);
+    saveSeen(this.session.code, this.seen);
+  }
+
+  tabsShown() {
+    const { read, write } = this.channels();
+    return ORDER.filter((c) => (read.includes(c) || write.includes(c)) && (this.withSecrets || c !== "plotters"));
   }
 
   // channels is what this viewer may read and write now.
@@ -56,29 +164,34 @@ export class Chat {
   }
 
   update() {
-    const { read, write } = this.channels();
-    const all = ORDER.filter((c) => read.includes(c) || write.includes(c));
+    const all = this.tabsShown();
+    const write = this.channels().write.filter((c) => all.includes(c));
     // Until the reader picks a tab, follow the channel they may speak in.
     if (!all.includes(this.tab) || (!this.picked && !write.includes(this.tab) && write.length)) this.tab = write[0] || all[0] || "public";
     const lines = this.session.chat;
-    const count = (c) => lines.filter((l) => l.channel === c).length;
-    this.seen[this.tab] = count(this.tab);
+    // A first visit has read what was said before it came.
+    for (const c of this.channels().read) {
+      if (!(c in this.seen)) {
+        this.seen[c] = 0;
+        this.markRead(c);
+      }
+    }
+    if (this.reading()) this.markRead(this.tab);
     replace(this.tabs, all.map((c) => {
-      const unread = count(c) - (this.seen[c] || 0);
+      const unread = this.unread(c);
       return h("button", {
         type: "button", role: "tab", id: "tab-" + c,
         aria: { selected: c === this.tab ? "true" : "false", controls: "chat-lines" },
         data: { key: "tab-" + c, channel: c },
         tabindex: c === this.tab ? "0" : "-1",
-        onclick: () => { this.tab = c; this.picked = true; this.update(); },
+        onclick: () => { this.tab = c; this.picked = true; this.follow = true; this.update(); },
         onkeydown: (e) => this.arrow(e, all),
       }, CHANNEL[c] || c, unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null);
     }));
-    const box = this.scroller;
-    const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
     this.renderLines(lines.filter((l) => l.channel === this.tab));
     replace(this.pendingList, this.pending.filter((p) => p.channel === this.tab).map((p) => this.pendingLine(p)));
-    if (stick) box.scrollTop = box.scrollHeight;
+    this.stick();
+    this.pill.hidden = this.follow || this.unread(this.tab) === 0;
     const open = write.includes(this.tab);
     this.input.disabled = !open;
     this.button.disabled = !open;
@@ -91,7 +204,7 @@ export class Chat {
   // screen readers do not read the whole history out).
   renderLines(shown) {
     const r = this.rendered;
-    const line = (l) => h("li", { title: l.at ? new Date(l.at).toLocaleTimeString() : null },
+    const line = (l) => h("div", { class: "said-line", title: l.at ? new Date(l.at).toLocaleTimeString() : null },
       h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.name || "A spectator") + ":" }),
       h("span", { class: "text", text: l.text }));
     if (r.tab === this.tab && shown.length >= r.count && (r.count === 0 || shown[0] === r.first)) {
@@ -126,6 +239,7 @@ export class Chat {
     e.preventDefault();
     this.tab = all[j];
     this.picked = true;
+    this.follow = true;
     this.update();
     const t = this.tabs.querySelector(`[data-channel="${all[j]}"]`);
     if (t) t.focus();
@@ -136,6 +250,8 @@ export class Chat {
     if (!text) return;
     this.input.value = "";
     this.notice = "";
+    // One's own line is always seen land.
+    this.follow = true;
     this.post(text, this.tab);
   }
 
@@ -160,4 +276,26 @@ export class Chat {
   }
 
   drop(p) { this.pending = this.pending.filter((x) => x !== p); }
+}
+
+// when is a line's time in milliseconds.
+function when(l) {
+  return l.at ? Date.parse(l.at) || 0 : 0;
+}
+
+// The time of the last line read in each channel, kept per lobby.
+function loadSeen(code) {
+  try {
+    return JSON.parse(localStorage.getItem("congress.read." + code)) || {};
+  } catch {
+    return {};
+  }
+}
+
+function saveSeen(code, seen) {
+  try {
+    localStorage.setItem("congress.read." + code, JSON.stringify(seen));
+  } catch {
+    // A full or closed store: the counts live until the page goes.
+  }
 }

@@ -1,46 +1,90 @@
 // game.js: the Congress in session. A phase banner with a live countdown,
-// the table, your file, exactly the actions the server allows you now
-// (view.actions), the server's refusals in words, the chat and the log.
+// your move first (exactly the actions the server allows you now), the
+// table where a seat can be tapped to act on it, your file, the chat
+// beside them, and the minutes.
+//
+// While your file is sealed nothing on the screen differs by role: the
+// Night asks everyone the same, and the bloc's channel, the secret
+// minutes and the night's actions wait behind the open file, which seals
+// itself again when the phase changes.
 
 import { h, replace, announce, clock } from "./dom.js";
-import { PHASE, PHASE_HINT } from "./words.js";
+import { PHASE, PHASE_HINT, ROLE } from "./words.js";
 import { renderTable } from "./table.js";
 import { RoleCard } from "./rolecard.js";
-import { renderLog } from "./log.js";
+import { Minutes } from "./log.js";
 import { Gallery } from "./gallery.js";
+import { Signal } from "./signal.js";
+
+// SECRET_ACTS are the moves that would tell a watcher of the screen the
+// role of the one who has them; they are shown only with the file open.
+const SECRET_ACTS = new Set(["letter", "investigate"]);
+
+// VERB names, on a seat of the table, what tapping it does.
+const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike" };
+
+// SEALED_NIGHT is what everyone reads at night while the file is sealed.
+export const SEALED_NIGHT = "Night falls. Open your file to act.";
 
 export function mount(root, ctx) {
   const s = ctx.session;
   const banner = h("section", { class: "banner", aria: { labelledby: "phase-h" } });
-  const phaseH = h("h2", { id: "phase-h" });
+  const phaseH = h("h1", { id: "phase-h" });
   const sessionLine = h("span", { class: "session" });
   const hint = h("p", { class: "hint" });
   const timer = h("span", { class: "timer", role: "timer", aria: { label: "Time left in this phase" } });
-  banner.append(h("div", { class: "phase" }, sessionLine, phaseH, hint), timer);
+  const signal = new Signal(s);
+  banner.append(h("div", { class: "phase" }, sessionLine, phaseH, hint), timer, signal.el);
 
   const actionsBody = h("div");
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
-  const hostBody = h("div");
-  const actions = h("section", { class: "panel red actions", aria: { labelledby: "act-h" } },
-    h("h2", { id: "act-h", text: "Your move" }), actionsBody, refusal, hostBody);
+  const actions = h("section", { class: "panel red actions", id: "your-move", aria: { labelledby: "act-h" } },
+    h("h2", { id: "act-h", text: "Your move" }), actionsBody, refusal);
+  const hostBody = h("section", { class: "panel host-tools", aria: { labelledby: "gavel-h" } });
 
   let secrets = false;
   const card = new RoleCard((open) => { secrets = open; render(); });
   const tableBody = h("div");
+  const rulesLine = h("p", { class: "rules small muted", id: "rules" });
   const tablePanel = h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } },
-    h("h2", { id: "table-h", text: "The Congress floor" }), tableBody);
+    h("h2", { id: "table-h", text: "The Congress floor" }), tableBody, rulesLine);
 
-  const logList = h("ol", { class: "log", aria: { label: "The minutes, oldest first" } });
+  const minutes = new Minutes();
   const logPanel = h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } },
-    h("h2", { id: "log-h", text: "The minutes" }), logList);
+    h("h2", { id: "log-h", text: "The minutes" }), minutes.el);
 
   const gallery = new Gallery(ctx);
-  const screen = h("div", { class: "game" }, banner, actions, h("div", { class: "side" }, card.el, gallery.el, ctx.chat.el), tablePanel, logPanel);
+
+  // On a phone the screen is one pane at a time: the floor (your move,
+  // the table, your file), the chat, or the minutes.
+  let pane = "floor";
+  const paneTabs = h("nav", { class: "panes", aria: { label: "Parts of the Congress" } });
+  const side = h("div", { class: "side" }, card.el, hostBody, ctx.chat.el, gallery.el);
+  const screen = h("div", { class: "game", data: { pane } }, banner, paneTabs, actions, tablePanel, side, logPanel);
   replace(root, screen);
+  ctx.chat.attached();
+
+  function showPane(p) {
+    pane = p;
+    screen.dataset.pane = p;
+    ctx.chat.visible(p === "chat" || !phoneLayout());
+    renderPanes();
+    if (p === "chat") ctx.chat.input.focus({ preventScroll: true });
+    scrollTo(0, 0);
+  }
+  function renderPanes() {
+    const unread = ctx.chat.unreadTotal();
+    replace(paneTabs, [["floor", "The floor"], ["chat", "Chatter"], ["minutes", "Minutes"]].map(([p, label]) =>
+      h("button", {
+        type: "button", class: "small", data: { key: "pane-" + p, pane: p },
+        aria: { pressed: p === pane ? "true" : "false" },
+        onclick: () => showPane(p),
+      }, label, p === "chat" && unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null)));
+  }
 
   // busy holds the request in flight, so a double click sends once.
   let busy = null;
-  let last = { phase: "", session: 0, acts: "" };
+  let last = { phase: "", session: 0, acts: "", paused: false };
 
   function act(cmd, label) {
     if (busy) return;
@@ -78,52 +122,148 @@ export function mount(root, ctx) {
     }
     timer.textContent = clock(left);
     timer.className = "timer" + (left <= 10 ? " low" : "");
+    signal.tick(left, myActs(v).length > 0);
   }
   const interval = setInterval(tick, 250);
+
+  // myActs is the kinds of move this viewer may make now (the view's
+  // actions), as the screen may show them: with the file sealed, not the
+  // moves that would tell a role.
+  function myActs(v) {
+    const a = (v.actions || []).map((x) => x.kind);
+    return secrets ? a : a.filter((k) => !SECRET_ACTS.has(k));
+  }
+
+  // sealedNight reports whether the Night is on and the file sealed: the
+  // screen then asks every delegate the same.
+  function sealedNight(v) {
+    return !!v.you && v.you.alive && v.phase === "night" && !secrets && !v.paused;
+  }
+
+  // targets are the seats a move may name, as the view lists them.
+  function targets(v, kind) {
+    const a = (v.actions || []).find((x) => x.kind === kind);
+    return a && a.targets ? a.targets.filter((i) => i >= 0).map((i) => v.seats[i]) : [];
+  }
+
+  // offered is what a move's buttons show: its targets, and the seat
+  // already named (shown chosen, not offered again).
+  function offered(v, kind, chosen) {
+    const list = targets(v, kind);
+    if (chosen >= 0 && !list.some((x) => x.seat === chosen)) list.push(v.seats[chosen]);
+    return list.sort((a, b) => a.seat - b.seat);
+  }
+
+  // silent reports whether a move may name nobody (a confession may).
+  function silent(v, kind) {
+    const a = (v.actions || []).find((x) => x.kind === kind);
+    return !!(a && a.targets && a.targets.includes(-1));
+  }
+
+  // chosenFor is the seat this viewer already named with a move.
+  function chosenFor(v, kind) {
+    const me = v.you ? v.seats[v.you.seat] : null;
+    if (kind === "denounce") return me ? me.denounces : -1;
+    if (kind === "letter" || kind === "investigate" || kind === "strike") return v.you && v.you.choice >= 0 ? v.you.choice : -1;
+    return -1;
+  }
 
   function render() {
     const v = s.view;
     if (!v) return;
+    const phaseChanged = v.phase !== last.phase || v.session !== last.session;
+    if (phaseChanged && last.phase && secrets) {
+      // A new phase seals the file again: someone may be looking now.
+      card.seal();
+      secrets = false;
+    }
     const you = v.you ? v.you.seat : -1;
     banner.className = "banner" + (v.phase === "night" ? " night" : "");
     phaseH.textContent = PHASE[v.phase] || v.phase;
-    sessionLine.textContent = v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`;
+    const watching = s.lobby ? s.lobby.spectators || 0 : 0;
+    sessionLine.textContent = (v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`) +
+      (watching ? ` · ${watching} in the gallery` : "");
     hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : PHASE_HINT[v.phase] || "";
     tick();
     card.update(v, galleryNote());
-    replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host, secrets }));
+    replace(rulesLine, rulesText(v));
+    replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host, secrets, pick: seatPicks(v) }));
     replace(actionsBody, renderActions(v));
-    replace(hostBody, s.isHost ? renderHost(v) : null);
-    const name = (i) => s.name(i);
-    const stick = logList.scrollTop + logList.clientHeight >= logList.scrollHeight - 8;
-    replace(logList, renderLog(s.log, name, you));
-    if (stick) logList.scrollTop = logList.scrollHeight;
+    if (s.isHost) {
+      hostBody.hidden = false;
+      replace(hostBody, renderHost(v));
+    } else {
+      hostBody.hidden = true;
+      replace(hostBody);
+    }
+    minutes.update(s.log, (i) => s.name(i), you, { secrets, session: v.session, phase: v.phase });
     gallery.update();
+    ctx.chat.secrets(secrets || !v.you);
+    ctx.chat.visible(pane === "chat" || !phoneLayout());
     ctx.chat.update();
+    renderPanes();
+    signal.turn(myActs(v).length > 0 || sealedNight(v), turnWords(v));
     speak(v);
+    if (phaseChanged || v.paused !== last.paused) toTop(last.phase !== "");
+    last = { phase: v.phase, session: v.session, acts: myActs(v).join(","), paused: v.paused };
+  }
+
+  // toTop brings a new phase into view with focus on its first useful
+  // control, unless the reader is typing in the chat.
+  function toTop(moved) {
+    const a = document.activeElement;
+    if (a && a.closest && a.closest(".chat") && a.tagName === "INPUT") return;
+    if (phoneLayout() && pane !== "floor") showPane("floor");
+    scrollTo(0, 0);
+    if (moved || !a || a === document.body || a === root || !screen.contains(a)) focusFirst();
+  }
+
+  function focusFirst() {
+    const first = actions.querySelector("button:not([disabled])") || card.el.querySelector("button") || phaseH;
+    if (first === phaseH) phaseH.tabIndex = -1;
+    first.focus({ preventScroll: true });
+  }
+
+  // seatPicks tells the table which seats can be tapped, for what.
+  function seatPicks(v) {
+    if (!v.you || busy) return null;
+    const a = new Set(myActs(v));
+    if (v.paused) return null;
+    if (a.has("purge_vote")) {
+      return { vote: v.accused, onVote: (purge) => act({ kind: "purge_vote", purge }, purge ? "purge" : "spare") };
+    }
+    for (const kind of ["chair_pick", "confess", "letter", "investigate", "strike", "denounce"]) {
+      if (!a.has(kind)) continue;
+      const chosen = chosenFor(v, kind);
+      return {
+        kind, verb: VERB[kind], chosen,
+        seats: new Set(offered(v, kind, chosen).map((x) => x.seat)),
+        onPick: (seat) => act({ kind, target: seat }, kind + seat),
+      };
+    }
+    return null;
   }
 
   // speak announces a new phase, and your turn, to screen readers.
   function speak(v) {
-    const acts = (v.actions || []).join(",");
+    const acts = myActs(v).join(",");
+    const turn = acts || sealedNight(v);
     if (v.phase !== last.phase || v.session !== last.session) {
       refusal.hidden = true;
       let text = `${PHASE[v.phase]}${v.phase !== "over" && v.phase !== "final_ballot" ? ", session " + v.session : ""}. ${PHASE_HINT[v.phase] || ""}`;
-      if (acts) text += " Your move: " + turnWords(v) + ".";
+      if (turn) text += " Your move: " + turnWords(v) + ".";
       announce(text);
     } else if (acts && !last.acts) {
       // Within a phase: something is asked of you that was not before.
       announce("Your turn: " + turnWords(v) + ".");
     }
-    last = { phase: v.phase, session: v.session, acts };
   }
 
   function renderActions(v) {
-    const a = new Set(v.actions || []);
+    const a = new Set(myActs(v));
     const you = v.you;
     const out = [];
-    const others = v.seats.filter((x) => x.alive && (!you || x.seat !== you.seat));
-    const targets = (kind, list, label, chosen = -1) => h("div", { class: "targets", role: "group", aria: { label } },
+    const targetButtons = (kind, list, label, chosen = -1) => h("div", { class: "targets", role: "group", aria: { label } },
       list.map((x) => h("button", {
         type: "button",
         class: x.seat === chosen ? "chosen" : null,
@@ -132,6 +272,7 @@ export function mount(root, ctx) {
         disabled: !!busy || x.seat === chosen,
         onclick: () => act({ kind, target: x.seat }, kind + x.seat),
       }, x.name)));
+    const tapHint = () => h("p", { class: "small muted tap-hint", text: "Or tap a seat on the table." });
 
     if (!you) {
       out.push(h("p", { class: "prompt", text: "You watch from the gallery." }),
@@ -143,21 +284,26 @@ export function mount(root, ctx) {
         ? "You have adjourned the Congress. Resume it when the delegates are ready."
         : "The Congress is adjourned. Wait for the host to resume it." }));
     }
+    if (sealedNight(v)) {
+      out.push(h("p", { class: "prompt", text: SEALED_NIGHT }),
+        h("div", { class: "act-row" }, h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: "Open your file" })));
+      return out;
+    }
     const me = v.seats[you.seat];
 
     if (a.has("denounce") || a.has("withdraw")) {
       out.push(h("p", { class: "prompt", text: me.denounces >= 0 ? `You denounce ${s.name(me.denounces)}. Change your mind, or stand by it.` : "Denounce a delegate you suspect. You may change your mark until the Debate ends." }));
-      if (a.has("denounce")) out.push(targets("denounce", others, "Denounce", me.denounces));
+      if (a.has("denounce")) out.push(targetButtons("denounce", offered(v, "denounce", me.denounces), "Denounce", me.denounces), tapHint());
     }
     const row = [];
+    if (a.has("ready")) row.push(h("button", { type: "button", class: "primary", data: { key: "ready", act: "ready" }, aria: { keyshortcuts: "R" }, disabled: !!busy, onclick: () => act({ kind: "ready" }, "ready"), text: "Ready: close the Debate" }));
+    if (a.has("unready")) row.push(h("button", { type: "button", aria: { pressed: "true", keyshortcuts: "R" }, data: { key: "unready", act: "unready" }, disabled: !!busy, onclick: () => act({ kind: "unready" }, "unready"), text: "Ready ✓ (take it back)" }));
     if (a.has("withdraw")) row.push(h("button", { type: "button", data: { key: "withdraw", act: "withdraw" }, disabled: !!busy, onclick: () => act({ kind: "withdraw" }, "withdraw"), text: "Withdraw my denunciation" }));
-    if (a.has("ready")) row.push(h("button", { type: "button", class: "primary", data: { key: "ready", act: "ready" }, disabled: !!busy, onclick: () => act({ kind: "ready" }, "ready"), text: "Ready: close the Debate" }));
-    if (a.has("unready")) row.push(h("button", { type: "button", aria: { pressed: "true" }, data: { key: "unready", act: "unready" }, disabled: !!busy, onclick: () => act({ kind: "unready" }, "unready"), text: "Ready ✓ (take it back)" }));
     if (row.length) out.push(h("div", { class: "act-row" }, row));
 
     if (a.has("chair_pick")) {
       out.push(h("p", { class: "prompt", text: "You hold the Chair and the count is tied. Name the Accused:" }),
-        targets("chair_pick", (v.tied || []).map((i) => v.seats[i]), "Name the Accused"));
+        targetButtons("chair_pick", targets(v, "chair_pick"), "Name the Accused"));
     }
     if (a.has("purge_vote")) {
       out.push(h("p", { class: "prompt", text: `Purge ${s.name(v.accused)} from the Party, or spare them?` }),
@@ -167,19 +313,20 @@ export function mount(root, ctx) {
     }
     if (a.has("confess")) {
       out.push(h("p", { class: "prompt", text: "You are purged. Before you go, you may name one delegate in your confession — or leave without a word." }),
-        targets("confess", others, "Name in your confession"));
+        targetButtons("confess", targets(v, "confess"), "Name in your confession"),
+        silent(v, "confess") && h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "confess-none", act: "confess", target: -1 }, disabled: !!busy, onclick: () => act({ kind: "confess", target: -1 }, "confess-1"), text: "Leave without a word" })));
     }
     if (a.has("letter")) {
       out.push(h("p", { class: "prompt", text: "Propose the target of the bloc's anonymous letter. It stands as a denunciation in the next Debate." }),
-        targets("letter", others, "Propose a letter against"));
+        targetButtons("letter", targets(v, "letter"), "Propose a letter against", chosenFor(v, "letter")));
     }
     if (a.has("investigate")) {
       out.push(h("p", { class: "prompt", text: "Name one delegate for the NKVD to investigate tonight. You alone will learn their camp." }),
-        targets("investigate", others, "Investigate"));
+        targetButtons("investigate", targets(v, "investigate"), "Investigate", chosenFor(v, "investigate")));
     }
     if (a.has("strike")) {
       out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
-        targets("strike", others, "Strike a name"));
+        targetButtons("strike", targets(v, "strike"), "Strike a name"), tapHint());
     }
     if (!out.length || (v.paused && out.length === 1)) {
       const w = waiting(v);
@@ -217,6 +364,7 @@ export function mount(root, ctx) {
       return "The vote is open.";
     case "confession": return `${s.name(v.accused)} may name someone before leaving.`;
     case "night":
+      if (!secrets) return SEALED_NIGHT;
       if (you.choice >= 0) return `Your choice tonight: ${s.name(you.choice)}. Waiting for the dawn.`;
       return "You sleep. Nothing is asked of you tonight.";
     case "final_ballot":
@@ -227,7 +375,8 @@ export function mount(root, ctx) {
   }
 
   function turnWords(v) {
-    const a = v.actions || [];
+    const a = myActs(v);
+    if (sealedNight(v)) return "open your file";
     if (a.includes("purge_vote")) return "vote Purge or Spare";
     if (a.includes("chair_pick")) return "name the Accused";
     if (a.includes("confess")) return "make your confession";
@@ -239,25 +388,84 @@ export function mount(root, ctx) {
   }
 
   function renderHost(v) {
+    const hostActs = new Set((v.host_actions || []).map((x) => x.kind));
     const members = s.lobby ? s.lobby.members : [];
     const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.connected && !m.bot_plays);
     const botted = members.filter((m) => m.seat >= 0 && m.bot_plays);
-    return h("div", { class: "host-tools" },
-      h("h3", { text: "The host's gavel" }),
+    return [
+      h("h2", { id: "gavel-h", text: "The host's gavel" }),
       h("div", { class: "act-row" },
-        !v.paused && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
-        v.paused
-          ? h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" })
-          : h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
+        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
+        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
+        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
       away.length ? h("div", { class: "act-row" }, away.map((m) =>
         h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
       botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null);
+        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null,
+    ];
   }
+
+  // Keyboard: R for Ready, F for the file, C for the chat, ? for the list.
+  function onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    const click = (sel) => { const b = screen.querySelector(sel); if (b && !b.disabled) { b.click(); return true; } return false; };
+    switch (e.key) {
+    case "r": case "R":
+      if (click('[data-key="ready"]') || click('[data-key="unready"]')) e.preventDefault();
+      return;
+    case "f": case "F":
+      if (click('[data-key="role-toggle"]')) e.preventDefault();
+      return;
+    case "c": case "C":
+      e.preventDefault();
+      if (phoneLayout()) showPane("chat");
+      ctx.chat.input.focus();
+      return;
+    case "?":
+      e.preventDefault();
+      keysHelp.hidden = !keysHelp.hidden;
+      if (!keysHelp.hidden) keysHelp.querySelector("button").focus();
+    }
+  }
+  const keysHelp = h("section", { class: "panel keys-help", id: "keys-help", hidden: true, aria: { labelledby: "keys-h" } },
+    h("h2", { id: "keys-h", text: "Keys" }),
+    h("ul", {},
+      h("li", {}, h("kbd", { text: "R" }), " Ready, or take it back"),
+      h("li", {}, h("kbd", { text: "F" }), " Open or seal your file"),
+      h("li", {}, h("kbd", { text: "C" }), " Speak in the chat"),
+      h("li", {}, h("kbd", { text: "?" }), " Show or hide these keys")),
+    h("button", { type: "button", class: "small", onclick: () => { keysHelp.hidden = true; }, text: "Close" }));
+  side.append(keysHelp);
+  document.addEventListener("keydown", onKey);
 
   render();
   return {
     update: render,
-    unmount() { clearInterval(interval); },
+    focus: focusFirst,
+    turn: () => signal.on,
+    unmount() { clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); },
   };
+}
+
+// rulesText is the game's public settings, as the view gives them.
+function rulesText(v) {
+  const r = v.rules;
+  if (!r) return "";
+  const roles = (r.roles || []).map((x) => `${x.count} ${x.count === 1 ? ROLE[x.role] : ROLES[x.role] || ROLE[x.role]}`);
+  return [
+    `Trial at ${r.threshold} denunciation${r.threshold === 1 ? "" : "s"}`,
+    r.ballot === "secret" ? "secret ballot" : "open ballot",
+    { nothing: "purged files sealed", faction: "a purged delegate's camp is opened", role: "a purged delegate's role is opened" }[r.reveal] || "",
+    `${v.sessions} session${v.sessions === 1 ? "" : "s"}`,
+    roles.length ? "in play: " + roles.join(", ") : "",
+  ].filter(Boolean).join(" · ") + ".";
+}
+
+const ROLES = { loyalist: "Loyalists", investigator: "NKVD Investigators", plotter: "Plotters", kirov: "Kirovs" };
+
+// phoneLayout reports whether the screen shows one pane at a time.
+export function phoneLayout() {
+  return matchMedia("(max-width: 979px)").matches;
 }

@@ -6,6 +6,7 @@
 import { h, replace } from "./dom.js";
 import { SettingsForm, summary, PRESETS } from "./settings.js";
 import { Gallery } from "./gallery.js";
+import * as api from "./api.js";
 
 const MAX = 12;
 const MIN = 5;
@@ -18,6 +19,7 @@ export function mount(root, ctx) {
   const seats = h("ol", { class: "members", aria: { label: "Delegates" } });
   const hostTools = h("div");
   const links = h("div", { class: "links" });
+  const watchers = h("p", { class: "small", id: "gallery-count" });
   const settingsBody = h("div");
   let form = null;
   const gallery = new Gallery(ctx);
@@ -27,7 +29,7 @@ export function mount(root, ctx) {
       h("h2", { id: "seats-h", text: "The delegates" }),
       status, seats, hostTools, refusal),
     h("section", { class: "panel", aria: { labelledby: "invite-h" } },
-      h("h2", { id: "invite-h", text: "Summon your comrades" }), links),
+      h("h2", { id: "invite-h", text: "Summon your comrades" }), links, watchers),
     gallery.el,
     ctx.chat.el);
   const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
@@ -58,13 +60,19 @@ export function mount(root, ctx) {
     draft = { ...(draft || s.lobby.settings), ...patch };
     inFlight++;
     refusal.hidden = true;
+    const keys = Object.keys(patch);
+    if (form) form.clear();
     return ctx.send({ type: "host", action: "settings", settings: draft })
-      .catch((err) => { draft = null; refuse(err); })
+      .catch((err) => {
+        draft = null;
+        // One field changed: its refusal is said where it was typed.
+        if (!(form && keys.length === 1 && form.refuse(keys[0], (err && err.message) || "The Presidium refused."))) refuse(err);
+      })
       .finally(() => {
         if (--inFlight > 0) return;
         draft = null;
         // A refused change puts the form back to the standing orders.
-        if (form) form.update(s.lobby.settings);
+        if (form) form.update(s.lobby.settings, s.lobby.by_table);
       });
   }
 
@@ -87,9 +95,9 @@ export function mount(root, ctx) {
         m.bot && h("span", { class: "badge black", text: m.strength ? `Bot · ${m.strength}` : "Bot" }),
         !m.bot && h("span", { class: ["badge", m.connected ? "on" : "off"], text: m.connected ? "Connected" : "Away" })),
       isHost && m.id !== s.me ? h("span", { class: "tools" },
-        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make ${m.name} the host` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
+        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make host: ${m.name}` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
         m.bot
-          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove the bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
+          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
           : h("button", { type: "button", class: "small", data: { key: "kick-" + m.id }, aria: { label: `Kick ${m.name}` }, onclick: () => hostAct("kick", { member: m.id }), text: "Kick" })) : null));
     for (let i = members.length; i < Math.max(MIN, Math.min(MAX, members.length + 1)); i++) {
       rows.push(h("li", { class: "member empty" }, h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }), h("span", { text: i < MIN ? "An empty seat (needed)" : "An empty seat" })));
@@ -104,6 +112,7 @@ export function mount(root, ctx) {
       !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
 
     renderLinks(l, isHost);
+    replace(watchers, l.spectators ? `${l.spectators} watch${l.spectators === 1 ? "es" : ""} from the gallery.` : "Nobody watches from the gallery yet.");
     gallery.update();
 
     if (isHost) {
@@ -118,20 +127,38 @@ export function mount(root, ctx) {
           }))),
           form.el);
       }
-      form.update(draft || l.settings);
+      form.update(draft || l.settings, l.by_table);
     } else {
       form = null;
-      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings));
+      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table));
     }
     ctx.chat.update();
   }
 
+  // A page opened at a loopback address makes links a friend's machine
+  // cannot open: without a base URL, the server's network links stand in.
+  let network = null;
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(location.hostname);
+  function askAddresses(l) {
+    if (network || !loopback || /^https?:/.test(l.link || "")) return;
+    network = [];
+    api.addresses().then((a) => { network = a.addresses || []; render(); }, () => {});
+  }
+
   function renderLinks(l, isHost) {
-    const abs = (p) => (p ? new URL(p, location.origin).href : "");
-    const invite = abs(l.link) || location.origin + "/l/" + l.code;
-    const watch = abs(l.watch_link) || location.origin + "/l/" + l.code + "?watch";
+    askAddresses(l);
+    const here = network && network.length ? network[0] : location.origin;
+    const abs = (p) => (p ? new URL(p, here).href : "");
+    const invite = abs(l.link) || here + "/l/" + l.code;
+    const watch = abs(l.watch_link) || here + "/l/" + l.code + "?watch";
+    const others = network && network.length > 1 ? network.slice(1).map((b) => new URL("/l/" + l.code, b).href) : [];
     replace(links,
+      network && network.length ? h("p", { class: "notice small", id: "loopback-note", text: `This page is open at ${location.host}, which only this computer can reach. Send your friends on the same network the link below, by this machine's network address.` }) : null,
       linkRow("invite-link", "Invite link for delegates", invite),
+      others.length ? h("p", { class: "small" }, "Other addresses of this machine: ", others.map((u, i) => [i ? ", " : "", h("code", { text: u })])) : null,
+      h("figure", { class: "qr" },
+        h("img", { src: api.qr(invite), width: 160, height: 160, alt: "QR code of the invite link", id: "invite-qr" }),
+        h("figcaption", { class: "small", text: "Friends in the room can scan this to take a seat." })),
       linkRow("watch-link", "Link for spectators", watch),
       h("p", { class: "small" }, "Or tell them the code: ", h("strong", { class: "display", text: l.code })),
       isHost ? h("label", { class: "choice" },
@@ -141,7 +168,18 @@ export function mount(root, ctx) {
   }
 
   render();
-  return { update: render, unmount() {} };
+  ctx.chat.attached();
+  return {
+    update: render,
+    // The host's first useful control opens the Congress or seats a bot;
+    // a delegate's passes the invitation on.
+    focus() {
+      const first = root.querySelector("#start:not([disabled])") || root.querySelector('[data-key="bot-normal"]:not([disabled])') || root.querySelector('[data-key="copy-invite-link"]') || root.querySelector("#knock-name") || title;
+      if (first === title) title.tabIndex = -1;
+      first.focus({ preventScroll: true });
+    },
+    unmount() {},
+  };
 }
 
 // linkRow is a read-only link with a copy button.

@@ -1,7 +1,9 @@
 // log.js: the match log as sentences of 1934. Each event kind of the wire
-// (game/event.go) has one sentence here, with delegates' names.
+// (game/event.go) has one sentence here, with delegates' names. The
+// minutes (Minutes) group the many small lines of a phase into one,
+// filter by what a reader looks for, and mark the session now sitting.
 
-import { h, list } from "./dom.js";
+import { h, list, replace } from "./dom.js";
 import { FACTION_ONE, REASON, ROLE } from "./words.js";
 
 // Events only some viewers see while the game runs; shown as secrets.
@@ -140,4 +142,96 @@ function tag(e) {
   if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
   if (SECRET.has(e.kind)) return "Secret · S" + e.session;
   return "Session " + e.session;
+}
+
+// GROUPED kinds are said once per phase: who has done it, of how many.
+const GROUPED = new Set(["ready", "unready", "voted", "struck"]);
+
+// TRIALS are the lines of the "trials and votes" filter.
+const TRIALS = new Set(["session_opened", "no_trial", "tied", "accused", "vote_opened", "ballot", "vote_cast", "purged", "spared",
+  "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "game_over"]);
+
+export const FILTERS = [["all", "All"], ["trials", "Trials and votes"], ["secrets", "My secrets"]];
+
+// minuteItems turns events into the lines of the minutes: each phase's
+// Ready presses, votes and strikes in one line ({e, text, count}), and the
+// bare "has cast a vote" left out where the vote itself is known.
+export function minuteItems(events, name, you = -1) {
+  const items = [];
+  const groups = new Map();
+  let living = 0;
+  const known = new Set(events.filter((e) => e.kind === "vote_cast" || e.kind === "strike_cast").map((e) => e.session + "/" + e.phase + "/" + e.seat));
+  for (const e of events) {
+    if (e.kind === "game_started") living = (e.names || []).length;
+    if (e.kind === "purged") living--;
+    if (!GROUPED.has(e.kind)) {
+      items.push({ e, text: sentence(e, name, you) });
+      continue;
+    }
+    if ((e.kind === "voted" || e.kind === "struck") && known.has(e.session + "/" + e.phase + "/" + e.seat)) continue;
+    const kind = e.kind === "unready" ? "ready" : e.kind;
+    const key = e.session + "/" + e.phase + "/" + kind;
+    let g = groups.get(key);
+    if (!g) {
+      // Those who may do it: the living, less the Accused for a vote.
+      g = { e: { ...e, kind }, seats: new Set(), of: kind === "voted" ? living - 1 : living };
+      groups.set(key, g);
+      items.push(g);
+    }
+    if (e.kind === "unready") g.seats.delete(e.seat);
+    else g.seats.add(e.seat);
+    g.text = groupSentence(kind, [...g.seats].sort((a, b) => a - b).map((i) => (i === you ? "you" : name(i))), g.of);
+  }
+  return items.filter((it) => it.text);
+}
+
+function groupSentence(kind, who, of) {
+  if (!who.length) return "";
+  const n = `${who.length} of ${Math.max(of, who.length)}`;
+  if (kind === "ready") return `${n} pressed Ready: ${list(who)}.`;
+  if (kind === "voted") return `${n} have cast a vote: ${list(who)}.`;
+  return `${n} have struck a name: ${list(who)}.`;
+}
+
+// Minutes is the minutes panel: the filters and the lines, following the
+// newest unless the reader scrolled up.
+export class Minutes {
+  constructor({ full = false } = {}) {
+    this.filter = "all";
+    this.args = null;
+    this.bar = h("div", { class: "filters", role: "group", aria: { label: "Show in the minutes" } });
+    this.list = h("ol", { class: ["log", full && "full"], tabindex: "0", aria: { label: "The minutes, oldest first" } });
+    this.el = h("div", { class: "minutes" }, this.bar, this.list);
+  }
+
+  // update draws events; opts.secrets (false: the file is sealed, so no
+  // secret line shows), opts.session (the session now sitting).
+  update(events, name, you, opts = {}) {
+    this.args = [events, name, you, opts];
+    const { secrets = true, session = 0, phase = "" } = opts;
+    replace(this.bar, FILTERS.filter(([f]) => f !== "secrets" || (you >= 0 && secrets)).map(([f, label]) => h("button", {
+      type: "button", class: "small", data: { key: "filter-" + f, filter: f },
+      aria: { pressed: this.filter === f ? "true" : "false" },
+      onclick: () => { this.filter = f; this.update(...this.args); },
+    }, label)));
+    if (this.filter === "secrets" && !(you >= 0 && secrets)) this.filter = "all";
+    const shown = events.filter((e) => secrets || !isSecret(e));
+    let items = minuteItems(shown, name, you);
+    if (this.filter === "trials") items = items.filter((it) => TRIALS.has(it.e.kind));
+    if (this.filter === "secrets") items = items.filter((it) => isSecret(it.e));
+    const box = this.list;
+    const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 8;
+    const now = phase !== "over" && phase !== "final_ballot" ? session : -1;
+    replace(box, items.map((it, i) => {
+      const e = it.e;
+      const current = e.session === now && e.phase !== "final_ballot" && e.kind !== "game_started";
+      return h("li", {
+        class: ["log-" + e.kind, isSecret(e) && "secret", current && "now"],
+        data: { kind: e.kind, i },
+      },
+      h("span", { class: "log-tag", text: tag(e) + (current && e.kind === "session_opened" ? " · now" : "") }),
+      h("span", { class: "log-text", text: it.text }));
+    }));
+    if (stick) box.scrollTop = box.scrollHeight;
+  }
 }

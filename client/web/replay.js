@@ -7,6 +7,7 @@
 import { h, replace } from "./dom.js";
 import { renderTable } from "./table.js";
 import { renderLog, sentence, namer } from "./log.js";
+import { CHANNEL } from "./words.js";
 
 // The points of view the server replays besides a seat number.
 const ALL = "all";
@@ -16,6 +17,41 @@ const GALLERY = "gallery";
 // not_found or match_running; it is asked again this often, this long.
 const RETRY_MS = 500;
 const RETRY_FOR_MS = 30_000;
+
+// Autoplay keeps the match's own pace between steps, squeezed: no wait
+// shorter than PACE_MIN_MS or longer than PACE_MAX_MS at 1×.
+const SPEEDS = [1, 2, 4];
+const PACE_MIN_MS = 400;
+const PACE_MAX_MS = 3000;
+
+// pace is how long autoplay shows step a before b, at speed.
+export function pace(a, b, speed) {
+  const gap = b ? Date.parse(b.at) - Date.parse(a.at) : 0;
+  return Math.min(PACE_MAX_MS, Math.max(PACE_MIN_MS, gap || 0)) / speed;
+}
+
+// link is the address of step (the file's step index) of match id as
+// viewer saw it: opened, the replay lands there.
+export function link(id, viewer, step) {
+  const q = new URLSearchParams({ match: id, viewer });
+  if (step !== undefined && step !== null) q.set("step", String(step));
+  return `${location.origin}/?${q}`;
+}
+
+// marks are the moments to jump to: each session's opening and each
+// trial (an accusation), read from the steps' events.
+function marks(steps, name) {
+  const out = [];
+  steps.forEach((s, i) => {
+    for (const e of s.events) {
+      if (e.kind === "session_opened") out.push({ i, text: `Session ${e.session}` });
+      if (e.kind === "accused") out.push({ i, text: `— the trial of ${name(e.target)}` });
+      if (e.kind === "final_ballot_opened") out.push({ i, text: "The Final Ballot" });
+      if (e.kind === "game_over") out.push({ i, text: "The end" });
+    }
+  });
+  return out;
+}
 
 // fetchReplay is the replay of match id for viewer, or throws an Error
 // with the server's words and code.
@@ -37,7 +73,8 @@ async function fetchReplay(id, viewer) {
 }
 
 // mount shows the replay of match opts.matchId. opts: matchId, onClose
-// and closeLabel (the way back).
+// and closeLabel (the way back); viewer and step (a file step index) to
+// open at; share, to keep the address bar on the step shown.
 export function mount(root, opts) {
   const id = opts.matchId;
   let replay = null; // the server's protocol.Replay for the point of view
@@ -45,6 +82,9 @@ export function mount(root, opts) {
   let k = 0;
   let gone = false;
   let timer = 0;
+  let playing = false;
+  let playTimer = 0;
+  let speed = 1;
 
   const status = h("p", { class: "muted", role: "status", id: "replay-status", text: "Fetching the record from the archive…" });
   const pov = h("select", { id: "replay-viewer", aria: { label: "Point of view" }, disabled: true, onchange: () => load(pov.value) });
@@ -54,6 +94,17 @@ export function mount(root, opts) {
   const record = h("div", { id: "replay-record" });
   const tableBody = h("div", { id: "replay-table" });
   const logList = h("ol", { class: "log", aria: { label: "The log" } });
+  const play = h("button", { type: "button", class: "small", id: "replay-play", aria: { pressed: "false" }, data: { key: "play" }, onclick: () => toggle(), text: "▶ Play" });
+  const speedPick = h("select", { id: "replay-speed", aria: { label: "Speed" }, onchange: () => { speed = parseInt(speedPick.value, 10) || 1; if (playing) schedule(); } },
+    SPEEDS.map((x) => h("option", { value: String(x), text: `${x}×` })));
+  const jump = h("select", { id: "replay-jump", aria: { label: "Jump to" }, disabled: true, onchange: () => { if (jump.value !== "") go(parseInt(jump.value, 10)); jump.value = ""; } });
+  const share = h("input", { type: "text", readonly: true, id: "replay-link", class: "replay-link", aria: { label: "Link to this step" }, onfocus: () => share.select() });
+  const copy = h("button", { type: "button", class: "small", data: { key: "copy" }, text: "Copy link", onclick: () => {
+    share.select();
+    if (navigator.clipboard) navigator.clipboard.writeText(share.value).then(() => { copy.textContent = "Copied"; }, () => {});
+  } });
+  const chatList = h("ul", { class: "said", id: "replay-chat", aria: { label: "Chat" } });
+  const chatEmpty = h("p", { class: "muted small", id: "replay-chat-empty", text: "Nothing said yet." });
   const button = (label, text, fn, key) => h("button", { type: "button", class: "small dark", aria: { label }, data: { key }, onclick: fn, text });
 
   replace(root,
@@ -70,13 +121,22 @@ export function mount(root, opts) {
         slider,
         button("Step forward", "Forward ▶", () => go(k + 1), "forward"),
         button("Last step", "Last »", () => go(steps().length - 1), "last")),
+      h("div", { class: "replay-controls" },
+        play,
+        h("label", { for: "replay-speed", class: "sr-only", text: "Speed" }), speedPick,
+        h("label", { for: "replay-jump", class: "sr-only", text: "Jump to" }), jump),
       h("p", {}, step),
       status,
       now,
+      h("div", { class: "replay-controls" }, h("label", { for: "replay-link", text: "Link to this step " }), share, copy),
       h("button", { type: "button", class: "small", data: { key: "close" }, onclick: () => opts.onClose(), text: opts.closeLabel || "Back" })),
     h("div", { class: "room" },
       h("section", { class: "panel table-panel", aria: { labelledby: "rt-h" } }, h("h2", { id: "rt-h", text: "The floor at this step" }), tableBody),
-      h("section", { class: "panel log-panel", aria: { labelledby: "rl-h" } }, h("h2", { id: "rl-h", text: "The minutes" }), logList)),
+      h("section", { class: "panel log-panel", aria: { labelledby: "rl-h" } }, h("h2", { id: "rl-h", text: "The minutes" }), logList),
+      h("section", { class: "panel chat", aria: { labelledby: "rch-h" } },
+        h("h2", { id: "rch-h", text: "Said so far" }),
+        h("p", { class: "muted small", text: "Every channel this point of view could read, up to this step." }),
+        h("div", { class: "lines", id: "replay-chat-lines", tabindex: "0", aria: { label: "Chat lines" } }, chatEmpty, chatList))),
     h("section", { class: "panel", aria: { labelledby: "rr-h" } }, h("h2", { id: "rr-h", text: "The seal on the deal" }), record));
 
   const steps = () => (replay ? replay.steps : []);
@@ -97,12 +157,48 @@ export function mount(root, opts) {
     const seen = all.slice(0, k + 1).flatMap((x) => x.events);
     replace(logList, renderLog(seen, name, you, seen.length - 1));
     logList.scrollTop = logList.scrollHeight;
+    const said = all.slice(0, k + 1).flatMap((x, j) => (x.chat || []).map((l) => ({ l, now: j === k })));
+    replace(chatList, said.map(({ l, now: fresh }) => h("li", { class: ["chat-line", fresh && "fresh"], data: { channel: l.channel } },
+      h("span", { class: "chan", text: `[${CHANNEL[l.channel] || l.channel}]` }), " ",
+      h("span", { class: "from", text: (l.name || "A spectator") + ":" }),
+      h("span", { class: "text", text: l.text }))));
+    chatEmpty.hidden = said.length > 0;
+    chatList.parentElement.scrollTop = chatList.parentElement.scrollHeight;
+    share.value = link(id, viewer, s.index);
+    copy.textContent = "Copy link";
+    if (opts.share) history.replaceState(null, "", share.value.slice(location.origin.length));
+    if (playing) {
+      if (k >= all.length - 1) stop();
+      else schedule();
+    }
+  }
+
+  function schedule() {
+    clearTimeout(playTimer);
+    const all = steps();
+    playTimer = setTimeout(() => go(k + 1), pace(all[k], all[k + 1], speed));
+  }
+
+  function stop() {
+    playing = false;
+    clearTimeout(playTimer);
+    play.textContent = "▶ Play";
+    play.setAttribute("aria-pressed", "false");
+  }
+
+  function toggle() {
+    if (playing) { stop(); return; }
+    if (!steps().length) return;
+    playing = true;
+    play.textContent = "❚❚ Pause";
+    play.setAttribute("aria-pressed", "true");
+    if (k >= steps().length - 1) go(0);
+    else schedule();
   }
 
   // load fetches the replay for point of view v, keeping the moment:
   // the last step of the new replay at or before the one shown.
-  function load(v, started = Date.now()) {
-    const at = replay && steps()[k] ? steps()[k].index : -1;
+  function load(v, started = Date.now(), at = replay && steps()[k] ? steps()[k].index : -1) {
     pov.disabled = true;
     fetchReplay(id, v).then((r) => {
       if (gone) return;
@@ -113,12 +209,14 @@ export function mount(root, opts) {
       fillRecord();
       let to = 0;
       r.steps.forEach((s, i) => { if (s.index <= at) to = i; });
+      fillJumps();
       go(replay && at >= 0 ? to : 0);
     }, (err) => {
       if (gone) return;
+      if (err.code === "bad_parameter" && !replay && v !== ALL) { load(ALL, started, at); return; }
       if ((err.code === "not_found" || err.code === "match_running") && Date.now() - started < RETRY_FOR_MS) {
         status.textContent = "The record is being filed in the archive…";
-        timer = setTimeout(() => load(v, started), RETRY_MS);
+        timer = setTimeout(() => load(v, started, at), RETRY_MS);
         return;
       }
       status.textContent = err.message;
@@ -138,6 +236,12 @@ export function mount(root, opts) {
     pov.disabled = false;
   }
 
+  function fillJumps() {
+    const name = namer(replay.names);
+    replace(jump, h("option", { value: "", text: "Jump to…" }), marks(steps(), name).map((m) => h("option", { value: String(m.i), text: m.text })));
+    jump.disabled = false;
+  }
+
   function fillRecord() {
     const file = `/api/matches/${encodeURIComponent(id)}/file`;
     replace(record,
@@ -153,13 +257,15 @@ export function mount(root, opts) {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
     if (e.key === "ArrowRight") { go(k + 1); e.preventDefault(); }
     if (e.key === "ArrowLeft") { go(k - 1); e.preventDefault(); }
+    if (e.key === " " && !(e.target instanceof HTMLButtonElement)) { toggle(); e.preventDefault(); }
   }
   addEventListener("keydown", onKey);
 
   if (id) {
-    load(ALL);
+    const first = opts.step !== undefined && opts.step !== null && /^-?\d+$/.test(String(opts.step)) ? parseInt(opts.step, 10) : -1;
+    load(opts.viewer || ALL, Date.now(), first);
   } else {
     status.textContent = "This match has no record on file.";
   }
-  return { update() {}, unmount() { gone = true; clearTimeout(timer); removeEventListener("keydown", onKey); } };
+  return { update() {}, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); } };
 }

@@ -21,6 +21,32 @@ export class RoleCard {
     this.onToggle(this.open);
   }
 
+  // seal closes the file without telling the table: the caller does.
+  seal() {
+    this.open = false;
+    this.peeking = false;
+  }
+
+  // peek opens the file while a finger (or the mouse) holds it down, and
+  // seals it the moment it lets go.
+  peek(e) {
+    if (this.open) return;
+    e.preventDefault();
+    this.open = true;
+    this.peeking = true;
+    this.onToggle(true);
+    const done = () => {
+      removeEventListener("pointerup", done);
+      removeEventListener("pointercancel", done);
+      if (!this.peeking) return;
+      this.peeking = false;
+      this.open = false;
+      this.onToggle(false);
+    };
+    addEventListener("pointerup", done);
+    addEventListener("pointercancel", done);
+  }
+
   // update shows the file of view's delegate; a spectator is given the
   // gallery's note instead.
   update(view, galleryNote) {
@@ -34,13 +60,15 @@ export class RoleCard {
       aria: { expanded: this.open ? "true" : "false", controls: "role-file" },
       data: { key: "role-toggle" },
       onclick: () => this.toggle(),
-      text: this.open ? "Seal the file" : "Open your file",
+      text: this.open ? (this.peeking ? "Let go to seal" : "Seal the file") : "Open your file",
     });
+    button.setAttribute("aria-keyshortcuts", "F");
     if (!this.open) {
       replace(this.body, h("div", { class: "dossier sealed" },
         h("span", { class: "stamp", text: "SECRET" }),
         h("p", { class: "small", text: "Make sure nobody is looking over your shoulder." }),
-        button));
+        h("div", { class: "act-row" }, button,
+          h("button", { type: "button", class: "small dark peek", data: { key: "role-peek" }, onpointerdown: (e) => this.peek(e), oncontextmenu: (e) => e.preventDefault(), text: "Hold to peek" }))));
       return;
     }
     const name = (i) => (view.seats[i] ? view.seats[i].name : "?");

@@ -33,23 +33,23 @@ export const PRESETS = [
   { name: "Quick", values: { debate_seconds: 60, chair_pick_seconds: 15, defence_seconds: 15, vote_seconds: 20, confession_seconds: 15, night_seconds: 20, final_ballot_seconds: 30 } },
 ];
 
-export function display(spec, value) {
+export function display(spec, value, byTable) {
   if (spec.type === "bool") return value ? "On" : "Off";
   if (spec.type === "select") {
     const o = spec.options.find(([v]) => v === value);
     return o ? o[1] : String(value);
   }
-  if (value === 0 && (spec.key === "plotters" || spec.key === "sessions")) return "By table";
+  if (value === 0 && (spec.key === "plotters" || spec.key === "sessions")) return byTable && byTable[spec.key] ? `By table (${byTable[spec.key]})` : "By table";
   return spec.unit === "s" ? `${value} s` : String(value);
 }
 
 // summary is the read-only list everyone but the host sees.
-export function summary(settings) {
+export function summary(settings, byTable) {
   return h("dl", { class: "settings-list" }, SETTINGS.map((spec) =>
     h("div", {},
       h("dt", { text: spec.label }),
-      h("dd", { data: { setting: spec.key }, text: display(spec, settings[spec.key]) }),
-      h("p", { class: "meaning", text: spec.meaning }))));
+      h("dd", { data: { setting: spec.key }, text: display(spec, settings[spec.key], byTable) }),
+      h("dd", { class: "meaning", text: spec.meaning }))));
 }
 
 // SettingsForm is the host's editor. It is built once and refreshed in
@@ -58,6 +58,8 @@ export class SettingsForm {
   constructor(onChange) {
     this.onChange = onChange; // (key, value) => void
     this.inputs = new Map();
+    this.errors = new Map(); // key -> the refusal shown at its field
+    this.tables = new Map(); // key -> what 0 means now, for Plotters and Sessions
     this.el = h("div", {}, SETTINGS.map((spec) => this.row(spec)));
   }
 
@@ -81,14 +83,47 @@ export class SettingsForm {
       });
     }
     this.inputs.set(spec.key, input);
+    if (spec.key === "plotters" || spec.key === "sessions") {
+      const note = h("p", { class: "by-table small", id: id + "-table", role: "status" });
+      this.tables.set(spec.key, note);
+    }
+    const err = h("p", { class: "refusal field-error", id: id + "-error", role: "alert", hidden: true });
+    this.errors.set(spec.key, err);
     return h("div", { class: "setting" },
       h("div", { class: "setting-grid" },
         h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
         input),
-      h("p", { class: "meaning", id: help, text: spec.meaning }));
+      h("p", { class: "meaning", id: help, text: spec.meaning }),
+      this.tables.get(spec.key) || null,
+      err);
   }
 
-  update(settings) {
+  // refuse shows the server's refusal of a change at the field changed;
+  // false when there is no such field.
+  refuse(key, message) {
+    this.clear();
+    const err = this.errors.get(key);
+    if (!err) return false;
+    err.textContent = message;
+    err.hidden = false;
+    this.inputs.get(key).setAttribute("aria-invalid", "true");
+    return true;
+  }
+
+  clear() {
+    for (const [key, err] of this.errors) {
+      err.hidden = true;
+      this.inputs.get(key).removeAttribute("aria-invalid");
+    }
+  }
+
+  update(settings, byTable) {
+    for (const [key, note] of this.tables) {
+      const n = byTable && byTable[key];
+      note.textContent = !n ? "" : settings[key] === 0
+        ? `0: by table, now ${n} for the delegates seated.`
+        : `By table it would be ${n} for the delegates seated.`;
+    }
     for (const spec of SETTINGS) {
       const input = this.inputs.get(spec.key);
       if (input === document.activeElement && spec.type !== "bool" && spec.type !== "select") continue;

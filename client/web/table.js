@@ -8,9 +8,11 @@ import { ROLE, FACTION, PHASE } from "./words.js";
 // renderTable draws view (a game.View, or the replay's reconstruction of
 // one). opts: you (own seat or -1), member(i) (the lobby member at seat i,
 // for bot/connection badges), host (member ID of the host), secrets
-// (show own and bloc roles; false while the role card is sealed).
+// (show own and bloc roles; false while the role card is sealed), pick
+// (the move a tap on a seat makes: {kind, verb, seats, chosen, onPick},
+// or {vote, onVote} for the purge vote on the Accused's seat).
 export function renderTable(view, opts = {}) {
-  const { you = -1, member = () => undefined, host = "", secrets = true } = opts;
+  const { you = -1, member = () => undefined, host = "", secrets = true, pick = null } = opts;
   const n = view.seats.length;
   const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
   const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
@@ -30,8 +32,9 @@ export function renderTable(view, opts = {}) {
     const role = s.role && (secrets || !privateRole || view.phase === "over") ? s.role : "";
     const faction = !role && s.faction && (secrets || !privateRole) ? s.faction : "";
     const label = seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host });
+    const tap = seatPick(pick, s, i);
     const li = h("li", {
-      class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused"],
+      class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused", tap && "pickable", pick && pick.chosen === i && "picked"],
       data: { seat: i, role: role || null, faction: role ? null : faction || null, alive: s.alive },
       aria: { label },
       title: label,
@@ -44,13 +47,36 @@ export function renderTable(view, opts = {}) {
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
     s.alive && s.denounces >= 0 && view.phase === "debate"
-      ? h("p", { class: "dens", aria: { hidden: "true" }, text: "→ denounces " + view.seats[s.denounces].name }) : null);
+      ? h("p", { class: "dens", aria: { hidden: "true" }, text: "→ denounces " + view.seats[s.denounces].name }) : null,
+    tap);
     li.style.setProperty("--x", Math.cos(a).toFixed(4));
     li.style.setProperty("--y", Math.sin(a).toFixed(4));
     list.append(li);
   });
   list.append(center(view));
   return h("div", { class: "table-wrap" }, list);
+}
+
+// seatPick is the button a seat carries when a tap on it is a move: the
+// same move, with the same confirmation, as the button under "Your move".
+function seatPick(pick, s, i) {
+  if (!pick) return null;
+  if (pick.vote !== undefined) {
+    if (pick.vote !== i) return null;
+    return h("div", { class: "seat-vote", role: "group", aria: { label: "Your vote on " + s.name } },
+      h("button", { type: "button", class: "small primary", data: { key: "seat-purge", pick: "purge_vote", purge: "true" }, aria: { label: "Purge " + s.name }, onclick: () => pick.onVote(true), text: "Purge" }),
+      h("button", { type: "button", class: "small dark", data: { key: "seat-spare", pick: "purge_vote", purge: "false" }, aria: { label: "Spare " + s.name }, onclick: () => pick.onVote(false), text: "Spare" }));
+  }
+  if (!pick.seats.has(i)) return null;
+  const chosen = pick.chosen === i;
+  return h("button", {
+    type: "button", class: "seat-pick",
+    data: { key: "seat-" + pick.kind + "-" + i, pick: pick.kind, target: i },
+    aria: { label: `${pick.verb}: ${s.name}`, pressed: chosen ? "true" : "false" },
+    disabled: chosen,
+    onclick: () => pick.onPick(i),
+    text: chosen ? "✓ " + pick.verb : pick.verb,
+  });
 }
 
 function badges(view, s, i, { you, m, isChair, isAccused, host }) {
@@ -106,7 +132,7 @@ export function roleFaction(role) {
 function center(view) {
   const name = (i) => (view.seats[i] ? view.seats[i].name : "");
   let line = "";
-  if (view.phase === "over") line = "The Congress has closed.";
+  if (view.phase === "over") line = "";
   else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
   else if (view.accused >= 0 && ["defence", "vote", "confession"].includes(view.phase)) line = "Accused: " + name(view.accused);
   else if (view.chair >= 0) line = "In the Chair: " + name(view.chair);

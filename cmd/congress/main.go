@@ -217,6 +217,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := server.New(server.Options{
 		BaseURL:        m.BaseURL,
+		Listen:         m.Listen,
 		Origins:        m.Origins,
 		MetricsFrom:    m.MetricsFrom,
 		TrustedProxies: m.TrustedProxies,

@@ -5,6 +5,11 @@
 //
 //	go run ./cmd/simulate -games 20000 -seats 5-12 -loyalists normal -plotters normal
 //	go run ./cmd/simulate -games 20000 -seats 10 -config '{"plotters":3}'
+//	go run ./cmd/simulate -games 20000 -roles base,koba+nikolaev,all
+//
+// -roles plays each set of Congress roles in turn, one table each; at a
+// count that cannot take the whole set, the roles it cannot take are left
+// out (game.Config.FitRoles) and the row says which were dealt.
 //
 // Games are independent and seeded from -seed, the seat count and the
 // game's number, so a run is reproducible whatever the number of workers.
@@ -48,6 +53,7 @@ type options struct {
 	plotters   bot.Strength
 	seed       uint64
 	cfg        game.Config
+	roleSets   []game.RoleSet // nil: the config's own roles
 	workers    int
 	cpuprofile string
 }
@@ -57,6 +63,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(out)
 	seats := fs.String("seats", "5-12", "seat counts: a range (5-12), a list (5,7,10) or both")
+	roles := fs.String("roles", "", "sets of Congress roles to play in turn, e.g. base,koba+nikolaev,all (roles joined by +)")
 	config := fs.String("config", "", `settings over the defaults, as JSON (e.g. '{"plotters":3,"sessions":6}') or @file`)
 	fs.IntVar(&o.games, "games", 1000, "games per seat count")
 	fs.TextVar(&o.loyalists, "loyalists", bot.Normal, "Loyalist bots: easy or normal")
@@ -88,12 +95,59 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 			return o, fmt.Errorf("-config: %w", err)
 		}
 	}
-	for _, n := range o.seats {
-		if err := o.cfg.ValidateSeats(n); err != nil {
-			return o, fmt.Errorf("%d seats: %w", n, err)
+	if *roles != "" {
+		if o.roleSets, err = parseRoleSets(*roles); err != nil {
+			return o, err
+		}
+	}
+	for _, set := range o.sets() {
+		cfg := o.cfg
+		cfg.Roles = set
+		if err := cfg.Validate(); err != nil {
+			return o, fmt.Errorf("roles %v: %w", set, err)
+		}
+		for _, n := range o.seats {
+			cfg.Roles = cfg.FitRoles(n)
+			if err := cfg.ValidateSeats(n); err != nil {
+				return o, fmt.Errorf("%d seats: %w", n, err)
+			}
 		}
 	}
 	return o, nil
+}
+
+// sets are the role sets to play: -roles, or the config's own.
+func (o options) sets() []game.RoleSet {
+	if o.roleSets == nil {
+		return []game.RoleSet{o.cfg.Roles}
+	}
+	return o.roleSets
+}
+
+// parseRoleSets reads "base,koba+nikolaev,all".
+func parseRoleSets(s string) ([]game.RoleSet, error) {
+	var out []game.RoleSet
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		switch part {
+		case "base":
+			out = append(out, 0)
+			continue
+		case "all":
+			out = append(out, game.AllRoles)
+			continue
+		}
+		var set game.RoleSet
+		for name := range strings.SplitSeq(part, "+") {
+			var r game.Role
+			if err := r.UnmarshalText([]byte(strings.TrimSpace(name))); err != nil || !r.Optional() {
+				return nil, fmt.Errorf("-roles: %q is not a Congress role", name)
+			}
+			set |= game.Roles(r)
+		}
+		out = append(out, set)
+	}
+	return out, nil
 }
 
 // parseSeats reads "5-12", "5,7,10" or "5-7,10".
@@ -146,25 +200,22 @@ func run(args []string, out io.Writer) error {
 		o.games, o.loyalists, o.plotters, o.seed, o.workers)
 	// Fixed widths rather than a tabwriter, so that each row shows as soon
 	// as its seat count is done.
-	const row = "%5v %7v %11v %11v %10v %8v %12v %7v %12v %13v %8v %11v\n"
-	fmt.Fprintf(out, row, "seats", "games", "Loyalists %", "95% CI", "Plotters %", "sessions",
-		"kirov_purged", "parity", "kirov_struck", "kirov_elected", "games/s", "CPU ms/game")
+	const row = "%5v %7v %11v %11v %10v %8v %12v %7v %12v %13v %9v %8v %11v  %v\n"
 	var rate10 float64
 	var cpu10 time.Duration
-	for _, n := range o.seats {
-		t := simulate(o, n)
-		if t.err != nil {
-			return t.err
+	for k, set := range o.sets() {
+		if k > 0 {
+			fmt.Fprintln(out)
 		}
-		lo, hi := wilson(t.loyal, t.games)
-		pct := func(k int) string { return fmt.Sprintf("%.1f", 100*float64(k)/float64(t.games)) }
-		fmt.Fprintf(out, row, n, t.games, pct(t.loyal), fmt.Sprintf("%.1f–%.1f", 100*lo, 100*hi),
-			pct(t.games-t.loyal), fmt.Sprintf("%.2f", float64(t.sessions)/float64(t.games)),
-			pct(t.reasons[game.KirovPurged]), pct(t.reasons[game.Parity]),
-			pct(t.reasons[game.KirovStruck]), pct(t.reasons[game.KirovElected]), fmt.Sprintf("%.0f", t.rate),
-			fmt.Sprintf("%.2f", t.cpu.Seconds()*1000/float64(t.games)))
-		if n == 10 {
-			rate10, cpu10 = t.rate, t.cpu
+		if o.roleSets != nil {
+			fmt.Fprintf(out, "roles %v\n", set)
+		}
+		fmt.Fprintf(out, row, "seats", "games", "Loyalists %", "95% CI", "Plotters %", "sessions",
+			"kirov_purged", "parity", "kirov_struck", "kirov_elected", "koba_shot", "games/s", "CPU ms/game", "dealt")
+		so := o
+		so.cfg.Roles = set
+		if err := so.table(out, row, &rate10, &cpu10); err != nil {
+			return err
 		}
 	}
 	if rate10 > 0 {
@@ -177,13 +228,39 @@ func run(args []string, out io.Writer) error {
 	return nil
 }
 
+// table plays and prints one table: every seat count of o, with o's roles
+// as each count takes them. rate10 and cpu10 keep the first ten-seat row's
+// throughput.
+func (o options) table(out io.Writer, row string, rate10 *float64, cpu10 *time.Duration) error {
+	for _, n := range o.seats {
+		so := o
+		so.cfg.Roles = o.cfg.FitRoles(n)
+		t := simulate(so, n)
+		if t.err != nil {
+			return t.err
+		}
+		lo, hi := wilson(t.loyal, t.games)
+		pct := func(k int) string { return fmt.Sprintf("%.1f", 100*float64(k)/float64(t.games)) }
+		fmt.Fprintf(out, row, n, t.games, pct(t.loyal), fmt.Sprintf("%.1f–%.1f", 100*lo, 100*hi),
+			pct(t.games-t.loyal), fmt.Sprintf("%.2f", float64(t.sessions)/float64(t.games)),
+			pct(t.reasons[game.KirovPurged]), pct(t.reasons[game.Parity]),
+			pct(t.reasons[game.KirovStruck]), pct(t.reasons[game.KirovElected]), pct(t.reasons[game.KobaShot]),
+			fmt.Sprintf("%.0f", t.rate), fmt.Sprintf("%.2f", t.cpu.Seconds()*1000/float64(t.games)),
+			so.cfg.RolesFor(n))
+		if n == 10 && *rate10 == 0 {
+			*rate10, *cpu10 = t.rate, t.cpu
+		}
+	}
+	return nil
+}
+
 // heapLimit is the heap size at which the simulator collects garbage.
 const heapLimit = 256 << 20
 
 // tally is what the games of one seat count came to.
 type tally struct {
 	games, loyal, sessions int
-	reasons                [game.KirovElected + 1]int
+	reasons                [game.KobaShot + 1]int
 	rate                   float64       // games per second of wall time
 	cpu                    time.Duration // CPU time the process spent meanwhile
 	err                    error

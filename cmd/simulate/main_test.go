@@ -62,7 +62,18 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, s, "kirov_elected")
 	assert.Contains(t, s, "complete 10-seat games per second")
 
+	out.Reset()
+	require.NoError(t, run([]string{"-games", "20", "-seats", "6,10", "-roles", "base,koba+nikolaev,all"}, &out))
+	s = out.String()
+	assert.Contains(t, s, "roles base\n")
+	assert.Contains(t, s, "roles koba+nikolaev\n")
+	assert.Contains(t, s, "koba_shot")
+	assert.Contains(t, s, "bukharin+tukhachevsky\n", "six seats take of all the roles those that fit")
+
 	tests := [][]string{
+		{"-roles", "kirov"},
+		{"-roles", "beria"},
+		{"-roles", "nikolaev"},
 		{"-games", "0"},
 		{"-seats", "3"},
 		{"-loyalists", "hard"},

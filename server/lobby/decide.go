@@ -381,10 +381,24 @@ func (s *State) StartBlock() string {
 	return ""
 }
 
-// botName is the first free "Bot N".
+// botNames are delegates of the XVII Congress, for the bots to sit as:
+// none who is a role of the game (Stalin, Kirov).
+var botNames = []string{
+	"Postyshev", "Kosior", "Eikhe", "Rudzutak", "Chubar", "Kuibyshev", "Kalinin", "Mikoyan",
+	"Zhdanov", "Voroshilov", "Sheboldaev", "Vareikis", "Kabakov", "Rumyantsev", "Gamarnik", "Yakir",
+	"Pyatakov", "Bubnov", "Krupskaya", "Yenukidze",
+}
+
+// botName is the first name of botNames nobody in the lobby goes by
+// (nor one that looks like it), then "Comrade N".
 func (s *State) botName() string {
+	for _, name := range botNames {
+		if _, taken := s.NameTaken(name); !taken {
+			return name
+		}
+	}
 	for n := 1; ; n++ {
-		name := fmt.Sprintf("Bot %d", n)
+		name := fmt.Sprintf("Comrade %d", n)
 		if _, taken := s.NameTaken(name); !taken {
 			return name
 		}

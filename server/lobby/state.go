@@ -84,10 +84,20 @@ type Match struct {
 	// History holds the started, act and advance records, to replay the
 	// game up to an earlier moment (the gallery's delayed stream).
 	History []Record
+	// Chat is every line said while the game ran, each after the step it
+	// followed, for the match file.
+	Chat []MatchChat
 	// Bots are the players of bot seats (bot members and seats handed to
 	// a bot); botAt is each one's position in the log it has observed.
 	Bots  map[int]Player
 	botAt map[int]int
+}
+
+// MatchChat is a line said while a game ran. Step is the index of the
+// last step the game had applied (-1: none since the deal).
+type MatchChat struct {
+	Step int
+	Line ChatLine
 }
 
 // BotFactory makes the player of a bot seat. Strength is "easy" or
@@ -183,6 +193,9 @@ func (s *State) applyKind(rec Record) error {
 			return fmt.Errorf("chat without a line")
 		}
 		s.Chat.add(*rec.Chat)
+		if s.Playing() {
+			s.Match.Chat = append(s.Match.Chat, MatchChat{Step: s.Match.Game.NumSteps() - 1, Line: *rec.Chat})
+		}
 	case RecBotSeat:
 		m := s.Member(rec.Member)
 		if m == nil || s.Match == nil || m.Seat == game.NoSeat || m.Bot {
