@@ -184,20 +184,26 @@ func TestVoiceBrowser(t *testing.T) {
 	require.Len(t, plotters, 2)
 	require.NotNil(t, loyalist)
 
-	// Everyone in the browsers joins: the delegates with the microphone
-	// on open mic, the spectator to listen.
+	// Everyone in the browsers joins: the spectator to listen, the
+	// delegates with the microphone, on push-to-talk first (nobody holds
+	// it: nothing is heard), then on open mic.
 	for _, p := range append([]*page{gallery}, delegates...) {
 		p.eval(jsKeepPeers, nil)
 		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
 	}
+	gallery.click(`#voice .act-row button:nth-child(2)`)
+	gallery.wait("listening", `document.querySelector('#voice .voice-peers')`, step)
 	for _, p := range delegates {
 		p.click(`#voice button.primary`)
 		p.wait("in the voice", `[...document.querySelectorAll('#voice button')].some(b => b.textContent === 'Use open mic')`, step)
+		p.wait("push-to-talk", `document.querySelector('#voice [data-self="muted"]')`, step)
+	}
+	gallery.wait("the delegates' tracks", `window.__pcs.length && window.__pcs[0].getReceivers().length >= 3`, step)
+	gallery.deaf("a delegate on push-to-talk, not holding it, is heard")
+	for _, p := range delegates {
 		p.click(`#voice .act-row button.small`)
 		p.wait("open mic", `document.querySelector('#voice [data-self="open"]')`, step)
 	}
-	gallery.click(`#voice .act-row button:nth-child(2)`)
-	gallery.wait("listening", `document.querySelector('#voice .voice-peers')`, step)
 
 	for _, p := range delegates {
 		p.receiving("the floor in the Debate")

@@ -382,6 +382,9 @@ func (p *Peer) offer() {
 		p.offerAgain = true
 		return
 	}
+	if len(p.pc.GetTransceivers()) == 0 {
+		return // nothing to send or receive yet: the first speaker brings an offer
+	}
 	sdp, err := p.makeOffer()
 	if err != nil {
 		return
@@ -419,10 +422,14 @@ func (p *Peer) Answer(sdp string) error {
 	if !p.offering {
 		return ErrBadAnswer
 	}
-	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		return ErrBadAnswer
+	err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp})
+	if err != nil && p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		return ErrBadAnswer // the offer still waits for an answer that fits
 	}
 	p.offering = false
+	if err != nil {
+		return ErrBadAnswer
+	}
 	if p.offerAgain {
 		p.offerAgain = false
 		if sdp, err := p.makeOffer(); err == nil {

@@ -179,6 +179,21 @@ func TestVoiceRoutingDropsAtServer(t *testing.T) {
 	b.hears("a")
 }
 
+// TestVoiceListenerFirst: a listener who joins an empty voice hears the
+// speakers who come after.
+func TestVoiceListenerFirst(t *testing.T) {
+	s := newSFU(t, DefaultConfig())
+	r := s.NewRoom()
+	defer r.Close()
+	r.SetRouting(routing([2]string{"b", "a"}, [2]string{"b", "c"}))
+	b := newClient(t, r, "b", false)
+	a := newClient(t, r, "a", true)
+	b.hears("a")
+	c := newClient(t, r, "c", true)
+	b.hears("c")
+	_, _ = a, c
+}
+
 func TestVoiceSelfMute(t *testing.T) {
 	s := newSFU(t, DefaultConfig())
 	r := s.NewRoom()
@@ -233,11 +248,17 @@ func TestVoiceAnswerWithoutOffer(t *testing.T) {
 	s := newSFU(t, DefaultConfig())
 	r := s.NewRoom()
 	defer r.Close()
+	var early atomic.Int64
+	p, err := r.Join("a", false, func(Signal) { early.Add(1) })
+	require.NoError(t, err)
+	require.ErrorIs(t, p.Answer("v=0 not an answer"), ErrBadAnswer, "no offer was made")
+	time.Sleep(100 * time.Millisecond)
+	require.Zero(t, early.Load(), "an offer to a listener alone, with nothing to hear")
 	offers := make(chan Signal, 1)
-	p, err := r.Join("a", false, func(sg Signal) { offers <- sg })
+	q, err := r.Join("b", true, func(sg Signal) { offers <- sg })
 	require.NoError(t, err)
 	<-offers
-	require.ErrorIs(t, p.Answer("v=0 not an answer"), ErrBadAnswer)
+	require.ErrorIs(t, q.Answer("v=0 not an answer"), ErrBadAnswer)
 }
 
 // BenchmarkVoiceLobby10 is a lobby of 10 speaking delegates who all hear
