@@ -51,12 +51,20 @@ var rooms = map[string]room{
 			"github.com/coder/websocket", "github.com/google/uuid", "github.com/labstack/echo/v4", "golang.org/x/time/rate",
 			"github.com/prometheus/",
 		},
-		// Cluster mode reaches the store's leases, summaries and
-		// sessions from its own files; every other file of the server
-		// reaches the store through the core's ports, and none NATS.
+		// Cluster mode is a room of its own, which the server makes and
+		// gives its ports to in one file; the server reaches the store
+		// only through the core's ports, and NATS never.
 		only: map[string][]string{
-			"congress/server/store": {"cluster.go", "relay.go"},
+			"congress/server/cluster":    {"clusterports.go"},
+			"github.com/skip2/go-qrcode": {"invite.go"},
 		},
+	},
+	// Cluster mode: leases, summaries and relayed sessions through the
+	// store's typed calls; the server's lobbies and connections through
+	// the ports it defines (ports.go), never the server itself.
+	"server/cluster": {
+		std:     true,
+		allowed: []string{"congress/protocol", "congress/server/lobby", "congress/server/store"},
 	},
 	"client":       {std: true},
 	"bot":          {std: true, allowed: []string{"congress/game", "congress/protocol"}},

@@ -14,9 +14,9 @@ import (
 	"congress/protocol"
 )
 
-// conn is one client of a lobby. Its reader (serve, or serveRemote for a
-// client of another node) decodes, rate-limits and hands messages to its
-// lobby. Anyone may enqueue a frame without waiting; a writer goroutine
+// conn is one client of a lobby. Its reader (serve; for a client of
+// another node, the cluster's session reader through remoteClient)
+// decodes, rate-limits and hands messages to its lobby. Anyone may enqueue a frame without waiting; a writer goroutine
 // runs only while frames are queued, and writes all that are queued at
 // once. A client too slow to keep up is closed, never waited on.
 type conn struct {
@@ -77,7 +77,7 @@ const (
 
 // transport carries a connection's frames to its client: the client's
 // own WebSocket, or, for a client connected to another node of a
-// cluster, that node over NATS (sessionTransport).
+// cluster, that node through the cluster's session (sessionTransport).
 type transport interface {
 	// write sends frames in order, within the write timeout.
 	write(frames []frame) error
@@ -272,13 +272,13 @@ func (c *conn) ping() {
 // who is speaking; everything after goes to that lobby.
 func (c *conn) serve() {
 	var l *actor
-	var r *relay // the lobby's owner is another node
+	var r relayed // the lobby's owner is another node
 	defer func() {
 		if l != nil {
 			l.post(detach{c})
 		}
 		if r != nil {
-			r.end()
+			r.End()
 		}
 		c.close("", "", websocket.StatusNormalClosure, false)
 		<-c.written
@@ -317,7 +317,7 @@ func (c *conn) serve() {
 		}
 		if r != nil {
 			// The owner decodes it, once, and answers for it.
-			if err := r.forward(data); err != nil {
+			if err := r.Forward(data); err != nil {
 				c.sendBack(movingMessage, true)
 				return
 			}
@@ -341,7 +341,7 @@ func (c *conn) serve() {
 			c.refuse(requestID(data), protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch."))
 			continue
 		}
-		l, r = c.enterLobby(code, msg, data)
+		l, r = c.enterLobby(code, msg)
 		if l != nil || r != nil {
 			cancelHello() // its timer is not kept for the connection's life
 		}
@@ -351,7 +351,7 @@ func (c *conn) serve() {
 // enterLobby hands a first message to the lobby it names: the lobby here,
 // or in a cluster wherever the lobby's owner is. The connection has been
 // answered when it returns; one of the two is set if it is now in.
-func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*actor, *relay) {
+func (c *conn) enterLobby(code string, hello protocol.Client) (*actor, relayed) {
 	// Codes are not to be guessed: an address that has missed too often
 	// is refused before any lookup, as over HTTP.
 	if refusal, wait := c.srv.guesses.allow(c.ip, time.Now()); refusal != nil {
@@ -359,7 +359,7 @@ func (c *conn) enterLobby(code string, hello protocol.Client, data []byte) (*act
 		c.refuse(0, refusal)
 		return nil, nil
 	}
-	return c.srv.dir.route(c, code, hello, data)
+	return c.srv.dir.route(c, code, hello)
 }
 
 // enter hands a connection to the lobby and waits for its verdict.

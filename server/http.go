@@ -245,12 +245,12 @@ func (s *Server) operatorOnly(next echo.HandlerFunc) echo.HandlerFunc {
 // drain is POST /admin/drain: the node hands its lobbies over and closes
 // its connections (see Server.Drain), and answers when it owns no lobby.
 func (s *Server) drain(c echo.Context) error {
-	if s.cluster == nil {
-		return protocol.Errorf(protocol.CodeServerBusy, "A server alone has no other node to hand its lobbies to: draining needs cluster mode (--nats).")
-	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 30*time.Second)
 	defer cancel()
 	if err := s.Drain(ctx); err != nil {
+		if errors.Is(err, errAlone) {
+			return errAlone
+		}
 		if !s.draining.Load() {
 			return protocol.Errorf(protocol.CodeServerBusy, "The drain was undone before it finished.")
 		}

@@ -180,11 +180,10 @@ type Server struct {
 	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 	rates   *messageRates // per client address
 
-	dir     directory   // where lobbies are found: local, or the cluster
-	cluster *cluster    // nil when the server is alone
-	filer   *filer      // nil without a match history
-	voice   *voice.SFU  // nil without voice
-	turn    *voice.TURN // nil without a TURN server
+	dir   directory   // where lobbies are found: local, or the cluster
+	filer *filer      // nil without a match history
+	voice *voice.SFU  // nil without voice
+	turn  *voice.TURN // nil without a TURN server
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -228,6 +227,9 @@ func New(o Options) *Server {
 		halt:    make(chan struct{}),
 	}
 	s.dir = local{s}
+	if o.Cluster != nil {
+		s.dir = newClusterDir(s, *o.Cluster)
+	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
 	}
@@ -367,6 +369,12 @@ func (s *Server) lobbyEnded(l *actor) {
 	s.dir.ended(l)
 }
 
+// Join makes the server a node of its cluster (Options.Cluster): it opens
+// the cluster's buckets and subjects, takes back the lobbies this node
+// owned before a restart, and starts claiming lobbies nobody owns. Call it
+// once, before serving. A server alone refuses.
+func (s *Server) Join(ctx context.Context) error { return s.dir.join(ctx) }
+
 // Drain takes this node out of its cluster without stopping it: it stops
 // taking lobbies and connections and fails /readyz, hands every lobby it
 // owns to the other nodes, and closes every connection with reconnect,
@@ -374,8 +382,8 @@ func (s *Server) lobbyEnded(l *actor) {
 // it was. It returns when the node owns no lobby, or when ctx is done.
 // A server alone has nobody to hand its lobbies to: Drain refuses.
 func (s *Server) Drain(ctx context.Context) error {
-	if s.cluster == nil {
-		return errors.New("draining needs cluster mode (--nats): a server alone has no other node to hand its lobbies to")
+	if err := s.dir.handOver(); err != nil {
+		return err
 	}
 	if !s.draining.Swap(true) {
 		s.log.Info("draining: handing every lobby over to the other nodes")

@@ -1,7 +1,9 @@
-package server
+package cluster
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,8 +35,8 @@ import (
 // (relay.go): the client's messages go to the owner over NATS, and the
 // owner's frames for this client come back the same way.
 
-// ClusterOptions configure a node of a cluster.
-type ClusterOptions struct {
+// Options configure a node of a cluster.
+type Options struct {
 	// Store holds the lobby logs and the cluster's buckets; the server's
 	// journal must be a store.Journal on it.
 	Store *store.Store
@@ -68,9 +70,10 @@ var nodeIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 // digits, '-' or '_' (it is part of NATS subjects).
 func ValidNodeID(id string) bool { return nodeIDPattern.MatchString(id) }
 
-// cluster is a server's part in a cluster.
-type cluster struct {
-	srv    *Server
+// Node is a server's part in a cluster.
+type Node struct {
+	host   Host
+	timing Timing
 	st     *store.Store
 	node   string
 	self   string // this process's lease value: the node and an incarnation
@@ -78,15 +81,17 @@ type cluster struct {
 	leases *store.Leases
 	sums   *store.Summaries
 	log    *slog.Logger
+	opt    Options
 
 	mu      sync.Mutex
+	joined  bool
 	owned   map[string]*ownedLease           // leases this node holds
 	table   map[string]string                // every lease: code → holder (lease value)
 	changed chan struct{}                    // closed and replaced when a lobby changes hands
 	summary map[string]protocol.LobbySummary // every lobby's summary, from the bucket
-	relays  map[string]map[*relay]struct{}   // relayed connections of this node, by lobby
+	relays  map[string]map[*Relay]struct{}   // relayed connections of this node, by lobby
 	broken  map[string]time.Time             // lobbies whose log did not restore here
-	dirty   map[string]*actor                // summaries to write (nil: to delete)
+	dirty   map[string]Lobby                 // summaries to write (nil: to delete)
 
 	claims   chan string
 	stops    []func() // the relays' subscription and the buckets' watches
@@ -108,358 +113,373 @@ func nodeOf(holder string) string {
 	return n
 }
 
-// Join makes the server a node of its cluster (Options.Cluster): it opens
-// the cluster's buckets and subjects, takes back the lobbies this node
-// owned before a restart, and starts claiming lobbies nobody owns. Call it
-// once, before serving.
-func (s *Server) Join(ctx context.Context) error {
-	o := s.opt.Cluster
-	switch {
-	case o == nil || o.Store == nil:
-		return errors.New("joining a cluster: no cluster options")
-	case !ValidNodeID(o.Node):
-		return fmt.Errorf("joining a cluster: %q cannot name a node: use 1 to 64 letters, digits, '-' or '_'", o.Node)
-	case s.cluster != nil:
-		return errors.New("joining a cluster: joined already")
-	}
-	ttl := o.LeaseTTL
-	if ttl <= 0 {
-		ttl = DefaultLeaseTTL
-	}
-	cl := &cluster{
-		srv: s, st: o.Store,
-		node: o.Node, self: o.Node + " " + randomToken()[:8],
-		log:     s.log.With("node", o.Node),
+// New makes host a node of the cluster o describes, once it Joins.
+func New(host Host, o Options, t Timing, log *slog.Logger) *Node {
+	return &Node{
+		host: host, timing: t, opt: o, st: o.Store,
+		node: o.Node, self: o.Node + " " + randomToken(8),
+		log:     log.With("node", o.Node),
 		owned:   map[string]*ownedLease{},
 		table:   map[string]string{},
 		changed: make(chan struct{}),
 		summary: map[string]protocol.LobbySummary{},
-		relays:  map[string]map[*relay]struct{}{},
+		relays:  map[string]map[*Relay]struct{}{},
 		broken:  map[string]time.Time{},
-		dirty:   map[string]*actor{},
+		dirty:   map[string]Lobby{},
 		claims:  make(chan string, 4096),
 		quit:    make(chan struct{}),
 	}
+}
+
+// Join opens the cluster's buckets and subjects, takes back the lobbies
+// this node owned before a restart, and starts claiming lobbies nobody
+// owns. Call it once, before serving.
+func (n *Node) Join(ctx context.Context) error {
+	switch {
+	case n.st == nil:
+		return errors.New("joining a cluster: no cluster options")
+	case !ValidNodeID(n.node):
+		return fmt.Errorf("joining a cluster: %q cannot name a node: use 1 to 64 letters, digits, '-' or '_'", n.node)
+	}
+	n.mu.Lock()
+	joined := n.joined
+	n.joined = true
+	n.mu.Unlock()
+	if joined {
+		return errors.New("joining a cluster: joined already")
+	}
+	ttl := n.opt.LeaseTTL
+	if ttl <= 0 {
+		ttl = DefaultLeaseTTL
+	}
 	var err error
-	if cl.leases, err = cl.st.Leases(ctx, ttl); err != nil {
+	if n.leases, err = n.st.Leases(ctx, ttl); err != nil {
 		return err
 	}
-	cl.ttl = cl.leases.TTL()
-	if cl.ttl != ttl {
-		cl.log.Warn("the cluster's lease TTL is not this node's --lease-ttl: using the cluster's", "cluster", cl.ttl, "flag", ttl)
+	n.ttl = n.leases.TTL()
+	if n.ttl != ttl {
+		n.log.Warn("the cluster's lease TTL is not this node's --lease-ttl: using the cluster's", "cluster", n.ttl, "flag", ttl)
 	}
-	if cl.sums, err = cl.st.Summaries(ctx, summaryMaxAge); err != nil {
+	if n.sums, err = n.st.Summaries(ctx, summaryMaxAge); err != nil {
 		return err
 	}
-	// Before the first claim: Restore claims logs in a cluster.
-	s.cluster, s.dir = cl, cl
-	if err := cl.start(ctx); err != nil {
-		cl.stop()
-		s.cluster, s.dir = nil, local{s}
+	if err := n.start(ctx); err != nil {
+		n.Stop()
 		return err
 	}
-	cl.reclaim(ctx)
-	cl.scan(ctx)
-	cl.mu.Lock()
-	known := len(cl.table)
-	cl.mu.Unlock()
-	cl.log.Info("joined the cluster", "lease_ttl", cl.ttl, "lobbies", known)
+	n.reclaim(ctx)
+	n.scan(ctx)
+	n.mu.Lock()
+	known := len(n.table)
+	n.mu.Unlock()
+	n.log.Info("joined the cluster", "lease_ttl", n.ttl, "lobbies", known)
 	return nil
+}
+
+// errNotJoined refuses what a node does in its cluster before it has
+// joined: it serves nothing before Join.
+var errNotJoined = errors.New("cluster: the node has not joined its cluster")
+
+// randomToken is n characters of base64url from crypto/rand.
+func randomToken(n int) string {
+	b := make([]byte, (n*3+3)/4)
+	_, _ = crand.Read(b) // crypto/rand.Read never fails
+	return base64.RawURLEncoding.EncodeToString(b)[:n]
 }
 
 // start subscribes and watches, waits for the buckets' current contents,
 // and starts the node's loops.
-func (cl *cluster) start(ctx context.Context) error {
-	stop, err := cl.listen()
+func (n *Node) start(ctx context.Context) error {
+	stop, err := n.listen()
 	if err != nil {
 		return err
 	}
-	cl.stops = append(cl.stops, stop)
-	if stop, err = cl.leases.Watch(ctx, cl.leaseEntry); err != nil {
+	n.stops = append(n.stops, stop)
+	if stop, err = n.leases.Watch(ctx, n.leaseEntry); err != nil {
 		return err
 	}
-	cl.stops = append(cl.stops, stop)
-	if stop, err = cl.sums.Watch(ctx, cl.summaryEntry); err != nil {
+	n.stops = append(n.stops, stop)
+	if stop, err = n.sums.Watch(ctx, n.summaryEntry); err != nil {
 		return err
 	}
-	cl.stops = append(cl.stops, stop)
-	loops := []func(){cl.renewLoop, cl.scanLoop, cl.publishLoop}
+	n.stops = append(n.stops, stop)
+	loops := []func(){n.renewLoop, n.scanLoop, n.publishLoop}
 	for range claimWorkers {
-		loops = append(loops, cl.claimLoop)
+		loops = append(loops, n.claimLoop)
 	}
 	for _, f := range loops {
-		cl.wg.Add(1)
+		n.wg.Add(1)
 		go func() {
-			defer cl.wg.Done()
+			defer n.wg.Done()
 			f()
 		}()
 	}
 	return nil
 }
 
-// stop ends the node's loops and subscriptions; the server calls it once
+// Stop ends the node's loops and subscriptions; the server calls it once
 // every lobby has stopped (and let its lease go).
-func (cl *cluster) stop() {
-	cl.stopOnce.Do(func() {
-		close(cl.quit)
-		for _, stop := range cl.stops {
+func (n *Node) Stop() {
+	n.stopOnce.Do(func() {
+		close(n.quit)
+		for _, stop := range n.stops {
 			stop()
 		}
-		cl.wg.Wait()
-		cl.flushSummaries()
+		n.wg.Wait()
+		n.flushSummaries()
 	})
 }
 
 // leaseEntry keeps the lease table; a lease that goes (expired, or let
 // go by a node that stopped or drained) is claimed.
-func (cl *cluster) leaseEntry(code, holder string, initial bool) {
-	cl.setHolder(code, holder)
+func (n *Node) leaseEntry(code, holder string, initial bool) {
+	n.setHolder(code, holder)
 	if holder == "" && !initial {
-		cl.claimSoon(code)
+		n.claimSoon(code)
 	}
 }
 
 // setHolder notes a lobby's lease holder ("" for none).
-func (cl *cluster) setHolder(code, holder string) {
-	cl.mu.Lock()
-	old := cl.table[code]
+func (n *Node) setHolder(code, holder string) {
+	n.mu.Lock()
+	old := n.table[code]
 	if holder == "" {
-		delete(cl.table, code)
+		delete(n.table, code)
 	} else {
-		cl.table[code] = holder
+		n.table[code] = holder
 	}
-	var stale []*relay
+	var stale []*Relay
 	if old != holder {
-		close(cl.changed)
-		cl.changed = make(chan struct{})
-		for r := range cl.relays[code] {
+		close(n.changed)
+		n.changed = make(chan struct{})
+		for r := range n.relays[code] {
 			if r.owner != holder {
 				stale = append(stale, r)
 			}
 		}
 	}
-	cl.mu.Unlock()
+	n.mu.Unlock()
 	// The relays to the old owner are told to reconnect: the client comes
 	// back and is routed to the new owner.
 	for _, r := range stale {
-		r.c.sendBack(movingMessage, true)
+		r.c.Moving(true)
 	}
 }
 
 // owner is the lease holder of a lobby ("" for none): from the table, or
 // from the bucket itself when the table has not heard of the lobby yet.
-func (cl *cluster) owner(ctx context.Context, code string) (string, error) {
-	cl.mu.Lock()
-	holder, ok := cl.table[code]
-	cl.mu.Unlock()
+func (n *Node) owner(ctx context.Context, code string) (string, error) {
+	n.mu.Lock()
+	holder, ok := n.table[code]
+	n.mu.Unlock()
 	if ok {
 		return holder, nil
 	}
-	lease, err := cl.leases.Get(ctx, code)
+	if n.leases == nil {
+		return "", errNotJoined
+	}
+	lease, err := n.leases.Get(ctx, code)
 	if errors.Is(err, store.ErrNoLease) {
 		return "", nil
 	}
 	return lease.Holder, err
 }
 
-// appendDeadline is when this node's lease on a lobby runs out unless
+// AppendDeadline is when this node's lease on a lobby runs out unless
 // renewed: a whole TTL after its last renewal was sent (now, for a lobby
 // it does not hold).
-func (cl *cluster) appendDeadline(code string) (time.Time, bool) {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	if o := cl.owned[code]; o != nil {
-		return o.renewed.Add(cl.ttl), true
+func (n *Node) AppendDeadline(code string) (time.Time, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if o := n.owned[code]; o != nil {
+		return o.renewed.Add(n.ttl), true
 	}
 	return time.Now(), true
 }
 
-// claimRecord is the record that takes a lobby's log over for this node: it
+// ClaimRecord is the record that takes a lobby's log over for this node: it
 // fences off the node that had it.
-func (cl *cluster) claimRecord(now time.Time) (lobby.Record, bool) {
-	return lobby.Record{Kind: lobby.RecClaimed, At: now, Name: cl.node}, true
+func (n *Node) ClaimRecord(now time.Time) lobby.Record {
+	return lobby.Record{Kind: lobby.RecClaimed, At: now, Name: n.node}
 }
 
 // changes is closed at the next change of owner of any lobby.
-func (cl *cluster) changes() <-chan struct{} {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	return cl.changed
+func (n *Node) changes() <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.changed
 }
 
-// errCodeTaken refuses the lease of a new lobby's code: another lobby
-// has it.
-var errCodeTaken = errors.New("lobby code taken")
-
-// open takes the lease of a new lobby's code.
-func (cl *cluster) open(ctx context.Context, code string) error {
-	rev, err := cl.leases.Create(ctx, code, cl.self)
+// Open takes the lease of a new lobby's code (ErrCodeTaken if another
+// lobby has it).
+func (n *Node) Open(ctx context.Context, code string) error {
+	if n.leases == nil {
+		return errNotJoined
+	}
+	rev, err := n.leases.Create(ctx, code, n.self)
 	if errors.Is(err, store.ErrLeaseTaken) {
-		return errCodeTaken
+		return ErrCodeTaken
 	}
 	if err != nil {
 		return err
 	}
-	cl.mu.Lock()
-	cl.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
-	cl.mu.Unlock()
+	n.mu.Lock()
+	n.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
+	n.mu.Unlock()
 	return nil
 }
 
 // claimSoon queues a claim of a lobby whose lease went, after a short
 // random delay that grows with the lobbies this node owns, so that the
 // lobbies of a lost node spread over the others.
-func (cl *cluster) claimSoon(code string) {
-	if cl.srv.stopping() {
+func (n *Node) claimSoon(code string) {
+	if n.host.Stopping() {
 		return
 	}
-	cl.mu.Lock()
-	n := len(cl.owned)
-	cl.mu.Unlock()
-	delay := rand.N(50*time.Millisecond) + min(time.Duration(n)*time.Millisecond, 500*time.Millisecond)
-	time.AfterFunc(delay, func() { cl.queueClaim(code) })
+	n.mu.Lock()
+	owned := len(n.owned)
+	n.mu.Unlock()
+	delay := rand.N(50*time.Millisecond) + min(time.Duration(owned)*time.Millisecond, 500*time.Millisecond)
+	time.AfterFunc(delay, func() { n.queueClaim(code) })
 }
 
-func (cl *cluster) queueClaim(code string) {
+func (n *Node) queueClaim(code string) {
 	select {
-	case <-cl.quit:
-	case cl.claims <- code:
+	case <-n.quit:
+	case n.claims <- code:
 	default: // the scan will find it
 	}
 }
 
-func (cl *cluster) claimLoop() {
+func (n *Node) claimLoop() {
 	for {
 		select {
-		case <-cl.quit:
+		case <-n.quit:
 			return
-		case code := <-cl.claims:
-			cl.claim(code)
+		case code := <-n.claims:
+			n.claim(code)
 		}
 	}
 }
 
 // claim takes a lobby that has a log and no owner, and runs it here.
-func (cl *cluster) claim(code string) bool {
-	if cl.srv.stopping() || cl.srv.lobbies.get(code) != nil {
+func (n *Node) claim(code string) bool {
+	if n.host.Stopping() || n.host.Lobby(code) != nil {
 		return false
 	}
-	cl.mu.Lock()
-	_, held := cl.table[code]
-	_, mine := cl.owned[code]
-	broken := time.Since(cl.broken[code]) < brokenRetry
-	cl.mu.Unlock()
+	n.mu.Lock()
+	_, held := n.table[code]
+	_, mine := n.owned[code]
+	broken := time.Since(n.broken[code]) < brokenRetry
+	n.mu.Unlock()
 	if held || mine || broken {
 		return false
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if found, err := cl.st.Exists(ctx, code); err != nil || !found {
+	if found, err := n.st.Exists(ctx, code); err != nil || !found {
 		return false // closed, or never was
 	}
-	rev, err := cl.leases.Create(ctx, code, cl.self)
+	rev, err := n.leases.Create(ctx, code, n.self)
 	if err != nil {
 		return false // another node was first
 	}
-	return cl.take(ctx, code, rev)
+	return n.take(ctx, code, rev)
 }
 
 // take runs a lobby whose lease this node has just won.
-func (cl *cluster) take(ctx context.Context, code string, rev uint64) bool {
-	cl.mu.Lock()
-	cl.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
-	cl.mu.Unlock()
-	if err := cl.srv.Restore(ctx, code); err != nil {
-		if cl.srv.stopping() || errors.Is(err, errLobbyClosed) {
-			cl.abandon(code)
+func (n *Node) take(ctx context.Context, code string, rev uint64) bool {
+	n.mu.Lock()
+	n.owned[code] = &ownedLease{rev: rev, renewed: time.Now()}
+	n.mu.Unlock()
+	if err := n.host.Restore(ctx, code); err != nil {
+		if errors.Is(err, ErrGone) {
+			n.Abandon(code)
 			return false
 		}
-		var damaged damagedLog
-		if j, ok := cl.srv.opt.Journal.(lobby.Restorable); ok && errors.As(err, &damaged) {
-			cl.srv.quarantine(ctx, j, code, err)
-		} else {
-			cl.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
+		if !errors.Is(err, ErrQuarantined) {
+			n.log.Error("a claimed lobby did not restore: letting it go", "lobby", code, "err", err)
 		}
-		cl.mu.Lock()
-		cl.broken[code] = time.Now()
-		cl.mu.Unlock()
-		cl.abandon(code)
+		n.mu.Lock()
+		n.broken[code] = time.Now()
+		n.mu.Unlock()
+		n.Abandon(code)
 		return false
 	}
-	cl.log.Info("lobby claimed", "lobby", code)
+	n.log.Info("lobby claimed", "lobby", code)
 	return true
 }
 
 // reclaim takes back at once the lobbies whose lease names this node in
 // an earlier life: it crashed or was stopped, and restarted.
-func (cl *cluster) reclaim(ctx context.Context) {
-	cl.mu.Lock()
+func (n *Node) reclaim(ctx context.Context) {
+	n.mu.Lock()
 	var mine []string
-	for code, holder := range cl.table {
-		if nodeOf(holder) == cl.node && holder != cl.self {
+	for code, holder := range n.table {
+		if nodeOf(holder) == n.node && holder != n.self {
 			mine = append(mine, code)
 		}
 	}
-	cl.mu.Unlock()
+	n.mu.Unlock()
 	for _, code := range mine {
-		lease, err := cl.leases.Get(ctx, code)
-		if err != nil || nodeOf(lease.Holder) != cl.node {
+		lease, err := n.leases.Get(ctx, code)
+		if err != nil || nodeOf(lease.Holder) != n.node {
 			continue
 		}
-		rev, err := cl.leases.Update(ctx, code, cl.self, lease.Rev)
+		rev, err := n.leases.Update(ctx, code, n.self, lease.Rev)
 		if err != nil {
 			continue
 		}
-		cl.take(ctx, code, rev)
+		n.take(ctx, code, rev)
 	}
 }
 
-// abandon lets a lease of this node go, so that another node claims the
+// Abandon lets a lease of this node go, so that another node claims the
 // lobby at once.
-func (cl *cluster) abandon(code string) {
-	cl.mu.Lock()
-	o := cl.owned[code]
-	delete(cl.owned, code)
-	cl.mu.Unlock()
+func (n *Node) Abandon(code string) {
+	n.mu.Lock()
+	o := n.owned[code]
+	delete(n.owned, code)
+	n.mu.Unlock()
 	if o == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if cl.leases.Release(ctx, code, o.rev) == nil {
+	if n.leases.Release(ctx, code, o.rev) == nil {
 		return
 	}
 	// A renewal may have moved the revision on meanwhile.
-	cl.releaseIfMine(code)
+	n.releaseIfMine(code)
 }
 
-// ended is told by a lobby's goroutine as it returns: the lease goes with
+// Ended is told by a lobby's goroutine as it returns: the lease goes with
 // the lobby, unless another node has it already.
-func (cl *cluster) ended(l *actor) {
-	cl.mu.Lock()
-	if l.end == endClosed {
-		cl.dirty[l.code] = nil // the summary goes
+func (n *Node) Ended(code string, why End) {
+	n.mu.Lock()
+	if why == Closed {
+		n.dirty[code] = nil // the summary goes
 	}
-	cl.mu.Unlock()
-	if l.end == endDeposed {
-		cl.mu.Lock()
-		delete(cl.owned, l.code)
-		cl.mu.Unlock()
-		cl.releaseIfMine(l.code) // the lease may still name this node
+	n.mu.Unlock()
+	if why == Deposed {
+		n.mu.Lock()
+		delete(n.owned, code)
+		n.mu.Unlock()
+		n.releaseIfMine(code) // the lease may still name this node
 		return
 	}
-	cl.abandon(l.code)
+	n.Abandon(code)
 }
 
-func (cl *cluster) renewLoop() {
-	t := time.NewTicker(cl.ttl / 3)
+func (n *Node) renewLoop() {
+	t := time.NewTicker(n.ttl / 3)
 	defer t.Stop()
 	for {
 		select {
-		case <-cl.quit:
+		case <-n.quit:
 			return
 		case <-t.C:
-			cl.renew()
+			n.renew()
 		}
 	}
 }
@@ -472,54 +492,54 @@ const renewBatch = 1000
 // expecting its revision). A lease whose revision moved on belongs to
 // another node now, and one not renewed for a whole TTL may: either way
 // the lobby is dropped without another write.
-func (cl *cluster) renew() {
-	cl.mu.Lock()
-	jobs := make([]store.Renewal, 0, len(cl.owned))
-	for code, o := range cl.owned {
+func (n *Node) renew() {
+	n.mu.Lock()
+	jobs := make([]store.Renewal, 0, len(n.owned))
+	for code, o := range n.owned {
 		jobs = append(jobs, store.Renewal{Code: code, Rev: o.rev})
 	}
-	cl.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
+	n.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), n.ttl/3)
 	defer cancel()
 	for len(jobs) > 0 {
-		n := min(len(jobs), renewBatch)
-		cl.renewSome(ctx, jobs[:n])
-		jobs = jobs[n:]
+		k := min(len(jobs), renewBatch)
+		n.renewSome(ctx, jobs[:k])
+		jobs = jobs[k:]
 	}
 }
 
-func (cl *cluster) renewSome(ctx context.Context, jobs []store.Renewal) {
+func (n *Node) renewSome(ctx context.Context, jobs []store.Renewal) {
 	sent := time.Now()
-	cl.leases.Renew(ctx, cl.self, jobs)
+	n.leases.Renew(ctx, n.self, jobs)
 	for _, j := range jobs {
 		rev, at, err := j.NewRev, sent, j.Err
 		if err != nil {
-			rev, at, err = cl.recheck(j.Code, err)
+			rev, at, err = n.recheck(j.Code, err)
 		}
-		cl.mu.Lock()
-		o := cl.owned[j.Code]
+		n.mu.Lock()
+		o := n.owned[j.Code]
 		if o == nil || o.rev != j.Rev {
-			cl.mu.Unlock()
+			n.mu.Unlock()
 			continue // let go or taken anew meanwhile
 		}
 		lost := false
 		switch {
 		case err == nil:
 			o.rev, o.renewed = rev, at
-		case errors.Is(err, store.ErrLeaseMoved) || time.Since(o.renewed) > cl.ttl:
-			delete(cl.owned, j.Code)
+		case errors.Is(err, store.ErrLeaseMoved) || time.Since(o.renewed) > n.ttl:
+			delete(n.owned, j.Code)
 			lost = true
 		}
-		cl.mu.Unlock()
+		n.mu.Unlock()
 		if lost {
-			cl.log.Warn("lost the lease of a lobby: dropping it", "lobby", j.Code, "err", err)
-			if l := cl.srv.lobbies.get(j.Code); l != nil {
-				l.stop(endDeposed)
+			n.log.Warn("lost the lease of a lobby: dropping it", "lobby", j.Code, "err", err)
+			if l := n.host.Lobby(j.Code); l != nil {
+				l.Depose()
 			}
 			// A lease that still names this node (its renewals landed late,
 			// after the store stalled) is let go at once, so that another
 			// node claims the lobby without waiting out the TTL.
-			cl.releaseIfMine(j.Code)
+			n.releaseIfMine(j.Code)
 		}
 	}
 }
@@ -529,15 +549,15 @@ func (cl *cluster) renewSome(ctx context.Context, jobs []store.Renewal) {
 // revision on, or the ack was lost), the lease is renewed again on the
 // revision found. It returns the renewal's revision and send time, or
 // the error that stands.
-func (cl *cluster) recheck(code string, failed error) (uint64, time.Time, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), cl.ttl/3)
+func (n *Node) recheck(code string, failed error) (uint64, time.Time, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), n.ttl/3)
 	defer cancel()
-	lease, err := cl.leases.Get(ctx, code)
-	if err != nil || lease.Holder != cl.self {
+	lease, err := n.leases.Get(ctx, code)
+	if err != nil || lease.Holder != n.self {
 		return 0, time.Time{}, failed
 	}
 	sent := time.Now()
-	rev, err := cl.leases.Update(ctx, code, cl.self, lease.Rev)
+	rev, err := n.leases.Update(ctx, code, n.self, lease.Rev)
 	if err != nil {
 		return 0, time.Time{}, failed
 	}
@@ -545,11 +565,11 @@ func (cl *cluster) recheck(code string, failed error) (uint64, time.Time, error)
 }
 
 // releaseIfMine deletes a lobby's lease if it names this process.
-func (cl *cluster) releaseIfMine(code string) {
+func (n *Node) releaseIfMine(code string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if lease, err := cl.leases.Get(ctx, code); err == nil && lease.Holder == cl.self {
-		_ = cl.leases.Release(ctx, code, lease.Rev)
+	if lease, err := n.leases.Get(ctx, code); err == nil && lease.Holder == n.self {
+		_ = n.leases.Release(ctx, code, lease.Rev)
 	}
 }
 
@@ -557,113 +577,113 @@ func (cl *cluster) releaseIfMine(code string) {
 // lobby with a log and no lease is claimed. It reads the leases from the
 // bucket, not from the table, so that an expiry whose marker the watcher
 // missed is found too.
-func (cl *cluster) scanLoop() {
-	t := time.NewTicker(max(cl.ttl, 2*time.Second))
+func (n *Node) scanLoop() {
+	t := time.NewTicker(max(n.ttl, 2*time.Second))
 	defer t.Stop()
 	for {
 		select {
-		case <-cl.quit:
+		case <-n.quit:
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			cl.scan(ctx)
+			n.scan(ctx)
 			cancel()
 		}
 	}
 }
 
-func (cl *cluster) scan(ctx context.Context) {
-	if cl.srv.stopping() {
+func (n *Node) scan(ctx context.Context) {
+	if n.host.Stopping() {
 		return
 	}
-	codes, err := cl.st.Lobbies(ctx)
+	codes, err := n.st.Lobbies(ctx)
 	if err != nil {
-		cl.log.Warn("listing the lobbies", "err", err)
+		n.log.Warn("listing the lobbies", "err", err)
 		return
 	}
-	live, err := cl.leases.Codes(ctx)
+	live, err := n.leases.Codes(ctx)
 	if err != nil {
-		cl.log.Warn("listing the leases", "err", err)
+		n.log.Warn("listing the leases", "err", err)
 		return
 	}
 	var orphans, suspects []string
-	cl.mu.Lock()
+	n.mu.Lock()
 	for _, code := range codes {
-		_, held := cl.table[code]
+		_, held := n.table[code]
 		switch {
-		case live[code] || cl.owned[code] != nil:
+		case live[code] || n.owned[code] != nil:
 		case held:
 			suspects = append(suspects, code) // or created since the listing
 		default:
 			orphans = append(orphans, code)
 		}
 	}
-	for code := range cl.table {
-		if !live[code] && cl.owned[code] == nil && !slices.Contains(suspects, code) {
+	for code := range n.table {
+		if !live[code] && n.owned[code] == nil && !slices.Contains(suspects, code) {
 			suspects = append(suspects, code)
 		}
 	}
-	cl.mu.Unlock()
+	n.mu.Unlock()
 	for _, code := range suspects {
-		if _, err := cl.leases.Get(ctx, code); errors.Is(err, store.ErrNoLease) {
-			cl.setHolder(code, "")
+		if _, err := n.leases.Get(ctx, code); errors.Is(err, store.ErrNoLease) {
+			n.setHolder(code, "")
 			orphans = append(orphans, code)
 		}
 	}
 	for _, code := range orphans {
-		cl.queueClaim(code)
+		n.queueClaim(code)
 	}
 }
 
 // --- summaries: the lobby list from any node ---
 
-// summaryChanged marks a lobby's summary to be written to the bucket (or
+// SummaryChanged marks a lobby's summary to be written to the bucket (or
 // deleted, once the lobby has closed).
-func (cl *cluster) summaryChanged(l *actor) {
-	cl.mu.Lock()
-	cl.dirty[l.code] = l
-	cl.mu.Unlock()
+func (n *Node) SummaryChanged(l Lobby) {
+	n.mu.Lock()
+	n.dirty[l.Code()] = l
+	n.mu.Unlock()
 }
 
-func (cl *cluster) summaryEntry(code string, value []byte) {
+func (n *Node) summaryEntry(code string, value []byte) {
 	var sum protocol.LobbySummary
 	put := value != nil && json.Unmarshal(value, &sum) == nil
-	cl.mu.Lock()
+	n.mu.Lock()
 	if put {
-		cl.summary[code] = sum
+		n.summary[code] = sum
 	} else {
-		delete(cl.summary, code)
+		delete(n.summary, code)
 	}
-	cl.mu.Unlock()
+	n.mu.Unlock()
 }
 
-func (cl *cluster) publishLoop() {
+func (n *Node) publishLoop() {
 	flush := time.NewTicker(summaryFlush)
 	defer flush.Stop()
 	refresh := time.NewTicker(summaryRefresh)
 	defer refresh.Stop()
 	for {
 		select {
-		case <-cl.quit:
+		case <-n.quit:
 			return
 		case <-flush.C:
-			cl.flushSummaries()
+			n.flushSummaries()
 		case <-refresh.C:
 			// Summaries age out of the bucket unless written again.
-			for _, l := range cl.srv.lobbies.all() {
-				cl.summaryChanged(l)
+			for _, l := range n.host.Lobbies() {
+				n.SummaryChanged(l)
 			}
 		}
 	}
 }
 
 // flushSummaries writes the summaries that changed.
-func (cl *cluster) flushSummaries() {
-	cl.mu.Lock()
-	dirty := cl.dirty
-	cl.dirty = map[string]*actor{}
-	cl.mu.Unlock()
-	if len(dirty) == 0 {
+func (n *Node) flushSummaries() {
+	n.mu.Lock()
+	dirty := n.dirty
+	n.dirty = map[string]Lobby{}
+	n.mu.Unlock()
+	if len(dirty) == 0 || n.sums == nil {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -672,46 +692,44 @@ func (cl *cluster) flushSummaries() {
 	for code, l := range dirty {
 		closed := l == nil
 		if !closed {
-			select {
-			case <-l.done:
-				if l.end != endClosed {
+			if ended, lobbyClosed := l.Ended(); ended {
+				if !lobbyClosed {
 					continue // the lobby's next owner writes its summary
 				}
 				closed = true
-			default:
 			}
 		}
 		if closed {
-			if err := cl.sums.Delete(ctx, code); err != nil {
-				cl.log.Debug("deleting a lobby summary", "lobby", code, "err", err)
+			if err := n.sums.Delete(ctx, code); err != nil {
+				n.log.Debug("deleting a lobby summary", "lobby", code, "err", err)
 			}
 			continue
 		}
-		sum := l.summary.Load()
+		sum := l.Summary()
 		if sum == nil {
 			continue
 		}
 		values[code], _ = json.Marshal(sum)
 	}
-	if err := cl.sums.Put(ctx, values); err != nil {
-		cl.log.Debug("writing the lobby summaries", "err", err)
+	if err := n.sums.Put(ctx, values); err != nil {
+		n.log.Debug("writing the lobby summaries", "err", err)
 	}
 }
 
-// list is every lobby of the cluster that has an owner, this node's own
+// List is every lobby of the cluster that has an owner, this node's own
 // as they are now.
-func (cl *cluster) list() []protocol.LobbySummary {
+func (n *Node) List() []protocol.LobbySummary {
 	all := map[string]protocol.LobbySummary{}
-	cl.mu.Lock()
-	for code, sum := range cl.summary {
-		if _, held := cl.table[code]; held {
+	n.mu.Lock()
+	for code, sum := range n.summary {
+		if _, held := n.table[code]; held {
 			all[code] = sum
 		}
 	}
-	cl.mu.Unlock()
-	for _, l := range cl.srv.lobbies.all() {
-		if sum := l.summary.Load(); sum != nil {
-			all[l.code] = *sum
+	n.mu.Unlock()
+	for _, l := range n.host.Lobbies() {
+		if sum := l.Summary(); sum != nil {
+			all[l.Code()] = *sum
 		}
 	}
 	out := make([]protocol.LobbySummary, 0, len(all))
@@ -721,12 +739,12 @@ func (cl *cluster) list() []protocol.LobbySummary {
 	return out
 }
 
-// lookup is one lobby's summary, if it has an owner.
-func (cl *cluster) lookup(code string) *protocol.LobbySummary {
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
-	sum, ok := cl.summary[code]
-	if _, held := cl.table[code]; !ok || !held {
+// Lookup is one lobby's summary, if it has an owner.
+func (n *Node) Lookup(code string) *protocol.LobbySummary {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	sum, ok := n.summary[code]
+	if _, held := n.table[code]; !ok || !held {
 		return nil
 	}
 	return &sum
