@@ -41,11 +41,13 @@ var rooms = map[string]room{
 		std:     true,
 		allowed: []string{"congress/server/lobby", "github.com/nats-io/"},
 	},
+	"server/voice":          {std: true, allowed: []string{"github.com/pion/", "github.com/prometheus/"}},
 	"server/store/natstest": {std: true, allowed: []string{"github.com/nats-io/", "github.com/stretchr/testify/"}},
 	"server": {
 		std: true,
 		allowed: []string{
 			"congress/game", "congress/protocol", "congress/client", "congress/bot", "congress/server/lobby",
+			"congress/server/voice",
 			"github.com/coder/websocket", "github.com/google/uuid", "github.com/labstack/echo/v4", "golang.org/x/time/rate",
 			"github.com/prometheus/",
 		},
@@ -66,7 +68,7 @@ var rooms = map[string]room{
 	},
 	"client":       {std: true},
 	"bot":          {std: true, allowed: []string{"congress/game", "congress/protocol"}},
-	"cmd/congress": {std: true, allowed: []string{"congress/server", "congress/protocol"}, only: map[string][]string{"congress/server/store": {"main.go"}}},
+	"cmd/congress": {std: true, allowed: []string{"congress/server", "congress/protocol", "congress/server/voice"}, only: map[string][]string{"congress/server/store": {"main.go"}}},
 	"cmd/simulate": {std: true, allowed: []string{"congress/game", "congress/bot", "congress/protocol"}},
 	"cmd/loadgen":  {std: true, allowed: []string{"congress/game", "congress/bot", "congress/protocol", "github.com/coder/websocket"}},
 }

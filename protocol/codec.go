@@ -518,7 +518,7 @@ func validate(m Client, f fields) (Client, error) {
 		v.Name = name
 		return v, nil
 	}
-	return nil, Errorf(CodeUnknownType, "Unknown message type.")
+	return validateVoice(m)
 }
 
 // hostFields are the fields each host action takes, besides "id" and

@@ -609,6 +609,8 @@ func appendSettingsFields(b []byte, v *Settings) []byte {
 	b = strconv.AppendInt(b, int64(v.SpectatorDelay), 10)
 	b = append(b, `,"max_spectators":`...)
 	b = strconv.AppendInt(b, int64(v.MaxSpectators), 10)
+	b = append(b, `,"voice":`...)
+	b = strconv.AppendBool(b, v.Voice)
 	return b
 }
 

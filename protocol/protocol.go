@@ -92,6 +92,8 @@ type Settings struct {
 	SpectatorDelay     int    `json:"spectator_delay_seconds"`
 	// MaxSpectators is a lobby setting, not a rule: 0 closes the gallery.
 	MaxSpectators int `json:"max_spectators"`
+	// Voice opens the lobby's voice (VOICE.md): off by default.
+	Voice bool `json:"voice"`
 }
 
 func secs(d time.Duration) int { return int(d / time.Second) }

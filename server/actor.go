@@ -77,6 +77,8 @@ type actor struct {
 	counted     bool // this lobby's game is counted in the games gauge
 
 	summary atomic.Pointer[protocol.LobbySummary]
+
+	voice *voiceLobby // nil until someone joins the voice
 }
 
 // endReason is why a lobby's goroutine stopped.
@@ -242,6 +244,7 @@ func (l *actor) run() {
 			return
 		}
 		l.flushLobby(false)
+		l.syncVoice()
 		if l.st.Closed {
 			l.end = endClosed
 			l.closeAll(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure)
@@ -493,6 +496,8 @@ func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.leave(c)
 	case protocol.Knock:
 		return m.ID, l.knock(c, m)
+	case protocol.VoiceJoin, protocol.VoiceAnswer, protocol.VoiceMute, protocol.VoiceLeave:
+		return l.voiceRequest(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:
 		return 0, protocol.Errorf(protocol.CodeAlreadyIn, "This connection is already in a lobby. Open a new connection for another.")
 	}
@@ -635,6 +640,7 @@ func (l *actor) watch(c *conn, w protocol.Watch) error {
 }
 
 func (l *actor) detach(c *conn) {
+	l.voiceDetach(c)
 	if c.spectator {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
@@ -748,6 +754,7 @@ func (l *actor) closeAll(code protocol.Code, msg string, status websocket.Status
 	}
 	clear(l.members)
 	clear(l.specs)
+	l.closeVoice()
 }
 
 // newToken makes a 256-bit token and its SHA-256 hash.

@@ -137,5 +137,5 @@ func requestOf(m protocol.Client) int64 {
 	case protocol.Knock:
 		return v.ID
 	}
-	return 0
+	return voiceRequestID(m)
 }

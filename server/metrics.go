@@ -28,6 +28,7 @@ type metrics struct {
 	latency  histogram
 
 	handler http.Handler
+	reg     *prometheus.Registry
 }
 
 func newMetrics() *metrics {
@@ -62,6 +63,7 @@ func newMetrics() *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
+	m.reg = reg
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError})
 	return m
 }

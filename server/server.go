@@ -29,6 +29,7 @@ import (
 
 	"congress/game"
 	"congress/server/lobby"
+	"congress/server/voice"
 )
 
 // Limits are the protections and timings of the server. DefaultLimits
@@ -162,6 +163,10 @@ type Options struct {
 	// Cluster makes the server one node of several sharing one NATS
 	// JetStream (see ClusterOptions and Join); nil serves alone.
 	Cluster *ClusterOptions
+	// Voice carries the lobbies' voice (server/voice); nil carries none.
+	// TURN adds the embedded TURN server for it.
+	Voice *voice.Config
+	TURN  *voice.TURNConfig
 }
 
 // Server is the game server. Handler serves it; Close shuts it down.
@@ -175,8 +180,10 @@ type Server struct {
 	guesses *guessLimiter // lookups of lobby codes that open nothing, over HTTP and WebSocket
 	rates   *messageRates // per client address
 
-	dir   directory // where lobbies are found: local, or the cluster
-	filer *filer    // nil without a match history
+	dir   directory   // where lobbies are found: local, or the cluster
+	filer *filer      // nil without a match history
+	voice *voice.SFU  // nil without voice
+	turn  *voice.TURN // nil without a TURN server
 
 	ready    atomic.Bool
 	draining atomic.Bool // handing lobbies over: no new lobbies or connections
@@ -225,6 +232,9 @@ func New(o Options) *Server {
 	}
 	if o.Matches != nil {
 		s.filer = newFiler(o.Matches, s.log, o.Limits.JournalTimeout)
+	}
+	if err := s.startVoice(); err != nil {
+		s.log.Error("voice", "err", err)
 	}
 	s.echo = s.routes()
 	s.ConfigureHTTP(s.echo.Server)
@@ -277,6 +287,9 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 		s.dir.stop()
 		s.sessions.Wait()
+		if s.turn != nil {
+			_ = s.turn.Close()
+		}
 		close(done)
 	}()
 	select {

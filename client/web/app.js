@@ -7,6 +7,7 @@ import { h, replace, announce } from "./dom.js";
 import { Connection, tokens } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
+import { Voice } from "./voice.js";
 import * as landing from "./landing.js";
 import * as api from "./api.js";
 import * as lobbyScreen from "./lobby.js";
@@ -110,6 +111,7 @@ class Room {
       onStatus: (st) => this.status(st),
     });
     this.chat = new Chat(this.session, (m) => this.conn.request(m), () => this.conn.status.state === "open");
+    this.voice = new Voice((m) => this.conn.request(m));
     this.session.subscribe((what) => this.show(what));
     this.conn.start();
     this.watchdog = setInterval(() => this.checkStale(), 1000);
@@ -136,6 +138,7 @@ class Room {
   }
 
   receive(msg) {
+    if (this.voice.receive(msg)) return;
     if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
     if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
     if (msg.type === "welcome" && msg.spectator && !this.name) this.askName();
@@ -305,6 +308,7 @@ class Room {
 
   close() {
     clearInterval(this.watchdog);
+    this.voice.close();
     if (this.screen) this.screen.unmount();
     this.screen = null;
     this.conn.stop();

@@ -24,6 +24,7 @@ export const SETTINGS = [
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
   { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
   { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },
+  { key: "voice", label: "Voice", type: "bool", meaning: "Voice at the table, carried by the server, which mutes the floor at Night and in the votes. Each player chooses to speak, listen or stay out." },
   { key: "max_spectators", label: "Gallery seats", meaning: "How many may watch. 0 closes the gallery." },
 ];
 

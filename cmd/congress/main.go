@@ -46,6 +46,7 @@ import (
 
 	"congress/server"
 	"congress/server/store"
+	"congress/server/voice"
 )
 
 func main() {
@@ -73,6 +74,9 @@ func main() {
 
 // Main is the program: its configuration, then Run.
 type Main struct {
+	// Voice and TURN carry the lobbies' voice (nil: none).
+	Voice    *voice.Config
+	TURN     *voice.TURNConfig
 	Listen   string
 	DataDir  string
 	Origins  []string
@@ -130,6 +134,7 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 	nodeID := fs.String("node-id", env("CONGRESS_NODE_ID", ""), "with --nats: this node's name in the cluster, unique, letters, digits, - and _; empty: the host name and the listening port (env CONGRESS_NODE_ID)")
 	leaseTTL := fs.String("lease-ttl", env("CONGRESS_LEASE_TTL", "10s"), "with --nats: how long a lobby outlives a node that died before another node takes it over; the first node of a cluster sets it for all (env CONGRESS_LEASE_TTL)")
 	pprofAddr := fs.String("pprof", env("CONGRESS_PPROF", ""), "address like 127.0.0.1:6060 serving the Go profiler (/debug/pprof/) on a listener of its own; empty: none. Never expose it publicly (env CONGRESS_PPROF)")
+	voiceConfig := voiceFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -142,6 +147,9 @@ func ParseFlags(args []string, getenv func(string) string, stderr io.Writer) (*M
 		return nil, fmt.Errorf("--retention: %q is not a duration of an hour or more, like 720h", *retention)
 	}
 	m.Retention = keep
+	if m.Voice, m.TURN, err = voiceConfig(); err != nil {
+		return nil, err
+	}
 	ttl, err := time.ParseDuration(*leaseTTL)
 	if err != nil || ttl < time.Second || ttl > 5*time.Minute {
 		return nil, fmt.Errorf("--lease-ttl: %q is not a duration from 1s to 5m, like 10s", *leaseTTL)
@@ -218,6 +226,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Matches:        st,
 		Logger:         m.Log,
 		Cluster:        cluster,
+		Voice:          m.Voice,
+		TURN:           m.TURN,
 	})
 	restored := 0
 	if cluster != nil {

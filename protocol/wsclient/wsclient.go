@@ -167,6 +167,18 @@ func WithID(m protocol.Client, id int64) protocol.Client {
 	case protocol.Knock:
 		v.ID = id
 		return v
+	case protocol.VoiceJoin:
+		v.ID = id
+		return v
+	case protocol.VoiceAnswer:
+		v.ID = id
+		return v
+	case protocol.VoiceMute:
+		v.ID = id
+		return v
+	case protocol.VoiceLeave:
+		v.ID = id
+		return v
 	}
 	return m
 }

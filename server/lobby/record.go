@@ -123,6 +123,7 @@ type Settings struct {
 	SpectatorsSeeRoles bool   `json:"spectators_see_roles"`
 	SpectatorDelay     int    `json:"spectator_delay_seconds"`
 	MaxSpectators      int    `json:"max_spectators"`
+	Voice              bool   `json:"voice,omitempty"` // absent from the logs before it
 }
 
 // SettingsOf is the stored form of the wire's settings. The conversion

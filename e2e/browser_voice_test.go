@@ -1,0 +1,227 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"congress/game"
+	"congress/protocol"
+)
+
+// newVoiceBrowser is newBrowser with a fake microphone (a tone) that
+// needs no permission prompt, and audio that plays without a gesture.
+func newVoiceBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		cancelAlloc()
+		t.Fatalf("starting chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	return ctx
+}
+
+// jsKeepPeers keeps every RTCPeerConnection the page makes, for getStats.
+const jsKeepPeers = `(() => {
+	if (window.__pcs) return true;
+	window.__pcs = [];
+	const Real = window.RTCPeerConnection;
+	window.RTCPeerConnection = function (...args) { const pc = new Real(...args); window.__pcs.push(pc); return pc; };
+	window.RTCPeerConnection.prototype = Real.prototype;
+	return true;
+})()`
+
+// jsAudioIn is the audio bytes the page has received, from getStats.
+const jsAudioIn = `(async () => {
+	let n = 0;
+	for (const pc of window.__pcs || []) {
+		if (pc.connectionState === "closed") continue;
+		(await pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "audio") n += r.bytesReceived || 0; });
+	}
+	return n;
+})()`
+
+func (p *page) audioIn() int {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, step)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](jsAudioIn, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.fatalf("getStats: %v", err)
+	}
+	return n
+}
+
+// receiving waits until the page's received audio grows.
+func (p *page) receiving(what string) {
+	p.t.Helper()
+	n0 := p.audioIn()
+	deadline := time.Now().Add(20 * time.Second)
+	for p.audioIn() < n0+2000 {
+		if time.Now().After(deadline) {
+			p.fatalf("no audio arrives: %s", what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// deaf requires that the page receives no audio for a while.
+func (p *page) deaf(what string) {
+	p.t.Helper()
+	n0 := p.audioIn()
+	time.Sleep(700 * time.Millisecond)
+	n := p.audioIn()
+	require.Equal(p.t, n0, n, "%s: %s", p.name, what)
+}
+
+// voiceTable is one attempt: a lobby with voice on, a host and one more
+// delegate on the wire protocol, three browser delegates and a browser
+// spectator, the game started.
+func voiceTable(t *testing.T, srv *browserServer, delegates []*page, gallery *page) (*wireClient, []*wireClient, string) {
+	t.Helper()
+	ws := &wireServer{url: srv.URL}
+	settings := protocol.SettingsOf(game.DefaultConfig(), 10)
+	settings.DebateSeconds, settings.NightSeconds = 600, 600
+	settings.Voice = true
+	cr := ws.createLobby(t, protocol.CreateLobby{Name: "Anna", Settings: &settings})
+	host := dialWire(t, ws, "Anna")
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.until(protocol.TypeWelcome)
+	var wire []*wireClient
+	for _, name := range []string{"Boris"} {
+		c := dialWire(t, ws, name)
+		c.send(protocol.Join{Lobby: cr.Code, Name: name})
+		c.until(protocol.TypeWelcome)
+		wire = append(wire, c)
+	}
+	for i, p := range delegates {
+		p.navigate(srv.URL + "/l/" + cr.Code)
+		p.typeIn("#door-name", []string{"Clara", "Dmitri", "Elena"}[i])
+		p.click("#door-join")
+	}
+	gallery.navigate(srv.URL + "/l/" + cr.Code + "?watch=1")
+	for _, p := range append([]*page{gallery}, delegates...) {
+		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
+	}
+	host.sync()
+	host.must(protocol.Host{Action: protocol.HostStart})
+	for _, c := range append([]*wireClient{host}, wire...) {
+		c.sync()
+	}
+	return host, wire, cr.Code
+}
+
+// TestVoiceBrowser: three delegates and a spectator in Chromium with
+// fake microphones, in a lobby with voice on. In the Debate audio
+// reaches them all from the floor; once Night falls no audio reaches the
+// Loyalist or the spectator, while audio flows between the two Plotters.
+// Both Plotters sit in the browsers in three deals in ten: lobbies are
+// convened again until they do.
+func TestVoiceBrowser(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t, "--voice", "--max-lobbies-per-ip", "200")
+	browser := newVoiceBrowser(t)
+	delegates := []*page{openPage(t, browser, "Clara", false), openPage(t, browser, "Dmitri", false), openPage(t, browser, "Elena", true)}
+	gallery := openPage(t, browser, "Gallery", false)
+
+	var host *wireClient
+	var wire []*wireClient
+	bloc, attempts := false, 0
+	for ; attempts < 40 && !bloc; attempts++ {
+		host, wire, _ = voiceTable(t, srv, delegates, gallery)
+		bloc = true
+		for _, c := range append([]*wireClient{host}, wire...) {
+			if c.view.You.Role.Faction() == game.Plotters {
+				bloc = false // a Plotter on the wire: not both browsers
+			}
+		}
+		if !bloc {
+			host.conn.WS.CloseNow()
+			for _, c := range wire {
+				c.conn.WS.CloseNow()
+			}
+		}
+	}
+	require.True(t, bloc, "no deal in 40 put both Plotters in the browsers")
+	t.Logf("lobbies convened until both Plotters sat in the browsers: %d", attempts)
+	// Which browser holds the Loyalist: its own sealed file says.
+	var plotters []*page
+	var loyalist *page
+	for _, p := range delegates {
+		p.click(`[data-key="role-toggle"]`)
+		p.wait("the file open", jsFile+` !== ''`, step)
+		role := p.text(jsFile)
+		if role == "kirov" || role == "plotter" {
+			plotters = append(plotters, p)
+		} else {
+			loyalist = p
+		}
+	}
+	require.Len(t, plotters, 2)
+	require.NotNil(t, loyalist)
+
+	// Everyone in the browsers joins: the spectator to listen, the
+	// delegates with the microphone, on push-to-talk first (nobody holds
+	// it: nothing is heard), then on open mic.
+	for _, p := range append([]*page{gallery}, delegates...) {
+		p.eval(jsKeepPeers, nil)
+		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
+	}
+	gallery.click(`#voice .act-row button:nth-child(2)`)
+	gallery.wait("listening", `document.querySelector('#voice .voice-peers')`, step)
+	for _, p := range delegates {
+		p.click(`#voice button.primary`)
+		p.wait("in the voice", `[...document.querySelectorAll('#voice button')].some(b => b.textContent === 'Use open mic')`, step)
+		p.wait("push-to-talk", `document.querySelector('#voice [data-self="muted"]')`, step)
+	}
+	gallery.wait("the delegates' tracks", `window.__pcs.length && window.__pcs[0].getReceivers().length >= 3`, step)
+	gallery.deaf("a delegate on push-to-talk, not holding it, is heard")
+	for _, p := range delegates {
+		p.click(`#voice .act-row button.small`)
+		p.wait("open mic", `document.querySelector('#voice [data-self="open"]')`, step)
+	}
+
+	for _, p := range delegates {
+		p.receiving("the floor in the Debate")
+	}
+	gallery.receiving("the floor in the Debate, from the gallery")
+
+	// Night: the host ends the Debate with nobody denounced.
+	host.must(protocol.Act{Kind: game.CmdEndPhase, Target: game.NoSeat})
+	host.sync()
+	require.Equal(t, game.PhaseNight, host.view.Phase)
+	for _, p := range append([]*page{gallery}, delegates...) {
+		p.wait("the Night", `document.querySelector('#voice .voice-reason')`, step)
+	}
+	require.Equal(t, game.MutedNight, loyalist.text(`document.querySelector('#voice .voice-reason').textContent`))
+	loyalist.deaf("the Loyalist still hears a Plotter at Night")
+	gallery.deaf("the spectator still hears a Plotter at Night")
+	for _, p := range plotters {
+		p.receiving("the Plotters' channel at Night")
+	}
+	loyalist.shot("voice-night-loyalist")
+}
