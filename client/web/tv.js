@@ -134,12 +134,13 @@ export function mount(root, lobbyCode) {
         h("span", { class: "tv-clock", id: "tv-clock" })));
     drawClock();
 
-    const dens = ["debate", "accusation", "defence", "vote"].includes(v.phase) ? v.denunciations || [] : [];
+    const marks = v.marks || {};
+    const dens = marks.denunciations ? v.denunciations || [] : [];
     const seats = h("ol", { class: ["tv-seats", v.seats.length > 8 && "many"], id: "tv-seats", aria: { label: "The delegates in seat order" } },
       v.seats.map((s, i) => {
         const against = dens.filter((d) => d.target === i);
-        const chair = v.chair === i && !over && v.phase !== "final_ballot";
-        const accused = v.accused === i && ["defence", "vote", "confession"].includes(v.phase);
+        const chair = marks.chair && v.chair === i;
+        const accused = marks.accused && v.accused === i;
         return h("li", { class: ["tv-seat", !s.alive && "purged", accused && "accused", chair && "chair"], data: { seat: i } },
           h("span", { class: "tv-num", text: `№${i + 1}` }),
           h("span", { class: "tv-name", text: s.name }),
