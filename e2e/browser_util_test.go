@@ -136,8 +136,9 @@ func freeAddr(t *testing.T) string {
 
 // newBrowser starts one headless chromium with a fresh profile. Each
 // user of the test gets a browser context of its own in it (own storage,
-// own cookies), as separate people on separate machines would.
-func newBrowser(t *testing.T) context.Context {
+// own cookies), as separate people on separate machines would. Extra
+// options (flags) go after the usual ones.
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
@@ -151,6 +152,7 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	if err := chromedp.Do(ctx); err != nil {
