@@ -260,6 +260,9 @@ func (l *actor) nextTurn(waiting *turns) (message, bool) {
 	for waiting.n < cap(l.inbox) {
 		select {
 		case m := <-l.inbox:
+			if waiting.n == 0 && len(l.inbox) == 0 {
+				return m, true // alone: no line to wait in
+			}
 			waiting.push(m)
 			continue
 		default:
