@@ -108,7 +108,7 @@ func TestRefusedWait(t *testing.T) {
 		flooder := tb.clients[1]
 		t0 := time.Now()
 		for i := range 200 {
-			if flooder.ws.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Say{ID: int64(i + 1), Channel: game.ChannelPublic, Text: "again"})) != nil {
+			if flooder.ws.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Act{ID: int64(i + 1), Kind: game.CmdUnready})) != nil {
 				break
 			}
 		}
