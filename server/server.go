@@ -290,6 +290,9 @@ func (s *Server) Close(ctx context.Context) error {
 		if s.turn != nil {
 			_ = s.turn.Close()
 		}
+		if s.voice != nil {
+			_ = s.voice.Close()
+		}
 		close(done)
 	}()
 	select {
