@@ -131,6 +131,10 @@ func TestWireAudit(t *testing.T) {
 		{"a token elsewhere", false, []string{`{"type":"lobby","v":1,"state":"open","token":"x"}`}, 1},
 		{"the seed before the end", false, []string{`{"type":"lobby","v":1,"state":"playing","seed":"` + seedHex + `"}`, strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1)}, 1},
 		{"the seed at the end", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1), `{"type":"lobby","v":1,"state":"over","seed":"` + seedHex + `"}`}, 0},
+		{"one's own deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d1","deeds":[{"kind":"vote_cast","seat":0,"target":1},{"kind":"investigated","seat":0,"target":1,"faction":"plotters"}]}`}, 0},
+		{"another seat's deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"vote_cast","seat":1,"target":0}]}`}, 1},
+		{"deeds to the gallery", true, []string{`{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"denounced","seat":1,"target":0}]}`}, 1},
+		{"a role in a notice", false, []string{`{"type":"notice","v":1,"kind":"seat","message":"x","member":"d2","role":"kirov"}`}, 1},
 		{"after the game everything", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"role":"kirov","faction":"plotters"`, ""), `"debate"`, `"over"`, 1)}, 0},
 	}
 	for _, tt := range tests {
