@@ -1,12 +1,14 @@
 package game
 
 // deeds are the kinds of event that record, with its value, a choice a
-// seat made: what it denounced, how it voted, whom it struck. The lines
-// that only say that a choice was made (voted, struck) are left out for
-// the line that says which; Ready is no choice worth telling.
+// seat made: what it denounced, whether it pressed Ready, how it voted,
+// whom it struck. The lines that only say that a choice was made (voted,
+// struck) are left out for the line that says which.
 var deeds = map[EventKind]bool{
 	EvDenounced:      true,
 	EvWithdrew:       true,
+	EvReady:          true,
+	EvUnready:        true,
 	EvAccused:        true, // the Chair's pick: Seat is the Chair, not drawn
 	EvVoteCast:       true,
 	EvConfessed:      true,
@@ -19,7 +21,7 @@ var deeds = map[EventKind]bool{
 
 // Deeds are the lines of the log from index from up to until (the end
 // when until is negative) that record what seat itself chose, as that
-// seat may read them: its denunciations, its Chair's pick, its votes and
+// seat may read them: its denunciations and Ready, its Chair's pick, its votes and
 // strikes with their values, its confession, its night's letter
 // proposal or investigation with the report. They are the seat's own:
 // nothing in them is secret from the delegate who holds the seat, which

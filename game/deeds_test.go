@@ -31,11 +31,11 @@ func TestDeeds(t *testing.T) {
 		from, until int
 		want        []EventKind
 	}{
-		{"the Investigator's whole stay", 2, from, -1, []EventKind{EvDenounced, EvWithdrew, EvDenounced, EvVoteCast, EvInvestigated}},
-		{"up to the Confession", 2, from, until, []EventKind{EvDenounced, EvWithdrew, EvDenounced, EvVoteCast}},
+		{"the Investigator's whole stay", 2, from, -1, []EventKind{EvDenounced, EvWithdrew, EvDenounced, EvReady, EvVoteCast, EvInvestigated}},
+		{"up to the Confession", 2, from, until, []EventKind{EvDenounced, EvWithdrew, EvDenounced, EvReady, EvVoteCast}},
 		{"from the Confession on", 2, until, -1, []EventKind{EvInvestigated}},
-		{"a Plotter's letter is the Plotter's", 1, from, -1, []EventKind{EvDenounced, EvVoteCast, EvLetterProposed}},
-		{"the Accused: a denunciation and a silent confession", 3, from, -1, []EventKind{EvDenounced, EvConfessed}},
+		{"a Plotter's letter is the Plotter's", 1, from, -1, []EventKind{EvDenounced, EvReady, EvVoteCast, EvLetterProposed}},
+		{"the Accused: a denunciation and a silent confession", 3, from, -1, []EventKind{EvDenounced, EvReady, EvConfessed}},
 		{"no such seat", 12, from, -1, []EventKind{}},
 		{"an empty stretch", 2, until, until, []EventKind{}},
 	}
@@ -51,9 +51,9 @@ func TestDeeds(t *testing.T) {
 
 	d := tb.g.Deeds(2, from, -1)
 	assert.Equal(t, 4, d[1].Target, "a withdrawal names the denunciation withdrawn")
-	assert.Equal(t, 3, d[3].Target, "the vote names the Accused")
-	assert.False(t, d[3].Purge, "and carries the vote: Spare")
-	assert.Equal(t, 0, d[4].Target)
-	assert.Equal(t, Plotters, d[4].Faction, "the investigation carries its report")
-	assert.Equal(t, NoSeat, tb.g.Deeds(3, from, -1)[1].Target)
+	assert.Equal(t, 3, d[4].Target, "the vote names the Accused")
+	assert.False(t, d[4].Purge, "and carries the vote: Spare")
+	assert.Equal(t, 0, d[5].Target)
+	assert.Equal(t, Plotters, d[5].Faction, "the investigation carries its report")
+	assert.Equal(t, NoSeat, tb.g.Deeds(3, from, -1)[2].Target)
 }

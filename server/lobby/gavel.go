@@ -258,6 +258,10 @@ func deedWords(g *game.Game, deeds []game.Event) string {
 			w = "denounced " + name(e.Target)
 		case game.EvWithdrew:
 			w = "withdrew the denunciation of " + name(e.Target)
+		case game.EvReady:
+			w = "pressed Ready"
+		case game.EvUnready:
+			w = "took Ready back"
 		case game.EvAccused:
 			w = "named " + name(e.Target) + " the Accused from the Chair"
 		case game.EvVoteCast:

@@ -154,8 +154,9 @@ func TestWhileAway(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "A bot now plays Boris's seat: Boris is away.", n.Message)
 
-	// The bot, in Boris's seat, denounces the seat after his and later
-	// votes Spare on it; others move too, which Boris is not told of.
+	// The bot, in Boris's seat, denounces the seat after his, presses
+	// Ready and votes Spare on it; others move too, which Boris is not
+	// told of.
 	g := s.Match.Game
 	target := (boris.Seat + 1) % 5
 	other := (boris.Seat + 2) % 5
@@ -192,8 +193,8 @@ func TestWhileAway(t *testing.T) {
 	told, n, ok := s.WhileAway(boris, env)
 	require.True(t, ok)
 	assert.Equal(t, protocol.NoticeWhileAway, n.Kind)
-	assert.Equal(t, "While you were away your deputy denounced "+g.Name(target)+" and voted Spare on "+g.Name(target)+".", n.Message)
-	require.Len(t, n.Deeds, 2)
+	assert.Equal(t, "While you were away your deputy denounced "+g.Name(target)+", pressed Ready and voted Spare on "+g.Name(target)+".", n.Message)
+	require.Len(t, n.Deeds, 3)
 	for _, e := range n.Deeds {
 		assert.Equal(t, boris.Seat, e.Seat)
 	}
