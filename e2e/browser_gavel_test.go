@@ -52,11 +52,22 @@ func TestBrowserGavelPasses(t *testing.T) {
 		p.typeIn("#door-name", p.name)
 		p.click("#door-join")
 	}
+	// Dmitri comes, and his tab closes again: the lobby counts his absence.
+	dmitris := openPage(t, browser, "Dmitri's browser", false)
+	dmitri, closeDmitri := tabOf(t, dmitris, "Dmitri")
+	dmitri.navigate(srv.URL + "/l/" + code)
+	dmitri.typeIn("#door-name", "Dmitri")
+	dmitri.click("#door-join")
 	people := []*page{host, boris, clara}
+	for _, p := range append(people, dmitri) {
+		p.wait("seven seated", `document.querySelectorAll('.member[data-member]').length === 7`, step)
+	}
+	closeDmitri()
 	for _, p := range people {
-		p.wait("six seated", `document.querySelectorAll('.member[data-member]').length === 6`, step)
+		p.wait("Dmitri away, counted", `[...document.querySelectorAll('.member .badge.off')].some(b => /^Away 0:0[1-9]/.test(b.textContent))`, step)
 	}
 	host.shot("gavel-01-lobby")
+	clara.shotAt("gavel-01-lobby-phone", ".member .badge.off")
 	host.click("#start")
 	for _, p := range people {
 		p.wait("the game", `document.querySelector('.game')`, step)
@@ -93,7 +104,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	boris.shot("gavel-02-passed-desktop")
 	clara.shot("gavel-03-passed-phone")
 	if heir.phone {
-		heir.shotAt("gavel-06-gavel-phone")
+		heir.shotAt("gavel-06-gavel-phone", "")
 	}
 
 	// The new host adjourns the Congress and resumes it.
@@ -105,7 +116,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	// A minute away: the new host is offered a bot for Anna's seat, and
 	// takes it; everyone is told, and the seat says so.
 	heir.wait("the suggestion of a bot", `document.querySelector('[data-suggest="d1"]')`, 90*time.Second)
-	heir.shotAt("gavel-04-suggestion")
+	heir.shotAt("gavel-04-suggestion", "")
 	heir.hostClick(`[data-key="bot-d1"]`)
 	seatNews := `[...document.querySelectorAll('#room-news [data-notice="seat"]')].map(e => e.textContent).join(' ')`
 	other.wait("the bot's arrival told", seatNews+`.includes("A bot now plays Anna's seat: Anna is away.")`, step)
@@ -140,7 +151,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	}
 	other.wait("the gavel's tools", `document.getElementById('gavel-h') && !document.getElementById('gavel-h').parentElement.hidden`, step)
 	if other.phone {
-		other.shotAt("gavel-06-gavel-phone")
+		other.shotAt("gavel-06-gavel-phone", "")
 	}
 
 	// The new host removes the one who held the gavel before, after a
@@ -150,7 +161,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	other.hostClick(`[data-key="kick"]`)
 	other.wait("the confirmation", `document.querySelector('.host-tools .confirm')`, step)
 	assert.Contains(t, other.text(`document.querySelector('.host-tools .confirm').textContent`), "cannot come back to this lobby")
-	other.shotAt("gavel-07-confirm")
+	other.shotAt("gavel-07-confirm", "")
 	other.hostClick(`[data-key="kick-confirm"]`)
 	out.wait("the removal told", `document.querySelector('.panel.red h2') && document.querySelector('.panel.red h2').textContent === 'You are out of this lobby.'`, step)
 	out.shot("gavel-08-kicked")
@@ -165,8 +176,9 @@ func TestBrowserGavelPasses(t *testing.T) {
 	out.shot("gavel-09-door")
 }
 
-// hostClick presses one of the host's tools: on a phone, at the foot of
-// the page, as a person scrolls down to them past the move bar.
+// hostClick presses one of the host's tools: on a phone, scrolled up
+// to just under the phase banner, clear of the move bar at the foot, as
+// a person scrolls to them.
 func (p *page) hostClick(sel string) {
 	p.t.Helper()
 	if !p.phone {
@@ -174,8 +186,15 @@ func (p *page) hostClick(sel string) {
 		return
 	}
 	p.wait("clickable "+sel, fmt.Sprintf(`(e => e && !e.disabled)(document.querySelector(%q))`, sel), step)
-	p.eval(`(scrollTo(0, document.documentElement.scrollHeight), true)`, nil)
+	p.underBanner(sel)
 	p.retry(chromedp.Tap(chromedp.CSS(sel)))
+}
+
+// underBanner scrolls the element sel to just under the sticky phase
+// banner (to the top of the screen where there is none).
+func (p *page) underBanner(sel string) {
+	p.t.Helper()
+	p.eval(fmt.Sprintf(`(e => { const b = document.querySelector('.banner'); const top = (b ? b.getBoundingClientRect().bottom : 0) + 8; scrollBy(0, e.getBoundingClientRect().top - top); return true; })(document.querySelector(%q))`, sel), nil)
 }
 
 // choose picks the option of a select by its text, as a person would.
@@ -188,15 +207,18 @@ func (p *page) choose(sel, text string) {
 	}
 }
 
-// shotAt is shot of the host's tools: on a phone, which shows a part of
-// the page, scrolled to its foot, where the tools sit above the move bar.
-func (p *page) shotAt(name string) {
+// shotAt is shot of a part of the page: on a phone, which shows only a
+// part, scrolled to the element sel (the host's tools for "").
+func (p *page) shotAt(name, sel string) {
 	p.t.Helper()
 	if !p.phone {
 		p.shot(name)
 		return
 	}
-	p.eval(`(scrollTo(0, document.documentElement.scrollHeight), true)`, nil)
+	if sel == "" {
+		sel = ".host-tools"
+	}
+	p.underBanner(sel)
 	ctx, cancel := context.WithTimeout(p.ctx, step)
 	defer cancel()
 	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
