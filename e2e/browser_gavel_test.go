@@ -144,6 +144,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	assert.Empty(t, host.text(away+` ? 'told' : ''`), "told once")
 
 	// The gavel is handed on by hand, in the game: to the other delegate.
+	heir.hostClick(`[data-key="host-seats"]`)
 	heir.choose("#gavel-to", other.name)
 	heir.hostClick(`[data-key="hand-gavel"]`)
 	for _, p := range []*page{host, boris, clara} {
@@ -157,6 +158,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	// The new host removes the one who held the gavel before, after a
 	// confirmation; the seat goes to a bot, its file sealed.
 	out := heir
+	other.hostClick(`[data-key="host-seats"]`)
 	other.choose("#kick-who", out.name)
 	other.hostClick(`[data-key="kick"]`)
 	other.wait("the confirmation", `document.querySelector('.host-tools .confirm')`, step)

@@ -417,6 +417,7 @@ export function mount(root, ctx) {
   let gavelTo = "";
   let kickWho = "";
   let confirmKick = "";
+  let seatsOpen = false; // the folded tools for the gavel and removals are open
 
   function renderHost(v) {
     const hostActs = new Set((v.host_actions || []).map((x) => x.kind));
@@ -430,18 +431,8 @@ export function mount(root, ctx) {
     if (!heirs.some((m) => m.id === gavelTo)) gavelTo = heirs.length ? heirs[0].id : "";
     if (!kickable.some((m) => m.id === kickWho)) kickWho = kickable.length ? kickable[0].id : "";
     const kicked = kickable.find((m) => m.id === confirmKick);
-    return [
-      h("h2", { id: "gavel-h", text: "The host's gavel" }),
-      h("div", { class: "act-row" },
-        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
-        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
-        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
-      away.length ? h("div", { class: "act-row" }, away.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
-      botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null,
-      long.map((m) => h("p", { class: "suggest small", data: { suggest: m.id } },
-        `${m.name} has been away over a minute. A bot could play the seat, so that the Congress does not wait.`)),
+    const seatTools = (heirs.length || kickable.length) && h("details", { class: "host-seats", open: seatsOpen || !!kicked, ontoggle: (e) => { seatsOpen = e.target.open; } },
+      h("summary", { class: "small", data: { key: "host-seats" }, aria: { label: "More of the gavel: hand it on, or remove a delegate" }, title: "Hand the gavel on, or remove a delegate", text: "More…" }),
       heirs.length ? h("div", { class: "act-row host-pick" },
         h("label", { for: "gavel-to", class: "small", text: "Hand the gavel to" }),
         h("select", { id: "gavel-to", data: { key: "gavel-to" }, onchange: (e) => { gavelTo = e.target.value; } },
@@ -456,7 +447,20 @@ export function mount(root, ctx) {
           h("label", { for: "kick-who", class: "small", text: "Remove a delegate" }),
           h("select", { id: "kick-who", data: { key: "kick-who" }, onchange: (e) => { kickWho = e.target.value; } },
             kickable.map((m) => h("option", { value: m.id, selected: m.id === kickWho, text: m.name }))),
-          h("button", { type: "button", class: "small", data: { key: "kick" }, onclick: () => { confirmKick = kickWho; render(); }, text: "Remove…" })) : null,
+          h("button", { type: "button", class: "small", data: { key: "kick" }, onclick: () => { confirmKick = kickWho; render(); }, text: "Remove…" })) : null);
+    return [
+      h("h2", { id: "gavel-h", text: "The host's gavel" }),
+      h("div", { class: "act-row" },
+        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
+        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
+        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" }),
+        seatTools),
+      away.length ? h("div", { class: "act-row" }, away.map((m) =>
+        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
+      botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
+        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null,
+      long.map((m) => h("p", { class: "suggest small", data: { suggest: m.id } },
+        `${m.name} has been away over a minute. A bot could play the seat, so that the Congress does not wait.`)),
     ];
   }
 
