@@ -234,6 +234,9 @@ func TestKickedBetweenGames(t *testing.T) {
 func TestBackFromTheBot(t *testing.T) {
 	e := newEnv(t)
 	tb := e.table(5, quickSettings())
+	gallery := e.dial(nil)
+	gallery.send(protocol.Watch{Lobby: tb.code, Name: "Olga"})
+	gallery.welcome()
 	tb.start()
 	host, away, watcher := tb.clients[0], tb.clients[4], tb.clients[1]
 	away.ws.CloseNow()
@@ -273,6 +276,12 @@ func TestBackFromTheBot(t *testing.T) {
 	}
 	assert.Equal(t, []protocol.NoticeKind{protocol.NoticeSeat}, kinds, "the others hear of the seat, not of its deeds")
 	noRoleIn(t, seen, watcher.seat)
+	var galleryKinds []protocol.NoticeKind
+	for _, n := range notices(t, gallery.sync()) {
+		galleryKinds = append(galleryKinds, n.Kind)
+		assert.Empty(t, n.Deeds)
+	}
+	assert.Equal(t, []protocol.NoticeKind{protocol.NoticeSeat, protocol.NoticeSeat}, galleryKinds, "the gallery hears of the seat both ways, and nothing of its deeds")
 
 	back.ws.CloseNow()
 	host.awaitAway(away.you)
