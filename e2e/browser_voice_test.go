@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -305,4 +309,99 @@ func TestVoiceBrowserThroughTURN(t *testing.T) {
 	// chosen (the server sees it from the relay's own address): what
 	// matters is that it came from the TURN server.
 	require.Equal(t, "relayed", got, "the gallery's media did not go through the TURN server")
+}
+
+// TestVoiceBrowserPushToTalk: on push-to-talk, a delegate is heard only
+// while holding the key (V) or the button, the gallery sees who speaks
+// on the table while they do, and the dock fits a phone.
+func TestVoiceBrowserPushToTalk(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t, "--voice")
+	// A steady tone, as loud as speech, where Chromium's own fake
+	// microphone only beeps now and then.
+	browser := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-audio-capture", toneFile(t)),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	)
+	clara, dmitri, elena := openPage(t, browser, "Clara", false), openPage(t, browser, "Dmitri", false), openPage(t, browser, "Elena", true)
+	gallery := openPage(t, browser, "Gallery", false)
+	delegates := []*page{clara, dmitri, elena}
+	voiceTable(t, srv, delegates, gallery)
+	for _, p := range append([]*page{gallery}, delegates...) {
+		p.eval(jsKeepPeers, nil)
+		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
+	}
+	gallery.click(`#voice .act-row button:nth-child(2)`)
+	for _, p := range delegates {
+		p.click(`#voice button.primary`)
+		p.wait("push-to-talk", `document.querySelector('#voice [data-self="muted"]')`, step)
+	}
+	gallery.wait("the delegates' tracks", `window.__pcs.length && window.__pcs[0].getReceivers().length >= 3`, step)
+	gallery.deaf("nobody holds the key, yet a delegate is heard")
+	nobodySpeaks := `![...document.querySelectorAll('#voice [data-speaking="yes"]')].length`
+	gallery.wait("nobody shown speaking", nobodySpeaks, step)
+
+	// Clara holds V: she is heard, and shown speaking; she lets go: silence.
+	clara.eval(`dispatchEvent(new KeyboardEvent("keydown", { key: "v" })), true`, nil)
+	clara.wait("the key held", `document.querySelector('#voice .hold.held')`, step)
+	gallery.receiving("Clara holding V")
+	gallery.wait("Clara shown speaking", `[...document.querySelectorAll('#voice [data-speaking="yes"]')].some(e => e.textContent.includes("Clara"))`, 10*time.Second)
+	gallery.wait("Clara's seat marked speaking", `[...document.querySelectorAll('.seat.speaking')].map(e => e.getAttribute('aria-label')).join().includes("Clara")`, 10*time.Second)
+	gallery.shot("voice-ptt-speaking")
+	clara.eval(`dispatchEvent(new KeyboardEvent("keyup", { key: "v" })), true`, nil)
+	clara.wait("the key let go", `!document.querySelector('#voice .hold.held')`, step)
+	gallery.wait("nobody shown speaking", nobodySpeaks+` && !document.querySelector('.seat.speaking')`, 10*time.Second)
+	gallery.deaf("Clara let go of V, yet she is heard")
+
+	// Elena, on a phone, holds the button instead.
+	elena.eval(`document.querySelector('#voice .hold').dispatchEvent(new PointerEvent("pointerdown", { bubbles: true })), true`, nil)
+	elena.wait("the button held", `document.querySelector('#voice .hold.held')`, step)
+	gallery.receiving("Elena holding the button")
+	elena.shot("voice-phone-holding")
+	elena.eval(`document.querySelector('#voice .hold').dispatchEvent(new PointerEvent("pointerup", { bubbles: true })), true`, nil)
+	elena.wait("the button let go", `!document.querySelector('#voice .hold.held')`, step)
+	gallery.deaf("Elena let go of the button, yet she is heard")
+	// On the phone the dock starts folded, one row that leaves the table
+	// in view; unfolded it lists who is in the voice, and it stays so.
+	elena.wait("the dock within the screen", `document.querySelector('#voice').getBoundingClientRect().right <= innerWidth + 1`, step)
+	elena.wait("the dock folded", `document.querySelector('#voice.folded') && !document.querySelector('#voice .voice-peers')`, step)
+	elena.wait("the dock short", `document.querySelector('#voice').getBoundingClientRect().height < innerHeight / 3`, step)
+	elena.click(`#voice .voice-fold`)
+	elena.wait("the dock unfolded", `!document.querySelector('#voice.folded') && document.querySelector('#voice .voice-peers')`, step)
+	elena.shot("voice-phone-unfolded")
+	elena.do(chromedp.Reload())
+	elena.wait("the voice dock again", `document.querySelector('#voice:not([hidden]) button.primary')`, step)
+	elena.click(`#voice button.primary`)
+	elena.wait("unfolded after a reload", `document.querySelector('#voice:not([hidden]) .voice-fold') && document.querySelector('#voice .voice-fold').getAttribute('aria-expanded') === 'true'`, step)
+	clara.wait("the desktop dock unfolded", `!document.querySelector('#voice.folded')`, step)
+}
+
+// toneFile writes 10 s of a 440 Hz tone at half of full scale, 48 kHz
+// mono 16-bit WAV, and returns its path.
+func toneFile(t *testing.T) string {
+	t.Helper()
+	const rate, secs = 48000, 10
+	n := rate * secs
+	b := make([]byte, 44+2*n)
+	copy(b, "RIFF")
+	binary.LittleEndian.PutUint32(b[4:], uint32(36+2*n))
+	copy(b[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(b[16:], 16)
+	binary.LittleEndian.PutUint16(b[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(b[22:], 1) // mono
+	binary.LittleEndian.PutUint32(b[24:], rate)
+	binary.LittleEndian.PutUint32(b[28:], rate*2)
+	binary.LittleEndian.PutUint16(b[32:], 2)
+	binary.LittleEndian.PutUint16(b[34:], 16)
+	copy(b[36:], "data")
+	binary.LittleEndian.PutUint32(b[40:], uint32(2*n))
+	for i := range n {
+		v := int16(16000 * math.Sin(2*math.Pi*440*float64(i)/rate))
+		binary.LittleEndian.PutUint16(b[44+2*i:], uint16(v))
+	}
+	path := filepath.Join(t.TempDir(), "tone.wav")
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+	return path
 }

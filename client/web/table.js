@@ -37,7 +37,7 @@ export function renderTable(view, opts = {}) {
     const tap = seatPick(pick, s, i);
     const li = h("li", {
       class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused", tap && "pickable", pick && pick.chosen === i && "picked"],
-      data: { seat: i, role: role || null, faction: role ? null : faction || null, alive: s.alive },
+      data: { seat: i, member: m ? m.id : null, role: role || null, faction: role ? null : faction || null, alive: s.alive },
       aria: { label },
       title: label,
     },

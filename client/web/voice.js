@@ -7,6 +7,8 @@
 import { h, replace } from "./dom.js";
 
 const PTT_KEY = "v"; // hold to speak, outside text fields
+const FOLD_KEY = "congress.voice.folded";
+const NARROW = "(max-width: 979px)"; // the phone's layout: the dock starts folded
 const SPEAKING_LEVEL = 0.02;
 
 export class Voice {
@@ -23,10 +25,15 @@ export class Voice {
     this.pc = null;
     this.stream = null;
     this.audio = new Map(); // stream ID -> <audio>
-    this.trackStream = new Map(); // track ID -> stream ID
+    this.trackStream = new Map(); // received track -> stream ID (the speaker)
     this.speaking = new Set();
     this.neg = Promise.resolve();
     this.error = "";
+    // Folded, the dock is one row (the hold button, the state, the reason
+    // of a mute) and leaves the table and the chat in view. Kept locally;
+    // folded at first on a narrow screen.
+    const kept = localStorage.getItem(FOLD_KEY);
+    this.folded = kept === null ? matchMedia(NARROW).matches : kept === "1";
     this.dock = h("aside", { class: "voice-dock", id: "voice", aria: { label: "Voice" }, hidden: true });
     document.body.append(this.dock);
     this.keys = new AbortController();
@@ -123,7 +130,7 @@ export class Voice {
 
   track(e) {
     const id = e.streams[0] ? e.streams[0].id : e.track.id;
-    this.trackStream.set(e.track.id, id);
+    this.trackStream.set(e.track, id);
     let el = this.audio.get(id);
     if (!el) {
       el = h("audio", { autoplay: true, data: { stream: id } });
@@ -187,7 +194,7 @@ export class Voice {
     if (!this.pc) return;
     const now = new Set();
     for (const r of this.pc.getReceivers()) {
-      const id = r.track && this.trackStream.get(r.track.id);
+      const id = r.track && this.trackStream.get(r.track);
       if (!id) continue;
       for (const s of r.getSynchronizationSources ? r.getSynchronizationSources() : []) {
         if (s.audioLevel > SPEAKING_LEVEL && performance.timeOrigin + performance.now() - s.timestamp < 500) now.add(id);
@@ -196,6 +203,16 @@ export class Voice {
     const same = now.size === this.speaking.size && [...now].every((x) => this.speaking.has(x));
     this.speaking = now;
     if (!same) this.render();
+    this.markSeats();
+  }
+
+  // markSeats marks the seats of the table whose delegate is heard
+  // speaking (a delegate's stream is their member ID), again after each
+  // redraw of the table.
+  markSeats() {
+    for (const el of document.querySelectorAll(".seat[data-member]")) {
+      el.classList.toggle("speaking", this.speaking.has(el.dataset.member));
+    }
   }
 
   render() {
@@ -221,27 +238,36 @@ export class Voice {
     }
     const me = this.mic ? (this.selfMuted() ? "Your microphone is off." : "You are speaking.") : "You are listening only.";
     const peers = (this.state && this.state.peers) || [];
+    const speakers = peers.filter((p) => this.speaking.has(p.stream)).map((p) => p.name);
+    this.dock.classList.toggle("folded", this.folded);
     replace(this.dock,
-      h("h3", { text: "Voice at the table" }),
+      h("div", { class: "voice-head" },
+        h("h3", { text: "Voice at the table" }),
+        h("button", {
+          type: "button", class: "small voice-fold", aria: { expanded: !this.folded, controls: "voice" },
+          onclick: () => { this.folded = !this.folded; localStorage.setItem(FOLD_KEY, this.folded ? "1" : "0"); this.render(); },
+          text: this.folded ? "Unfold" : "Fold",
+        })),
       reason && h("p", { class: "voice-reason", role: "status", data: { reason: "floor" }, text: reason }),
       h("p", { class: "muted", data: { self: this.selfMuted() ? "muted" : "open" }, text: me }),
+      this.folded && speakers.length > 0 && h("p", { class: "voice-speakers", text: speakers.join(", ") + (speakers.length > 1 ? " are speaking" : " is speaking") }),
       this.mic && h("div", { class: "act-row" },
         h("button", {
           type: "button", class: ["hold", this.holding && "held"], aria: { pressed: this.holding },
           onpointerdown: (e) => { e.preventDefault(); this.hold(true); },
           onpointerup: () => this.hold(false), onpointerleave: () => this.hold(false), onpointercancel: () => this.hold(false),
           oncontextmenu: (e) => e.preventDefault(),
-          text: this.mode === "ptt" ? "Hold to speak (V)" : "Open mic",
+          text: this.mode === "ptt" ? (matchMedia("(pointer: coarse)").matches ? "Hold to speak" : "Hold to speak (V)") : "Open mic",
           disabled: this.mode === "open",
         }),
         h("button", { type: "button", class: "small", onclick: () => this.setMode(this.mode === "ptt" ? "open" : "ptt"), text: this.mode === "ptt" ? "Use open mic" : "Use push-to-talk" })),
-      h("ul", { class: "voice-peers" }, peers.map((p) => h("li", {
+      !this.folded && h("ul", { class: "voice-peers" }, peers.map((p) => h("li", {
         data: { stream: p.stream, speaking: this.speaking.has(p.stream) ? "yes" : "no", heard: p.heard ? "yes" : "no" },
       },
       h("span", { class: "voice-name", text: p.name }),
       " ",
       h("span", { class: "voice-state", text: peerState(p, this.speaking.has(p.stream), this.state, reason) })))),
-      h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: () => this.leave(), text: "Leave voice" })),
+      !this.folded && h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: () => this.leave(), text: "Leave voice" })),
       this.error && h("p", { class: "error", role: "alert", text: this.error }),
       [...this.audio.values()]);
   }

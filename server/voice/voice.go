@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pion/interceptor"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -78,6 +79,11 @@ func New(cfg Config) (*SFU, error) {
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"},
 		PayloadType:        111,
 	}, webrtc.RTPCodecTypeAudio); err != nil {
+		return nil, err
+	}
+	// The speaker's audio level rides each packet (RFC 6464) and is
+	// forwarded with it: it is how a listener's browser shows who speaks.
+	if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: sdp.AudioLevelURI}, webrtc.RTPCodecTypeAudio); err != nil {
 		return nil, err
 	}
 	ir := &interceptor.Registry{}
@@ -291,7 +297,7 @@ func (r *Room) Join(id string, mic bool, signal func(Signal)) (*Peer, error) {
 
 // addTrack gives listener p a track for speaker sid (under the room's mu).
 func (p *Peer) addTrack(sid string) {
-	tr, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", sid)
+	tr, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio-"+sid, sid)
 	if err != nil {
 		return
 	}
