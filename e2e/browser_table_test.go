@@ -404,7 +404,14 @@ func TestBrowserSealedFile(t *testing.T) {
 		Proposal bool `json:"proposal"`
 	}
 	const jsMinutes = `({all: document.querySelectorAll('.log li').length, secret: document.querySelectorAll('.log li.secret').length, proposal: !!document.querySelector('.log li.secret.log-letter_proposed')})`
+	// On a phone the minutes are a pane of their own.
+	pane := func(p *page, name string) {
+		if p.phone {
+			p.click(`[data-pane="` + name + `"]`)
+		}
+	}
 	var everything, mine minuteLines
+	pane(plotter, "minutes")
 	plotter.eval(jsMinutes, &everything)
 	plotter.click(`[data-filter="secrets"]`)
 	plotter.wait("my secrets", `document.querySelector('[data-filter="secrets"]').getAttribute('aria-pressed') === 'true'`, step)
@@ -413,14 +420,17 @@ func TestBrowserSealedFile(t *testing.T) {
 	assert.Equal(t, mine.Secret, mine.All, "my secrets show the secret lines alone")
 	assert.Less(t, mine.All, everything.All, "my secrets leave the public lines out")
 	plotter.accessible("the minutes, my secrets")
+	pane(loyal, "minutes")
 	loyal.click(`[data-filter="secrets"]`)
 	loyal.wait("a Loyalist's secrets", `document.querySelector('[data-filter="secrets"]').getAttribute('aria-pressed') === 'true'`, step)
 	assert.Equal(t, "0", loyal.text(`String(document.querySelectorAll('.log li').length)`), "a Loyalist has no secret tonight")
 	loyal.click(`[data-filter="all"]`)
 	loyal.wait("all the minutes again", `document.querySelectorAll('.log li').length > 0`, step)
+	pane(loyal, "floor")
 	plotter.click(`[data-filter="all"]`)
 	plotter.wait("all the minutes again", fmt.Sprintf(`document.querySelectorAll('.log li').length === %d`, everything.All), step)
 	plotter.click(`[data-filter="secrets"]`)
+	pane(plotter, "floor")
 
 	// Sealed again by hand, the secrets go with it.
 	plotter.click(`[data-key="role-toggle"]`)
