@@ -356,6 +356,14 @@ func TestBrowserEndKirovPurged(t *testing.T) {
 			assert.Contains(t, all, fmt.Sprintf("The NKVD, for %s, found %s a Plotter.", name(investigator), name(kirov)), p.name)
 		}
 
+		// The minutes' close names the bloc, by the camps the view opens.
+		closing := p.text(`document.querySelector('.log li.log-game_over').textContent`)
+		assert.Contains(t, closing, "Kirov's bloc: ", p.name)
+		assert.Contains(t, closing, name(kirov)+" (Kirov)", p.name)
+		for _, b := range bloc {
+			assert.Contains(t, closing, name(b), "%s: the close names %s of the bloc", p.name, name(b))
+		}
+
 		// The bloc's and the purged's chat, opened to all.
 		for ch, line := range map[string]string{"plotters": blocLine, "purged": purgedLine} {
 			p.click("#tab-" + ch)

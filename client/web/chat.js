@@ -18,7 +18,7 @@ function closedReason(ch, session) {
   if (session.spectator) return ch === "public" ? "Only delegates speak on the floor. The gallery talks in its own channel." : "You may only read this channel.";
   if (v && v.you && !v.you.alive) return "The purged no longer speak here. Talk with the other purged.";
   if (ch === "public" && v && v.phase === "night") return "The floor is silent while Moscow sleeps.";
-  if (ch === "plotters") return "The bloc meets only at night.";
+  if (ch === "plotters" && v && v.rules && v.rules.plotter_chat === "night") return "The bloc meets only at night.";
   return "You may not speak here now.";
 }
 

@@ -72,7 +72,7 @@ export function mount(root, ctx) {
       h("div", { class: "small", text: (FACTION[x.faction] || "") + (x.alive ? "" : " · purged") }))));
 
     replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host }));
-    minutes.update(s.log, name, you, { secrets: true, phase: "over" });
+    minutes.update(s.log, name, you, { secrets: true, phase: "over", camp: (i) => (v.seats[i] ? v.seats[i].faction : "") });
     ctx.chat.update();
     if (!announced) {
       announced = true;
