@@ -383,8 +383,9 @@ func roleWord(r game.Role) string {
 // TestBrowserEndParity: five delegates, four over the wire and one in the
 // browser, who taps the Loyalist the others denounce and votes with them
 // to purge him: the bloc then matches the Loyalists seat for seat. The
-// end puts that vote at the top, drawn, says how the hall stands, and
-// tells what history makes of it.
+// end puts that vote at the top, drawn, says how the hall stands, tells
+// what history makes of it, and opens the bloc's and the purged's
+// channels to the delegate whose vote ended it.
 func TestBrowserEndParity(t *testing.T) {
 	needChromium(t)
 	srv := startBrowserServer(t)

@@ -212,7 +212,8 @@ func (p *page) keyTo(sel string) bool {
 
 // TestBrowserKeyboardGame: one delegate plays a whole game against four
 // bots with the keyboard alone (Tab, Enter, and the keys R for Ready and
-// F for the file), from the front page to the end. After every message
+// F for the file), from the front page to the end; only the timers are
+// set by script. After every message
 // the server sends, the page offers exactly the moves and targets of the
 // view it was sent: the buttons under "Your move", the seats that can be
 // tapped, the vote on the Accused's seat, the host's gavel; with the file
