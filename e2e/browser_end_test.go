@@ -271,6 +271,8 @@ func TestBrowserEndKirovPurged(t *testing.T) {
 	for _, line := range []string{blocLine, purgedLine} {
 		assert.NotContains(t, galina.text(`document.body.textContent`), line, "the gallery hears a closed channel while the game runs")
 	}
+	fyodor.accessible("the Night, purged")
+	galina.accessible("the Night from the gallery, on a phone")
 	var authors []string
 	for _, c := range plotters {
 		c.must(protocol.Act{Kind: game.CmdLetter, Target: letterTo})

@@ -537,6 +537,7 @@ func TestBrowserGameSurvives(t *testing.T) {
 		p.wait("the game after the restart", `document.getElementById('conn').dataset.state === 'open' && document.querySelector('.game')`, 30*time.Second)
 	}
 	host.wait("Anna's mark after the restart", fmt.Sprintf(`(%s) === %d`, jsChosen, before), step)
+	host.accessible("the game after a restart")
 
 	// The game goes on to its end.
 	deadline := time.Now().Add(240 * time.Second)
