@@ -8,6 +8,7 @@
 package protocol
 
 import (
+	"sync"
 	"time"
 
 	"congress/game"
@@ -339,8 +340,11 @@ type SettingLimit struct {
 	Max int    `json:"max"`
 }
 
-// LobbyLimits are the Limits every lobby carries.
-func LobbyLimits() Limits {
+// LobbyLimits are the Limits every lobby carries: one value, made once,
+// shared by every lobby view (not to be modified).
+var LobbyLimits = sync.OnceValue(lobbyLimits)
+
+func lobbyLimits() Limits {
 	b := game.ConfigBounds()
 	l := Limits{Seats: b.Seats}
 	add := func(key string, r game.Range) { l.Settings = append(l.Settings, SettingLimit{key, r.Min, r.Max}) }
