@@ -565,6 +565,13 @@ func appendMemberFields(b []byte, v *Member) []byte {
 	if v.BotPlays {
 		b = append(b, `,"bot_plays":true`...)
 	}
+	if v.AwaySeconds != 0 {
+		b = append(b, `,"away_seconds":`...)
+		b = strconv.AppendInt(b, int64(v.AwaySeconds), 10)
+	}
+	if v.Gone {
+		b = append(b, `,"gone":true`...)
+	}
 	return b
 }
 
@@ -614,6 +621,8 @@ func appendSettingsFields(b []byte, v *Settings) []byte {
 	b = strconv.AppendInt(b, int64(v.MaxSpectators), 10)
 	b = append(b, `,"voice":`...)
 	b = strconv.AppendBool(b, v.Voice)
+	b = append(b, `,"host_away_seconds":`...)
+	b = strconv.AppendInt(b, int64(v.HostAwaySeconds), 10)
 	return b
 }
 

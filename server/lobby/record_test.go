@@ -45,6 +45,7 @@ func TestOldRecordsReplay(t *testing.T) {
 	assert.Equal(t, "https://congress.example", s.Base)
 	assert.True(t, s.Public)
 	assert.Equal(t, "d1", s.Host)
+	assert.Equal(t, 30, s.Settings.HostAwaySeconds, "a log from before the setting: the default")
 	assert.Len(t, s.Members, 5)
 	assert.Equal(t, Playing, s.Phase)
 	require.NotNil(t, s.Match)
