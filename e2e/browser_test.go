@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/server/lobby"
 )
 
 // seenRole is a role (or faction) a page showed for a seat while the
@@ -196,7 +198,7 @@ func TestBrowserLobbyGathers(t *testing.T) {
 	boris.wait("Boris's host controls", `document.getElementById('start')`, step)
 	host.wait("Anna without host controls", `!document.getElementById('start')`, step)
 	boris.click(fmt.Sprintf(`[data-key="kick-%s"]`, elenaID))
-	const jsKickTold = `document.body.textContent.split('The host removed you').length - 1`
+	jsKickTold := `document.body.textContent.split(` + jsString(lobby.KickedMessage) + `).length - 1`
 	elena.wait("Elena told she was removed", jsKickTold+` >= 1`, step)
 	time.Sleep(3 * time.Second) // long enough for a reconnect to say it again
 	var told int
