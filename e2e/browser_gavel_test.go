@@ -165,7 +165,7 @@ func TestBrowserGavelPasses(t *testing.T) {
 	assert.Contains(t, other.text(`document.querySelector('.host-tools .confirm').textContent`), "cannot come back to this lobby")
 	other.shotAt("gavel-07-confirm", "")
 	other.hostClick(`[data-key="kick-confirm"]`)
-	out.wait("the removal told", `document.querySelector('.panel.red h2') && document.querySelector('.panel.red h2').textContent === 'You are out of this lobby.'`, step)
+	out.wait("the removal told", `document.querySelector('.panel.red h1') && document.querySelector('.panel.red h1').textContent === 'You are out of this lobby.'`, step)
 	out.shot("gavel-08-kicked")
 	host.wait("the seat to a bot, its file sealed", `[...document.querySelectorAll('#room-news [data-notice="kicked"]')].some(e => e.textContent.includes('its file stays sealed'))`, step)
 	host.wait("the removed seat marked", `[...document.querySelectorAll('.seat .badge')].some(b => b.textContent === 'Removed')`, step)

@@ -39,6 +39,27 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%d-%d", l.Min, l.Max), got, "the range of %s", l.Key)
 	}
 	assert.Contains(t, host.text(`document.getElementById('seat-limits').textContent`), fmt.Sprintf("Between %d and %d delegates", limits.Seats.Min, limits.Seats.Max))
+	// What 0 means at each size of table is the server's table, the sizes
+	// that share a value said together; the Investigator's seats too.
+	for key, of := range map[string]func(protocol.TableRow) int{
+		"plotters": func(r protocol.TableRow) int { return r.Plotters },
+		"sessions": func(r protocol.TableRow) int { return r.Sessions },
+	} {
+		meaning := host.text(`document.getElementById('set-` + key + `-help').textContent`)
+		for i := 0; i < len(limits.Table); {
+			j := i
+			for j+1 < len(limits.Table) && of(limits.Table[j+1]) == of(limits.Table[i]) {
+				j++
+			}
+			seats := fmt.Sprint(limits.Table[i].Seats)
+			if j > i {
+				seats += "–" + fmt.Sprint(limits.Table[j].Seats)
+			}
+			assert.Contains(t, meaning, fmt.Sprintf("%d for %s", of(limits.Table[i]), seats), "the table's %s at %s delegates", key, seats)
+			i = j + 1
+		}
+	}
+	assert.Contains(t, host.text(`document.getElementById('set-investigator-help').textContent`), fmt.Sprintf("With %d or more delegates", limits.InvestigatorFrom))
 	host.addBots("normal", 5)
 	// A bloc too big for the six seated is said at its field at once, in
 	// the server's words, and the word goes when the bloc fits.
@@ -53,6 +74,8 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 	gallery.wait("the gallery's settings", `(e => e && e.textContent === 'On')(document.querySelector('[data-setting="spectators_see_roles"]'))`, step)
 	gallery.wait("the change after the refusal taken, the refused one not", `document.querySelector('[data-setting="night_seconds"]').textContent === '9 s' && document.querySelector('[data-setting="debate_seconds"]').textContent === '30 s'`, step)
 	gallery.wait("the gallery door", `!document.getElementById('gallery').hidden && document.getElementById('knock')`, step)
+	assert.Equal(t, host.text(`document.getElementById('set-sessions-help').textContent`),
+		gallery.text(`document.querySelector('[data-setting="sessions"]').nextElementSibling.textContent`), "the summary says what the form says")
 	assert.Contains(t, gallery.text(`document.getElementById('gallery').textContent`), "a delegate could otherwise watch from a second window")
 	gallery.typeIn("#knock-name", "Olga")
 	gallery.click("#knock")

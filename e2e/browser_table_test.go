@@ -221,9 +221,10 @@ func TestBrowserTableYourMoveFirst(t *testing.T) {
 	phone.shot("readme-phone")
 	copyScreenshots(t, map[string]string{"readme-debate": "debate", "readme-phone": "phone"})
 
-	// It was the host's move when the Debate opened: a sound, and a mark on
-	// the tab's icon while the move waits. The sound's toggle is kept.
-	host.wait("the signal of the host's move", `window.__signals > 0 && document.querySelector('link[rel="icon"]').getAttribute('href').startsWith('data:image/svg+xml')`, step)
+	// It was the host's move when the Debate opened: a mark on the tab's
+	// icon while the move waits (TestBrowserSignals hears the rest). The
+	// sound's toggle is kept.
+	host.wait("the mark of the host's move", `document.querySelector('link[rel="icon"]').getAttribute('href').startsWith('data:image/svg+xml')`, step)
 	assert.Equal(t, "default", host.text(`typeof Notification === 'undefined' ? 'default' : Notification.permission`), "no permission asked on load")
 	host.click("#signal-sound")
 	host.wait("the sound off", `document.getElementById('signal-sound').getAttribute('aria-pressed') === 'false'`, step)
@@ -395,9 +396,45 @@ func TestBrowserSealedFile(t *testing.T) {
 	plotter.accessible("the Night with the file open")
 	plotter.screens("night-file-open")
 
+	// The minutes' "my secrets": the secret lines alone, the proposal
+	// among them; a Loyalist's has none tonight; "All" brings back the rest.
+	type minuteLines struct {
+		All      int  `json:"all"`
+		Secret   int  `json:"secret"`
+		Proposal bool `json:"proposal"`
+	}
+	const jsMinutes = `({all: document.querySelectorAll('.log li').length, secret: document.querySelectorAll('.log li.secret').length, proposal: !!document.querySelector('.log li.secret.log-letter_proposed')})`
+	// On a phone the minutes are a pane of their own.
+	pane := func(p *page, name string) {
+		if p.phone {
+			p.click(`[data-pane="` + name + `"]`)
+		}
+	}
+	var everything, mine minuteLines
+	pane(plotter, "minutes")
+	plotter.eval(jsMinutes, &everything)
+	plotter.click(`[data-filter="secrets"]`)
+	plotter.wait("my secrets", `document.querySelector('[data-filter="secrets"]').getAttribute('aria-pressed') === 'true'`, step)
+	plotter.eval(jsMinutes, &mine)
+	assert.True(t, mine.Proposal, "the proposal among my secrets")
+	assert.Equal(t, mine.Secret, mine.All, "my secrets show the secret lines alone")
+	assert.Less(t, mine.All, everything.All, "my secrets leave the public lines out")
+	plotter.accessible("the minutes, my secrets")
+	pane(loyal, "minutes")
+	loyal.click(`[data-filter="secrets"]`)
+	loyal.wait("a Loyalist's secrets", `document.querySelector('[data-filter="secrets"]').getAttribute('aria-pressed') === 'true'`, step)
+	assert.Equal(t, "0", loyal.text(`String(document.querySelectorAll('.log li').length)`), "a Loyalist has no secret tonight")
+	loyal.click(`[data-filter="all"]`)
+	loyal.wait("all the minutes again", `document.querySelectorAll('.log li').length > 0`, step)
+	pane(loyal, "floor")
+	plotter.click(`[data-filter="all"]`)
+	plotter.wait("all the minutes again", fmt.Sprintf(`document.querySelectorAll('.log li').length === %d`, everything.All), step)
+	plotter.click(`[data-filter="secrets"]`)
+	pane(plotter, "floor")
+
 	// Sealed again by hand, the secrets go with it.
 	plotter.click(`[data-key="role-toggle"]`)
-	plotter.wait("the secrets hidden with the file", `!document.querySelector('.log li.secret') && !document.getElementById('tab-plotters') && !document.querySelector('.actions [data-act="letter"]')`, step)
+	plotter.wait("the secrets hidden with the file", `!document.querySelector('.log li.secret') && !document.getElementById('tab-plotters') && !document.querySelector('.actions [data-act="letter"]') && !document.querySelector('[data-filter="secrets"]') && document.querySelectorAll('.log li').length > 0`, step)
 	plotter.click(`[data-key="role-toggle"]`)
 	plotter.wait("the file open again", `document.getElementById('tab-plotters')`, step)
 

@@ -49,6 +49,18 @@ func (k CommandKind) TakesTarget() bool {
 	return false
 }
 
+// Secret reports whether only the holder of some role is ever offered a
+// command of this kind (the Night's letter and investigation, Yagoda's
+// falsified report, Nikolaev's shot): a screen that shows it tells
+// whoever looks at it that role.
+func (k CommandKind) Secret() bool {
+	switch k {
+	case CmdLetter, CmdInvestigate, CmdFalsify, CmdShoot:
+		return true
+	}
+	return false
+}
+
 // TakesPurge reports whether a command of this kind is a purge vote,
 // Purge saying which way; the others ignore Purge.
 func (k CommandKind) TakesPurge() bool { return k == CmdPurgeVote }

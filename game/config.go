@@ -11,6 +11,10 @@ const (
 	MaxSeats = 12
 )
 
+// InvestigatorFrom is the fewest delegates an NKVD Investigator is dealt
+// with (Config.Investigator).
+const InvestigatorFrom = 6
+
 // defaultTable is the project's table of docs/RULES.md: Plotters (Kirov
 // included) and sessions before the Final Ballot, by number of delegates.
 // It departs from the design's first guess (RULES.md §1) at 5, 7, 11 and
@@ -36,7 +40,8 @@ type Config struct {
 	Plotters int `json:"plotters"`
 	// Sessions before the Final Ballot; 0 takes the RULES.md §1 table.
 	Sessions int `json:"sessions"`
-	// Investigator deals one NKVD Investigator when 6 or more sit.
+	// Investigator deals one NKVD Investigator when InvestigatorFrom or
+	// more sit.
 	Investigator bool `json:"investigator"`
 	// Roles are the Congress roles turned on (ROLES.md); each is dealt
 	// only when the count allows it (Config.RolesFor).

@@ -271,8 +271,8 @@ func TestPlottersChannel(t *testing.T) {
 func TestNightRefusals(t *testing.T) {
 	tb := rig(t, DefaultConfig(), six, 3)
 	tb.toNight()
-	assert.Equal(t, []Action{{Kind: CmdLetter, Targets: []int{1, 2, 3, 4, 5}}}, tb.g.View(SeatViewer(0)).Actions)
-	assert.Equal(t, []Action{{Kind: CmdInvestigate, Targets: []int{0, 1, 3, 4, 5}}}, tb.g.View(SeatViewer(2)).Actions)
+	assert.Equal(t, []Action{{Kind: CmdLetter, Targets: []int{1, 2, 3, 4, 5}, Secret: true}}, tb.g.View(SeatViewer(0)).Actions)
+	assert.Equal(t, []Action{{Kind: CmdInvestigate, Targets: []int{0, 1, 3, 4, 5}, Secret: true}}, tb.g.View(SeatViewer(2)).Actions)
 	assert.Empty(t, tb.g.View(SeatViewer(3)).Actions)
 	tb.do(letter(0, 3))
 	assert.Empty(t, tb.g.View(SeatViewer(0)).Actions)

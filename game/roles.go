@@ -131,7 +131,7 @@ func (c Config) validateRoles() error {
 // those turned on whose count has come, and whose partner is dealt.
 func (c Config) RolesFor(seats int) RoleSet {
 	var s RoleSet
-	investigator := c.Investigator && seats >= 6
+	investigator := c.Investigator && seats >= InvestigatorFrom
 	for _, r := range c.Roles.List() {
 		if seats < optional[r].from {
 			continue
@@ -161,7 +161,7 @@ func (c Config) fitRoles(seats int) error {
 	}
 	plainPlotters := c.PlottersFor(seats) - 1
 	plainLoyalists := seats - c.PlottersFor(seats)
-	if c.Investigator && seats >= 6 {
+	if c.Investigator && seats >= InvestigatorFrom {
 		plainLoyalists--
 	}
 	if plotters > plainPlotters {

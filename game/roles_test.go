@@ -169,7 +169,7 @@ func TestLastShot(t *testing.T) {
 					assert.Equal(t, NoFaction, view.Seats[3].Faction, "Koba's seat stays hidden")
 				}
 				if v.Seat == 1 {
-					assert.Equal(t, []Action{{Kind: CmdShoot, Targets: []int{2, 3, 4, 5, 6}}}, view.Actions)
+					assert.Equal(t, []Action{{Kind: CmdShoot, Targets: []int{2, 3, 4, 5, 6}, Secret: true}}, view.Actions)
 				} else {
 					assert.Empty(t, view.Actions)
 				}

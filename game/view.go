@@ -72,6 +72,12 @@ type View struct {
 	// Actions are the commands this viewer may send now, each with the
 	// targets or votes the rules accept in it.
 	Actions []Action `json:"actions"`
+	// SecretTurn is whether this phase could offer this delegate a secret
+	// command (Action.Secret) by the role they hold: a living delegate at
+	// Night, any delegate in the Last Shot. A screen that keeps the role
+	// out of sight asks each of them alike to open their file, whatever
+	// their Actions hold.
+	SecretTurn bool `json:"secret_turn,omitempty"`
 	// HostActions are the commands the host may send now, whoever views:
 	// who the host is, is the server's to know.
 	HostActions []Action `json:"host_actions"`
@@ -87,10 +93,14 @@ type View struct {
 // Purge are the votes it may carry; a kind that takes neither has
 // neither, and its command's Target and Purge are ignored. A command is
 // legal exactly when it is listed so (View.Allows).
+//
+// Secret is the kind's Secret: only some roles are ever offered it, so a
+// screen that shows it tells the role.
 type Action struct {
 	Kind    CommandKind `json:"kind"`
 	Targets []int       `json:"targets,omitempty"`
 	Purge   []bool      `json:"purge,omitempty"`
+	Secret  bool        `json:"secret,omitempty"`
 }
 
 // Rules are the settings of a game that a player reasons with, as every
@@ -414,6 +424,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		b = new(seatBuf)
 	}
 	view.You = g.you(me, b)
+	view.SecretTurn = g.phase == PhaseLastShot || g.phase == PhaseNight && g.seats[me].alive
 	view.Actions = g.actions(v, b.actions[:0], b.targets[:0])
 	w, r := g.channels(v)
 	view.Write, view.Read = w.list(b.write[:0]), r.list(b.read[:0])
@@ -752,12 +763,12 @@ func (g *Game) actions(v Viewer, dst []Action, targets []int) []Action {
 		switch ok, targets = g.offer(Command{Kind: k, Seat: v.Seat}, targets, true); {
 		case !ok:
 		case k.TakesTarget():
-			dst = append(dst, Action{Kind: k, Targets: clip(targets[from:])})
+			dst = append(dst, Action{Kind: k, Targets: clip(targets[from:]), Secret: k.Secret()})
 		case k.TakesPurge():
 			// Check never looks at the vote: either way is the delegate's.
 			dst = append(dst, Action{Kind: k, Purge: bothVotes})
 		default:
-			dst = append(dst, Action{Kind: k})
+			dst = append(dst, Action{Kind: k, Secret: k.Secret()})
 		}
 	}
 	if len(dst) == 0 {

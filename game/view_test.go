@@ -484,3 +484,48 @@ func TestViewMarks(t *testing.T) {
 	assert.Equal(t, PhaseNight, v.Phase)
 	assert.Equal(t, Marks{Chair: true}, v.Marks)
 }
+
+// TestSecretActions: in random games, an action is Secret exactly when
+// its kind is, a kind is Secret exactly when only one camp is ever
+// offered it (so that showing it would tell a watcher the camp, if not
+// the role), and a Secret action comes only in a view whose SecretTurn
+// asks every delegate of that phase alike to open the file.
+func TestSecretActions(t *testing.T) {
+	games := 40
+	if raceDetector || testing.Short() {
+		games = 10
+	}
+	camps := map[CommandKind]map[Faction]bool{}
+	walkRandomGames(t, games, 43, func(g *Game, i int, _ bool) {
+		for seat := range g.seats {
+			view := g.View(SeatViewer(seat))
+			want := g.phase == PhaseLastShot || g.phase == PhaseNight && g.seats[seat].alive
+			if view.SecretTurn != want {
+				t.Fatalf("game %d, seat %d (alive %v) in %s: SecretTurn %v", i, seat, g.seats[seat].alive, g.phase, view.SecretTurn)
+			}
+			for _, a := range view.Actions {
+				if a.Secret != a.Kind.Secret() {
+					t.Fatalf("game %d: %s offered with Secret %v", i, a.Kind, a.Secret)
+				}
+				if a.Secret && !view.SecretTurn {
+					t.Fatalf("game %d, seat %d in %s: secret %s without SecretTurn", i, seat, g.phase, a.Kind)
+				}
+				if camps[a.Kind] == nil {
+					camps[a.Kind] = map[Faction]bool{}
+				}
+				camps[a.Kind][g.seats[seat].role.Faction()] = true
+			}
+		}
+		for _, v := range []Viewer{Spectator, AdmittedSpectator} {
+			if view := g.View(v); view.SecretTurn {
+				t.Fatalf("game %d: a spectator's view in %s has SecretTurn", i, g.phase)
+			}
+		}
+	})
+	for k, seen := range camps {
+		assert.Equal(t, k.Secret(), len(seen) == 1, "%s offered to %v", k, seen)
+	}
+	for _, k := range []CommandKind{CmdDenounce, CmdPurgeVote, CmdConfess, CmdStrike, CmdLetter, CmdInvestigate} {
+		assert.Contains(t, camps, k, "%s never offered", k)
+	}
+}

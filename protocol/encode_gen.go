@@ -368,6 +368,9 @@ func appendGameViewFields(b []byte, v *game.View) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.SecretTurn {
+		b = append(b, `,"secret_turn":true`...)
+	}
 	b = append(b, `,"host_actions":`...)
 	if v.HostActions == nil {
 		b = append(b, "null"...)
@@ -646,6 +649,21 @@ func appendLimitsFields(b []byte, v *Limits) []byte {
 		}
 		b = append(b, ']')
 	}
+	b = append(b, `,"table":`...)
+	if v.Table == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Table {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendTableRow(b, &v.Table[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"investigator_from":`...)
+	b = strconv.AppendInt(b, int64(v.InvestigatorFrom), 10)
 	return b
 }
 
@@ -920,6 +938,9 @@ func appendGameActionFields(b []byte, v *game.Action) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.Secret {
+		b = append(b, `,"secret":true`...)
+	}
 	return b
 }
 
@@ -974,6 +995,23 @@ func appendSettingLimitFields(b []byte, v *SettingLimit) []byte {
 func appendSettingLimit(b []byte, v *SettingLimit) []byte {
 	start := len(b)
 	return closeObject(appendSettingLimitFields(b, v), start)
+}
+
+// appendTableRowFields writes v's fields, each after a comma.
+func appendTableRowFields(b []byte, v *TableRow) []byte {
+	b = append(b, `,"seats":`...)
+	b = strconv.AppendInt(b, int64(v.Seats), 10)
+	b = append(b, `,"plotters":`...)
+	b = strconv.AppendInt(b, int64(v.Plotters), 10)
+	b = append(b, `,"sessions":`...)
+	b = strconv.AppendInt(b, int64(v.Sessions), 10)
+	return b
+}
+
+// appendTableRow writes v as an object.
+func appendTableRow(b []byte, v *TableRow) []byte {
+	start := len(b)
+	return closeObject(appendTableRowFields(b, v), start)
 }
 
 // appendGameRoleCountFields writes v's fields, each after a comma.

@@ -340,6 +340,19 @@ type Lobby struct {
 type Limits struct {
 	Seats    game.Range     `json:"seats"`
 	Settings []SettingLimit `json:"settings"`
+	// Table is what a setting of 0 ("by table") means for Plotters and
+	// Sessions, for every number of delegates Seats allows, in order.
+	Table []TableRow `json:"table"`
+	// InvestigatorFrom is the fewest delegates an NKVD Investigator is
+	// dealt with, when the setting asks for one.
+	InvestigatorFrom int `json:"investigator_from"`
+}
+
+// TableRow is the table's Plotters and Sessions for Seats delegates.
+type TableRow struct {
+	Seats    int `json:"seats"`
+	Plotters int `json:"plotters"`
+	Sessions int `json:"sessions"`
 }
 
 // SettingLimit is the range of one numeric field of Settings, by its key.
@@ -366,6 +379,11 @@ func lobbyLimits() Limits {
 	add("spectator_delay_seconds", b.SpectatorDelay)
 	add("max_spectators", game.Range{Min: 0, Max: MaxSpectatorsCap})
 	add("host_away_seconds", HostAwayBounds)
+	var byTable game.Config // 0 for both: the table decides
+	for n := b.Seats.Min; n <= b.Seats.Max; n++ {
+		l.Table = append(l.Table, TableRow{Seats: n, Plotters: byTable.PlottersFor(n), Sessions: byTable.SessionsFor(n)})
+	}
+	l.InvestigatorFrom = game.InvestigatorFrom
 	return l
 }
 

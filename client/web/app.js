@@ -218,7 +218,7 @@ class Room {
   final(title, detail, again = false) {
     this.close();
     replace(root, h("section", { class: "panel red" },
-      h("h2", { text: title }),
+      h("h1", { text: title }),
       detail && h("p", { text: detail }),
       h("div", { class: "act-row" },
         again && h("button", { type: "button", class: "primary", onclick: () => { room = new Room(this.code, { watch: this.watch, name: this.name }); }, text: "Take it back here" }),

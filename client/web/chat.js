@@ -14,10 +14,11 @@ const ORDER = ["public", "plotters", "purged", "spectators"];
 // closedReason says why this viewer may read a channel but not write it.
 function closedReason(ch, session) {
   const v = session.view;
+  if (v && v.phase === "over" && ch !== "public") return "The Congress has closed: this channel is opened to be read.";
   if (session.spectator) return ch === "public" ? "Only delegates speak on the floor. The gallery talks in its own channel." : "You may only read this channel.";
   if (v && v.you && !v.you.alive) return "The purged no longer speak here. Talk with the other purged.";
   if (ch === "public" && v && v.phase === "night") return "The floor is silent while Moscow sleeps.";
-  if (ch === "plotters") return "The bloc meets only at night.";
+  if (ch === "plotters" && v && v.rules && v.rules.plotter_chat === "night") return "The bloc meets only at night.";
   return "You may not speak here now.";
 }
 

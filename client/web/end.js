@@ -6,7 +6,7 @@
 
 import { h, replace, announce, list } from "./dom.js";
 import { ROLE, FACTION, FACTION_ONE, REASON } from "./words.js";
-import { renderTable, roleFaction } from "./table.js";
+import { renderTable } from "./table.js";
 import { Minutes } from "./log.js";
 import { EPILOGUE } from "./epilogue.js";
 
@@ -66,13 +66,13 @@ export function mount(root, ctx) {
     replace(epilogueBody, epilogue(v, s.log, name));
 
     replace(fairBody, fair(s));
-    replace(roster, v.seats.map((x) => h("li", { class: [roleFaction(x.role), !x.alive && "purged"], data: { seat: x.seat, role: x.role } },
+    replace(roster, v.seats.map((x) => h("li", { class: [x.faction, !x.alive && "purged"], data: { seat: x.seat, role: x.role } },
       h("div", { class: "name", text: x.name + (x.seat === you ? " (you)" : "") }),
-      h("span", { class: ["role-tag", roleFaction(x.role)], text: ROLE[x.role] || x.role }),
+      h("span", { class: ["role-tag", x.faction], text: ROLE[x.role] || x.role }),
       h("div", { class: "small", text: (FACTION[x.faction] || "") + (x.alive ? "" : " · purged") }))));
 
     replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host }));
-    minutes.update(s.log, name, you, { secrets: true, phase: "over" });
+    minutes.update(s.log, name, you, { secrets: true, phase: "over", camp: (i) => (v.seats[i] ? v.seats[i].faction : "") });
     ctx.chat.update();
     if (!announced) {
       announced = true;
@@ -164,8 +164,8 @@ function deciding(v, log, name) {
     if (p.length || sp.length) out.push(h("p", { class: "small", text: `Purge: ${p.length ? list(p) : "nobody"}. Spare: ${sp.length ? list(sp) : "nobody"}.` }));
   }
   if (v.reason === "parity") {
-    const plot = v.seats.filter((x) => x.alive && roleFaction(x.role) === "plotters").length;
-    const loyal = v.seats.filter((x) => x.alive && roleFaction(x.role) === "loyalists").length;
+    const plot = v.seats.filter((x) => x.alive && x.faction === "plotters").length;
+    const loyal = v.seats.filter((x) => x.alive && x.faction === "loyalists").length;
     out.push(h("p", { class: "small", text: `Left in the hall: ${plot} of Kirov's bloc, ${loyal} Loyalists.` }));
   }
   return out;

@@ -9,19 +9,19 @@
 // itself again when the phase changes.
 
 import { h, replace, announce, clock } from "./dom.js";
-import { PHASE, PHASE_HINT, ROLE } from "./words.js";
+import { PHASE, PHASE_HINT, ROLE, ACT } from "./words.js";
 import { renderTable, tickAway } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
 import { Gallery } from "./gallery.js";
 import { Signal } from "./signal.js";
 
-// SECRET_ACTS are the moves that would tell a watcher of the screen the
-// role of the one who has them; they are shown only with the file open.
-const SECRET_ACTS = new Set(["letter", "investigate"]);
-
 // VERB names, on a seat of the table, what tapping it does.
-const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike" };
+const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike", shoot: "Shoot" };
+
+// DRAWN are the moves the floor draws with a prompt of its own; any other
+// the view offers is drawn in the words of ACT.
+const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote", "confess", "letter", "investigate", "strike"]);
 
 // LONG_AWAY is how long, in seconds, a delegate is away before the host is
 // offered a bot for the seat.
@@ -126,7 +126,7 @@ export function mount(root, ctx) {
     }
     timer.textContent = clock(left);
     timer.className = "timer" + (left <= 10 ? " low" : "");
-    signal.tick(left, myActs(v).length > 0);
+    signal.tick(left, unacted(v));
   }
 
   // Once a second the away times count on, and the host's tools follow
@@ -143,18 +143,30 @@ export function mount(root, ctx) {
   }
   const interval = setInterval(() => { tick(); tickSecond(); }, 250);
 
-  // myActs is the kinds of move this viewer may make now (the view's
-  // actions), as the screen may show them: with the file sealed, not the
-  // moves that would tell a role.
-  function myActs(v) {
-    const a = (v.actions || []).map((x) => x.kind);
-    return secrets ? a : a.filter((k) => !SECRET_ACTS.has(k));
+  // shown is the view's actions as the screen may show them: with the
+  // file sealed, not those the view marks secret (they would tell a
+  // watcher the role).
+  function shown(v) {
+    return (v.actions || []).filter((x) => secrets || !x.secret);
   }
 
-  // sealedNight reports whether the Night is on and the file sealed: the
-  // screen then asks every delegate the same.
+  // myActs is the kinds of move this viewer may make now, as shown.
+  function myActs(v) {
+    return shown(v).map((x) => x.kind);
+  }
+
+  // unacted reports whether a move waits for this delegate and they have
+  // not acted in this phase: in the Debate, not yet Ready.
+  function unacted(v) {
+    if (!myActs(v).length && !sealedNight(v)) return false;
+    return !(v.you && v.seats[v.you.seat].ready);
+  }
+
+  // sealedNight reports whether the phase could hold a secret move for
+  // this delegate (the view's secret_turn) while the file is sealed: the
+  // screen then asks every such delegate the same.
   function sealedNight(v) {
-    return !!v.you && v.you.alive && v.phase === "night" && !secrets && !v.paused;
+    return !!v.you && !!v.secret_turn && !secrets && !v.paused;
   }
 
   // targets are the seats a move may name, as the view lists them.
@@ -177,17 +189,22 @@ export function mount(root, ctx) {
     return !!(a && a.targets && a.targets.includes(-1));
   }
 
-  // chosenFor is the seat this viewer already named with a move.
+  // chosenFor is the seat this viewer already named with a move: the
+  // standing denunciation, or the choice made in this phase.
   function chosenFor(v, kind) {
-    const me = v.you ? v.seats[v.you.seat] : null;
-    if (kind === "denounce") return me ? me.denounces : -1;
-    if (kind === "letter" || kind === "investigate" || kind === "strike") return v.you && v.you.choice >= 0 ? v.you.choice : -1;
-    return -1;
+    if (!v.you) return -1;
+    if (kind === "denounce") return v.seats[v.you.seat].denounces;
+    return v.you.choice >= 0 ? v.you.choice : -1;
   }
+
+  // gone is set once the screen is unmounted: an answer to a move that
+  // comes after (the move that ended the game, say) draws nothing, for
+  // the chat and the page belong to the next screen.
+  let gone = false;
 
   function render() {
     const v = s.view;
-    if (!v) return;
+    if (!v || gone) return;
     const phaseChanged = v.phase !== last.phase || v.session !== last.session;
     if (phaseChanged && last.phase && secrets) {
       // A new phase seals the file again: someone may be looking now.
@@ -249,11 +266,13 @@ export function mount(root, ctx) {
     if (a.has("purge_vote")) {
       return { vote: v.accused, onVote: (purge) => act({ kind: "purge_vote", purge }, purge ? "purge" : "spare") };
     }
-    for (const kind of ["chair_pick", "confess", "letter", "investigate", "strike", "denounce"]) {
+    // The move a tap makes: the phase's own before the Debate's denunciation.
+    const aimed = shown(v).filter((x) => x.targets).map((x) => x.kind);
+    for (const kind of [...aimed.filter((k) => k !== "denounce"), ...aimed.filter((k) => k === "denounce")]) {
       if (!a.has(kind)) continue;
       const chosen = chosenFor(v, kind);
       return {
-        kind, verb: VERB[kind], chosen,
+        kind, verb: VERB[kind] || (ACT[kind] && ACT[kind].verb) || kind, chosen,
         seats: new Set(offered(v, kind, chosen).map((x) => x.seat)),
         onPick: (seat) => act({ kind, target: seat }, kind + seat),
       };
@@ -302,7 +321,7 @@ export function mount(root, ctx) {
         : "The Congress is adjourned. Wait for the host to resume it." }));
     }
     if (sealedNight(v)) {
-      out.push(h("p", { class: "prompt", text: SEALED_NIGHT }),
+      out.push(h("p", { class: "prompt", text: v.phase === "night" ? SEALED_NIGHT : "Open your file to act." }),
         h("div", { class: "act-row" }, h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: "Open your file" })));
       return out;
     }
@@ -344,6 +363,13 @@ export function mount(root, ctx) {
     if (a.has("strike")) {
       out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
         targetButtons("strike", targets(v, "strike"), "Strike a name"), tapHint());
+    }
+    // Any other move the view offers, in the words the vocabulary has for it.
+    for (const x of shown(v).filter((y) => !DRAWN.has(y.kind))) {
+      const w = ACT[x.kind] || { prompt: "", button: x.kind, verb: x.kind };
+      if (w.prompt) out.push(h("p", { class: "prompt", text: w.prompt }));
+      if (x.targets) out.push(targetButtons(x.kind, offered(v, x.kind, chosenFor(v, x.kind)), w.verb, chosenFor(v, x.kind)), tapHint());
+      else out.push(h("div", { class: "act-row" }, h("button", { type: "button", class: "primary", data: { key: x.kind, act: x.kind }, disabled: !!busy, onclick: () => act({ kind: x.kind }, x.kind), text: w.button })));
     }
     if (!out.length || (v.paused && out.length === 1)) {
       const w = waiting(v);
@@ -401,7 +427,7 @@ export function mount(root, ctx) {
     if (a.includes("investigate")) return "investigate a delegate";
     if (a.includes("strike")) return "strike a name";
     if (a.includes("denounce") || a.includes("ready")) return "denounce, and press Ready when done";
-    return a.join(", ");
+    return a.map((k) => (ACT[k] ? ACT[k].turn : k)).join(", ");
   }
 
   // longAwayIDs lists the seated delegates away for more than LONG_AWAY
@@ -504,7 +530,7 @@ export function mount(root, ctx) {
     update: render,
     focus: focusFirst,
     turn: () => signal.on,
-    unmount() { clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); },
+    unmount() { gone = true; clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); },
   };
 }
 

@@ -135,7 +135,7 @@ export function mount(root, ctx) {
       form.verdict(l.start_field || "", l.start_block || "");
     } else {
       form = null;
-      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table));
+      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table, l.limits));
     }
     ctx.chat.update();
   }

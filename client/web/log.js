@@ -13,8 +13,10 @@ export function namer(names) {
 }
 
 // sentence renders one event; name(i) names a seat, you is the reader's
-// own seat (or -1) so that the reader's own secrets read "You ...".
-export function sentence(e, name, you = -1) {
+// own seat (or -1) so that the reader's own secrets read "You ...", and
+// camp(i) is seat i's faction as the view shows it (every seat's, once
+// the game is over), for the close to name Kirov's bloc.
+export function sentence(e, name, you = -1, camp = () => "") {
   const who = (i) => (i === you ? "you" : name(i));
   const Who = (i) => (i === you ? "You" : name(i));
   switch (e.kind) {
@@ -104,10 +106,8 @@ export function sentence(e, name, you = -1) {
     return "The Congress resumes. The clock runs again.";
   case "game_over": {
     let s = REASON[e.reason] || "The Congress has closed.";
-    if (e.roles && e.roles.length) {
-      const bloc = e.roles.map((r, i) => [r, i]).filter(([r]) => r === "plotter" || r === "kirov");
-      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r === "kirov" ? " (Kirov)" : "")))}.`;
-    }
+    const bloc = (e.roles || []).map((r, i) => [r, i]).filter(([, i]) => camp(i) === "plotters");
+    if (bloc.length) s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r === "kirov" ? " (Kirov)" : "")))}.`;
     return s;
   }
   }
@@ -123,7 +123,7 @@ function plural(n, word) {
 export const isSecret = (e) => !!e.secret;
 
 // renderLog renders events as list items, oldest first. mark (an index) highlights one entry, for the replay.
-export function renderLog(events, name, you = -1, mark = -1) {
+export function renderLog(events, name, you = -1, mark = -1, camp = undefined) {
   return events.map((e, i) =>
     h("li", {
       class: ["log-" + e.kind, isSecret(e) && "secret", i === mark && "current"],
@@ -131,7 +131,7 @@ export function renderLog(events, name, you = -1, mark = -1) {
       data: { kind: e.kind, i },
     },
     h("span", { class: "log-tag", text: tag(e) }),
-    h("span", { class: "log-text", text: sentence(e, name, you) })));
+    h("span", { class: "log-text", text: sentence(e, name, you, camp) })));
 }
 
 function tag(e) {
@@ -154,7 +154,7 @@ export const FILTERS = [["all", "All"], ["trials", "Trials and votes"], ["secret
 // minuteItems turns events into the lines of the minutes: each phase's
 // Ready presses, votes and strikes in one line ({e, text, count}), and the
 // bare "has cast a vote" left out where the vote itself is known.
-export function minuteItems(events, name, you = -1) {
+export function minuteItems(events, name, you = -1, camp = undefined) {
   const items = [];
   const groups = new Map();
   let living = 0;
@@ -163,7 +163,7 @@ export function minuteItems(events, name, you = -1) {
     if (e.kind === "game_started") living = (e.names || []).length;
     if (e.kind === "purged") living--;
     if (!GROUPED.has(e.kind)) {
-      items.push({ e, text: sentence(e, name, you) });
+      items.push({ e, text: sentence(e, name, you, camp) });
       continue;
     }
     if ((e.kind === "voted" || e.kind === "struck") && known.has(e.session + "/" + e.phase + "/" + e.seat)) continue;
@@ -203,10 +203,11 @@ export class Minutes {
   }
 
   // update draws events; opts.secrets (false: the file is sealed, so no
-  // secret line shows), opts.session (the session now sitting).
+  // secret line shows), opts.session (the session now sitting), opts.camp
+  // (seat i's faction, as sentence takes it).
   update(events, name, you, opts = {}) {
     this.args = [events, name, you, opts];
-    const { secrets = true, session = 0, phase = "" } = opts;
+    const { secrets = true, session = 0, phase = "", camp } = opts;
     replace(this.bar, FILTERS.filter(([f]) => f !== "secrets" || (you >= 0 && secrets)).map(([f, label]) => h("button", {
       type: "button", class: "small", data: { key: "filter-" + f, filter: f },
       aria: { pressed: this.filter === f ? "true" : "false" },
@@ -214,7 +215,7 @@ export class Minutes {
     }, label)));
     if (this.filter === "secrets" && !(you >= 0 && secrets)) this.filter = "all";
     const shown = events.filter((e) => secrets || !isSecret(e));
-    let items = minuteItems(shown, name, you);
+    let items = minuteItems(shown, name, you, camp);
     if (this.filter === "trials") items = items.filter((it) => TRIALS.has(it.e.kind));
     if (this.filter === "secrets") items = items.filter((it) => isSecret(it.e));
     const box = this.list;

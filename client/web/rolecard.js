@@ -4,7 +4,6 @@
 
 import { h, replace } from "./dom.js";
 import { ROLE, ROLE_BRIEF, FACTION, FACTION_ONE } from "./words.js";
-import { roleFaction } from "./table.js";
 
 export class RoleCard {
   // onToggle(open) lets the table hide or show the roles with the card.
@@ -89,7 +88,7 @@ export class RoleCard {
           ? h("ul", {}, you.investigations.map((r) => h("li", { text: `Session ${r.session}: ${name(r.target)} is ${FACTION_ONE[r.faction] || r.faction}` })))
           : h("p", { class: "small muted", text: "No reports yet. Investigate one delegate each night." }));
     }
-    replace(this.body, h("div", { class: ["dossier", roleFaction(you.role)], data: { role: you.role } },
+    replace(this.body, h("div", { class: ["dossier", you.faction], data: { role: you.role } },
       h("p", { class: "role-name", text: ROLE[you.role] || you.role }),
       h("p", { class: "faction", text: (FACTION[you.faction] || "") + (you.alive ? "" : " · purged") }),
       h("p", { text: ROLE_BRIEF[you.role] || "" }),

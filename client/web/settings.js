@@ -4,8 +4,9 @@
 import { h } from "./dom.js";
 
 // SETTINGS lists each field of protocol.Settings in the order a host
-// reads them. The ranges of the numbers come from the server (the
-// lobby's limits).
+// reads them. The ranges of the numbers, and what the table gives for
+// "0", come from the server (the lobby's limits): a meaning that depends
+// on them is a function of the limits.
 export const SETTINGS = [
   { key: "debate_seconds", label: "Debate", unit: "s", meaning: "Time to talk, denounce and press Ready. All Ready ends it early." },
   { key: "threshold", label: "Accusation threshold", meaning: "Fewest denunciations that put a delegate on trial." },
@@ -17,9 +18,9 @@ export const SETTINGS = [
   { key: "reveal", label: "Purged files", type: "select", options: [["nothing", "Sealed"], ["faction", "Faction"], ["role", "Role"]], meaning: "What the Congress learns of a purged delegate: nothing, their camp, or their role." },
   { key: "night_seconds", label: "Night", unit: "s", meaning: "The anonymous letter and the investigation. Ends early when all have chosen." },
   { key: "plotter_chat", label: "Plotters' channel", type: "select", options: [["night", "Night only"], ["always", "Whole game"]], meaning: "When Kirov's bloc may talk in private." },
-  { key: "investigator", label: "NKVD Investigator", type: "bool", meaning: "With 6 or more delegates, one Loyalist learns a delegate's camp each night." },
-  { key: "plotters", label: "Plotters", meaning: "Size of Kirov's bloc, Kirov included. 0 follows the table: 2 for 5–7 delegates, 3 for 8–9, 4 for 10–11, 5 for 12." },
-  { key: "sessions", label: "Sessions", meaning: "Sessions before the Final Ballot. 0 follows the table: 2 for 5 delegates, 3 for 6, 4 for 7–8, 5 for 9–10, 7 for 11, 6 for 12." },
+  { key: "investigator", label: "NKVD Investigator", type: "bool", meaning: (l) => (l && l.investigator_from ? `With ${l.investigator_from} or more delegates, one` : "One") + " Loyalist learns a delegate's camp each night." },
+  { key: "plotters", label: "Plotters", meaning: (l) => "Size of Kirov's bloc, Kirov included. " + byTableText(l, "plotters") },
+  { key: "sessions", label: "Sessions", meaning: (l) => "Sessions before the Final Ballot. " + byTableText(l, "sessions") },
   { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", meaning: "Time to strike one name in the Central Committee election." },
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
   { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
@@ -35,6 +36,27 @@ export const PRESETS = [
   { name: "Quick", values: { debate_seconds: 60, chair_pick_seconds: 15, defence_seconds: 15, vote_seconds: 20, confession_seconds: 15, night_seconds: 20, final_ballot_seconds: 30 } },
 ];
 
+// meaningOf is what a setting means, with these limits.
+export function meaningOf(spec, limits) {
+  return typeof spec.meaning === "function" ? spec.meaning(limits) : spec.meaning;
+}
+
+// byTableText says what 0 means for key ("plotters" or "sessions") at
+// each size of table, the sizes that share a value said together:
+// "0 follows the table: 2 for 5–7 delegates, 3 for 8–9, …".
+function byTableText(limits, key) {
+  const rows = (limits && limits.table) || [];
+  const runs = [];
+  for (const r of rows) {
+    const last = runs.at(-1);
+    if (last && last.n === r[key] && last.to === r.seats - 1) last.to = r.seats;
+    else runs.push({ n: r[key], from: r.seats, to: r.seats });
+  }
+  if (!runs.length) return "0 follows the table for the delegates seated.";
+  return "0 follows the table: " + runs.map((x, i) =>
+    `${x.n} for ${x.from === x.to ? x.from : x.from + "–" + x.to}${i === 0 ? " delegates" : ""}`).join(", ") + ".";
+}
+
 export function display(spec, value, byTable) {
   if (spec.type === "bool") return value ? "On" : "Off";
   if (spec.type === "select") {
@@ -46,12 +68,12 @@ export function display(spec, value, byTable) {
 }
 
 // summary is the read-only list everyone but the host sees.
-export function summary(settings, byTable) {
+export function summary(settings, byTable, limits) {
   return h("dl", { class: "settings-list" }, SETTINGS.map((spec) =>
     h("div", {},
       h("dt", { text: spec.label }),
       h("dd", { data: { setting: spec.key }, text: display(spec, settings[spec.key], byTable) }),
-      h("dd", { class: "meaning", text: spec.meaning }))));
+      h("dd", { class: "meaning", text: meaningOf(spec, limits) }))));
 }
 
 // SettingsForm is the host's editor. It is built once and refreshed in
@@ -63,6 +85,7 @@ export class SettingsForm {
     this.errors = new Map(); // key -> the refusal shown at its field
     this.tables = new Map(); // key -> what 0 means now, for Plotters and Sessions
     this.verdicts = new Map(); // key -> why these orders cannot open a Congress, at its field
+    this.meanings = new Map(); // key -> the line that says what it means
     this.el = h("div", {}, SETTINGS.map((spec) => this.row(spec)));
   }
 
@@ -94,11 +117,13 @@ export class SettingsForm {
     this.errors.set(spec.key, err);
     const verdict = h("p", { class: "refusal field-error", id: id + "-verdict", role: "status", hidden: true });
     this.verdicts.set(spec.key, verdict);
+    const meaning = h("p", { class: "meaning", id: help, text: meaningOf(spec, null) });
+    this.meanings.set(spec.key, meaning);
     return h("div", { class: "setting" },
       h("div", { class: "setting-grid" },
         h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
         input),
-      h("p", { class: "meaning", id: help, text: spec.meaning }),
+      meaning,
       this.tables.get(spec.key) || null,
       err, verdict);
   }
@@ -122,8 +147,10 @@ export class SettingsForm {
     }
   }
 
-  // limits sets each number's range from the lobby's limits (protocol.Limits).
+  // limits sets each number's range, and the meanings that depend on the
+  // table, from the lobby's limits (protocol.Limits).
   limits(limits) {
+    for (const spec of SETTINGS) this.meanings.get(spec.key).textContent = meaningOf(spec, limits);
     for (const l of (limits && limits.settings) || []) {
       const input = this.inputs.get(l.key);
       if (!input) continue;

@@ -93,7 +93,6 @@ export class Signal {
     o.connect(g).connect(a.destination);
     o.start();
     o.stop(a.currentTime + length);
-    window.__signals = (window.__signals || 0) + 1;
   }
 
   // turn is told, after every change, whether it is this viewer's move,

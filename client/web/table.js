@@ -45,7 +45,7 @@ export function renderTable(view, opts = {}) {
       h("span", { class: "num", text: "№" + (i + 1) }),
       h("span", { class: "name", text: s.name })),
     h("div", { class: "badges", aria: { hidden: "true" } }, badges(view, s, i, { you, m, isChair, isAccused, host, away })),
-    role ? h("span", { class: ["role-tag", roleFaction(role)], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
+    role ? h("span", { class: ["role-tag", s.faction], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
     s.alive && s.denounces >= 0 && marks.denounces
@@ -141,10 +141,6 @@ export function source(d, view) {
   case "confession": return `named in ${view.seats[d.by] ? view.seats[d.by].name + "'s" : "a"} confession`;
   default: return view.seats[d.by] ? view.seats[d.by].name : "a delegate";
   }
-}
-
-export function roleFaction(role) {
-  return role === "plotter" || role === "kirov" ? "plotters" : "loyalists";
 }
 
 // center is the Presidium in the middle of the ring: who holds the Chair

@@ -159,7 +159,7 @@ export function mount(root, lobbyCode) {
 
     const last = session.log.slice(-TAIL);
     const minutes = h("ol", { class: "tv-minutes", id: "tv-minutes", aria: { label: "The latest of the minutes" } },
-      last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1) })));
+      last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1, (i) => (v.seats[i] ? v.seats[i].faction : "")) })));
 
     // The count stays up from the vote to the night, with the names of
     // the voters under an open ballot, in the minutes' words.

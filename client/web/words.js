@@ -54,4 +54,12 @@ export const REASON = {
   kirov_elected: "The Central Committee elects Kirov General Secretary in Stalin's place. The Plotters win.",
 };
 
+// ACT is what the moves without a prompt of their own on the floor are
+// called: the prompt over them, a button's words (or, aimed at a seat,
+// the verb on each seat), and what "your move" says of them.
+export const ACT = {
+  falsify: { prompt: "Falsify tonight's NKVD report: it will say the opposite of the truth. Once a game.", button: "Falsify the report", turn: "falsify the report, or not" },
+  shoot: { prompt: "The bloc stands exposed. Name the delegate you take for Koba: one shot.", verb: "Shoot", turn: "name Koba" },
+};
+
 export const SOURCE = { delegate: "denounced", letter: "anonymous letter", confession: "named in a confession" };
