@@ -357,6 +357,10 @@ var wireNameCache sync.Map // reflect.Type → map[string]reflect.Type
 
 // valueError is the refusal of a field whose value does not fit it.
 func valueError(err error) *Error {
+	var refused *Error // a value's own refusal, in words for a player (the roles)
+	if errors.As(err, &refused) {
+		return refused
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return Errorf(CodeBadMessage, "The field %q takes %s; this one is a JSON %s.", clip(te.Field, 40), jsonKind(te.Type), clip(te.Value, 20))

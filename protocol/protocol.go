@@ -94,6 +94,10 @@ type Settings struct {
 	MaxSpectators int `json:"max_spectators"`
 	// Voice opens the lobby's voice (VOICE.md): off by default.
 	Voice bool `json:"voice"`
+	// Roles are the Congress roles turned on (ROLES.md), as a list of
+	// their names; LastShotSeconds is the Last Shot's timer.
+	Roles           game.RoleSet `json:"roles"`
+	LastShotSeconds int          `json:"last_shot_seconds"`
 }
 
 func secs(d time.Duration) int { return int(d / time.Second) }
@@ -114,6 +118,7 @@ func SettingsOf(c game.Config, maxSpectators int) Settings {
 		OpenBallot: c.OpenBallot, Reveal: text(c.Reveal), PlotterChat: text(c.PlotterChat),
 		PurgedSeeRoles: c.PurgedSeeRoles, SpectatorsSeeRoles: c.SpectatorsSeeRoles,
 		SpectatorDelay: secs(c.SpectatorDelay), MaxSpectators: maxSpectators,
+		Roles: c.Roles, LastShotSeconds: secs(c.LastShotTimer()),
 	}
 }
 
@@ -127,6 +132,7 @@ func (s Settings) Config() (game.Config, error) {
 		NightTime: dur(s.NightSeconds), FinalBallotTime: dur(s.FinalBallotSeconds),
 		OpenBallot: s.OpenBallot, PurgedSeeRoles: s.PurgedSeeRoles,
 		SpectatorsSeeRoles: s.SpectatorsSeeRoles, SpectatorDelay: dur(s.SpectatorDelay),
+		Roles: s.Roles, LastShotTime: dur(s.LastShotSeconds),
 	}
 	if err := c.Reveal.UnmarshalText([]byte(s.Reveal)); err != nil {
 		return c, Errorf(CodeBadMessage, "Reveal must be nothing, faction or role.")
@@ -302,6 +308,10 @@ type Lobby struct {
 	// ByTable is what the settings' 0 ("by table") means for Plotters and
 	// Sessions with the delegates seated now (the fewest, 5, below that).
 	ByTable ByTable `json:"by_table"`
+	// Roles are the Congress roles for the delegates seated now (as for
+	// the fewest, 5, below that): those the settings deal, and the set
+	// the project recommends.
+	Roles LobbyRoles `json:"roles"`
 	// Commitment is the SHA-256 of the current or last match's seed,
 	// published at its deal; Seed is the seed itself, shown once that
 	// match is over (see MatchFile and congress verify).
@@ -317,6 +327,33 @@ type Lobby struct {
 type Limits struct {
 	Seats    game.Range     `json:"seats"`
 	Settings []SettingLimit `json:"settings"`
+	// Roles are the Congress roles a host may turn on, in the order of
+	// ROLES.md, and Recommended the project's set for each count.
+	Roles       []RoleLimit      `json:"roles"`
+	Recommended []Recommendation `json:"recommended"`
+}
+
+// RoleLimit is when a Congress role is dealt: its camp, from how many
+// delegates, and the role it is dealt only with (absent: none; the
+// Investigator: only when one is dealt).
+type RoleLimit struct {
+	Name game.Role    `json:"name"`
+	Camp game.Faction `json:"camp"`
+	From int          `json:"from"`
+	With game.Role    `json:"with,omitempty"`
+}
+
+// Recommendation is the set of Congress roles recommended for a count.
+type Recommendation struct {
+	Seats int          `json:"seats"`
+	Roles game.RoleSet `json:"roles"`
+}
+
+// LobbyRoles are the Congress roles of a lobby for a count of delegates.
+type LobbyRoles struct {
+	Seats       int          `json:"seats"`
+	Dealt       game.RoleSet `json:"dealt"`
+	Recommended game.RoleSet `json:"recommended"`
 }
 
 // SettingLimit is the range of one numeric field of Settings, by its key.
@@ -331,7 +368,7 @@ func LobbyLimits() Limits {
 	b := game.ConfigBounds()
 	l := Limits{Seats: b.Seats}
 	add := func(key string, r game.Range) { l.Settings = append(l.Settings, SettingLimit{key, r.Min, r.Max}) }
-	for _, k := range []string{"debate_seconds", "chair_pick_seconds", "defence_seconds", "vote_seconds", "confession_seconds", "night_seconds", "final_ballot_seconds"} {
+	for _, k := range []string{"debate_seconds", "chair_pick_seconds", "defence_seconds", "vote_seconds", "confession_seconds", "night_seconds", "final_ballot_seconds", "last_shot_seconds"} {
 		add(k, b.Timer)
 	}
 	add("threshold", b.Threshold)
@@ -339,6 +376,12 @@ func LobbyLimits() Limits {
 	add("sessions", b.Sessions)
 	add("spectator_delay_seconds", b.SpectatorDelay)
 	add("max_spectators", game.Range{Min: 0, Max: MaxSpectatorsCap})
+	for _, r := range game.OptionalRoles {
+		l.Roles = append(l.Roles, RoleLimit{Name: r, Camp: r.Faction(), From: r.From(), With: r.Needs()})
+	}
+	for n := b.Seats.Min; n <= b.Seats.Max; n++ {
+		l.Recommended = append(l.Recommended, Recommendation{Seats: n, Roles: game.RecommendedRoles(n)})
+	}
 	return l
 }
 
