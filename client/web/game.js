@@ -18,7 +18,7 @@ import { Signal } from "./signal.js";
 
 // SECRET_ACTS are the moves that would tell a watcher of the screen the
 // role of the one who has them; they are shown only with the file open.
-const SECRET_ACTS = new Set(["letter", "investigate"]);
+const SECRET_ACTS = new Set(["letter", "investigate", "falsify"]);
 
 // VERB names, on a seat of the table, what tapping it does.
 const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike" };
@@ -324,6 +324,10 @@ export function mount(root, ctx) {
       out.push(h("p", { class: "prompt", text: "Name one delegate for the NKVD to investigate tonight. You alone will learn their camp." }),
         targetButtons("investigate", targets(v, "investigate"), "Investigate", chosenFor(v, "investigate")));
     }
+    if (a.has("falsify")) {
+      out.push(h("p", { class: "prompt", text: "Once a game, you may falsify tonight's NKVD report: the Investigator will read the opposite camp. You choose before you know whom it names; at dawn you learn it." }),
+        h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "falsify", act: "falsify" }, disabled: !!busy, onclick: () => act({ kind: "falsify" }, "falsify"), text: "Falsify tonight's report" })));
+    }
     if (a.has("strike")) {
       out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
         targetButtons("strike", targets(v, "strike"), "Strike a name"), tapHint());
@@ -382,6 +386,7 @@ export function mount(root, ctx) {
     if (a.includes("confess")) return "make your confession";
     if (a.includes("letter")) return "propose the anonymous letter";
     if (a.includes("investigate")) return "investigate a delegate";
+    if (a.includes("falsify")) return "falsify tonight's report, or not";
     if (a.includes("strike")) return "strike a name";
     if (a.includes("denounce") || a.includes("ready")) return "denounce, and press Ready when done";
     return a.join(", ");

@@ -13,8 +13,9 @@ export function namer(names) {
 }
 
 // sentence renders one event; name(i) names a seat, you is the reader's
-// own seat (or -1) so that the reader's own secrets read "You ...".
-export function sentence(e, name, you = -1) {
+// own seat (or -1) so that the reader's own secrets read "You ...";
+// camp(i), where the reader knows every file (the end), is seat i's camp.
+export function sentence(e, name, you = -1, camp = null) {
   const who = (i) => (i === you ? "you" : name(i));
   const Who = (i) => (i === you ? "You" : name(i));
   switch (e.kind) {
@@ -83,6 +84,7 @@ export function sentence(e, name, you = -1) {
   case "letter_sent":
     return `The bloc's anonymous letter goes out against ${who(e.target)}${e.drawn ? " (the lot broke a tie)" : ""}.`;
   case "investigated":
+    if (!e.faction) return `${Who(e.seat)} ${e.seat === you ? "name" : "names"} ${who(e.target)} to the NKVD. The report comes at dawn.`;
     return `The NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
   case "final_ballot_opened":
     return "The sessions are over. The Central Committee is elected: every delegate strikes one name.";
@@ -104,12 +106,30 @@ export function sentence(e, name, you = -1) {
     return "The Congress resumes. The clock runs again.";
   case "game_over": {
     let s = REASON[e.reason] || "The Congress has closed.";
-    if (e.roles && e.roles.length) {
-      const bloc = e.roles.map((r, i) => [r, i]).filter(([r]) => r === "plotter" || r === "kirov");
-      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r === "kirov" ? " (Kirov)" : "")))}.`;
+    const roles = (e.roles || []).map((r, i) => [r, i]);
+    if (camp && roles.length) {
+      const bloc = roles.filter(([, i]) => camp(i) === "plotters");
+      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r !== "plotter" ? ` (${ROLE[r] || r})` : "")))}.`;
+    } else if (roles.length) {
+      const known = roles.filter(([r]) => r !== "plotter" && r !== "loyalist");
+      s += ` The files: ${list(known.map(([r, i]) => `${ROLE[r] || r}, ${name(i)}`))}.`;
     }
     return s;
   }
+  case "army":
+    return `The Army stands behind the Marshal: ${who(e.target)} ${e.target === you ? "are" : "is"} spared, and ${e.target === you ? "your" : "the"} seat is known to be Tukhachevsky's.`;
+  case "falsified":
+    return `${Who(e.seat)} ${e.seat === you ? "falsify" : "falsifies"} tonight's NKVD report.`;
+  case "reported":
+    return `At dawn the NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
+  case "named":
+    return e.target >= 0
+      ? `The falsified report named ${who(e.target)}.`
+      : "The falsified report named nobody: the Investigator did not act that night.";
+  case "last_shot":
+    return `The Loyalists have all but won, but Kirov's bloc stands exposed: ${list((e.seats || []).map(who))}. Nikolaev has one shot.`;
+  case "shot":
+    return `${Who(e.seat)}, Nikolaev, ${e.seat === you ? "name" : "names"} ${who(e.target)}.`;
   }
   return `(${e.kind})`;
 }
@@ -137,6 +157,7 @@ export function renderLog(events, name, you = -1, mark = -1) {
 function tag(e) {
   if (e.kind === "game_started") return "Opening";
   if (e.kind === "game_over") return "Close";
+  if (e.phase === "last_shot" || e.kind === "last_shot") return "Last Shot";
   if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
   if (isSecret(e)) return "Secret · S" + e.session;
   return "Session " + e.session;
@@ -147,14 +168,14 @@ const GROUPED = new Set(["ready", "unready", "voted", "struck"]);
 
 // TRIALS are the lines of the "trials and votes" filter.
 const TRIALS = new Set(["session_opened", "no_trial", "tied", "accused", "vote_opened", "ballot", "vote_cast", "purged", "spared",
-  "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "game_over"]);
+  "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "army", "last_shot", "shot", "game_over"]);
 
 export const FILTERS = [["all", "All"], ["trials", "Trials and votes"], ["secrets", "My secrets"]];
 
 // minuteItems turns events into the lines of the minutes: each phase's
 // Ready presses, votes and strikes in one line ({e, text, count}), and the
 // bare "has cast a vote" left out where the vote itself is known.
-export function minuteItems(events, name, you = -1) {
+export function minuteItems(events, name, you = -1, camp = null) {
   const items = [];
   const groups = new Map();
   let living = 0;
@@ -163,7 +184,7 @@ export function minuteItems(events, name, you = -1) {
     if (e.kind === "game_started") living = (e.names || []).length;
     if (e.kind === "purged") living--;
     if (!GROUPED.has(e.kind)) {
-      items.push({ e, text: sentence(e, name, you) });
+      items.push({ e, text: sentence(e, name, you, camp) });
       continue;
     }
     if ((e.kind === "voted" || e.kind === "struck") && known.has(e.session + "/" + e.phase + "/" + e.seat)) continue;
@@ -206,7 +227,7 @@ export class Minutes {
   // secret line shows), opts.session (the session now sitting).
   update(events, name, you, opts = {}) {
     this.args = [events, name, you, opts];
-    const { secrets = true, session = 0, phase = "" } = opts;
+    const { secrets = true, session = 0, phase = "", camp = null } = opts;
     replace(this.bar, FILTERS.filter(([f]) => f !== "secrets" || (you >= 0 && secrets)).map(([f, label]) => h("button", {
       type: "button", class: "small", data: { key: "filter-" + f, filter: f },
       aria: { pressed: this.filter === f ? "true" : "false" },
@@ -214,7 +235,7 @@ export class Minutes {
     }, label)));
     if (this.filter === "secrets" && !(you >= 0 && secrets)) this.filter = "all";
     const shown = events.filter((e) => secrets || !isSecret(e));
-    let items = minuteItems(shown, name, you);
+    let items = minuteItems(shown, name, you, camp);
     if (this.filter === "trials") items = items.filter((it) => TRIALS.has(it.e.kind));
     if (this.filter === "secrets") items = items.filter((it) => isSecret(it.e));
     const box = this.list;

@@ -21,6 +21,7 @@ export const SETTINGS = [
   { key: "plotters", label: "Plotters", meaning: "Size of Kirov's bloc, Kirov included. 0 follows the table: 2 for 5–7 delegates, 3 for 8–9, 4 for 10–11, 5 for 12." },
   { key: "sessions", label: "Sessions", meaning: "Sessions before the Final Ballot. 0 follows the table: 2 for 5 delegates, 3 for 6, 4 for 7–8, 5 for 9–10, 7 for 11, 6 for 12." },
   { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", meaning: "Time to strike one name in the Central Committee election." },
+  { key: "last_shot_seconds", label: "Last Shot", unit: "s", meaning: "With Koba and Nikolaev in play: time for Nikolaev to name Koba once the Loyalists have all but won." },
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
   { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
   { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },

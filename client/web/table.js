@@ -14,7 +14,10 @@ import { ROLE, FACTION, PHASE } from "./words.js";
 export function renderTable(view, opts = {}) {
   const { you = -1, member = () => undefined, host = "", secrets = true, pick = null } = opts;
   const n = view.seats.length;
-  const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
+  // What this viewer knows of the bloc (a Plotter's bloc, Koba's seats
+  // "of the bloc") is private, as its own file is.
+  const mine = view.you || {};
+  const bloc = new Set([...(mine.bloc || []), ...((mine.knows && mine.knows.of_bloc) || [])]);
   const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
   // The phase decides which marks stand (game.Marks).
   const marks = view.marks || {};
@@ -43,7 +46,7 @@ export function renderTable(view, opts = {}) {
       h("span", { class: "num", text: "№" + (i + 1) }),
       h("span", { class: "name", text: s.name })),
     h("div", { class: "badges", aria: { hidden: "true" } }, badges(view, s, i, { you, m, isChair, isAccused, host })),
-    role ? h("span", { class: ["role-tag", roleFaction(role)], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
+    role ? h("span", { class: ["role-tag", s.faction], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
     s.alive && s.denounces >= 0 && marks.denounces
@@ -123,10 +126,6 @@ export function source(d, view) {
   }
 }
 
-export function roleFaction(role) {
-  return role === "plotter" || role === "kirov" ? "plotters" : "loyalists";
-}
-
 // center is the Presidium in the middle of the ring: who holds the Chair
 // and who stands accused.
 function center(view) {
@@ -134,6 +133,7 @@ function center(view) {
   let line = "";
   if (view.phase === "over") line = "";
   else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
+  else if (view.phase === "last_shot") line = "Nikolaev takes aim.";
   else if (view.marks && view.marks.accused) line = "Accused: " + name(view.accused);
   else if (view.marks && view.marks.chair) line = "In the Chair: " + name(view.chair);
   return h("li", { class: "table-center", aria: { hidden: "true" } },
