@@ -143,7 +143,7 @@ function plural(n, word) {
 export const isSecret = (e) => !!e.secret;
 
 // renderLog renders events as list items, oldest first. mark (an index) highlights one entry, for the replay.
-export function renderLog(events, name, you = -1, mark = -1) {
+export function renderLog(events, name, you = -1, mark = -1, camp = null) {
   return events.map((e, i) =>
     h("li", {
       class: ["log-" + e.kind, isSecret(e) && "secret", i === mark && "current"],
@@ -151,7 +151,7 @@ export function renderLog(events, name, you = -1, mark = -1) {
       data: { kind: e.kind, i },
     },
     h("span", { class: "log-tag", text: tag(e) }),
-    h("span", { class: "log-text", text: sentence(e, name, you) })));
+    h("span", { class: "log-text", text: sentence(e, name, you, camp) })));
 }
 
 function tag(e) {

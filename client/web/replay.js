@@ -152,10 +152,12 @@ export function mount(root, opts) {
     slider.max = String(all.length - 1);
     slider.value = String(k);
     step.textContent = `Step ${k + 1} of ${all.length} · ${new Date(s.at).toLocaleTimeString()}`;
-    now.textContent = s.events.length ? s.events.map((e) => sentence(e, name, you)).join(" ") : "The clock runs on.";
+    // Each seat's camp, where this step's view shows it (every seat at the end).
+    const camp = (i) => (s.view.seats[i] ? s.view.seats[i].faction : "");
+    now.textContent = s.events.length ? s.events.map((e) => sentence(e, name, you, camp)).join(" ") : "The clock runs on.";
     replace(tableBody, renderTable(s.view, { you, secrets: true }));
     const seen = all.slice(0, k + 1).flatMap((x) => x.events);
-    replace(logList, renderLog(seen, name, you, seen.length - 1));
+    replace(logList, renderLog(seen, name, you, seen.length - 1, camp));
     logList.scrollTop = logList.scrollHeight;
     const said = all.slice(0, k + 1).flatMap((x, j) => (x.chat || []).map((l) => ({ l, now: j === k })));
     replace(chatList, said.map(({ l, now: fresh }) => h("li", { class: ["chat-line", fresh && "fresh"], data: { channel: l.channel } },
