@@ -46,7 +46,10 @@ func TestCodeGuesserIsHeldBack(t *testing.T) {
 }
 
 // guesses counts the answers to lookups of random lobby codes.
-type guesses struct{ misses, refused, found, other atomic.Int64 }
+type guesses struct {
+	misses, refused, found, other atomic.Int64
+	paused                        func() bool // if set, no guess while it says so
+}
 
 // run asks for random codes from loops loops until stop.
 func (g *guesses) run(url string, client *http.Client, loops int, stop time.Time) {
@@ -54,6 +57,10 @@ func (g *guesses) run(url string, client *http.Client, loops int, stop time.Time
 	for range loops {
 		wg.Go(func() {
 			for time.Now().Before(stop) {
+				if g.paused != nil && g.paused() {
+					time.Sleep(10 * time.Millisecond)
+					continue
+				}
 				res, err := client.Get(url + "/api/lobbies/" + randomCode())
 				if err != nil {
 					g.other.Add(1)
