@@ -1,19 +1,19 @@
 package game
 
 // recommended is, for each count of delegates, the set of Congress roles
-// the project recommends: among the sets a table of that count deals
-// whole, the one whose win rates cmd/simulate measured nearest to even
-// with Normal bots in both camps and the default settings
+// the project recommends: among the sets cmd/simulate measured with
+// Normal bots in both camps and the default settings, the one nearest to
+// even, or, within a point of it, the one with the most roles
 // (docs/BALANCE.md, "The recommended sets").
 var recommended = [MaxSeats + 1]RoleSet{
-	5:  0,
-	6:  0,
-	7:  0,
-	8:  0,
-	9:  0,
-	10: 0,
-	11: 0,
-	12: 0,
+	5:  0, // no role is dealt below 6
+	6:  Roles(Tukhachevsky),
+	7:  Roles(Bukharin, Tukhachevsky),
+	8:  Roles(Zinoviev),
+	9:  Roles(Koba, Nikolaev, Yagoda),
+	10: Roles(Zinoviev, Tukhachevsky, Yagoda),
+	11: Roles(Zinoviev, Tukhachevsky, Yagoda),
+	12: Roles(Zinoviev, Tukhachevsky, Yagoda),
 }
 
 // RecommendedRoles is the set of Congress roles recommended for this
