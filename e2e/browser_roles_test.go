@@ -17,9 +17,10 @@ import (
 	"congress/protocol"
 )
 
-// TestBrowserRoles: a host turns Koba and Nikolaev on in the lobby's form,
+// TestBrowserRoles: a host turns roles on and off in the lobby's form,
 // which states each role's meaning, what is in play with the delegates
-// seated and the set recommended for them. Six delegates join over
+// seated and the set recommended for them, deals that set, and adds Koba
+// and Nikolaev. Six delegates join over
 // WebSocket and play the bloc into giving Kirov up; the Kirov purge opens
 // the Last Shot, which the test looks at from Nikolaev's page, the purged
 // Kirov's, a plain Loyalist's and Koba's (each opened by resuming that
@@ -41,10 +42,22 @@ func TestBrowserRoles(t *testing.T) {
 	}
 	host.changeOrders([2]string{"threshold", "1"}, [2]string{"debate_seconds", "600"}, [2]string{"defence_seconds", "600"},
 		[2]string{"vote_seconds", "600"}, [2]string{"last_shot_seconds", "600"})
-	// Nikolaev comes only with Koba: turning him on turns Koba on too.
+	// Nikolaev comes only with Koba: turning him on turns Koba on too, and
+	// Koba off turns him off.
 	host.click("#role-nikolaev")
 	host.wait("Koba and Nikolaev on", `document.getElementById('role-koba').checked && document.getElementById('role-nikolaev').checked`, step)
 	host.wait("not dealt yet", `document.getElementById('role-koba-note').textContent.includes('Not dealt with 5 delegates')`, step)
+	host.click("#role-koba")
+	host.wait("Koba and Nikolaev off", `!document.getElementById('role-koba').checked && !document.getElementById('role-nikolaev').checked`, step)
+	// A role the rules refuse is said at the roles, and nothing changes.
+	host.changeOrders([2]string{"investigator", "false"})
+	host.wait("the Investigator off", `!document.getElementById('set-investigator').checked`, step)
+	host.click("#role-bukharin")
+	host.wait("the refusal at the roles", `!document.getElementById('set-roles-error').hidden`, step)
+	assert.Equal(t, "Bukharin needs the NKVD Investigator: turn the Investigator on, or Bukharin off.", host.text(`document.getElementById('set-roles-error').textContent`))
+	host.wait("Bukharin still off", `!document.getElementById('role-bukharin').checked`, step)
+	host.changeOrders([2]string{"investigator", "true"})
+	host.wait("the Investigator on", `document.getElementById('set-investigator').checked`, step)
 
 	ws := &wireServer{url: srv.URL}
 	var wire []*wireClient
@@ -54,8 +67,13 @@ func TestBrowserRoles(t *testing.T) {
 		c.until(protocol.TypeWelcome)
 		wire = append(wire, c)
 	}
-	host.wait("in play with seven", `document.getElementById('roles-in-play').textContent === 'In play with 7 delegates: Koba and Nikolaev.'`, step)
-	assert.Contains(t, host.text(`document.getElementById('roles-recommended').textContent`), "Recommended for 7 delegates")
+	host.wait("nothing in play", `document.getElementById('roles-in-play').textContent === 'No Congress role is in play with 7 delegates: the base game.'`, step)
+	// The recommended set for seven, in one press; then Koba and Nikolaev.
+	assert.Equal(t, "Recommended for 7 delegates: Bukharin and Tukhachevsky.", host.text(`document.getElementById('roles-recommended').textContent`))
+	host.click("#roles-recommend")
+	host.wait("the recommended set", `document.getElementById('role-bukharin').checked && document.getElementById('role-tukhachevsky').checked && document.getElementById('roles-recommend').disabled`, step)
+	host.click("#role-nikolaev")
+	host.wait("in play with seven", `document.getElementById('roles-in-play').textContent === 'In play with 7 delegates: Koba, Nikolaev, Bukharin and Tukhachevsky.'`, step)
 	host.accessible("the lobby with roles")
 	host.screens("roles-lobby")
 	host.screensOf("roles-lobby-form", "#roles-h")
