@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,7 +32,8 @@ type conn struct {
 	mu      sync.Mutex
 	queue   []frame // frames waiting for the writer, at most Limits.SendQueue
 	spare   []frame // the writer's last batch, reused for the next queue
-	writing bool    // a writer goroutine is running
+	writing bool    // a writer goroutine is running, or a direct write (push)
+	unsent  bool    // a direct write left the tail of a frame for the writer to flush
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
@@ -113,7 +115,9 @@ func newConnOn(srv *Server, out transport, ip string) *conn {
 // connection.
 func (c *conn) enqueue(data []byte) { c.push(frame{data: data}) }
 
-// push queues a frame for the writer.
+// push queues a frame for the writer. A message for an idle connection
+// whose socket takes it at once is written here instead, without waking
+// a writer (see directWriter).
 func (c *conn) push(f frame) {
 	c.mu.Lock()
 	if c.dead.Load() {
@@ -126,14 +130,51 @@ func (c *conn) push(f frame) {
 		c.close(protocol.CodeTooSlow, "Your connection could not keep up. Reconnect to catch up.", websocket.StatusPolicyViolation, false)
 		return
 	}
+	c.srv.metrics.out.Add(1)
+	if d, ok := c.out.(directWriter); ok && !c.writing && f.ctl == relayMessage {
+		c.writing = true // the writer's turn is this goroutine's
+		c.mu.Unlock()
+		c.pushNow(d, f)
+		return
+	}
 	c.queue = append(c.queue, f)
 	start := !c.writing
 	c.writing = true
 	c.mu.Unlock()
-	c.srv.metrics.out.Add(1)
 	if start {
 		go c.writeOut()
 	}
+}
+
+// pushNow tries the direct write of f, holding the writer's turn; what it
+// cannot finish (a full socket, the tail of a frame, frames queued
+// meanwhile, a close) is the writer's.
+func (c *conn) pushNow(d directWriter, f frame) {
+	taken, more, err := d.tryWrite(f.data)
+	c.mu.Lock()
+	if !taken && err == nil {
+		c.queue = slices.Insert(c.queue, 0, f)
+	}
+	c.unsent = c.unsent || more
+	writer := err != nil || len(c.queue) > 0 || c.unsent || c.dead.Load()
+	c.writing = writer
+	c.mu.Unlock()
+	if err != nil {
+		c.out.abort()
+		c.shut(nil, websocket.StatusGoingAway, "", false)
+	}
+	if writer {
+		go c.writeOut()
+	}
+}
+
+// directWriter is a transport that can write one message at once from
+// any goroutine, never blocking: a client's own WebSocket.
+type directWriter interface {
+	// tryWrite writes data if the socket takes it without waiting: taken
+	// wholly, or in part with more to flush by the next write (an empty
+	// one will do); not taken if it would wait.
+	tryWrite(data []byte) (taken, more bool, err error)
 }
 
 // refuse sends an error message for request id.
@@ -188,14 +229,15 @@ func (c *conn) shut(closing []byte, status websocket.StatusCode, reason string, 
 func (c *conn) writeOut() {
 	for {
 		c.mu.Lock()
-		batch, closing := c.queue, c.dead.Load()
-		if len(batch) == 0 && !closing {
+		batch, closing, unsent := c.queue, c.dead.Load(), c.unsent
+		if len(batch) == 0 && !closing && !unsent {
 			c.writing = false
 			c.mu.Unlock()
 			return
 		}
 		c.queue = c.spare[:0]
 		c.spare = nil
+		c.unsent = false
 		c.mu.Unlock()
 		if closing {
 			c.finish(batch)

@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
+	"encoding/binary"
 	"io"
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
@@ -51,7 +52,7 @@ func (h *hijackTap) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h.conn = &corkConn{Conn: nc, timeout: h.timeout}
+	h.conn = newCorkConn(nc, h.timeout)
 	// Whatever the client sent after its request is already in
 	// net/http's buffer: it moves to the new one.
 	n := brw.Reader.Buffered()
@@ -70,61 +71,124 @@ func (h *hijackTap) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return h.conn, bufio.NewReadWriter(br, bufio.NewWriterSize(h.conn, wsWriteBuffer)), nil
 }
 
-// corkConn is a WebSocket's network connection whose writes can be
-// gathered: between cork and flush, whatever is written (the writer's
-// frames, and a ping or pong of another goroutine meanwhile) is kept, and
-// flush sends it in one write. Every write to the network has the write
-// timeout as its deadline.
+// corkConn is a WebSocket's network connection, through which the
+// server writes its own data frames (text, unmasked, never compressed:
+// nothing of coder/websocket's writer but the control frames). A batch of
+// frames goes out in one write; coder/websocket's control frames (a ping,
+// a pong, the close) pass through Write, whole, between batches. Every
+// write that may block has the write timeout as its deadline; tryFrame
+// never blocks.
 type corkConn struct {
 	net.Conn
+	raw     syscall.RawConn // the socket, for writes that must not block; nil if none
 	timeout time.Duration
 
-	mu     sync.Mutex
-	corked bool
-	batch  *[]byte
+	mu sync.Mutex
+	// unsent is the tail of a frame a non-blocking write could not finish:
+	// it goes out before anything else.
+	unsent []byte
+	// What the non-blocking writes did: wholly written, cut short, not taken.
+	direct, cut, refused int
 }
 
+func newCorkConn(nc net.Conn, timeout time.Duration) *corkConn {
+	c := &corkConn{Conn: nc, timeout: timeout}
+	if sc, ok := nc.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
+	return c
+}
+
+// Write is coder/websocket's: the handshake's answer and control frames.
 func (c *corkConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.corked {
-		*c.batch = append(*c.batch, p...)
-		return len(p), nil
-	}
 	return c.send(p)
 }
 
+// send writes p after whatever is unsent, within the write timeout.
 func (c *corkConn) send(p []byte) (int, error) {
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
 		return 0, err
 	}
+	if len(c.unsent) > 0 {
+		if _, err := c.Conn.Write(c.unsent); err != nil {
+			return 0, err
+		}
+		c.unsent = nil
+	}
+	if len(p) == 0 {
+		return 0, nil
+	}
 	return c.Conn.Write(p)
 }
 
-// cork starts gathering writes.
-func (c *corkConn) cork() {
+// writeFrames frames each message and sends them in one write, after
+// whatever is unsent.
+func (c *corkConn) writeFrames(frames []frame) error {
+	b := batchPool.Get().(*[]byte)
+	for _, f := range frames {
+		*b = appendFrame(*b, f.data)
+	}
 	c.mu.Lock()
-	c.corked = true
-	c.batch = batchPool.Get().(*[]byte)
+	_, err := c.send(*b)
 	c.mu.Unlock()
+	putBatch(b)
+	return err
 }
 
-// flush sends what was gathered since cork, and stops gathering.
-func (c *corkConn) flush() error {
-	c.mu.Lock()
+// tryFrame sends one message now if the socket takes it without
+// waiting, from the caller's goroutine. It reports whether the message
+// was taken: wholly, or in part with the rest kept as unsent (more is
+// true: the rest must be flushed, see send); not at all if the socket is
+// full or another write is under way, and the caller queues it.
+func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
+	if c.raw == nil || !c.mu.TryLock() {
+		return false, false, nil
+	}
 	defer c.mu.Unlock()
-	c.corked = false
-	b := c.batch
-	c.batch = nil
-	var err error
-	if len(*b) > 0 {
-		_, err = c.send(*b)
+	if len(c.unsent) > 0 {
+		return false, false, nil
 	}
-	if cap(*b) <= maxPooledBatch {
-		*b = (*b)[:0]
-		batchPool.Put(b)
+	b := batchPool.Get().(*[]byte)
+	defer putBatch(b)
+	*b = appendFrame(*b, data)
+	var n int
+	var werr error
+	if err := c.raw.Write(func(fd uintptr) bool {
+		n, werr = syscall.Write(int(fd), *b)
+		return true // one try: never wait for the socket
+	}); err != nil {
+		return false, false, err
 	}
-	return err
+	switch {
+	case werr == syscall.EAGAIN || werr == syscall.EINTR || (werr == nil && n <= 0):
+		c.refused++
+		return false, false, nil
+	case werr != nil:
+		return false, false, werr
+	case n < len(*b):
+		c.cut++
+		c.unsent = bytes.Clone((*b)[n:])
+		return true, true, nil
+	}
+	c.direct++
+	return true, false, nil
+}
+
+// appendFrame appends data as one final text frame from the server.
+func appendFrame(b, data []byte) []byte {
+	const fin, text = 0x80, 0x1
+	switch n := len(data); {
+	case n < 126:
+		b = append(b, fin|text, byte(n))
+	case n <= 0xffff:
+		b = append(b, fin|text, 126, byte(n>>8), byte(n))
+	default:
+		b = append(b, fin|text, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
+	}
+	return append(b, data...)
 }
 
 // Batches of frames are reused: an idle connection holds none.
@@ -132,24 +196,25 @@ var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &
 
 const maxPooledBatch = 64 << 10
 
+func putBatch(b *[]byte) {
+	if cap(*b) <= maxPooledBatch {
+		*b = (*b)[:0]
+		batchPool.Put(b)
+	}
+}
+
 // wsTransport is a client's own WebSocket.
 type wsTransport struct {
 	ws *websocket.Conn
 	nc *corkConn
 }
 
-// write sends the frames in one write to the network. coder/websocket
-// frames each message; the context has no deadline, as nothing blocks
-// until flush, which has the write timeout.
-func (t wsTransport) write(frames []frame) error {
-	t.nc.cork()
-	var err error
-	for _, f := range frames {
-		if err = t.ws.Write(context.Background(), websocket.MessageText, f.data); err != nil {
-			break
-		}
-	}
-	return errors.Join(err, t.nc.flush())
+// write sends the frames in one write to the network.
+func (t wsTransport) write(frames []frame) error { return t.nc.writeFrames(frames) }
+
+// tryWrite is corkConn.tryFrame: see directWriter.
+func (t wsTransport) tryWrite(data []byte) (taken, more bool, err error) {
+	return t.nc.tryFrame(data)
 }
 
 func (t wsTransport) ping(ctx context.Context) error { return t.ws.Ping(ctx) }

@@ -3,9 +3,11 @@ package server
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,4 +107,80 @@ func TestWebSocketWrites(t *testing.T) {
 	assert.Contains(t, string(data), `"type":"closing"`)
 	_, _, err = client.Read(t.Context())
 	assert.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err))
+}
+
+// TestDirectWritesUnderBackPressure: over a real WebSocket whose socket
+// buffers are tiny and whose client reads slowly, the messages written
+// at once from the sender's goroutine, those cut short by a full socket
+// and those left to the writer all arrive whole and in order, with pings
+// among them.
+func TestDirectWritesUnderBackPressure(t *testing.T) {
+	lim := testLimits()
+	lim.PingInterval = 20 * time.Millisecond
+	lim.SendQueue = 1000
+	srv := New(Options{Limits: lim})
+	defer srv.Close(context.Background())
+	type accepted struct {
+		c  *conn
+		nc *corkConn
+	}
+	conns := make(chan accepted, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
+		if !assert.NoError(t, err) {
+			return
+		}
+		require.NoError(t, nc.Conn.(*net.TCPConn).SetWriteBuffer(4096))
+		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
+		conns <- accepted{c, nc}
+		for {
+			if _, _, err := ws.Read(context.Background()); err != nil {
+				c.close("", "", websocket.StatusNormalClosure, false)
+				<-c.written
+				return
+			}
+		}
+	}))
+	defer hs.Close()
+	small := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
+	}}
+	client, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(hs.URL, "http"), &websocket.DialOptions{
+		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: small.DialContext}},
+	})
+	require.NoError(t, err)
+	defer client.CloseNow()
+	client.SetReadLimit(1 << 20)
+	a := <-conns
+	const n = 300
+	big := strings.Repeat("y", 40000)
+	msg := func(i int) string { return fmt.Sprintf(`{"n":%d,"pad":"%s"}`, i, big[:i*7919%40000]) }
+	go func() {
+		for i := range n {
+			a.c.enqueue([]byte(msg(i)))
+			if i%3 == 0 {
+				time.Sleep(3 * time.Millisecond) // the writer catches up: the next one is direct
+			}
+		}
+		a.c.close(protocol.CodeLobbyClosed, "The lobby has closed.", websocket.StatusNormalClosure, true)
+	}()
+	for i := range n {
+		if i%20 == 0 {
+			time.Sleep(time.Millisecond) // a slow reader: the socket fills
+		}
+		typ, data, err := client.Read(t.Context())
+		require.NoError(t, err, "frame %d", i)
+		require.Equal(t, websocket.MessageText, typ)
+		require.Equal(t, msg(i), string(data), "frame %d", i)
+	}
+	_, data, err := client.Read(t.Context())
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"type":"closing"`)
+	_, _, err = client.Read(t.Context())
+	assert.Equal(t, websocket.StatusNormalClosure, websocket.CloseStatus(err))
+	a.nc.mu.Lock()
+	defer a.nc.mu.Unlock()
+	t.Logf("direct writes: %d whole, %d cut short, %d not taken", a.nc.direct, a.nc.cut, a.nc.refused)
+	assert.Positive(t, a.nc.direct, "no message was written at once")
+	assert.Positive(t, a.nc.cut, "no direct write was cut short by the full socket")
 }
