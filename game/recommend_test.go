@@ -1,6 +1,9 @@
 package game
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,4 +73,41 @@ func TestRoleSetRefusesUnknownNames(t *testing.T) {
 	require.NoError(t, s.UnmarshalJSON([]byte(`["yagoda","koba"]`)))
 	assert.Equal(t, Roles(Koba, Yagoda), s)
 	assert.Error(t, s.UnmarshalJSON([]byte(`"koba"`)), "not a list")
+}
+
+// TestRulesStateTheRecommendedSets checks that docs/RULES.md states the
+// recommended sets as RecommendedRoles gives them, so that a new
+// measurement cannot leave the rules page telling another story.
+func TestRulesStateTheRecommendedSets(t *testing.T) {
+	rules, err := os.ReadFile("../docs/RULES.md")
+	require.NoError(t, err)
+	var parts []string
+	for lo := MinSeats; lo <= MaxSeats; {
+		hi := lo
+		for hi < MaxSeats && RecommendedRoles(hi+1) == RecommendedRoles(lo) {
+			hi++
+		}
+		if set := RecommendedRoles(lo); set != 0 {
+			var names []string
+			for _, r := range set.List() {
+				names = append(names, title(r))
+			}
+			and := strings.Join(names, ", ")
+			if i := strings.LastIndex(and, ", "); i >= 0 {
+				and = and[:i] + " and " + and[i+2:]
+			}
+			switch {
+			case lo == hi:
+				parts = append(parts, fmt.Sprintf("%s at %d", and, lo))
+			case hi == MaxSeats:
+				parts = append(parts, fmt.Sprintf("%s from %d", and, lo))
+			default:
+				parts = append(parts, fmt.Sprintf("%s at %d to %d", and, lo, hi))
+			}
+		}
+		lo = hi + 1
+	}
+	want := strings.Join(parts, "; ")
+	text := strings.Join(strings.Fields(string(rules)), " ")
+	assert.Contains(t, text, "recommends: "+want+" (measured in docs/BALANCE.md).")
 }

@@ -152,14 +152,17 @@ export function mount(root, lobbyCode) {
             // A role is on the floor only once the file is public: a
             // purged delegate's under the reveal setting, or everyone's
             // at the end. The gallery's view carries no other.
-            s.role ? h("span", { class: "tv-tag role", text: ROLE[s.role] || s.role }) : null),
+            s.role ? h("span", { class: "tv-tag role", text: ROLE[s.role] || s.role }) : null,
+            // A camp alone: a file opened to its camp, or the bloc the
+            // Last Shot exposes.
+            !s.role && s.faction ? h("span", { class: "tv-tag role", text: FACTION[s.faction] || s.faction }) : null),
           against.length ? h("span", { class: "tv-dens", data: { count: against.length } },
             `${against.length} ${against.length === 1 ? "denunciation" : "denunciations"}`) : null);
       }));
 
     const last = session.log.slice(-TAIL);
     const minutes = h("ol", { class: "tv-minutes", id: "tv-minutes", aria: { label: "The latest of the minutes" } },
-      last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1) })));
+      last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1, (i) => (v.seats[i] ? v.seats[i].faction : "")) })));
 
     // The count stays up from the vote to the night, with the names of
     // the voters under an open ballot, in the minutes' words.
