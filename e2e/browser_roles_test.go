@@ -179,6 +179,17 @@ func TestBrowserRoles(t *testing.T) {
 	file := koba.text(`document.getElementById('role-file').textContent`)
 	assert.Contains(t, file, "Of the bloc")
 	koba.screens("roles-lastshot-koba")
+	// Each file says what its role knows: Bukharin, how the NKVD reports
+	// him; the Investigator, what may make a report lie.
+	for role, want := range map[game.Role]string{
+		game.Bukharin:     "The NKVD reports you as a Plotter.",
+		game.Investigator: "Weigh each report: in this Congress Bukharin is reported as a Plotter.",
+		game.Tukhachevsky: "The Red Army stands behind you",
+	} {
+		p := pageOf(role, role.String())
+		p.click(`[data-key="role-toggle"]`)
+		p.wait(role.String()+"'s file", fmt.Sprintf(`document.getElementById('role-file').textContent.includes(%q)`, want), step)
+	}
 
 	// Nikolaev names Koba.
 	kobaSeat := hostSeat
