@@ -1,6 +1,10 @@
 package server
 
 import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,4 +56,45 @@ func TestLobbyRoles(t *testing.T) {
 	lv = lastLobby(t, host.ok(protocol.Host{Action: protocol.HostPublic, Public: true}))
 	require.NotNil(t, lv)
 	assert.Equal(t, s.Roles, lv.Settings.Roles, "a refused change leaves the orders as they stood")
+}
+
+// TestCreateLobbyRoles: a lobby may be opened with roles; a role the
+// rules refuse is a typed refusal in words for the host.
+func TestCreateLobbyRoles(t *testing.T) {
+	e := newEnv(t)
+	tests := []struct {
+		name       string
+		body       string
+		wantStatus int
+		wantCode   protocol.Code
+		wantIn     string
+	}{
+		{"Koba and Nikolaev", `{"name":"Anna","settings":{"roles":["nikolaev","koba"],"last_shot_seconds":30}}`, http.StatusCreated, "", ""},
+		{"a role that is none", `{"name":"Anna","settings":{"roles":["beria"]}}`, http.StatusBadRequest, game.CodeConfig, `no Congress role "beria"`},
+		{"Nikolaev alone", `{"name":"Anna","settings":{"roles":["nikolaev"]}}`, http.StatusBadRequest, game.CodeConfig, "Nikolaev plays only with Koba"},
+		{"a Last Shot of a day", `{"name":"Anna","settings":{"last_shot_seconds":86400}}`, http.StatusBadRequest, game.CodeConfig, "Last Shot timer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := http.Post(e.http.URL+"/api/lobbies", "application/json", strings.NewReader(tt.body))
+			require.NoError(t, err)
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			require.Equal(t, tt.wantStatus, res.StatusCode, "%s", b)
+			if tt.wantStatus != http.StatusCreated {
+				var p protocol.Problem
+				require.NoError(t, json.Unmarshal(b, &p), "%s", b)
+				assert.Equal(t, tt.wantCode, p.Code)
+				assert.Contains(t, p.Message, tt.wantIn)
+				return
+			}
+			var c protocol.Created
+			require.NoError(t, json.Unmarshal(b, &c))
+			_, body := e.get("/api/lobbies/" + c.Code)
+			var sum protocol.LobbySummary
+			require.NoError(t, json.Unmarshal(body, &sum))
+			assert.Equal(t, game.Roles(game.Koba, game.Nikolaev), sum.Settings.Roles)
+			assert.Equal(t, 30, sum.Settings.LastShotSeconds)
+		})
+	}
 }
