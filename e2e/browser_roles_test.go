@@ -242,3 +242,80 @@ func (p *page) screensOf(name, sel string) {
 		p.resize(1280, 900, false)
 	}
 }
+
+// TestBrowserYagoda: with Yagoda in play at eight, the Night offers
+// Yagoda, and no one else, a falsified report behind his open file; his
+// file then says the night's report is falsified and, at dawn, whom it
+// named; the Investigator's file says a report may lie.
+func TestBrowserYagoda(t *testing.T) {
+	needChromium(t)
+	srv := startBrowserServer(t)
+	browser := newBrowser(t)
+	host, code := convene(t, browser, srv, "Anna")
+	host.changeOrders([2]string{"debate_seconds", "600"}, [2]string{"night_seconds", "600"})
+	host.click("#role-yagoda")
+	host.wait("Yagoda on", `document.getElementById('role-yagoda').checked`, step)
+
+	ws := &wireServer{url: srv.URL}
+	var wire []*wireClient
+	for _, n := range []string{"Boris", "Clara", "Dmitri", "Elena", "Fyodor", "Galina", "Ivan"} {
+		c := dialWire(t, ws, n)
+		c.send(protocol.Join{Lobby: code, Name: n})
+		c.until(protocol.TypeWelcome)
+		wire = append(wire, c)
+	}
+	host.wait("Yagoda in play", `document.getElementById('roles-in-play').textContent === 'In play with 8 delegates: Yagoda.'`, step)
+	host.click("#start")
+	host.wait("the Debate", `(`+jsPhase+`) === 'The Debate'`, step)
+	byRole := map[game.Role]*wireClient{}
+	for _, c := range wire {
+		c.sync()
+		require.NotNil(t, c.view, c.name)
+		byRole[c.view.You.Role] = c
+	}
+	// Nobody denounces: the Debate closes without a trial, and Night falls.
+	for _, c := range wire {
+		c.must(protocol.Act{Kind: game.CmdReady})
+	}
+	host.click(`[data-key="ready"]`)
+	host.wait("the Night", `(`+jsPhase+`) === 'Night'`, step)
+
+	pageOf := func(role game.Role) *page {
+		c := byRole[role]
+		if c == nil {
+			return host
+		}
+		p := openPage(t, browser, role.String(), false)
+		p.navigate(srv.URL + "/")
+		p.eval(fmt.Sprintf(`(localStorage.setItem(%q, %q), true)`, "congress.token."+code, c.token), nil)
+		p.navigate(srv.URL + "/l/" + code)
+		p.wait("the Night", `(`+jsPhase+`) === 'Night'`, step)
+		return p
+	}
+	yagoda := pageOf(game.Yagoda)
+	// Sealed, the Night asks the same of everyone.
+	assert.Equal(t, "0", yagoda.text(`String(document.querySelectorAll('[data-act="falsify"]').length)`), "the falsification shows on a sealed screen")
+	yagoda.click(`[data-key="open-file"]`)
+	yagoda.wait("the falsification offered", `document.querySelector('[data-act="falsify"]')`, step)
+	assert.Contains(t, yagoda.text(`document.getElementById('falsified').textContent`), "You have not falsified a report yet")
+	yagoda.screens("roles-night-yagoda")
+	yagoda.click(`[data-act="falsify"]`)
+	yagoda.wait("the report falsified", `(e => e && e.textContent.includes("Tonight's report is falsified"))(document.getElementById('falsified'))`, step)
+	yagoda.wait("no second falsification", `!document.querySelector('[data-act="falsify"]')`, step)
+
+	investigator := pageOf(game.Investigator)
+	if investigator != yagoda {
+		investigator.click(`[data-key="open-file"]`)
+		investigator.wait("the Investigator's doubts", `(e => e && e.textContent === 'Weigh each report: in this Congress Yagoda may falsify one report.')(document.getElementById('report-doubts'))`, step)
+		investigator.click(`[data-act="investigate"]`)
+		investigator.wait("the name taken", `document.querySelector('.actions').textContent.includes('Your choice tonight')`, step)
+	}
+	host.click(`[data-key="end-phase"]`)
+	yagoda.wait("the dawn", `(`+jsPhase+`) === 'The Debate'`, step)
+	// A new phase seals the file again.
+	yagoda.wait("the file sealed", `document.querySelector('[data-key="role-toggle"]').textContent === 'Open your file'`, step)
+	yagoda.click(`[data-key="role-toggle"]`)
+	yagoda.wait("whom the report named", `(e => e && /Session 1: you falsified the report on \S/.test(e.textContent))(document.getElementById('falsified'))`, step)
+	yagoda.accessible("Yagoda's file at dawn")
+	yagoda.screens("roles-dawn-yagoda")
+}
