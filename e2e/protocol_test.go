@@ -80,12 +80,21 @@ func TestProtocolGames(t *testing.T) {
 			seat, role := c.seat(), c.view.You.Role
 			c.ws.CloseNow()
 			<-c.done
+			// Away, the seat goes to a bot for a while; everyone is told,
+			// and back, the delegate alone hears what the bot did (the
+			// audit below checks that nobody heard more).
+			awaitAway(t, host, c.you)
+			host.must(protocol.Host{Action: protocol.HostBotSeat, Member: c.you, Bot: true})
 			c.connect(srv)
 			c.send(protocol.Resume{Lobby: created.Code, Token: c.token})
 			c.until(protocol.TypeWelcome)
 			require.NotNil(t, c.view)
 			assert.Equal(t, seat, c.seat(), "resumed in another seat")
 			assert.Equal(t, role, c.view.You.Role)
+			m := c.until(protocol.TypeNotice)
+			var told protocol.Notice
+			c.decode(m, &told)
+			assert.Equal(t, protocol.NoticeWhileAway, told.Kind)
 		}
 		winner, reason := playFor(t, want, host, delegates, spectators)
 		assert.Equal(t, want, reason)
@@ -109,6 +118,31 @@ func TestProtocolGames(t *testing.T) {
 	for _, c := range everyone() {
 		assert.Empty(t, wireAudit(c))
 	}
+}
+
+// awaitAway reads what c is sent until a lobby shows member away.
+func awaitAway(t *testing.T, c *wireClient, member string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c.sync()
+		msgs := c.messages()
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if msgs[i].Type != protocol.TypeLobby {
+				continue
+			}
+			var l protocol.Lobby
+			c.decode(msgs[i], &l)
+			for _, m := range l.Members {
+				if m.ID == member && !m.Connected {
+					return
+				}
+			}
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s never showed %s away", c.name, member)
 }
 
 // TestWireAudit: the audit itself catches each kind of leak.
@@ -142,6 +176,10 @@ func TestWireAudit(t *testing.T) {
 		{"a double's report for a Loyalist", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"choice":-1`, `"choice":-1,"knows":{"reported_as":"plotters"}`, 1)}, 1},
 		{"the purged bloc confers in the Last Shot", false, []string{strings.Replace(strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"role":"loyalist","faction":"loyalists","alive":true`, `"role":"plotter","faction":"plotters","alive":false`, 1), `"debate"`, `"last_shot"`, 1), `{"type":"chat","v":1,"channel":"plotters","from":"d2","name":"B","text":"x"}`}, 0},
 		{"the purged bloc before the Last Shot", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"role":"loyalist","faction":"loyalists","alive":true`, `"role":"plotter","faction":"plotters","alive":false`, 1), `{"type":"chat","v":1,"channel":"plotters","from":"d2","name":"B","text":"x"}`}, 1},
+		{"one's own deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d1","deeds":[{"kind":"vote_cast","seat":0,"target":1},{"kind":"investigated","seat":0,"target":1,"faction":"plotters"}]}`}, 0},
+		{"another seat's deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"vote_cast","seat":1,"target":0}]}`}, 1},
+		{"deeds to the gallery", true, []string{`{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"denounced","seat":1,"target":0}]}`}, 1},
+		{"a role in a notice", false, []string{`{"type":"notice","v":1,"kind":"seat","message":"x","member":"d2","role":"kirov"}`}, 1},
 		{"after the game everything", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"role":"kirov","faction":"plotters"`, ""), `"debate"`, `"over"`, 1)}, 0},
 	}
 	for _, tt := range tests {

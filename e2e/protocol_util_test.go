@@ -378,6 +378,23 @@ func wireAudit(c *wireClient) []string {
 			var l protocol.ChatLine
 			c.decode(m, &l)
 			checkChat(m, l)
+		case protocol.TypeNotice:
+			// A notice is told in words: no role, no faction; and a seat's
+			// deeds go to the delegate of that seat alone.
+			var n protocol.Notice
+			c.decode(m, &n)
+			for _, e := range n.Deeds {
+				if c.spec || e.Seat != seat {
+					fail(m, "seat %d's deeds", e.Seat)
+				}
+			}
+			head := m.Raw
+			if i := bytes.Index(head, []byte(`"deeds":`)); i >= 0 {
+				head = head[:i]
+			}
+			if bytes.Contains(head, []byte(`"role"`)) || bytes.Contains(head, []byte(`"faction"`)) {
+				fail(m, "a role in a notice")
+			}
 		case protocol.TypeLobby:
 			var l protocol.Lobby
 			c.decode(m, &l)

@@ -58,7 +58,7 @@ const (
 	CodeNotAbsent      Code = "not_absent"           // only an absent delegate's seat can go to a bot
 	CodeTooManyConns   Code = "too_many_connections" // this address has too many connections open
 	CodeNotFound       Code = "not_found"            // HTTP: no such page or resource
-	CodeKicked         Code = "kicked"               // Closing: the host removed you
+	CodeKicked         Code = "kicked"               // Closing: the host removed you; join and resume: the host removed this pass from the lobby
 	CodeReplaced       Code = "replaced"             // Closing: your place was opened on another connection
 	CodeReconnect      Code = "reconnect"            // Closing: the server is restarting or handing over; reconnect
 	CodeTooSlow        Code = "too_slow"             // Closing: the connection could not keep up
@@ -464,6 +464,9 @@ func validate(m Client, f fields) (Client, error) {
 		name, err := CleanName(v.Name)
 		if err != nil {
 			return nil, err
+		}
+		if f.has("former") && !ValidToken(v.Former) {
+			return nil, Errorf(CodeBadMessage, "\"former\" is a pass this lobby gave, as the welcome carried it.")
 		}
 		v.Lobby, v.Name = code, name
 		return v, nil

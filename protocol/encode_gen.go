@@ -564,6 +564,13 @@ func appendMemberFields(b []byte, v *Member) []byte {
 	if v.BotPlays {
 		b = append(b, `,"bot_plays":true`...)
 	}
+	if v.AwaySeconds != 0 {
+		b = append(b, `,"away_seconds":`...)
+		b = strconv.AppendInt(b, int64(v.AwaySeconds), 10)
+	}
+	if v.Gone {
+		b = append(b, `,"gone":true`...)
+	}
 	return b
 }
 
@@ -617,6 +624,8 @@ func appendSettingsFields(b []byte, v *Settings) []byte {
 	b = appendMarshal(b, v.Roles)
 	b = append(b, `,"last_shot_seconds":`...)
 	b = strconv.AppendInt(b, int64(v.LastShotSeconds), 10)
+	b = append(b, `,"host_away_seconds":`...)
+	b = strconv.AppendInt(b, int64(v.HostAwaySeconds), 10)
 	return b
 }
 

@@ -8,6 +8,8 @@
 package protocol
 
 import (
+	"fmt"
+	"sync"
 	"time"
 
 	"congress/game"
@@ -51,6 +53,7 @@ const (
 	TypeAck     Type = "ack"     // your request ID was accepted
 	TypeError   Type = "error"   // your request ID (or message) was refused
 	TypeClosing Type = "closing" // the server is about to close this connection, and why
+	TypeNotice  Type = "notice"  // a change of the lobby told in words: the gavel, a seat's player, a kick; what happened while you were away
 )
 
 // HostAction is what a host does to the lobby.
@@ -98,6 +101,9 @@ type Settings struct {
 	// their names; LastShotSeconds is the Last Shot's timer.
 	Roles           game.RoleSet `json:"roles"`
 	LastShotSeconds int          `json:"last_shot_seconds"`
+	// HostAwaySeconds is how long the host may be away before the gavel
+	// passes to the next delegate present: a lobby setting, not a rule.
+	HostAwaySeconds int `json:"host_away_seconds"`
 }
 
 func secs(d time.Duration) int { return int(d / time.Second) }
@@ -119,6 +125,7 @@ func SettingsOf(c game.Config, maxSpectators int) Settings {
 		PurgedSeeRoles: c.PurgedSeeRoles, SpectatorsSeeRoles: c.SpectatorsSeeRoles,
 		SpectatorDelay: secs(c.SpectatorDelay), MaxSpectators: maxSpectators,
 		Roles: c.Roles, LastShotSeconds: secs(c.LastShotTimer()),
+		HostAwaySeconds: DefaultHostAwaySeconds,
 	}
 }
 
@@ -143,6 +150,10 @@ func (s Settings) Config() (game.Config, error) {
 	if s.MaxSpectators < 0 || s.MaxSpectators > MaxSpectatorsCap {
 		return c, Errorf(CodeBadMessage, "The gallery holds 0 to %d spectators.", MaxSpectatorsCap)
 	}
+	if r := HostAwayBounds; s.HostAwaySeconds < r.Min || s.HostAwaySeconds > r.Max {
+		return c, &Error{Code: game.CodeConfig, Field: "host_away_seconds",
+			Message: fmt.Sprintf("The gavel passes after %d seconds to an hour of the host's absence.", r.Min)}
+	}
 	if err := c.Validate(); err != nil {
 		return c, err
 	}
@@ -155,13 +166,25 @@ const MaxSpectatorsCap = 500
 // DefaultMaxSpectators is a new lobby's gallery size.
 const DefaultMaxSpectators = 50
 
+// DefaultHostAwaySeconds is how long a new lobby's host may be away
+// before the gavel passes.
+const DefaultHostAwaySeconds = 30
+
+// HostAwayBounds are the host_away_seconds a host may choose: long enough
+// for a page to reload, short enough that a game is not left without a
+// gavel for long.
+var HostAwayBounds = game.Range{Min: 5, Max: 3600}
+
 // Client is any decoded client message.
 type Client interface{ clientType() Type }
 
-// Join asks for a new seat in a lobby.
+// Join asks for a new seat in a lobby. Former is the pass this browser
+// last held in the lobby, if it keeps one: the host's kick bars it, and
+// with it a new name from the same browser.
 type Join struct {
-	Lobby string `json:"lobby"`
-	Name  string `json:"name"`
+	Lobby  string `json:"lobby"`
+	Name   string `json:"name"`
+	Former string `json:"former,omitempty"`
 }
 
 // Resume returns to one's place with the token from Welcome (or from
@@ -363,8 +386,11 @@ type SettingLimit struct {
 	Max int    `json:"max"`
 }
 
-// LobbyLimits are the Limits every lobby carries.
-func LobbyLimits() Limits {
+// LobbyLimits are the Limits every lobby carries: one value, made once,
+// shared by every lobby view (not to be modified).
+var LobbyLimits = sync.OnceValue(lobbyLimits)
+
+func lobbyLimits() Limits {
 	b := game.ConfigBounds()
 	l := Limits{Seats: b.Seats}
 	add := func(key string, r game.Range) { l.Settings = append(l.Settings, SettingLimit{key, r.Min, r.Max}) }
@@ -382,6 +408,7 @@ func LobbyLimits() Limits {
 	for n := b.Seats.Min; n <= b.Seats.Max; n++ {
 		l.Recommended = append(l.Recommended, Recommendation{Seats: n, Roles: game.RecommendedRoles(n)})
 	}
+	add("host_away_seconds", HostAwayBounds)
 	return l
 }
 
@@ -403,6 +430,12 @@ type Member struct {
 	// BotPlays is true while the host has handed this delegate's seat to a
 	// bot during a game; the delegate keeps the seat and its role.
 	BotPlays bool `json:"bot_plays,omitempty"`
+	// AwaySeconds is how long a human who is not connected had been away
+	// when this lobby was sent (0 for a moment, and for the connected).
+	AwaySeconds int `json:"away_seconds,omitempty"`
+	// Gone is true of a delegate who left, or whom the host removed,
+	// during the game: the seat stays at the table until the rematch.
+	Gone bool `json:"gone,omitempty"`
 }
 
 // ByTable is the table's Plotters and Sessions for a number of delegates.
@@ -465,6 +498,32 @@ type Refused struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 }
+
+// Notice tells, in words, of a change to the lobby everyone should know
+// of (the gavel passing, a seat going to a bot or back, a kick), or, to a
+// delegate back at their seat alone, what happened while they were away.
+// It changes nothing: the lobby and game messages carry the change.
+type Notice struct {
+	Kind    NoticeKind `json:"kind"`
+	Message string     `json:"message"`
+	// Member is whom the notice is about: the new host, the seat's
+	// delegate, the kicked.
+	Member string `json:"member,omitempty"`
+	// Deeds, in a while_away notice, are the log lines of what the bot
+	// chose in the returning delegate's seat, as that seat reads them.
+	Deeds []game.Event `json:"deeds,omitempty"`
+}
+
+// NoticeKind says what a Notice is about.
+type NoticeKind string
+
+// Notice kinds.
+const (
+	NoticeGavel     NoticeKind = "gavel"      // the gavel passed from an absent host, or was handed on
+	NoticeSeat      NoticeKind = "seat"       // a seat went to a bot, or back to its delegate
+	NoticeKicked    NoticeKind = "kicked"     // the host removed a member
+	NoticeWhileAway NoticeKind = "while_away" // to a returning delegate: the gavel's passing, their stand-in's deeds
+)
 
 // Closing says why the server is closing the connection.
 type Closing struct {

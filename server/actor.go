@@ -67,7 +67,6 @@ type actor struct {
 
 	botDue      map[int]time.Time // bot seats waiting to decide, and when
 	botIdle     map[int]bool      // ...because they chose to wait
-	hostAway    time.Time         // since when the host has been disconnected
 	emptySince  time.Time         // since when nobody has been connected
 	idleFrom    time.Time         // a restored lobby's last activity, from its log
 	joined      bool              // a member has been connected since the lobby started here
@@ -75,6 +74,14 @@ type actor struct {
 	galleryMove bool              // only the spectator count changed
 	lobbySentAt time.Time
 	counted     bool // this lobby's game is counted in the games gauge
+
+	// away is since when each absent human member has been away;
+	// gavelAt when the gavel last changed hands; greeting the connection
+	// being welcomed back, which hears of its own return in its welcome
+	// (gavel.go).
+	away     map[string]time.Time
+	gavelAt  time.Time
+	greeting *conn
 
 	summary atomic.Pointer[protocol.LobbySummary]
 
@@ -163,6 +170,7 @@ func newActor(srv *Server, code string) *actor {
 		refusedKeys: map[string]*lobby.KeyRing{},
 		botDue:      map[int]time.Time{},
 		botIdle:     map[int]bool{},
+		away:        map[string]time.Time{},
 	}
 	l.appends, l.endAppends = context.WithCancel(context.Background())
 	return l
@@ -200,6 +208,7 @@ func (l *actor) run() {
 	timer := l.srv.opt.Clock.NewTimer(time.Hour)
 	defer timer.Stop()
 	l.startIdleClock()
+	l.startAway()
 	l.countGame()
 	l.updateSummary()
 	var waiting turns
@@ -354,8 +363,8 @@ func (l *actor) nextWake() time.Time {
 	if l.galleryMove {
 		soon(l.lobbySentAt.Add(time.Second))
 	}
-	if !l.hostAway.IsZero() && l.hostCandidate() != nil {
-		soon(l.hostAway.Add(l.srv.opt.Limits.HostGrace))
+	if t, ok := l.gavelWake(); ok {
+		soon(t)
 	}
 	if !l.emptySince.IsZero() {
 		soon(l.emptySince.Add(l.idleLimit()))
@@ -543,9 +552,7 @@ func (l *actor) leave(c *conn) error {
 		return err
 	}
 	delete(l.members, me.ID)
-	if l.st.Host == "" || l.members[l.st.Host] != nil {
-		l.hostAway = time.Time{}
-	}
+	delete(l.away, me.ID)
 	l.noteEmpty()
 	return nil
 }
@@ -578,6 +585,9 @@ func (l *actor) attach(c *conn, hello protocol.Client) verdict {
 }
 
 func (l *actor) join(c *conn, j protocol.Join) error {
+	if err := l.barred(j.Former); err != nil {
+		return err
+	}
 	token, hash := newToken()
 	rec, err := l.st.Join(j.Name, hash, l.env())
 	if err != nil {
@@ -595,6 +605,9 @@ func (l *actor) join(c *conn, j protocol.Join) error {
 func (l *actor) resume(c *conn, r protocol.Resume) error {
 	me := l.byToken(r.Token)
 	if me == nil {
+		if err := l.barred(r.Token); err != nil {
+			return err
+		}
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
 	}
 	if err := l.limitResume(c, me.ID); err != nil {
@@ -605,17 +618,18 @@ func (l *actor) resume(c *conn, r protocol.Resume) error {
 	}
 	c.member = me.ID
 	l.members[me.ID] = c
-	if me.ID == l.st.Host {
-		l.hostAway = time.Time{}
-	}
+	delete(l.away, me.ID)
+	l.greeting = c
 	if rec, ok := l.st.HandBack(me, l.env()); ok {
 		// The delegate is back: the bot hands the seat over.
 		if err := l.commit(rec); err != nil {
 			l.log.Warn("handing a seat back", "err", err)
 		}
 	}
+	l.greeting = nil
 	l.lobbyDirty = true
 	l.welcome(c, "")
+	l.tellWhileAway(c, me)
 	return nil
 }
 
@@ -652,9 +666,7 @@ func (l *actor) detach(c *conn) {
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)
-		if c.member == l.st.Host {
-			l.hostAway = l.now()
-		}
+		l.away[c.member] = l.now()
 		l.lobbyDirty = true
 	}
 	l.noteEmpty()
@@ -718,32 +730,6 @@ func (l *actor) checkIdle(now time.Time) {
 	}
 	if err := l.commit(l.st.Closing(lobby.Env{Now: now})); err != nil {
 		l.emptySince = now // try again later
-	}
-}
-
-// hostCandidate is the connected human who would become host if the
-// host stays away.
-func (l *actor) hostCandidate() *lobby.Member {
-	for _, m := range l.st.Members {
-		if m.Human() && !m.Gone && m.ID != l.st.Host && l.members[m.ID] != nil {
-			return m
-		}
-	}
-	return nil
-}
-
-// checkHost hands the lobby to a connected human once the host has been
-// away for HostGrace.
-func (l *actor) checkHost(now time.Time) {
-	if l.hostAway.IsZero() || now.Before(l.hostAway.Add(l.srv.opt.Limits.HostGrace)) {
-		return
-	}
-	next := l.hostCandidate()
-	if next == nil {
-		return
-	}
-	if err := l.commit(l.st.NewHost(next.ID, lobby.Env{Now: now})); err == nil {
-		l.hostAway = time.Time{}
 	}
 }
 

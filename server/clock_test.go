@@ -161,7 +161,7 @@ func TestKickDuringGame(t *testing.T) {
 	assert.True(t, found, "the kicked delegate's seat stays at the table")
 	c := e.dial(nil)
 	c.send(protocol.Resume{Lobby: tb.code, Token: kicked.token})
-	c.expectError(protocol.CodeBadToken)
+	c.expectError(protocol.CodeKicked)
 }
 
 // TestClosedLobbyLeavesNoGoroutine: once its connections are gone and it

@@ -11,6 +11,7 @@ import (
 
 // publish shows an applied record's effects to whoever may see them.
 func (l *actor) publish(rec lobby.Record) {
+	l.announce(rec)
 	switch rec.Kind {
 	case lobby.RecAct, lobby.RecAdvance:
 		l.gameChanged()
@@ -339,6 +340,7 @@ func (l *actor) lobbyView() protocol.Lobby {
 			pm.Strength, pm.Connected = m.Strength, true
 		} else {
 			pm.Connected = l.members[m.ID] != nil
+			pm.AwaySeconds, pm.Gone = l.awaySeconds(m.ID), m.Gone
 		}
 		v.Members = append(v.Members, pm)
 	}

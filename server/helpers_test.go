@@ -30,7 +30,6 @@ func testLimits() Limits {
 	l.PingInterval = time.Second
 	l.PongWait = time.Second
 	l.HelloTimeout = 2 * time.Second
-	l.HostGrace = 300 * time.Millisecond
 	// Tests talk faster than people; TestFlood puts the real rate back.
 	l.MessagesPerSecond, l.MessageBurst = 1000, 1000
 	l.ResumesPerSecond, l.ResumeBurst = 1000, 1000

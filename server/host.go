@@ -28,8 +28,9 @@ func (l *actor) host(c *conn, h protocol.Host) error {
 	case protocol.HostKick:
 		if kc := l.members[h.Member]; kc != nil {
 			delete(l.members, h.Member)
-			kc.close(protocol.CodeKicked, "The host removed you from the lobby.", websocket.StatusNormalClosure, true)
+			kc.close(protocol.CodeKicked, lobby.KickedMessage, websocket.StatusNormalClosure, true)
 		}
+		delete(l.away, h.Member)
 		l.noteEmpty()
 	case protocol.HostRematch:
 		l.compact()

@@ -609,10 +609,10 @@ func TestHost(t *testing.T) {
 	_, closing := d.expectClose()
 	require.NotNil(t, closing)
 	assert.Equal(t, protocol.CodeKicked, closing.Code)
-	// Their token no longer opens anything.
+	// Their token no longer opens anything: it is refused as kicked.
 	again := e.dial(nil)
 	again.send(protocol.Resume{Lobby: tb.code, Token: d.token})
-	again.expectError(protocol.CodeBadToken)
+	again.expectError(protocol.CodeKicked)
 
 	host.refused(protocol.Host{Action: protocol.HostKick, Member: host.you}, protocol.CodeBadMessage)
 	host.refused(protocol.Host{Action: protocol.HostKick, Member: "d99"}, protocol.CodeUnknownMember)
@@ -629,9 +629,12 @@ func TestHost(t *testing.T) {
 }
 
 func TestAbsentHostHandsOver(t *testing.T) {
-	e := newEnv(t)
+	clock := gavelClock()
+	e := newEnv(t, func(o *Options) { o.Clock = clock })
 	tb := e.table(3, nil)
 	tb.clients[0].ws.CloseNow()
+	tb.clients[1].awaitAway(tb.clients[0].you)
+	clock.add(protocol.DefaultHostAwaySeconds * time.Second)
 	var lv protocol.Lobby
 	require.Eventually(t, func() bool {
 		select {

@@ -84,9 +84,10 @@ func TestLobbyLimits(t *testing.T) {
 	assert.Equal(t, protocol.SettingLimit{Key: "debate_seconds", Min: 1, Max: 3600}, got["debate_seconds"])
 	assert.Equal(t, protocol.SettingLimit{Key: "max_spectators", Min: 0, Max: protocol.MaxSpectatorsCap}, got["max_spectators"])
 	set := map[string]func(*protocol.Settings, int){
-		"sessions":       func(s *protocol.Settings, n int) { s.Sessions = n },
-		"debate_seconds": func(s *protocol.Settings, n int) { s.DebateSeconds = n },
-		"max_spectators": func(s *protocol.Settings, n int) { s.MaxSpectators = n },
+		"sessions":          func(s *protocol.Settings, n int) { s.Sessions = n },
+		"debate_seconds":    func(s *protocol.Settings, n int) { s.DebateSeconds = n },
+		"max_spectators":    func(s *protocol.Settings, n int) { s.MaxSpectators = n },
+		"host_away_seconds": func(s *protocol.Settings, n int) { s.HostAwaySeconds = n },
 	}
 	for key, f := range set {
 		t.Run(key, func(t *testing.T) {

@@ -56,7 +56,6 @@ type Limits struct {
 	WriteTimeout      time.Duration // every write
 	HelloTimeout      time.Duration // for the first message (join, resume or watch)
 	JournalTimeout    time.Duration // for one journal append
-	HostGrace         time.Duration // an absent host hands the lobby on after this
 	IdleLobby         time.Duration // a lobby nobody is connected to closes after this
 	ResumeGrace       time.Duration // a restored lobby waits this long for its people before its idle clock may close it
 
@@ -107,7 +106,6 @@ func DefaultLimits() Limits {
 		WriteTimeout:      10 * time.Second,
 		HelloTimeout:      15 * time.Second,
 		JournalTimeout:    5 * time.Second,
-		HostGrace:         60 * time.Second,
 		IdleLobby:         30 * time.Minute,
 		ResumeGrace:       2 * time.Minute,
 
@@ -289,6 +287,9 @@ func (s *Server) Close(ctx context.Context) error {
 		s.sessions.Wait()
 		if s.turn != nil {
 			_ = s.turn.Close()
+		}
+		if s.voice != nil {
+			_ = s.voice.Close()
 		}
 		close(done)
 	}()

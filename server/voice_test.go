@@ -14,6 +14,7 @@ import (
 	"congress/game"
 	"congress/protocol"
 	"congress/protocol/wsclient"
+	"congress/server/store"
 	"congress/server/voice"
 )
 
@@ -322,4 +323,51 @@ func TestVoiceFollowsThePhase(t *testing.T) {
 	st := e.srv.voice.Stats()
 	require.Positive(t, st.Dropped)
 	require.EqualValues(t, 4, st.Peers)
+}
+
+// TestClusterVoice: delegates connected to a node that does not own their
+// lobby have voice all the same: their signalling is relayed to the
+// owner over NATS, the owner's SFU offers them its media and routes it by
+// the rules, and the node they are connected to carries no voice peer.
+func TestClusterVoice(t *testing.T) {
+	st := openStore(t)
+	node := func(name string) *env {
+		e := newEnv(t, func(o *Options) {
+			o.Journal = store.NewJournal(st)
+			o.Cluster = &ClusterOptions{Store: st, Node: name, LeaseTTL: 2 * time.Second}
+			cfg := voice.DefaultConfig()
+			o.Voice = &cfg
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		require.NoError(t, e.srv.Join(ctx))
+		return e
+	}
+	a, b := node("a"), node("b")
+	cr := a.create(testNames[0], voiceSettings())
+	host := b.vdial() // every client is on b; the lobby runs on a
+	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	host.welcome()
+	tb := &table{env: b, code: cr.Code, clients: []*client{host.client}}
+	vcs := []*vclient{host}
+	for _, name := range testNames[1:5] {
+		c := b.vdial()
+		c.send(protocol.Join{Lobby: cr.Code, Name: name})
+		c.welcome()
+		tb.clients = append(tb.clients, c.client)
+		vcs = append(vcs, c)
+	}
+	require.NotNil(t, a.srv.lobbies.get(cr.Code))
+	require.Nil(t, b.srv.lobbies.get(cr.Code))
+	tb.start()
+
+	vcs[0].join(true)
+	vcs[1].join(true)
+	vcs[2].join(false)
+	vcs[0].hears(vcs[1])
+	vcs[1].hears(vcs[0])
+	vcs[2].hears(vcs[0])
+	require.EqualValues(t, 3, a.srv.voice.Stats().Peers, "the owner's SFU carries the voice")
+	require.Zero(t, b.srv.voice.Stats().Peers, "the node the players are connected to carries none")
+	require.Positive(t, a.srv.voice.Stats().Forwarded)
 }

@@ -4,7 +4,7 @@
 // calls for: the lobby, the game, the end, or the replay.
 
 import { h, replace, announce } from "./dom.js";
-import { Connection, tokens } from "./net.js";
+import { Connection, tokens, barred } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
 import { Voice } from "./voice.js";
@@ -92,7 +92,10 @@ function showMatch(id) {
 }
 
 // Why a join or resume can be refused before the welcome, in the door's words.
-const DOOR_CODES = new Set(["bad_token", "unknown_lobby", "lobby_damaged", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
+const DOOR_CODES = new Set(["bad_token", "kicked", "unknown_lobby", "lobby_damaged", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
+
+// NEWS_KEPT is how many of the lobby's notices stay on screen at once.
+const NEWS_KEPT = 3;
 
 class Room {
   constructor(code, { name = "", watch = false }) {
@@ -104,8 +107,10 @@ class Room {
     this.screen = null;
     this.session = new Session(code, watch);
     this.notice = h("div", { id: "room-notice" });
+    this.news = h("div", { id: "room-news" });
+    this.newsItems = [];
     this.body = h("div", { id: "screen" });
-    replace(root, this.notice, this.body, h("p", { class: "muted", role: "status", text: "Connecting to the Kremlin…" }));
+    replace(root, this.notice, this.news, this.body, h("p", { class: "muted", role: "status", text: "Connecting to the Kremlin…" }));
     this.conn = new Connection({
       hello: () => this.hello(),
       onMessage: (m) => this.receive(m),
@@ -135,7 +140,9 @@ class Room {
     if (this.watch) return this.name ? { type: "watch", lobby: this.code, name: this.name } : { type: "watch", lobby: this.code };
     const token = tokens.get(this.code);
     if (token) return { type: "resume", lobby: this.code, token };
-    return { type: "join", lobby: this.code, name: this.name };
+    // A browser the host kicked out says so: a new name does not seat it.
+    const former = barred.get(this.code);
+    return former ? { type: "join", lobby: this.code, name: this.name, former } : { type: "join", lobby: this.code, name: this.name };
   }
 
   receive(msg) {
@@ -146,6 +153,7 @@ class Room {
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);
+      if (msg.code === "kicked") this.forget();
       this.close();
       room = null;
       const why = msg.code === "bad_token" ? "Your pass to this lobby is no longer valid. Take a seat again, or watch." : msg.message;
@@ -161,13 +169,37 @@ class Room {
     if (this.noticeFor === "store" && (msg.type === "ack" || msg.type === "game" || msg.type === "chat")) this.say("");
     if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
     if (msg.type === "closing") { this.closing(msg); return; }
+    if (msg.type === "notice") { this.tell(msg); return; }
     this.session.apply(msg);
+  }
+
+  // tell shows one of the lobby's notices (the gavel, a seat, a kick) and
+  // says it to screen readers; what happened while one was away stays
+  // until dismissed, the rest give way to the newer.
+  tell(n) {
+    const item = h("p", { class: ["notice", "news", n.kind === "while_away" && "away"], role: "status", data: { notice: n.kind, member: n.member || null } },
+      n.message, " ",
+      h("button", { type: "button", class: "small", onclick: () => { this.newsItems = this.newsItems.filter((x) => x !== item); item.remove(); }, text: "Dismiss" }));
+    this.newsItems.push(item);
+    while (this.newsItems.length > NEWS_KEPT) {
+      const i = this.newsItems.findIndex((x) => !x.classList.contains("away"));
+      this.newsItems.splice(i < 0 ? 0 : i, 1);
+    }
+    replace(this.news, this.newsItems);
+    announce(n.message, n.kind === "while_away");
+  }
+
+  // forget drops this browser's pass to a lobby the host kicked it out
+  // of, keeping it aside as the mark a later join carries.
+  forget() {
+    barred.set(this.code, tokens.get(this.code));
+    tokens.clear(this.code);
   }
 
   closing(msg) {
     switch (msg.code) {
     case "kicked":
-      tokens.clear(this.code);
+      this.forget();
       // The server's words say it; the title does not say it twice.
       this.final("You are out of this lobby.", msg.message || "The host removed you from the lobby.");
       return;
@@ -274,7 +306,7 @@ class Room {
     if (kind !== this.kind) {
       if (this.screen) this.screen.unmount();
       this.kind = kind;
-      root.replaceChildren(this.notice, this.body);
+      root.replaceChildren(this.notice, this.news, this.body);
       const ctx = this.ctx();
       ctx.fresh = what === "welcome";
       const mod = {

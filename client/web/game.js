@@ -10,7 +10,7 @@
 
 import { h, replace, announce, clock } from "./dom.js";
 import { PHASE, PHASE_HINT, ROLE } from "./words.js";
-import { renderTable } from "./table.js";
+import { renderTable, tickAway } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
 import { Gallery } from "./gallery.js";
@@ -22,6 +22,10 @@ const SECRET_ACTS = new Set(["letter", "investigate", "falsify"]);
 
 // VERB names, on a seat of the table, what tapping it does.
 const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike" };
+
+// LONG_AWAY is how long, in seconds, a delegate is away before the host is
+// offered a bot for the seat.
+const LONG_AWAY = 60;
 
 // SEALED_NIGHT is what everyone reads at night while the file is sealed.
 export const SEALED_NIGHT = "Night falls. Open your file to act.";
@@ -124,7 +128,20 @@ export function mount(root, ctx) {
     timer.className = "timer" + (left <= 10 ? " low" : "");
     signal.tick(left, myActs(v).length > 0);
   }
-  const interval = setInterval(tick, 250);
+
+  // Once a second the away times count on, and the host's tools follow
+  // a delegate whose absence has grown long.
+  let ticks = 0;
+  let longAway = "";
+  function tickSecond() {
+    if (++ticks % 4) return;
+    tickAway(screen);
+    const v = s.view;
+    if (!v || !s.isHost) return;
+    const now = longAwayIDs();
+    if (now !== longAway) replace(hostBody, renderHost(v));
+  }
+  const interval = setInterval(() => { tick(); tickSecond(); }, 250);
 
   // myActs is the kinds of move this viewer may make now (the view's
   // actions), as the screen may show them: with the file sealed, not the
@@ -187,7 +204,7 @@ export function mount(root, ctx) {
     tick();
     card.update(v, galleryNote());
     replace(rulesLine, rulesText(v));
-    replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host, secrets, pick: seatPicks(v) }));
+    replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), awayFrom: (m) => s.awayFrom(m), host: s.lobby && s.lobby.host, secrets, pick: seatPicks(v) }));
     replace(actionsBody, renderActions(v));
     if (s.isHost) {
       hostBody.hidden = false;
@@ -392,21 +409,63 @@ export function mount(root, ctx) {
     return a.join(", ");
   }
 
+  // longAwayIDs lists the seated delegates away for more than LONG_AWAY
+  // seconds whose seat no bot plays: the host is offered a bot for each.
+  function longAwayIDs() {
+    const members = s.lobby ? s.lobby.members : [];
+    return members.filter((m) => m.seat >= 0 && !m.bot && !m.gone && !m.connected && !m.bot_plays && awaySeconds(m) > LONG_AWAY).map((m) => m.id).join(",");
+  }
+  const awaySeconds = (m) => { const from = s.awayFrom(m); return from ? (Date.now() - from) / 1000 : 0; };
+
+  // The host's choices kept across renders: whom to hand the gavel to,
+  // whom to remove, and the removal that waits for its confirmation.
+  let gavelTo = "";
+  let kickWho = "";
+  let confirmKick = "";
+  let seatsOpen = false; // the folded tools for the gavel and removals are open
+
   function renderHost(v) {
     const hostActs = new Set((v.host_actions || []).map((x) => x.kind));
     const members = s.lobby ? s.lobby.members : [];
-    const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.connected && !m.bot_plays);
-    const botted = members.filter((m) => m.seat >= 0 && m.bot_plays);
+    const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.gone && !m.connected && !m.bot_plays);
+    const botted = members.filter((m) => m.seat >= 0 && !m.gone && m.bot_plays);
+    longAway = longAwayIDs();
+    const long = away.filter((m) => awaySeconds(m) > LONG_AWAY);
+    const heirs = members.filter((m) => !m.bot && !m.gone && m.id !== s.me && m.connected);
+    const kickable = members.filter((m) => !m.bot && !m.gone && m.id !== s.me);
+    if (!heirs.some((m) => m.id === gavelTo)) gavelTo = heirs.length ? heirs[0].id : "";
+    if (!kickable.some((m) => m.id === kickWho)) kickWho = kickable.length ? kickable[0].id : "";
+    const kicked = kickable.find((m) => m.id === confirmKick);
+    const seatTools = (heirs.length || kickable.length) && h("details", { class: "host-seats", open: seatsOpen || !!kicked, ontoggle: (e) => { seatsOpen = e.target.open; } },
+      h("summary", { class: "small", data: { key: "host-seats" }, aria: { label: "More of the gavel: hand it on, or remove a delegate" }, title: "Hand the gavel on, or remove a delegate", text: "More…" }),
+      heirs.length ? h("div", { class: "act-row host-pick" },
+        h("label", { for: "gavel-to", class: "small", text: "Hand the gavel to" }),
+        h("select", { id: "gavel-to", data: { key: "gavel-to" }, onchange: (e) => { gavelTo = e.target.value; } },
+          heirs.map((m) => h("option", { value: m.id, selected: m.id === gavelTo, text: m.name }))),
+        h("button", { type: "button", class: "small", data: { key: "hand-gavel" }, onclick: () => host({ type: "host", action: "make_host", member: gavelTo }), text: "Hand it over" })) : null,
+      kicked ? h("div", { class: "confirm notice", role: "group", aria: { label: "Confirm the removal" } },
+        h("p", { text: `Remove ${kicked.name} from the Congress? A bot plays the seat to the end and its file stays sealed. ${kicked.name} cannot come back to this lobby, under any name.` }),
+        h("div", { class: "act-row" },
+          h("button", { type: "button", class: "small primary", data: { key: "kick-confirm" }, onclick: () => { confirmKick = ""; host({ type: "host", action: "kick", member: kicked.id }); render(); }, text: `Remove ${kicked.name}` }),
+          h("button", { type: "button", class: "small", data: { key: "kick-cancel" }, onclick: () => { confirmKick = ""; render(); }, text: "Keep them" })))
+        : kickable.length ? h("div", { class: "act-row host-pick" },
+          h("label", { for: "kick-who", class: "small", text: "Remove a delegate" }),
+          h("select", { id: "kick-who", data: { key: "kick-who" }, onchange: (e) => { kickWho = e.target.value; } },
+            kickable.map((m) => h("option", { value: m.id, selected: m.id === kickWho, text: m.name }))),
+          h("button", { type: "button", class: "small", data: { key: "kick" }, onclick: () => { confirmKick = kickWho; render(); }, text: "Remove…" })) : null);
     return [
       h("h2", { id: "gavel-h", text: "The host's gavel" }),
       h("div", { class: "act-row" },
         hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
         hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
-        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" })),
+        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" }),
+        seatTools),
       away.length ? h("div", { class: "act-row" }, away.map((m) =>
         h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
       botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
         h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null,
+      long.map((m) => h("p", { class: "suggest small", data: { suggest: m.id } },
+        `${m.name} has been away over a minute. A bot could play the seat, so that the Congress does not wait.`)),
     ];
   }
 

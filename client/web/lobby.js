@@ -8,6 +8,7 @@ import { SettingsForm, summary, PRESETS } from "./settings.js";
 import { RolesForm, rolesSummary } from "./roles.js";
 import { Gallery } from "./gallery.js";
 import * as api from "./api.js";
+import { awayBadge, tickAway } from "./table.js";
 
 
 export function mount(root, ctx) {
@@ -104,7 +105,7 @@ export function mount(root, ctx) {
         m.id === l.host && h("span", { class: "badge host", text: "Host" }),
         m.id === s.me && h("span", { class: "badge you", text: "You" }),
         m.bot && h("span", { class: "badge black", text: m.strength ? `Bot · ${m.strength}` : "Bot" }),
-        !m.bot && h("span", { class: ["badge", m.connected ? "on" : "off"], text: m.connected ? "Connected" : "Away" })),
+        !m.bot && (m.connected ? h("span", { class: "badge on", text: "Connected" }) : awayBadge(s.awayFrom(m)))),
       isHost && m.id !== s.me ? h("span", { class: "tools" },
         !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make host: ${m.name}` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
         m.bot
@@ -190,6 +191,7 @@ export function mount(root, ctx) {
 
   render();
   ctx.chat.attached();
+  const ticking = setInterval(() => tickAway(seats), 1000);
   return {
     update: render,
     // The host's first useful control opens the Congress or seats a bot;
@@ -199,7 +201,7 @@ export function mount(root, ctx) {
       if (first === title) title.tabIndex = -1;
       first.focus({ preventScroll: true });
     },
-    unmount() {},
+    unmount() { clearInterval(ticking); },
   };
 }
 

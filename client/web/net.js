@@ -201,6 +201,16 @@ export const tokens = {
   clear(code) { try { localStorage.removeItem(TOKEN_KEY(code)); } catch { /* private mode */ } },
 };
 
+// barred keeps, per lobby code, the pass the host kicked out of that
+// lobby: a join from this browser carries it ("former"), so that a new
+// name does not seat the kicked again.
+const BARRED_KEY = (code) => "congress.barred." + code;
+
+export const barred = {
+  get(code) { try { return localStorage.getItem(BARRED_KEY(code)) || ""; } catch { return ""; } },
+  set(code, token) { try { if (token) localStorage.setItem(BARRED_KEY(code), token); } catch { /* private mode */ } },
+};
+
 // prefs remembers small conveniences: the name last used.
 export const prefs = {
   get(key) { try { return localStorage.getItem("congress." + key) || ""; } catch { return ""; } },

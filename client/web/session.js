@@ -15,6 +15,7 @@ export class Session {
     this.chat = [];           // protocol.ChatLine
     this.offset = 0;          // server clock minus our clock, in ms
     this.match = "";          // the match the log belongs to
+    this.lobbyAt = 0;         // when the last lobby came (Date.now()), for the away times it carries
     this.listeners = new Set();
   }
 
@@ -32,6 +33,7 @@ export class Session {
       this.gallery = msg.gallery || "";
       this.channels = { read: msg.read || [], write: msg.write || [] }; // between games
       this.lobby = msg.lobby;
+      this.lobbyAt = Date.now();
       this.chat = msg.chat || [];
       this.view = null;
       this.log = [];
@@ -43,6 +45,7 @@ export class Session {
       // Only the lobby's fields travel (protocol.Lobby); a message that
       // wraps it under "lobby" is accepted too.
       this.lobby = msg.lobby || strip(msg);
+      this.lobbyAt = Date.now();
       if (this.lobby.match && this.lobby.match !== this.match) {
         // A rematch: the old game's view and log belong to the last match.
         if (this.lobby.state === "open") { this.view = null; this.log = []; }
@@ -104,6 +107,14 @@ export class Session {
   name(i) {
     const s = this.view && this.view.seats[i];
     return s ? s.name : "nobody";
+  }
+
+  // awayFrom is when (Date.now() time) a human member who is not
+  // connected went away, by the lobby's count; 0 for the connected and
+  // for bots.
+  awayFrom(m) {
+    if (!m || m.bot || m.connected) return 0;
+    return this.lobbyAt - (m.away_seconds || 0) * 1000;
   }
 
   // memberAt is the lobby member sitting at seat i.

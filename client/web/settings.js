@@ -27,6 +27,7 @@ export const SETTINGS = [
   { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },
   { key: "voice", label: "Voice", type: "bool", meaning: "Voice at the table, carried by the server, which mutes the floor at Night and in the votes. Each player chooses to speak, listen or stay out." },
   { key: "max_spectators", label: "Gallery seats", meaning: "How many may watch. 0 closes the gallery." },
+  { key: "host_away_seconds", label: "Gavel passes after", unit: "s", meaning: "If the host is away this long, the gavel passes to the next delegate present, who may then pause, end a phase and hand seats to bots." },
 ];
 
 // PRESETS are one-press timer sets.

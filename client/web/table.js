@@ -2,17 +2,18 @@
 // everything public about each seat and the roles this viewer may see.
 // The game, the end screen and the replay all draw the table here.
 
-import { h } from "./dom.js";
+import { h, clock } from "./dom.js";
 import { ROLE, FACTION, PHASE } from "./words.js";
 
 // renderTable draws view (a game.View, or the replay's reconstruction of
 // one). opts: you (own seat or -1), member(i) (the lobby member at seat i,
-// for bot/connection badges), host (member ID of the host), secrets
+// for bot/connection badges), awayFrom(m) (when an absent member went
+// away, 0 if they are here), host (member ID of the host), secrets
 // (show own and bloc roles; false while the role card is sealed), pick
 // (the move a tap on a seat makes: {kind, verb, seats, chosen, onPick},
 // or {vote, onVote} for the purge vote on the Accused's seat).
 export function renderTable(view, opts = {}) {
-  const { you = -1, member = () => undefined, host = "", secrets = true, pick = null } = opts;
+  const { you = -1, member = () => undefined, awayFrom = () => 0, host = "", secrets = true, pick = null } = opts;
   const n = view.seats.length;
   // What this viewer knows of the bloc (a Plotter's bloc, Koba's seats
   // "of the bloc") is private, as its own file is.
@@ -34,7 +35,8 @@ export function renderTable(view, opts = {}) {
     const privateRole = i === you || bloc.has(i);
     const role = s.role && (secrets || !privateRole || view.phase === "over") ? s.role : "";
     const faction = !role && s.faction && (secrets || !privateRole) ? s.faction : "";
-    const label = seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host });
+    const away = awayFrom(m);
+    const label = seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host, away });
     const tap = seatPick(pick, s, i);
     const li = h("li", {
       class: ["seat", i === you && "me", !s.alive && "purged", isAccused && "accused", tap && "pickable", pick && pick.chosen === i && "picked"],
@@ -45,7 +47,7 @@ export function renderTable(view, opts = {}) {
     h("div", { class: "top", aria: { hidden: "true" } },
       h("span", { class: "num", text: "№" + (i + 1) }),
       h("span", { class: "name", text: s.name })),
-    h("div", { class: "badges", aria: { hidden: "true" } }, badges(view, s, i, { you, m, isChair, isAccused, host })),
+    h("div", { class: "badges", aria: { hidden: "true" } }, badges(view, s, i, { you, m, isChair, isAccused, host, away })),
     role ? h("span", { class: ["role-tag", s.faction], aria: { hidden: "true" }, text: ROLE[role] || role }) : null,
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
@@ -82,7 +84,7 @@ function seatPick(pick, s, i) {
   });
 }
 
-function badges(view, s, i, { you, m, isChair, isAccused, host }) {
+function badges(view, s, i, { you, m, isChair, isAccused, host, away }) {
   return [
     i === you && h("span", { class: "badge you", text: "You" }),
     isChair && h("span", { class: "badge chair", text: "Chair" }),
@@ -93,12 +95,28 @@ function badges(view, s, i, { you, m, isChair, isAccused, host }) {
     m && m.bot && h("span", { class: "badge", text: "Bot" }),
     m && host && m.id === host && h("span", { class: "badge host", text: "Host" }),
     m && m.bot_plays && h("span", { class: "badge", text: "Bot plays" }),
-    m && !m.bot && !m.bot_plays && !m.connected && h("span", { class: "badge off", text: "Away" }),
+    m && m.gone && h("span", { class: "badge red", text: "Removed" }),
+    m && !m.bot && !m.gone && m.connected && h("span", { class: "badge on here", text: "Here" }),
+    m && !m.bot && !m.gone && !m.connected && awayBadge(away),
   ];
 }
 
+// awayBadge says how long a delegate has been away; tickAway keeps
+// every such badge under root counting.
+export function awayBadge(from) {
+  return h("span", { class: "badge off", data: { awayFrom: from || null }, text: awayText(from) });
+}
+
+function awayText(from) {
+  return from ? "Away " + clock((Date.now() - from) / 1000) : "Away";
+}
+
+export function tickAway(root) {
+  for (const el of root.querySelectorAll("[data-away-from]")) el.textContent = awayText(Number(el.dataset.awayFrom));
+}
+
 // seatLabel is the whole seat in one sentence for screen readers.
-function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host }) {
+function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host, away }) {
   const parts = [`Seat ${i + 1}, ${s.name}${i === you ? " (you)" : ""}`];
   if (!s.alive) parts.push("purged");
   if (isChair) parts.push("the Chair");
@@ -110,7 +128,9 @@ function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens
   if (m && m.bot) parts.push("a bot");
   if (m && host && m.id === host) parts.push("the host");
   if (m && m.bot_plays) parts.push("a bot plays this seat for now");
-  else if (m && !m.bot && !m.connected) parts.push("away");
+  if (m && m.gone) parts.push("removed from the Congress");
+  else if (m && !m.bot && !m.connected) parts.push(away ? `away for ${clock((Date.now() - away) / 1000)}` : "away");
+  else if (m && !m.bot) parts.push("here");
   if (dens.length) parts.push(`${dens.length} denunciation${dens.length > 1 ? "s" : ""}: ${dens.map((d) => source(d, view)).join(", ")}`);
   if (s.alive && s.denounces >= 0 && view.marks && view.marks.denounces) parts.push("denounces " + view.seats[s.denounces].name);
   return parts.join(", ");

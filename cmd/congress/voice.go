@@ -25,6 +25,7 @@ func voiceFlags(fs *flag.FlagSet, getenv func(string) string) func() (*voice.Con
 	roomPeers := fs.Int("voice-max-lobby-peers", envInt(getenv, "CONGRESS_VOICE_MAX_LOBBY_PEERS", def.MaxRoomPeers), "voice peers of one lobby (env CONGRESS_VOICE_MAX_LOBBY_PEERS)")
 	public := fs.String("voice-public-ip", env("CONGRESS_VOICE_PUBLIC_IP", ""), "the public IP address clients reach the media at, when the server is behind a 1:1 NAT; empty: its own addresses (env CONGRESS_VOICE_PUBLIC_IP)")
 	ports := fs.String("voice-udp-ports", env("CONGRESS_VOICE_UDP_PORTS", ""), "the UDP port range of the media, like 50000-50199, to open in a firewall; empty: any ephemeral port (env CONGRESS_VOICE_UDP_PORTS)")
+	tcp := fs.String("voice-tcp-listen", env("CONGRESS_VOICE_TCP_LISTEN", ""), "TCP address that also carries the media (ICE over TCP), like :3479, for players whose network lets no UDP out; empty: UDP only (env CONGRESS_VOICE_TCP_LISTEN)")
 	turnListen := fs.String("turn-listen", env("CONGRESS_TURN_LISTEN", ""), "UDP address of the embedded TURN server, like :3478; empty: no TURN server (env CONGRESS_TURN_LISTEN)")
 	turnIP := fs.String("turn-public-ip", env("CONGRESS_TURN_PUBLIC_IP", ""), "with --turn-listen: the public IP address of the TURN server and its relays (env CONGRESS_TURN_PUBLIC_IP)")
 	turnTTL := fs.String("turn-ttl", env("CONGRESS_TURN_TTL", "10m"), "with --turn-listen: how long a TURN credential lasts (env CONGRESS_TURN_TTL)")
@@ -49,6 +50,7 @@ func voiceFlags(fs *flag.FlagSet, getenv func(string) string) func() (*voice.Con
 			}
 			cfg.UDPPortMin, cfg.UDPPortMax = uint16(a), uint16(b)
 		}
+		cfg.TCPListen = strings.TrimSpace(*tcp)
 		if strings.TrimSpace(*turnListen) == "" {
 			return &cfg, nil, nil
 		}

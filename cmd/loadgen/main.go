@@ -17,13 +17,17 @@
 // that answers each act with pre-encoded messages of the game's sizes and
 // no game logic; -baseline measures it and -compare measures it and then
 // the real server with the same shape and rate, and prints the server's
-// CPU per delivered message as a multiple of the floor's.
+// CPU per delivered message as a multiple of the floor's. With -node DIR
+// it first measures a bare Node `ws` relay in the same protocol
+// (noderelay/relay.mjs; `npm ci` in that folder installs its ws), the
+// stand-in for the servers of the peers that are built on Node.
 //
 // Usage:
 //
 //	loadgen -addr 127.0.0.1:8080 -pid $(pgrep -x congress) -lobbies 50 -duration 60s
 //	loadgen -idle -lobbies 750 -procs 2 -sources 64 -addr ... -pid ...
 //	loadgen -compare -lobbies 200 -procs 2 -sources 16 -addr ... -pid ...
+//	(cd cmd/loadgen/noderelay && npm ci) && loadgen -compare -node cmd/loadgen/noderelay ...
 //	loadgen -addr 127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083 -pid P1,P2,P3 ...
 //	loadgen -baseline-serve 127.0.0.1:9090
 //
@@ -45,6 +49,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -67,8 +72,9 @@ type options struct {
 	cfg      Config
 	pids     string
 	metrics  string
-	baseline bool // measure the baseline only
-	compare  bool // measure the baseline, then the server
+	baseline bool   // measure the baseline only
+	compare  bool   // measure the baseline, then the server
+	node     string // with compare: the Node relay's folder, measured first
 	serve    string
 	sizes    Baseline
 	jsonOut  string
@@ -107,10 +113,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&c.Dials, "dials", 64, "connections opened at once")
 	fs.BoolVar(&o.baseline, "baseline", false, "measure this tool's baseline server (started as a child process) instead of -addr")
 	fs.BoolVar(&o.compare, "compare", false, "measure the baseline, then the server at -addr, and compare their CPU per delivered message")
+	fs.StringVar(&o.node, "node", "", "with -compare: measure first the bare Node `ws` relay in `dir` (cmd/loadgen/noderelay, after npm ci there), in the baseline's protocol")
 	fs.StringVar(&o.serve, "baseline-serve", "", "serve the baseline on `addr` (host:port) until interrupted")
 	fs.Float64Var(&o.baselineRate, "baseline-rate", 0, "the baseline's commands per second per lobby (default: -rate); a game has no move at some intended sends, the baseline always has")
-	fs.IntVar(&o.sizes.DelegateBytes, "delegate-bytes", 1530, "baseline: size of a delegate's game message")
-	fs.IntVar(&o.sizes.SpectatorBytes, "spectator-bytes", 1310, "baseline: size of a spectator's game message")
+	fs.IntVar(&o.sizes.DelegateBytes, "delegate-bytes", 2209, "baseline: size of a delegate's game message")
+	fs.IntVar(&o.sizes.SpectatorBytes, "spectator-bytes", 1976, "baseline: size of a spectator's game message")
 	fs.StringVar(&o.jsonOut, "json", "", "write the result(s) as JSON to `file`")
 	fs.BoolVar(&o.verbose, "v", true, "print progress every 10 s")
 	fs.StringVar(&c.Profile, "cpuprofile", "", "write this tool's CPU profile to `file` (workers: file.N)")
@@ -172,6 +179,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var out any
 	switch {
 	case o.compare:
+		var node *Result
+		if o.node != "" {
+			if node, err = o.measureNode(ctx, stderr); err != nil {
+				return err
+			}
+		}
 		base, err := o.measureBaseline(ctx, stderr)
 		if err != nil {
 			return err
@@ -180,7 +193,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		c := comparison{Baseline: base, Server: server}
+		c := comparison{Node: node, Baseline: base, Server: server}
 		c.finish()
 		c.Print(stdout)
 		out = c
@@ -213,9 +226,24 @@ func (o *options) measureBaseline(ctx context.Context, stderr io.Writer) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, self, "-baseline-serve", "127.0.0.1:0",
+	return o.measureChild(ctx, exec.CommandContext(ctx, self, "-baseline-serve", "127.0.0.1:0",
 		"-delegate-bytes", strconv.Itoa(o.sizes.DelegateBytes),
-		"-spectator-bytes", strconv.Itoa(o.sizes.SpectatorBytes))
+		"-spectator-bytes", strconv.Itoa(o.sizes.SpectatorBytes)), stderr)
+}
+
+// measureNode is measureBaseline for the Node relay in o.node.
+func (o *options) measureNode(ctx context.Context, stderr io.Writer) (*Result, error) {
+	if _, err := os.Stat(filepath.Join(o.node, "node_modules", "ws")); err != nil {
+		return nil, fmt.Errorf("the Node relay needs ws: run npm ci in %s (%v)", o.node, err)
+	}
+	return o.measureChild(ctx, exec.CommandContext(ctx, "node", filepath.Join(o.node, "relay.mjs"), "--listen", "127.0.0.1:0",
+		"--delegate-bytes", strconv.Itoa(o.sizes.DelegateBytes),
+		"--spectator-bytes", strconv.Itoa(o.sizes.SpectatorBytes)), stderr)
+}
+
+// measureChild starts a server in the baseline's protocol that prints
+// "LISTENING addr", measures it from /proc, and stops it.
+func (o *options) measureChild(ctx context.Context, cmd *exec.Cmd, stderr io.Writer) (*Result, error) {
 	cmd.Stderr = stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -231,7 +259,7 @@ func (o *options) measureBaseline(ctx context.Context, stderr io.Writer) (*Resul
 	line, err := bufio.NewReader(out).ReadString('\n')
 	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "LISTENING ")
 	if err != nil || !ok {
-		return nil, fmt.Errorf("baseline server did not start: %q %v", line, err)
+		return nil, fmt.Errorf("%s did not start: %q %v", cmd.Path, line, err)
 	}
 	cfg := o.cfg
 	cfg.Addr, cfg.Target = addr, targetBaseline
@@ -242,24 +270,39 @@ func (o *options) measureBaseline(ctx context.Context, stderr io.Writer) (*Resul
 }
 
 // comparison is -compare's result: the server's CPU per delivered message
-// as a multiple of the floor's.
+// as a multiple of the floor's, and of the Node relay's if measured.
 type comparison struct {
-	Baseline *Result `json:"baseline"`
-	Server   *Result `json:"server"`
-	CPURatio float64 `json:"cpu_per_message_ratio"`
+	Node      *Result `json:"node,omitempty"`
+	Baseline  *Result `json:"baseline"`
+	Server    *Result `json:"server"`
+	CPURatio  float64 `json:"cpu_per_message_ratio"`
+	NodeRatio float64 `json:"cpu_per_message_ratio_node,omitempty"`
 }
 
 func (c *comparison) finish() {
 	if b := c.Baseline.CPUPerMessage(); b > 0 {
 		c.CPURatio = float64(c.Server.CPUPerMessage()) / float64(b)
 	}
+	if c.Node != nil {
+		if n := c.Node.CPUPerMessage(); n > 0 {
+			c.NodeRatio = float64(c.Server.CPUPerMessage()) / float64(n)
+		}
+	}
 }
 
 func (c *comparison) Print(w io.Writer) {
+	if c.Node != nil {
+		fmt.Fprintln(w, "Node ws relay:")
+		c.Node.Print(w)
+	}
 	c.Baseline.Print(w)
 	c.Server.Print(w)
 	fmt.Fprintf(w, "server CPU per delivered message: %.2f µs, floor %.2f µs: %.2f× the floor\n",
 		float64(c.Server.CPUPerMessage())/1e3, float64(c.Baseline.CPUPerMessage())/1e3, c.CPURatio)
+	if c.Node != nil {
+		fmt.Fprintf(w, "Node ws relay %.2f µs per delivered message: the server %.2f× it\n",
+			float64(c.Node.CPUPerMessage())/1e3, c.NodeRatio)
+	}
 }
 
 // measure runs one load: in this process, or in cfg.Procs workers.

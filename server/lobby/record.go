@@ -44,6 +44,10 @@ const (
 	// it changes nothing in the lobby, but it moves the log on, so a node
 	// that still believes it owns the lobby is refused at its next append.
 	RecClaimed RecordKind = "claimed"
+
+	// The gavel and the seats of the absent (gavel.go).
+	RecGavelPassed RecordKind = "gavel_passed" // the host (From) was away: Member holds the gavel now
+	RecTold        RecordKind = "told"         // Member, back, has been told what happened while away
 )
 
 // Record is one accepted change to a lobby: a plain value that a journal
@@ -73,6 +77,8 @@ type Record struct {
 	Command   *game.Command `json:"command,omitempty"`
 	Chat      *ChatLine     `json:"chat,omitempty"`
 	Snapshot  *Snapshot     `json:"snapshot,omitempty"`
+	// From is the host the gavel passed from (gavel_passed).
+	From string `json:"from,omitempty"`
 	// By and Key name the request that made the record: the member and
 	// the request's idempotency key.
 	By  string `json:"by,omitempty"`
@@ -129,6 +135,8 @@ type Settings struct {
 	// role, and the Last Shot's 60 seconds.
 	Roles           game.RoleSet `json:"roles,omitempty"`
 	LastShotSeconds int          `json:"last_shot_seconds,omitempty"`
+	// HostAwaySeconds is absent from the logs before it: the default then.
+	HostAwaySeconds int `json:"host_away_seconds,omitempty"`
 }
 
 // SettingsOf is the stored form of the wire's settings. The conversion
@@ -170,6 +178,9 @@ type Snapshot struct {
 	Chat      []ChatLine       `json:"chat,omitempty"`       // every line kept, in order of arrival
 	// Keys are each member's latest applied request keys, oldest first.
 	Keys map[string][]string `json:"keys,omitempty"`
+	// Kicked are the passes (token hashes) of the members the host
+	// removed, which may not come back.
+	Kicked [][]byte `json:"kicked,omitempty"`
 }
 
 // SnapshotMember is a member of the lobby in a snapshot.
@@ -180,4 +191,5 @@ type SnapshotMember struct {
 	Bot       bool   `json:"bot,omitempty"`
 	Strength  string `json:"strength,omitempty"`
 	Seed      uint64 `json:"seed,omitempty"`
+	LostGavel bool   `json:"lost_gavel,omitempty"` // the gavel passed while they were away; not yet told
 }

@@ -53,6 +53,9 @@ type State struct {
 	Closed   bool // closed for good
 	// Keys are each member's latest applied request keys.
 	Keys map[string]*KeyRing
+	// Kicked are the token hashes of the members the host removed: their
+	// passes are refused for good (gavel.go).
+	Kicked [][]byte
 
 	nextID int // the number of the next member ID
 	newBot BotFactory
@@ -69,6 +72,11 @@ type Member struct {
 	Seat      int  // seat in the current or last game, game.NoSeat before
 	BotPlays  bool // a bot plays this human's seat for now
 	Gone      bool // left or kicked during a game: the seat stays until the rematch
+	// LostGavel: the gavel passed from this host while they were away,
+	// and they have not been told yet. Deputy is the stretch of the log
+	// a bot played their seat in, until they are told of it (gavel.go).
+	LostGavel bool
+	Deputy    *Deputy
 }
 
 // Human reports whether the member is a person.
@@ -155,7 +163,7 @@ func (s *State) applyKind(rec Record) error {
 		if rec.Settings == nil {
 			return fmt.Errorf("created without settings")
 		}
-		s.Created, s.Base, s.Public, s.Settings = rec.At, rec.Base, rec.Public, *rec.Settings
+		s.Created, s.Base, s.Public, s.Settings = rec.At, rec.Base, rec.Public, rec.Settings.withDefaults()
 		s.addMember(&Member{ID: rec.Member, Name: rec.Name, TokenHash: rec.TokenHash, Seat: game.NoSeat})
 		s.Host = rec.Member
 	case RecJoined:
@@ -170,17 +178,21 @@ func (s *State) applyKind(rec Record) error {
 		if m == nil {
 			return fmt.Errorf("%s: no member %q", rec.Kind, rec.Member)
 		}
+		if rec.Kind == RecKicked {
+			s.bar(m)
+		}
 		s.remove(m)
 	case RecHostChanged:
 		if m := s.Member(rec.Member); m == nil || m.Bot {
 			return fmt.Errorf("host_changed: no human member %q", rec.Member)
 		}
 		s.Host = rec.Member
+		s.Member(rec.Member).LostGavel = false
 	case RecSettings:
 		if rec.Settings == nil {
 			return fmt.Errorf("settings without settings")
 		}
-		s.Settings = *rec.Settings
+		s.Settings = rec.Settings.withDefaults()
 	case RecPublic:
 		s.Public = rec.Public
 	case RecStarted:
@@ -202,6 +214,7 @@ func (s *State) applyKind(rec Record) error {
 			return fmt.Errorf("bot_seat: no seated human %q", rec.Member)
 		}
 		m.BotPlays = rec.Bot
+		s.Match.deputize(m, rec.Bot)
 		if rec.Bot {
 			m.Strength, m.Seed = rec.Strength, rec.Seed
 			s.Match.seatBot(m.Seat, s.newBot(m.Seat, rec.Strength, rec.Seed))
@@ -214,7 +227,7 @@ func (s *State) applyKind(rec Record) error {
 		kept := s.Members[:0]
 		for _, m := range s.Members {
 			if !m.Gone {
-				m.Seat, m.BotPlays = game.NoSeat, false
+				m.Seat, m.BotPlays, m.Deputy = game.NoSeat, false, nil
 				kept = append(kept, m)
 			}
 		}
@@ -235,6 +248,8 @@ func (s *State) applyKind(rec Record) error {
 		s.Closed = true
 	case RecClaimed:
 		// Ownership is not lobby state.
+	case RecGavelPassed, RecTold:
+		return s.applyGavel(rec)
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}
@@ -425,8 +440,9 @@ func (s *State) Snapshot() Snapshot {
 		Chat: s.Chat.Tail(func(game.Channel) bool { return true }),
 	}
 	for _, m := range s.Members {
-		snap.Members = append(snap.Members, SnapshotMember{ID: m.ID, Name: m.Name, TokenHash: m.TokenHash, Bot: m.Bot, Strength: m.Strength, Seed: m.Seed})
+		snap.Members = append(snap.Members, SnapshotMember{ID: m.ID, Name: m.Name, TokenHash: m.TokenHash, Bot: m.Bot, Strength: m.Strength, Seed: m.Seed, LostGavel: m.LostGavel})
 	}
+	snap.Kicked = slices.Clone(s.Kicked)
 	for id, r := range s.Keys {
 		if snap.Keys == nil {
 			snap.Keys = map[string][]string{}
@@ -439,11 +455,12 @@ func (s *State) Snapshot() Snapshot {
 // restore makes the state the lobby of snap, forgetting the last game:
 // the match history keeps it.
 func (s *State) restore(snap Snapshot) {
-	s.Created, s.Base, s.Public, s.Settings, s.Host = snap.Created, snap.Base, snap.Public, snap.Settings, snap.Host
+	s.Created, s.Base, s.Public, s.Settings, s.Host = snap.Created, snap.Base, snap.Public, snap.Settings.withDefaults(), snap.Host
 	s.Members = s.Members[:0]
 	for _, m := range snap.Members {
-		s.Members = append(s.Members, &Member{ID: m.ID, Name: m.Name, TokenHash: m.TokenHash, Bot: m.Bot, Strength: m.Strength, Seed: m.Seed, Seat: game.NoSeat})
+		s.Members = append(s.Members, &Member{ID: m.ID, Name: m.Name, TokenHash: m.TokenHash, Bot: m.Bot, Strength: m.Strength, Seed: m.Seed, Seat: game.NoSeat, LostGavel: m.LostGavel})
 	}
+	s.Kicked = slices.Clone(snap.Kicked)
 	s.nextID, s.Matches, s.LastID = snap.NextID, snap.Matches, snap.LastMatch
 	s.Match = nil
 	s.Chat = ChatLog{}

@@ -31,6 +31,10 @@ type Config struct {
 	PublicIPs []string
 	// UDPPortMin and UDPPortMax bound the media's UDP ports (0: any).
 	UDPPortMin, UDPPortMax uint16
+	// TCPListen, if set, is the TCP address (":3479") that also carries
+	// the media, for clients whose network lets no UDP out: ICE over TCP,
+	// every peer on the one port.
+	TCPListen string
 	// ICEServers are handed to clients (a TURN server, see TURN).
 	ICEServers func(peer string) []webrtc.ICEServer
 	// GatherTimeout bounds the gathering of the server's candidates.
@@ -56,6 +60,7 @@ var (
 type SFU struct {
 	cfg Config
 	api *webrtc.API
+	tcp net.Listener // ICE over TCP, if Config.TCPListen
 
 	peers     atomic.Int64
 	forwarded atomic.Int64
@@ -95,7 +100,34 @@ func New(cfg Config) (*SFU, error) {
 	}
 	// No mDNS names and no peer-to-peer: the server is the only peer.
 	se.SetICEMulticastDNSMode(0)
-	return &SFU{cfg: cfg, api: webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))}, nil
+	sfu := &SFU{cfg: cfg}
+	if cfg.TCPListen != "" {
+		ln, err := net.Listen("tcp", cfg.TCPListen)
+		if err != nil {
+			return nil, fmt.Errorf("voice: ICE over TCP: %w", err)
+		}
+		sfu.tcp = ln
+		se.SetICETCPMux(webrtc.NewICETCPMux(nil, ln, 64))
+		se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6, webrtc.NetworkTypeTCP4, webrtc.NetworkTypeTCP6})
+	}
+	sfu.api = webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se), webrtc.WithInterceptorRegistry(ir))
+	return sfu, nil
+}
+
+// TCPAddr is the address of the media's TCP port, nil without one.
+func (s *SFU) TCPAddr() net.Addr {
+	if s.tcp == nil {
+		return nil
+	}
+	return s.tcp.Addr()
+}
+
+// Close lets go of the media's TCP port; rooms close with their lobbies.
+func (s *SFU) Close() error {
+	if s.tcp == nil {
+		return nil
+	}
+	return s.tcp.Close()
 }
 
 // Collectors are the SFU's metrics, for the server's registry.

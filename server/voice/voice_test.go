@@ -29,10 +29,15 @@ type client struct {
 }
 
 func newClient(t testing.TB, r *Room, id string, mic bool) *client {
+	return newClientOn(t, r, id, mic, webrtc.SettingEngine{})
+}
+
+// newClientOn is newClient with its own WebRTC settings (its networks).
+func newClientOn(t testing.TB, r *Room, id string, mic bool, se webrtc.SettingEngine) *client {
 	t.Helper()
 	m := &webrtc.MediaEngine{}
 	require.NoError(t, m.RegisterDefaultCodecs())
-	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m)).NewPeerConnection(webrtc.Configuration{})
+	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
 	require.NoError(t, err)
 	c := &client{t: t, id: id, pc: pc, got: map[string]int{}, last: map[string]time.Time{}, stop: make(chan struct{})}
 	t.Cleanup(func() { close(c.stop); _ = pc.Close() })
@@ -300,4 +305,38 @@ func BenchmarkVoiceLobby10(b *testing.B) {
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(f), "cpu-ns/forwarded")
 		b.ReportMetric(cpu.Seconds()/wall.Seconds(), "cores")
 	}
+}
+
+// TestVoiceOverTCP: a client whose network lets no UDP through (it
+// gathers and accepts TCP candidates only) still speaks and hears, over
+// the SFU's one TCP port; without that port it hears nothing.
+func TestVoiceOverTCP(t *testing.T) {
+	tcpOnly := webrtc.SettingEngine{}
+	tcpOnly.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeTCP4})
+	both := routing([2]string{"anna", "boris"}, [2]string{"boris", "anna"})
+
+	cfg := DefaultConfig()
+	cfg.TCPListen = ":0"
+	s := newSFU(t, cfg)
+	t.Cleanup(func() { _ = s.Close() })
+	require.NotNil(t, s.TCPAddr())
+	r := s.NewRoom()
+	defer r.Close()
+	anna := newClientOn(t, r, "anna", true, tcpOnly)
+	boris := newClientOn(t, r, "boris", true, tcpOnly)
+	r.SetRouting(both)
+	anna.hears("boris")
+	boris.hears("anna")
+
+	udpOnly := newSFU(t, DefaultConfig())
+	require.Nil(t, udpOnly.TCPAddr())
+	r2 := udpOnly.NewRoom()
+	defer r2.Close()
+	clara := newClientOn(t, r2, "anna", true, tcpOnly)
+	dmitri := newClientOn(t, r2, "boris", true, tcpOnly)
+	r2.SetRouting(both)
+	time.Sleep(2 * time.Second)
+	n, _ := clara.heard("boris")
+	m, _ := dmitri.heard("anna")
+	require.Zero(t, n+m, "audio over UDP reached clients that may only use TCP")
 }
