@@ -580,8 +580,8 @@ func validateHost(v Host, f fields) (Client, error) {
 		if v.Strength == "" {
 			v.Strength = StrengthNormal
 		}
-		if v.Strength != StrengthEasy && v.Strength != StrengthNormal {
-			return nil, Errorf(CodeBadMessage, "A bot is easy or normal.")
+		if v.Strength != StrengthEasy && v.Strength != StrengthNormal && v.Strength != StrengthHard {
+			return nil, Errorf(CodeBadMessage, "A bot is easy, normal or hard.")
 		}
 	}
 	return v, nil
@@ -591,6 +591,7 @@ func validateHost(v Host, f fields) (Client, error) {
 const (
 	StrengthEasy   = "easy"
 	StrengthNormal = "normal"
+	StrengthHard   = "hard"
 )
 
 // MaxMemberIDBytes bounds a member ID in a Host message.

@@ -34,6 +34,7 @@ func TestDecode(t *testing.T) {
 		{"say", `{"v":1,"type":"say","id":6,"channel":"public","text":" hello "}`, Say{ID: 6, Channel: game.ChannelPublic, Text: "hello"}, ""},
 		{"host start", `{"v":1,"type":"host","id":7,"action":"start"}`, Host{ID: 7, Action: HostStart}, ""},
 		{"host add bot default", `{"v":1,"type":"host","id":8,"action":"add_bot"}`, Host{ID: 8, Action: HostAddBot, Strength: "normal"}, ""},
+		{"host add a hard bot", `{"v":1,"type":"host","id":8,"action":"add_bot","strength":"hard"}`, Host{ID: 8, Action: HostAddBot, Strength: "hard"}, ""},
 		{"host settings", `{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(def) + `}`, Host{ID: 9, Action: HostSettings, Settings: &def}, ""},
 		{"leave", `{"v":1,"type":"leave","id":10}`, Leave{ID: 10}, ""},
 		{"knock", `{"v":1,"type":"knock","id":11,"name":" Olga "}`, Knock{ID: 11, Name: "Olga"}, ""},

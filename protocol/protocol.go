@@ -424,7 +424,7 @@ type Member struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	Bot       bool   `json:"bot"`
-	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal"
+	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal" | "hard"
 	Connected bool   `json:"connected"`
 	Seat      int    `json:"seat"` // seat at the table during/after a game, -1 before
 	// BotPlays is true while the host has handed this delegate's seat to a

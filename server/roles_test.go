@@ -98,3 +98,14 @@ func TestCreateLobbyRoles(t *testing.T) {
 		})
 	}
 }
+
+// TestHardBot: the host may seat a hard bot; the lobby says its strength.
+func TestHardBot(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(1, quickSettings())
+	lv := lastLobby(t, tb.clients[0].ok(protocol.Host{Action: protocol.HostAddBot, Strength: protocol.StrengthHard}))
+	require.NotNil(t, lv)
+	require.Len(t, lv.Members, 2)
+	assert.True(t, lv.Members[1].Bot)
+	assert.Equal(t, "hard", lv.Members[1].Strength)
+}

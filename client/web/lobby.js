@@ -119,7 +119,8 @@ export function mount(root, ctx) {
     replace(hostTools, isHost ? h("div", { class: "act-row" },
       h("button", { type: "button", class: "primary", id: "start", data: { key: "start" }, disabled: !l.can_start, aria: { describedby: "start-status" }, onclick: () => hostAct(l.state === "over" ? "rematch" : "start"), text: "Open the Congress" }),
       h("button", { type: "button", data: { key: "bot-normal" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "normal" }), text: "Add a bot" }),
-      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" })) : null,
+      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" }),
+      h("button", { type: "button", data: { key: "bot-hard" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "hard" }), text: "Add a hard bot" })) : null,
     h("div", { class: "act-row" },
       !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
 
