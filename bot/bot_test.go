@@ -43,7 +43,8 @@ func TestStrengthText(t *testing.T) {
 		{in: "easy", want: Easy},
 		{in: "normal", want: Normal},
 		{in: "Normal", wantErr: true},
-		{in: "hard", wantErr: true},
+		{in: "hard", want: Hard},
+		{in: "expert", wantErr: true},
 		{in: "", wantErr: true},
 	}
 	for _, tt := range tests {
@@ -122,7 +123,7 @@ func TestPlayIsReproducible(t *testing.T) {
 }
 
 // TestNormalBeatsEasy: with the other camp fixed, Normal bots win clearly
-// more often than Easy ones. Seeds are fixed, so the counts are stable; the
+// more often than Easy ones, and Hard than Normal. Seeds are fixed, so the counts are stable; the
 // margins are well inside what long runs of cmd/simulate show
 // (docs/BALANCE.md, "Bot strengths").
 func TestNormalBeatsEasy(t *testing.T) {
@@ -137,6 +138,10 @@ func TestNormalBeatsEasy(t *testing.T) {
 	}{
 		{"Loyalists, against Easy Plotters", game.Loyalists, [2]Strength{Normal, Easy}, [2]Strength{Easy, Easy}, 0.2, 8, 150},
 		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 7, 200},
+		// Hard against Normal, the other camp Normal, where the long runs
+		// show Hard ahead by 7 points or more (docs/BALANCE.md).
+		{"Hard Loyalists, against Normal Plotters", game.Loyalists, [2]Strength{Hard, Normal}, [2]Strength{Normal, Normal}, 0.1, 9, 200},
+		{"Hard Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Hard}, [2]Strength{Normal, Normal}, 0.05, 11, 300},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

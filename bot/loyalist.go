@@ -47,6 +47,13 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		pub := b.public()
 		keep = func(i int) bool { return !slices.Contains(ofBloc, i) || pub[i] >= kobaCover }
 	}
+	if b.strength == Hard && v.You.Role == game.Investigator {
+		// The NKVD's finds stay its own until the Congress's suspicion
+		// covers them: a bloc that sees the Investigator strike true
+		// removes him.
+		pub := b.public()
+		keep = func(i int) bool { return b.known[i] != plotKnw || pub[i] >= kobaCover }
+	}
 	switch {
 	case b.may.has(game.CmdConfess):
 		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, keep)))

@@ -269,6 +269,20 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 	cands := b.among(v, game.CmdDenounce, func(i int) bool {
 		return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
 	})
+	if b.strength == Hard && len(v.You.Bloc) > 2 {
+		// A bloc of three or more that never marks its own, nor Kirov,
+		// shows itself: the cover goes to anyone, Kirov too while one
+		// mark cannot make him the Accused. (A bloc of two marking its
+		// own gives up half of itself.)
+		onKirov := 0
+		for _, d := range v.Denunciations {
+			if d.Target == kirov {
+				onKirov++
+			}
+		}
+		safe := kirov != noSeat && onKirov+1 < v.Rules.Threshold
+		cands = b.among(v, game.CmdDenounce, func(i int) bool { return i != t && (i != kirov || safe) })
+	}
 	cover := noSeat
 	if len(cands) > 0 {
 		cover = cands[b.rng.IntN(len(cands))]

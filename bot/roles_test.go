@@ -26,7 +26,7 @@ func TestBotsPlayTheCongressRoles(t *testing.T) {
 		game.Roles(game.Koba), game.Roles(game.Koba, game.Nikolaev), game.Roles(game.Bukharin),
 		game.Roles(game.Zinoviev), game.Roles(game.Tukhachevsky), game.Roles(game.Yagoda), game.AllRoles,
 	}
-	mixes := [][2]Strength{{Easy, Easy}, {Easy, Normal}, {Normal, Easy}, {Normal, Normal}}
+	mixes := [][2]Strength{{Easy, Easy}, {Easy, Normal}, {Normal, Easy}, {Normal, Normal}, {Hard, Hard}}
 	reasons := map[game.WinReason]int{}
 	for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
 		for si, set := range sets {

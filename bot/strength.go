@@ -9,12 +9,18 @@ type Strength int
 const (
 	Easy   Strength = iota // random legal play that always takes part
 	Normal                 // plays its camp with a suspicion model
+	// Hard is Normal that hides what it knows better: an Investigator
+	// marks, names and picks a Plotter it has found only once the
+	// Congress suspects him too, and a bloc of three or more gives its
+	// cover marks to anyone, a fellow member or, while one mark cannot
+	// make him the Accused, Kirov.
+	Hard
 )
 
 // noStrength is no strength at all, for "not yet known".
 const noStrength Strength = -1
 
-var strengthNames = []string{"easy", "normal"}
+var strengthNames = []string{"easy", "normal", "hard"}
 
 func (s Strength) String() string {
 	if s < 0 || int(s) >= len(strengthNames) {
@@ -23,7 +29,7 @@ func (s Strength) String() string {
 	return strengthNames[s]
 }
 
-// MarshalText encodes the strength as "easy" or "normal".
+// MarshalText encodes the strength as "easy", "normal" or "hard".
 func (s Strength) MarshalText() ([]byte, error) {
 	if s < 0 || int(s) >= len(strengthNames) {
 		return nil, fmt.Errorf("bot: invalid strength %d", int(s))
@@ -31,7 +37,7 @@ func (s Strength) MarshalText() ([]byte, error) {
 	return []byte(strengthNames[s]), nil
 }
 
-// UnmarshalText decodes "easy" or "normal".
+// UnmarshalText decodes "easy", "normal" or "hard".
 func (s *Strength) UnmarshalText(b []byte) error {
 	for i, n := range strengthNames {
 		if n == string(b) {
@@ -39,5 +45,5 @@ func (s *Strength) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("bot: unknown strength %q (want easy or normal)", b)
+	return fmt.Errorf("bot: unknown strength %q (want easy, normal or hard)", b)
 }

@@ -165,6 +165,17 @@ func TestWireAudit(t *testing.T) {
 		{"a token elsewhere", false, []string{`{"type":"lobby","v":1,"state":"open","token":"x"}`}, 1},
 		{"the seed before the end", false, []string{`{"type":"lobby","v":1,"state":"playing","seed":"` + seedHex + `"}`, strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1)}, 1},
 		{"the seed at the end", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", `{"kind":"game_over","seat":-1,"target":-1,"seed":"`+seedHex+`"}`), `"debate"`, `"over"`, 1), `{"type":"lobby","v":1,"state":"over","seed":"` + seedHex + `"}`}, 0},
+		{"a faction bare of its role", false, []string{fmt.Sprintf(loyalistView, `,"faction":"plotters"`, "")}, 1},
+		{"the bloc exposed in the Last Shot", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"faction":"plotters"`, `{"kind":"last_shot","seat":-1,"target":-1,"seats":[1]}`), `"debate"`, `"last_shot"`, 1)}, 0},
+		{"a role in the Last Shot", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"faction":"plotters","role":"nikolaev"`, `{"kind":"last_shot","seat":-1,"target":-1,"seats":[1]}`), `"debate"`, `"last_shot"`, 1)}, 1},
+		{"the Marshal the Army saved", false, []string{fmt.Sprintf(loyalistView, `,"faction":"loyalists","role":"tukhachevsky"`, `{"kind":"army","seat":-1,"target":1}`)}, 0},
+		{"another seat's falsification", false, []string{fmt.Sprintf(loyalistView, "", `{"kind":"falsified","seat":1,"target":-1}`)}, 1},
+		{"another seat's report", false, []string{fmt.Sprintf(loyalistView, "", `{"kind":"reported","seat":1,"target":0,"faction":"loyalists"}`)}, 1},
+		{"Koba's knowledge for a Loyalist", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"choice":-1`, `"choice":-1,"knows":{"of_bloc":[1]}`, 1)}, 1},
+		{"Koba sees the bloc", false, []string{strings.Replace(strings.Replace(fmt.Sprintf(loyalistView, `,"faction":"plotters"`, ""), `"choice":-1`, `"choice":-1,"knows":{"of_bloc":[1]}`, 1), `"role":"loyalist"`, `"role":"koba"`, 1)}, 0},
+		{"a double's report for a Loyalist", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"choice":-1`, `"choice":-1,"knows":{"reported_as":"plotters"}`, 1)}, 1},
+		{"the purged bloc confers in the Last Shot", false, []string{strings.Replace(strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"role":"loyalist","faction":"loyalists","alive":true`, `"role":"plotter","faction":"plotters","alive":false`, 1), `"debate"`, `"last_shot"`, 1), `{"type":"chat","v":1,"channel":"plotters","from":"d2","name":"B","text":"x"}`}, 0},
+		{"the purged bloc before the Last Shot", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"role":"loyalist","faction":"loyalists","alive":true`, `"role":"plotter","faction":"plotters","alive":false`, 1), `{"type":"chat","v":1,"channel":"plotters","from":"d2","name":"B","text":"x"}`}, 1},
 		{"one's own deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d1","deeds":[{"kind":"vote_cast","seat":0,"target":1},{"kind":"investigated","seat":0,"target":1,"faction":"plotters"}]}`}, 0},
 		{"another seat's deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"vote_cast","seat":1,"target":0}]}`}, 1},
 		{"deeds to the gallery", true, []string{`{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"denounced","seat":1,"target":0}]}`}, 1},
@@ -280,6 +291,9 @@ func act(t *testing.T, want game.WinReason, c *wireClient) {
 		case plotter:
 			_ = c.do(protocol.Say{Channel: game.ChannelPlotters, Text: "Tonight's letter names the scapegoat."})
 			try(protocol.Act{Kind: game.CmdLetter, Target: scapegoat})
+		}
+		if c.may(game.CmdFalsify) {
+			try(protocol.Act{Kind: game.CmdFalsify})
 		}
 		if me.Role == game.Investigator {
 			for _, s := range v.Seats {

@@ -219,6 +219,10 @@ func wireAudit(c *wireClient) []string {
 		bloc   []int
 		phase  game.Phase
 		inGame bool
+		// exposed is the bloc the Last Shot showed everyone, marshal the
+		// seat the Army saved: public facts from the log.
+		exposed []int
+		marshal = game.NoSeat
 	)
 	fail := func(m wireMsg, format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s received %s in %s", c.name, fmt.Sprintf(format, args...), m.Raw))
@@ -249,11 +253,29 @@ func wireAudit(c *wireClient) []string {
 			return // everything is public after the game
 		}
 		plotter := role.Faction() == game.Plotters
+		for _, e := range g.Log {
+			switch e.Kind {
+			case game.EvLastShot:
+				exposed = e.Seats
+			case game.EvArmy:
+				marshal = e.Target
+			}
+		}
+		var ofBloc []int // what Koba knows
+		if v.You != nil && role == game.Koba {
+			ofBloc = v.You.Known().OfBloc
+		}
 		for _, sv := range v.Seats {
 			if sv.Role == game.NoRole && sv.Faction == game.NoFaction {
 				continue
 			}
-			if c.spec || !(sv.Seat == seat || (plotter && contains(bloc, sv.Seat))) {
+			bare := sv.Role == game.NoRole && sv.Faction == game.Plotters // "of the bloc", no role
+			switch {
+			case !c.spec && (sv.Seat == seat || (plotter && contains(bloc, sv.Seat))):
+			case sv.Seat == marshal && sv.Role == game.Tukhachevsky:
+			case bare && v.Phase == game.PhaseLastShot && contains(exposed, sv.Seat):
+			case bare && contains(ofBloc, sv.Seat):
+			default:
 				fail(m, "seat %d's role %s / faction %s", sv.Seat, sv.Role, sv.Faction)
 			}
 		}
@@ -264,6 +286,16 @@ func wireAudit(c *wireClient) []string {
 			if role != game.Investigator && len(v.You.Investigations) > 0 {
 				fail(m, "investigations for a %s", role)
 			}
+			k := v.You.Known()
+			if len(k.OfBloc) > 0 && role != game.Koba {
+				fail(m, "Koba's knowledge for a %s", role)
+			}
+			if k.ReportedAs != game.NoFaction && role != game.Bukharin && role != game.Zinoviev {
+				fail(m, "a double's report for a %s", role)
+			}
+			if k.Falsified != nil && role != game.Yagoda {
+				fail(m, "Yagoda's falsification for a %s", role)
+			}
 		}
 		if v.Phase == game.PhaseVote && v.Ballot != nil {
 			fail(m, "a ballot before it was counted")
@@ -273,7 +305,7 @@ func wireAudit(c *wireClient) []string {
 		}
 		for _, e := range g.Log {
 			switch e.Kind {
-			case game.EvVoteCast, game.EvStrikeCast, game.EvInvestigated:
+			case game.EvVoteCast, game.EvStrikeCast, game.EvInvestigated, game.EvReported, game.EvFalsified, game.EvNamed:
 				if c.spec || e.Seat != seat {
 					fail(m, "seat %d's secret %s", e.Seat, e.Kind)
 				}
@@ -294,7 +326,8 @@ func wireAudit(c *wireClient) []string {
 				fail(m, "the spectators' chat")
 			}
 		case game.ChannelPlotters:
-			if !over && (c.spec || role.Faction() != game.Plotters || !alive) {
+			// The bloc, purged or not, confers in the Last Shot.
+			if !over && (c.spec || role.Faction() != game.Plotters || (!alive && phase != game.PhaseLastShot)) {
 				fail(m, "the Plotters' channel")
 			}
 		case game.ChannelPurged:
@@ -367,6 +400,7 @@ func wireAudit(c *wireClient) []string {
 			c.decode(m, &l)
 			if l.State == protocol.LobbyOpen {
 				seat, role, alive, bloc, inGame = game.NoSeat, game.NoRole, true, nil, false
+				exposed, marshal = nil, game.NoSeat
 			}
 			if bytes.Contains(m.Raw, []byte(`"role"`)) || bytes.Contains(m.Raw, []byte(`"faction"`)) {
 				fail(m, "a role in the lobby")

@@ -86,6 +86,7 @@ func DefaultConfig() Config {
 		ConfessionTime:  20 * time.Second,
 		NightTime:       30 * time.Second,
 		FinalBallotTime: 60 * time.Second,
+		LastShotTime:    60 * time.Second,
 		OpenBallot:      true,
 		Reveal:          RevealNothing,
 		PlotterChat:     PlotterChatNight,
@@ -215,8 +216,8 @@ func (c Config) SessionsFor(seats int) int {
 	return row(seats).sessions
 }
 
-// lastShotTime is the Last Shot's timer.
-func (c Config) lastShotTime() time.Duration {
+// LastShotTimer is the Last Shot's timer: LastShotTime, or 60 seconds for 0.
+func (c Config) LastShotTimer() time.Duration {
 	if c.LastShotTime == 0 {
 		return 60 * time.Second
 	}

@@ -608,7 +608,7 @@ func (g *Game) end(w Faction, r WinReason, now time.Time) {
 // exposed and Nikolaev has one shot at Koba.
 func (g *Game) openLastShot(r WinReason, now time.Time) {
 	g.lastReason = r
-	g.setPhase(PhaseLastShot, g.cfg.lastShotTime(), now)
+	g.setPhase(PhaseLastShot, g.cfg.LastShotTimer(), now)
 	g.emit(Event{Kind: EvLastShot, At: now, Seat: NoSeat, Target: NoSeat, Seats: slices.Clone(g.bloc)})
 }
 

@@ -44,6 +44,16 @@ func (r Role) From() int {
 	return optional[r].from
 }
 
+// Needs is the role an optional role is dealt only with: Koba for
+// Nikolaev, the Investigator for the doubles and Yagoda, NoRole for the
+// others and for the base roles.
+func (r Role) Needs() Role {
+	if !r.Optional() {
+		return NoRole
+	}
+	return optional[r].needs
+}
+
 // Roles makes a set of roles; roles that are not optional are ignored.
 func Roles(roles ...Role) RoleSet {
 	var s RoleSet
@@ -93,16 +103,20 @@ func (s RoleSet) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a list of role names; a base role or an unknown
-// name is refused.
+// name is refused, at the setting "roles".
 func (s *RoleSet) UnmarshalJSON(data []byte) error {
-	var l []Role
-	if err := json.Unmarshal(data, &l); err != nil {
+	var names []string
+	if err := json.Unmarshal(data, &names); err != nil {
 		return err
 	}
 	var out RoleSet
-	for _, r := range l {
-		if !r.Optional() {
-			return fmt.Errorf("game: %s is not an optional role", r)
+	for _, name := range names {
+		var r Role
+		if r.UnmarshalText([]byte(name)) != nil || !r.Optional() {
+			if len(name) > 20 {
+				name = name[:20]
+			}
+			return rolesError("There is no Congress role %q to turn on: the roles are %s.", name, strings.Join(roleNames[Koba:], ", "))
 		}
 		out |= 1 << r
 	}
@@ -114,14 +128,14 @@ func (s *RoleSet) UnmarshalJSON(data []byte) error {
 // each role's partner turned on.
 func (c Config) validateRoles() error {
 	if c.Roles&^AllRoles != 0 {
-		return configError("Unknown optional role.")
+		return rolesError("Unknown Congress role.")
 	}
 	for _, r := range c.Roles.List() {
 		switch needs := optional[r].needs; {
 		case needs == Investigator && !c.Investigator:
-			return configError("%s needs the NKVD Investigator: turn the Investigator on, or %s off.", title(r), title(r))
+			return rolesError("%s needs the NKVD Investigator: turn the Investigator on, or %s off.", title(r), title(r))
 		case needs != NoRole && needs != Investigator && !c.Roles.Has(needs):
-			return configError("%s plays only with %s: turn %s on, or %s off.", title(r), title(needs), title(needs), title(r))
+			return rolesError("%s plays only with %s: turn %s on, or %s off.", title(r), title(needs), title(needs), title(r))
 		}
 	}
 	return nil
@@ -165,12 +179,17 @@ func (c Config) fitRoles(seats int) error {
 		plainLoyalists--
 	}
 	if plotters > plainPlotters {
-		return configError("With %d delegates Kirov's bloc has %d other seats: too few for %d of its roles. Turn one off.", seats, plainPlotters, plotters)
+		return rolesError("With %d delegates Kirov's bloc has %d other seats: too few for %d of its roles. Turn one off.", seats, plainPlotters, plotters)
 	}
 	if loyalists > plainLoyalists {
-		return configError("With %d delegates the Loyalists have %d plain seats: too few for %d of their roles. Turn one off.", seats, plainLoyalists, loyalists)
+		return rolesError("With %d delegates the Loyalists have %d plain seats: too few for %d of their roles. Turn one off.", seats, plainLoyalists, loyalists)
 	}
 	return nil
+}
+
+// rolesError is a refusal of the roles turned on, at their setting.
+func rolesError(format string, args ...any) error {
+	return &Error{Code: CodeConfig, Field: "roles", Message: fmt.Sprintf(format, args...)}
 }
 
 // title is a role's name as a player reads it.

@@ -357,6 +357,10 @@ var wireNameCache sync.Map // reflect.Type → map[string]reflect.Type
 
 // valueError is the refusal of a field whose value does not fit it.
 func valueError(err error) *Error {
+	var refused *Error // a value's own refusal, in words for a player (the roles)
+	if errors.As(err, &refused) {
+		return refused
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return Errorf(CodeBadMessage, "The field %q takes %s; this one is a JSON %s.", clip(te.Field, 40), jsonKind(te.Type), clip(te.Value, 20))
@@ -576,8 +580,8 @@ func validateHost(v Host, f fields) (Client, error) {
 		if v.Strength == "" {
 			v.Strength = StrengthNormal
 		}
-		if v.Strength != StrengthEasy && v.Strength != StrengthNormal {
-			return nil, Errorf(CodeBadMessage, "A bot is easy or normal.")
+		if v.Strength != StrengthEasy && v.Strength != StrengthNormal && v.Strength != StrengthHard {
+			return nil, Errorf(CodeBadMessage, "A bot is easy, normal or hard.")
 		}
 	}
 	return v, nil
@@ -587,6 +591,7 @@ func validateHost(v Host, f fields) (Client, error) {
 const (
 	StrengthEasy   = "easy"
 	StrengthNormal = "normal"
+	StrengthHard   = "hard"
 )
 
 // MaxMemberIDBytes bounds a member ID in a Host message.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,6 +34,7 @@ func TestDecode(t *testing.T) {
 		{"say", `{"v":1,"type":"say","id":6,"channel":"public","text":" hello "}`, Say{ID: 6, Channel: game.ChannelPublic, Text: "hello"}, ""},
 		{"host start", `{"v":1,"type":"host","id":7,"action":"start"}`, Host{ID: 7, Action: HostStart}, ""},
 		{"host add bot default", `{"v":1,"type":"host","id":8,"action":"add_bot"}`, Host{ID: 8, Action: HostAddBot, Strength: "normal"}, ""},
+		{"host add a hard bot", `{"v":1,"type":"host","id":8,"action":"add_bot","strength":"hard"}`, Host{ID: 8, Action: HostAddBot, Strength: "hard"}, ""},
 		{"host settings", `{"v":1,"type":"host","id":9,"action":"settings","settings":` + mustJSON(def) + `}`, Host{ID: 9, Action: HostSettings, Settings: &def}, ""},
 		{"leave", `{"v":1,"type":"leave","id":10}`, Leave{ID: 10}, ""},
 		{"knock", `{"v":1,"type":"knock","id":11,"name":" Olga "}`, Knock{ID: 11, Name: "Olga"}, ""},
@@ -140,6 +142,13 @@ func TestDecodeStrict(t *testing.T) {
 		{"settings with one setting", `{"v":1,"type":"host","id":1,"action":"settings","settings":{"plotters":0}}`, CodeBadMessage, "send every setting"},
 		{"settings without max_spectators", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `,"max_spectators":50`, ``, 1) + `}`, CodeBadMessage, `"max_spectators"`},
 		{"settings not an object", `{"v":1,"type":"host","id":1,"action":"settings","settings":[1]}`, CodeBadMessage, `"settings"`},
+		{"settings without roles", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `,"roles":[]`, ``, 1) + `}`, CodeBadMessage, `"roles"`},
+		{"settings without the Last Shot", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `,"last_shot_seconds":60`, ``, 1) + `}`, CodeBadMessage, `"last_shot_seconds"`},
+		{"a role that is none", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"roles":[]`, `"roles":["beria"]`, 1) + `}`, game.CodeConfig, `no Congress role "beria"`},
+		{"a base role", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"roles":[]`, `"roles":["kirov"]`, 1) + `}`, game.CodeConfig, `"kirov"`},
+		{"roles not a list", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"roles":[]`, `"roles":"koba"`, 1) + `}`, CodeBadMessage, `settings.roles`},
+		{"Nikolaev without Koba", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"roles":[]`, `"roles":["nikolaev"]`, 1) + `}`, game.CodeConfig, "Nikolaev plays only with Koba"},
+		{"a Last Shot of two hours", `{"v":1,"type":"host","id":1,"action":"settings","settings":` + strings.Replace(def, `"last_shot_seconds":60`, `"last_shot_seconds":7200`, 1) + `}`, game.CodeConfig, "Last Shot"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +243,17 @@ func TestSettingsRoundTrip(t *testing.T) {
 	s.MaxSpectators = MaxSpectatorsCap + 1
 	_, err = s.Config()
 	require.Error(t, err)
+
+	// The roles and the Last Shot's timer go through, and read as names.
+	cfg.Roles = game.Roles(game.Koba, game.Nikolaev, game.Yagoda)
+	cfg.LastShotTime = 45 * time.Second
+	s = SettingsOf(cfg, 7)
+	assert.Equal(t, 45, s.LastShotSeconds)
+	assert.Contains(t, mustJSON(s), `"roles":["koba","nikolaev","yagoda"],"last_shot_seconds":45`)
+	back, err = s.Config()
+	require.NoError(t, err)
+	assert.Equal(t, cfg, back)
+	assert.Contains(t, mustJSON(SettingsOf(game.DefaultConfig(), 7)), `"roles":[],"last_shot_seconds":60`)
 }
 
 func TestEncode(t *testing.T) {

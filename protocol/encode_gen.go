@@ -162,6 +162,8 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 	}
 	b = append(b, `,"by_table":`...)
 	b = appendByTable(b, &v.ByTable)
+	b = append(b, `,"roles":`...)
+	b = appendLobbyRoles(b, &v.Roles)
 	if v.Commitment != "" {
 		b = append(b, `,"commitment":`...)
 		b = appendString(b, v.Commitment)
@@ -621,6 +623,10 @@ func appendSettingsFields(b []byte, v *Settings) []byte {
 	b = strconv.AppendInt(b, int64(v.MaxSpectators), 10)
 	b = append(b, `,"voice":`...)
 	b = strconv.AppendBool(b, v.Voice)
+	b = append(b, `,"roles":`...)
+	b = appendMarshal(b, v.Roles)
+	b = append(b, `,"last_shot_seconds":`...)
+	b = strconv.AppendInt(b, int64(v.LastShotSeconds), 10)
 	b = append(b, `,"host_away_seconds":`...)
 	b = strconv.AppendInt(b, int64(v.HostAwaySeconds), 10)
 	return b
@@ -664,6 +670,32 @@ func appendLimitsFields(b []byte, v *Limits) []byte {
 	}
 	b = append(b, `,"investigator_from":`...)
 	b = strconv.AppendInt(b, int64(v.InvestigatorFrom), 10)
+	b = append(b, `,"roles":`...)
+	if v.Roles == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Roles {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendRoleLimit(b, &v.Roles[i])
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"recommended":`...)
+	if v.Recommended == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Recommended {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendRecommendation(b, &v.Recommended[i])
+		}
+		b = append(b, ']')
+	}
 	return b
 }
 
@@ -686,6 +718,23 @@ func appendByTableFields(b []byte, v *ByTable) []byte {
 func appendByTable(b []byte, v *ByTable) []byte {
 	start := len(b)
 	return closeObject(appendByTableFields(b, v), start)
+}
+
+// appendLobbyRolesFields writes v's fields, each after a comma.
+func appendLobbyRolesFields(b []byte, v *LobbyRoles) []byte {
+	b = append(b, `,"seats":`...)
+	b = strconv.AppendInt(b, int64(v.Seats), 10)
+	b = append(b, `,"dealt":`...)
+	b = appendMarshal(b, v.Dealt)
+	b = append(b, `,"recommended":`...)
+	b = appendMarshal(b, v.Recommended)
+	return b
+}
+
+// appendLobbyRoles writes v as an object.
+func appendLobbyRoles(b []byte, v *LobbyRoles) []byte {
+	start := len(b)
+	return closeObject(appendLobbyRolesFields(b, v), start)
 }
 
 // appendKnockerFields writes v's fields, each after a comma.
@@ -1012,6 +1061,42 @@ func appendTableRowFields(b []byte, v *TableRow) []byte {
 func appendTableRow(b []byte, v *TableRow) []byte {
 	start := len(b)
 	return closeObject(appendTableRowFields(b, v), start)
+}
+
+// appendRoleLimitFields writes v's fields, each after a comma.
+func appendRoleLimitFields(b []byte, v *RoleLimit) []byte {
+	b = append(b, `,"name":`...)
+	b = appendEnum(b, v.Name)
+	b = append(b, `,"camp":`...)
+	b = appendEnum(b, v.Camp)
+	b = append(b, `,"from":`...)
+	b = strconv.AppendInt(b, int64(v.From), 10)
+	if v.With != 0 {
+		b = append(b, `,"with":`...)
+		b = appendEnum(b, v.With)
+	}
+	return b
+}
+
+// appendRoleLimit writes v as an object.
+func appendRoleLimit(b []byte, v *RoleLimit) []byte {
+	start := len(b)
+	return closeObject(appendRoleLimitFields(b, v), start)
+}
+
+// appendRecommendationFields writes v's fields, each after a comma.
+func appendRecommendationFields(b []byte, v *Recommendation) []byte {
+	b = append(b, `,"seats":`...)
+	b = strconv.AppendInt(b, int64(v.Seats), 10)
+	b = append(b, `,"roles":`...)
+	b = appendMarshal(b, v.Roles)
+	return b
+}
+
+// appendRecommendation writes v as an object.
+func appendRecommendation(b []byte, v *Recommendation) []byte {
+	start := len(b)
+	return closeObject(appendRecommendationFields(b, v), start)
 }
 
 // appendGameRoleCountFields writes v's fields, each after a comma.

@@ -125,6 +125,8 @@ func fill(rng *rand.Rand, v reflect.Value, depth int) {
 		default:
 			v.SetInt(rng.Int64() - rng.Int64())
 		}
+	case reflect.Uint16: // a set of bits (game.RoleSet)
+		v.SetUint(rng.Uint64N(1 << 16))
 	case reflect.Bool:
 		v.SetBool(rng.IntN(2) == 0)
 	case reflect.String:

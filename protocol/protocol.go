@@ -97,6 +97,10 @@ type Settings struct {
 	MaxSpectators int `json:"max_spectators"`
 	// Voice opens the lobby's voice (VOICE.md): off by default.
 	Voice bool `json:"voice"`
+	// Roles are the Congress roles turned on (ROLES.md), as a list of
+	// their names; LastShotSeconds is the Last Shot's timer.
+	Roles           game.RoleSet `json:"roles"`
+	LastShotSeconds int          `json:"last_shot_seconds"`
 	// HostAwaySeconds is how long the host may be away before the gavel
 	// passes to the next delegate present: a lobby setting, not a rule.
 	HostAwaySeconds int `json:"host_away_seconds"`
@@ -120,6 +124,7 @@ func SettingsOf(c game.Config, maxSpectators int) Settings {
 		OpenBallot: c.OpenBallot, Reveal: text(c.Reveal), PlotterChat: text(c.PlotterChat),
 		PurgedSeeRoles: c.PurgedSeeRoles, SpectatorsSeeRoles: c.SpectatorsSeeRoles,
 		SpectatorDelay: secs(c.SpectatorDelay), MaxSpectators: maxSpectators,
+		Roles: c.Roles, LastShotSeconds: secs(c.LastShotTimer()),
 		HostAwaySeconds: DefaultHostAwaySeconds,
 	}
 }
@@ -134,6 +139,7 @@ func (s Settings) Config() (game.Config, error) {
 		NightTime: dur(s.NightSeconds), FinalBallotTime: dur(s.FinalBallotSeconds),
 		OpenBallot: s.OpenBallot, PurgedSeeRoles: s.PurgedSeeRoles,
 		SpectatorsSeeRoles: s.SpectatorsSeeRoles, SpectatorDelay: dur(s.SpectatorDelay),
+		Roles: s.Roles, LastShotTime: dur(s.LastShotSeconds),
 	}
 	if err := c.Reveal.UnmarshalText([]byte(s.Reveal)); err != nil {
 		return c, Errorf(CodeBadMessage, "Reveal must be nothing, faction or role.")
@@ -325,6 +331,10 @@ type Lobby struct {
 	// ByTable is what the settings' 0 ("by table") means for Plotters and
 	// Sessions with the delegates seated now (the fewest, 5, below that).
 	ByTable ByTable `json:"by_table"`
+	// Roles are the Congress roles for the delegates seated now (as for
+	// the fewest, 5, below that): those the settings deal, and the set
+	// the project recommends.
+	Roles LobbyRoles `json:"roles"`
 	// Commitment is the SHA-256 of the current or last match's seed,
 	// published at its deal; Seed is the seed itself, shown once that
 	// match is over (see MatchFile and congress verify).
@@ -346,6 +356,10 @@ type Limits struct {
 	// InvestigatorFrom is the fewest delegates an NKVD Investigator is
 	// dealt with, when the setting asks for one.
 	InvestigatorFrom int `json:"investigator_from"`
+	// Roles are the Congress roles a host may turn on, in the order of
+	// ROLES.md, and Recommended the project's set for each count.
+	Roles       []RoleLimit      `json:"roles"`
+	Recommended []Recommendation `json:"recommended"`
 }
 
 // TableRow is the table's Plotters and Sessions for Seats delegates.
@@ -353,6 +367,29 @@ type TableRow struct {
 	Seats    int `json:"seats"`
 	Plotters int `json:"plotters"`
 	Sessions int `json:"sessions"`
+}
+
+// RoleLimit is when a Congress role is dealt: its camp, from how many
+// delegates, and the role it is dealt only with (absent: none; the
+// Investigator: only when one is dealt).
+type RoleLimit struct {
+	Name game.Role    `json:"name"`
+	Camp game.Faction `json:"camp"`
+	From int          `json:"from"`
+	With game.Role    `json:"with,omitempty"`
+}
+
+// Recommendation is the set of Congress roles recommended for a count.
+type Recommendation struct {
+	Seats int          `json:"seats"`
+	Roles game.RoleSet `json:"roles"`
+}
+
+// LobbyRoles are the Congress roles of a lobby for a count of delegates.
+type LobbyRoles struct {
+	Seats       int          `json:"seats"`
+	Dealt       game.RoleSet `json:"dealt"`
+	Recommended game.RoleSet `json:"recommended"`
 }
 
 // SettingLimit is the range of one numeric field of Settings, by its key.
@@ -370,7 +407,7 @@ func lobbyLimits() Limits {
 	b := game.ConfigBounds()
 	l := Limits{Seats: b.Seats}
 	add := func(key string, r game.Range) { l.Settings = append(l.Settings, SettingLimit{key, r.Min, r.Max}) }
-	for _, k := range []string{"debate_seconds", "chair_pick_seconds", "defence_seconds", "vote_seconds", "confession_seconds", "night_seconds", "final_ballot_seconds"} {
+	for _, k := range []string{"debate_seconds", "chair_pick_seconds", "defence_seconds", "vote_seconds", "confession_seconds", "night_seconds", "final_ballot_seconds", "last_shot_seconds"} {
 		add(k, b.Timer)
 	}
 	add("threshold", b.Threshold)
@@ -378,6 +415,12 @@ func lobbyLimits() Limits {
 	add("sessions", b.Sessions)
 	add("spectator_delay_seconds", b.SpectatorDelay)
 	add("max_spectators", game.Range{Min: 0, Max: MaxSpectatorsCap})
+	for _, r := range game.OptionalRoles {
+		l.Roles = append(l.Roles, RoleLimit{Name: r, Camp: r.Faction(), From: r.From(), With: r.Needs()})
+	}
+	for n := b.Seats.Min; n <= b.Seats.Max; n++ {
+		l.Recommended = append(l.Recommended, Recommendation{Seats: n, Roles: game.RecommendedRoles(n)})
+	}
 	add("host_away_seconds", HostAwayBounds)
 	var byTable game.Config // 0 for both: the table decides
 	for n := b.Seats.Min; n <= b.Seats.Max; n++ {
@@ -399,7 +442,7 @@ type Member struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	Bot       bool   `json:"bot"`
-	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal"
+	Strength  string `json:"strength,omitempty"` // bots: "easy" | "normal" | "hard"
 	Connected bool   `json:"connected"`
 	Seat      int    `json:"seat"` // seat at the table during/after a game, -1 before
 	// BotPlays is true while the host has handed this delegate's seat to a

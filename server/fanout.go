@@ -346,6 +346,8 @@ func (l *actor) lobbyView() protocol.Lobby {
 	}
 	seats := min(max(st.Seated(), game.MinSeats), game.MaxSeats)
 	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
+	cfg, _ := st.Settings.Config() // the roles it would deal, valid or not: StartBlock says what is wrong
+	v.Roles = protocol.LobbyRoles{Seats: seats, Dealt: cfg.RolesFor(seats), Recommended: game.RecommendedRoles(seats)}
 	v.StartBlock = l.st.StartBlock()
 	v.StartField = l.st.StartField()
 	v.Limits = protocol.LobbyLimits()

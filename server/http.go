@@ -311,7 +311,10 @@ func decodeBody(c echo.Context, v any) error {
 func bodyError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
+	var refused *protocol.Error // a value's own refusal (the roles)
 	switch {
+	case errors.As(err, &refused):
+		return refused
 	case errors.As(err, &tooBig):
 		return protocol.Errorf(protocol.CodeBadMessage, "The request body is longer than %d bytes.", maxBodyBytes)
 	case errors.As(err, &typeErr) && typeErr.Field != "":

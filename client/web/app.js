@@ -13,6 +13,7 @@ import * as api from "./api.js";
 import * as lobbyScreen from "./lobby.js";
 import * as gameScreen from "./game.js";
 import * as endScreen from "./end.js";
+import * as lastShotScreen from "./lastshot.js";
 import * as replayScreen from "./replay.js";
 
 const root = document.getElementById("app");
@@ -295,6 +296,7 @@ class Room {
     if (!s.lobby) return "";
     if (this.replaying && s.log.length) return "replay";
     if (s.view && s.view.phase === "over") return "end";
+    if (s.view && s.view.phase === "last_shot") return "lastshot";
     if (s.view) return "game";
     return "lobby";
   }
@@ -308,7 +310,7 @@ class Room {
       const ctx = this.ctx();
       ctx.fresh = what === "welcome";
       const mod = {
-        lobby: lobbyScreen, game: gameScreen, end: endScreen,
+        lobby: lobbyScreen, game: gameScreen, lastshot: lastShotScreen, end: endScreen,
         replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;

@@ -8,12 +8,15 @@ import { h, replace, announce, list } from "./dom.js";
 import { ROLE, FACTION, FACTION_ONE, REASON } from "./words.js";
 import { renderTable } from "./table.js";
 import { Minutes } from "./log.js";
-import { EPILOGUE } from "./epilogue.js";
+import { EPILOGUE, fates } from "./epilogue.js";
 
 const HEADLINE = {
   loyalists: "Stalin's Loyalists hold the Congress",
   plotters: "Kirov takes the Congress",
+  koba_shot: "A shot in the Smolny corridor",
 };
+
+const headline = (v) => HEADLINE[v.reason] || HEADLINE[v.winner] || "The Congress has closed";
 
 export function mount(root, ctx) {
   const s = ctx.session;
@@ -51,7 +54,7 @@ export function mount(root, ctx) {
     const name = (i) => s.name(i);
     replace(verdict,
       h("p", { class: "kicker", text: won === null ? "The Congress has closed" : won ? "Victory" : "Defeat" }),
-      h("h1", { id: "verdict-h", text: HEADLINE[v.winner] || "The Congress has closed" }),
+      h("h1", { id: "verdict-h", text: headline(v) }),
       h("p", { text: REASON[v.reason] || "" }),
       h("div", { class: "row" },
         s.isHost && h("button", { type: "button", class: "primary", id: "rematch", data: { key: "rematch" }, onclick: rematch, text: "Play again: rematch" }),
@@ -76,7 +79,7 @@ export function mount(root, ctx) {
     ctx.chat.update();
     if (!announced) {
       announced = true;
-      announce(`The Congress has closed. ${HEADLINE[v.winner] || ""}. ${REASON[v.reason] || ""}`);
+      announce(`The Congress has closed. ${headline(v)}. ${REASON[v.reason] || ""}`);
     }
   }
 
@@ -126,8 +129,31 @@ function bars(rows, label, unit) {
   }));
 }
 
-// deciding is the moment that ended the Congress, drawn.
+// deciding is the moment that ended the Congress, drawn: the Last Shot,
+// when one was fired, after what led to it.
 function deciding(v, log, name) {
+  const shot = log.find((e) => e.kind === "last_shot");
+  if (!shot) return decided(v, log, name);
+  const fired = log.find((e) => e.kind === "shot");
+  const koba = v.seats.find((x) => x.role === "koba");
+  const nikolaev = v.seats.find((x) => x.role === "nikolaev");
+  const gunman = nikolaev ? nikolaev.name : "Nikolaev";
+  let lead;
+  if (v.reason === "koba_shot") lead = `The Last Shot: ${gunman} named ${name(fired.target)}, who was Koba. Stalin falls in the Smolny corridor, and Kirov's bloc takes the Congress.`;
+  else if (fired) lead = `The Last Shot: ${gunman} named ${name(fired.target)}, who was not Koba${koba ? `; Koba was ${koba.name}` : ""}. The Loyalists hold the Congress.`;
+  else lead = `The Last Shot: ${gunman} named nobody in time${koba ? `, and Koba, ${koba.name}, walked out of the Smolny` : ""}. The Loyalists hold the Congress.`;
+  const out = [h("p", { class: "lead", id: "last-shot-verdict", text: lead })];
+  if (v.reason === "koba_shot") {
+    const before = log.filter((e) => e.kind === "final_count").length ? "Kirov's name had been struck in the Final Ballot" : "Kirov had been purged";
+    out.push(h("p", { class: "small", text: `Before it, ${before}: the Loyalists had all but won.` }));
+    return out;
+  }
+  return [...out, ...decided(v, log, name)];
+}
+
+// decided is the vote that settled the Congress: the Final Ballot's
+// strikes, or the purge that took Kirov or gave the bloc parity.
+function decided(v, log, name) {
   const k = kirovSeat(v);
   if (v.reason === "kirov_struck" || v.reason === "kirov_elected") {
     const count = log.filter((e) => e.kind === "final_count").at(-1);
@@ -177,7 +203,7 @@ function turningPoints(v, log, name) {
   const out = [];
   const who = (i) => `${name(i)}${roleOf(v, i) ? " (" + roleOf(v, i) + ")" : ""}`;
   const item = (session, kind, text) => out.push(h("li", { class: "turn turn-" + kind, data: { kind } },
-    h("span", { class: "when", text: session ? "Session " + session : "Ballot" }),
+    h("span", { class: "when", text: session ? "Session " + session : kind === "last-shot" || kind === "shot" ? "Last Shot" : "Ballot" }),
     h("span", { text })));
   for (const e of log) {
     switch (e.kind) {
@@ -195,14 +221,34 @@ function turningPoints(v, log, name) {
       item(e.session, "letter", `An anonymous letter went out against ${who(e.target)}${authors.length ? ", written by " + list(authors) : ""}.`);
       break;
     }
-    case "investigated":
-      item(e.session, "investigation", `The NKVD, for ${name(e.seat)}, found ${name(e.target)} ${FACTION_ONE[e.faction] || e.faction}.`);
+    case "investigated": {
+      if (!e.faction) break; // with Yagoda dealt, the report comes at dawn
+      const lie = v.seats[e.target] && v.seats[e.target].faction !== e.faction;
+      item(e.session, "investigation", `The NKVD, for ${name(e.seat)}, found ${who(e.target)} ${FACTION_ONE[e.faction] || e.faction}${lie ? ": a false report" : ""}.`);
       break;
+    }
     case "confessed":
       item(e.session, "confession", e.target >= 0 ? `${who(e.seat)} named ${who(e.target)} in a confession.` : `${who(e.seat)} left the hall without a word.`);
       break;
     case "no_trial":
       item(e.session, "no-trial", "No trial: nobody drew enough denunciations.");
+      break;
+    case "army":
+      item(e.session, "army", `The Army stood behind the Marshal: ${who(e.target)} survived a vote that would have purged anyone else.`);
+      break;
+    case "falsified":
+      item(e.session, "falsified", `${who(e.seat)} falsified the night's NKVD report.`);
+      break;
+    case "reported": {
+      const lie = v.seats[e.target] && v.seats[e.target].faction !== e.faction;
+      item(e.session, "investigation", `The NKVD, for ${name(e.seat)}, reported ${who(e.target)} ${FACTION_ONE[e.faction] || e.faction}${lie ? ": a false report" : ""}.`);
+      break;
+    }
+    case "last_shot":
+      item(0, "last-shot", `The bloc stood exposed (${list((e.seats || []).map(name))}), and Nikolaev took aim.`);
+      break;
+    case "shot":
+      item(0, "shot", `${who(e.seat)} named ${who(e.target)}${v.reason === "koba_shot" ? ": Koba, found." : "."}`);
       break;
     }
   }
@@ -217,6 +263,7 @@ function epilogue(v, log, name) {
   const text = EPILOGUE[v.reason] || [];
   return [
     ...text.map((p) => h("p", { text: p.replaceAll("{kirov}", k >= 0 ? name(k) : "Kirov") })),
+    ...fates(v, log).map((p) => h("p", { class: "fate", data: { role: p.role }, text: p.text })),
     purged.length ? h("p", { class: "small", text: `Struck from the Party lists at this Congress: ${list(purged)}.` }) : null,
   ];
 }

@@ -21,7 +21,7 @@ const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name"
 
 // DRAWN are the moves the floor draws with a prompt of its own; any other
 // the view offers is drawn in the words of ACT.
-const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote", "confess", "letter", "investigate", "strike"]);
+const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote", "confess", "letter", "investigate", "strike", "falsify", "shoot"]);
 
 // LONG_AWAY is how long, in seconds, a delegate is away before the host is
 // offered a bot for the seat.
@@ -360,6 +360,10 @@ export function mount(root, ctx) {
       out.push(h("p", { class: "prompt", text: "Name one delegate for the NKVD to investigate tonight. You alone will learn their camp." }),
         targetButtons("investigate", targets(v, "investigate"), "Investigate", chosenFor(v, "investigate")));
     }
+    if (a.has("falsify")) {
+      out.push(h("p", { class: "prompt", text: "Once a game, you may falsify tonight's NKVD report: the Investigator will read the opposite camp. You choose before you know whom it names; at dawn you learn it." }),
+        h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "falsify", act: "falsify" }, disabled: !!busy, onclick: () => act({ kind: "falsify" }, "falsify"), text: "Falsify tonight's report" })));
+    }
     if (a.has("strike")) {
       out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
         targetButtons("strike", targets(v, "strike"), "Strike a name"), tapHint());
@@ -425,6 +429,7 @@ export function mount(root, ctx) {
     if (a.includes("confess")) return "make your confession";
     if (a.includes("letter")) return "propose the anonymous letter";
     if (a.includes("investigate")) return "investigate a delegate";
+    if (a.includes("falsify")) return "falsify tonight's report, or not";
     if (a.includes("strike")) return "strike a name";
     if (a.includes("denounce") || a.includes("ready")) return "denounce, and press Ready when done";
     return a.map((k) => (ACT[k] ? ACT[k].turn : k)).join(", ");

@@ -5,6 +5,7 @@
 
 import { h, replace } from "./dom.js";
 import { SettingsForm, summary, PRESETS } from "./settings.js";
+import { RolesForm, rolesSummary } from "./roles.js";
 import { Gallery } from "./gallery.js";
 import * as api from "./api.js";
 import { awayBadge, tickAway } from "./table.js";
@@ -20,7 +21,9 @@ export function mount(root, ctx) {
   const links = h("div", { class: "links" });
   const watchers = h("p", { class: "small", id: "gallery-count" });
   const settingsBody = h("div");
+  const rolesBody = h("div");
   let form = null;
+  let rolesForm = null;
   const gallery = new Gallery(ctx);
 
   const left = h("div", {},
@@ -31,8 +34,11 @@ export function mount(root, ctx) {
       h("h2", { id: "invite-h", text: "Summon your comrades" }), links, watchers),
     gallery.el,
     ctx.chat.el);
-  const right = h("section", { class: "panel", aria: { labelledby: "settings-h" } },
-    h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody);
+  const right = h("div", {},
+    h("section", { class: "panel roles-panel", aria: { labelledby: "roles-h" } },
+      h("h2", { id: "roles-h", text: "The Congress roles" }), rolesBody),
+    h("section", { class: "panel", aria: { labelledby: "settings-h" } },
+      h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody));
 
   const seatsLine = h("p", { id: "seat-limits" });
   replace(root,
@@ -61,17 +67,20 @@ export function mount(root, ctx) {
     refusal.hidden = true;
     const keys = Object.keys(patch);
     if (form) form.clear();
+    if (rolesForm) rolesForm.clear();
     return ctx.send({ type: "host", action: "settings", settings: draft })
       .catch((err) => {
         draft = null;
         // One field changed: its refusal is said where it was typed.
-        if (!(form && keys.length === 1 && form.refuse(keys[0], (err && err.message) || "The Presidium refused."))) refuse(err);
+        const said = (err && err.message) || "The Presidium refused.";
+        if (!(form && keys.length === 1 && (form.refuse(keys[0], said) || rolesForm.refuse(keys[0], said)))) refuse(err);
       })
       .finally(() => {
         if (--inFlight > 0) return;
         draft = null;
         // A refused change puts the form back to the standing orders.
         if (form) form.update(s.lobby.settings, s.lobby.by_table);
+        if (rolesForm) rolesForm.update(s.lobby.settings, s.lobby);
       });
   }
 
@@ -110,7 +119,8 @@ export function mount(root, ctx) {
     replace(hostTools, isHost ? h("div", { class: "act-row" },
       h("button", { type: "button", class: "primary", id: "start", data: { key: "start" }, disabled: !l.can_start, aria: { describedby: "start-status" }, onclick: () => hostAct(l.state === "over" ? "rematch" : "start"), text: "Open the Congress" }),
       h("button", { type: "button", data: { key: "bot-normal" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "normal" }), text: "Add a bot" }),
-      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" })) : null,
+      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" }),
+      h("button", { type: "button", data: { key: "bot-hard" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "hard" }), text: "Add a hard bot" })) : null,
     h("div", { class: "act-row" },
       !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
 
@@ -133,9 +143,17 @@ export function mount(root, ctx) {
       form.limits(l.limits);
       form.update(draft || l.settings, l.by_table);
       form.verdict(l.start_field || "", l.start_block || "");
+      if (!rolesForm) {
+        rolesForm = new RolesForm((patch) => changeSettings(patch));
+        replace(rolesBody, rolesForm.el);
+      }
+      rolesForm.update(draft || l.settings, l);
+      rolesForm.verdict(l.start_field || "", l.start_block || "");
     } else {
       form = null;
+      rolesForm = null;
       replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table, l.limits));
+      replace(rolesBody, rolesSummary(l));
     }
     ctx.chat.update();
   }

@@ -13,10 +13,9 @@ export function namer(names) {
 }
 
 // sentence renders one event; name(i) names a seat, you is the reader's
-// own seat (or -1) so that the reader's own secrets read "You ...", and
-// camp(i) is seat i's faction as the view shows it (every seat's, once
-// the game is over), for the close to name Kirov's bloc.
-export function sentence(e, name, you = -1, camp = () => "") {
+// own seat (or -1) so that the reader's own secrets read "You ...";
+// camp(i), where the reader knows every file (the end), is seat i's camp.
+export function sentence(e, name, you = -1, camp = null) {
   const who = (i) => (i === you ? "you" : name(i));
   const Who = (i) => (i === you ? "You" : name(i));
   switch (e.kind) {
@@ -85,6 +84,7 @@ export function sentence(e, name, you = -1, camp = () => "") {
   case "letter_sent":
     return `The bloc's anonymous letter goes out against ${who(e.target)}${e.drawn ? " (the lot broke a tie)" : ""}.`;
   case "investigated":
+    if (!e.faction) return `${Who(e.seat)} ${e.seat === you ? "name" : "names"} ${who(e.target)} to the NKVD. The report comes at dawn.`;
     return `The NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
   case "final_ballot_opened":
     return "The sessions are over. The Central Committee is elected: every delegate strikes one name.";
@@ -106,10 +106,30 @@ export function sentence(e, name, you = -1, camp = () => "") {
     return "The Congress resumes. The clock runs again.";
   case "game_over": {
     let s = REASON[e.reason] || "The Congress has closed.";
-    const bloc = (e.roles || []).map((r, i) => [r, i]).filter(([, i]) => camp(i) === "plotters");
-    if (bloc.length) s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r === "kirov" ? " (Kirov)" : "")))}.`;
+    const roles = (e.roles || []).map((r, i) => [r, i]);
+    if (camp && roles.length) {
+      const bloc = roles.filter(([, i]) => camp(i) === "plotters");
+      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r !== "plotter" ? ` (${ROLE[r] || r})` : "")))}.`;
+    } else if (roles.length) {
+      const known = roles.filter(([r]) => r !== "plotter" && r !== "loyalist");
+      s += ` The files: ${list(known.map(([r, i]) => `${ROLE[r] || r}, ${name(i)}`))}.`;
+    }
     return s;
   }
+  case "army":
+    return `The Army stands behind the Marshal: ${who(e.target)} ${e.target === you ? "are" : "is"} spared, and ${e.target === you ? "your" : "the"} seat is known to be Tukhachevsky's.`;
+  case "falsified":
+    return `${Who(e.seat)} ${e.seat === you ? "falsify" : "falsifies"} tonight's NKVD report.`;
+  case "reported":
+    return `At dawn the NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
+  case "named":
+    return e.target >= 0
+      ? `The falsified report named ${who(e.target)}.`
+      : "The falsified report named nobody: the Investigator did not act that night.";
+  case "last_shot":
+    return `The Loyalists have all but won, but Kirov's bloc stands exposed: ${list((e.seats || []).map(who))}. Nikolaev has one shot.`;
+  case "shot":
+    return `${Who(e.seat)}, Nikolaev, ${e.seat === you ? "name" : "names"} ${who(e.target)}.`;
   }
   return `(${e.kind})`;
 }
@@ -123,7 +143,7 @@ function plural(n, word) {
 export const isSecret = (e) => !!e.secret;
 
 // renderLog renders events as list items, oldest first. mark (an index) highlights one entry, for the replay.
-export function renderLog(events, name, you = -1, mark = -1, camp = undefined) {
+export function renderLog(events, name, you = -1, mark = -1, camp = null) {
   return events.map((e, i) =>
     h("li", {
       class: ["log-" + e.kind, isSecret(e) && "secret", i === mark && "current"],
@@ -137,6 +157,7 @@ export function renderLog(events, name, you = -1, mark = -1, camp = undefined) {
 function tag(e) {
   if (e.kind === "game_started") return "Opening";
   if (e.kind === "game_over") return "Close";
+  if (e.phase === "last_shot" || e.kind === "last_shot") return "Last Shot";
   if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
   if (isSecret(e)) return "Secret · S" + e.session;
   return "Session " + e.session;
@@ -147,14 +168,14 @@ const GROUPED = new Set(["ready", "unready", "voted", "struck"]);
 
 // TRIALS are the lines of the "trials and votes" filter.
 const TRIALS = new Set(["session_opened", "no_trial", "tied", "accused", "vote_opened", "ballot", "vote_cast", "purged", "spared",
-  "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "game_over"]);
+  "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "army", "last_shot", "shot", "game_over"]);
 
 export const FILTERS = [["all", "All"], ["trials", "Trials and votes"], ["secrets", "My secrets"]];
 
 // minuteItems turns events into the lines of the minutes: each phase's
 // Ready presses, votes and strikes in one line ({e, text, count}), and the
 // bare "has cast a vote" left out where the vote itself is known.
-export function minuteItems(events, name, you = -1, camp = undefined) {
+export function minuteItems(events, name, you = -1, camp = null) {
   const items = [];
   const groups = new Map();
   let living = 0;
@@ -207,7 +228,7 @@ export class Minutes {
   // (seat i's faction, as sentence takes it).
   update(events, name, you, opts = {}) {
     this.args = [events, name, you, opts];
-    const { secrets = true, session = 0, phase = "", camp } = opts;
+    const { secrets = true, session = 0, phase = "", camp = null } = opts;
     replace(this.bar, FILTERS.filter(([f]) => f !== "secrets" || (you >= 0 && secrets)).map(([f, label]) => h("button", {
       type: "button", class: "small", data: { key: "filter-" + f, filter: f },
       aria: { pressed: this.filter === f ? "true" : "false" },

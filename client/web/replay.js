@@ -152,6 +152,7 @@ export function mount(root, opts) {
     slider.max = String(all.length - 1);
     slider.value = String(k);
     step.textContent = `Step ${k + 1} of ${all.length} · ${new Date(s.at).toLocaleTimeString()}`;
+    // Each seat's camp, where this step's view shows it (every seat at the end).
     const camp = (i) => (s.view.seats[i] ? s.view.seats[i].faction : "");
     now.textContent = s.events.length ? s.events.map((e) => sentence(e, name, you, camp)).join(" ") : "The clock runs on.";
     replace(tableBody, renderTable(s.view, { you, secrets: true }));

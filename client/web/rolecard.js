@@ -1,6 +1,7 @@
 // rolecard.js: your secret file. It stays sealed until you press to open
 // it (shoulder-surfing on phones), and says what your role knows: the
-// bloc for a Plotter, the NKVD's reports for the Investigator.
+// bloc for a Plotter, the NKVD's reports for the Investigator, and what
+// each Congress role knows beyond them.
 
 import { h, replace } from "./dom.js";
 import { ROLE, ROLE_BRIEF, FACTION, FACTION_ONE } from "./words.js";
@@ -72,11 +73,30 @@ export class RoleCard {
     }
     const name = (i) => (view.seats[i] ? view.seats[i].name : "?");
     const known = [];
+    const knows = you.knows || {};
     if (you.bloc && you.bloc.length) {
+      // A Plotter sees each fellow's role: Kirov, and the bloc's own roles.
+      const roleOf = (i) => (you.kirov === i ? "kirov" : view.seats[i] && view.seats[i].role);
       known.push(h("p", { class: "small", text: "Kirov's bloc:" }),
-        h("ul", {}, you.bloc.map((i) => h("li", {
-          text: name(i) + (i === you.seat ? " (you)" : "") + (you.kirov === i ? " — Kirov" : ""),
+        h("ul", { class: "bloc" }, you.bloc.map((i) => h("li", {
+          data: { seat: i },
+          text: name(i) + (i === you.seat ? " (you)" : "") + (roleOf(i) && roleOf(i) !== "plotter" ? " — " + (ROLE[roleOf(i)] || roleOf(i)) : ""),
         }))));
+    }
+    if (knows.of_bloc && knows.of_bloc.length) {
+      known.push(h("p", { class: "small", text: "Of the bloc, by your own sources (Sergei Kirov is not among them: you cannot believe it of him):" }),
+        h("ul", { class: "bloc" }, knows.of_bloc.map((i) => h("li", { data: { seat: i }, text: name(i) }))));
+    }
+    if (knows.reported_as) {
+      known.push(h("p", { class: "small", id: "reported-as", text: `The NKVD reports you as ${FACTION_ONE[knows.reported_as] || knows.reported_as}.` }));
+    }
+    if (you.role === "yagoda") {
+      const f = knows.falsified;
+      known.push(h("p", { class: "small", id: "falsified", text: !f
+        ? "You have not falsified a report yet. Once a game, at night, you may."
+        : f.named >= 0 ? `Session ${f.session}: you falsified the report on ${name(f.named)}.`
+          : view.phase === "night" && view.session === f.session ? "Tonight's report is falsified. At dawn you learn whom it named."
+            : `Session ${f.session}: you falsified the report, but the Investigator named nobody.` }));
     }
     if (you.proposals && you.proposals.length) {
       known.push(h("p", { class: "small", text: "Letter proposals tonight:" }),
@@ -85,8 +105,10 @@ export class RoleCard {
     if (you.role === "investigator") {
       known.push(h("p", { class: "small", text: "The NKVD's reports:" }),
         you.investigations && you.investigations.length
-          ? h("ul", {}, you.investigations.map((r) => h("li", { text: `Session ${r.session}: ${name(r.target)} is ${FACTION_ONE[r.faction] || r.faction}` })))
+          ? h("ul", {}, you.investigations.map((r) => h("li", { text: `Session ${r.session}: ${name(r.target)} is reported ${FACTION_ONE[r.faction] || r.faction}` })))
           : h("p", { class: "small muted", text: "No reports yet. Investigate one delegate each night." }));
+      const doubt = reportDoubts(view.rules);
+      if (doubt) known.push(h("p", { class: "small", id: "report-doubts", text: doubt }));
     }
     replace(this.body, h("div", { class: ["dossier", you.faction], data: { role: you.role } },
       h("p", { class: "role-name", text: ROLE[you.role] || you.role }),
@@ -95,4 +117,16 @@ export class RoleCard {
       known,
       button));
   }
+}
+
+// reportDoubts is what may make an NKVD report lie, by the roles in play
+// (the view's rules): "" when a report is always true.
+export function reportDoubts(rules) {
+  const inPlay = new Set(((rules && rules.roles) || []).map((x) => x.role));
+  const doubts = [];
+  if (inPlay.has("bukharin")) doubts.push("Bukharin is reported as a Plotter");
+  if (inPlay.has("zinoviev")) doubts.push("Zinoviev is reported as a Loyalist");
+  if (inPlay.has("yagoda")) doubts.push("Yagoda may falsify one report");
+  if (!doubts.length) return "";
+  return `Weigh each report: in this Congress ${doubts.join("; ")}.`;
 }

@@ -22,6 +22,7 @@ export const SETTINGS = [
   { key: "plotters", label: "Plotters", meaning: (l) => "Size of Kirov's bloc, Kirov included. " + byTableText(l, "plotters") },
   { key: "sessions", label: "Sessions", meaning: (l) => "Sessions before the Final Ballot. " + byTableText(l, "sessions") },
   { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", meaning: "Time to strike one name in the Central Committee election." },
+  { key: "last_shot_seconds", label: "Last Shot", unit: "s", meaning: "With Koba and Nikolaev in play: time for Nikolaev to name Koba once the Loyalists have all but won." },
   { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
   { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
   { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },

@@ -15,7 +15,10 @@ import { ROLE, FACTION, PHASE } from "./words.js";
 export function renderTable(view, opts = {}) {
   const { you = -1, member = () => undefined, awayFrom = () => 0, host = "", secrets = true, pick = null } = opts;
   const n = view.seats.length;
-  const bloc = new Set(view.you && view.you.bloc ? view.you.bloc : []);
+  // What this viewer knows of the bloc (a Plotter's bloc, Koba's seats
+  // "of the bloc") is private, as its own file is.
+  const mine = view.you || {};
+  const bloc = new Set([...(mine.bloc || []), ...((mine.knows && mine.knows.of_bloc) || [])]);
   const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
   // The phase decides which marks stand (game.Marks).
   const marks = view.marks || {};
@@ -150,6 +153,7 @@ function center(view) {
   let line = "";
   if (view.phase === "over") line = "";
   else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
+  else if (view.phase === "last_shot") line = "Nikolaev takes aim.";
   else if (view.marks && view.marks.accused) line = "Accused: " + name(view.accused);
   else if (view.marks && view.marks.chair) line = "In the Chair: " + name(view.chair);
   return h("li", { class: "table-center", aria: { hidden: "true" } },

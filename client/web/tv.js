@@ -152,7 +152,10 @@ export function mount(root, lobbyCode) {
             // A role is on the floor only once the file is public: a
             // purged delegate's under the reveal setting, or everyone's
             // at the end. The gallery's view carries no other.
-            s.role ? h("span", { class: "tv-tag role", text: ROLE[s.role] || s.role }) : null),
+            s.role ? h("span", { class: "tv-tag role", text: ROLE[s.role] || s.role }) : null,
+            // A camp alone: a file opened to its camp, or the bloc the
+            // Last Shot exposes.
+            !s.role && s.faction ? h("span", { class: "tv-tag role", text: FACTION[s.faction] || s.faction }) : null),
           against.length ? h("span", { class: "tv-dens", data: { count: against.length } },
             `${against.length} ${against.length === 1 ? "denunciation" : "denunciations"}`) : null);
       }));

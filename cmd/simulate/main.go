@@ -53,7 +53,7 @@ type options struct {
 	plotters   bot.Strength
 	seed       uint64
 	cfg        game.Config
-	roleSets   []game.RoleSet // nil: the config's own roles
+	roleSets   []roleSet // nil: the config's own roles
 	workers    int
 	cpuprofile string
 }
@@ -63,11 +63,11 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
 	fs.SetOutput(out)
 	seats := fs.String("seats", "5-12", "seat counts: a range (5-12), a list (5,7,10) or both")
-	roles := fs.String("roles", "", "sets of Congress roles to play in turn, e.g. base,koba+nikolaev,all (roles joined by +)")
+	roles := fs.String("roles", "", "sets of Congress roles to play in turn, e.g. base,koba+nikolaev,all,recommended (roles joined by +; recommended: each count's)")
 	config := fs.String("config", "", `settings over the defaults, as JSON (e.g. '{"plotters":3,"sessions":6}') or @file`)
 	fs.IntVar(&o.games, "games", 1000, "games per seat count")
-	fs.TextVar(&o.loyalists, "loyalists", bot.Normal, "Loyalist bots: easy or normal")
-	fs.TextVar(&o.plotters, "plotters", bot.Normal, "Plotter bots: easy or normal")
+	fs.TextVar(&o.loyalists, "loyalists", bot.Normal, "Loyalist bots: easy, normal or hard")
+	fs.TextVar(&o.plotters, "plotters", bot.Normal, "Plotter bots: easy, normal or hard")
 	fs.Uint64Var(&o.seed, "seed", 1, "seed of the whole run")
 	fs.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "games played in parallel")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
@@ -102,12 +102,12 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	}
 	for _, set := range o.sets() {
 		cfg := o.cfg
-		cfg.Roles = set
+		cfg.Roles = set.roles
 		if err := cfg.Validate(); err != nil {
 			return o, fmt.Errorf("roles %v: %w", set, err)
 		}
 		for _, n := range o.seats {
-			cfg.Roles = cfg.FitRoles(n)
+			cfg.Roles = set.at(cfg, n)
 			if err := cfg.ValidateSeats(n); err != nil {
 				return o, fmt.Errorf("%d seats: %w", n, err)
 			}
@@ -116,25 +116,50 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	return o, nil
 }
 
+// roleSet is one -roles set: roles, or the recommended set of each count.
+type roleSet struct {
+	roles       game.RoleSet
+	recommended bool
+}
+
+func (s roleSet) String() string {
+	if s.recommended {
+		return "recommended"
+	}
+	return s.roles.String()
+}
+
+// at is the roles cfg (with the set's roles) plays with n seats: those of
+// the set the count can take, or the count's recommended set.
+func (s roleSet) at(cfg game.Config, n int) game.RoleSet {
+	if s.recommended {
+		return game.RecommendedRoles(n)
+	}
+	return cfg.FitRoles(n)
+}
+
 // sets are the role sets to play: -roles, or the config's own.
-func (o options) sets() []game.RoleSet {
+func (o options) sets() []roleSet {
 	if o.roleSets == nil {
-		return []game.RoleSet{o.cfg.Roles}
+		return []roleSet{{roles: o.cfg.Roles}}
 	}
 	return o.roleSets
 }
 
-// parseRoleSets reads "base,koba+nikolaev,all".
-func parseRoleSets(s string) ([]game.RoleSet, error) {
-	var out []game.RoleSet
+// parseRoleSets reads "base,koba+nikolaev,all,recommended".
+func parseRoleSets(s string) ([]roleSet, error) {
+	var out []roleSet
 	for part := range strings.SplitSeq(s, ",") {
 		part = strings.TrimSpace(part)
 		switch part {
 		case "base":
-			out = append(out, 0)
+			out = append(out, roleSet{})
 			continue
 		case "all":
-			out = append(out, game.AllRoles)
+			out = append(out, roleSet{roles: game.AllRoles})
+			continue
+		case "recommended":
+			out = append(out, roleSet{recommended: true})
 			continue
 		}
 		var set game.RoleSet
@@ -145,7 +170,7 @@ func parseRoleSets(s string) ([]game.RoleSet, error) {
 			}
 			set |= game.Roles(r)
 		}
-		out = append(out, set)
+		out = append(out, roleSet{roles: set})
 	}
 	return out, nil
 }
@@ -213,8 +238,8 @@ func run(args []string, out io.Writer) error {
 		fmt.Fprintf(out, row, "seats", "games", "Loyalists %", "95% CI", "Plotters %", "sessions",
 			"kirov_purged", "parity", "kirov_struck", "kirov_elected", "koba_shot", "games/s", "CPU ms/game", "dealt")
 		so := o
-		so.cfg.Roles = set
-		if err := so.table(out, row, &rate10, &cpu10); err != nil {
+		so.cfg.Roles = set.roles
+		if err := so.table(out, row, set, &rate10, &cpu10); err != nil {
 			return err
 		}
 	}
@@ -231,10 +256,10 @@ func run(args []string, out io.Writer) error {
 // table plays and prints one table: every seat count of o, with o's roles
 // as each count takes them. rate10 and cpu10 keep the first ten-seat row's
 // throughput.
-func (o options) table(out io.Writer, row string, rate10 *float64, cpu10 *time.Duration) error {
+func (o options) table(out io.Writer, row string, set roleSet, rate10 *float64, cpu10 *time.Duration) error {
 	for _, n := range o.seats {
 		so := o
-		so.cfg.Roles = o.cfg.FitRoles(n)
+		so.cfg.Roles = set.at(o.cfg, n)
 		t := simulate(so, n)
 		if t.err != nil {
 			return t.err

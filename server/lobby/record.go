@@ -130,6 +130,11 @@ type Settings struct {
 	SpectatorDelay     int    `json:"spectator_delay_seconds"`
 	MaxSpectators      int    `json:"max_spectators"`
 	Voice              bool   `json:"voice,omitempty"` // absent from the logs before it
+	// Roles are the Congress roles turned on, by name; LastShotSeconds
+	// the Last Shot's timer. Both absent from the logs before them: no
+	// role, and the Last Shot's 60 seconds.
+	Roles           game.RoleSet `json:"roles,omitempty"`
+	LastShotSeconds int          `json:"last_shot_seconds,omitempty"`
 	// HostAwaySeconds is absent from the logs before it: the default then.
 	HostAwaySeconds int `json:"host_away_seconds,omitempty"`
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"congress/game"
+	"congress/protocol"
 )
 
 // oldLog is a lobby's log as journals stored it before records carried
@@ -77,3 +78,29 @@ type idle struct{}
 func (idle) Observe([]game.Event)                             {}
 func (idle) Decide(game.View, time.Time) (game.Command, bool) { return game.Command{}, false }
 func (idle) Think() time.Duration                             { return time.Second }
+
+// TestSettingsRecordRoles: a settings record keeps the Congress roles and
+// the Last Shot's timer by name; one written before them reads as the
+// base game with the Last Shot's 60 seconds.
+func TestSettingsRecordRoles(t *testing.T) {
+	cfg := game.DefaultConfig()
+	cfg.Roles = game.Roles(game.Koba, game.Nikolaev, game.Tukhachevsky)
+	cfg.LastShotTime = 40 * time.Second
+	s := SettingsOf(protocol.SettingsOf(cfg, 10))
+	data, err := Encode(Record{Kind: RecSettings, At: time.Date(1934, 2, 10, 12, 0, 0, 0, time.UTC), Settings: &s})
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"roles":["koba","nikolaev","tukhachevsky"],"last_shot_seconds":40`)
+	rec, err := Decode(data)
+	require.NoError(t, err)
+	back, err := rec.Settings.Config()
+	require.NoError(t, err)
+	assert.Equal(t, cfg, back)
+
+	old, err := Decode([]byte(strings.Split(oldLog, "\n")[0]))
+	require.NoError(t, err)
+	assert.Zero(t, old.Settings.Roles)
+	c, err := old.Settings.withDefaults().Config()
+	require.NoError(t, err)
+	assert.Zero(t, c.Roles)
+	assert.Equal(t, 60*time.Second, c.LastShotTimer())
+}
