@@ -76,7 +76,7 @@ func TestRun(t *testing.T) {
 		{"-roles", "nikolaev"},
 		{"-games", "0"},
 		{"-seats", "3"},
-		{"-loyalists", "hard"},
+		{"-loyalists", "grandmaster"},
 		{"-config", `{"plotters":9}`},
 		{"-config", `{nope`},
 		{"extra"},
