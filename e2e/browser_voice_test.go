@@ -225,33 +225,12 @@ func TestVoiceBrowserOverTCP(t *testing.T) {
 	delegates := []*page{openPage(t, browser, "Clara", false), openPage(t, browser, "Dmitri", false), openPage(t, browser, "Elena", true)}
 	gallery := openPage(t, browser, "Gallery", false)
 	voiceTable(t, srv, delegates, gallery)
-	for _, p := range append([]*page{gallery}, delegates...) {
-		p.eval(jsKeepPeers, nil)
-		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
-	}
-	gallery.click(`#voice .act-row button:nth-child(2)`)
-	for _, p := range delegates {
-		p.click(`#voice button.primary`)
-		p.wait("in the voice", `[...document.querySelectorAll('#voice button')].some(b => b.textContent === 'Use open mic')`, step)
-		p.click(`#voice .act-row button.small`)
-		p.wait("open mic", `document.querySelector('#voice [data-self="open"]')`, step)
-	}
+	joinOpenMic(delegates, gallery)
 	for _, p := range delegates {
 		p.receiving("the floor over TCP")
 	}
 	gallery.receiving("the floor over TCP, from the gallery")
-	proto := `(async () => {
-		const out = [];
-		for (const pc of window.__pcs || []) {
-			const st = await pc.getStats();
-			st.forEach((r) => { if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") { const l = st.get(r.localCandidateId); out.push(l && l.protocol); } });
-		}
-		return out.join(",");
-	})()`
-	ctx, cancel := context.WithTimeout(gallery.ctx, step)
-	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](proto, chromedp.EvalAwaitPromise))
-	require.NoError(t, err)
+	got := gallery.chosenCandidates(`l.protocol`)
 	require.Equal(t, "tcp", got, "the gallery's media went over something else than TCP")
 }
 
@@ -279,32 +258,13 @@ func TestVoiceBrowserThroughTURN(t *testing.T) {
 	voiceTable(t, srv, delegates, gallery)
 	for _, p := range append([]*page{gallery}, delegates...) {
 		p.eval(jsRelayOnly, nil)
-		p.eval(jsKeepPeers, nil)
-		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
 	}
-	gallery.click(`#voice .act-row button:nth-child(2)`)
-	for _, p := range delegates {
-		p.click(`#voice button.primary`)
-		p.wait("in the voice", `[...document.querySelectorAll('#voice button')].some(b => b.textContent === 'Use open mic')`, step)
-		p.click(`#voice .act-row button.small`)
-		p.wait("open mic", `document.querySelector('#voice [data-self="open"]')`, step)
-	}
+	joinOpenMic(delegates, gallery)
 	for _, p := range delegates {
 		p.receiving("the floor through TURN")
 	}
 	gallery.receiving("the floor through TURN, from the gallery")
-	kind := `(async () => {
-		const out = [];
-		for (const pc of window.__pcs || []) {
-			const st = await pc.getStats();
-			st.forEach((r) => { if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") { const l = st.get(r.localCandidateId); out.push(l && l.relayProtocol && (l.url || "").startsWith("turn:") ? "relayed" : "direct"); } });
-		}
-		return out.join(",");
-	})()`
-	ctx, cancel := context.WithTimeout(gallery.ctx, step)
-	defer cancel()
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](kind, chromedp.EvalAwaitPromise))
-	require.NoError(t, err)
+	got := gallery.chosenCandidates(`l.relayProtocol && (l.url || "").startsWith("turn:") ? "relayed" : "direct"`)
 	// The relayed candidate may be named peer-reflexive by the time it is
 	// chosen (the server sees it from the relay's own address): what
 	// matters is that it came from the TURN server.
@@ -404,4 +364,41 @@ func toneFile(t *testing.T) string {
 	path := filepath.Join(t.TempDir(), "tone.wav")
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 	return path
+}
+
+// joinOpenMic has the gallery listen and every delegate join the voice
+// with the microphone, on open mic.
+func joinOpenMic(delegates []*page, gallery *page) {
+	for _, p := range append([]*page{gallery}, delegates...) {
+		p.eval(jsKeepPeers, nil)
+		p.wait("the voice dock", `document.querySelector('#voice:not([hidden]) button')`, step)
+	}
+	gallery.click(`#voice .act-row button:nth-child(2)`)
+	for _, p := range delegates {
+		p.click(`#voice button.primary`)
+		p.wait("in the voice", `[...document.querySelectorAll('#voice button')].some(b => b.textContent === 'Use open mic')`, step)
+		p.click(`#voice .act-row button.small`)
+		p.wait("open mic", `document.querySelector('#voice [data-self="open"]')`, step)
+	}
+}
+
+// chosenCandidates is what of reads (a JS expression of l, the local
+// candidate) of each of the page's chosen candidate pairs, comma-joined.
+func (p *page) chosenCandidates(of string) string {
+	p.t.Helper()
+	js := `(async () => {
+		const out = [];
+		for (const pc of window.__pcs || []) {
+			const st = await pc.getStats();
+			st.forEach((r) => { if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") { const l = st.get(r.localCandidateId); out.push(l ? ` + of + ` : ""); } });
+		}
+		return out.join(",");
+	})()`
+	ctx, cancel := context.WithTimeout(p.ctx, step)
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.fatalf("getStats: %v", err)
+	}
+	return got
 }
