@@ -4,6 +4,7 @@
 // calls for: the lobby, the game, the end, or the replay.
 
 import { h, replace, announce } from "./dom.js";
+import { streaming, onStreaming } from "./streamer.js";
 import { Connection, tokens, barred } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
@@ -62,7 +63,7 @@ function go(code, opts = {}) {
 }
 
 function enter(code, opts) {
-  document.title = `Lobby ${code} · Congress of Victors`;
+  document.title = `${lobbyTitle(code)} · Congress of Victors`;
   // The lobby's creator arrives with the pass POST /api/lobbies gave.
   if (opts.created && opts.created.token) tokens.set(code, opts.created.token);
   const token = tokens.get(code);
@@ -74,6 +75,15 @@ function enter(code, opts) {
 }
 
 addEventListener("popstate", start);
+
+// lobbyTitle names a lobby in the tab's title: by its code, unless on a
+// stream.
+function lobbyTitle(code) {
+  return streaming() ? "Lobby" : `Lobby ${code}`;
+}
+
+// Streamer mode changes what every screen may show: each draws again.
+onStreaming(() => { if (room) room.restream(); });
 
 // showMatch is the replay of a finished match from the match history.
 function showMatch(id) {
@@ -331,13 +341,21 @@ class Room {
   title() {
     const s = this.session;
     const v = s.view;
-    let t = `Lobby ${this.code}`;
+    let t = lobbyTitle(this.code);
     // The screen says whether it is your move: with the file sealed, the
     // Night is everyone's move alike.
     const turn = this.screen && this.screen.turn ? this.screen.turn() : false;
     if (v && v.phase !== "over") t = (turn ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
     else if (v) t = "The Congress has closed";
     document.title = t + " · Congress of Victors";
+  }
+
+  // restream draws the room again for streamer mode turned on or off.
+  restream() {
+    this.chat.redraw();
+    this.voice.render();
+    if (this.screen) this.screen.update("streamer");
+    this.title();
   }
 
   close() {

@@ -8,6 +8,7 @@ import { h, replace } from "./dom.js";
 import { renderTable } from "./table.js";
 import { renderLog, sentence, namer } from "./log.js";
 import { CHANNEL } from "./words.js";
+import { spectatorName, onStreaming } from "./streamer.js";
 
 // The points of view the server replays besides a seat number.
 const ALL = "all";
@@ -162,7 +163,7 @@ export function mount(root, opts) {
     const said = all.slice(0, k + 1).flatMap((x, j) => (x.chat || []).map((l) => ({ l, now: j === k })));
     replace(chatList, said.map(({ l, now: fresh }) => h("li", { class: ["chat-line", fresh && "fresh"], data: { channel: l.channel } },
       h("span", { class: "chan", text: `[${CHANNEL[l.channel] || l.channel}]` }), " ",
-      h("span", { class: "from", text: (l.name || "A spectator") + ":" }),
+      h("span", { class: "from", text: (l.from ? l.name : spectatorName(l.name)) + ":" }),
       h("span", { class: "text", text: l.text }))));
     chatEmpty.hidden = said.length > 0;
     chatList.parentElement.scrollTop = chatList.parentElement.scrollHeight;
@@ -262,6 +263,8 @@ export function mount(root, opts) {
     if (e.key === " " && !(e.target instanceof HTMLButtonElement)) { toggle(); e.preventDefault(); }
   }
   addEventListener("keydown", onKey);
+  // The gallery's names come and go with streamer mode.
+  const unStream = onStreaming(() => { if (replay) go(k); });
 
   if (id) {
     const first = opts.step !== undefined && opts.step !== null && /^-?\d+$/.test(String(opts.step)) ? parseInt(opts.step, 10) : -1;
@@ -269,5 +272,5 @@ export function mount(root, opts) {
   } else {
     status.textContent = "This match has no record on file.";
   }
-  return { update() {}, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); } };
+  return { update() {}, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); unStream(); } };
 }
