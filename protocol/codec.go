@@ -66,6 +66,7 @@ const (
 	CodeNotSpectator   Code = "not_spectator"        // only a spectator knocks
 	CodeTooBig         Code = "message_too_big"      // close status 1009: a message beyond MaxMessageBytes
 	CodeHandshake      Code = "handshake"            // the WebSocket handshake was refused (a foreign origin)
+	CodeNoReview       Code = "no_review"            // no review is under way: the host starts one after the game
 )
 
 // Errorf builds a refusal.
@@ -524,6 +525,8 @@ func validate(m Client, f fields) (Client, error) {
 		}
 		v.Name = name
 		return v, nil
+	case Review:
+		return validateReview(v, f)
 	}
 	return validateVoice(m)
 }

@@ -86,6 +86,8 @@ type actor struct {
 	summary atomic.Pointer[protocol.LobbySummary]
 
 	voice *voiceLobby // nil until someone joins the voice
+
+	reviewing *reviewState // the review together under way (review.go), nil for none
 }
 
 // endReason is why a lobby's goroutine stopped.
@@ -252,6 +254,7 @@ func (l *actor) run() {
 			l.sendHome(endDeposed)
 			return
 		}
+		l.syncReview()
 		l.flushLobby(false)
 		l.syncVoice()
 		if l.st.Closed {
@@ -308,6 +311,7 @@ func (l *actor) handle(m message) {
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
 		}
+		l.syncReview()
 		l.flushLobby(false) // effects before the answer
 		if err != nil {
 			m.c.refuse(id, err)
@@ -337,6 +341,7 @@ func (l *actor) tick() {
 	l.runBots(now)
 	l.releaseSpectators(now)
 	l.checkHost(now)
+	l.flushReview(now)
 	l.checkIdle(now)
 }
 
@@ -364,6 +369,9 @@ func (l *actor) nextWake() time.Time {
 		soon(l.lobbySentAt.Add(time.Second))
 	}
 	if t, ok := l.gavelWake(); ok {
+		soon(t)
+	}
+	if t, ok := l.reviewWake(); ok {
 		soon(t)
 	}
 	if !l.emptySince.IsZero() {
@@ -508,6 +516,8 @@ func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.leave(c)
 	case protocol.Knock:
 		return m.ID, l.knock(c, m)
+	case protocol.Review:
+		return m.ID, l.review(c, m)
 	case protocol.VoiceJoin, protocol.VoiceAnswer, protocol.VoiceMute, protocol.VoiceLeave:
 		return l.voiceRequest(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:
