@@ -16,6 +16,7 @@ import * as gameScreen from "./game.js";
 import * as endScreen from "./end.js";
 import * as lastShotScreen from "./lastshot.js";
 import * as replayScreen from "./replay.js";
+import * as reviewScreen from "./review.js";
 
 const root = document.getElementById("app");
 const connBadge = document.getElementById("conn");
@@ -113,6 +114,7 @@ class Room {
     this.name = name;
     this.watch = watch;
     this.replaying = false;
+    this.leftReview = false; // this page stepped out of the review together
     this.kind = "";
     this.screen = null;
     this.session = new Session(code, watch);
@@ -286,6 +288,8 @@ class Room {
       send: (m) => this.conn.request(m),
       leave: () => this.leave(),
       replay: (on = true) => { this.replaying = on; this.show("replay"); },
+      leaveReview: () => { this.leftReview = true; this.show("review"); },
+      joinReview: () => { this.leftReview = false; this.show("review"); },
       resync: () => this.conn.resync(),
       fresh: false,
     };
@@ -304,6 +308,10 @@ class Room {
   kindNow() {
     const s = this.session;
     if (!s.lobby) return "";
+    // The host's review together takes everyone in the lobby along, but
+    // one who stepped out of it.
+    if (!s.review) this.leftReview = false;
+    if (s.review && s.lobby.state === "over" && !this.leftReview) return "review";
     if (this.replaying && s.log.length) return "replay";
     if (s.view && s.view.phase === "over") return "end";
     if (s.view && s.view.phase === "last_shot") return "lastshot";
@@ -315,13 +323,16 @@ class Room {
     const kind = this.kindNow();
     if (kind !== this.kind) {
       if (this.screen) this.screen.unmount();
+      // Back from a replay or a review, the page holds all the end shows.
+      const back = this.kind === "replay" || this.kind === "review";
       this.kind = kind;
       root.replaceChildren(this.notice, this.news, this.body);
       const ctx = this.ctx();
-      ctx.fresh = what === "welcome";
+      ctx.fresh = what === "welcome" || back;
       const mod = {
         lobby: lobbyScreen, game: gameScreen, lastshot: lastShotScreen, end: endScreen,
         replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
+        review: reviewScreen,
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
       // A new screen opens at its top, with focus on its first useful
