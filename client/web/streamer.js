@@ -73,8 +73,7 @@ function drawControl() {
       aria: { pressed: on ? "true" : "false", describedby: "streamer-what" },
       title: on ? "Streamer mode is on. Press to turn it off." : "Hide the lobby code, the links, the gallery's names and your file, for a stream",
       onclick: () => setStreaming(!on),
-      text: on ? "Streamer mode on" : "Streamer mode",
-    }),
+    }, "Streamer", h("span", { class: "streamer-word", text: " mode" }), on ? " on" : ""),
     h("span", { class: "sr-only", id: "streamer-what", text: "Hides the lobby code, the invite links and QR code, the spectators' names, and your file unless you hold it open. The address bar still shows the code." }));
 }
 
