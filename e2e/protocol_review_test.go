@@ -111,7 +111,7 @@ func refusedReview(t *testing.T, by *wireClient, m protocol.Review, code protoco
 // the host may lead it, only after the game, only at a step and point of
 // view the match has; a burst of steps is coalesced into the last; a
 // connection that comes mid-review is welcomed into it; the host ends
-// it, and a rematch ends it too.
+// it, and handing the gavel on and the rematch end it too.
 func TestProtocolReview(t *testing.T) {
 	wire := startWireServer(t)
 	ot := playToTheEnd(t, wire)
@@ -205,15 +205,29 @@ func TestProtocolReview(t *testing.T) {
 	again.decode(again.until(protocol.TypeWelcome), &w)
 	assert.Nil(t, w.Review, "no review in the welcome once ended")
 
-	// Started again, the rematch ends it.
-	host.must(protocol.Review{Action: protocol.ReviewStart, Step: 5, Viewer: protocol.ViewerAll})
+	// Started again, it ends when the host hands the gavel on; the new
+	// host may lead one of their own.
+	host.must(protocol.Review{Action: protocol.ReviewStart, Step: 2, Viewer: protocol.ViewerAll})
 	mb, ms = len(boris.messages()), len(spec.messages())
-	host.must(protocol.Host{Action: protocol.HostRematch})
+	host.must(protocol.Host{Action: protocol.HostMakeHost, Member: boris.you})
 	boris.sync()
 	spec.sync()
-	assert.Equal(t, protocol.Reviewing{}, last(t, reviewsSince(boris, mb)), "the rematch ends the review")
+	assert.Equal(t, protocol.Reviewing{}, last(t, reviewsSince(boris, mb)), "the gavel handed on ends the review")
+	assert.Equal(t, protocol.Reviewing{}, last(t, reviewsSince(spec, ms)), "the gavel handed on ends the review")
+	refusedReview(t, host, protocol.Review{Action: protocol.ReviewStart, Step: -1, Viewer: protocol.ViewerAll}, protocol.CodeNotHost, spec)
+
+	// Boris's review: the rematch ends it.
+	host.sync()
+	spec.sync()
+	mh, ms := len(host.messages()), len(spec.messages())
+	boris.must(protocol.Review{Action: protocol.ReviewStart, Step: 5, Viewer: protocol.ViewerAll})
+	boris.must(protocol.Host{Action: protocol.HostRematch})
+	host.sync()
+	spec.sync()
+	assert.Equal(t, protocol.Reviewing{Active: true, Host: boris.you, Name: "Boris", Match: ot.match, Step: 5, Viewer: protocol.ViewerAll}, reviewsSince(host, mh)[0])
+	assert.Equal(t, protocol.Reviewing{}, last(t, reviewsSince(host, mh)), "the rematch ends the review")
 	assert.Equal(t, protocol.Reviewing{}, last(t, reviewsSince(spec, ms)), "the rematch ends the review")
-	refusedReview(t, host, protocol.Review{Action: protocol.ReviewStart, Step: -1, Viewer: protocol.ViewerAll}, protocol.CodeNoGame, boris, spec)
+	refusedReview(t, boris, protocol.Review{Action: protocol.ReviewStart, Step: -1, Viewer: protocol.ViewerAll}, protocol.CodeNoGame, host, spec)
 
 	for _, c := range []*wireClient{host, boris, spec, late, again} {
 		assert.Empty(t, wireAudit(c))
