@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -119,6 +120,13 @@ func TestBrowserStreamer(t *testing.T) {
 	host.wait("F held: open", jsOpen, step)
 	host.do(chromedp.Evaluate[chromedp.Void](`dispatchEvent(new KeyboardEvent('keyup', {key: 'f', bubbles: true}))`))
 	host.wait("F let go: sealed", `!(`+jsOpen+`)`, step)
+	// A screen reader clicks without holding: the file opens until sealed
+	// by hand.
+	time.Sleep(500 * time.Millisecond) // not the click that ends a hold
+	host.eval(`(document.querySelector('[data-key="role-peek"]').click(), true)`, nil)
+	host.wait("opened by a click alone", jsOpen+` && document.querySelector('[data-key="role-toggle"]')`, step)
+	host.eval(`(document.querySelector('[data-key="role-toggle"]').click(), true)`, nil)
+	host.wait("sealed by hand", `!(`+jsOpen+`)`, step)
 	host.accessible("the game in streamer mode")
 	host.screens("streamer-game")
 
@@ -149,4 +157,10 @@ func TestBrowserStreamer(t *testing.T) {
 	host.click("#streamer-toggle")
 	host.wait("streamer mode off", `!document.body.classList.contains('streamer') && document.querySelector('[data-key="role-toggle"]')`, step)
 	assert.Equal(t, "false", host.text(`document.getElementById('streamer-toggle').getAttribute('aria-pressed')`))
+
+	// A file left open seals the moment streamer mode comes on.
+	host.click(`[data-key="role-toggle"]`)
+	host.wait("the file open", jsOpen, step)
+	host.click("#streamer-toggle")
+	host.wait("sealed by streamer mode", `document.body.classList.contains('streamer') && document.querySelector('.dossier.sealed')`, step)
 }

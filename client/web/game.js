@@ -534,11 +534,9 @@ export function mount(root, ctx) {
     h("button", { type: "button", class: "small", onclick: () => { keysHelp.hidden = true; }, text: "Close" }));
   side.append(keysHelp);
   document.addEventListener("keydown", onKey);
-  // Streamer mode coming on seals the file, whoever may be watching now.
-  const unStream = onStreaming((on) => {
-    if (on && secrets) { card.seal(); secrets = false; }
-    render();
-  });
+  // Streamer mode changes the file's controls and the keys' words (the
+  // card seals itself).
+  const unStream = onStreaming(() => render());
 
   render();
   return {

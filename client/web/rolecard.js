@@ -5,7 +5,7 @@
 
 import { h, replace } from "./dom.js";
 import { ROLE, ROLE_BRIEF, FACTION, FACTION_ONE } from "./words.js";
-import { streaming } from "./streamer.js";
+import { streaming, onStreaming } from "./streamer.js";
 
 export class RoleCard {
   // onToggle(open) lets the table hide or show the roles with the card.
@@ -17,6 +17,15 @@ export class RoleCard {
     this.body = h("div", { id: "role-file" });
     this.el = h("section", { class: "panel role", aria: { labelledby: "role-h" } },
       h("h2", { id: "role-h", text: "Your file" }), this.body);
+    // Streamer mode coming on seals an open file, whoever may be
+    // watching now; the card's screen draws it again.
+    const unStream = onStreaming((on) => {
+      if (!this.el.isConnected) { unStream(); return; }
+      if (on && this.open && !this.peeking) {
+        this.open = false;
+        this.onToggle(false);
+      }
+    });
   }
 
   toggle() {
@@ -31,7 +40,7 @@ export class RoleCard {
   // held reports whether a hold is on, or has just ended: the click that
   // follows a hold's release is part of the hold.
   held() {
-    return this.peeking || Date.now() - this.releasedAt < 600;
+    return this.peeking || Date.now() - this.releasedAt < 400;
   }
 
   // seal closes the file without telling the table: the caller does.
