@@ -90,14 +90,16 @@ export function mount(root, ctx) {
   }
 
   function drawBar() {
-    const text = leads()
-      ? "You lead the review: everyone in the lobby sees the step and point of view you choose."
-      : away ? `You have stepped away from ${hostName()}'s review. The replay is yours to move.`
-        : `Following ${hostName()}'s review.`;
+    // The second half of the sentence is left out on a phone, where
+    // the bar stays on screen.
+    const [text, more] = leads()
+      ? ["You lead the review.", " Everyone in the lobby sees the step and point of view you choose."]
+      : away ? [`You have stepped away from ${hostName()}'s review.`, " The replay is yours to move."]
+        : [`Following ${hostName()}'s review.`, ""];
     bar.dataset.state = leads() ? "leading" : away ? "away" : "following";
     replace(bar,
       h("h1", { class: "kicker", id: "review-h", text: "Review together" }),
-      h("p", { class: "review-now", id: "review-now", role: "status", text }),
+      h("p", { class: "review-now", id: "review-now", role: "status" }, text, more && h("span", { class: "review-more", text: more })),
       h("div", { class: "act-row" },
         leads() && h("button", { type: "button", class: "primary small", id: "review-end", data: { key: "review-end" }, onclick: end, text: "End the review" }),
         leads() && h("button", { type: "button", class: "small", id: "review-rematch", data: { key: "review-rematch" }, onclick: rematch, text: "Play again: rematch" }),
