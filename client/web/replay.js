@@ -91,6 +91,17 @@ export function mount(root, opts) {
   let speed = 1;
   let loads = 0; // replays asked for: only the last one asked is shown
   let loaded = 0; // the one shown
+  // A finished match's replays do not change: each point of view is
+  // fetched once (a review that flips between them asks the server once).
+  const fetched = new Map();
+  const fetchOnce = (v) => {
+    if (!fetched.has(v)) {
+      const p = fetchReplay(id, v);
+      fetched.set(v, p);
+      p.catch(() => fetched.delete(v));
+    }
+    return fetched.get(v);
+  };
 
   const status = h("p", { class: "muted", role: "status", id: "replay-status", text: "Fetching the record from the archive…" });
   const pov = h("select", { id: "replay-viewer", aria: { label: "Point of view" }, disabled: true, onchange: () => load(pov.value) });
@@ -211,7 +222,7 @@ export function mount(root, opts) {
   function load(v, started = Date.now(), at = replay && steps()[k] ? steps()[k].index : -1, quiet = false) {
     pov.disabled = true;
     const asked = ++loads;
-    fetchReplay(id, v).then((r) => {
+    fetchOnce(v).then((r) => {
       if (gone || asked !== loads) return; // a later load has the last word
       replay = r;
       loaded = asked;
