@@ -1,7 +1,8 @@
 // app.js: the router and the room. "/" is the front page; "/l/{code}"
 // is a lobby (with "?watch" for the gallery). A room holds one
 // connection and one session and shows the screen the lobby's state
-// calls for: the lobby, the game, the end, or the replay.
+// calls for: the lobby, the game, the end, the replay, or the host's
+// review together of the last match.
 
 import { h, replace, announce } from "./dom.js";
 import { streaming, onStreaming } from "./streamer.js";

@@ -54,7 +54,7 @@ export class RoleCard {
   // one lets go, or the window loses focus. Another finger may tap the
   // table meanwhile.
   peek(e) {
-    if (this.open || (e.repeat)) return;
+    if (this.open || e.repeat) return;
     e.preventDefault();
     this.open = true;
     this.peeking = true;
