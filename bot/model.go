@@ -72,7 +72,7 @@ const (
 	loyalistsTogether  = 0.35 // two Loyalists mark the same delegate
 	mixedTogether      = 0.2  // a Plotter and a Loyalist mark the same delegate
 	letterOnPlotter    = 0.03 // the bloc writes a letter against one of its own
-	blocPurgesLoyalist = 0.7  // a Plotter votes Purge on an accused Loyalist
+	blocPurgesLoyalist = 0.9  // a Plotter votes Purge on an accused Loyalist
 	kirovTell          = 0.9  // how surely a Plotter's act against a delegate clears him of being Kirov
 )
 

@@ -103,6 +103,17 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 			bar = swingBar
 		}
 		purge := !bloc[acc] && pub[acc] >= bar || bloc[acc] && acc != kirov && pub[acc] >= doomed
+		switch {
+		case !bloc[acc] && len(v.You.Bloc) > 2:
+			// A bloc of three or more purges every accused Loyalist:
+			// among so many votes its own hide, and each Loyalist
+			// purged brings parity nearer.
+			purge = true
+		case bloc[acc] && acc != kirov && acc != me && !purge:
+			// A fellow member is spared by half the bloc at random, so
+			// that Spare votes do not draw the bloc's outline.
+			purge = b.rng.IntN(2) == 0
+		}
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case b.may.has(game.CmdLetter):
 		for _, pr := range v.You.Proposals {
@@ -266,22 +277,35 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 	if i := slices.Index(members, me); i < need {
 		return t
 	}
-	cands := b.among(v, game.CmdDenounce, func(i int) bool {
-		return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
-	})
-	if b.strength == Hard && len(v.You.Bloc) > 2 {
-		// A bloc of three or more that never marks its own, nor Kirov,
-		// shows itself: the cover goes to anyone, Kirov too while one
-		// mark cannot make him the Accused. (A bloc of two marking its
-		// own gives up half of itself.)
-		onKirov := 0
-		for _, d := range v.Denunciations {
-			if d.Target == kirov {
-				onKirov++
-			}
+	// Cover marks that never fall on the bloc show it: the Loyalists'
+	// model reads a bloc by whom it spares. A bloc of three or more, or
+	// any bloc where no Investigator sits to check it, gives its cover
+	// marks to anyone, a fellow member too. The first cover mark goes to
+	// Kirov while one mark cannot make him the Accused: a Plotter's act
+	// against a delegate is what the Congress reads as "not Kirov". A
+	// bloc of two under an Investigator keeps to the Loyalists (marking
+	// its own gives up half of itself), and to a member the Congress has
+	// already convicted in its mind.
+	onKirov := 0
+	for _, d := range v.Denunciations {
+		if d.Target == kirov && d.By != me {
+			onKirov++
 		}
-		safe := kirov != noSeat && onKirov+1 < v.Rules.Threshold
+	}
+	safe := kirov != noSeat && kirov != me && onKirov+1 < v.Rules.Threshold
+	if safe && v.Seats[me].Denounces != kirov {
+		safe = onKirov == 0
+	}
+	var cands []int
+	if len(v.You.Bloc) > 2 || !v.Investigator {
 		cands = b.among(v, game.CmdDenounce, func(i int) bool { return i != t && (i != kirov || safe) })
+		if safe && slices.Contains(cands, kirov) {
+			return kirov
+		}
+	} else {
+		cands = b.among(v, game.CmdDenounce, func(i int) bool {
+			return i != kirov && i != t && (!bloc[i] || pub[i] >= doomed)
+		})
 	}
 	cover := noSeat
 	if len(cands) > 0 {
