@@ -30,7 +30,7 @@ func BenchmarkPlay10(b *testing.B) {
 
 // BenchmarkSolve is one update of a bot's suspicion of every seat.
 func BenchmarkSolve(b *testing.B) {
-	m := newModel(10, 4)
+	m := newModel(10, 4, true)
 	m.ev.marks([]int{3, 3, 3, 0, 1, 2, 5, 5, 1, 2}, m)
 	m.ev.pair(1, 2, m.purge)
 	fixed := []int8{unknown, unknown, loyalKnw, unknown, unknown, unknown, unknown, unknown, unknown, unknown}

@@ -32,10 +32,10 @@ type board struct {
 	pubVer, kirVer int
 }
 
-func newBoard(n, p int) *board {
+func newBoard(n, p int, inv bool) *board {
 	d := &board{
 		n: n, p: p,
-		m:        newModel(n, p),
+		m:        newModel(n, p, inv),
 		alive:    slices.Repeat([]bool{true}, n),
 		revealed: slices.Repeat([]int8{unknown}, n),
 		marks:    slices.Repeat([]int{noSeat}, n),

@@ -124,7 +124,7 @@ func (b *Bot) sync(v game.View) {
 		if len(v.Seats) == 0 {
 			return
 		}
-		b.attach(newBoard(len(v.Seats), v.Plotters), false)
+		b.attach(newBoard(len(v.Seats), v.Plotters, v.Investigator), false)
 	}
 	for _, e := range b.queue {
 		b.read(e)

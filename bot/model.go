@@ -72,11 +72,14 @@ const (
 	loyalistsTogether  = 0.35 // two Loyalists mark the same delegate
 	mixedTogether      = 0.2  // a Plotter and a Loyalist mark the same delegate
 	letterOnPlotter    = 0.03 // the bloc writes a letter against one of its own
-	blocPurgesLoyalist = 0.9  // a Plotter votes Purge on an accused Loyalist
+	blocPurgesLoyalist = 0.7  // a Plotter of a bloc of two under an Investigator votes Purge on an accused Loyalist
+	bareBlocPurges     = 0.9  // the same in any other bloc (plotter.go: it covers with its own)
 	kirovTell          = 0.9  // how surely a Plotter's act against a delegate clears him of being Kirov
 )
 
-func newModel(n, p int) *model {
+// newModel is the model of a table of n with a bloc of p; inv is whether
+// an Investigator sits, for a bloc of two plays otherwise under one.
+func newModel(n, p int, inv bool) *model {
 	m := &model{n: n, p: p, ev: newEvidence(n)}
 	others := float64(max(p-1, 1))
 	loyal := float64(n - p)
@@ -86,8 +89,12 @@ func newModel(n, p int) *model {
 	}
 	m.mark = aim(loyalistAim)
 	m.confess = aim(confessorAim)
-	m.purge = likelihoods(0.35, 0.6, blocPurgesLoyalist, plotterHitsPlotter)
-	m.spare = likelihoods(0.65, 0.4, 1-blocPurgesLoyalist, 1-plotterHitsPlotter)
+	bpl := blocPurgesLoyalist
+	if p > 2 || !inv {
+		bpl = bareBlocPurges
+	}
+	m.purge = likelihoods(0.35, 0.6, bpl, plotterHitsPlotter)
+	m.spare = likelihoods(0.65, 0.4, 1-bpl, 1-plotterHitsPlotter)
 	m.sameTarget = likelihoods(loyalistsTogether, mixedTogether, mixedTogether, blocTogether)
 	m.otherTarget = likelihoods(1-loyalistsTogether, 1-mixedTogether, 1-mixedTogether, 1-blocTogether)
 	m.letter = math.Log(letterOnPlotter)

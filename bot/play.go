@@ -48,7 +48,7 @@ func playSkipping(g *game.Game, bots []*Bot, start time.Time, skip bool) (Result
 	if len(bots) != n {
 		return Result{}, fmt.Errorf("bot: %d bots for %d seats", len(bots), n)
 	}
-	brd := newBoard(n, g.Config().PlottersFor(n))
+	brd := newBoard(n, g.Config().PlottersFor(n), g.Config().InvestigatorFor(n))
 	for _, b := range bots {
 		if b.brd != nil || len(b.queue) > 0 {
 			return Result{}, fmt.Errorf("bot: seat %d has played before; Play needs new bots", b.seat)

@@ -208,6 +208,12 @@ func (c Config) PlottersFor(seats int) int {
 	return row(seats).plotters
 }
 
+// InvestigatorFor is whether an NKVD Investigator is dealt with this many
+// delegates.
+func (c Config) InvestigatorFor(seats int) bool {
+	return c.Investigator && seats >= InvestigatorFrom
+}
+
 // SessionsFor is the number of sessions before the Final Ballot.
 func (c Config) SessionsFor(seats int) int {
 	if c.Sessions > 0 {

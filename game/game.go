@@ -136,7 +136,7 @@ func NewSeeded(cfg Config, players []string, seed Seed, now time.Time) (*Game, [
 	for range cfg.PlottersFor(n) - 1 {
 		roles = append(roles, Plotter)
 	}
-	if cfg.Investigator && n >= InvestigatorFrom {
+	if cfg.InvestigatorFor(n) {
 		roles = append(roles, Investigator)
 	}
 	for len(roles) < n {

@@ -145,7 +145,7 @@ func (c Config) validateRoles() error {
 // those turned on whose count has come, and whose partner is dealt.
 func (c Config) RolesFor(seats int) RoleSet {
 	var s RoleSet
-	investigator := c.Investigator && seats >= InvestigatorFrom
+	investigator := c.InvestigatorFor(seats)
 	for _, r := range c.Roles.List() {
 		if seats < optional[r].from {
 			continue
@@ -175,7 +175,7 @@ func (c Config) fitRoles(seats int) error {
 	}
 	plainPlotters := c.PlottersFor(seats) - 1
 	plainLoyalists := seats - c.PlottersFor(seats)
-	if c.Investigator && seats >= InvestigatorFrom {
+	if c.InvestigatorFor(seats) {
 		plainLoyalists--
 	}
 	if plotters > plainPlotters {
