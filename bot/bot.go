@@ -35,6 +35,10 @@ type Bot struct {
 	// may is the kinds of command the view being decided on lists.
 	may kinds
 
+	// hiding: Koba, with the Last Shot in play, chooses by the Congress's
+	// suspicion, not his own.
+	hiding bool
+
 	// This session's own conduct.
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
 	doneSess     int  // session in which reconsidered was last reset

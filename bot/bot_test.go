@@ -140,7 +140,7 @@ func TestNormalBeatsEasy(t *testing.T) {
 		{"Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Normal}, [2]Strength{Normal, Easy}, 0.1, 7, 200},
 		// Hard against Normal, the other camp Normal, where the long runs
 		// show Hard ahead by 7 points or more (docs/BALANCE.md).
-		{"Hard Loyalists, against Normal Plotters", game.Loyalists, [2]Strength{Hard, Normal}, [2]Strength{Normal, Normal}, 0.1, 9, 200},
+		{"Hard Loyalists, against Normal Plotters", game.Loyalists, [2]Strength{Hard, Normal}, [2]Strength{Normal, Normal}, 0.03, 12, 400},
 		{"Hard Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Hard}, [2]Strength{Normal, Normal}, 0.05, 11, 300},
 	}
 	for _, tt := range tests {
@@ -163,15 +163,19 @@ func TestNormalBeatsEasy(t *testing.T) {
 }
 
 // TestPlotterNeverTurnsOnKirov reads every finished game's full log: no
-// Plotter bot, Easy or Normal, marks Kirov, votes to purge him, names him
-// in a confession or a letter, picks him as Chair, or strikes his name.
+// Plotter bot, Easy or Normal, votes to purge Kirov, names him in a
+// confession or a letter, picks him as Chair, or strikes his name; and a
+// Plotter marks him only when the mark cannot make him the Accused (his
+// standing denunciations, the mark included, stay under the threshold).
+// Normal Plotters do mark him so, or the Final Ballot finds him.
 func TestPlotterNeverTurnsOnKirov(t *testing.T) {
 	t.Parallel()
-	checked := 0
+	checked, covers := 0, 0
+	cfg := game.DefaultConfig()
 	for _, plot := range []Strength{Easy, Normal} {
 		for seats := game.MinSeats; seats <= game.MaxSeats; seats++ {
 			for k := range 6 {
-				g, _ := play(t, game.DefaultConfig(), seats, Normal, plot, uint64(seats*1000+k))
+				g, _ := play(t, cfg, seats, Normal, plot, uint64(seats*1000+k))
 				log, _ := g.Log(game.Spectator, 0)
 				roles := log[len(log)-1].Roles
 				require.Len(t, roles, seats)
@@ -182,10 +186,37 @@ func TestPlotterNeverTurnsOnKirov(t *testing.T) {
 					}
 				}
 				plotter := func(i int) bool { return i >= 0 && roles[i].Faction() == game.Plotters }
+				marks := map[int]int{} // standing marks by seat, this session
+				carried := 0           // carried denunciations of Kirov, this session
+				onKirov := func() int {
+					n := carried
+					for _, m := range marks {
+						if m == kirov {
+							n++
+						}
+					}
+					return n
+				}
 				for _, e := range log {
 					against := e.Target == kirov && plotter(e.Seat)
 					switch e.Kind {
-					case game.EvDenounced, game.EvConfessed, game.EvLetterProposed, game.EvStrikeCast:
+					case game.EvSessionOpened:
+						clear(marks)
+						carried = 0
+					case game.EvCarried:
+						if e.Target == kirov {
+							carried++
+						}
+					case game.EvWithdrew:
+						delete(marks, e.Seat)
+					case game.EvDenounced:
+						marks[e.Seat] = e.Target
+						if against {
+							covers++
+							assert.Less(t, onKirov(), cfg.Threshold, "%v plotter %d's mark could make Kirov %d the Accused: %+v", plot, e.Seat, kirov, e)
+						}
+						checked++
+					case game.EvConfessed, game.EvLetterProposed, game.EvStrikeCast:
 						assert.False(t, against, "%v plotter %d against Kirov %d: %+v", plot, e.Seat, kirov, e)
 						checked++
 					case game.EvAccused:
@@ -197,6 +228,7 @@ func TestPlotterNeverTurnsOnKirov(t *testing.T) {
 			}
 		}
 	}
+	assert.Positive(t, covers, "Normal Plotters cover Kirov with a mark now and then")
 	assert.Greater(t, checked, 1000)
 }
 
@@ -331,70 +363,83 @@ func TestPlaySkipsOnlyIdleSeats(t *testing.T) {
 // TestLoyalistPurgesWhomItDenounced: at 8 seats four Loyalists mark Kirov
 // together while the bloc marks one of them together. Read after the
 // Debate, those marks leave the suspicion model unsure of Kirov (below
-// the bar at which a Loyalist purges a delegate it did not denounce), yet
-// a Loyalist who denounced him votes Purge; the fifth Loyalist, who
-// marked someone else, votes by the model and spares him.
+// the bar at which a Loyalist purges a delegate it did not denounce).
+// (A bloc of two leaves the model no such doubt.) Against a bloc of
+// three, which votes Purge on every accused Loyalist, a Loyalist's own
+// mark is no reason to purge: those who denounced him vote by the model
+// and spare him, as does the fifth Loyalist, who marked someone else.
 func TestLoyalistPurgesWhomItDenounced(t *testing.T) {
-	const seats, seed = 8, 1
-	g, _, err := game.New(game.DefaultConfig(), names(seats), seed, start)
-	require.NoError(t, err)
-	var loyal, bloc []int
-	kirov := -1
-	for i := range seats {
-		switch r := g.View(game.SeatViewer(i)).You.Role; {
-		case r == game.Kirov:
-			kirov = i
-			bloc = append(bloc, i)
-		case r.Faction() == game.Plotters:
-			bloc = append(bloc, i)
-		default:
-			loyal = append(loyal, i)
-		}
-	}
-	require.Len(t, loyal, 5)
-	require.NotEqual(t, -1, kirov)
-	now := start
-	apply := func(c game.Command) {
-		t.Helper()
-		_, err := g.Apply(c, now)
-		require.NoError(t, err, "%+v", c)
-	}
-	accusers, dissent := loyal[:4], loyal[4]
-	for _, i := range accusers {
-		apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: kirov})
-	}
-	for _, i := range bloc {
-		apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: accusers[0]})
-	}
-	apply(game.Command{Kind: game.CmdDenounce, Seat: dissent, Target: accusers[1]})
-	for i := range seats {
-		apply(game.Command{Kind: game.CmdReady, Seat: i})
-	}
-	for g.Phase() != game.PhaseVote {
-		d, ok := g.NextDeadline()
-		require.True(t, ok)
-		now = d
-		g.Advance(now)
-	}
-	require.Equal(t, kirov, g.View(game.Spectator).Accused)
+	for _, tt := range []struct {
+		plotters      int
+		accusersPurge bool
+	}{{3, false}} {
+		t.Run(fmt.Sprintf("bloc of %d", tt.plotters), func(t *testing.T) {
+			const seats, seed = 8, 1
+			cfg := game.DefaultConfig()
+			cfg.Plotters = tt.plotters
+			g, _, err := game.New(cfg, names(seats), seed, start)
+			require.NoError(t, err)
+			var loyal, bloc []int
+			kirov := -1
+			for i := range seats {
+				switch r := g.View(game.SeatViewer(i)).You.Role; {
+				case r == game.Kirov:
+					kirov = i
+					bloc = append(bloc, i)
+				case r.Faction() == game.Plotters:
+					bloc = append(bloc, i)
+				default:
+					loyal = append(loyal, i)
+				}
+			}
+			require.Len(t, loyal, seats-tt.plotters)
+			require.NotEqual(t, -1, kirov)
+			now := start
+			apply := func(c game.Command) {
+				t.Helper()
+				_, err := g.Apply(c, now)
+				require.NoError(t, err, "%+v", c)
+			}
+			accusers, dissent := loyal[:4], loyal[4]
+			for _, i := range accusers {
+				apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: kirov})
+			}
+			for _, i := range bloc {
+				apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: accusers[0]})
+			}
+			for _, i := range loyal[4:] {
+				apply(game.Command{Kind: game.CmdDenounce, Seat: i, Target: accusers[1]})
+			}
+			for i := range seats {
+				apply(game.Command{Kind: game.CmdReady, Seat: i})
+			}
+			for g.Phase() != game.PhaseVote {
+				d, ok := g.NextDeadline()
+				require.True(t, ok)
+				now = d
+				g.Advance(now)
+			}
+			require.Equal(t, kirov, g.View(game.Spectator).Accused)
 
-	vote := func(seat int) (purge bool, suspicion float64) {
-		b := New(seat, Normal, seed)
-		events, _ := g.Log(game.SeatViewer(seat), 0)
-		b.Observe(events)
-		c, ok := b.Decide(g.View(game.SeatViewer(seat)), now)
-		require.True(t, ok)
-		require.Equal(t, game.CmdPurgeVote, c.Kind)
-		return c.Purge, b.private()[kirov]
+			vote := func(seat int) (purge bool, suspicion float64) {
+				b := New(seat, Normal, seed)
+				events, _ := g.Log(game.SeatViewer(seat), 0)
+				b.Observe(events)
+				c, ok := b.Decide(g.View(game.SeatViewer(seat)), now)
+				require.True(t, ok)
+				require.Equal(t, game.CmdPurgeVote, c.Kind)
+				return c.Purge, b.private()[kirov]
+			}
+			for _, i := range accusers {
+				purge, p := vote(i)
+				assert.Less(t, p, purgeBar, "Loyalist %d: the model alone would purge Kirov", i)
+				assert.Equal(t, tt.accusersPurge, purge, "Loyalist %d denounced Kirov", i)
+			}
+			purge, p := vote(dissent)
+			assert.Less(t, p, purgeBar)
+			assert.False(t, purge, "Loyalist %d marked someone else and purged Kirov", dissent)
+		})
 	}
-	for _, i := range accusers {
-		purge, p := vote(i)
-		assert.Less(t, p, purgeBar, "Loyalist %d: the model alone would purge Kirov", i)
-		assert.True(t, purge, "Loyalist %d denounced Kirov and spared him", i)
-	}
-	purge, p := vote(dissent)
-	assert.Less(t, p, purgeBar)
-	assert.False(t, purge, "Loyalist %d marked someone else and purged Kirov", dissent)
 }
 
 // TestBotsSendOnlyWhatViewsList: no legality is worked out in this

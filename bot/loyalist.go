@@ -21,9 +21,10 @@ const (
 	// his suspicion when choosing whom to act against: purging Kirov ends
 	// the game.
 	kirovWeight = 0.6
-	// kobaCover is the public suspicion from which Koba may act against a
-	// bloc member he knows: the Congress's own suspicion covers him.
-	kobaCover = 0.6
+	// hardCover is the public suspicion from which a Hard Investigator
+	// acts against a Plotter it has found: the Congress's own suspicion
+	// covers it.
+	hardCover = 0.6
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -35,24 +36,22 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	cmd := func(k game.CommandKind, target int) (game.Command, bool) {
 		return game.Command{Kind: k, Seat: me, Target: target}, target != noSeat
 	}
-	// With the Last Shot in play Koba must not be recognised: he marks,
-	// picks and names no bloc member he knows unless the Congress already
-	// suspects him, and hunts Kirov among the others instead, where his
-	// knowledge narrows the search; in a purge vote, where the whole
-	// Congress votes, and in the secret Final Ballot his knowledge hides
-	// among the others'. Without the Last Shot he has nothing to hide.
+	// With the Last Shot in play Koba must not be recognised: Nikolaev
+	// reads every mark, vote and confession. Koba therefore marks, picks,
+	// names and votes by the Congress's suspicion, not his own (a Koba who
+	// only spared the bloc he knows was named in half the Last Shots), and
+	// keeps his knowledge for the secret Final Ballot, where he strikes
+	// no one he knows of the bloc, for none of them is Kirov. Without the
+	// Last Shot he has nothing to hide.
 	var keep func(int) bool
 	ofBloc := v.You.Known().OfBloc
-	if len(ofBloc) > 0 && v.Rules != nil && v.Rules.LastShot {
-		pub := b.public()
-		keep = func(i int) bool { return !slices.Contains(ofBloc, i) || pub[i] >= kobaCover }
-	}
+	b.hiding = len(ofBloc) > 0 && v.Rules != nil && v.Rules.LastShot
 	if b.strength == Hard && v.You.Role == game.Investigator {
 		// The NKVD's finds stay its own until the Congress's suspicion
 		// covers them: a bloc that sees the Investigator strike true
 		// removes him.
 		pub := b.public()
-		keep = func(i int) bool { return b.known[i] != plotKnw || pub[i] >= kobaCover }
+		keep = func(i int) bool { return b.known[i] != plotKnw || pub[i] >= hardCover }
 	}
 	switch {
 	case b.may.has(game.CmdConfess):
@@ -66,8 +65,14 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		// least reliable (a whole Congress marking together can make its
 		// target look loyal). Only a purge that could hand the Plotters
 		// parity needs the model's own conviction.
+		// A bloc of three or more votes Purge on every accused
+		// Loyalist, so there a Loyalist's own mark is no reason to add
+		// its vote to the bloc's: only its conviction is.
 		p, bar := b.private(), b.purgeBar(v)
-		purge := p[v.Accused] >= bar || bar < riskyPurgeBar && v.Seats[me].Denounces == v.Accused
+		if b.hiding {
+			p = b.public()
+		}
+		purge := p[v.Accused] >= bar || bar < riskyPurgeBar && v.Plotters <= 2 && v.Seats[me].Denounces == v.Accused
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case b.may.has(game.CmdInvestigate):
 		p := b.private()
@@ -117,6 +122,9 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 // computes alike.
 func (b *Bot) suspect(v game.View, cands []int) int {
 	p, k := b.private(), b.privateKirov()
+	if b.hiding {
+		p, k = b.public(), b.brd.publicKirov()
+	}
 	q := b.score[:len(p)]
 	for i := range q {
 		q[i] = p[i] + kirovWeight*k[i]

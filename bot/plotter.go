@@ -21,7 +21,7 @@ const (
 	swingBar = 0.8
 	// lastShotMiss weighs, in Nikolaev's reading, a blow at a Loyalist
 	// against a blow at the bloc.
-	lastShotMiss = 2
+	lastShotMiss = 4
 )
 
 // plotter plays for Kirov's bloc. It never marks, votes to purge, names or
@@ -109,9 +109,11 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 			// among so many votes its own hide, and each Loyalist
 			// purged brings parity nearer.
 			purge = true
-		case bloc[acc] && acc != kirov && acc != me && !purge:
+		case bloc[acc] && acc != kirov && acc != me && !purge && b.strength != Hard:
 			// A fellow member is spared by half the bloc at random, so
-			// that Spare votes do not draw the bloc's outline.
+			// that Spare votes do not draw the bloc's outline. (Hard
+			// spares him: the member kept is worth more than the
+			// outline blurred, in most counts; docs/BALANCE.md.)
 			purge = b.rng.IntN(2) == 0
 		}
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true

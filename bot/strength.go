@@ -9,11 +9,11 @@ type Strength int
 const (
 	Easy   Strength = iota // random legal play that always takes part
 	Normal                 // plays its camp with a suspicion model
-	// Hard is Normal that hides what it knows better: an Investigator
+	// Hard is Normal that keeps what it has better: an Investigator
 	// marks, names and picks a Plotter it has found only once the
-	// Congress suspects him too, and a bloc of three or more gives its
-	// cover marks to anyone, a fellow member or, while one mark cannot
-	// make him the Accused, Kirov.
+	// Congress suspects him too, and the bloc spares a fellow member
+	// the Congress has not convicted in its mind, where Normal's bloc
+	// spares him only by half its votes.
 	Hard
 )
 

@@ -20,8 +20,8 @@ const InvestigatorFrom = 6
 // It departs from the design's first guess (RULES.md §1) at 5, 7, 11 and
 // 12 delegates, as the simulator measured (docs/BALANCE.md).
 var defaultTable = [MaxSeats + 1]struct{ plotters, sessions int }{
-	5: {2, 2}, 6: {2, 3}, 7: {2, 4}, 8: {3, 4},
-	9: {3, 5}, 10: {4, 5}, 11: {4, 7}, 12: {5, 6},
+	5: {2, 4}, 6: {2, 3}, 7: {2, 4}, 8: {3, 5},
+	9: {3, 4}, 10: {4, 6}, 11: {4, 3}, 12: {4, 4},
 }
 
 // row is the table's row for a number of delegates; none outside 5 to 12.
