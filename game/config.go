@@ -17,8 +17,8 @@ const InvestigatorFrom = 6
 
 // defaultTable is the project's table of docs/RULES.md: Plotters (Kirov
 // included) and sessions before the Final Ballot, by number of delegates.
-// It departs from the design's first guess (RULES.md §1) at 5, 7, 11 and
-// 12 delegates, as the simulator measured (docs/BALANCE.md).
+// Each row is where the simulator's Normal bots leave both camps near
+// even (docs/BALANCE.md).
 var defaultTable = [MaxSeats + 1]struct{ plotters, sessions int }{
 	5: {2, 4}, 6: {2, 3}, 7: {2, 4}, 8: {3, 5},
 	9: {3, 4}, 10: {4, 6}, 11: {4, 3}, 12: {4, 4},

@@ -9,11 +9,11 @@ var recommended = [MaxSeats + 1]RoleSet{
 	5:  0, // no role is dealt below 6
 	6:  Roles(Tukhachevsky),
 	7:  Roles(Bukharin, Tukhachevsky),
-	8:  Roles(Zinoviev),
-	9:  Roles(Koba, Nikolaev, Yagoda),
-	10: Roles(Zinoviev, Tukhachevsky, Yagoda),
-	11: Roles(Zinoviev, Tukhachevsky, Yagoda),
-	12: Roles(Zinoviev, Tukhachevsky, Yagoda),
+	8:  Roles(Zinoviev, Tukhachevsky),
+	9:  Roles(Zinoviev, Tukhachevsky),
+	10: Roles(Tukhachevsky, Yagoda),
+	11: Roles(Bukharin, Zinoviev, Tukhachevsky),
+	12: Roles(Bukharin, Zinoviev, Tukhachevsky),
 }
 
 // RecommendedRoles is the set of Congress roles recommended for this
