@@ -99,6 +99,10 @@ func TestBrowserSeats(t *testing.T) {
 	again.navigate(link)
 	again.wait("the used link refused", `(e => e && !e.hidden && e.textContent.includes('used already'))(document.querySelector('.refusal'))`, step)
 	again.shot("seats-06-link-used-phone")
+	// On the phone the papers are drawn too (a new link replaces the last).
+	phone.hostClick("#move-open")
+	phone.wait("the move link on the phone", `document.querySelector('#move-qr') && document.querySelector('#move-qr').complete`, step)
+	phone.shotAt("seats-13-move-phone", "#move-seat")
 
 	// Session 2: a latecomer takes over a bot's seat.
 	host.endPhasesUntil("session 2", `document.querySelector('.banner .session') && /^Session 2 /.test(document.querySelector('.banner .session').textContent) && document.querySelector('.banner').className === 'banner'`)

@@ -142,6 +142,7 @@ export class MoveSeat {
     if (this.el.hidden) return;
     const link = s.moveLink;
     const left = link ? (Date.parse(link.expires) - s.serverNow()) / 1000 : 0;
+    if (!this.open || !link || left <= 0) this.shown = "";
     if (!this.open) {
       replace(this.body, h("button", { type: "button", class: "small", id: "move-open", data: { key: "move-open" }, onclick: () => this.request(), text: "Move to another device" }));
       return;
@@ -159,6 +160,12 @@ export class MoveSeat {
           h("button", { type: "button", class: "small primary", data: { key: "move-again" }, onclick: () => this.request(), text: "New link" }), close));
       return;
     }
+    const timer = this.body.querySelector("#move-left");
+    if (timer && this.shown === link.code) {
+      timer.textContent = `Valid for ${clock(left)} more.`;
+      return;
+    }
+    this.shown = link.code;
     replace(this.body,
       h("p", { class: "small", text: "Open this link, or scan the code, on your other device: your seat moves there, and this window lets go of it. It works once, for two minutes." }),
       h("figure", { class: "qr" },
