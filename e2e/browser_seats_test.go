@@ -131,10 +131,15 @@ func TestBrowserSeats(t *testing.T) {
 	host.wait("told a new delegate sits there", news+fmt.Sprintf(`.includes('A new delegate takes seat %d: Vera sits there from now on.')`, botSeat+1), step)
 	assert.NotContains(t, host.text(news), "Plotter")
 	vera.shot("seats-10-taken-desktop")
-	// She acts as the seat: the Debate's Ready.
-	vera.wait("her move", `document.querySelector('[data-key="ready"]')`, step)
-	vera.click(`[data-key="ready"]`)
-	vera.wait("ready", `document.querySelector('[data-key="unready"]')`, step)
+	// She acts as the seat: the Debate's Ready (or, if the bot had
+	// pressed it, takes it back).
+	vera.wait("her move", `document.querySelector('[data-key="ready"], [data-key="unready"]')`, step)
+	press, then := "ready", "unready"
+	if vera.text(`document.querySelector('[data-key="ready"]') ? '' : 'pressed'`) != "" {
+		press, then = then, press
+	}
+	vera.click(`[data-key="` + press + `"]`)
+	vera.wait("her move made", `document.querySelector('[data-key="`+then+`"]')`, step)
 
 	// The game ends; the rematch seats the gallery's queue.
 	host.endPhasesUntil("the end", `!!document.querySelector('#rematch')`)
