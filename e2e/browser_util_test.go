@@ -250,7 +250,19 @@ func (p *page) retry(actions ...chromedp.Action[chromedp.Void]) {
 func (p *page) fatalf(format string, args ...any) {
 	p.t.Helper()
 	p.shot("failure-" + p.name)
-	p.t.Fatalf("%s: %s", p.name, fmt.Sprintf(format, args...))
+	p.t.Fatalf("%s: %s%s", p.name, fmt.Sprintf(format, args...), p.onScreen())
+}
+
+// onScreen is what the page shows of the lobby's news and notices, for
+// a failure's message: a failure in CI leaves no screenshot behind.
+func (p *page) onScreen() string {
+	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
+	defer cancel()
+	said, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#room-news, .notice, .banner')].map(e => e.innerText.trim()).filter(Boolean).join(' | ')`))
+	if err != nil || said == "" {
+		return ""
+	}
+	return "; on screen: " + said
 }
 
 // eval runs a JavaScript expression and decodes its JSON value into out.

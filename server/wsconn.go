@@ -84,6 +84,10 @@ type corkConn struct {
 	timeout time.Duration
 
 	mu sync.Mutex
+	// armed is true while the deadline of the last blocking write stands:
+	// a non-blocking write clears it first, or a write long after it
+	// would fail for a timeout that no longer applies.
+	armed bool
 	// unsent is the tail of a frame a non-blocking write could not finish:
 	// it goes out before anything else.
 	unsent []byte
@@ -111,6 +115,7 @@ func (c *corkConn) send(p []byte) (int, error) {
 	if err := c.Conn.SetWriteDeadline(time.Now().Add(c.timeout)); err != nil {
 		return 0, err
 	}
+	c.armed = true
 	if len(c.unsent) > 0 {
 		if _, err := c.Conn.Write(c.unsent); err != nil {
 			return 0, err
@@ -149,6 +154,12 @@ func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
 	defer c.mu.Unlock()
 	if len(c.unsent) > 0 {
 		return false, false, nil
+	}
+	if c.armed {
+		if err := c.Conn.SetWriteDeadline(time.Time{}); err != nil {
+			return false, false, err
+		}
+		c.armed = false
 	}
 	b := batchPool.Get().(*[]byte)
 	defer putBatch(b)

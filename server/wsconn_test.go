@@ -184,3 +184,55 @@ func TestDirectWritesUnderBackPressure(t *testing.T) {
 	assert.Positive(t, a.nc.direct, "no message was written at once")
 	assert.Positive(t, a.nc.cut, "no direct write was cut short by the full socket")
 }
+
+// TestDirectWriteLongAfterABlockingOne: a message written at once, long
+// after the write timeout of the last write that could block, goes out;
+// the old deadline does not cut the connection.
+func TestDirectWriteLongAfterABlockingOne(t *testing.T) {
+	lim := testLimits()
+	lim.WriteTimeout = 50 * time.Millisecond
+	lim.PingInterval = time.Minute
+	srv := New(Options{Limits: lim})
+	defer srv.Close(context.Background())
+	type accepted struct {
+		c  *conn
+		nc *corkConn
+	}
+	conns := make(chan accepted, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
+		if !assert.NoError(t, err) {
+			return
+		}
+		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
+		conns <- accepted{c, nc}
+		for {
+			if _, _, err := ws.Read(context.Background()); err != nil {
+				c.close("", "", websocket.StatusNormalClosure, false)
+				<-c.written
+				return
+			}
+		}
+	}))
+	defer hs.Close()
+	client, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(hs.URL, "http"), nil)
+	require.NoError(t, err)
+	defer client.CloseNow()
+	a := <-conns
+	// A write by the writer, as of a busy moment: it sets its deadline.
+	require.NoError(t, a.nc.writeFrames([]frame{{data: []byte(`{"n":0}`)}}))
+	time.Sleep(4 * lim.WriteTimeout)
+	// The connection is idle: this one is written at once.
+	a.c.enqueue([]byte(`{"n":1}`))
+	for i := range 2 {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		_, data, err := client.Read(ctx)
+		cancel()
+		require.NoError(t, err, "frame %d", i)
+		assert.Equal(t, fmt.Sprintf(`{"n":%d}`, i), string(data))
+	}
+	assert.False(t, a.c.dead.Load(), "the connection was cut")
+	a.nc.mu.Lock()
+	defer a.nc.mu.Unlock()
+	assert.Equal(t, 1, a.nc.direct, "the second message was not written at once")
+}
