@@ -165,6 +165,9 @@ export function door(root, code, go, message = "") {
   const info = h("p", { class: "muted", role: "status", text: "Asking the Presidium about this lobby…" });
   const err = h("p", { class: "refusal", role: "alert", hidden: !message, text: message });
   const join = h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: "Take a seat" });
+  // During a game a seat is had from the gallery: a bot's, with the
+  // host's leave, or one in the next game.
+  const next = h("button", { type: "submit", class: "primary", value: "next", id: "door-next", hidden: true, text: "Watch, and ask for a seat" });
   const form = h("form", {
     onsubmit: (e) => {
       e.preventDefault();
@@ -180,7 +183,7 @@ export function door(root, code, go, message = "") {
   },
   field("door-name", "Your name", name),
   h("div", { class: "act-row" },
-    join,
+    join, next,
     h("button", { type: "submit", value: "watch", id: "door-watch", text: "Watch from the gallery" })));
   replace(root,
     h("div", { class: "hero" },
@@ -193,9 +196,8 @@ export function door(root, code, go, message = "") {
     const state = l.state === "playing" ? "A game is in session: watch it, and ask for a place in the next one, or from the gallery for a seat a bot plays." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
     info.textContent = `${state} ${n} of 12 seats taken.`;
     if (l.state === "playing") {
-      join.value = "next";
-      join.id = "door-next";
-      join.textContent = "Watch, and ask for a seat";
+      next.hidden = false;
+      join.classList.remove("primary");
     }
   }, (e) => {
     if (e.status !== 404) {
