@@ -68,6 +68,7 @@ const (
 	CodeSeatTaken      Code = "seat_taken"           // resume: the host gave your seat to a new delegate while a bot played it
 	CodeMoved          Code = "moved"                // Closing: your seat moved to another device by its move link
 	CodeBadMove        Code = "bad_move"             // resume: the move link has expired or was used already
+	CodeSawRoles       Code = "saw_roles"            // sit: an admitted spectator has seen every role of this game; the next game only
 	CodeTooBig         Code = "message_too_big"      // close status 1009: a message beyond MaxMessageBytes
 	CodeHandshake      Code = "handshake"            // the WebSocket handshake was refused (a foreign origin)
 )

@@ -34,6 +34,9 @@ func (l *actor) sit(c *conn, s protocol.Sit) error {
 	if err := l.st.SitCheck(s.Seat, s.Name); err != nil {
 		return err
 	}
+	if err := l.sawRoles(c, s.Seat); err != nil {
+		return err
+	}
 	for o := range l.specs {
 		if o != c && o.sitting && protocol.Confusable(o.sitName, s.Name) {
 			return protocol.Errorf(protocol.CodeNameTaken, "Someone in the gallery has asked to sit as %s. Choose another name.", o.sitName)
@@ -67,12 +70,24 @@ func (l *actor) sitAdmit(id string, yes bool) error {
 		}
 		return l.seatJoined(c)
 	}
+	if err := l.sawRoles(c, c.sitSeat); err != nil {
+		return err
+	}
 	token, hash := newToken()
 	rec, err := l.st.TakeSeat(c.sitSeat, c.sitName, hash, l.env())
 	if err != nil {
 		return err
 	}
 	return l.seatSpectator(c, rec, token)
+}
+
+// sawRoles refuses a seat of this game to a spectator the host admitted
+// to see every role in it: they would sit down knowing every file.
+func (l *actor) sawRoles(c *conn, seat int) error {
+	if seat != protocol.NextGame && c.admitted && l.admittedStream() {
+		return protocol.Errorf(protocol.CodeSawRoles, "You have seen every role of this game from the gallery, so no seat of it can be yours. Ask for a place in the next game.")
+	}
+	return nil
 }
 
 // seatJoined makes a spectator who asked for the next game a delegate of

@@ -394,3 +394,29 @@ func TestGallerySitsForTheNextGame(t *testing.T) {
 	g := first.game()
 	require.NotNil(t, g.View.You)
 }
+
+// TestSitAfterSeeingAll: under "Gallery sees all" a spectator the host
+// admitted has seen every file: no seat of this game is theirs, a place
+// in the next one is.
+func TestSitAfterSeeingAll(t *testing.T) {
+	e := newEnv(t, func(o *Options) { o.NewBot = idleBot })
+	s := quickSettings()
+	s.SpectatorsSeeRoles, s.SpectatorDelay = true, 0
+	tb := e.table(5, s)
+	host := tb.clients[0]
+	host.ok(protocol.Host{Action: protocol.HostAddBot})
+	tb.start()
+	spec := tb.watcher("Olga")
+	spec.ok(protocol.Knock{Name: "Olga"})
+	lv := lastLobby(t, host.sync())
+	require.NotNil(t, lv)
+	require.Len(t, lv.Knocks, 1)
+	host.ok(protocol.Host{Action: protocol.HostAdmit, Spectator: lv.Knocks[0].ID})
+	open := lastLobby(t, spec.sync())
+	if open == nil {
+		open = spec.lobby
+	}
+	require.Len(t, open.OpenSeats, 1)
+	spec.refused(protocol.Sit{Seat: open.OpenSeats[0], Name: "Olga"}, protocol.CodeSawRoles)
+	spec.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Olga"})
+}
