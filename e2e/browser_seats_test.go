@@ -31,6 +31,28 @@ func (p *page) endPhasesUntil(what, cond string) {
 	p.fatalf("%s: never", what)
 }
 
+// shotBoth writes the screen as it is at both sizes, 1280 by 800 and a
+// phone's 360 by 740 (name-desktop and name-phone; sel is where the phone
+// is scrolled to, as shotAt), and puts the page back at its own size.
+func (p *page) shotBoth(name, sel string) {
+	p.t.Helper()
+	desktop := chromedp.EmulateViewport(1280, 800)
+	phone := chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	was := p.phone
+	p.do(desktop)
+	p.phone = false
+	time.Sleep(200 * time.Millisecond) // the layout settles
+	p.shot(name + "-desktop")
+	p.do(phone)
+	p.phone = true
+	time.Sleep(200 * time.Millisecond)
+	p.shotAt(name+"-phone", sel)
+	if !was {
+		p.do(desktop)
+	}
+	p.phone = was
+}
+
 // TestBrowserSeats plays a game in which seats change hands: a friend
 // carries her seat from a desktop to a phone by the one-time link and
 // its QR code (the desktop is told it moved; the link used again is
@@ -68,11 +90,11 @@ func TestBrowserSeats(t *testing.T) {
 
 	// The gallery asks for a place in the next game.
 	olga.wait("the gallery's door to the table", `document.querySelector('#sit-next')`, step)
-	olga.shotAt("seats-01-gallery-phone", "#seat-door")
+	olga.shotBoth("seats-01-gallery", "#seat-door")
 	olga.hostClick("#sit-next")
 	olga.wait("in the queue", `(e => e && e.textContent.includes('in the queue for the next game as Olga'))(document.querySelector('#sit-status'))`, step)
 	host.wait("the queue shown to the host", `document.querySelector('[data-sit]')`, step)
-	host.shot("seats-02-host-queue")
+	host.shotBoth("seats-02-host-queue", "#seat-door")
 
 	// Clara moves to her phone: a link and its QR code, once.
 	clara.click("#move-open")
@@ -85,7 +107,7 @@ func TestBrowserSeats(t *testing.T) {
 	if token != "" {
 		assert.NotContains(t, link, token, "never the pass")
 	}
-	clara.shot("seats-03-move-desktop")
+	clara.shotBoth("seats-03-move", "#move-seat")
 	var claraSeat int
 	clara.eval(`document.querySelector('.seat.me').dataset.seat * 1`, &claraSeat)
 	phone := openPage(t, browser, "Clara's phone", true)
@@ -93,12 +115,12 @@ func TestBrowserSeats(t *testing.T) {
 	phone.wait("the seat on the phone", fmt.Sprintf(`document.querySelector('.seat.me[data-seat="%d"]')`, claraSeat), step)
 	phone.wait("the plain link again", `!location.search.includes('move')`, step)
 	clara.wait("told it moved", `(e => e && e.textContent === 'Your seat has moved to another device.')(document.querySelector('.panel.red h1'))`, step)
-	clara.shot("seats-04-moved-desktop")
+	clara.shotBoth("seats-04-moved", "h1")
 	phone.shot("seats-05-moved-phone")
 	again := openPage(t, browser, "a stranger", true)
 	again.navigate(link)
 	again.wait("the used link refused", `(e => e && !e.hidden && e.textContent.includes('used already'))(document.querySelector('.refusal'))`, step)
-	again.shot("seats-06-link-used-phone")
+	again.shotBoth("seats-06-link-used", ".refusal")
 	// On the phone the papers are drawn too (a new link replaces the last).
 	phone.hostClick("#move-open")
 	phone.wait("the move link on the phone", `document.querySelector('#move-qr') && document.querySelector('#move-qr').complete`, step)
@@ -110,17 +132,17 @@ func TestBrowserSeats(t *testing.T) {
 	vera.do(chromedp.EmulateViewport(1280, 800))
 	vera.navigate(srv.URL + "/l/" + code)
 	vera.wait("the door during a game", `document.querySelector('#door-next')`, step)
-	vera.shot("seats-07-door-desktop")
+	vera.shotBoth("seats-07-door", "#door-next")
 	vera.typeIn("#door-name", "Vera")
 	vera.click("#door-next")
 	vera.wait("the open seats", `document.querySelector('.open-seats [data-key^="sit-"]')`, step)
-	vera.shot("seats-08-open-seats")
+	vera.shotBoth("seats-08-open-seats", "#seat-door")
 	var botSeat int
 	vera.eval(`document.querySelector('.open-seats li').dataset.seat * 1`, &botSeat)
 	vera.click(fmt.Sprintf(`[data-key="sit-%d"]`, botSeat))
 	vera.wait("asked", `(e => e && e.textContent.includes('You have asked for seat'))(document.querySelector('#sit-status'))`, step)
 	host.wait("Vera's request", `[...document.querySelectorAll('[data-sit]')].some(e => e.textContent.includes('Vera'))`, step)
-	host.shot("seats-09-host-grant")
+	host.shotBoth("seats-09-host-grant", "#seat-door")
 	host.eval(`[...document.querySelectorAll('[data-sit]')].find(e => e.textContent.includes('Vera')).querySelector('[data-key^="seat-"]').click(), true`, nil)
 	vera.wait("Vera at the bot's seat", fmt.Sprintf(`document.querySelector('.seat.me[data-seat="%d"]')`, botSeat), step)
 	seatName := fmt.Sprintf(`document.querySelector('.seat[data-seat="%d"] .name').textContent`, botSeat)
@@ -130,7 +152,7 @@ func TestBrowserSeats(t *testing.T) {
 	news := `[...document.querySelectorAll('#room-news [data-notice="seat"]')].map(e => e.textContent).join(' ')`
 	host.wait("told a new delegate sits there", news+fmt.Sprintf(`.includes('A new delegate takes seat %d: Vera sits there from now on.')`, botSeat+1), step)
 	assert.NotContains(t, host.text(news), "Plotter")
-	vera.shot("seats-10-taken-desktop")
+	vera.shotBoth("seats-10-taken", ".table-panel")
 	// She acts as the seat: the Debate's Ready (or, if the bot had
 	// pressed it, takes it back).
 	vera.wait("her move", `document.querySelector('[data-key="ready"], [data-key="unready"]')`, step)
@@ -145,7 +167,7 @@ func TestBrowserSeats(t *testing.T) {
 	host.endPhasesUntil("the end", `!!document.querySelector('#rematch')`)
 	host.click("#rematch")
 	olga.wait("Olga seated for the rematch", `[...document.querySelectorAll('.member[data-member]')].some(m => m.textContent.includes('Olga') && m.textContent.includes('You'))`, step)
-	olga.shot("seats-11-seated-phone")
+	olga.shotBoth("seats-11-seated", ".members")
 	host.wait("Olga in the lobby", `[...document.querySelectorAll('.member[data-member]')].some(m => m.textContent.includes('Olga'))`, step)
-	host.shot("seats-12-rematch-lobby")
+	host.shotBoth("seats-12-rematch-lobby", ".members")
 }

@@ -36,19 +36,20 @@ func (s *State) Holder(seat int) *Member {
 	return nil
 }
 
-// botPlayed reports whether a bot plays m's seat: a bot's own, an absent
-// delegate's handed to a bot, a kicked or departed delegate's.
-func botPlayed(m *Member) bool { return m.Bot || m.BotPlays || m.Gone }
+// unplayed reports whether no human plays m's seat: a bot's own, an absent
+// delegate's handed to a bot, a kicked delegate's (a bot plays it), a
+// departed delegate's (a bot, or nobody).
+func unplayed(m *Member) bool { return m.Bot || m.BotPlays || m.Gone }
 
-// OpenSeats are the seats of the running game a bot plays now: those a
-// spectator may ask for.
+// OpenSeats are the seats of the running game no human plays now (a
+// bot, or nobody, for a delegate who left): those a spectator may ask for.
 func (s *State) OpenSeats() []int {
 	out := []int{}
 	if !s.Playing() {
 		return out
 	}
 	for _, m := range s.Members {
-		if m.Seat != game.NoSeat && botPlayed(m) {
+		if m.Seat != game.NoSeat && unplayed(m) {
 			out = append(out, m.Seat)
 		}
 	}
@@ -75,7 +76,7 @@ func (s *State) SitCheck(seat int, name string) error {
 	if h == nil {
 		return protocol.Errorf(protocol.CodeBadMessage, "This table has no seat %d.", seat+1)
 	}
-	if !botPlayed(h) {
+	if !unplayed(h) {
 		return protocol.Errorf(protocol.CodeSeatHeld, "%s holds seat %d. Only a seat a bot plays is open: ask for one of those, or for a place in the next game.", h.Name, seat+1)
 	}
 	return nil
@@ -159,7 +160,7 @@ func (s *State) applySeats(rec Record) error {
 	switch rec.Kind {
 	case RecSeatTaken:
 		old := s.Member(rec.From)
-		if old == nil || !s.Playing() || old.Seat == game.NoSeat || !botPlayed(old) {
+		if old == nil || !s.Playing() || old.Seat == game.NoSeat || !unplayed(old) {
 			return fmt.Errorf("seat_taken: no seat a bot plays held by %q", rec.From)
 		}
 		seat := old.Seat
