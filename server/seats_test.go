@@ -36,7 +36,8 @@ func (tb *table) watcher(name string) *client {
 	return c
 }
 
-// galleryID is the spectator's gallery ID, from its welcome's lobby.
+// galleryOf is the gallery ID of the last spectator who asked to sit, as
+// the lobby among ms (or c's last) lists them.
 func galleryOf(t *testing.T, c *client, ms []msg) string {
 	t.Helper()
 	lv := lastLobby(t, ms)
