@@ -180,6 +180,9 @@ func TestWireAudit(t *testing.T) {
 		{"another seat's deeds", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"vote_cast","seat":1,"target":0}]}`}, 1},
 		{"deeds to the gallery", true, []string{`{"type":"notice","v":1,"kind":"while_away","message":"x","member":"d2","deeds":[{"kind":"denounced","seat":1,"target":0}]}`}, 1},
 		{"a role in a notice", false, []string{`{"type":"notice","v":1,"kind":"seat","message":"x","member":"d2","role":"kirov"}`}, 1},
+		{"a review before the end", false, []string{fmt.Sprintf(loyalistView, "", ""), `{"type":"reviewing","v":1,"active":true,"host":"d1","match":"m","step":3,"viewer":"1"}`}, 1},
+		{"a review after the end", false, []string{strings.Replace(fmt.Sprintf(loyalistView, "", ""), `"debate"`, `"over"`, 1), `{"type":"reviewing","v":1,"active":true,"host":"d1","match":"m","step":3,"viewer":"1"}`}, 0},
+		{"a review's end in the lobby", false, []string{`{"type":"lobby","v":1,"state":"open"}`, `{"type":"reviewing","v":1,"active":false,"step":0}`}, 0},
 		{"after the game everything", false, []string{strings.Replace(fmt.Sprintf(loyalistView, `,"role":"kirov","faction":"plotters"`, ""), `"debate"`, `"over"`, 1)}, 0},
 	}
 	for _, tt := range tests {

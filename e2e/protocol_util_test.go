@@ -377,6 +377,9 @@ func wireAudit(c *wireClient) []string {
 			for _, l := range w.Chat {
 				checkChat(m, l)
 			}
+			if w.Review != nil && !(inGame && phase == game.PhaseOver) {
+				fail(m, "a review before the game is over")
+			}
 		case protocol.TypeGame:
 			var g protocol.Game
 			c.decode(m, &g)
@@ -411,6 +414,14 @@ func wireAudit(c *wireClient) []string {
 			}
 			if bytes.Contains(m.Raw, []byte(`"role"`)) || bytes.Contains(m.Raw, []byte(`"faction"`)) {
 				fail(m, "a role in the lobby")
+			}
+		case protocol.TypeReviewing:
+			// The review together shows any point of view: only once the
+			// game is over, when the whole log is public.
+			var r protocol.Reviewing
+			c.decode(m, &r)
+			if r.Active && !(inGame && phase == game.PhaseOver) {
+				fail(m, "a review before the game is over")
 			}
 		}
 		if bytes.Contains(m.Raw, []byte(`"token"`)) && m.Type != protocol.TypeWelcome {

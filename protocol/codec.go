@@ -71,6 +71,7 @@ const (
 	CodeSawRoles       Code = "saw_roles"            // sit: an admitted spectator has seen every role of this game; the next game only
 	CodeTooBig         Code = "message_too_big"      // close status 1009: a message beyond MaxMessageBytes
 	CodeHandshake      Code = "handshake"            // the WebSocket handshake was refused (a foreign origin)
+	CodeNoReview       Code = "no_review"            // no review is under way: the host starts one after the game
 )
 
 // Errorf builds a refusal.
@@ -556,6 +557,8 @@ func validate(m Client, f fields) (Client, error) {
 		return v, nil
 	case Move:
 		return v, nil
+	case Review:
+		return validateReview(v, f)
 	}
 	return validateVoice(m)
 }

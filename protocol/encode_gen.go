@@ -279,6 +279,10 @@ func appendWelcomeFields(b []byte, v *Welcome) []byte {
 		}
 		b = append(b, ']')
 	}
+	if v.Review != nil {
+		b = append(b, `,"review":`...)
+		b = appendReviewing(b, v.Review)
+	}
 	return b
 }
 
@@ -795,6 +799,37 @@ func appendSitAskerFields(b []byte, v *SitAsker) []byte {
 func appendSitAsker(b []byte, v *SitAsker) []byte {
 	start := len(b)
 	return closeObject(appendSitAskerFields(b, v), start)
+}
+
+// appendReviewingFields writes v's fields, each after a comma.
+func appendReviewingFields(b []byte, v *Reviewing) []byte {
+	b = append(b, `,"active":`...)
+	b = strconv.AppendBool(b, v.Active)
+	if v.Host != "" {
+		b = append(b, `,"host":`...)
+		b = appendString(b, v.Host)
+	}
+	if v.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendString(b, v.Name)
+	}
+	if v.Match != "" {
+		b = append(b, `,"match":`...)
+		b = appendString(b, v.Match)
+	}
+	b = append(b, `,"step":`...)
+	b = strconv.AppendInt(b, int64(v.Step), 10)
+	if v.Viewer != "" {
+		b = append(b, `,"viewer":`...)
+		b = appendString(b, v.Viewer)
+	}
+	return b
+}
+
+// appendReviewing writes v as an object.
+func appendReviewing(b []byte, v *Reviewing) []byte {
+	start := len(b)
+	return closeObject(appendReviewingFields(b, v), start)
 }
 
 // appendGameMarksFields writes v's fields, each after a comma.

@@ -305,6 +305,8 @@ func RequestKey(m Client) string {
 		return v.Key
 	case Move:
 		return v.Key
+	case Review:
+		return v.Key
 	}
 	return ""
 }
@@ -540,6 +542,8 @@ type Welcome struct {
 	Lobby Lobby          `json:"lobby"`
 	Game  *Game          `json:"game,omitempty"`
 	Chat  []ChatLine     `json:"chat"`
+	// Review is the review together under way, if any (see Reviewing).
+	Review *Reviewing `json:"review,omitempty"`
 }
 
 // Game is the game as this connection may see it, with the log lines it

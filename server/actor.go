@@ -86,6 +86,8 @@ type actor struct {
 	summary atomic.Pointer[protocol.LobbySummary]
 
 	voice *voiceLobby // nil until someone joins the voice
+
+	reviewing *reviewState // the review together under way (review.go), nil for none
 }
 
 // endReason is why a lobby's goroutine stopped.
@@ -252,6 +254,7 @@ func (l *actor) run() {
 			l.sendHome(endDeposed)
 			return
 		}
+		l.syncReview()
 		l.flushLobby(false)
 		l.syncVoice()
 		if l.st.Closed {
@@ -309,6 +312,7 @@ func (l *actor) handle(m message) {
 			return // no answer: the connection is told to reconnect
 		}
 		l.seatQueue()
+		l.syncReview()
 		l.flushLobby(false) // effects before the answer
 		if err != nil {
 			m.c.refuse(id, err)
@@ -338,6 +342,7 @@ func (l *actor) tick() {
 	l.runBots(now)
 	l.releaseSpectators(now)
 	l.checkHost(now)
+	l.flushReview(now)
 	l.checkIdle(now)
 }
 
@@ -365,6 +370,9 @@ func (l *actor) nextWake() time.Time {
 		soon(l.lobbySentAt.Add(time.Second))
 	}
 	if t, ok := l.gavelWake(); ok {
+		soon(t)
+	}
+	if t, ok := l.reviewWake(); ok {
 		soon(t)
 	}
 	if !l.emptySince.IsZero() {
@@ -513,6 +521,8 @@ func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.sit(c, m)
 	case protocol.Move:
 		return m.ID, l.offerMove(c)
+	case protocol.Review:
+		return m.ID, l.review(c, m)
 	case protocol.VoiceJoin, protocol.VoiceAnswer, protocol.VoiceMute, protocol.VoiceLeave:
 		return l.voiceRequest(c, m)
 	case protocol.Join, protocol.Resume, protocol.Watch:

@@ -303,6 +303,7 @@ func (l *actor) welcome(c *conn, token string) {
 	// A spectator is welcomed into the gallery's live stream: nobody is
 	// admitted before they have knocked.
 	w.Chat = wireChat(l.st.Chat.Tail(func(ch game.Channel) bool { return l.st.CanRead(me, ch) }))
+	w.Review = l.reviewView()
 	c.enqueue(protocol.Encode(protocol.TypeWelcome, w))
 }
 

@@ -136,6 +136,8 @@ func requestOf(m protocol.Client) int64 {
 		return v.ID
 	case protocol.Knock:
 		return v.ID
+	case protocol.Review:
+		return v.ID
 	}
 	return voiceRequestID(m)
 }

@@ -1,9 +1,11 @@
 // app.js: the router and the room. "/" is the front page; "/l/{code}"
 // is a lobby (with "?watch" for the gallery). A room holds one
 // connection and one session and shows the screen the lobby's state
-// calls for: the lobby, the game, the end, or the replay.
+// calls for: the lobby, the game, the end, the replay, or the host's
+// review together of the last match.
 
 import { h, replace, announce } from "./dom.js";
+import { streaming, onStreaming } from "./streamer.js";
 import { Connection, tokens, barred, prefs } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
@@ -15,6 +17,7 @@ import * as gameScreen from "./game.js";
 import * as endScreen from "./end.js";
 import * as lastShotScreen from "./lastshot.js";
 import * as replayScreen from "./replay.js";
+import * as reviewScreen from "./review.js";
 
 const root = document.getElementById("app");
 const connBadge = document.getElementById("conn");
@@ -62,7 +65,7 @@ function go(code, opts = {}) {
 }
 
 function enter(code, opts) {
-  document.title = `Lobby ${code} · Congress of Victors`;
+  document.title = `${lobbyTitle(code)} · Congress of Victors`;
   // The lobby's creator arrives with the pass POST /api/lobbies gave.
   if (opts.created && opts.created.token) tokens.set(code, opts.created.token);
   const token = tokens.get(code);
@@ -74,6 +77,15 @@ function enter(code, opts) {
 }
 
 addEventListener("popstate", start);
+
+// lobbyTitle names a lobby in the tab's title: by its code, unless on a
+// stream.
+function lobbyTitle(code) {
+  return streaming() ? "Lobby" : `Lobby ${code}`;
+}
+
+// Streamer mode changes what every screen may show: each draws again.
+onStreaming(() => { if (room) room.restream(); });
 
 // showMatch is the replay of a finished match from the match history.
 function showMatch(id) {
@@ -105,6 +117,7 @@ class Room {
     this.move = move; // the code of a move link this browser came by, until it is used
     this.next = next; // ask, once watching, for a place in the next game
     this.replaying = false;
+    this.leftReview = false; // this page stepped out of the review together
     this.kind = "";
     this.screen = null;
     this.session = new Session(code, watch);
@@ -308,6 +321,8 @@ class Room {
       send: (m) => this.conn.request(m),
       leave: () => this.leave(),
       replay: (on = true) => { this.replaying = on; this.show("replay"); },
+      leaveReview: () => { this.leftReview = true; this.show("review"); },
+      joinReview: () => { this.leftReview = false; this.show("review"); },
       resync: () => this.conn.resync(),
       fresh: false,
     };
@@ -326,6 +341,10 @@ class Room {
   kindNow() {
     const s = this.session;
     if (!s.lobby) return "";
+    // The host's review together takes everyone in the lobby along, but
+    // one who stepped out of it.
+    if (!s.review) this.leftReview = false;
+    if (s.review && s.lobby.state === "over" && !this.leftReview) return "review";
     if (this.replaying && s.log.length) return "replay";
     if (s.view && s.view.phase === "over") return "end";
     if (s.view && s.view.phase === "last_shot") return "lastshot";
@@ -337,13 +356,16 @@ class Room {
     const kind = this.kindNow();
     if (kind !== this.kind) {
       if (this.screen) this.screen.unmount();
+      // Back from a replay or a review, the page holds all the end shows.
+      const back = this.kind === "replay" || this.kind === "review";
       this.kind = kind;
       root.replaceChildren(this.notice, this.news, this.body);
       const ctx = this.ctx();
-      ctx.fresh = what === "welcome";
+      ctx.fresh = what === "welcome" || back;
       const mod = {
         lobby: lobbyScreen, game: gameScreen, lastshot: lastShotScreen, end: endScreen,
         replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
+        review: reviewScreen,
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
       // A new screen opens at its top, with focus on its first useful
@@ -363,13 +385,21 @@ class Room {
   title() {
     const s = this.session;
     const v = s.view;
-    let t = `Lobby ${this.code}`;
+    let t = lobbyTitle(this.code);
     // The screen says whether it is your move: with the file sealed, the
     // Night is everyone's move alike.
     const turn = this.screen && this.screen.turn ? this.screen.turn() : false;
     if (v && v.phase !== "over") t = (turn ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
     else if (v) t = "The Congress has closed";
     document.title = t + " · Congress of Victors";
+  }
+
+  // restream draws the room again for streamer mode turned on or off.
+  restream() {
+    this.chat.redraw();
+    this.voice.render();
+    if (this.screen) this.screen.update("streamer");
+    this.title();
   }
 
   close() {

@@ -8,6 +8,7 @@
 
 import { h, replace } from "./dom.js";
 import { CHANNEL } from "./words.js";
+import { spectatorName } from "./streamer.js";
 
 const ORDER = ["public", "plotters", "purged", "spectators"];
 
@@ -204,7 +205,7 @@ export class Chat {
   renderLines(shown) {
     const r = this.rendered;
     const line = (l) => h("div", { class: "said-line", title: l.at ? new Date(l.at).toLocaleTimeString() : null },
-      h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.name || "A spectator") + ":" }),
+      h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.from ? l.name : spectatorName(l.name)) + ":" }),
       h("span", { class: "text", text: l.text }));
     if (r.tab === this.tab && shown.length >= r.count && (r.count === 0 || shown[0] === r.first)) {
       for (const l of shown.slice(r.count)) this.lines.append(line(l));
@@ -275,6 +276,12 @@ export class Chat {
   }
 
   drop(p) { this.pending = this.pending.filter((x) => x !== p); }
+
+  // redraw draws every line again (the names shown changed).
+  redraw() {
+    this.rendered = { tab: "", count: 0, first: null };
+    this.update();
+  }
 }
 
 // when is a line's time in milliseconds.

@@ -59,8 +59,11 @@ export function mount(root, ctx) {
       h("div", { class: "row" },
         s.isHost && h("button", { type: "button", class: "primary", id: "rematch", data: { key: "rematch" }, onclick: rematch, text: "Play again: rematch" }),
         !s.isHost && !s.spectator && h("p", { class: "small", text: "The host may call a rematch with the same delegates; stay here to play again." }),
+        s.isHost && s.match && h("button", { type: "button", class: "dark", id: "review-start", data: { key: "review-start" }, aria: { describedby: "review-what" }, onclick: review, text: "Review together" }),
+        !s.isHost && s.review && h("button", { type: "button", class: "dark", id: "review-join", data: { key: "review-join" }, onclick: () => ctx.joinReview(), text: `Join ${s.review.name}'s review` }),
         h("button", { type: "button", class: "dark", id: "replay", data: { key: "replay" }, onclick: () => ctx.replay(), text: "Replay the match" }),
         !s.spectator && h("button", { type: "button", class: "dark", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave" })),
+      s.isHost && s.match && h("p", { class: "small", id: "review-what", text: "Review together: everyone in the lobby, the gallery too, follows you through the replay, step by step, with the chat open beside it." }),
       s.match && h("p", { class: "small" }, h("a", { class: "on-dark", href: "/?match=" + encodeURIComponent(s.match), text: "A link to this match's record, to share" })));
     verdict.className = "verdict " + (v.winner || "");
 
@@ -81,6 +84,14 @@ export function mount(root, ctx) {
       announced = true;
       announce(`The Congress has closed. ${headline(v)}. ${REASON[v.reason] || ""}`);
     }
+  }
+
+  function review() {
+    refusal.hidden = true;
+    ctx.send({ type: "review", action: "start", step: -1, viewer: "all" }).catch((err) => {
+      refusal.textContent = err.message || "The review was refused.";
+      refusal.hidden = false;
+    });
   }
 
   function rematch() {

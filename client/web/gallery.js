@@ -5,6 +5,7 @@
 // and everyone may see whom the host let in.
 
 import { h, replace, list } from "./dom.js";
+import { streaming } from "./streamer.js";
 
 export class Gallery {
   constructor(ctx) {
@@ -47,7 +48,7 @@ export class Gallery {
     else {
       const inside = knocks.filter((k) => k.admitted).map((k) => k.name);
       replace(this.body, h("p", { class: "small muted", text: inside.length
-        ? `The host has admitted ${list(inside)} to see every role from the gallery.`
+        ? streaming() ? `The host has admitted ${inside.length === 1 ? "one spectator" : inside.length + " spectators"} to see every role from the gallery.` : `The host has admitted ${list(inside)} to see every role from the gallery.`
         : "The host has admitted nobody to see the roles from the gallery." }));
     }
   }
@@ -56,10 +57,10 @@ export class Gallery {
     const me = knocks.find((k) => k.id === s.gallery);
     const d = s.lobby.settings.spectator_delay_seconds;
     if (me && me.admitted) {
-      return h("p", { class: "prompt", id: "knock-status", text: `The host has admitted you as ${me.name}: you see every role${d > 0 ? `, ${d} s behind the Congress` : ""}.` });
+      return h("p", { class: "prompt", id: "knock-status", text: `The host has admitted you${streaming() ? "" : " as " + me.name}: you see every role${d > 0 ? `, ${d} s behind the Congress` : ""}.` });
     }
     if (me) {
-      return h("p", { class: "prompt", id: "knock-status", text: `You have knocked as ${me.name}. The host will admit you, or not; until then you see the public record.` });
+      return h("p", { class: "prompt", id: "knock-status", text: `You have knocked${streaming() ? "" : " as " + me.name}. The host will admit you, or not; until then you see the public record.` });
     }
     return [
       h("p", { class: "small", text: "The gallery sees every role only once the host admits you by name: a delegate could otherwise watch from a second window. Until then you see the public record." }),
@@ -74,13 +75,15 @@ export class Gallery {
       ? "Spectators see every role only when you admit them. Admit only those you know: a delegate could knock from a second window."
       : "The gallery sees no roles with these orders; an admission counts only if you turn \u201cGallery sees all\u201d on." });
     if (!knocks.length) return [intro, h("p", { class: "small", text: "Nobody has knocked." })];
-    return [intro, h("ul", { class: "knocks", aria: { label: "Knocks at the gallery door" } }, knocks.map((k) =>
+    // On a stream the knocks are numbered, not named.
+    const who = (k, i) => (streaming() ? `Spectator ${i + 1}` : k.name);
+    return [intro, h("ul", { class: "knocks", aria: { label: "Knocks at the gallery door" } }, knocks.map((k, i) =>
       h("li", { class: "member", data: { knock: k.id, admitted: k.admitted } },
         h("span", { class: "who" },
-          h("span", { class: "name", text: k.name }),
+          h("span", { class: "name", text: who(k, i) }),
           h("span", { class: ["badge", k.admitted ? "on" : null], text: k.admitted ? "Admitted" : "Knocking" })),
         h("span", { class: "tools" },
-          !k.admitted && h("button", { type: "button", class: "small", data: { key: "admit-" + k.id }, aria: { label: `Admit ${k.name}` }, onclick: () => this.send({ type: "host", action: "admit", spectator: k.id }), text: "Admit" }),
-          h("button", { type: "button", class: "small", data: { key: "deny-" + k.id }, aria: { label: `Turn ${k.name} away` }, onclick: () => this.send({ type: "host", action: "deny", spectator: k.id }), text: k.admitted ? "Withdraw" : "Turn away" })))))];
+          !k.admitted && h("button", { type: "button", class: "small", data: { key: "admit-" + k.id }, aria: { label: `Admit ${who(k, i)}` }, onclick: () => this.send({ type: "host", action: "admit", spectator: k.id }), text: "Admit" }),
+          h("button", { type: "button", class: "small", data: { key: "deny-" + k.id }, aria: { label: `${k.admitted ? "Withdraw" : "Turn away"} ${who(k, i)}` }, onclick: () => this.send({ type: "host", action: "deny", spectator: k.id }), text: k.admitted ? "Withdraw" : "Turn away" })))))];
   }
 }

@@ -16,6 +16,7 @@ import { Minutes } from "./log.js";
 import { Gallery } from "./gallery.js";
 import { SeatDoor, MoveSeat } from "./seats.js";
 import { Signal } from "./signal.js";
+import { streaming, onStreaming } from "./streamer.js";
 
 // VERB names, on a seat of the table, what tapping it does.
 const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike", shoot: "Shoot" };
@@ -327,7 +328,9 @@ export function mount(root, ctx) {
     }
     if (sealedNight(v)) {
       out.push(h("p", { class: "prompt", text: v.phase === "night" ? SEALED_NIGHT : "Open your file to act." }),
-        h("div", { class: "act-row" }, h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: "Open your file" })));
+        h("div", { class: "act-row" }, streaming()
+          ? card.peekButton("Hold your file open to act", "open-file", "primary")
+          : h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: "Open your file" })));
       return out;
     }
     const me = v.seats[you.seat];
@@ -511,6 +514,8 @@ export function mount(root, ctx) {
       if (click('[data-key="ready"]') || click('[data-key="unready"]')) e.preventDefault();
       return;
     case "f": case "F":
+      // In streamer mode the file is open only while F is held.
+      if (streaming()) { if (s.view && s.view.you) card.peek(e); return; }
       if (click('[data-key="role-toggle"]')) e.preventDefault();
       return;
     case "c": case "C":
@@ -528,19 +533,22 @@ export function mount(root, ctx) {
     h("h2", { id: "keys-h", text: "Keys" }),
     h("ul", {},
       h("li", {}, h("kbd", { text: "R" }), " Ready, or take it back"),
-      h("li", {}, h("kbd", { text: "F" }), " Open or seal your file"),
+      h("li", {}, h("kbd", { text: "F" }), streaming() ? " Hold to open your file (streamer mode)" : " Open or seal your file"),
       h("li", {}, h("kbd", { text: "C" }), " Speak in the chat"),
       h("li", {}, h("kbd", { text: "?" }), " Show or hide these keys")),
     h("button", { type: "button", class: "small", onclick: () => { keysHelp.hidden = true; }, text: "Close" }));
   side.append(keysHelp);
   document.addEventListener("keydown", onKey);
+  // Streamer mode changes the file's controls and the keys' words (the
+  // card seals itself).
+  const unStream = onStreaming(() => render());
 
   render();
   return {
     update: render,
     focus: focusFirst,
     turn: () => signal.on,
-    unmount() { gone = true; moveSeat.unmount(); clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); },
+    unmount() { gone = true; moveSeat.unmount(); clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); unStream(); },
   };
 }
 

@@ -6,6 +6,7 @@ import { h, replace } from "./dom.js";
 import { createLobby, publicLobbies, lobbyInfo, matches } from "./api.js";
 import { FACTION } from "./words.js";
 import { prefs } from "./net.js";
+import { streaming, onStreaming } from "./streamer.js";
 
 const CODE_RE = /^[A-Z0-9]{6}$/;
 
@@ -161,6 +162,12 @@ function rules() {
 // with a name, or watch. message explains why they are here (a refused
 // join, an expired pass).
 export function door(root, code, go, message = "") {
+  const named = () => (streaming() ? "Lobby" : "Lobby " + code);
+  const title = h("h1", { text: named() });
+  const unStream = onStreaming(() => {
+    if (!title.isConnected) { unStream(); return; }
+    title.textContent = named();
+  });
   const name = h("input", { type: "text", id: "door-name", maxlength: 24, autocomplete: "nickname", value: prefs.get("name") });
   const info = h("p", { class: "muted", role: "status", text: "Asking the Presidium about this lobby…" });
   const err = h("p", { class: "refusal", role: "alert", hidden: !message, text: message });
@@ -188,7 +195,7 @@ export function door(root, code, go, message = "") {
   replace(root,
     h("div", { class: "hero" },
       h("p", { class: "kicker", text: "A summons to the Congress" }),
-      h("h1", { text: "Lobby " + code })),
+      title),
     h("section", { class: "panel red", aria: { labelledby: "door-h" } },
       h("h2", { id: "door-h", text: "Enter the hall" }), info, err, form));
   lobbyInfo(code).then((l) => {

@@ -10,6 +10,7 @@ import { Gallery } from "./gallery.js";
 import { SeatDoor } from "./seats.js";
 import * as api from "./api.js";
 import { awayBadge, tickAway } from "./table.js";
+import { streaming, hiddenNote } from "./streamer.js";
 
 
 export function mount(root, ctx) {
@@ -90,7 +91,7 @@ export function mount(root, ctx) {
   function render() {
     const l = s.lobby;
     if (!l) return;
-    title.textContent = "Lobby " + l.code;
+    title.textContent = streaming() ? "Lobby" : "Lobby " + l.code;
     // The seat limits are the server's (protocol.Limits).
     const seatLimits = (l.limits && l.limits.seats) || {};
     const MIN = seatLimits.min || 0, MAX = seatLimits.max || Infinity;
@@ -179,7 +180,9 @@ export function mount(root, ctx) {
     const invite = abs(l.link) || here + "/l/" + l.code;
     const watch = abs(l.watch_link) || here + "/l/" + l.code + "?watch";
     const others = network && network.length > 1 ? network.slice(1).map((b) => new URL("/l/" + l.code, b).href) : [];
-    replace(links,
+    // On a stream the way in stays off the screen: a viewer could take a
+    // seat with it.
+    const ways = streaming() ? [hiddenNote("The lobby code, the invite links and their QR code")] : [
       network && network.length ? h("p", { class: "notice small", id: "loopback-note", text: `This page is open at ${location.host}, which only this computer can reach. Send your friends on the same network the link below, by this machine's network address.` }) : null,
       linkRow("invite-link", "Invite link for delegates", invite),
       others.length ? h("p", { class: "small" }, "Other addresses of this machine: ", others.map((u, i) => [i ? ", " : "", h("code", { text: u })])) : null,
@@ -188,10 +191,13 @@ export function mount(root, ctx) {
         h("figcaption", { class: "small", text: "Friends in the room can scan this to take a seat." })),
       linkRow("watch-link", "Link for spectators", watch),
       h("p", { class: "small" }, "Or tell them the code: ", h("strong", { class: "display", text: l.code })),
+    ];
+    replace(links, ways,
       isHost ? h("label", { class: "choice" },
         h("input", { type: "checkbox", id: "public", checked: !!l.public, data: { key: "public" }, onchange: (e) => hostAct("public", { public: e.target.checked }) }),
         h("span", { text: "List this lobby publicly on the front page" }))
-        : h("p", { class: "small muted", text: l.public ? "This lobby is listed publicly." : "This lobby is private: only those with the link or code can join." }));
+        : h("p", { class: "small muted", text: l.public ? "This lobby is listed publicly." : "This lobby is private: only those with the link or code can join." }),
+      streaming() && l.public ? h("p", { class: "small notice", id: "streamer-public", text: "Listed publicly, this lobby shows its code on the front page to anyone. Make it private to keep your viewers out." }) : null);
   }
 
   render();

@@ -8,6 +8,7 @@ import { h, replace } from "./dom.js";
 import { renderTable } from "./table.js";
 import { renderLog, sentence, namer } from "./log.js";
 import { CHANNEL } from "./words.js";
+import { spectatorName, onStreaming } from "./streamer.js";
 
 // The points of view the server replays besides a seat number.
 const ALL = "all";
@@ -74,7 +75,10 @@ async function fetchReplay(id, viewer) {
 
 // mount shows the replay of match opts.matchId. opts: matchId, onClose
 // and closeLabel (the way back); viewer and step (a file step index) to
-// open at; share, to keep the address bar on the step shown.
+// open at; share, to keep the address bar on the step shown; onMove(step,
+// viewer), told of every step the reader moves to (not those goTo shows);
+// hero false, to leave out the screen's heading.
+// The screen's goTo(step, viewer) shows another step and point of view.
 export function mount(root, opts) {
   const id = opts.matchId;
   let replay = null; // the server's protocol.Replay for the point of view
@@ -85,6 +89,19 @@ export function mount(root, opts) {
   let playing = false;
   let playTimer = 0;
   let speed = 1;
+  let loads = 0; // replays asked for: only the last one asked is shown
+  let loaded = 0; // the one shown
+  // A finished match's replays do not change: each point of view is
+  // fetched once (a review that flips between them asks the server once).
+  const fetched = new Map();
+  const fetchOnce = (v) => {
+    if (!fetched.has(v)) {
+      const p = fetchReplay(id, v);
+      fetched.set(v, p);
+      p.catch(() => fetched.delete(v));
+    }
+    return fetched.get(v);
+  };
 
   const status = h("p", { class: "muted", role: "status", id: "replay-status", text: "Fetching the record from the archive…" });
   const pov = h("select", { id: "replay-viewer", aria: { label: "Point of view" }, disabled: true, onchange: () => load(pov.value) });
@@ -93,7 +110,7 @@ export function mount(root, opts) {
   const now = h("p", { class: "replay-now", aria: { live: "polite" }, id: "replay-now" });
   const record = h("div", { id: "replay-record" });
   const tableBody = h("div", { id: "replay-table" });
-  const logList = h("ol", { class: "log", aria: { label: "The log" } });
+  const logList = h("ol", { class: "log", tabindex: "0", aria: { label: "The log" } });
   const play = h("button", { type: "button", class: "small", id: "replay-play", aria: { pressed: "false" }, data: { key: "play" }, onclick: () => toggle(), text: "▶ Play" });
   const speedPick = h("select", { id: "replay-speed", aria: { label: "Speed" }, onchange: () => { speed = parseInt(speedPick.value, 10) || 1; if (playing) schedule(); } },
     SPEEDS.map((x) => h("option", { value: String(x), text: `${x}×` })));
@@ -108,7 +125,7 @@ export function mount(root, opts) {
   const button = (label, text, fn, key) => h("button", { type: "button", class: "small dark", aria: { label }, data: { key }, onclick: fn, text });
 
   replace(root,
-    h("div", { class: "hero" },
+    opts.hero !== false && h("div", { class: "hero" },
       h("p", { class: "kicker", text: "The record of the Congress" }),
       h("h1", { text: "Replay" }),
       h("p", { text: "The match played again from its file, step by step, as everyone, the gallery or any delegate saw it." })),
@@ -142,7 +159,8 @@ export function mount(root, opts) {
   const steps = () => (replay ? replay.steps : []);
   const seatOf = (v) => (v === ALL || v === GALLERY ? -1 : parseInt(v, 10));
 
-  function go(i) {
+  // go shows step i; quiet says the reader did not move there (goTo).
+  function go(i, quiet = false) {
     const all = steps();
     if (!all.length) return;
     k = Math.max(0, Math.min(all.length - 1, i));
@@ -162,7 +180,7 @@ export function mount(root, opts) {
     const said = all.slice(0, k + 1).flatMap((x, j) => (x.chat || []).map((l) => ({ l, now: j === k })));
     replace(chatList, said.map(({ l, now: fresh }) => h("li", { class: ["chat-line", fresh && "fresh"], data: { channel: l.channel } },
       h("span", { class: "chan", text: `[${CHANNEL[l.channel] || l.channel}]` }), " ",
-      h("span", { class: "from", text: (l.name || "A spectator") + ":" }),
+      h("span", { class: "from", text: (l.from ? l.name : spectatorName(l.name)) + ":" }),
       h("span", { class: "text", text: l.text }))));
     chatEmpty.hidden = said.length > 0;
     chatList.parentElement.scrollTop = chatList.parentElement.scrollHeight;
@@ -173,6 +191,7 @@ export function mount(root, opts) {
       if (k >= all.length - 1) stop();
       else schedule();
     }
+    if (!quiet && opts.onMove) opts.onMove(s.index, viewer);
   }
 
   function schedule() {
@@ -200,11 +219,13 @@ export function mount(root, opts) {
 
   // load fetches the replay for point of view v, keeping the moment:
   // the last step of the new replay at or before the one shown.
-  function load(v, started = Date.now(), at = replay && steps()[k] ? steps()[k].index : -1) {
+  function load(v, started = Date.now(), at = replay && steps()[k] ? steps()[k].index : -1, quiet = false) {
     pov.disabled = true;
-    fetchReplay(id, v).then((r) => {
-      if (gone) return;
+    const asked = ++loads;
+    fetchOnce(v).then((r) => {
+      if (gone || asked !== loads) return; // a later load has the last word
       replay = r;
+      loaded = asked;
       viewer = v;
       status.textContent = "";
       fillViewers();
@@ -212,13 +233,13 @@ export function mount(root, opts) {
       let to = 0;
       r.steps.forEach((s, i) => { if (s.index <= at) to = i; });
       fillJumps();
-      go(replay && at >= 0 ? to : 0);
+      go(replay && at >= 0 ? to : 0, quiet);
     }, (err) => {
-      if (gone) return;
-      if (err.code === "bad_parameter" && !replay && v !== ALL) { load(ALL, started, at); return; }
+      if (gone || asked !== loads) return;
+      if (err.code === "bad_parameter" && !replay && v !== ALL) { load(ALL, started, at, quiet); return; }
       if ((err.code === "not_found" || err.code === "match_running") && Date.now() - started < RETRY_FOR_MS) {
         status.textContent = "The record is being filed in the archive…";
-        timer = setTimeout(() => load(v, started, at), RETRY_MS);
+        timer = setTimeout(() => load(v, started, at, quiet), RETRY_MS);
         return;
       }
       status.textContent = err.message;
@@ -262,12 +283,26 @@ export function mount(root, opts) {
     if (e.key === " " && !(e.target instanceof HTMLButtonElement)) { toggle(); e.preventDefault(); }
   }
   addEventListener("keydown", onKey);
+  // The gallery's names come and go with streamer mode.
+  const unStream = onStreaming(() => { if (replay) go(k); });
 
+  // goTo shows file step index at from point of view v, as someone
+  // else moved there: the last step at or before it that v saw.
+  function goTo(index, v) {
+    if (!replay || v !== viewer || loads !== loaded) {
+      load(v, Date.now(), index, true);
+      return;
+    }
+    let to = 0;
+    steps().forEach((s, i) => { if (s.index <= index) to = i; });
+    if (playing) stop();
+    go(to, true);
+  }
   if (id) {
     const first = opts.step !== undefined && opts.step !== null && /^-?\d+$/.test(String(opts.step)) ? parseInt(opts.step, 10) : -1;
-    load(opts.viewer || ALL, Date.now(), first);
+    load(opts.viewer || ALL, Date.now(), first, true);
   } else {
     status.textContent = "This match has no record on file.";
   }
-  return { update() {}, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); } };
+  return { update() {}, goTo, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); unStream(); } };
 }

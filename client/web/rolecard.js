@@ -5,20 +5,42 @@
 
 import { h, replace } from "./dom.js";
 import { ROLE, ROLE_BRIEF, FACTION, FACTION_ONE } from "./words.js";
+import { streaming, onStreaming } from "./streamer.js";
 
 export class RoleCard {
   // onToggle(open) lets the table hide or show the roles with the card.
   constructor(onToggle) {
     this.open = false;
+    this.peeking = false;
+    this.releasedAt = 0;
     this.onToggle = onToggle;
     this.body = h("div", { id: "role-file" });
     this.el = h("section", { class: "panel role", aria: { labelledby: "role-h" } },
       h("h2", { id: "role-h", text: "Your file" }), this.body);
+    // Streamer mode coming on seals an open file, whoever may be
+    // watching now; the card's screen draws it again.
+    const unStream = onStreaming((on) => {
+      if (!this.el.isConnected) { unStream(); return; }
+      if (on && this.open && !this.peeking) {
+        this.open = false;
+        this.onToggle(false);
+      }
+    });
   }
 
   toggle() {
+    // In streamer mode the file opens only while held; a click without
+    // a hold (a screen reader's) opens it until sealed by hand.
+    if (this.held()) return;
     this.open = !this.open;
+    this.peeking = false;
     this.onToggle(this.open);
+  }
+
+  // held reports whether a hold is on, or has just ended: the click that
+  // follows a hold's release is part of the hold.
+  held() {
+    return this.peeking || Date.now() - this.releasedAt < 400;
   }
 
   // seal closes the file without telling the table: the caller does.
@@ -27,24 +49,57 @@ export class RoleCard {
     this.peeking = false;
   }
 
-  // peek opens the file while a finger (or the mouse) holds it down, and
-  // seals it the moment it lets go.
+  // peek opens the file while a finger, the mouse or a key (e, the
+  // pointerdown or keydown) holds it down, and seals it the moment that
+  // one lets go, or the window loses focus. Another finger may tap the
+  // table meanwhile.
   peek(e) {
-    if (this.open) return;
+    if (this.open || e.repeat) return;
     e.preventDefault();
     this.open = true;
     this.peeking = true;
     this.onToggle(true);
-    const done = () => {
-      removeEventListener("pointerup", done);
-      removeEventListener("pointercancel", done);
+    const from = e.target instanceof HTMLElement && e.target.closest("[data-key]") ? e.target.closest("[data-key]").dataset.key : "";
+    const stop = new AbortController();
+    const done = (ev) => {
+      if (ev.type === "keyup" && ev.key.toLowerCase() !== e.key.toLowerCase()) return;
+      if (ev.pointerId !== undefined && e.pointerId !== undefined && ev.pointerId !== e.pointerId) return;
+      stop.abort();
+      this.releasedAt = Date.now();
       if (!this.peeking) return;
       this.peeking = false;
       this.open = false;
       this.onToggle(false);
+      // A key held on the button leaves the focus on it.
+      if (e.type === "keydown" && from && (!document.activeElement || document.activeElement === document.body)) {
+        const again = document.querySelector(`[data-key="${from}"]`);
+        if (again) again.focus();
+      }
     };
-    addEventListener("pointerup", done);
-    addEventListener("pointercancel", done);
+    const opts = { signal: stop.signal };
+    if (e.type === "keydown") addEventListener("keyup", done, opts);
+    else {
+      addEventListener("pointerup", done, opts);
+      addEventListener("pointercancel", done, opts);
+    }
+    addEventListener("blur", done, opts);
+  }
+
+  // peekButton is the press-and-hold control: a finger, the mouse, or
+  // Space or Enter held on it.
+  peekButton(label, key = "role-peek", cls = "small dark") {
+    const b = h("button", {
+      type: "button", class: cls + " peek", data: { key },
+      aria: { describedby: "peek-how" },
+      onpointerdown: (e) => this.peek(e),
+      onkeydown: (e) => { if (e.key === " " || e.key === "Enter") this.peek(e); },
+      oncontextmenu: (e) => e.preventDefault(),
+      // A screen reader clicks without holding: the file opens until sealed.
+      onclick: () => this.toggle(),
+      text: label,
+    });
+    b.setAttribute("aria-keyshortcuts", "F");
+    return b;
   }
 
   // update shows the file of view's delegate; a spectator is given the
@@ -55,6 +110,7 @@ export class RoleCard {
       replace(this.body, h("p", { class: "muted", text: "Spectators hold no file. " + galleryNote }));
       return;
     }
+    const streamed = streaming();
     const button = h("button", {
       type: "button", class: this.open ? "small" : "primary",
       aria: { expanded: this.open ? "true" : "false", controls: "role-file" },
@@ -66,9 +122,10 @@ export class RoleCard {
     if (!this.open) {
       replace(this.body, h("div", { class: "dossier sealed" },
         h("span", { class: "stamp", text: "SECRET" }),
-        h("p", { class: "small", text: "Make sure nobody is looking over your shoulder." }),
-        h("div", { class: "act-row" }, button,
-          h("button", { type: "button", class: "small dark peek", data: { key: "role-peek" }, onpointerdown: (e) => this.peek(e), oncontextmenu: (e) => e.preventDefault(), text: "Hold to peek" }))));
+        h("p", { class: "small", id: "peek-how", text: streamed
+          ? "Streamer mode: your file opens only while you hold it, or hold F. Hold it to act at night."
+          : "Make sure nobody is looking over your shoulder." }),
+        h("div", { class: "act-row" }, !streamed && button, this.peekButton(streamed ? "Hold to open your file" : "Hold to peek"))));
       return;
     }
     const name = (i) => (view.seats[i] ? view.seats[i].name : "?");

@@ -16,6 +16,7 @@ export class Session {
     this.offset = 0;          // server clock minus our clock, in ms
     this.match = "";          // the match the log belongs to
     this.lobbyAt = 0;         // when the last lobby came (Date.now()), for the away times it carries
+    this.review = null;       // the review together under way (protocol.Reviewing), or null
     this.listeners = new Set();
   }
 
@@ -52,6 +53,7 @@ export class Session {
       this.view = null;
       this.log = [];
       this.match = msg.lobby && msg.lobby.match || "";
+      this.review = msg.review && msg.review.active ? msg.review : null;
       if (msg.game) this.applyGame(msg.game, true);
       this.changed("welcome");
       return;
@@ -75,6 +77,12 @@ export class Session {
       this.applyGame(msg.game || strip(msg), false);
       this.changed("game");
       return;
+    case "reviewing": {
+      const r = strip(msg);
+      this.review = r.active ? r : null;
+      this.changed("review");
+      return;
+    }
     case "chat": {
       const line = msg.line || strip(msg);
       this.chat.push(line);

@@ -5,6 +5,7 @@
 // mic, shows who is speaking, and shows every mute with its reason.
 
 import { h, replace } from "./dom.js";
+import { spectatorName } from "./streamer.js";
 
 const PTT_KEY = "v"; // hold to speak, outside text fields
 const FOLD_KEY = "congress.voice.folded";
@@ -238,7 +239,7 @@ export class Voice {
     }
     const me = this.mic ? (this.selfMuted() ? "Your microphone is off." : "You are speaking.") : "You are listening only.";
     const peers = (this.state && this.state.peers) || [];
-    const speakers = peers.filter((p) => this.speaking.has(p.stream)).map((p) => p.name);
+    const speakers = peers.filter((p) => this.speaking.has(p.stream)).map((p) => (p.member ? p.name : spectatorName(p.name)));
     this.dock.classList.toggle("folded", this.folded);
     replace(this.dock,
       h("div", { class: "voice-head" },
@@ -264,7 +265,7 @@ export class Voice {
       !this.folded && h("ul", { class: "voice-peers" }, peers.map((p) => h("li", {
         data: { stream: p.stream, speaking: this.speaking.has(p.stream) ? "yes" : "no", heard: p.heard ? "yes" : "no" },
       },
-      h("span", { class: "voice-name", text: p.name }),
+      h("span", { class: "voice-name", text: p.member ? p.name : spectatorName(p.name) }),
       " ",
       h("span", { class: "voice-state", text: peerState(p, this.speaking.has(p.stream), this.state, reason) })))),
       !this.folded && h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: () => this.leave(), text: "Leave voice" })),

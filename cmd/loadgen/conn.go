@@ -160,7 +160,7 @@ func (c *conn) handle(data []byte, now time.Time) {
 		var cl protocol.Closing
 		_ = json.Unmarshal(data, &cl)
 		rec.protoErr("closing:" + string(cl.Code))
-	case protocol.TypeWelcome, protocol.TypeChat, protocol.TypeNotice:
+	case protocol.TypeWelcome, protocol.TypeChat, protocol.TypeNotice, protocol.TypeReviewing:
 	default:
 		rec.protoErr("unknown_type")
 	}

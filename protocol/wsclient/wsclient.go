@@ -173,6 +173,9 @@ func WithID(m protocol.Client, id int64) protocol.Client {
 	case protocol.Move:
 		v.ID = id
 		return v
+	case protocol.Review:
+		v.ID = id
+		return v
 	case protocol.VoiceJoin:
 		v.ID = id
 		return v
