@@ -6,6 +6,7 @@
 import { h, replace, clock } from "./dom.js";
 import { barred, prefs } from "./net.js";
 import { linkRow } from "./lobby.js";
+import { streaming, hiddenNote } from "./streamer.js";
 import * as api from "./api.js";
 
 // seatLabel names seat i of the game in the gallery's words.
@@ -63,8 +64,8 @@ export class SeatDoor {
     const out = [];
     if (mine) {
       out.push(h("p", { class: "prompt", id: "sit-status", text: mine.seat < 0
-        ? `You are in the queue for the next game as ${mine.name}. The lobby seats the queue in order when the Congress reopens.`
-        : `You have asked for ${seatLabel(mine.seat)} as ${mine.name}. The host will answer; until then you watch.` }));
+        ? `You are in the queue for the next game${streaming() ? "" : " as " + mine.name}. The lobby seats the queue in order when the Congress reopens.`
+        : `You have asked for ${seatLabel(mine.seat)}${streaming() ? "" : " as " + mine.name}. The host will answer; until then you watch.` }));
       if (mine.seat >= 0 || !playing || !open.length) return out;
       this.name.value = mine.name;
     } else {
@@ -94,16 +95,17 @@ export class SeatDoor {
   hostDoor(s, sits, playing) {
     return [
       h("p", { class: "small muted", text: "The gallery asks for seats. Whoever you seat at a bot's seat plays it to the end with its file; the table is told only that a new delegate sits there." }),
-      h("ul", { class: "knocks", aria: { label: "Requests for a seat" } }, sits.map((k) => {
+      h("ul", { class: "knocks", aria: { label: "Requests for a seat" } }, sits.map((k, i) => {
         const later = k.seat < 0 && playing;
+        const who = streaming() ? `Spectator ${i + 1}` : k.name;
         return h("li", { class: "member", data: { sit: k.id } },
           h("span", { class: "who" },
-            h("span", { class: "name", text: k.name }),
+            h("span", { class: "name", text: who }),
             h("span", { class: "small", text: k.seat < 0 ? "asks for a place in the next game" : `asks for ${seatLabel(k.seat)} (${s.name(k.seat)})` })),
           h("span", { class: "tools" },
             later ? h("span", { class: "small muted", text: "Seated at the rematch" })
-              : h("button", { type: "button", class: "small primary", data: { key: "seat-" + k.id }, aria: { label: `Seat ${k.name}` }, onclick: () => this.send({ type: "host", action: "sit_admit", spectator: k.id }), text: "Seat them" }),
-            h("button", { type: "button", class: "small", data: { key: "unseat-" + k.id }, aria: { label: `Turn ${k.name} away` }, onclick: () => this.send({ type: "host", action: "sit_deny", spectator: k.id }), text: "Turn away" })));
+              : h("button", { type: "button", class: "small primary", data: { key: "seat-" + k.id }, aria: { label: `Seat ${who}` }, onclick: () => this.send({ type: "host", action: "sit_admit", spectator: k.id }), text: "Seat them" }),
+            h("button", { type: "button", class: "small", data: { key: "unseat-" + k.id }, aria: { label: `Turn ${who} away` }, onclick: () => this.send({ type: "host", action: "sit_deny", spectator: k.id }), text: "Turn away" })));
       })),
     ];
   }
@@ -161,11 +163,20 @@ export class MoveSeat {
       return;
     }
     const timer = this.body.querySelector("#move-left");
-    if (timer && this.shown === link.code) {
+    const key = link.code + (streaming() ? " streaming" : "");
+    if (timer && this.shown === key) {
       timer.textContent = `Valid for ${clock(left)} more.`;
       return;
     }
-    this.shown = link.code;
+    this.shown = key;
+    if (streaming()) {
+      // The link opens the seat to whoever has it: not on the stream.
+      replace(this.body,
+        hiddenNote("The link to your seat and its QR code"),
+        h("p", { class: "small", role: "timer", id: "move-left", text: `Valid for ${clock(left)} more.` }),
+        h("div", { class: "act-row" }, close));
+      return;
+    }
     replace(this.body,
       h("p", { class: "small", text: "Open this link, or scan the code, on your other device: your seat moves there, and this window lets go of it. It works once, for two minutes." }),
       h("figure", { class: "qr" },
