@@ -127,11 +127,18 @@ func (s *State) Unseated(tokenHash []byte) error {
 	return nil
 }
 
+// MaxMoveLinks bounds the move links a delegate may ask for in a game,
+// or between games: each is a record, and the journal stays bounded.
+const MaxMoveLinks = 20
+
 // OfferMove is the record of a one-time move link for me's seat, whose
 // code hashes to codeHash; it replaces any earlier link.
 func (s *State) OfferMove(me *Member, codeHash []byte, env Env) (Record, error) {
 	if me == nil || me.Bot || me.TokenHash == nil {
 		return Record{}, protocol.Errorf(protocol.CodeNotSeated, "Only a delegate can move their seat to another device.")
+	}
+	if me.Moves >= MaxMoveLinks {
+		return Record{}, protocol.Errorf(protocol.CodeTooManyChanges, "You have asked for %d move links in this game, as many as the Presidium issues. Open the last one, or wait for the next game.", MaxMoveLinks)
 	}
 	return Record{Kind: RecMoveOffered, At: env.Now, Member: me.ID, TokenHash: codeHash}, nil
 }
@@ -183,6 +190,7 @@ func (s *State) applySeats(rec Record) error {
 			return fmt.Errorf("move_offered: no human member %q", rec.Member)
 		}
 		m.MoveHash, m.MoveUntil = rec.TokenHash, rec.At.Add(protocol.MoveLinkTTL)
+		m.Moves++
 	case RecMoved:
 		m := s.Member(rec.Member)
 		if m == nil || m.TokenHash == nil || len(rec.TokenHash) == 0 {

@@ -110,4 +110,13 @@ func TestMoveLink(t *testing.T) {
 
 	_, err = s.OfferMove(nil, []byte{5}, env)
 	assert.Equal(t, protocol.CodeNotSeated, code(err))
+
+	// The journal stays bounded: so many links in a game, no more.
+	for range MaxMoveLinks - 1 {
+		rec, err := s.OfferMove(boris, []byte{5}, env)
+		require.NoError(t, err)
+		apply(t, s, rec)
+	}
+	_, err = s.OfferMove(boris, []byte{5}, env)
+	assert.Equal(t, protocol.CodeTooManyChanges, code(err))
 }

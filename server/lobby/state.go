@@ -85,6 +85,7 @@ type Member struct {
 	// opens their seat on another device once, until MoveUntil (seats.go).
 	MoveHash  []byte
 	MoveUntil time.Time
+	Moves     int // move links asked for since the period began
 }
 
 // Human reports whether the member is a person.
@@ -276,6 +277,9 @@ func (s *State) applyKind(rec Record) error {
 func (s *State) newPeriod() {
 	s.Chat.newPeriod()
 	s.Changes = 0
+	for _, m := range s.Members {
+		m.Moves = 0
+	}
 }
 
 // FirstMember is the ID of a lobby's first member, its creator.
