@@ -203,8 +203,13 @@ func TestSitOwnerComesBack(t *testing.T) {
 	r := back.expectError(protocol.CodeSeatTaken)
 	assert.Equal(t, "While a bot played your seat, the host gave seat "+strconv.Itoa(away.seat+1)+" to Pavel, who holds it now. Watch from the gallery, or ask there for a seat a bot plays.", r.Message)
 
-	other := tb.watcher("")
-	w2 := tb.sitDown(other, kicked.seat, "Raisa")
+	// The displaced delegate takes the gallery, and knocks there for the
+	// kicked delegate's seat: it is theirs, with its own file.
+	back.send(protocol.Watch{Lobby: tb.code, Name: "Clara"})
+	back.seat, back.lobby = game.NoSeat, nil
+	wb := back.welcome()
+	require.True(t, wb.Spectator)
+	w2 := tb.sitDown(back, kicked.seat, "Clara again")
 	assert.Equal(t, kicked.seat, w2.Game.View.You.Seat)
 	assert.Equal(t, tb.roles()[kicked.seat], w2.Game.View.You.Role)
 }
