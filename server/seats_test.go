@@ -426,3 +426,32 @@ func TestSitAfterSeeingAll(t *testing.T) {
 	spec.refused(protocol.Sit{Seat: open.OpenSeats[0], Name: "Olga"}, protocol.CodeSawRoles)
 	spec.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Olga"})
 }
+
+// TestGallerySitsBetweenGames: between games a spectator who asks for a
+// place is seated at once while there is room; in a full lobby they wait
+// in the queue, and sit down when a place comes free.
+func TestGallerySitsBetweenGames(t *testing.T) {
+	e := newEnv(t)
+	tb := e.table(game.MaxSeats-1, quickSettings())
+	host := tb.clients[0]
+	first := tb.watcher("")
+	var w protocol.Welcome
+	for _, m := range first.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Vera"}) {
+		if m.Type == protocol.TypeWelcome {
+			decode(t, m, &w)
+		}
+	}
+	require.NotEmpty(t, w.Token, "seated at once, before the answer")
+	assert.False(t, w.Spectator)
+	assert.Equal(t, "Vera", e.replayed(tb.code).Member(w.You).Name)
+
+	second := tb.watcher("")
+	second.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Yakov"})
+	lv := lastLobby(t, host.sync())
+	require.NotNil(t, lv)
+	require.Len(t, lv.Sits, 1, "a full lobby: Yakov waits")
+	host.ok(protocol.Host{Action: protocol.HostKick, Member: tb.clients[1].you})
+	w2 := second.welcome()
+	assert.False(t, w2.Spectator)
+	assert.Equal(t, game.MaxSeats, e.replayed(tb.code).Seated())
+}
