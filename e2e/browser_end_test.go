@@ -355,7 +355,7 @@ func TestBrowserEndKirovPurged(t *testing.T) {
 			assert.Contains(t, all, a, "%s: the letter's author %s named", p.name, a)
 		}
 		if investigated {
-			assert.Contains(t, all, fmt.Sprintf("The NKVD, for %s, found %s a Plotter.", name(investigator), name(kirov)), p.name)
+			assert.Contains(t, all, fmt.Sprintf("The NKVD, for %s, found %s (Kirov) a Plotter.", name(investigator), name(kirov)), p.name)
 		}
 
 		// The minutes' close names the bloc, by the camps the view opens.

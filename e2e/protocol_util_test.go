@@ -212,6 +212,10 @@ func (c *wireClient) messages() []wireMsg {
 // uncounted votes, chat from a channel it may not read, a token.
 func wireAudit(c *wireClient) []string {
 	var problems []string
+	// spec is whether the connection is a spectator's at each message:
+	// each welcome says so anew (a spectator granted a seat is welcomed
+	// again, as its delegate).
+	spec := c.spec
 	var (
 		seat   = game.NoSeat
 		role   game.Role
@@ -239,14 +243,14 @@ func wireAudit(c *wireClient) []string {
 		v := g.View
 		phase, inGame = v.Phase, true
 		if v.You != nil {
-			if c.spec {
+			if spec {
 				fail(m, "a spectator got a You")
 			}
 			if seat != game.NoSeat && v.You.Seat != seat {
 				fail(m, "another seat's You (%d, not %d)", v.You.Seat, seat)
 			}
 			seat, role, alive, bloc = v.You.Seat, v.You.Role, v.You.Alive, v.You.Bloc
-		} else if !c.spec {
+		} else if !spec {
 			fail(m, "a delegate's view without its own You")
 		}
 		if v.Phase == game.PhaseOver {
@@ -271,7 +275,7 @@ func wireAudit(c *wireClient) []string {
 			}
 			bare := sv.Role == game.NoRole && sv.Faction == game.Plotters // "of the bloc", no role
 			switch {
-			case !c.spec && (sv.Seat == seat || (plotter && contains(bloc, sv.Seat))):
+			case !spec && (sv.Seat == seat || (plotter && contains(bloc, sv.Seat))):
 			case sv.Seat == marshal && sv.Role == game.Tukhachevsky:
 			case bare && v.Phase == game.PhaseLastShot && contains(exposed, sv.Seat):
 			case bare && contains(ofBloc, sv.Seat):
@@ -306,11 +310,11 @@ func wireAudit(c *wireClient) []string {
 		for _, e := range g.Log {
 			switch e.Kind {
 			case game.EvVoteCast, game.EvStrikeCast, game.EvInvestigated, game.EvReported, game.EvFalsified, game.EvNamed:
-				if c.spec || e.Seat != seat {
+				if spec || e.Seat != seat {
 					fail(m, "seat %d's secret %s", e.Seat, e.Kind)
 				}
 			case game.EvLetterProposed, game.EvLetterSent:
-				if c.spec || !plotter {
+				if spec || !plotter {
 					fail(m, "the bloc's %s", e.Kind)
 				}
 			case game.EvGameOver:
@@ -322,16 +326,16 @@ func wireAudit(c *wireClient) []string {
 		over := inGame && phase == game.PhaseOver
 		switch l.Channel {
 		case game.ChannelSpectators:
-			if !c.spec {
+			if !spec {
 				fail(m, "the spectators' chat")
 			}
 		case game.ChannelPlotters:
 			// The bloc, purged or not, confers in the Last Shot.
-			if !over && (c.spec || role.Faction() != game.Plotters || (!alive && phase != game.PhaseLastShot)) {
+			if !over && (spec || role.Faction() != game.Plotters || (!alive && phase != game.PhaseLastShot)) {
 				fail(m, "the Plotters' channel")
 			}
 		case game.ChannelPurged:
-			if !over && (c.spec || alive) {
+			if !over && (spec || alive) {
 				fail(m, "the purged delegates' channel")
 			}
 		}
@@ -363,6 +367,9 @@ func wireAudit(c *wireClient) []string {
 		case protocol.TypeWelcome:
 			var w protocol.Welcome
 			c.decode(m, &w)
+			if w.Spectator != spec {
+				spec, seat, role, alive, bloc = w.Spectator, game.NoSeat, game.NoRole, true, nil
+			}
 			inGame = false
 			if w.Game != nil {
 				checkGame(m, w.Game)
@@ -387,7 +394,7 @@ func wireAudit(c *wireClient) []string {
 			var n protocol.Notice
 			c.decode(m, &n)
 			for _, e := range n.Deeds {
-				if c.spec || e.Seat != seat {
+				if spec || e.Seat != seat {
 					fail(m, "seat %d's deeds", e.Seat)
 				}
 			}

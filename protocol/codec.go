@@ -64,6 +64,11 @@ const (
 	CodeTooSlow        Code = "too_slow"             // Closing: the connection could not keep up
 	CodeLobbyClosed    Code = "lobby_closed"         // Closing: the lobby was closed
 	CodeNotSpectator   Code = "not_spectator"        // only a spectator knocks
+	CodeSeatHeld       Code = "seat_held"            // sit: a delegate holds that seat; only a seat a bot plays is open
+	CodeSeatTaken      Code = "seat_taken"           // resume: the host gave your seat to a new delegate while a bot played it
+	CodeMoved          Code = "moved"                // Closing: your seat moved to another device by its move link
+	CodeBadMove        Code = "bad_move"             // resume: the move link has expired or was used already
+	CodeSawRoles       Code = "saw_roles"            // sit: an admitted spectator has seen every role of this game; the next game only
 	CodeTooBig         Code = "message_too_big"      // close status 1009: a message beyond MaxMessageBytes
 	CodeHandshake      Code = "handshake"            // the WebSocket handshake was refused (a foreign origin)
 	CodeNoReview       Code = "no_review"            // no review is under way: the host starts one after the game
@@ -90,6 +95,8 @@ var bodies = map[Type]reflect.Type{
 	TypeHost:   reflect.TypeFor[Host](),
 	TypeLeave:  reflect.TypeFor[Leave](),
 	TypeKnock:  reflect.TypeFor[Knock](),
+	TypeSit:    reflect.TypeFor[Sit](),
+	TypeMove:   reflect.TypeFor[Move](),
 }
 
 // required are the fields each message must carry besides "v" and
@@ -98,13 +105,15 @@ var bodies = map[Type]reflect.Type{
 // commands or host actions take are required by validate.
 var required = map[Type][]string{
 	TypeJoin:   {"lobby", "name"},
-	TypeResume: {"lobby", "token"},
+	TypeResume: {"lobby"}, // and "token" or "move"
 	TypeWatch:  {"lobby"},
 	TypeAct:    {"id", "kind"},
 	TypeSay:    {"id", "channel", "text"},
 	TypeHost:   {"id", "action"},
 	TypeLeave:  {"id"},
 	TypeKnock:  {"id", "name"},
+	TypeSit:    {"id", "seat", "name"},
+	TypeMove:   {"id"},
 }
 
 // fieldHelp says, for a refusal naming a missing field, what goes in it.
@@ -124,6 +133,7 @@ var fieldHelp = map[string]string{
 	"bot":       "true to hand the seat to a bot, false to hand it back",
 	"settings":  "the whole settings",
 	"spectator": "the spectator's gallery ID, from the lobby's knocks",
+	"seat":      "the seat asked for, from the lobby's open seats, or -1 for the next game",
 }
 
 func missing(field string) *Error {
@@ -488,7 +498,14 @@ func validate(m Client, f fields) (Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !ValidToken(v.Token) {
+		switch {
+		case v.Token == "" && v.Move == "":
+			return nil, missing("token")
+		case v.Move != "" && v.Token != "":
+			return nil, Errorf(CodeBadMessage, "Resume with the pass or with a move link, not both.")
+		case v.Move != "" && !ValidToken(v.Move):
+			return nil, Errorf(CodeBadMove, "This move link is not valid. On the first device, choose Move to another device again.")
+		case v.Move == "" && !ValidToken(v.Token):
 			return nil, Errorf(CodeBadToken, "That pass is not valid. Join the lobby again with its code.")
 		}
 		v.Lobby = code
@@ -525,6 +542,21 @@ func validate(m Client, f fields) (Client, error) {
 		}
 		v.Name = name
 		return v, nil
+	case Sit:
+		name, err := CleanName(v.Name)
+		if err != nil {
+			return nil, err
+		}
+		if v.Seat < NextGame || v.Seat >= game.MaxSeats {
+			return nil, Errorf(CodeBadMessage, "A seat is a number from 0 to %d, or -1 for the next game.", game.MaxSeats-1)
+		}
+		if f.has("former") && !ValidToken(v.Former) {
+			return nil, Errorf(CodeBadMessage, "\"former\" is a pass this lobby gave, as the welcome carried it.")
+		}
+		v.Name = name
+		return v, nil
+	case Move:
+		return v, nil
 	case Review:
 		return validateReview(v, f)
 	}
@@ -545,6 +577,8 @@ var hostFields = map[HostAction][]string{
 	HostRematch:   {},
 	HostAdmit:     {"spectator"},
 	HostDeny:      {"spectator"},
+	HostSitAdmit:  {"spectator"},
+	HostSitDeny:   {"spectator"},
 }
 
 func validateHost(v Host, f fields) (Client, error) {

@@ -185,6 +185,32 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 		}
 		b = append(b, ']')
 	}
+	b = append(b, `,"open_seats":`...)
+	if v.OpenSeats == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.OpenSeats {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(v.OpenSeats[i]), 10)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"sits":`...)
+	if v.Sits == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range v.Sits {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendSitAsker(b, &v.Sits[i])
+		}
+		b = append(b, ']')
+	}
 	return b
 }
 
@@ -756,6 +782,23 @@ func appendKnockerFields(b []byte, v *Knocker) []byte {
 func appendKnocker(b []byte, v *Knocker) []byte {
 	start := len(b)
 	return closeObject(appendKnockerFields(b, v), start)
+}
+
+// appendSitAskerFields writes v's fields, each after a comma.
+func appendSitAskerFields(b []byte, v *SitAsker) []byte {
+	b = append(b, `,"id":`...)
+	b = appendString(b, v.ID)
+	b = append(b, `,"name":`...)
+	b = appendString(b, v.Name)
+	b = append(b, `,"seat":`...)
+	b = strconv.AppendInt(b, int64(v.Seat), 10)
+	return b
+}
+
+// appendSitAsker writes v as an object.
+func appendSitAsker(b []byte, v *SitAsker) []byte {
+	start := len(b)
+	return closeObject(appendSitAskerFields(b, v), start)
 }
 
 // appendReviewingFields writes v's fields, each after a comma.

@@ -42,18 +42,21 @@ const (
 	TypeHost   Type = "host"   // a host's lobby action
 	TypeLeave  Type = "leave"  // give up one's place in the lobby
 	TypeKnock  Type = "knock"  // a spectator asks the host, by name, to be admitted to see what the gallery may
+	TypeSit    Type = "sit"    // a spectator asks the host for a seat a bot plays (or, seat -1, a place in the next game)
+	TypeMove   Type = "move"   // a delegate asks for a one-time link that moves their seat to another device
 )
 
 // Server → client.
 const (
-	TypeWelcome Type = "welcome" // the answer to Join/Resume/Watch: who you are, and everything you may see
-	TypeLobby   Type = "lobby"   // the lobby changed (members, host, settings, state)
-	TypeGame    Type = "game"    // the game changed: your view, and new log lines you may see
-	TypeChat    Type = "chat"    // a chat line you may read
-	TypeAck     Type = "ack"     // your request ID was accepted
-	TypeError   Type = "error"   // your request ID (or message) was refused
-	TypeClosing Type = "closing" // the server is about to close this connection, and why
-	TypeNotice  Type = "notice"  // a change of the lobby told in words: the gavel, a seat's player, a kick; what happened while you were away
+	TypeWelcome  Type = "welcome"   // the answer to Join/Resume/Watch: who you are, and everything you may see
+	TypeLobby    Type = "lobby"     // the lobby changed (members, host, settings, state)
+	TypeGame     Type = "game"      // the game changed: your view, and new log lines you may see
+	TypeChat     Type = "chat"      // a chat line you may read
+	TypeAck      Type = "ack"       // your request ID was accepted
+	TypeError    Type = "error"     // your request ID (or message) was refused
+	TypeClosing  Type = "closing"   // the server is about to close this connection, and why
+	TypeNotice   Type = "notice"    // a change of the lobby told in words: the gavel, a seat's player, a kick; what happened while you were away
+	TypeMoveLink Type = "move_link" // the answer to Move: the one-time link, and until when it opens the seat
 )
 
 // HostAction is what a host does to the lobby.
@@ -72,6 +75,8 @@ const (
 	HostRematch   HostAction = "rematch"    // after a game: back to the lobby with the same members
 	HostAdmit     HostAction = "admit"      // Spectator: admit a spectator who knocked (with spectators_see_roles, they see every role)
 	HostDeny      HostAction = "deny"       // Spectator: turn away a knock, or withdraw an admission
+	HostSitAdmit  HostAction = "sit_admit"  // Spectator: give a spectator who asked to sit the seat they asked for (or a place in the next game)
+	HostSitDeny   HostAction = "sit_deny"   // Spectator: turn a request to sit away
 )
 
 // Settings is game.Config on the wire: timers in whole seconds.
@@ -190,10 +195,13 @@ type Join struct {
 // Resume returns to one's place with the token from Welcome (or from
 // Created, for the delegate who opened the lobby). Lobby names the lobby
 // the token belongs to, so any node can route it and a token of another
-// lobby is refused.
+// lobby is refused. Move, instead of Token, is the code of a one-time
+// move link (MoveLink): the seat moves to this connection, with a new
+// token, and the connection that held it is closed with CodeMoved.
 type Resume struct {
 	Lobby string `json:"lobby"`
-	Token string `json:"token"`
+	Token string `json:"token,omitempty"`
+	Move  string `json:"move,omitempty"`
 }
 
 // Watch enters a lobby's gallery as a spectator. Name is optional and
@@ -244,6 +252,30 @@ type Knock struct {
 	Name string `json:"name"`
 }
 
+// Sit is a spectator's request for a seat: during a game, Seat is a
+// seat a bot plays now (Lobby.OpenSeats), which the host may give them
+// with all its private knowledge; Seat -1 asks for a place in the next
+// game. Name is the name they will sit under; Former is the pass this
+// browser last held in the lobby, if it keeps one (a kicked pass is
+// refused, as at Join).
+type Sit struct {
+	ID     int64  `json:"id"`
+	Key    string `json:"key,omitempty"`
+	Seat   int    `json:"seat"`
+	Name   string `json:"name"`
+	Former string `json:"former,omitempty"`
+}
+
+// NextGame is the Seat of a Sit that asks for a place in the next game.
+const NextGame = -1
+
+// Move asks for a one-time link that moves the delegate's seat to
+// another device (MoveLink). A new Move replaces the last link.
+type Move struct {
+	ID  int64  `json:"id"`
+	Key string `json:"key,omitempty"`
+}
+
 // Leave gives up one's place (between games) or one's gallery seat.
 type Leave struct {
 	ID  int64  `json:"id"`
@@ -268,6 +300,10 @@ func RequestKey(m Client) string {
 	case Leave:
 		return v.Key
 	case Knock:
+		return v.Key
+	case Sit:
+		return v.Key
+	case Move:
 		return v.Key
 	case Review:
 		return v.Key
@@ -298,6 +334,8 @@ func (Say) clientType() Type    { return TypeSay }
 func (Host) clientType() Type   { return TypeHost }
 func (Leave) clientType() Type  { return TypeLeave }
 func (Knock) clientType() Type  { return TypeKnock }
+func (Sit) clientType() Type    { return TypeSit }
+func (Move) clientType() Type   { return TypeMove }
 
 // LobbyState is where a lobby is in its life.
 type LobbyState string
@@ -345,6 +383,18 @@ type Lobby struct {
 	// Knocks are the spectators who have knocked, and whether the host
 	// has admitted them, in the order they knocked.
 	Knocks []Knocker `json:"knocks"`
+	// OpenSeats are the seats of the running game a bot plays now, which
+	// a spectator may ask for (Sit); Sits are the spectators who asked to
+	// sit, in the order they did.
+	OpenSeats []int      `json:"open_seats"`
+	Sits      []SitAsker `json:"sits"`
+}
+
+// SitAsker is a spectator who asked to sit, as the lobby shows them.
+type SitAsker struct {
+	ID   string `json:"id"` // the spectator's gallery ID, for sit_admit and sit_deny
+	Name string `json:"name"`
+	Seat int    `json:"seat"` // the seat asked for, or NextGame
 }
 
 // Limits are the bounds the server holds a lobby to (game.ConfigBounds
@@ -546,6 +596,17 @@ const (
 	NoticeKicked    NoticeKind = "kicked"     // the host removed a member
 	NoticeWhileAway NoticeKind = "while_away" // to a returning delegate: the gavel's passing, their stand-in's deeds
 )
+
+// MoveLink answers Move: the link that opens this seat on another device,
+// once, until Expires. It carries a one-time code, never the token.
+type MoveLink struct {
+	Link    string    `json:"link"`
+	Code    string    `json:"code"`
+	Expires time.Time `json:"expires"`
+}
+
+// MoveLinkTTL is how long a move link opens the seat.
+const MoveLinkTTL = 2 * time.Minute
 
 // Closing says why the server is closing the connection.
 type Closing struct {

@@ -311,6 +311,7 @@ func (l *actor) handle(m message) {
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
 		}
+		l.seatQueue()
 		l.syncReview()
 		l.flushLobby(false) // effects before the answer
 		if err != nil {
@@ -516,6 +517,10 @@ func (l *actor) handleRequest(c *conn, msg protocol.Client) (int64, error) {
 		return m.ID, l.leave(c)
 	case protocol.Knock:
 		return m.ID, l.knock(c, m)
+	case protocol.Sit:
+		return m.ID, l.sit(c, m)
+	case protocol.Move:
+		return m.ID, l.offerMove(c)
 	case protocol.Review:
 		return m.ID, l.review(c, m)
 	case protocol.VoiceJoin, protocol.VoiceAnswer, protocol.VoiceMute, protocol.VoiceLeave:
@@ -555,7 +560,7 @@ func (l *actor) leave(c *conn) error {
 	if me == nil {
 		delete(l.specs, c)
 		l.galleryMove = true
-		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
+		l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted || c.sitting
 		return nil
 	}
 	if err := l.commit(l.st.Leave(me, l.env())); err != nil {
@@ -613,9 +618,16 @@ func (l *actor) join(c *conn, j protocol.Join) error {
 }
 
 func (l *actor) resume(c *conn, r protocol.Resume) error {
+	if r.Move != "" {
+		return l.moveIn(c, r)
+	}
 	me := l.byToken(r.Token)
 	if me == nil {
 		if err := l.barred(r.Token); err != nil {
+			return err
+		}
+		h := sha256.Sum256([]byte(r.Token))
+		if err := l.st.Unseated(h[:]); err != nil {
 			return err
 		}
 		return protocol.Errorf(protocol.CodeBadToken, "That pass does not open any place in lobby %s. Join it again with its code.", l.code)
@@ -626,6 +638,13 @@ func (l *actor) resume(c *conn, r protocol.Resume) error {
 	if old := l.members[me.ID]; old != nil && old != c {
 		old.close(protocol.CodeReplaced, "You opened this place on another connection.", websocket.StatusNormalClosure, false)
 	}
+	return l.seatBack(c, me, "")
+}
+
+// seatBack welcomes a delegate back at their place on c (with a new pass,
+// token, when their seat moved there), the bot that stood in for them
+// handing the seat back.
+func (l *actor) seatBack(c *conn, me *lobby.Member, token string) error {
 	c.member = me.ID
 	l.members[me.ID] = c
 	delete(l.away, me.ID)
@@ -638,7 +657,7 @@ func (l *actor) resume(c *conn, r protocol.Resume) error {
 	}
 	l.greeting = nil
 	l.lobbyDirty = true
-	l.welcome(c, "")
+	l.welcome(c, token)
 	l.tellWhileAway(c, me)
 	return nil
 }
@@ -672,7 +691,7 @@ func (l *actor) detach(c *conn) {
 		if _, ok := l.specs[c]; ok {
 			delete(l.specs, c)
 			l.galleryMove = true
-			l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted
+			l.lobbyDirty = l.lobbyDirty || c.knocked || c.admitted || c.sitting
 		}
 	} else if c.member != "" && l.members[c.member] == c {
 		delete(l.members, c.member)

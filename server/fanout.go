@@ -36,7 +36,7 @@ func (l *actor) publish(rec lobby.Record) {
 		l.resetSpectators()
 		clear(l.botDue)
 		l.lobbyDirty = true
-	case lobby.RecBotSeat:
+	case lobby.RecBotSeat, lobby.RecSeatTaken:
 		l.scheduleBots()
 		l.lobbyDirty = true
 	default:
@@ -329,8 +329,10 @@ func (l *actor) lobbyView() protocol.Lobby {
 	v := protocol.Lobby{
 		Code: l.code, Link: l.link(), WatchLink: l.watchLink(), Public: st.Public,
 		State: st.Phase.Wire(), Host: st.Host, Spectators: len(l.specs), Settings: st.Settings.Wire(),
-		Members: make([]protocol.Member, 0, len(st.Members)),
-		Knocks:  l.knockers(),
+		Members:   make([]protocol.Member, 0, len(st.Members)),
+		Knocks:    l.knockers(),
+		OpenSeats: st.OpenSeats(),
+		Sits:      l.sitAskers(),
 	}
 	for _, m := range st.Members {
 		if m.Gone && st.Phase == lobby.Open {

@@ -18,6 +18,8 @@ func (l *actor) host(c *conn, h protocol.Host) error {
 	switch h.Action {
 	case protocol.HostAdmit, protocol.HostDeny:
 		return l.admit(h.Spectator, h.Action == protocol.HostAdmit)
+	case protocol.HostSitAdmit, protocol.HostSitDeny:
+		return l.sitAdmit(h.Spectator, h.Action == protocol.HostSitAdmit)
 	}
 	for _, rec := range recs {
 		if err := l.commit(rec); err != nil {

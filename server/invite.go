@@ -90,6 +90,8 @@ func (s *Server) serveQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	// The link may open a private lobby or move a seat: no cache but the
+	// browser's own keeps it.
+	c.Response().Header().Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, "image/png", png)
 }

@@ -72,6 +72,7 @@ func TestServeQR(t *testing.T) {
 				return
 			}
 			assert.Equal(t, "image/png", res.Header.Get("Content-Type"))
+			assert.Equal(t, "private, no-store", res.Header.Get("Cache-Control"), "a shared cache keeps a private lobby's link, or a seat's move")
 			img, err := png.Decode(bytes.NewReader(body))
 			require.NoError(t, err)
 			assert.Equal(t, 256, img.Bounds().Dx())

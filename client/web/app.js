@@ -6,7 +6,7 @@
 
 import { h, replace, announce } from "./dom.js";
 import { streaming, onStreaming } from "./streamer.js";
-import { Connection, tokens, barred } from "./net.js";
+import { Connection, tokens, barred, prefs } from "./net.js";
 import { Session } from "./session.js";
 import { Chat } from "./chat.js";
 import { Voice } from "./voice.js";
@@ -30,7 +30,7 @@ function route() {
   const m = location.pathname.match(/^\/l\/([^/]+)\/?$/);
   if (!m) return null;
   const params = new URLSearchParams(location.search);
-  return { code: landing.normalizeCode(decodeURIComponent(m[1])), watch: params.has("watch") || params.has("spectate") };
+  return { code: landing.normalizeCode(decodeURIComponent(m[1])), watch: params.has("watch") || params.has("spectate"), move: params.get("move") || "" };
 }
 
 function leavePage() {
@@ -53,7 +53,7 @@ function start() {
     page = landing.mount(root, go, (id) => { history.pushState(null, "", "/?match=" + encodeURIComponent(id)); start(); });
     return;
   }
-  enter(r.code, { watch: r.watch });
+  enter(r.code, { watch: r.watch, move: r.move });
 }
 
 // go navigates to a lobby: to take a seat (name), watch, or, with
@@ -69,7 +69,7 @@ function enter(code, opts) {
   // The lobby's creator arrives with the pass POST /api/lobbies gave.
   if (opts.created && opts.created.token) tokens.set(code, opts.created.token);
   const token = tokens.get(code);
-  if (!token && !opts.watch && !opts.name) {
+  if (!token && !opts.watch && !opts.name && !opts.move) {
     landing.door(root, code, go);
     return;
   }
@@ -104,16 +104,18 @@ function showMatch(id) {
 }
 
 // Why a join or resume can be refused before the welcome, in the door's words.
-const DOOR_CODES = new Set(["bad_token", "kicked", "unknown_lobby", "lobby_damaged", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version"]);
+const DOOR_CODES = new Set(["bad_token", "kicked", "unknown_lobby", "lobby_damaged", "name_taken", "bad_name", "lobby_full", "game_started", "gallery_full", "bad_version", "seat_taken", "bad_move"]);
 
 // NEWS_KEPT is how many of the lobby's notices stay on screen at once.
 const NEWS_KEPT = 3;
 
 class Room {
-  constructor(code, { name = "", watch = false }) {
+  constructor(code, { name = "", watch = false, move = "", next = false }) {
     this.code = code;
     this.name = name;
     this.watch = watch;
+    this.move = move; // the code of a move link this browser came by, until it is used
+    this.next = next; // ask, once watching, for a place in the next game
     this.replaying = false;
     this.leftReview = false; // this page stepped out of the review together
     this.kind = "";
@@ -151,6 +153,8 @@ class Room {
   hello() {
     // A spectator simply watches again; a delegate resumes with the pass.
     if (this.watch) return this.name ? { type: "watch", lobby: this.code, name: this.name } : { type: "watch", lobby: this.code };
+    // A move link opens the seat once, whatever pass this browser holds.
+    if (this.move) return { type: "resume", lobby: this.code, move: this.move };
     const token = tokens.get(this.code);
     if (token) return { type: "resume", lobby: this.code, token };
     // A browser the host kicked out says so: a new name does not seat it.
@@ -161,8 +165,25 @@ class Room {
   receive(msg) {
     if (this.voice.receive(msg)) return;
     if (msg.type === "welcome" && msg.token && !msg.spectator) tokens.set(this.code, msg.token);
+    if (msg.type === "welcome" && !msg.spectator && (this.watch || this.move)) {
+      // Seated from the gallery, or moved here: from now on this
+      // browser comes back with its own pass, at the lobby's plain link.
+      this.watch = false;
+      this.move = "";
+      history.replaceState(null, "", "/l/" + this.code);
+    }
+    if (msg.type === "welcome" && msg.spectator && this.next) {
+      this.next = false;
+      this.conn.request({ type: "sit", seat: -1, name: this.name }).catch((err) => this.say(err.message, true));
+    }
+    if (msg.type === "move_link") { this.session.moveLink = msg; this.session.changed("move"); return; }
     if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
     if (msg.type === "welcome" && msg.spectator && !this.name) this.askName();
+    if (msg.type === "error" && !this.session.lobby && msg.code === "bad_move") {
+      this.move = "";
+      history.replaceState(null, "", "/l/" + this.code);
+    }
+    if (msg.type === "error" && !this.session.lobby && msg.code === "seat_taken") tokens.clear(this.code);
     if (msg.type === "error" && !this.session.lobby && DOOR_CODES.has(msg.code)) {
       // The hello was refused: back to the door, with the reason.
       if (msg.code === "bad_token") tokens.clear(this.code);
@@ -183,7 +204,12 @@ class Room {
     if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
     if (msg.type === "closing") { this.closing(msg); return; }
     if (msg.type === "notice") { this.tell(msg); return; }
-    this.session.apply(msg);
+    // A request to sit is the connection's: a spectator welcomed again
+    // (a reconnect) asks again for what it had asked.
+    const s = this.session;
+    const asked = msg.type === "welcome" && msg.spectator && s.lobby && (s.lobby.sits || []).find((x) => x.id === s.gallery);
+    s.apply(msg);
+    if (asked) this.conn.request({ type: "sit", seat: asked.seat, name: asked.name }).catch((err) => this.say(err.message, true));
   }
 
   // tell shows one of the lobby's notices (the gavel, a seat, a kick) and
@@ -215,6 +241,11 @@ class Room {
       this.forget();
       // The server's words say it; the title does not say it twice.
       this.final("You are out of this lobby.", msg.message || "The host removed you from the lobby.");
+      return;
+    case "moved":
+      // The seat went to the device that opened its move link.
+      tokens.clear(this.code);
+      this.final("Your seat has moved to another device.", msg.message);
       return;
     case "replaced":
       this.final("Your seat was opened in another window.", msg.message, true);
@@ -250,6 +281,7 @@ class Room {
       const n = input.value.trim();
       if (!n) return;
       this.name = n;
+      prefs.set("name", n);
       replace(this.notice);
       this.conn.resync();
     } },

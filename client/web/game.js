@@ -14,6 +14,7 @@ import { renderTable, tickAway } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
 import { Gallery } from "./gallery.js";
+import { SeatDoor, MoveSeat } from "./seats.js";
 import { Signal } from "./signal.js";
 import { streaming, onStreaming } from "./streamer.js";
 
@@ -59,12 +60,14 @@ export function mount(root, ctx) {
     h("h2", { id: "log-h", text: "The minutes" }), minutes.el);
 
   const gallery = new Gallery(ctx);
+  const seatDoor = new SeatDoor(ctx);
+  const moveSeat = new MoveSeat(ctx);
 
   // On a phone the screen is one pane at a time: the floor (your move,
   // the table, your file), the chat, or the minutes.
   let pane = "floor";
   const paneTabs = h("nav", { class: "panes", aria: { label: "Parts of the Congress" } });
-  const side = h("div", { class: "side" }, card.el, hostBody, ctx.chat.el, gallery.el);
+  const side = h("div", { class: "side" }, card.el, hostBody, seatDoor.el, moveSeat.el, ctx.chat.el, gallery.el);
   const screen = h("div", { class: "game", data: { pane } }, banner, paneTabs, actions, tablePanel, side, logPanel);
   replace(root, screen);
   ctx.chat.attached();
@@ -233,6 +236,8 @@ export function mount(root, ctx) {
     }
     minutes.update(s.log, (i) => s.name(i), you, { secrets, session: v.session, phase: v.phase });
     gallery.update();
+    seatDoor.update();
+    moveSeat.update();
     ctx.chat.secrets(secrets || !v.you);
     ctx.chat.visible(pane === "chat" || !phoneLayout());
     ctx.chat.update();
@@ -543,7 +548,7 @@ export function mount(root, ctx) {
     update: render,
     focus: focusFirst,
     turn: () => signal.on,
-    unmount() { gone = true; clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); unStream(); },
+    unmount() { gone = true; moveSeat.unmount(); clearInterval(interval); document.removeEventListener("keydown", onKey); signal.stop(); unStream(); },
   };
 }
 

@@ -171,19 +171,26 @@ export function door(root, code, go, message = "") {
   const name = h("input", { type: "text", id: "door-name", maxlength: 24, autocomplete: "nickname", value: prefs.get("name") });
   const info = h("p", { class: "muted", role: "status", text: "Asking the Presidium about this lobby…" });
   const err = h("p", { class: "refusal", role: "alert", hidden: !message, text: message });
+  const join = h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: "Take a seat" });
+  // During a game a seat is had from the gallery: a bot's, with the
+  // host's leave, or one in the next game.
+  const next = h("button", { type: "submit", class: "primary", value: "next", id: "door-next", hidden: true, text: "Watch, and ask for a seat" });
   const form = h("form", {
     onsubmit: (e) => {
       e.preventDefault();
-      const watch = e.submitter && e.submitter.value === "watch";
+      const how = e.submitter ? e.submitter.value : "join";
+      const watch = how === "watch";
       const n = name.value.trim();
       if (!n && !watch) { err.textContent = "Give your name, comrade."; err.hidden = false; name.focus(); return; }
       if (n) prefs.set("name", n);
-      go(code, { name: n, watch });
+      // During a game a latecomer watches, and asks for a place in the
+      // next one (or, from the gallery, for a seat a bot plays).
+      go(code, how === "next" ? { name: n, watch: true, next: true } : { name: n, watch });
     },
   },
   field("door-name", "Your name", name),
   h("div", { class: "act-row" },
-    h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: "Take a seat" }),
+    join, next,
     h("button", { type: "submit", value: "watch", id: "door-watch", text: "Watch from the gallery" })));
   replace(root,
     h("div", { class: "hero" },
@@ -193,8 +200,12 @@ export function door(root, code, go, message = "") {
       h("h2", { id: "door-h", text: "Enter the hall" }), info, err, form));
   lobbyInfo(code).then((l) => {
     const n = l.delegates || 0;
-    const state = l.state === "playing" ? "A game is in session: you may watch, and join the next one." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
+    const state = l.state === "playing" ? "A game is in session: watch it, and ask for a place in the next one, or from the gallery for a seat a bot plays." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
     info.textContent = `${state} ${n} of 12 seats taken.`;
+    if (l.state === "playing") {
+      next.hidden = false;
+      join.classList.remove("primary");
+    }
   }, (e) => {
     if (e.status !== 404) {
       info.textContent = e.message;

@@ -7,6 +7,7 @@ import { h, replace } from "./dom.js";
 import { SettingsForm, summary, PRESETS } from "./settings.js";
 import { RolesForm, rolesSummary } from "./roles.js";
 import { Gallery } from "./gallery.js";
+import { SeatDoor } from "./seats.js";
 import * as api from "./api.js";
 import { awayBadge, tickAway } from "./table.js";
 import { streaming, hiddenNote } from "./streamer.js";
@@ -26,11 +27,13 @@ export function mount(root, ctx) {
   let form = null;
   let rolesForm = null;
   const gallery = new Gallery(ctx);
+  const seatDoor = new SeatDoor(ctx);
 
   const left = h("div", {},
     h("section", { class: "panel", aria: { labelledby: "seats-h" } },
       h("h2", { id: "seats-h", text: "The delegates" }),
       status, seats, hostTools, refusal),
+    seatDoor.el,
     h("section", { class: "panel", aria: { labelledby: "invite-h" } },
       h("h2", { id: "invite-h", text: "Summon your comrades" }), links, watchers),
     gallery.el,
@@ -128,6 +131,7 @@ export function mount(root, ctx) {
     renderLinks(l, isHost);
     replace(watchers, l.spectators ? `${l.spectators} watch${l.spectators === 1 ? "es" : ""} from the gallery.` : "Nobody watches from the gallery yet.");
     gallery.update();
+    seatDoor.update();
 
     if (isHost) {
       if (!form) {

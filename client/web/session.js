@@ -22,7 +22,21 @@ export class Session {
 
   subscribe(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); }
 
-  changed(what) { for (const fn of this.listeners) fn(what, this); }
+  changed(what) {
+    this.seatNames();
+    for (const fn of this.listeners) fn(what, this);
+  }
+
+  // seatNames puts at each seat of the view the name of the member who
+  // holds it now: a new delegate who took a bot's seat sits under their
+  // own name from then on (the minutes keep the names of the deal).
+  seatNames() {
+    if (!this.view || !this.lobby || !this.view.seats) return;
+    for (const m of this.lobby.members || []) {
+      const seat = this.view.seats[m.seat];
+      if (seat && !m.bot && seat.name !== m.name) seat.name = m.name;
+    }
+  }
 
   // apply folds one server message into the session and reports what
   // changed to the subscribers.

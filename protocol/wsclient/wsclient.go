@@ -167,6 +167,12 @@ func WithID(m protocol.Client, id int64) protocol.Client {
 	case protocol.Knock:
 		v.ID = id
 		return v
+	case protocol.Sit:
+		v.ID = id
+		return v
+	case protocol.Move:
+		v.ID = id
+		return v
 	case protocol.Review:
 		v.ID = id
 		return v

@@ -192,7 +192,8 @@ func (s *State) roomForChanges(a protocol.HostAction, limit int) error {
 
 // HostAction is the records of a host's lobby action. The gallery's
 // admissions are no record (nothing of the gallery is journaled): for
-// them HostAction only checks that me is the host.
+// them HostAction only checks that me is the host. A request to sit
+// granted is the actor's to make (TakeSeat, Join), once the pass exists.
 func (s *State) HostAction(me *Member, h protocol.Host, env Env) ([]Record, error) {
 	if me == nil || s.Host != me.ID {
 		return nil, protocol.Errorf(protocol.CodeNotHost, "Only the host may do that.")
@@ -244,7 +245,7 @@ func (s *State) HostAction(me *Member, h protocol.Host, env Env) ([]Record, erro
 			return nil, protocol.Errorf(protocol.CodeNoGame, "A rematch follows a finished game.")
 		}
 		return one(Record{Kind: RecRematch, At: now}, nil)
-	case protocol.HostAdmit, protocol.HostDeny:
+	case protocol.HostAdmit, protocol.HostDeny, protocol.HostSitAdmit, protocol.HostSitDeny:
 		return nil, nil
 	}
 	return nil, protocol.Errorf(protocol.CodeBadMessage, "Unknown host action.")

@@ -176,6 +176,9 @@ func (s *State) Announcement(rec Record, here func(member string) bool) (protoco
 		default:
 			n.Message = fmt.Sprintf("The bot leaves %s's seat, which waits for %s.", m.Name, m.Name)
 		}
+	case RecSeatTaken:
+		n.Kind = protocol.NoticeSeat
+		n.Message = fmt.Sprintf("A new delegate takes seat %d: %s sits there from now on.", m.Seat+1, m.Name)
 	case RecKicked:
 		// Between games the kicked are gone from the lobby, which the
 		// lobby's members say; during a game their seat stays.

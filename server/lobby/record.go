@@ -48,6 +48,11 @@ const (
 	// The gavel and the seats of the absent (gavel.go).
 	RecGavelPassed RecordKind = "gavel_passed" // the host (From) was away: Member holds the gavel now
 	RecTold        RecordKind = "told"         // Member, back, has been told what happened while away
+
+	// Seats changing hands (seats.go).
+	RecSeatTaken   RecordKind = "seat_taken"   // Member, Name, TokenHash: a new delegate takes the seat a bot played for From
+	RecMoveOffered RecordKind = "move_offered" // Member's move link: TokenHash is its code's SHA-256, valid from At
+	RecMoved       RecordKind = "moved"        // Member's seat moved by its link: TokenHash is the new pass
 )
 
 // Record is one accepted change to a lobby: a plain value that a journal
@@ -77,7 +82,8 @@ type Record struct {
 	Command   *game.Command `json:"command,omitempty"`
 	Chat      *ChatLine     `json:"chat,omitempty"`
 	Snapshot  *Snapshot     `json:"snapshot,omitempty"`
-	// From is the host the gavel passed from (gavel_passed).
+	// From is the host the gavel passed from (gavel_passed), or the
+	// member whose seat was taken (seat_taken).
 	From string `json:"from,omitempty"`
 	// By and Key name the request that made the record: the member and
 	// the request's idempotency key.

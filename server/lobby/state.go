@@ -56,6 +56,10 @@ type State struct {
 	// Kicked are the token hashes of the members the host removed: their
 	// passes are refused for good (gavel.go).
 	Kicked [][]byte
+	// Displaced are the passes of the delegates whose seats the host gave
+	// to a new delegate in this game (seats.go): refused, with why, until
+	// the rematch.
+	Displaced []Unseat
 
 	nextID int // the number of the next member ID
 	newBot BotFactory
@@ -77,6 +81,11 @@ type Member struct {
 	// a bot played their seat in, until they are told of it (gavel.go).
 	LostGavel bool
 	Deputy    *Deputy
+	// MoveHash is the SHA-256 of the code of the member's move link, which
+	// opens their seat on another device once, until MoveUntil (seats.go).
+	MoveHash  []byte
+	MoveUntil time.Time
+	Moves     int // move links asked for since the period began
 }
 
 // Human reports whether the member is a person.
@@ -232,6 +241,7 @@ func (s *State) applyKind(rec Record) error {
 			}
 		}
 		s.Members = kept
+		s.Displaced = nil
 		s.Phase = Open
 		if s.Match != nil {
 			s.Match.Bots, s.Match.botAt = nil, nil
@@ -250,6 +260,8 @@ func (s *State) applyKind(rec Record) error {
 		// Ownership is not lobby state.
 	case RecGavelPassed, RecTold:
 		return s.applyGavel(rec)
+	case RecSeatTaken, RecMoveOffered, RecMoved:
+		return s.applySeats(rec)
 	default:
 		return fmt.Errorf("unknown record kind %q", rec.Kind)
 	}
@@ -265,6 +277,9 @@ func (s *State) applyKind(rec Record) error {
 func (s *State) newPeriod() {
 	s.Chat.newPeriod()
 	s.Changes = 0
+	for _, m := range s.Members {
+		m.Moves = 0
+	}
 }
 
 // FirstMember is the ID of a lobby's first member, its creator.
