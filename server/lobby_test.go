@@ -602,7 +602,7 @@ func TestHost(t *testing.T) {
 	assert.Equal(t, "easy", bot.Strength)
 	assert.Equal(t, "Postyshev", bot.Name)
 	assert.True(t, lv.CanStart)
-	assert.Equal(t, protocol.ByTable{Plotters: 2, Sessions: 2}, lv.ByTable, "what 0 means with five seated")
+	assert.Equal(t, protocol.ByTable{Plotters: 2, Sessions: 4}, lv.ByTable, "what 0 means with five seated")
 
 	// Kick: the kicked delegate is told and closed.
 	host.ok(protocol.Host{Action: protocol.HostKick, Member: d.you})
