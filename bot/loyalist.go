@@ -42,10 +42,13 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	// only spared the bloc he knows was named in half the Last Shots), and
 	// keeps his knowledge for the secret Final Ballot, where he strikes
 	// no one he knows of the bloc, for none of them is Kirov. Without the
-	// Last Shot he has nothing to hide.
+	// Last Shot he has nothing to hide, but he plays on what he knows only
+	// when he knows one member: the model pinned with two or more of the
+	// bloc chooses worse than the Congress's own suspicion does (at ten
+	// seats such a Koba cost his camp 30 points; docs/BALANCE.md).
 	var keep func(int) bool
 	ofBloc := v.You.Known().OfBloc
-	b.hiding = len(ofBloc) > 0 && v.Rules != nil && v.Rules.LastShot
+	b.hiding = len(ofBloc) > 0 && (v.Rules != nil && v.Rules.LastShot || len(ofBloc) > 1)
 	if b.strength == Hard && v.You.Role == game.Investigator {
 		// The NKVD's finds stay its own until the Congress's suspicion
 		// covers them: a bloc that sees the Investigator strike true
