@@ -19,9 +19,6 @@ const (
 	// Loyalist's would carry the purge: the open ballot would then show
 	// the bloc as the votes that purged him.
 	swingBar = 0.8
-	// lastShotMiss weighs, in Nikolaev's reading, a blow at a Loyalist
-	// against a blow at the bloc.
-	lastShotMiss = 4
 )
 
 // plotter plays for Kirov's bloc. It never marks, votes to purge, names or
@@ -153,23 +150,21 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 }
 
 // lastShot is whom Nikolaev names in the Last Shot: the Loyalist whose
-// marks, Purge votes and confessions went most against the bloc's
-// members other than Kirov and least against other Loyalists, for Koba,
-// who knows the bloc but Kirov, seldom strikes a Loyalist by mistake.
+// marks, Purge votes and confessions went least against the bloc's
+// members other than Kirov. Koba knows them and must not be seen to: he
+// keeps to the Congress's suspicion, and so acts against them no more
+// than it does, where a Loyalist who reads the Debate for himself often
+// hits one.
 func (b *Bot) lastShot(v game.View, bloc []bool, kirov int) int {
 	hits := b.brd.hits
 	score := func(i int) float64 {
-		var knew, missed float64
+		knew := 0
 		for j := range b.n {
-			switch {
-			case j == kirov:
-			case bloc[j]:
-				knew += float64(hits[i*b.n+j])
-			case j != i:
-				missed += float64(hits[i*b.n+j])
+			if j != kirov && bloc[j] {
+				knew += hits[i*b.n+j]
 			}
 		}
-		return knew - lastShotMiss*missed
+		return -float64(knew)
 	}
 	return argmax(b.among(v, game.CmdShoot, nil), score, func(i int) uint64 { return mix(uint64(i), uint64(b.seat)) })
 }
