@@ -21,7 +21,7 @@ const InvestigatorFrom = 6
 // even (docs/BALANCE.md).
 var defaultTable = [MaxSeats + 1]struct{ plotters, sessions int }{
 	5: {2, 4}, 6: {2, 3}, 7: {2, 4}, 8: {3, 5},
-	9: {3, 4}, 10: {4, 6}, 11: {4, 4}, 12: {4, 4},
+	9: {3, 4}, 10: {4, 5}, 11: {4, 4}, 12: {4, 4},
 }
 
 // row is the table's row for a number of delegates; none outside 5 to 12.

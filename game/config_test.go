@@ -34,7 +34,7 @@ func TestTableOfRules(t *testing.T) {
 		seats, loyalists, plotters, sessions int
 	}{
 		{5, 3, 2, 4}, {6, 4, 2, 3}, {7, 5, 2, 4}, {8, 5, 3, 5},
-		{9, 6, 3, 4}, {10, 6, 4, 6}, {11, 7, 4, 4}, {12, 8, 4, 4},
+		{9, 6, 3, 4}, {10, 6, 4, 5}, {11, 7, 4, 4}, {12, 8, 4, 4},
 	}
 	c := DefaultConfig()
 	for _, tt := range tests {
