@@ -18,16 +18,20 @@
 // caller likes: it reads what it has already done from the view (its mark,
 // its Ready, its vote, its choice), so it never repeats an accepted command.
 //
-// Two strengths play. Easy plays at random among the listed moves but always
-// takes part (denounces most of the time, votes, readies, strikes). Normal
-// plays its camp: a Loyalist keeps a suspicion model of every seat built
-// from public evidence (see model.go), with the chance of each being Kirov
-// (the bloc never acts against him), and denounces, votes and confesses by
-// it, voting to purge whom it denounced unless a mistake could give the
-// Plotters parity; in the Final Ballot every Loyalist strikes the delegate the public
+// Three strengths play. Easy plays at random among the listed moves but
+// always takes part (denounces most of the time, votes, readies, strikes).
+// Normal plays its camp: a Loyalist keeps a suspicion model of every seat
+// built from public evidence (see model.go), with the chance of each being
+// Kirov (a Plotter's act against a delegate clears him of it), and
+// denounces, votes and confesses by it, voting to purge whom it denounced
+// unless a mistake could give the Plotters parity or the bloc is three or
+// more; in the Final Ballot every Loyalist strikes the delegate the public
 // evidence points to as Kirov, so that their strikes fall together. A
-// Plotter knows its bloc, never moves against Kirov, and makes the bloc
-// act as one against the Loyalist the Congress already suspects or who has
-// hurt the bloc most, which it reads from the same public evidence; its
-// letters clear its own members.
+// Plotter knows its bloc, never votes, names or strikes against Kirov (it
+// marks him only while one mark cannot make him the Accused), and makes
+// the bloc act as one against the Loyalist the Congress already suspects
+// or who has hurt the bloc most, which it reads from the same public
+// evidence; its spare marks fall on anyone, its own included, and its
+// letters clear its own members. Hard is Normal with two habits of its
+// own (see Hard).
 package bot

@@ -21,18 +21,20 @@ const (
 	swingBar = 0.8
 )
 
-// plotter plays for Kirov's bloc. It never marks, votes to purge, names or
-// strikes Kirov. Every member works out the same targets from the same
+// plotter plays for Kirov's bloc. It never votes to purge, names or
+// strikes Kirov, and marks him only while one mark cannot make him the
+// Accused. Every member works out the same targets from the same
 // public facts and shared tie-breaks, so the bloc acts as one without
 // talking, while showing as little of itself as it can:
 //   - in the Debate only as many members as it takes to make the bloc's
 //     target the Accused mark him (see plotterMark); the target is the
 //     Loyalist the rest of the Congress (letter, confessions, Loyalists'
 //     marks) already denounces most, else the one it suspects most;
-//   - it votes Purge on a Loyalist when the Congress suspects him enough
-//     for Loyalists to join in (later when the bloc's votes would be
-//     what carried it), and Spare on the bloc unless a member other than Kirov is
-//     already convicted in the Congress's mind;
+//   - a bloc of three or more votes Purge on every accused Loyalist; a
+//     bloc of two when the Congress suspects him enough for Loyalists to
+//     join in (later when the bloc's votes would be what carried it);
+//     it spares Kirov always, and a fellow member by half its votes
+//     (Hard: all) unless he is already convicted in the Congress's mind;
 //   - the letter goes against the member of the bloc (never Kirov) the
 //     Congress suspects most, since the Congress reads a letter's target
 //     as loyal (Kirov's proposal first, when Kirov has made one);
@@ -223,9 +225,9 @@ func (b *Bot) blocTarget(v game.View, bloc []bool, pub []float64, shared func(in
 // bloc as it takes to make the bloc's target the Accused press against
 // him (Kirov last); the others mark someone at random, as an undecided
 // Loyalist would, so that the bloc does not show itself by marking
-// together. That may be a fellow Plotter the Congress has already
-// convicted in its mind, never Kirov. When the bloc cannot outmark the
-// Congress's choice, it joins it, unless that choice is Kirov.
+// together (who may be, see below, a fellow member or Kirov). When the
+// bloc cannot outmark the Congress's choice, it joins it, unless that
+// choice is Kirov.
 func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, shared func(int) uint64) int {
 	me := v.You.Seat
 	t := b.blocTarget(v, bloc, pub, shared)
