@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -30,7 +31,12 @@ type Bot struct {
 
 	// What this seat knows privately: its own camp, its investigations.
 	known []int8
-	kver  int // bumped whenever known changes
+	kver  int // bumped whenever known or reports change
+	// reports is, when an NKVD report may be false (a double or Yagoda
+	// in play), each report's log-likelihood ratio for Plotter against
+	// Loyalist, summed by seat; nil when reports are certain and pinned.
+	reports  []float64
+	nreports int // the investigations read into reports
 
 	// may is the kinds of command the view being decided on lists.
 	may kinds
@@ -141,9 +147,7 @@ func (b *Bot) sync(v game.View) {
 			}
 			b.plotStrength = noStrength
 		}
-		for _, inv := range v.You.Investigations {
-			b.learn(inv.Target, factionKnw(inv.Faction))
-		}
+		b.readReports(v)
 		if v.You.Faction == game.Loyalists {
 			b.learn(b.seat, loyalKnw)
 		}
@@ -163,6 +167,68 @@ func (b *Bot) sync(v game.View) {
 			b.brd.setAlive(i, s.Alive)
 		}
 	}
+}
+
+// readReports takes the Investigator's reports into account. With no
+// double and no Yagoda dealt a report is certain, and pins its seat. Else
+// it is evidence: Zinoviev, one of the bloc, reads as a Loyalist;
+// Bukharin, one of the Loyalists, as a Plotter; Yagoda turns one report
+// of the game, and a Normal Yagoda the first he can, so the first report
+// of a game with Yagoda is as likely false as true.
+func (b *Bot) readReports(v game.View) {
+	invs := v.You.Investigations
+	if len(invs) == b.nreports {
+		return
+	}
+	var bukharin, zinoviev, yagoda bool
+	for _, rc := range v.Rules.Roles {
+		switch rc.Role {
+		case game.Bukharin:
+			bukharin = true
+		case game.Zinoviev:
+			zinoviev = true
+		case game.Yagoda:
+			yagoda = true
+		}
+	}
+	if !bukharin && !zinoviev && !yagoda {
+		for _, inv := range invs[b.nreports:] {
+			b.learn(inv.Target, factionKnw(inv.Faction))
+		}
+		b.nreports = len(invs)
+		return
+	}
+	if b.reports == nil {
+		b.reports = make([]float64, b.n)
+	}
+	p, loyal := float64(max(v.Plotters, 1)), float64(max(b.n-v.Plotters, 1))
+	for k := b.nreports; k < len(invs); k++ {
+		inv := invs[k]
+		if inv.Target < 0 || inv.Target >= b.n {
+			continue
+		}
+		// P(the report says Plotter | Plotter), P(... | Loyalist).
+		pp, pl := 0.99, 0.01
+		if zinoviev {
+			pp -= 1 / p
+		}
+		if bukharin {
+			pl += 1 / loyal
+		}
+		if yagoda && k == 0 {
+			pp, pl = 0.5, 0.5
+		} else if yagoda {
+			pp, pl = pp*0.9, pl+0.1*(1-pl)
+		}
+		switch inv.Faction {
+		case game.Plotters:
+			b.reports[inv.Target] += math.Log(pp / pl)
+		case game.Loyalists:
+			b.reports[inv.Target] += math.Log((1 - pp) / (1 - pl))
+		}
+	}
+	b.nreports = len(invs)
+	b.kver++
 }
 
 // attach gives the bot its board: its own, or one Play shares among the
@@ -224,7 +290,7 @@ func (b *Bot) public() []float64 { return b.brd.public() }
 func (b *Bot) private() []float64 {
 	if b.ownVer != b.brd.m.ev.ver || b.ownK != b.kver {
 		d := b.brd
-		b.s.solveFrom(&d.m.ev, d.p, b.pinned(), d.alive, b.own, d.public(), 1)
+		b.s.solveFrom(&d.m.ev, b.reports, d.p, b.pinned(), d.alive, b.own, d.public(), 1)
 		b.ownVer, b.ownK = b.brd.m.ev.ver, b.kver
 	}
 	return b.own

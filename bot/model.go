@@ -165,12 +165,14 @@ type solver struct {
 // seats whose faction the bot knows. alive and the parity rule bound the
 // living Plotters: were there as many as Loyalists, the game would be over.
 func (s *solver) solve(e *evidence, p int, fixed []int8, alive []bool, out []float64) {
-	s.solveFrom(e, p, fixed, alive, out, nil, meanFieldRounds)
+	s.solveFrom(e, nil, p, fixed, alive, out, nil, meanFieldRounds)
 }
 
 // solveFrom is solve with the free seats starting from from (the public
-// solution, say) instead of the prior, for the given number of rounds.
-func (s *solver) solveFrom(e *evidence, p int, fixed []int8, alive []bool, out, from []float64, rounds int) {
+// solution, say) instead of the prior, for the given number of rounds;
+// extra, when not nil, adds one private term per seat to the evidence
+// (an NKVD report that may be false).
+func (s *solver) solveFrom(e *evidence, extra []float64, p int, fixed []int8, alive []bool, out, from []float64, rounds int) {
 	n, u, w := e.n, e.u, e.w
 	if cap(s.z) < n {
 		s.z, s.free = make([]float64, n), make([]int, 0, n)
@@ -208,6 +210,9 @@ func (s *solver) solveFrom(e *evidence, p int, fixed []int8, alive []bool, out, 
 	for range rounds {
 		for k, i := range free {
 			acc := u[i]
+			if extra != nil {
+				acc += extra[i]
+			}
 			row := w[i*n : i*n+n]
 			for j, pj := range out[:n] {
 				acc += row[j] * pj

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,4 +74,56 @@ func TestKobaIsNotFoundTooOften(t *testing.T) {
 	t.Logf("Nikolaev found Koba in %d of %d Last Shots (%.1f%%; chance %.1f%%)", hits, shots, 100*rate, 100*chance)
 	assert.LessOrEqual(t, rate, 2*chance)
 	assert.Positive(t, hits)
+}
+
+// TestReportsAreWeighedWhenTheyMayBeFalse: the Investigator takes a report
+// as certain only when no double and no Yagoda is dealt. With one of them
+// in play, a report of "Plotter" makes its seat more suspect, not a
+// certain Plotter, and a report of "Loyalist" less suspect, not cleared;
+// with Yagoda, whose Normal bot falsifies the first report he can, the
+// game's first report says nothing either way.
+func TestReportsAreWeighedWhenTheyMayBeFalse(t *testing.T) {
+	const seats = 10
+	tests := []struct {
+		name    string
+		roles   []game.Role
+		certain bool
+	}{
+		{"base game", nil, true},
+		{"Tukhachevsky", []game.Role{game.Tukhachevsky}, true},
+		{"Bukharin", []game.Role{game.Bukharin}, false},
+		{"Zinoviev", []game.Role{game.Zinoviev}, false},
+		{"Yagoda", []game.Role{game.Yagoda}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rules := &game.Rules{Threshold: 2}
+			for _, r := range tt.roles {
+				rules.Roles = append(rules.Roles, game.RoleCount{Role: r, Count: 1})
+			}
+			v := game.View{Plotters: 4, Investigator: true, Rules: rules, Seats: make([]game.SeatView, seats)}
+			for i := range v.Seats {
+				v.Seats[i].Alive = true
+			}
+			v.You = &game.You{Seat: 0, Faction: game.Loyalists, Role: game.Investigator,
+				Investigations: []game.Investigation{{Session: 1, Target: 5, Faction: game.Loyalists}, {Session: 2, Target: 3, Faction: game.Plotters}}}
+			b := New(0, Normal, 1)
+			b.sync(v)
+			p := b.private()
+			other := p[7] // a seat with no report
+			if tt.certain {
+				assert.InDelta(t, 1, p[3], 1e-9)
+				assert.InDelta(t, 0, p[5], 1e-9)
+				return
+			}
+			assert.Less(t, p[3], 1.0)
+			assert.Greater(t, p[3], other+0.1)
+			assert.Greater(t, p[5], 0.0)
+			if slices.Contains(tt.roles, game.Yagoda) {
+				assert.InDelta(t, other, p[5], 1e-9, "the first report, Yagoda's to falsify")
+			} else {
+				assert.Less(t, p[5], other-0.1)
+			}
+		})
+	}
 }

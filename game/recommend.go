@@ -10,10 +10,10 @@ var recommended = [MaxSeats + 1]RoleSet{
 	6:  Roles(Tukhachevsky),
 	7:  Roles(Bukharin, Tukhachevsky),
 	8:  Roles(Zinoviev, Tukhachevsky),
-	9:  Roles(Zinoviev, Tukhachevsky),
-	10: Roles(Tukhachevsky, Yagoda),
-	11: Roles(Bukharin, Zinoviev, Tukhachevsky),
-	12: Roles(Bukharin, Zinoviev, Tukhachevsky),
+	9:  Roles(Bukharin, Tukhachevsky),
+	10: Roles(Tukhachevsky),
+	11: Roles(Tukhachevsky),
+	12: Roles(Tukhachevsky),
 }
 
 // RecommendedRoles is the set of Congress roles recommended for this
