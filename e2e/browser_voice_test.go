@@ -200,6 +200,10 @@ func TestVoiceBrowser(t *testing.T) {
 		p.wait("the Night", `document.querySelector('#voice .voice-reason')`, step)
 	}
 	require.Equal(t, game.MutedNight, loyalist.text(`document.querySelector('#voice .voice-reason').textContent`))
+	loyalist.wait("the open microphone said unheard", `document.querySelector('#voice [data-self]').textContent === 'Your microphone is open, but nobody hears you now.'`, step)
+	for _, p := range plotters {
+		p.wait("the bloc's microphone said heard", `document.querySelector('#voice [data-self]').textContent !== 'Your microphone is open, but nobody hears you now.'`, step)
+	}
 	loyalist.deaf("the Loyalist still hears a Plotter at Night")
 	gallery.deaf("the spectator still hears a Plotter at Night")
 	for _, p := range plotters {

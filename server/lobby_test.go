@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"congress/game"
 	"congress/protocol"
+	"congress/protocol/wsclient"
 )
 
 // TestBadInput sends each kind of bad input into a running game and
@@ -794,4 +796,41 @@ func TestBotNames(t *testing.T) {
 		seen[bot.Name] = true
 	}
 	assert.True(t, seen["Postyshev"] && seen["Kosior"], "the first names of the period: %v", seen)
+}
+
+// TestFloodGoodbyeToASlowReader: a flooder that reads nothing for a
+// while after it is closed still finds the goodbye and the close frame
+// waiting: the unread flood does not reset the line before it reads.
+func TestFloodGoodbyeToASlowReader(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		d := DefaultLimits()
+		o.Limits.MessagesPerSecond, o.Limits.MessageBurst = d.MessagesPerSecond, d.MessageBurst
+	})
+	ws, err := wsclient.Dial(t.Context(), e.http.URL, nil, 0)
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	for i := range 400 {
+		if ws.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Act{ID: int64(i + 1), Kind: game.CmdReady})) != nil {
+			break
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the client reads nothing meanwhile
+	var closing *protocol.Closing
+	for {
+		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+		_, data, err := ws.Read(ctx)
+		cancel()
+		if err != nil {
+			assert.Equal(t, websocket.StatusPolicyViolation, websocket.CloseStatus(err), "%v", err)
+			break
+		}
+		m := msg{Raw: data}
+		require.NoError(t, json.Unmarshal(data, &m))
+		if m.Type == protocol.TypeClosing {
+			closing = new(protocol.Closing)
+			decode(t, m, closing)
+		}
+	}
+	require.NotNil(t, closing, "the goodbye was lost")
+	assert.Equal(t, protocol.CodeRateLimited, closing.Code)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -93,6 +94,23 @@ type corkConn struct {
 	unsent []byte
 	// What the non-blocking writes did: wholly written, cut short, not taken.
 	direct, cut, refused int
+
+	// linger, once set, holds the socket open for goodbyeLinger after
+	// Close, without a goroutine waiting.
+	linger atomic.Bool
+}
+
+// goodbyeLinger is how long the socket of a client closed for what it
+// sent stays open after its goodbye, for the client to read it.
+const goodbyeLinger = time.Second
+
+// Close closes the socket, or in a moment when it lingers.
+func (c *corkConn) Close() error {
+	if c.linger.Load() {
+		time.AfterFunc(goodbyeLinger, func() { _ = c.Conn.Close() })
+		return nil
+	}
+	return c.Conn.Close()
 }
 
 func newCorkConn(nc net.Conn, timeout time.Duration) *corkConn {
@@ -234,9 +252,13 @@ func (t wsTransport) close(status websocket.StatusCode, reason string) {
 		// Closed for what it sent, or failed to read: what it sends now
 		// is not read. The goodbye still goes out, but the close
 		// handshake does not wait for the answer behind a flood.
+		// What it sent and was never read would have the socket's close
+		// reset the line at once, and the client's system drop the
+		// goodbye unread: the socket stays open a moment after it.
 		if cr, ok := t.nc.Conn.(interface{ CloseRead() error }); ok {
 			_ = cr.CloseRead()
 		}
+		t.nc.linger.Store(true)
 	}
 	_ = t.ws.Close(status, reason)
 }

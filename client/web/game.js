@@ -67,7 +67,7 @@ export function mount(root, ctx) {
   // the table, your file), the chat, or the minutes.
   let pane = "floor";
   const paneTabs = h("nav", { class: "panes", aria: { label: "Parts of the Congress" } });
-  const side = h("div", { class: "side" }, card.el, hostBody, seatDoor.el, moveSeat.el, ctx.chat.el, gallery.el);
+  const side = h("div", { class: "side" }, card.el, hostBody, seatDoor.el, ctx.chat.el, moveSeat.el, gallery.el);
   const screen = h("div", { class: "game", data: { pane } }, banner, paneTabs, actions, tablePanel, side, logPanel);
   replace(root, screen);
   ctx.chat.attached();

@@ -237,7 +237,10 @@ export class Voice {
         [...this.audio.values()]);
       return;
     }
-    const me = this.mic ? (this.selfMuted() ? "Your microphone is off." : "You are speaking.") : "You are listening only.";
+    const heard = !route || !route.speak || route.speak.length > 0; // someone may hear this microphone now
+    const me = !this.mic ? "You are listening only."
+      : this.selfMuted() ? "Your microphone is off."
+        : heard ? "You are speaking." : "Your microphone is open, but nobody hears you now.";
     const peers = (this.state && this.state.peers) || [];
     const speakers = peers.filter((p) => this.speaking.has(p.stream)).map((p) => (p.member ? p.name : spectatorName(p.name)));
     this.dock.classList.toggle("folded", this.folded);
