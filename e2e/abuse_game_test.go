@@ -168,7 +168,6 @@ func TestAbuseWhileAGamePlays(t *testing.T) {
 	assert.Zero(t, a.slowOpen, "a slow client's headers were waited for past the timeout")
 	// Every request of the game was answered (play requires it); how fast
 	// is BenchmarkGameUnderAbuse's to say, not a timed test's.
-	assert.NotEmpty(t, a.loud, "the game made no move while the abusers were on")
 	assert.LessOrEqual(t, float64(a.heard), 20+10*a.run.Seconds()+2, "the flooder's allowance was refilled by reconnecting")
 }
 

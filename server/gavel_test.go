@@ -17,15 +17,7 @@ import (
 
 // notices are the Notice messages among ms.
 func notices(t *testing.T, ms []msg) []protocol.Notice {
-	var out []protocol.Notice
-	for _, m := range ms {
-		if m.Type == protocol.TypeNotice {
-			var n protocol.Notice
-			decode(t, m, &n)
-			out = append(out, n)
-		}
-	}
-	return out
+	return typed[protocol.Notice](t, ms, protocol.TypeNotice)
 }
 
 // notice reads until the next Notice.

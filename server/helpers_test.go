@@ -228,6 +228,20 @@ func (e *env) dial(header http.Header) *client {
 	return c
 }
 
+// typed decodes the messages of type typ among ms, in order.
+func typed[T any](t *testing.T, ms []msg, typ protocol.Type) []T {
+	t.Helper()
+	var out []T
+	for _, m := range ms {
+		if m.Type == typ {
+			var v T
+			decode(t, m, &v)
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // learn keeps the last Game and Lobby received.
 func (c *client) learn(m msg) {
 	switch m.Type {

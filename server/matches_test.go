@@ -45,6 +45,19 @@ func (e *env) get(path string) (int, []byte) {
 // the Debate. It returns the match's ID.
 func (e *env) botGame(public bool) string {
 	e.t.Helper()
+	host, code := e.botLobby(public, 6)
+	lv := lastLobby(e.t, host.ok(protocol.Host{Action: protocol.HostStart}))
+	require.NotNil(e.t, lv)
+	host.hurryToTheEnd()
+	id := e.replayed(code).Match.ID
+	require.NotEmpty(e.t, id)
+	return id
+}
+
+// botLobby opens a lobby with one-second timers and seats its host and
+// bots: the host, resumed, and the lobby's code.
+func (e *env) botLobby(public bool, bots int) (*client, string) {
+	e.t.Helper()
 	s := protocol.SettingsOf(game.DefaultConfig(), 5)
 	s.DebateSeconds, s.ChairPickSeconds, s.DefenceSeconds, s.VoteSeconds = 1, 1, 1, 1
 	s.ConfessionSeconds, s.NightSeconds, s.FinalBallotSeconds = 1, 1, 1
@@ -55,29 +68,31 @@ func (e *env) botGame(public bool) string {
 	host := e.dial(nil)
 	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
 	host.welcome()
-	for range 6 {
+	for range bots {
 		host.ok(protocol.Host{Action: protocol.HostAddBot})
 	}
-	lv := lastLobby(e.t, host.ok(protocol.Host{Action: protocol.HostStart}))
-	require.NotNil(e.t, lv)
+	return host, cr.Code
+}
+
+// hurryToTheEnd has the host end every phase but the Debate until the
+// game is over.
+func (c *client) hurryToTheEnd() {
+	c.t.Helper()
 	deadline := time.After(60 * time.Second)
 	for {
 		select {
 		case <-deadline:
-			e.t.Fatal("the game did not end")
+			c.t.Fatal("the game did not end")
 		default:
 		}
-		g := host.game()
+		g := c.game()
 		if g.View.Phase == game.PhaseOver {
-			break
+			return
 		}
 		if g.View.Phase != game.PhaseDebate {
-			host.send(protocol.Act{Kind: game.CmdEndPhase})
+			c.send(protocol.Act{Kind: game.CmdEndPhase})
 		}
 	}
-	id := e.replayed(cr.Code).Match.ID
-	require.NotEmpty(e.t, id)
-	return id
 }
 
 // TestPrivateMatchesAreNotListed: the archive lists the matches of

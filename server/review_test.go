@@ -2,15 +2,12 @@ package server
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"congress/game"
 	"congress/protocol"
 )
 
@@ -18,54 +15,15 @@ import (
 // with a spectator watching: its host and the spectator.
 func (e *env) overLobby() (host, spec *client) {
 	e.t.Helper()
-	s := protocol.SettingsOf(game.DefaultConfig(), 5)
-	s.DebateSeconds, s.ChairPickSeconds, s.DefenceSeconds, s.VoteSeconds = 1, 1, 1, 1
-	s.ConfessionSeconds, s.NightSeconds, s.FinalBallotSeconds = 1, 1, 1
-	status, body := e.post("/api/lobbies", protocol.CreateLobby{Name: "Anna", Settings: &s})
-	require.Equal(e.t, http.StatusCreated, status, "%s", body)
-	var cr protocol.Created
-	require.NoError(e.t, json.Unmarshal(body, &cr))
-	host = e.dial(nil)
-	host.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
-	host.welcome()
+	host, code := e.botLobby(false, 4)
 	spec = e.dial(nil)
-	spec.send(protocol.Watch{Lobby: cr.Code})
+	spec.send(protocol.Watch{Lobby: code})
 	spec.welcome()
-	for range 4 {
-		host.ok(protocol.Host{Action: protocol.HostAddBot})
-	}
 	host.ok(protocol.Host{Action: protocol.HostStart})
-	deadline := time.After(60 * time.Second)
-	for {
-		select {
-		case <-deadline:
-			e.t.Fatal("the game did not end")
-		default:
-		}
-		g := host.game()
-		if g.View.Phase == game.PhaseOver {
-			break
-		}
-		if g.View.Phase != game.PhaseDebate {
-			host.send(protocol.Act{Kind: game.CmdEndPhase})
-		}
-	}
+	host.hurryToTheEnd()
 	host.sync()
 	spec.sync()
 	return host, spec
-}
-
-// reviews are the reviewing messages among ms.
-func reviews(t *testing.T, ms []msg) []protocol.Reviewing {
-	var out []protocol.Reviewing
-	for _, m := range ms {
-		if m.Type == protocol.TypeReviewing {
-			var r protocol.Reviewing
-			decode(t, m, &r)
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // TestReviewCoalescesSteps: the host's steps in the review go out at
@@ -87,7 +45,7 @@ func TestReviewCoalescesSteps(t *testing.T) {
 	host.sync()
 	var got []protocol.Reviewing
 	require.Eventually(t, func() bool {
-		got = append(got, reviews(t, spec.sync())...)
+		got = append(got, typed[protocol.Reviewing](t, spec.sync(), protocol.TypeReviewing)...)
 		return len(got) > 0 && got[len(got)-1].Step == 9
 	}, 3*time.Second, 20*time.Millisecond, "the last step goes out: %+v", got)
 	assert.LessOrEqual(t, len(got), 3, "the start, then the steps coalesced: %+v", got)

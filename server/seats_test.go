@@ -304,13 +304,9 @@ func TestMoveToAnotherDevice(t *testing.T) {
 	spec := tb.watcher("")
 	spec.refused(protocol.Move{}, protocol.CodeNotSeated)
 
-	got := boris.ok(protocol.Move{})
-	var link protocol.MoveLink
-	for _, m := range got {
-		if m.Type == protocol.TypeMoveLink {
-			decode(t, m, &link)
-		}
-	}
+	links := typed[protocol.MoveLink](t, boris.ok(protocol.Move{}), protocol.TypeMoveLink)
+	require.NotEmpty(t, links)
+	link := links[len(links)-1]
 	require.NotEmpty(t, link.Code)
 	assert.NotContains(t, link.Link, boris.token, "never the token")
 	u, err := url.Parse(link.Link)
@@ -342,12 +338,9 @@ func TestMoveToAnotherDevice(t *testing.T) {
 	stale.expectError(protocol.CodeBadToken)
 
 	// Expired: two minutes, no more.
-	got = phone.ok(protocol.Move{})
-	for _, m := range got {
-		if m.Type == protocol.TypeMoveLink {
-			decode(t, m, &link)
-		}
-	}
+	links = typed[protocol.MoveLink](t, phone.ok(protocol.Move{}), protocol.TypeMoveLink)
+	require.NotEmpty(t, links)
+	link = links[len(links)-1]
 	clock.add(protocol.MoveLinkTTL)
 	late := e.dial(nil)
 	late.send(protocol.Resume{Lobby: tb.code, Move: link.Code})
@@ -435,12 +428,9 @@ func TestGallerySitsBetweenGames(t *testing.T) {
 	tb := e.table(game.MaxSeats-1, quickSettings())
 	host := tb.clients[0]
 	first := tb.watcher("")
-	var w protocol.Welcome
-	for _, m := range first.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Vera"}) {
-		if m.Type == protocol.TypeWelcome {
-			decode(t, m, &w)
-		}
-	}
+	welcomes := typed[protocol.Welcome](t, first.ok(protocol.Sit{Seat: protocol.NextGame, Name: "Vera"}), protocol.TypeWelcome)
+	require.NotEmpty(t, welcomes, "seated at once, before the answer")
+	w := welcomes[len(welcomes)-1]
 	require.NotEmpty(t, w.Token, "seated at once, before the answer")
 	assert.False(t, w.Spectator)
 	assert.Equal(t, "Vera", e.replayed(tb.code).Member(w.You).Name)

@@ -65,28 +65,11 @@ func TestWebSocketWrites(t *testing.T) {
 	lim.PingInterval = 20 * time.Millisecond
 	srv := New(Options{Limits: lim})
 	defer srv.Close(context.Background())
-	conns := make(chan *conn, 1)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
-		if !assert.NoError(t, err) {
-			return
-		}
-		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
-		conns <- c
-		// The reader: it answers pings until the client goes.
-		for {
-			if _, _, err := ws.Read(context.Background()); err != nil {
-				c.close("", "", websocket.StatusNormalClosure, false)
-				<-c.written
-				return
-			}
-		}
-	}))
-	defer hs.Close()
-	client, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(hs.URL, "http"), nil)
+	url, conns := serveOneWS(t, srv, nil)
+	client, _, err := websocket.Dial(t.Context(), url, nil)
 	require.NoError(t, err)
 	defer client.CloseNow()
-	c := <-conns
+	c := (<-conns).c
 	const n = 500
 	big := strings.Repeat("x", 3000)
 	for i := range n {
@@ -120,32 +103,13 @@ func TestDirectWritesUnderBackPressure(t *testing.T) {
 	lim.SendQueue = 1000
 	srv := New(Options{Limits: lim})
 	defer srv.Close(context.Background())
-	type accepted struct {
-		c  *conn
-		nc *corkConn
-	}
-	conns := make(chan accepted, 1)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
-		if !assert.NoError(t, err) {
-			return
-		}
+	url, conns := serveOneWS(t, srv, func(nc *corkConn) {
 		require.NoError(t, nc.Conn.(*net.TCPConn).SetWriteBuffer(4096))
-		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
-		conns <- accepted{c, nc}
-		for {
-			if _, _, err := ws.Read(context.Background()); err != nil {
-				c.close("", "", websocket.StatusNormalClosure, false)
-				<-c.written
-				return
-			}
-		}
-	}))
-	defer hs.Close()
+	})
 	small := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 		return rc.Control(func(fd uintptr) { _ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) })
 	}}
-	client, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(hs.URL, "http"), &websocket.DialOptions{
+	client, _, err := websocket.Dial(t.Context(), url, &websocket.DialOptions{
 		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: small.DialContext}},
 	})
 	require.NoError(t, err)
@@ -194,28 +158,8 @@ func TestDirectWriteLongAfterABlockingOne(t *testing.T) {
 	lim.PingInterval = time.Minute
 	srv := New(Options{Limits: lim})
 	defer srv.Close(context.Background())
-	type accepted struct {
-		c  *conn
-		nc *corkConn
-	}
-	conns := make(chan accepted, 1)
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
-		if !assert.NoError(t, err) {
-			return
-		}
-		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
-		conns <- accepted{c, nc}
-		for {
-			if _, _, err := ws.Read(context.Background()); err != nil {
-				c.close("", "", websocket.StatusNormalClosure, false)
-				<-c.written
-				return
-			}
-		}
-	}))
-	defer hs.Close()
-	client, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(hs.URL, "http"), nil)
+	url, conns := serveOneWS(t, srv, nil)
+	client, _, err := websocket.Dial(t.Context(), url, nil)
 	require.NoError(t, err)
 	defer client.CloseNow()
 	a := <-conns
@@ -235,4 +179,40 @@ func TestDirectWriteLongAfterABlockingOne(t *testing.T) {
 	a.nc.mu.Lock()
 	defer a.nc.mu.Unlock()
 	assert.Equal(t, 1, a.nc.direct, "the second message was not written at once")
+}
+
+// accepted is a connection a test's WebSocket server took, with its socket.
+type accepted struct {
+	c  *conn
+	nc *corkConn
+}
+
+// serveOneWS serves WebSockets as the server's connections (the socket
+// set up by tune, if any, after the upgrade), each read until its client
+// goes: the ws:// URL and the connections as they come.
+func serveOneWS(t *testing.T, srv *Server, tune func(*corkConn)) (string, <-chan accepted) {
+	t.Helper()
+	lim := srv.opt.Limits
+	conns := make(chan accepted, 1)
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, nc, err := acceptWS(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled}, lim.WriteTimeout)
+		if !assert.NoError(t, err) {
+			return
+		}
+		if tune != nil {
+			tune(nc)
+		}
+		c := newConn(srv, ws, wsTransport{ws: ws, nc: nc}, "127.0.0.1")
+		conns <- accepted{c, nc}
+		// The reader: it answers pings until the client goes.
+		for {
+			if _, _, err := ws.Read(context.Background()); err != nil {
+				c.close("", "", websocket.StatusNormalClosure, false)
+				<-c.written
+				return
+			}
+		}
+	}))
+	t.Cleanup(hs.Close)
+	return "ws" + strings.TrimPrefix(hs.URL, "http"), conns
 }
