@@ -5,6 +5,7 @@
 // review together of the last match.
 
 import { h, replace, announce } from "./dom.js";
+import "./language.js";
 import { streaming, onStreaming } from "./streamer.js";
 import { Connection, tokens, barred, prefs } from "./net.js";
 import { Session } from "./session.js";

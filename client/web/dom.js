@@ -58,11 +58,8 @@ export function announce(text, urgent = false) {
   announceTimer = setTimeout(() => { region.textContent = text; }, 50);
 }
 
-// list joins names in English: "A", "A and B", "A, B and C".
-export function list(items) {
-  if (items.length <= 1) return items.join("");
-  return items.slice(0, -1).join(", ") + " and " + items[items.length - 1];
-}
+// list joins names by the page language's rule: "A, B and C".
+export { list } from "./i18n.js";
 
 // clock renders seconds as m:ss.
 export function clock(seconds) {

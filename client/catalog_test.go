@@ -1,0 +1,184 @@
+package client
+
+import (
+	"encoding/json"
+	"io/fs"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// pluralForms are the CLDR plural categories each language's integers
+// need: English one/other, Russian one/few/many (and other for fractions).
+var pluralForms = map[string][]string{
+	"en": {"one", "other"},
+	"ru": {"few", "many", "one", "other"},
+}
+
+var placeholder = regexp.MustCompile(`\{(\w+)\}`)
+
+// entry is one key's words in one language: its forms (one form, "", for
+// a plain string) and the placeholders of all of them.
+type entry struct {
+	forms        map[string]string
+	placeholders []string
+}
+
+func readEntries(t *testing.T, lang string) map[string]entry {
+	cat, err := ReadCatalog(mustSub(web, "web"), lang)
+	require.NoError(t, err)
+	out := map[string]entry{}
+	for k, raw := range cat {
+		e := entry{forms: map[string]string{}}
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			e.forms[""] = s
+		} else {
+			require.NoError(t, json.Unmarshal(raw, &e.forms), "%s %s: a value is a string or an object of plural forms", lang, k)
+		}
+		seen := map[string]bool{}
+		for form, text := range e.forms {
+			assert.NotEmpty(t, strings.TrimSpace(text), "%s %s %s is empty", lang, k, form)
+			for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+				seen[m[1]] = true
+			}
+		}
+		for p := range seen {
+			e.placeholders = append(e.placeholders, p)
+		}
+		sort.Strings(e.placeholders)
+		out[k] = e
+	}
+	return out
+}
+
+func TestCatalogsAgree(t *testing.T) {
+	require.Equal(t, "en", Languages[0])
+	require.Contains(t, Languages, "ru")
+	en := readEntries(t, "en")
+	require.NotEmpty(t, en)
+	for _, lang := range Languages {
+		forms, ok := pluralForms[lang]
+		require.True(t, ok, "no plural forms listed for %s", lang)
+		cat := readEntries(t, lang)
+		for k, e := range cat {
+			ref, ok := en[k]
+			if !assert.True(t, ok, "%s has %s, English does not", lang, k) {
+				continue
+			}
+			assert.Equal(t, ref.placeholders, e.placeholders, "%s %s: placeholders differ from English", lang, k)
+			_, plain := e.forms[""]
+			_, refPlain := ref.forms[""]
+			assert.Equal(t, refPlain, plain, "%s %s: a plural in one language and not in the other", lang, k)
+			if !plain {
+				var got []string
+				for f := range e.forms {
+					got = append(got, f)
+				}
+				sort.Strings(got)
+				assert.Equal(t, forms, got, "%s %s: the plural forms of %s", lang, k, lang)
+				assert.Contains(t, e.placeholders, "n", "%s %s: a plural is chosen by {n}", lang, k)
+			}
+		}
+		for k := range en {
+			assert.Contains(t, cat, k, "%s lacks %s", lang, k)
+		}
+	}
+}
+
+var (
+	// A key given to t, or a prefix given to tk/tkOr, as a literal.
+	calledKey    = regexp.MustCompile(`\bt\(\s*["'\x60]([a-z][\w]*(?:\.[\w-]+)+)["'\x60]`)
+	calledPrefix = regexp.MustCompile(`\btk(?:Or)?\(\s*["'\x60]([a-z][\w]*(?:\.[\w-]+)*)["'\x60]`)
+	literal      = regexp.MustCompile(`["'\x60]([a-z][\w]*(?:\.[\w-]+)+)["'\x60]`)
+)
+
+// clientSources are the client's scripts and pages, comments kept.
+func clientSources(t *testing.T) map[string]string {
+	out := map[string]string{}
+	root := mustSub(web, "web")
+	require.NoError(t, fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".html")) {
+			return err
+		}
+		b, err := fs.ReadFile(root, p)
+		out[p] = string(b)
+		return err
+	}))
+	return out
+}
+
+// TestCatalogKeysUsed fails on a key the scripts ask for that no catalog
+// has, and on a key no script asks for. A key is used when a script
+// names it in a string, or names its prefix to tk or tkOr.
+func TestCatalogKeysUsed(t *testing.T) {
+	en := readEntries(t, "en")
+	used := map[string]bool{}
+	var prefixes []string
+	for name, src := range clientSources(t) {
+		for _, m := range calledKey.FindAllStringSubmatch(src, -1) {
+			assert.Contains(t, en, m[1], "%s asks for %s, which no catalog has", name, m[1])
+		}
+		for _, m := range calledPrefix.FindAllStringSubmatch(src, -1) {
+			prefixes = append(prefixes, m[1]+".")
+		}
+		for _, m := range literal.FindAllStringSubmatch(src, -1) {
+			used[m[1]] = true
+		}
+	}
+	for _, p := range prefixes {
+		found := false
+		for k := range en {
+			if strings.HasPrefix(k, p) {
+				found, used[k] = true, true
+			}
+		}
+		assert.True(t, found, "no key begins with the prefix %q given to tk", p)
+	}
+	var unused []string
+	for k := range en {
+		if !used[k] {
+			unused = append(unused, k)
+		}
+	}
+	sort.Strings(unused)
+	assert.Empty(t, unused, "keys no script uses")
+}
+
+// englishWords is a string that reads as an English phrase: a capital
+// word and another word after it ("The Congress", "Take a seat").
+var englishWords = regexp.MustCompile(`["'\x60>][^"'\x60<>]*\b[A-Z][a-z]+[ ,.][^"'\x60<>]*[a-z]{2,}[^"'\x60<>]*["'\x60<]`)
+
+// TestNoWordsOutsideTheCatalogs fails on a phrase written into a script
+// or page instead of a catalog. Comments are not read; a line that must
+// keep a phrase (a language's own name) says "i18n-ok".
+func TestNoWordsOutsideTheCatalogs(t *testing.T) {
+	for name, src := range clientSources(t) {
+		inBlock := false
+		for i, line := range strings.Split(src, "\n") {
+			code := line
+			if inBlock {
+				end := strings.Index(code, "*/")
+				if end < 0 {
+					continue
+				}
+				code, inBlock = code[end+2:], false
+			}
+			if s := strings.Index(code, "/*"); s >= 0 && !strings.Contains(code[s:], "*/") {
+				code, inBlock = code[:s], true
+			}
+			trimmed := strings.TrimSpace(code)
+			if strings.HasPrefix(trimmed, "//") || strings.HasPrefix(trimmed, "<!--") || strings.Contains(line, "i18n-ok") {
+				continue
+			}
+			if c := strings.Index(code, " // "); c >= 0 {
+				code = code[:c]
+			}
+			assert.False(t, englishWords.MatchString(code), "%s:%d holds words outside the catalogs: %s", name, i+1, strings.TrimSpace(line))
+		}
+	}
+}
