@@ -9,18 +9,20 @@
 import { h, replace } from "./dom.js";
 import { CHANNEL } from "./words.js";
 import { spectatorName } from "./streamer.js";
+import { t, time } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 const ORDER = ["public", "plotters", "purged", "spectators"];
 
 // closedReason says why this viewer may read a channel but not write it.
 function closedReason(ch, session) {
   const v = session.view;
-  if (v && v.phase === "over" && ch !== "public") return "The Congress has closed: this channel is opened to be read.";
-  if (session.spectator) return ch === "public" ? "Only delegates speak on the floor. The gallery talks in its own channel." : "You may only read this channel.";
-  if (v && v.you && !v.you.alive) return "The purged no longer speak here. Talk with the other purged.";
-  if (ch === "public" && v && v.phase === "night") return "The floor is silent while Moscow sleeps.";
-  if (ch === "plotters" && v && v.rules && v.rules.plotter_chat === "night") return "The bloc meets only at night.";
-  return "You may not speak here now.";
+  if (v && v.phase === "over" && ch !== "public") return t("chat.closed_open");
+  if (session.spectator) return ch === "public" ? t("chat.gallery_floor") : t("chat.read_only");
+  if (v && v.you && !v.you.alive) return t("chat.purged");
+  if (ch === "public" && v && v.phase === "night") return t("chat.night");
+  if (ch === "plotters" && v && v.rules && v.rules.plotter_chat === "night") return t("chat.bloc_night");
+  return t("chat.not_now");
 }
 
 export class Chat {
@@ -37,22 +39,22 @@ export class Chat {
     this.withSecrets = true; // the bloc's channel may show (the file is open)
     this.pending = [];   // {text, channel, state, error}
     this.notice = "";    // why the last line came back into the box
-    this.tabs = h("div", { class: "tabs", role: "tablist", aria: { label: "Chat channels" } });
+    this.tabs = h("div", { class: "tabs", role: "tablist", aria: { label: t("chat.channels_label") } });
     // Lines said are a log that screen readers follow: new lines are
     // appended, never re-rendered. Lines of ours still on their way sit
     // below it, outside the log.
-    this.lines = h("div", { class: "said", id: "chat-lines", role: "log", aria: { live: "polite", label: "Chat" } });
+    this.lines = h("div", { class: "said", id: "chat-lines", role: "log", aria: { live: "polite", label: t("chat.lines_label") } });
     this.pendingList = h("ul", { class: "said", id: "chat-pending" });
-    this.empty = h("p", { class: "muted small", text: "Nothing said yet." });
-    this.scroller = h("div", { class: "lines", tabindex: "0", role: "region", aria: { label: "Chat lines" }, onscroll: () => this.scrolled() }, this.empty, this.lines, this.pendingList);
-    this.pill = h("button", { type: "button", class: "small new-lines", id: "chat-new", hidden: true, onclick: () => this.toNewest(), text: "New messages ↓" });
+    this.empty = h("p", { class: "muted small", text: t("chat.empty") });
+    this.scroller = h("div", { class: "lines", tabindex: "0", role: "region", aria: { label: t("chat.scroller_label") }, onscroll: () => this.scrolled() }, this.empty, this.lines, this.pendingList);
+    this.pill = h("button", { type: "button", class: "small new-lines", id: "chat-new", hidden: true, onclick: () => this.toNewest(), text: t("chat.new_lines") });
     this.rendered = { tab: "", count: 0, first: null };
-    this.input = h("input", { type: "text", maxlength: 500, autocomplete: "off", aria: { label: "Your message" }, placeholder: "Speak, comrade…", id: "chat-input" });
+    this.input = h("input", { type: "text", maxlength: 500, autocomplete: "off", aria: { label: t("chat.input_label") }, placeholder: t("chat.placeholder"), id: "chat-input" });
     this.closed = h("p", { class: "chat-closed", role: "status", hidden: true });
-    this.button = h("button", { type: "submit", class: "dark", text: "Send" });
+    this.button = h("button", { type: "submit", class: "dark", text: t("chat.send") });
     this.form = h("form", { class: "chat-form", onsubmit: (e) => { e.preventDefault(); this.submit(); } }, this.input, this.button);
     this.el = h("section", { class: "panel chat", aria: { labelledby: "chat-h" } },
-      h("h2", { id: "chat-h", text: "Chatter" }), this.tabs, h("div", { role: "tabpanel", class: "chat-panel", aria: { labelledby: "chat-h" } }, this.scroller, this.pill, this.form, this.closed));
+      h("h2", { id: "chat-h", text: t("chat.h") }), this.tabs, h("div", { role: "tabpanel", class: "chat-panel", aria: { labelledby: "chat-h" } }, this.scroller, this.pill, this.form, this.closed));
   }
 
   // attached is called when a screen has put the chat in its place: it
@@ -186,7 +188,7 @@ export class Chat {
         tabindex: c === this.tab ? "0" : "-1",
         onclick: () => { this.tab = c; this.picked = true; this.follow = true; this.update(); },
         onkeydown: (e) => this.arrow(e, all),
-      }, CHANNEL[c] || c, unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null);
+      }, CHANNEL[c] || c, unread > 0 ? h("span", { class: "unread", aria: { label: t("chat.unread", { n: unread }) }, text: String(unread) }) : null);
     }));
     this.renderLines(lines.filter((l) => l.channel === this.tab));
     replace(this.pendingList, this.pending.filter((p) => p.channel === this.tab).map((p) => this.pendingLine(p)));
@@ -204,7 +206,7 @@ export class Chat {
   // screen readers do not read the whole history out).
   renderLines(shown) {
     const r = this.rendered;
-    const line = (l) => h("div", { class: "said-line", title: l.at ? new Date(l.at).toLocaleTimeString() : null },
+    const line = (l) => h("div", { class: "said-line", title: l.at ? time(new Date(l.at), { timeStyle: "medium" }) : null },
       h("span", { class: ["from", l.from && l.from === this.session.me && "me"], text: (l.from ? l.name : spectatorName(l.name)) + ":" }),
       h("span", { class: "text", text: l.text }));
     if (r.tab === this.tab && shown.length >= r.count && (r.count === 0 || shown[0] === r.first)) {
@@ -221,13 +223,13 @@ export class Chat {
   pendingLine(p) {
     if (p.state === "failed") {
       return h("li", { class: "failed" },
-        h("span", { class: "from", text: "Not sent:" }), h("span", { text: p.text + " — " + p.error + " " }),
-        h("button", { type: "button", class: "small", text: "Retry", onclick: () => { this.drop(p); this.post(p.text, p.channel); } }),
+        h("span", { class: "from", text: t("chat.not_sent_from") }), h("span", { text: p.text + " — " + p.error + " " }),
+        h("button", { type: "button", class: "small", text: t("chat.retry"), onclick: () => { this.drop(p); this.post(p.text, p.channel); } }),
         " ",
-        h("button", { type: "button", class: "small", text: "Discard", onclick: () => { this.drop(p); this.update(); } }));
+        h("button", { type: "button", class: "small", text: t("chat.discard"), onclick: () => { this.drop(p); this.update(); } }));
     }
-    const why = this.connected() ? "sending…" : "waiting for the connection…";
-    return h("li", { class: "pending" }, h("span", { class: "from", text: "You:" }), h("span", { text: p.text + " (" + why + ")" }));
+    const why = this.connected() ? t("chat.sending") : t("chat.waiting");
+    return h("li", { class: "pending" }, h("span", { class: "from", text: t("chat.you_from") }), h("span", { text: t("chat.pending_text", { text: p.text, why }) }));
   }
 
   arrow(e, all) {
@@ -241,8 +243,8 @@ export class Chat {
     this.picked = true;
     this.follow = true;
     this.update();
-    const t = this.tabs.querySelector(`[data-channel="${all[j]}"]`);
-    if (t) t.focus();
+    const tab = this.tabs.querySelector(`[data-channel="${all[j]}"]`);
+    if (tab) tab.focus();
   }
 
   submit() {
@@ -264,12 +266,12 @@ export class Chat {
       this.update();
     }, (err) => {
       p.state = "failed";
-      p.error = (err && err.message) || "refused";
+      p.error = err ? errorText(err) : t("chat.refused");
       // Put the words back where they were typed, unless the box is in use.
       if (!this.input.value && !this.input.disabled && this.tab === channel) {
         this.input.value = text;
         this.drop(p);
-        this.notice = "Not sent: " + p.error;
+        this.notice = t("chat.not_sent", { error: p.error });
       }
       this.update();
     });

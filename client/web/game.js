@@ -10,6 +10,8 @@
 
 import { h, replace, announce, clock } from "./dom.js";
 import { PHASE, PHASE_HINT, ROLE, ACT } from "./words.js";
+import { t, tkOr } from "./i18n.js";
+import { errorText } from "./errors.js";
 import { renderTable, tickAway } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
@@ -19,7 +21,7 @@ import { Signal } from "./signal.js";
 import { streaming, onStreaming } from "./streamer.js";
 
 // VERB names, on a seat of the table, what tapping it does.
-const VERB = { denounce: "Denounce", chair_pick: "Name accused", confess: "Name", letter: "Letter against", investigate: "Investigate", strike: "Strike", shoot: "Shoot" };
+const VERB = { denounce: t("game.verb_denounce"), chair_pick: t("game.verb_chair_pick"), confess: t("game.verb_confess"), letter: t("game.verb_letter"), investigate: t("game.verb_investigate"), strike: t("game.verb_strike"), shoot: t("game.verb_shoot") };
 
 // DRAWN are the moves the floor draws with a prompt of its own; any other
 // the view offers is drawn in the words of ACT.
@@ -30,7 +32,7 @@ const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick",
 const LONG_AWAY = 60;
 
 // SEALED_NIGHT is what everyone reads at night while the file is sealed.
-export const SEALED_NIGHT = "Night falls. Open your file to act.";
+export const SEALED_NIGHT = t("game.sealed_night");
 
 export function mount(root, ctx) {
   const s = ctx.session;
@@ -38,14 +40,14 @@ export function mount(root, ctx) {
   const phaseH = h("h1", { id: "phase-h" });
   const sessionLine = h("span", { class: "session" });
   const hint = h("p", { class: "hint" });
-  const timer = h("span", { class: "timer", role: "timer", aria: { label: "Time left in this phase" } });
+  const timer = h("span", { class: "timer", role: "timer", aria: { label: t("game.timer_label") } });
   const signal = new Signal(s);
   banner.append(h("div", { class: "phase" }, sessionLine, phaseH, hint), timer, signal.el);
 
   const actionsBody = h("div");
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
   const actions = h("section", { class: "panel red actions", id: "your-move", aria: { labelledby: "act-h" } },
-    h("h2", { id: "act-h", text: "Your move" }), actionsBody, refusal);
+    h("h2", { id: "act-h", text: t("game.your_move") }), actionsBody, refusal);
   const hostBody = h("section", { class: "panel host-tools", aria: { labelledby: "gavel-h" } });
 
   let secrets = false;
@@ -53,11 +55,11 @@ export function mount(root, ctx) {
   const tableBody = h("div");
   const rulesLine = h("p", { class: "rules small muted", id: "rules" });
   const tablePanel = h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } },
-    h("h2", { id: "table-h", text: "The Congress floor" }), tableBody, rulesLine);
+    h("h2", { id: "table-h", text: t("game.floor_h") }), tableBody, rulesLine);
 
   const minutes = new Minutes();
   const logPanel = h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } },
-    h("h2", { id: "log-h", text: "The minutes" }), minutes.el);
+    h("h2", { id: "log-h", text: t("game.minutes_h") }), minutes.el);
 
   const gallery = new Gallery(ctx);
   const seatDoor = new SeatDoor(ctx);
@@ -66,7 +68,7 @@ export function mount(root, ctx) {
   // On a phone the screen is one pane at a time: the floor (your move,
   // the table, your file), the chat, or the minutes.
   let pane = "floor";
-  const paneTabs = h("nav", { class: "panes", aria: { label: "Parts of the Congress" } });
+  const paneTabs = h("nav", { class: "panes", aria: { label: t("game.panes_label") } });
   const side = h("div", { class: "side" }, card.el, hostBody, seatDoor.el, ctx.chat.el, moveSeat.el, gallery.el);
   const screen = h("div", { class: "game", data: { pane } }, banner, paneTabs, actions, tablePanel, side, logPanel);
   replace(root, screen);
@@ -82,12 +84,12 @@ export function mount(root, ctx) {
   }
   function renderPanes() {
     const unread = ctx.chat.unreadTotal();
-    replace(paneTabs, [["floor", "The floor"], ["chat", "Chatter"], ["minutes", "Minutes"]].map(([p, label]) =>
+    replace(paneTabs, [["floor", t("game.pane_floor")], ["chat", t("game.pane_chat")], ["minutes", t("game.pane_minutes")]].map(([p, label]) =>
       h("button", {
         type: "button", class: "small", data: { key: "pane-" + p, pane: p },
         aria: { pressed: p === pane ? "true" : "false" },
         onclick: () => showPane(p),
-      }, label, p === "chat" && unread > 0 ? h("span", { class: "unread", aria: { label: unread + " unread" }, text: String(unread) }) : null)));
+      }, label, p === "chat" && unread > 0 ? h("span", { class: "unread", aria: { label: t("game.unread", { n: unread }) }, text: String(unread) }) : null)));
   }
 
   // busy holds the request in flight, so a double click sends once.
@@ -115,7 +117,7 @@ export function mount(root, ctx) {
   }
 
   function showRefusal(err) {
-    refusal.textContent = (err && err.message) || "The Presidium refused.";
+    refusal.textContent = err ? errorText(err) : t("game.refused");
     refusal.hidden = false;
   }
 
@@ -124,7 +126,7 @@ export function mount(root, ctx) {
     const v = s.view;
     if (!v) return;
     if (left === null) {
-      timer.textContent = v.paused ? "Adjourned" : "—";
+      timer.textContent = v.paused ? t("game.adjourned") : "—";
       timer.className = "timer stopped";
       return;
     }
@@ -219,9 +221,9 @@ export function mount(root, ctx) {
     banner.className = "banner" + (v.phase === "night" ? " night" : "");
     phaseH.textContent = PHASE[v.phase] || v.phase;
     const watching = s.lobby ? s.lobby.spectators || 0 : 0;
-    sessionLine.textContent = (v.phase === "final_ballot" ? "The Central Committee election" : `Session ${v.session} of ${v.sessions}`) +
-      (watching ? ` · ${watching} in the gallery` : "");
-    hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : PHASE_HINT[v.phase] || "";
+    sessionLine.textContent = (v.phase === "final_ballot" ? t("game.election") : t("game.session_of", { n: v.session, m: v.sessions })) +
+      (watching ? t("game.watching", { n: watching }) : "");
+    hint.textContent = v.paused ? t("game.paused_hint") : PHASE_HINT[v.phase] || "";
     tick();
     card.update(v, galleryNote());
     replace(rulesLine, rulesText(v));
@@ -292,12 +294,14 @@ export function mount(root, ctx) {
     const turn = acts || sealedNight(v);
     if (v.phase !== last.phase || v.session !== last.session) {
       refusal.hidden = true;
-      let text = `${PHASE[v.phase]}${v.phase !== "over" && v.phase !== "final_ballot" ? ", session " + v.session : ""}. ${PHASE_HINT[v.phase] || ""}`;
-      if (turn) text += " Your move: " + turnWords(v) + ".";
+      let text = (v.phase !== "over" && v.phase !== "final_ballot"
+        ? t("game.announce_phase_session", { phase: PHASE[v.phase], n: v.session })
+        : t("game.announce_phase", { phase: PHASE[v.phase] })) + " " + (PHASE_HINT[v.phase] || "");
+      if (turn) text += " " + t("game.announce_move", { move: turnWords(v) });
       announce(text);
     } else if (acts && !last.acts) {
       // Within a phase: something is asked of you that was not before.
-      announce("Your turn: " + turnWords(v) + ".");
+      announce(t("game.announce_turn", { move: turnWords(v) }));
     }
   }
 
@@ -314,67 +318,67 @@ export function mount(root, ctx) {
         disabled: !!busy || x.seat === chosen,
         onclick: () => act({ kind, target: x.seat }, kind + x.seat),
       }, x.name)));
-    const tapHint = () => h("p", { class: "small muted tap-hint", text: "Or tap a seat on the table." });
+    const tapHint = () => h("p", { class: "small muted tap-hint", text: t("game.tap_hint") });
 
     if (!you) {
-      out.push(h("p", { class: "prompt", text: "You watch from the gallery." }),
+      out.push(h("p", { class: "prompt", text: t("game.gallery_prompt") }),
         h("p", { class: "muted", text: galleryNote() }));
       return out;
     }
     if (v.paused) {
       out.push(h("p", { class: "prompt", text: s.isHost
-        ? "You have adjourned the Congress. Resume it when the delegates are ready."
-        : "The Congress is adjourned. Wait for the host to resume it." }));
+        ? t("game.paused_host")
+        : t("game.paused_wait") }));
     }
     if (sealedNight(v)) {
-      out.push(h("p", { class: "prompt", text: v.phase === "night" ? SEALED_NIGHT : "Open your file to act." }),
+      out.push(h("p", { class: "prompt", text: v.phase === "night" ? SEALED_NIGHT : t("game.open_to_act") }),
         h("div", { class: "act-row" }, streaming()
-          ? card.peekButton("Hold your file open to act", "open-file", "primary")
-          : h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: "Open your file" })));
+          ? card.peekButton(t("game.hold_to_act"), "open-file", "primary")
+          : h("button", { type: "button", class: "primary", data: { key: "open-file" }, onclick: () => card.toggle(), text: t("game.open_file") })));
       return out;
     }
     const me = v.seats[you.seat];
 
     if (a.has("denounce") || a.has("withdraw")) {
-      out.push(h("p", { class: "prompt", text: me.denounces >= 0 ? `You denounce ${s.name(me.denounces)}. Change your mind, or stand by it.` : "Denounce a delegate you suspect. You may change your mark until the Debate ends." }));
-      if (a.has("denounce")) out.push(targetButtons("denounce", offered(v, "denounce", me.denounces), "Denounce", me.denounces), tapHint());
+      out.push(h("p", { class: "prompt", text: me.denounces >= 0 ? t("game.denounce_standing", { name: s.name(me.denounces) }) : t("game.denounce_prompt") }));
+      if (a.has("denounce")) out.push(targetButtons("denounce", offered(v, "denounce", me.denounces), t("game.denounce_label"), me.denounces), tapHint());
     }
     const row = [];
-    if (a.has("ready")) row.push(h("button", { type: "button", class: "primary", data: { key: "ready", act: "ready" }, aria: { keyshortcuts: "R" }, disabled: !!busy, onclick: () => act({ kind: "ready" }, "ready"), text: "Ready: close the Debate" }));
-    if (a.has("unready")) row.push(h("button", { type: "button", aria: { pressed: "true", keyshortcuts: "R" }, data: { key: "unready", act: "unready" }, disabled: !!busy, onclick: () => act({ kind: "unready" }, "unready"), text: "Ready ✓ (take it back)" }));
-    if (a.has("withdraw")) row.push(h("button", { type: "button", data: { key: "withdraw", act: "withdraw" }, disabled: !!busy, onclick: () => act({ kind: "withdraw" }, "withdraw"), text: "Withdraw my denunciation" }));
+    if (a.has("ready")) row.push(h("button", { type: "button", class: "primary", data: { key: "ready", act: "ready" }, aria: { keyshortcuts: "R" }, disabled: !!busy, onclick: () => act({ kind: "ready" }, "ready"), text: t("game.ready") }));
+    if (a.has("unready")) row.push(h("button", { type: "button", aria: { pressed: "true", keyshortcuts: "R" }, data: { key: "unready", act: "unready" }, disabled: !!busy, onclick: () => act({ kind: "unready" }, "unready"), text: t("game.unready") }));
+    if (a.has("withdraw")) row.push(h("button", { type: "button", data: { key: "withdraw", act: "withdraw" }, disabled: !!busy, onclick: () => act({ kind: "withdraw" }, "withdraw"), text: t("game.withdraw") }));
     if (row.length) out.push(h("div", { class: "act-row" }, row));
 
     if (a.has("chair_pick")) {
-      out.push(h("p", { class: "prompt", text: "You hold the Chair and the count is tied. Name the Accused:" }),
-        targetButtons("chair_pick", targets(v, "chair_pick"), "Name the Accused"));
+      out.push(h("p", { class: "prompt", text: t("game.chair_pick_prompt") }),
+        targetButtons("chair_pick", targets(v, "chair_pick"), t("game.chair_pick_label")));
     }
     if (a.has("purge_vote")) {
-      out.push(h("p", { class: "prompt", text: `Purge ${s.name(v.accused)} from the Party, or spare them?` }),
-        h("div", { class: "vote-buttons", role: "group", aria: { label: "Your vote" } },
-          h("button", { type: "button", class: "primary", data: { key: "purge", act: "purge_vote", purge: "true" }, disabled: !!busy, onclick: () => act({ kind: "purge_vote", purge: true }, "purge"), text: "Purge" }),
-          h("button", { type: "button", class: "dark", data: { key: "spare", act: "purge_vote", purge: "false" }, disabled: !!busy, onclick: () => act({ kind: "purge_vote", purge: false }, "spare"), text: "Spare" })));
+      out.push(h("p", { class: "prompt", text: t("game.vote_prompt", { name: s.name(v.accused) }) }),
+        h("div", { class: "vote-buttons", role: "group", aria: { label: t("game.vote_label") } },
+          h("button", { type: "button", class: "primary", data: { key: "purge", act: "purge_vote", purge: "true" }, disabled: !!busy, onclick: () => act({ kind: "purge_vote", purge: true }, "purge"), text: t("game.purge") }),
+          h("button", { type: "button", class: "dark", data: { key: "spare", act: "purge_vote", purge: "false" }, disabled: !!busy, onclick: () => act({ kind: "purge_vote", purge: false }, "spare"), text: t("game.spare") })));
     }
     if (a.has("confess")) {
-      out.push(h("p", { class: "prompt", text: "You are purged. Before you go, you may name one delegate in your confession — or leave without a word." }),
-        targetButtons("confess", targets(v, "confess"), "Name in your confession"),
-        silent(v, "confess") && h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "confess-none", act: "confess", target: -1 }, disabled: !!busy, onclick: () => act({ kind: "confess", target: -1 }, "confess-1"), text: "Leave without a word" })));
+      out.push(h("p", { class: "prompt", text: t("game.confess_prompt") }),
+        targetButtons("confess", targets(v, "confess"), t("game.confess_label")),
+        silent(v, "confess") && h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "confess-none", act: "confess", target: -1 }, disabled: !!busy, onclick: () => act({ kind: "confess", target: -1 }, "confess-1"), text: t("game.confess_none") })));
     }
     if (a.has("letter")) {
-      out.push(h("p", { class: "prompt", text: "Propose the target of the bloc's anonymous letter. It stands as a denunciation in the next Debate." }),
-        targetButtons("letter", targets(v, "letter"), "Propose a letter against", chosenFor(v, "letter")));
+      out.push(h("p", { class: "prompt", text: t("game.letter_prompt") }),
+        targetButtons("letter", targets(v, "letter"), t("game.letter_label"), chosenFor(v, "letter")));
     }
     if (a.has("investigate")) {
-      out.push(h("p", { class: "prompt", text: "Name one delegate for the NKVD to investigate tonight. You alone will learn their camp." }),
-        targetButtons("investigate", targets(v, "investigate"), "Investigate", chosenFor(v, "investigate")));
+      out.push(h("p", { class: "prompt", text: t("game.investigate_prompt") }),
+        targetButtons("investigate", targets(v, "investigate"), t("game.investigate_label"), chosenFor(v, "investigate")));
     }
     if (a.has("falsify")) {
-      out.push(h("p", { class: "prompt", text: "Once a game, you may falsify tonight's NKVD report: the Investigator will read the opposite camp. You choose before you know whom it names; at dawn you learn it." }),
-        h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "falsify", act: "falsify" }, disabled: !!busy, onclick: () => act({ kind: "falsify" }, "falsify"), text: "Falsify tonight's report" })));
+      out.push(h("p", { class: "prompt", text: t("game.falsify_prompt") }),
+        h("div", { class: "act-row" }, h("button", { type: "button", class: "dark", data: { key: "falsify", act: "falsify" }, disabled: !!busy, onclick: () => act({ kind: "falsify" }, "falsify"), text: t("game.falsify") })));
     }
     if (a.has("strike")) {
-      out.push(h("p", { class: "prompt", text: "Strike one name from the Central Committee ballot. If Kirov alone has the most strikes, the Loyalists win." }),
-        targetButtons("strike", targets(v, "strike"), "Strike a name"), tapHint());
+      out.push(h("p", { class: "prompt", text: t("game.strike_prompt") }),
+        targetButtons("strike", targets(v, "strike"), t("game.strike_label")), tapHint());
     }
     // Any other move the view offers, in the words the vocabulary has for it.
     for (const x of shown(v).filter((y) => !DRAWN.has(y.kind))) {
@@ -387,7 +391,7 @@ export function mount(root, ctx) {
       const w = waiting(v);
       if (w) out.push(h("p", { class: "prompt", text: w }));
     }
-    if (busy) out.push(h("p", { class: "muted", role: "status", text: "Sending to the Presidium…" }));
+    if (busy) out.push(h("p", { class: "muted", role: "status", text: t("game.sending") }));
     return out;
   }
 
@@ -395,12 +399,12 @@ export function mount(root, ctx) {
   // lobby's settings.
   function galleryNote() {
     const st = s.lobby && s.lobby.settings;
-    if (!st || !st.spectators_see_roles) return "Spectators see the public record. The roles are opened when the Congress closes.";
-    if (!s.admitted) return "The gallery sees every role once the host admits you by name; until then, the public record. The roles are opened to all when the Congress closes.";
+    if (!st || !st.spectators_see_roles) return t("game.gallery_public");
+    if (!s.admitted) return t("game.gallery_admit");
     const d = st.spectator_delay_seconds;
     return d > 0
-      ? `The gallery sees every role, ${d} s behind the Congress, so that it cannot tip off a delegate.`
-      : "The gallery sees every role as it happens.";
+      ? t("game.gallery_delay", { n: d })
+      : t("game.gallery_live");
   }
 
   // waiting says what is happening when this viewer has nothing to do;
@@ -408,38 +412,38 @@ export function mount(root, ctx) {
   function waiting(v) {
     const you = v.you;
     const me = v.seats[you.seat];
-    if (!you.alive) return "You have been purged. Watch the Congress, and talk with the other purged.";
+    if (!you.alive) return t("game.status_purged");
     switch (v.phase) {
-    case "debate": return v.paused ? "" : "The Debate goes on.";
-    case "accusation": return `The Chair, ${s.name(v.chair)}, is naming the Accused.`;
-    case "defence": return v.accused === you.seat ? "You stand accused. Speak in your defence now." : `${s.name(v.accused)} speaks in their defence.`;
+    case "debate": return v.paused ? "" : t("game.status_debate");
+    case "accusation": return t("game.status_accusation", { name: s.name(v.chair) });
+    case "defence": return v.accused === you.seat ? t("game.status_defence_you") : t("game.status_defence", { name: s.name(v.accused) });
     case "vote":
-      if (v.accused === you.seat) return "The Congress votes on your fate.";
-      if (you.vote !== undefined && you.vote !== null) return `Your vote is cast: ${you.vote ? "Purge" : "Spare"}. Waiting for the others.`;
-      return "The vote is open.";
-    case "confession": return `${s.name(v.accused)} may name someone before leaving.`;
+      if (v.accused === you.seat) return t("game.status_vote_you");
+      if (you.vote !== undefined && you.vote !== null) return you.vote ? t("game.status_voted_purge") : t("game.status_voted_spare");
+      return t("game.status_vote");
+    case "confession": return t("game.status_confession", { name: s.name(v.accused) });
     case "night":
       if (!secrets) return SEALED_NIGHT;
-      if (you.choice >= 0) return `Your choice tonight: ${s.name(you.choice)}. Waiting for the dawn.`;
-      return "You sleep. Nothing is asked of you tonight.";
+      if (you.choice >= 0) return t("game.status_night_choice", { name: s.name(you.choice) });
+      return t("game.status_night");
     case "final_ballot":
-      if (you.choice >= 0) return `You struck ${s.name(you.choice)}. Waiting for the count.`;
-      return me.voted ? "You have struck a name." : "The ballot is open.";
+      if (you.choice >= 0) return t("game.status_struck_name", { name: s.name(you.choice) });
+      return me.voted ? t("game.status_struck") : t("game.status_ballot");
     }
-    return "Wait for the Presidium.";
+    return t("game.status_wait");
   }
 
   function turnWords(v) {
     const a = myActs(v);
-    if (sealedNight(v)) return "open your file";
-    if (a.includes("purge_vote")) return "vote Purge or Spare";
-    if (a.includes("chair_pick")) return "name the Accused";
-    if (a.includes("confess")) return "make your confession";
-    if (a.includes("letter")) return "propose the anonymous letter";
-    if (a.includes("investigate")) return "investigate a delegate";
-    if (a.includes("falsify")) return "falsify tonight's report, or not";
-    if (a.includes("strike")) return "strike a name";
-    if (a.includes("denounce") || a.includes("ready")) return "denounce, and press Ready when done";
+    if (sealedNight(v)) return t("game.turn_open");
+    if (a.includes("purge_vote")) return t("game.turn_vote");
+    if (a.includes("chair_pick")) return t("game.turn_chair_pick");
+    if (a.includes("confess")) return t("game.turn_confess");
+    if (a.includes("letter")) return t("game.turn_letter");
+    if (a.includes("investigate")) return t("game.turn_investigate");
+    if (a.includes("falsify")) return t("game.turn_falsify");
+    if (a.includes("strike")) return t("game.turn_strike");
+    if (a.includes("denounce") || a.includes("ready")) return t("game.turn_denounce");
     return a.map((k) => (ACT[k] ? ACT[k].turn : k)).join(", ");
   }
 
@@ -471,43 +475,43 @@ export function mount(root, ctx) {
     if (!kickable.some((m) => m.id === kickWho)) kickWho = kickable.length ? kickable[0].id : "";
     const kicked = kickable.find((m) => m.id === confirmKick);
     const seatTools = (heirs.length || kickable.length) && h("details", { class: "host-seats", open: seatsOpen || !!kicked, ontoggle: (e) => { seatsOpen = e.target.open; } },
-      h("summary", { class: "small", data: { key: "host-seats" }, aria: { label: "More of the gavel: hand it on, or remove a delegate" }, title: "Hand the gavel on, or remove a delegate", text: "More…" }),
+      h("summary", { class: "small", data: { key: "host-seats" }, aria: { label: t("game.more_label") }, title: t("game.more_title"), text: t("game.more") }),
       heirs.length ? h("div", { class: "act-row host-pick" },
-        h("label", { for: "gavel-to", class: "small", text: "Hand the gavel to" }),
+        h("label", { for: "gavel-to", class: "small", text: t("game.gavel_to") }),
         h("select", { id: "gavel-to", data: { key: "gavel-to" }, onchange: (e) => { gavelTo = e.target.value; } },
           heirs.map((m) => h("option", { value: m.id, selected: m.id === gavelTo, text: m.name }))),
-        h("button", { type: "button", class: "small", data: { key: "hand-gavel" }, onclick: () => host({ type: "host", action: "make_host", member: gavelTo }), text: "Hand it over" })) : null,
-      kicked ? h("div", { class: "confirm notice", role: "group", aria: { label: "Confirm the removal" } },
-        h("p", { text: `Remove ${kicked.name} from the Congress? A bot plays the seat to the end and its file stays sealed. ${kicked.name} cannot come back to this lobby, under any name.` }),
+        h("button", { type: "button", class: "small", data: { key: "hand-gavel" }, onclick: () => host({ type: "host", action: "make_host", member: gavelTo }), text: t("game.hand_over") })) : null,
+      kicked ? h("div", { class: "confirm notice", role: "group", aria: { label: t("game.confirm_removal") } },
+        h("p", { text: t("game.kick_confirm", { name: kicked.name }) }),
         h("div", { class: "act-row" },
-          h("button", { type: "button", class: "small primary", data: { key: "kick-confirm" }, onclick: () => { confirmKick = ""; host({ type: "host", action: "kick", member: kicked.id }); render(); }, text: `Remove ${kicked.name}` }),
-          h("button", { type: "button", class: "small", data: { key: "kick-cancel" }, onclick: () => { confirmKick = ""; render(); }, text: "Keep them" })))
+          h("button", { type: "button", class: "small primary", data: { key: "kick-confirm" }, onclick: () => { confirmKick = ""; host({ type: "host", action: "kick", member: kicked.id }); render(); }, text: t("game.kick_yes", { name: kicked.name }) }),
+          h("button", { type: "button", class: "small", data: { key: "kick-cancel" }, onclick: () => { confirmKick = ""; render(); }, text: t("game.kick_no") })))
         : kickable.length ? h("div", { class: "act-row host-pick" },
-          h("label", { for: "kick-who", class: "small", text: "Remove a delegate" }),
+          h("label", { for: "kick-who", class: "small", text: t("game.kick_who") }),
           h("select", { id: "kick-who", data: { key: "kick-who" }, onchange: (e) => { kickWho = e.target.value; } },
             kickable.map((m) => h("option", { value: m.id, selected: m.id === kickWho, text: m.name }))),
-          h("button", { type: "button", class: "small", data: { key: "kick" }, onclick: () => { confirmKick = kickWho; render(); }, text: "Remove…" })) : null);
+          h("button", { type: "button", class: "small", data: { key: "kick" }, onclick: () => { confirmKick = kickWho; render(); }, text: t("game.kick") })) : null);
     return [
-      h("h2", { id: "gavel-h", text: "The host's gavel" }),
+      h("h2", { id: "gavel-h", text: t("game.gavel_h") }),
       h("div", { class: "act-row" },
-        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: "End this phase now" }),
-        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: "Resume the Congress" }),
-        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: "Adjourn (pause)" }),
+        hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host({ type: "act", kind: "end_phase" }), text: t("game.end_phase") }),
+        hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host({ type: "act", kind: "resume" }), text: t("game.resume") }),
+        hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host({ type: "act", kind: "pause" }), text: t("game.pause") }),
         seatTools),
       away.length ? h("div", { class: "act-row" }, away.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: `Hand ${m.name}'s seat to a bot` }))) : null,
+        h("button", { type: "button", class: "small", data: { key: "bot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: true }), text: t("game.bot_seat", { name: m.name }) }))) : null,
       botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
-        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: `Take ${m.name}'s seat back from the bot` }))) : null,
+        h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: t("game.unbot_seat", { name: m.name }) }))) : null,
       long.map((m) => h("p", { class: "suggest small", data: { suggest: m.id } },
-        `${m.name} has been away over a minute. A bot could play the seat, so that the Congress does not wait.`)),
+        t("game.suggest_bot", { name: m.name }))),
     ];
   }
 
   // Keyboard: R for Ready, F for the file, C for the chat, ? for the list.
   function onKey(e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    const t = e.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+    const el = e.target;
+    if (el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable)) return;
     const click = (sel) => { const b = screen.querySelector(sel); if (b && !b.disabled) { b.click(); return true; } return false; };
     switch (e.key) {
     case "r": case "R":
@@ -530,13 +534,13 @@ export function mount(root, ctx) {
     }
   }
   const keysHelp = h("section", { class: "panel keys-help", id: "keys-help", hidden: true, aria: { labelledby: "keys-h" } },
-    h("h2", { id: "keys-h", text: "Keys" }),
+    h("h2", { id: "keys-h", text: t("game.keys_h") }),
     h("ul", {},
-      h("li", {}, h("kbd", { text: "R" }), " Ready, or take it back"),
-      h("li", {}, h("kbd", { text: "F" }), streaming() ? " Hold to open your file (streamer mode)" : " Open or seal your file"),
-      h("li", {}, h("kbd", { text: "C" }), " Speak in the chat"),
-      h("li", {}, h("kbd", { text: "?" }), " Show or hide these keys")),
-    h("button", { type: "button", class: "small", onclick: () => { keysHelp.hidden = true; }, text: "Close" }));
+      h("li", {}, h("kbd", { text: "R" }), " " + t("game.key_ready")),
+      h("li", {}, h("kbd", { text: "F" }), " " + (streaming() ? t("game.key_file_stream") : t("game.key_file"))),
+      h("li", {}, h("kbd", { text: "C" }), " " + t("game.key_chat")),
+      h("li", {}, h("kbd", { text: "?" }), " " + t("game.key_help"))),
+    h("button", { type: "button", class: "small", onclick: () => { keysHelp.hidden = true; }, text: t("game.close") }));
   side.append(keysHelp);
   document.addEventListener("keydown", onKey);
   // Streamer mode changes the file's controls and the keys' words (the
@@ -556,17 +560,16 @@ export function mount(root, ctx) {
 function rulesText(v) {
   const r = v.rules;
   if (!r) return "";
-  const roles = (r.roles || []).map((x) => `${x.count} ${x.count === 1 ? ROLE[x.role] : ROLES[x.role] || ROLE[x.role]}`);
+  const roles = (r.roles || []).map((x) => tkOr("game.roles_count", x.role, `${x.count} ${ROLE[x.role] || x.role}`, { n: x.count }));
   return [
-    `Trial at ${r.threshold} denunciation${r.threshold === 1 ? "" : "s"}`,
-    r.ballot === "secret" ? "secret ballot" : "open ballot",
-    { nothing: "purged files sealed", faction: "a purged delegate's camp is opened", role: "a purged delegate's role is opened" }[r.reveal] || "",
-    `${v.sessions} session${v.sessions === 1 ? "" : "s"}`,
-    roles.length ? "in play: " + roles.join(", ") : "",
+    t("game.rules_threshold", { n: r.threshold }),
+    r.ballot === "secret" ? t("game.rules_secret") : t("game.rules_open"),
+    { nothing: t("game.rules_reveal_nothing"), faction: t("game.rules_reveal_faction"), role: t("game.rules_reveal_role") }[r.reveal] || "",
+    t("game.rules_sessions", { n: v.sessions }),
+    roles.length ? t("game.rules_in_play", { roles: roles.join(", ") }) : "",
   ].filter(Boolean).join(" · ") + ".";
 }
 
-const ROLES = { loyalist: "Loyalists", investigator: "NKVD Investigators", plotter: "Plotters", kirov: "Kirovs" };
 
 // phoneLayout reports whether the screen shows one pane at a time.
 export function phoneLayout() {

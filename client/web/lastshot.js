@@ -10,13 +10,15 @@ import { PHASE, PHASE_HINT } from "./words.js";
 import { renderTable } from "./table.js";
 import { RoleCard } from "./rolecard.js";
 import { Minutes } from "./log.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 export function mount(root, ctx) {
   const s = ctx.session;
   const kicker = h("span", { class: "session" });
   const phaseH = h("h1", { id: "phase-h", text: PHASE.last_shot });
   const hint = h("p", { class: "hint" });
-  const timer = h("span", { class: "timer", role: "timer", aria: { label: "Time left for the Last Shot" } });
+  const timer = h("span", { class: "timer", role: "timer", aria: { label: t("lastshot.timer_label") } });
   const banner = h("section", { class: "banner last-shot", aria: { labelledby: "phase-h" } },
     h("div", { class: "phase" }, kicker, phaseH, hint), timer);
 
@@ -24,7 +26,7 @@ export function mount(root, ctx) {
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
   const move = h("section", { class: "panel red actions", id: "your-move", aria: { labelledby: "act-h" } },
     h("h2", { id: "act-h" }), moveBody, refusal);
-  const blocBody = h("ul", { class: "exposed", id: "exposed-bloc", aria: { label: "Kirov's bloc, exposed" } });
+  const blocBody = h("ul", { class: "exposed", id: "exposed-bloc", aria: { label: t("lastshot.bloc_h") } });
   const tableBody = h("div");
   const hostBody = h("div", { class: "act-row host-tools" });
   const minutes = new Minutes();
@@ -38,14 +40,14 @@ export function mount(root, ctx) {
       h("div", {},
         move,
         h("section", { class: "panel", aria: { labelledby: "bloc-h" } },
-          h("h2", { id: "bloc-h", text: "Kirov's bloc, exposed" }), blocBody),
+          h("h2", { id: "bloc-h", text: t("lastshot.bloc_h") }), blocBody),
         ctx.chat.el),
       h("div", {},
         card.el,
         h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } },
-          h("h2", { id: "table-h", text: "The Congress floor" }), tableBody, hostBody),
+          h("h2", { id: "table-h", text: t("lastshot.floor_h") }), tableBody, hostBody),
         h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } },
-          h("h2", { id: "log-h", text: "The minutes" }), minutes.el)))));
+          h("h2", { id: "log-h", text: t("lastshot.minutes_h") }), minutes.el)))));
   ctx.chat.attached();
 
   let busy = false;
@@ -56,7 +58,7 @@ export function mount(root, ctx) {
     render();
     ctx.send({ type: "act", kind: "shoot", target }).then(() => { busy = false; render(); }, (err) => {
       busy = false;
-      refusal.textContent = (err && err.message) || "The shot was refused.";
+      refusal.textContent = err ? errorText(err) : t("lastshot.shot_refused");
       refusal.hidden = false;
       render();
     });
@@ -65,7 +67,7 @@ export function mount(root, ctx) {
   function host(kind) {
     refusal.hidden = true;
     ctx.send({ type: "act", kind }).catch((err) => {
-      refusal.textContent = (err && err.message) || "The Presidium refused.";
+      refusal.textContent = err ? errorText(err) : t("lastshot.refused");
       refusal.hidden = false;
     });
   }
@@ -74,7 +76,7 @@ export function mount(root, ctx) {
     const v = s.view;
     if (!v) return;
     const left = s.remaining();
-    timer.textContent = left === null ? (v.paused ? "Adjourned" : "—") : clock(left);
+    timer.textContent = left === null ? (v.paused ? t("lastshot.adjourned") : "—") : clock(left);
     timer.className = "timer" + (left === null ? " stopped" : left <= 10 ? " low" : "");
   }
   const interval = setInterval(tick, 250);
@@ -83,8 +85,8 @@ export function mount(root, ctx) {
   // Final Ballot's count, or the purge that took Kirov.
   function how() {
     return s.log.some((e) => e.kind === "final_count")
-      ? "Kirov's name is struck"
-      : "Kirov is purged";
+      ? t("lastshot.how_struck")
+      : t("lastshot.how_purged");
   }
 
   function render() {
@@ -96,15 +98,15 @@ export function mount(root, ctx) {
     const exposed = v.seats.filter((x) => x.faction === "plotters");
     const names = exposed.map((x) => x.name);
     kicker.textContent = how();
-    hint.textContent = v.paused ? "The host has adjourned the Congress. The clock is stopped." : "The Loyalists have all but won. " + PHASE_HINT.last_shot;
+    hint.textContent = v.paused ? t("lastshot.paused_hint") : t("lastshot.all_but_won") + " " + PHASE_HINT.last_shot;
     tick();
 
     const out = [];
     if (shot) {
-      move.querySelector("h2").textContent = "Your shot";
-      out.push(h("p", { class: "prompt", text: "You are Nikolaev. Name one Loyalist: if it is Koba, Stalin falls and the bloc wins. Anyone else, or nobody before the clock runs out, and the Congress is Stalin's." }),
-        h("p", { class: "small", text: "Who steered the Congress as if they knew the bloc? Hear your comrades in the bloc's channel first." }),
-        h("div", { class: "targets", role: "group", aria: { label: "Name Koba" } },
+      move.querySelector("h2").textContent = t("lastshot.your_shot");
+      out.push(h("p", { class: "prompt", text: t("lastshot.nikolaev_prompt") }),
+        h("p", { class: "small", text: t("lastshot.nikolaev_hint") }),
+        h("div", { class: "targets", role: "group", aria: { label: t("lastshot.name_koba") } },
           shot.targets.filter((i) => i >= 0).map((i) => h("button", {
             type: "button", class: "primary",
             data: { key: "shoot-" + i, act: "shoot", target: i },
@@ -112,19 +114,19 @@ export function mount(root, ctx) {
             onclick: () => shoot(i),
           }, v.seats[i].name))));
     } else if (bloc) {
-      move.querySelector("h2").textContent = "The bloc confers";
-      out.push(h("p", { class: "prompt", text: "The bloc stands exposed. Nikolaev alone fires: tell him in the bloc's channel who acted as if they knew." }));
+      move.querySelector("h2").textContent = t("lastshot.bloc_confers");
+      out.push(h("p", { class: "prompt", text: t("lastshot.bloc_prompt") }));
     } else {
-      move.querySelector("h2").textContent = "Nikolaev takes aim";
-      out.push(h("p", { class: "prompt", text: `Kirov's bloc stands exposed: ${list(names)}. Its gunman has one shot at a Loyalist. If he names Koba, the bloc wins; anyone else, and the Congress is Stalin's.` }),
-        h("p", { class: "small", text: you ? "Keep your nerve. Whatever you know, your face is what he reads." : "The gallery holds its breath." }));
+      move.querySelector("h2").textContent = t("lastshot.takes_aim");
+      out.push(h("p", { class: "prompt", text: t("lastshot.others_prompt", { names: list(names) }) }),
+        h("p", { class: "small", text: you ? t("lastshot.keep_nerve") : t("lastshot.gallery_breath") }));
     }
-    if (busy) out.push(h("p", { class: "muted", role: "status", text: "Sending to the Presidium…" }));
+    if (busy) out.push(h("p", { class: "muted", role: "status", text: t("lastshot.sending") }));
     replace(moveBody, out);
     replace(blocBody, exposed.map((x) => h("li", { data: { seat: x.seat } },
-      h("span", { class: "name", text: x.name + (you && x.seat === you.seat ? " (you)" : "") }),
-      !x.alive ? h("span", { class: "small", text: " · purged" }) : null)));
-    card.update(v, "Spectators see the public record: the bloc, exposed.");
+      h("span", { class: "name", text: you && x.seat === you.seat ? t("lastshot.name_you", { name: x.name }) : x.name }),
+      !x.alive ? h("span", { class: "small", text: t("lastshot.purged") }) : null)));
+    card.update(v, t("lastshot.gallery_note"));
     // The bloc stands exposed to all: what Koba knew of it is no longer
     // his alone, and his table shows it as everyone's does.
     const seen = you && !secrets && you.knows ? { ...v, you: { ...you, knows: null } } : v;
@@ -132,9 +134,9 @@ export function mount(root, ctx) {
     const hostActs = new Set((v.host_actions || []).map((x) => x.kind));
     hostBody.hidden = !s.isHost;
     replace(hostBody, s.isHost ? [
-      hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host("end_phase"), text: "End the Last Shot now" }),
-      hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host("pause"), text: "Adjourn (pause)" }),
-      hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host("resume"), text: "Resume the Congress" }),
+      hostActs.has("end_phase") && h("button", { type: "button", class: "small", data: { key: "end-phase" }, onclick: () => host("end_phase"), text: t("lastshot.end_phase") }),
+      hostActs.has("pause") && h("button", { type: "button", class: "small", data: { key: "pause" }, onclick: () => host("pause"), text: t("lastshot.pause") }),
+      hostActs.has("resume") && h("button", { type: "button", class: "small", data: { key: "resume" }, onclick: () => host("resume"), text: t("lastshot.resume") }),
     ] : []);
     minutes.update(s.log, (i) => s.name(i), you ? you.seat : -1, { secrets: secrets || bloc, session: v.session, phase: v.phase });
     // The bloc's channel is the bloc's to read now, file open or not: it
@@ -145,7 +147,7 @@ export function mount(root, ctx) {
   }
 
   render();
-  announce(`${PHASE.last_shot}. ${how()}: the Loyalists have all but won. ${PHASE_HINT.last_shot}`);
+  announce(t("lastshot.announce", { phase: PHASE.last_shot, how: how() }) + " " + PHASE_HINT.last_shot);
   return {
     update: render,
     focus() {

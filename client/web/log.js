@@ -5,137 +5,153 @@
 
 import { h, list, replace } from "./dom.js";
 import { FACTION_ONE, REASON, ROLE } from "./words.js";
+import { t, tk } from "./i18n.js";
 
 // namer returns a function naming seat i, from the seat list of a view or
 // the names of the game_started event.
 export function namer(names) {
-  return (i) => (i >= 0 && i < names.length ? names[i] : "nobody");
+  return (i) => (i >= 0 && i < names.length ? names[i] : t("log.nobody"));
 }
 
 // sentence renders one event; name(i) names a seat, you is the reader's
 // own seat (or -1) so that the reader's own secrets read "You ...";
 // camp(i), where the reader knows every file (the end), is seat i's camp.
+// who(i, c) names a seat in a grammatical case c (nom, acc, gen, dat):
+// the reader is "you" (in Russian «вы», «вас», «вам»).
 export function sentence(e, name, you = -1, camp = null) {
-  const who = (i) => (i === you ? "you" : name(i));
-  const Who = (i) => (i === you ? "You" : name(i));
+  const who = (i, c = "nom") => (i === you ? tk("log.you", c) : name(i));
+  const me = (i) => i === you;
+  const faction = (f) => FACTION_ONE[f] || f;
   switch (e.kind) {
   case "game_started":
-    return `The XVII Congress opens in the Great Kremlin Palace. The delegates take their seats: ${list(e.names || [])}.`;
+    return t("log.game_started", { names: list(e.names || []) });
   case "session_opened":
-    return `Session ${e.session}${e.count ? " of " + e.count : ""} is called to order. ${Who(e.seat)} ${e.seat === you ? "take" : "takes"} the Chair.`;
+    return (e.count ? t("log.session_opened_of", { n: e.session, m: e.count }) : t("log.session_opened", { n: e.session })) + " " +
+      (me(e.seat) ? t("log.chair_you") : t("log.chair", { name: name(e.seat) }));
   case "denounced":
-    return `${Who(e.seat)} ${e.seat === you ? "denounce" : "denounces"} ${who(e.target)}.`;
+    return me(e.seat) ? t("log.denounced_you", { target: who(e.target, "acc") }) : t("log.denounced", { name: name(e.seat), target: who(e.target, "acc") });
   case "withdrew":
-    return e.target >= 0
-      ? `${Who(e.seat)} ${e.seat === you ? "withdraw" : "withdraws"} the denunciation of ${who(e.target)}.`
-      : `${Who(e.seat)} ${e.seat === you ? "withdraw" : "withdraws"} a denunciation.`;
+    if (e.target >= 0) {
+      return me(e.seat) ? t("log.withdrew_you", { target: who(e.target, "acc") }) : t("log.withdrew", { name: name(e.seat), target: who(e.target, "acc") });
+    }
+    return me(e.seat) ? t("log.withdrew_any_you") : t("log.withdrew_any", { name: name(e.seat) });
   case "ready":
-    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} heard enough.`;
+    return me(e.seat) ? t("log.ready_you") : t("log.ready", { name: name(e.seat) });
   case "unready":
-    return `${Who(e.seat)} ${e.seat === you ? "ask" : "asks"} for more debate.`;
+    return me(e.seat) ? t("log.unready_you") : t("log.unready", { name: name(e.seat) });
   case "carried":
-    if (e.source === "letter") return `An anonymous letter against ${who(e.target)} lies on the Presidium's table.`;
-    if (e.source === "confession") return `${Who(e.target)} ${e.target === you ? "stand" : "stands"} named in ${e.seat === you ? "your" : name(e.seat) + "'s"} confession.`;
-    return `A denunciation of ${who(e.target)} stands from the night before.`;
+    if (e.source === "letter") return t("log.carried_letter", { target: who(e.target, "gen") });
+    if (e.source === "confession") {
+      if (me(e.target)) return t("log.carried_confession_you", { name: name(e.seat) });
+      if (me(e.seat)) return t("log.carried_confession_yours", { target: name(e.target) });
+      return t("log.carried_confession", { target: name(e.target), name: name(e.seat) });
+    }
+    return t("log.carried", { target: who(e.target, "acc") });
   case "no_trial":
-    return e.count
-      ? `No delegate draws enough denunciations (the most is ${e.count}). There is no trial this session.`
-      : "Nobody is denounced. There is no trial this session.";
+    return e.count ? t("log.no_trial_most", { n: e.count }) : t("log.no_trial");
   case "tied": {
-    const tied = list((e.seats || []).map(who));
+    const tied = list((e.seats || []).map((i) => who(i)));
     return e.seat >= 0
-      ? `${tied} are tied with ${e.count} denunciations each. The Chair, ${who(e.seat)}, must name the Accused.`
-      : `${tied} are tied with ${e.count} denunciations each, the Chair among them. The lot will decide.`;
+      ? t("log.tied_chair", { names: tied, n: e.count, chair: who(e.seat) })
+      : t("log.tied_lot", { names: tied, n: e.count });
   }
   case "accused": {
-    const how = e.seat >= 0 ? `, named by the Chair, ${who(e.seat)}` : e.drawn ? ", drawn by lot" : "";
-    return `${Who(e.target)} ${e.target === you ? "stand" : "stands"} accused with ${plural(e.count, "denunciation")}${how}.`;
+    const how = e.seat >= 0 ? t("log.accused_by_chair", { chair: who(e.seat) }) : e.drawn ? t("log.accused_by_lot") : "";
+    return me(e.target) ? t("log.accused_you", { n: e.count, how }) : t("log.accused", { name: name(e.target), n: e.count, how });
   }
   case "vote_opened":
-    return `The Defence rests. The Congress votes on ${who(e.target)}: Purge or Spare.`;
+    return t("log.vote_opened", { target: who(e.target) });
   case "voted":
-    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} cast a vote.`;
-  case "vote_cast":
-    return `${Who(e.seat)} voted to ${e.purge ? "purge" : "spare"} ${who(e.target)}.`;
+    return me(e.seat) ? t("log.voted_you") : t("log.voted", { name: name(e.seat) });
+  case "vote_cast": {
+    const target = who(e.target, "acc");
+    if (me(e.seat)) return e.purge ? t("log.vote_purge_you", { target }) : t("log.vote_spare_you", { target });
+    return e.purge ? t("log.vote_purge", { name: name(e.seat), target }) : t("log.vote_spare", { name: name(e.seat), target });
+  }
   case "ballot": {
-    let s = `The ballot on ${who(e.target)}: ${plural(e.purge_count || 0, "vote")} to purge, ${e.spare_count || 0} to spare.`;
+    let s = t("log.ballot", { target: who(e.target), n: e.purge_count || 0, spare: e.spare_count || 0 });
     if (e.votes && e.votes.length) {
       const purge = e.votes.filter((v) => v.purge).map((v) => who(v.seat));
       const spare = e.votes.filter((v) => !v.purge).map((v) => who(v.seat));
-      if (purge.length) s += ` Purge: ${list(purge)}.`;
-      if (spare.length) s += ` Spare: ${list(spare)}.`;
+      if (purge.length) s += " " + t("log.ballot_purge", { names: list(purge) });
+      if (spare.length) s += " " + t("log.ballot_spare", { names: list(spare) });
     }
     return s;
   }
-  case "purged":
-    if (e.role) return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is opened: ${ROLE[e.role] || e.role}.`;
-    if (e.faction) return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is opened: ${FACTION_ONE[e.faction] || e.faction}.`;
-    return `${Who(e.target)} ${e.target === you ? "are" : "is"} purged from the Party. The file is sealed.`;
+  case "purged": {
+    const s = me(e.target) ? t("log.purged_you") : t("log.purged", { target: name(e.target) });
+    if (e.role) return s + " " + t("log.file_opened", { file: ROLE[e.role] || e.role });
+    if (e.faction) return s + " " + t("log.file_opened", { file: faction(e.faction) });
+    return s + " " + t("log.file_sealed");
+  }
   case "spared":
-    return `${Who(e.target)} ${e.target === you ? "are" : "is"} spared and ${e.target === you ? "return" : "returns"} to the benches.`;
+    return me(e.target) ? t("log.spared_you") : t("log.spared", { target: name(e.target) });
   case "confessed":
-    return e.target >= 0
-      ? `In ${e.seat === you ? "your" : name(e.seat) + "'s"} confession, ${who(e.target)} ${e.target === you ? "are" : "is"} named.`
-      : `${Who(e.seat)} ${e.seat === you ? "leave" : "leaves"} the hall without a word.`;
+    if (e.target >= 0) {
+      if (me(e.target)) return t("log.confessed_you", { name: name(e.seat) });
+      if (me(e.seat)) return t("log.confessed_yours", { target: name(e.target) });
+      return t("log.confessed", { name: name(e.seat), target: name(e.target) });
+    }
+    return me(e.seat) ? t("log.silent_you") : t("log.silent", { name: name(e.seat) });
   case "night_fell":
-    return "Night falls over Moscow.";
+    return t("log.night_fell");
   case "letter_proposed":
-    return `${Who(e.seat)} ${e.seat === you ? "propose" : "proposes"} an anonymous letter against ${who(e.target)}.`;
+    return me(e.seat) ? t("log.letter_proposed_you", { target: who(e.target, "gen") }) : t("log.letter_proposed", { name: name(e.seat), target: who(e.target, "gen") });
   case "letter_sent":
-    return `The bloc's anonymous letter goes out against ${who(e.target)}${e.drawn ? " (the lot broke a tie)" : ""}.`;
+    return e.drawn ? t("log.letter_sent_lot", { target: who(e.target, "gen") }) : t("log.letter_sent", { target: who(e.target, "gen") });
   case "investigated":
-    if (!e.faction) return `${Who(e.seat)} ${e.seat === you ? "name" : "names"} ${who(e.target)} to the NKVD. The report comes at dawn.`;
-    return `The NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
+    if (!e.faction) return me(e.seat) ? t("log.investigated_you", { target: who(e.target) }) : t("log.investigated", { name: name(e.seat), target: who(e.target) });
+    return me(e.target)
+      ? t("log.nkvd_you", { seat: who(e.seat, "dat"), faction: faction(e.faction) })
+      : t("log.nkvd", { seat: who(e.seat, "dat"), target: name(e.target), faction: faction(e.faction) });
   case "final_ballot_opened":
-    return "The sessions are over. The Central Committee is elected: every delegate strikes one name.";
+    return t("log.final_ballot_opened");
   case "struck":
-    return `${Who(e.seat)} ${e.seat === you ? "have" : "has"} struck a name.`;
+    return me(e.seat) ? t("log.struck_you") : t("log.struck", { name: name(e.seat) });
   case "strike_cast":
-    return `${Who(e.seat)} struck ${e.target === you ? "your" : name(e.target) + "'s"} name.`;
+    if (me(e.seat)) return t("log.strike_cast_by_you", { target: name(e.target) });
+    if (me(e.target)) return t("log.strike_cast_yours", { name: name(e.seat) });
+    return t("log.strike_cast", { name: name(e.seat), target: name(e.target) });
   case "final_count": {
     const counts = (e.strikes || []).map((n, i) => [i, n]).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
     return counts.length
-      ? `The tellers count the strikes: ${counts.map(([i, n]) => `${name(i)} ${n}`).join(", ")}.`
-      : "The tellers count the strikes: no name was struck.";
+      ? t("log.final_count", { counts: counts.map(([i, n]) => `${name(i)} ${n}`).join(", ") })
+      : t("log.final_count_none");
   }
   case "phase_ended":
-    return "The host gavels the phase closed.";
+    return t("log.phase_ended");
   case "paused":
-    return "The Congress is adjourned. The clock stops.";
+    return t("log.paused");
   case "resumed":
-    return "The Congress resumes. The clock runs again.";
+    return t("log.resumed");
   case "game_over": {
-    let s = REASON[e.reason] || "The Congress has closed.";
+    let s = REASON[e.reason] || t("log.closed");
     const roles = (e.roles || []).map((r, i) => [r, i]);
     if (camp && roles.length) {
       const bloc = roles.filter(([, i]) => camp(i) === "plotters");
-      s += ` Kirov's bloc: ${list(bloc.map(([r, i]) => name(i) + (r !== "plotter" ? ` (${ROLE[r] || r})` : "")))}.`;
+      s += " " + t("log.bloc", { names: list(bloc.map(([r, i]) => name(i) + (r !== "plotter" ? ` (${ROLE[r] || r})` : ""))) });
     } else if (roles.length) {
       const known = roles.filter(([r]) => r !== "plotter" && r !== "loyalist");
-      s += ` The files: ${list(known.map(([r, i]) => `${ROLE[r] || r}, ${name(i)}`))}.`;
+      s += " " + t("log.files", { files: list(known.map(([r, i]) => `${ROLE[r] || r}, ${name(i)}`)) });
     }
     return s;
   }
   case "army":
-    return `The Army stands behind the Marshal: ${who(e.target)} ${e.target === you ? "are" : "is"} spared, and ${e.target === you ? "your" : "the"} seat is known to be Tukhachevsky's.`;
+    return me(e.target) ? t("log.army_you") : t("log.army", { target: name(e.target) });
   case "falsified":
-    return `${Who(e.seat)} ${e.seat === you ? "falsify" : "falsifies"} tonight's NKVD report.`;
+    return me(e.seat) ? t("log.falsified_you") : t("log.falsified", { name: name(e.seat) });
   case "reported":
-    return `At dawn the NKVD reports to ${who(e.seat)}: ${who(e.target)} ${e.target === you ? "are" : "is"} ${FACTION_ONE[e.faction] || e.faction}.`;
+    return me(e.target)
+      ? t("log.reported_you", { seat: who(e.seat, "dat"), faction: faction(e.faction) })
+      : t("log.reported", { seat: who(e.seat, "dat"), target: name(e.target), faction: faction(e.faction) });
   case "named":
-    return e.target >= 0
-      ? `The falsified report named ${who(e.target)}.`
-      : "The falsified report named nobody: the Investigator did not act that night.";
+    return e.target >= 0 ? t("log.named", { target: who(e.target, "acc") }) : t("log.named_nobody");
   case "last_shot":
-    return `The Loyalists have all but won, but Kirov's bloc stands exposed: ${list((e.seats || []).map(who))}. Nikolaev has one shot.`;
+    return t("log.last_shot", { names: list((e.seats || []).map((i) => who(i))) });
   case "shot":
-    return `${Who(e.seat)}, Nikolaev, ${e.seat === you ? "name" : "names"} ${who(e.target)}.`;
+    return me(e.seat) ? t("log.shot_you", { target: who(e.target, "acc") }) : t("log.shot", { name: name(e.seat), target: who(e.target, "acc") });
   }
   return `(${e.kind})`;
-}
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 // isSecret reports whether an event was private while the game ran, as
@@ -155,12 +171,12 @@ export function renderLog(events, name, you = -1, mark = -1, camp = null) {
 }
 
 function tag(e) {
-  if (e.kind === "game_started") return "Opening";
-  if (e.kind === "game_over") return "Close";
-  if (e.phase === "last_shot" || e.kind === "last_shot") return "Last Shot";
-  if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return "Ballot";
-  if (isSecret(e)) return "Secret · S" + e.session;
-  return "Session " + e.session;
+  if (e.kind === "game_started") return t("log.tag_opening");
+  if (e.kind === "game_over") return t("log.tag_close");
+  if (e.phase === "last_shot" || e.kind === "last_shot") return t("log.tag_last_shot");
+  if (e.phase === "final_ballot" || e.kind === "final_ballot_opened" || e.kind === "final_count") return t("log.tag_ballot");
+  if (isSecret(e)) return t("log.tag_secret", { n: e.session });
+  return t("log.tag_session", { n: e.session });
 }
 
 // GROUPED kinds are said once per phase: who has done it, of how many.
@@ -170,7 +186,7 @@ const GROUPED = new Set(["ready", "unready", "voted", "struck"]);
 const TRIALS = new Set(["session_opened", "no_trial", "tied", "accused", "vote_opened", "ballot", "vote_cast", "purged", "spared",
   "confessed", "carried", "letter_sent", "final_ballot_opened", "strike_cast", "final_count", "army", "last_shot", "shot", "game_over"]);
 
-export const FILTERS = [["all", "All"], ["trials", "Trials and votes"], ["secrets", "My secrets"]];
+export const FILTERS = [["all", t("log.filter_all")], ["trials", t("log.filter_trials")], ["secrets", t("log.filter_secrets")]];
 
 // minuteItems turns events into the lines of the minutes: each phase's
 // Ready presses, votes and strikes in one line ({e, text, count}), and the
@@ -199,17 +215,17 @@ export function minuteItems(events, name, you = -1, camp = null) {
     }
     if (e.kind === "unready") g.seats.delete(e.seat);
     else g.seats.add(e.seat);
-    g.text = groupSentence(kind, [...g.seats].sort((a, b) => a - b).map((i) => (i === you ? "you" : name(i))), g.of);
+    g.text = groupSentence(kind, [...g.seats].sort((a, b) => a - b).map((i) => (i === you ? tk("log.you", "nom") : name(i))), g.of);
   }
   return items.filter((it) => it.text);
 }
 
 function groupSentence(kind, who, of) {
   if (!who.length) return "";
-  const n = `${who.length} of ${Math.max(of, who.length)}`;
-  if (kind === "ready") return `${n} pressed Ready: ${list(who)}.`;
-  if (kind === "voted") return `${n} have cast a vote: ${list(who)}.`;
-  return `${n} have struck a name: ${list(who)}.`;
+  const p = { n: who.length, m: Math.max(of, who.length), names: list(who) };
+  if (kind === "ready") return t("log.group_ready", p);
+  if (kind === "voted") return t("log.group_voted", p);
+  return t("log.group_struck", p);
 }
 
 // Minutes is the minutes panel: the filters and the lines, following the
@@ -218,8 +234,8 @@ export class Minutes {
   constructor({ full = false } = {}) {
     this.filter = "all";
     this.args = null;
-    this.bar = h("div", { class: "filters", role: "group", aria: { label: "Show in the minutes" } });
-    this.list = h("ol", { class: ["log", full && "full"], tabindex: "0", aria: { label: "The minutes, oldest first" } });
+    this.bar = h("div", { class: "filters", role: "group", aria: { label: t("log.filters_label") } });
+    this.list = h("ol", { class: ["log", full && "full"], tabindex: "0", aria: { label: t("log.list_label") } });
     this.el = h("div", { class: "minutes" }, this.bar, this.list);
   }
 
@@ -249,7 +265,7 @@ export class Minutes {
         class: ["log-" + e.kind, isSecret(e) && "secret", current && "now"],
         data: { kind: e.kind, i },
       },
-      h("span", { class: "log-tag", text: tag(e) + (current && e.kind === "session_opened" ? " · now" : "") }),
+      h("span", { class: "log-tag", text: tag(e) + (current && e.kind === "session_opened" ? t("log.tag_now") : "") }),
       h("span", { class: "log-text", text: it.text }));
     }));
     if (stick) box.scrollTop = box.scrollHeight;

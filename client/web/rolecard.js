@@ -6,6 +6,7 @@
 import { h, replace } from "./dom.js";
 import { ROLE, ROLE_BRIEF, FACTION, FACTION_ONE } from "./words.js";
 import { streaming, onStreaming } from "./streamer.js";
+import { t } from "./i18n.js";
 
 export class RoleCard {
   // onToggle(open) lets the table hide or show the roles with the card.
@@ -16,7 +17,7 @@ export class RoleCard {
     this.onToggle = onToggle;
     this.body = h("div", { id: "role-file" });
     this.el = h("section", { class: "panel role", aria: { labelledby: "role-h" } },
-      h("h2", { id: "role-h", text: "Your file" }), this.body);
+      h("h2", { id: "role-h", text: t("rolecard.h") }), this.body);
     // Streamer mode coming on seals an open file, whoever may be
     // watching now; the card's screen draws it again.
     const unStream = onStreaming((on) => {
@@ -107,7 +108,7 @@ export class RoleCard {
   update(view, galleryNote) {
     const you = view.you;
     if (!you) {
-      replace(this.body, h("p", { class: "muted", text: "Spectators hold no file. " + galleryNote }));
+      replace(this.body, h("p", { class: "muted", text: t("rolecard.spectator", { note: galleryNote }) }));
       return;
     }
     const streamed = streaming();
@@ -116,16 +117,16 @@ export class RoleCard {
       aria: { expanded: this.open ? "true" : "false", controls: "role-file" },
       data: { key: "role-toggle" },
       onclick: () => this.toggle(),
-      text: this.open ? (this.peeking ? "Let go to seal" : "Seal the file") : "Open your file",
+      text: this.open ? (this.peeking ? t("rolecard.let_go") : t("rolecard.seal")) : t("rolecard.open"),
     });
     button.setAttribute("aria-keyshortcuts", "F");
     if (!this.open) {
       replace(this.body, h("div", { class: "dossier sealed" },
-        h("span", { class: "stamp", text: "SECRET" }),
+        h("span", { class: "stamp", text: t("rolecard.stamp") }),
         h("p", { class: "small", id: "peek-how", text: streamed
-          ? "Streamer mode: your file opens only while you hold it, or hold F. Hold it to act at night."
-          : "Make sure nobody is looking over your shoulder." }),
-        h("div", { class: "act-row" }, !streamed && button, this.peekButton(streamed ? "Hold to open your file" : "Hold to peek"))));
+          ? t("rolecard.streamer_how")
+          : t("rolecard.shoulder") }),
+        h("div", { class: "act-row" }, !streamed && button, this.peekButton(streamed ? t("rolecard.hold_open") : t("rolecard.hold_peek")))));
       return;
     }
     const name = (i) => (view.seats[i] ? view.seats[i].name : "?");
@@ -134,42 +135,42 @@ export class RoleCard {
     if (you.bloc && you.bloc.length) {
       // A Plotter sees each fellow's role: Kirov, and the bloc's own roles.
       const roleOf = (i) => (you.kirov === i ? "kirov" : view.seats[i] && view.seats[i].role);
-      known.push(h("p", { class: "small", text: "Kirov's bloc:" }),
+      known.push(h("p", { class: "small", text: t("rolecard.bloc") }),
         h("ul", { class: "bloc" }, you.bloc.map((i) => h("li", {
           data: { seat: i },
-          text: name(i) + (i === you.seat ? " (you)" : "") + (roleOf(i) && roleOf(i) !== "plotter" ? " — " + (ROLE[roleOf(i)] || roleOf(i)) : ""),
+          text: (i === you.seat ? t("rolecard.name_you", { name: name(i) }) : name(i)) + (roleOf(i) && roleOf(i) !== "plotter" ? " — " + (ROLE[roleOf(i)] || roleOf(i)) : ""),
         }))));
     }
     if (knows.of_bloc && knows.of_bloc.length) {
-      known.push(h("p", { class: "small", text: "Of the bloc, by your own sources (Sergei Kirov is not among them: you cannot believe it of him):" }),
+      known.push(h("p", { class: "small", text: t("rolecard.of_bloc") }),
         h("ul", { class: "bloc" }, knows.of_bloc.map((i) => h("li", { data: { seat: i }, text: name(i) }))));
     }
     if (knows.reported_as) {
-      known.push(h("p", { class: "small", id: "reported-as", text: `The NKVD reports you as ${FACTION_ONE[knows.reported_as] || knows.reported_as}.` }));
+      known.push(h("p", { class: "small", id: "reported-as", text: t("rolecard.reported_as", { faction: FACTION_ONE[knows.reported_as] || knows.reported_as }) }));
     }
     if (you.role === "yagoda") {
       const f = knows.falsified;
       known.push(h("p", { class: "small", id: "falsified", text: !f
-        ? "You have not falsified a report yet. Once a game, at night, you may."
-        : f.named >= 0 ? `Session ${f.session}: you falsified the report on ${name(f.named)}.`
-          : view.phase === "night" && view.session === f.session ? "Tonight's report is falsified. At dawn you learn whom it named."
-            : `Session ${f.session}: you falsified the report, but the Investigator named nobody.` }));
+        ? t("rolecard.falsify_unused")
+        : f.named >= 0 ? t("rolecard.falsified_on", { n: f.session, name: name(f.named) })
+          : view.phase === "night" && view.session === f.session ? t("rolecard.falsified_tonight")
+            : t("rolecard.falsified_nobody", { n: f.session }) }));
     }
     if (you.proposals && you.proposals.length) {
-      known.push(h("p", { class: "small", text: "Letter proposals tonight:" }),
+      known.push(h("p", { class: "small", text: t("rolecard.proposals") }),
         h("ul", {}, you.proposals.map((p) => h("li", { text: `${name(p.seat)} → ${name(p.target)}` }))));
     }
     if (you.role === "investigator") {
-      known.push(h("p", { class: "small", text: "The NKVD's reports:" }),
+      known.push(h("p", { class: "small", text: t("rolecard.reports") }),
         you.investigations && you.investigations.length
-          ? h("ul", {}, you.investigations.map((r) => h("li", { text: `Session ${r.session}: ${name(r.target)} is reported ${FACTION_ONE[r.faction] || r.faction}` })))
-          : h("p", { class: "small muted", text: "No reports yet. Investigate one delegate each night." }));
+          ? h("ul", {}, you.investigations.map((r) => h("li", { text: t("rolecard.report", { n: r.session, name: name(r.target), faction: FACTION_ONE[r.faction] || r.faction }) })))
+          : h("p", { class: "small muted", text: t("rolecard.no_reports") }));
       const doubt = reportDoubts(view.rules);
       if (doubt) known.push(h("p", { class: "small", id: "report-doubts", text: doubt }));
     }
     replace(this.body, h("div", { class: ["dossier", you.faction], data: { role: you.role } },
       h("p", { class: "role-name", text: ROLE[you.role] || you.role }),
-      h("p", { class: "faction", text: (FACTION[you.faction] || "") + (you.alive ? "" : " · purged") }),
+      h("p", { class: "faction", text: (FACTION[you.faction] || "") + (you.alive ? "" : t("rolecard.purged")) }),
       h("p", { text: ROLE_BRIEF[you.role] || "" }),
       known,
       button));
@@ -181,9 +182,9 @@ export class RoleCard {
 export function reportDoubts(rules) {
   const inPlay = new Set(((rules && rules.roles) || []).map((x) => x.role));
   const doubts = [];
-  if (inPlay.has("bukharin")) doubts.push("Bukharin is reported as a Plotter");
-  if (inPlay.has("zinoviev")) doubts.push("Zinoviev is reported as a Loyalist");
-  if (inPlay.has("yagoda")) doubts.push("Yagoda may falsify one report");
+  if (inPlay.has("bukharin")) doubts.push(t("rolecard.doubt_bukharin"));
+  if (inPlay.has("zinoviev")) doubts.push(t("rolecard.doubt_zinoviev"));
+  if (inPlay.has("yagoda")) doubts.push(t("rolecard.doubt_yagoda"));
   if (!doubts.length) return "";
-  return `Weigh each report: in this Congress ${doubts.join("; ")}.`;
+  return t("rolecard.doubts", { doubts: doubts.join("; ") });
 }

@@ -4,6 +4,7 @@
 
 import { h, clock } from "./dom.js";
 import { ROLE, FACTION, PHASE } from "./words.js";
+import { t } from "./i18n.js";
 
 // renderTable draws view (a game.View, or the replay's reconstruction of
 // one). opts: you (own seat or -1), member(i) (the lobby member at seat i,
@@ -22,7 +23,7 @@ export function renderTable(view, opts = {}) {
   const size = n <= 6 ? "seats-s" : n <= 8 ? "seats-m" : "seats-l";
   // The phase decides which marks stand (game.Marks).
   const marks = view.marks || {};
-  const list = h("ol", { class: ["table", "ring", size], aria: { label: "The delegates in seat order" } });
+  const list = h("ol", { class: ["table", "ring", size], aria: { label: t("table.ring_label") } });
   view.seats.forEach((s, i) => {
     const m = member(i);
     // Seat 0 sits at the top; the rest follow clockwise.
@@ -52,7 +53,7 @@ export function renderTable(view, opts = {}) {
     faction ? h("span", { class: ["role-tag", faction], aria: { hidden: "true" }, text: FACTION[faction] || faction }) : null,
     dens.length ? h("p", { class: "dens", aria: { hidden: "true" } }, h("strong", { text: "✕" + dens.length + " " }), dens.map((d) => source(d, view)).join(", ")) : null,
     s.alive && s.denounces >= 0 && marks.denounces
-      ? h("p", { class: "dens", aria: { hidden: "true" }, text: "→ denounces " + view.seats[s.denounces].name }) : null,
+      ? h("p", { class: "dens", aria: { hidden: "true" }, text: t("table.denounces_mark", { name: view.seats[s.denounces].name }) }) : null,
     tap);
     li.style.setProperty("--x", Math.cos(a).toFixed(4));
     li.style.setProperty("--y", Math.sin(a).toFixed(4));
@@ -68,9 +69,9 @@ function seatPick(pick, s, i) {
   if (!pick) return null;
   if (pick.vote !== undefined) {
     if (pick.vote !== i) return null;
-    return h("div", { class: "seat-vote", role: "group", aria: { label: "Your vote on " + s.name } },
-      h("button", { type: "button", class: "small primary", data: { key: "seat-purge", pick: "purge_vote", purge: "true" }, aria: { label: "Purge " + s.name }, onclick: () => pick.onVote(true), text: "Purge" }),
-      h("button", { type: "button", class: "small dark", data: { key: "seat-spare", pick: "purge_vote", purge: "false" }, aria: { label: "Spare " + s.name }, onclick: () => pick.onVote(false), text: "Spare" }));
+    return h("div", { class: "seat-vote", role: "group", aria: { label: t("table.vote_on", { name: s.name }) } },
+      h("button", { type: "button", class: "small primary", data: { key: "seat-purge", pick: "purge_vote", purge: "true" }, aria: { label: t("table.purge_name", { name: s.name }) }, onclick: () => pick.onVote(true), text: t("table.purge") }),
+      h("button", { type: "button", class: "small dark", data: { key: "seat-spare", pick: "purge_vote", purge: "false" }, aria: { label: t("table.spare_name", { name: s.name }) }, onclick: () => pick.onVote(false), text: t("table.spare") }));
   }
   if (!pick.seats.has(i)) return null;
   const chosen = pick.chosen === i;
@@ -86,17 +87,17 @@ function seatPick(pick, s, i) {
 
 function badges(view, s, i, { you, m, isChair, isAccused, host, away }) {
   return [
-    i === you && h("span", { class: "badge you", text: "You" }),
-    isChair && h("span", { class: "badge chair", text: "Chair" }),
-    isAccused && h("span", { class: "badge accused", text: "Accused" }),
-    !s.alive && h("span", { class: "badge red", text: "Purged" }),
-    s.ready && h("span", { class: "badge on", text: "Ready" }),
-    s.voted && h("span", { class: "badge on", text: view.phase === "final_ballot" ? "Struck" : "Voted" }),
-    m && m.bot && h("span", { class: "badge", text: "Bot" }),
-    m && host && m.id === host && h("span", { class: "badge host", text: "Host" }),
-    m && m.bot_plays && h("span", { class: "badge", text: "Bot plays" }),
-    m && m.gone && h("span", { class: "badge red", text: "Removed" }),
-    m && !m.bot && !m.gone && m.connected && h("span", { class: "badge on here", text: "Here" }),
+    i === you && h("span", { class: "badge you", text: t("table.badge_you") }),
+    isChair && h("span", { class: "badge chair", text: t("table.badge_chair") }),
+    isAccused && h("span", { class: "badge accused", text: t("table.badge_accused") }),
+    !s.alive && h("span", { class: "badge red", text: t("table.badge_purged") }),
+    s.ready && h("span", { class: "badge on", text: t("table.badge_ready") }),
+    s.voted && h("span", { class: "badge on", text: view.phase === "final_ballot" ? t("table.badge_struck") : t("table.badge_voted") }),
+    m && m.bot && h("span", { class: "badge", text: t("table.badge_bot") }),
+    m && host && m.id === host && h("span", { class: "badge host", text: t("table.badge_host") }),
+    m && m.bot_plays && h("span", { class: "badge", text: t("table.badge_bot_plays") }),
+    m && m.gone && h("span", { class: "badge red", text: t("table.badge_removed") }),
+    m && !m.bot && !m.gone && m.connected && h("span", { class: "badge on here", text: t("table.badge_here") }),
     m && !m.bot && !m.gone && !m.connected && awayBadge(away),
   ];
 }
@@ -108,7 +109,7 @@ export function awayBadge(from) {
 }
 
 function awayText(from) {
-  return from ? "Away " + clock((Date.now() - from) / 1000) : "Away";
+  return from ? t("table.away_for", { time: clock((Date.now() - from) / 1000) }) : t("table.away");
 }
 
 export function tickAway(root) {
@@ -117,22 +118,22 @@ export function tickAway(root) {
 
 // seatLabel is the whole seat in one sentence for screen readers.
 function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens, host, away }) {
-  const parts = [`Seat ${i + 1}, ${s.name}${i === you ? " (you)" : ""}`];
-  if (!s.alive) parts.push("purged");
-  if (isChair) parts.push("the Chair");
-  if (isAccused) parts.push("the Accused");
+  const parts = [i === you ? t("table.label_seat_you", { n: i + 1, name: s.name }) : t("table.label_seat", { n: i + 1, name: s.name })];
+  if (!s.alive) parts.push(t("table.label_purged"));
+  if (isChair) parts.push(t("table.label_chair"));
+  if (isAccused) parts.push(t("table.label_accused"));
   if (role) parts.push(ROLE[role] || role);
   else if (faction) parts.push(FACTION[faction] || faction);
-  if (s.ready) parts.push("ready");
-  if (s.voted) parts.push(view.phase === "final_ballot" ? "has struck a name" : "has voted");
-  if (m && m.bot) parts.push("a bot");
-  if (m && host && m.id === host) parts.push("the host");
-  if (m && m.bot_plays) parts.push("a bot plays this seat for now");
-  if (m && m.gone) parts.push("removed from the Congress");
-  else if (m && !m.bot && !m.connected) parts.push(away ? `away for ${clock((Date.now() - away) / 1000)}` : "away");
-  else if (m && !m.bot) parts.push("here");
-  if (dens.length) parts.push(`${dens.length} denunciation${dens.length > 1 ? "s" : ""}: ${dens.map((d) => source(d, view)).join(", ")}`);
-  if (s.alive && s.denounces >= 0 && view.marks && view.marks.denounces) parts.push("denounces " + view.seats[s.denounces].name);
+  if (s.ready) parts.push(t("table.label_ready"));
+  if (s.voted) parts.push(view.phase === "final_ballot" ? t("table.label_struck") : t("table.label_voted"));
+  if (m && m.bot) parts.push(t("table.label_bot"));
+  if (m && host && m.id === host) parts.push(t("table.label_host"));
+  if (m && m.bot_plays) parts.push(t("table.label_bot_plays"));
+  if (m && m.gone) parts.push(t("table.label_removed"));
+  else if (m && !m.bot && !m.connected) parts.push(away ? t("table.label_away_for", { time: clock((Date.now() - away) / 1000) }) : t("table.label_away"));
+  else if (m && !m.bot) parts.push(t("table.label_here"));
+  if (dens.length) parts.push(t("table.label_dens", { n: dens.length, from: dens.map((d) => source(d, view)).join(", ") }));
+  if (s.alive && s.denounces >= 0 && view.marks && view.marks.denounces) parts.push(t("table.label_denounces", { name: view.seats[s.denounces].name }));
   return parts.join(", ");
 }
 
@@ -140,9 +141,9 @@ function seatLabel(view, s, i, { you, m, isChair, isAccused, role, faction, dens
 // letter's authors.
 export function source(d, view) {
   switch (d.source) {
-  case "letter": return "anonymous letter";
-  case "confession": return `named in ${view.seats[d.by] ? view.seats[d.by].name + "'s" : "a"} confession`;
-  default: return view.seats[d.by] ? view.seats[d.by].name : "a delegate";
+  case "letter": return t("table.source_letter");
+  case "confession": return view.seats[d.by] ? t("table.source_confession", { name: view.seats[d.by].name }) : t("table.source_confession_any");
+  default: return view.seats[d.by] ? view.seats[d.by].name : t("table.source_delegate");
   }
 }
 
@@ -152,12 +153,12 @@ function center(view) {
   const name = (i) => (view.seats[i] ? view.seats[i].name : "");
   let line = "";
   if (view.phase === "over") line = "";
-  else if (view.phase === "final_ballot") line = "Every living delegate strikes one name.";
-  else if (view.phase === "last_shot") line = "Nikolaev takes aim.";
-  else if (view.marks && view.marks.accused) line = "Accused: " + name(view.accused);
-  else if (view.marks && view.marks.chair) line = "In the Chair: " + name(view.chair);
+  else if (view.phase === "final_ballot") line = t("table.center_final");
+  else if (view.phase === "last_shot") line = t("table.center_last_shot");
+  else if (view.marks && view.marks.accused) line = t("table.center_accused", { name: name(view.accused) });
+  else if (view.marks && view.marks.chair) line = t("table.center_chair", { name: name(view.chair) });
   return h("li", { class: "table-center", aria: { hidden: "true" } },
     h("p", { class: "display", text: PHASE[view.phase] || "" }),
-    view.session && view.phase !== "final_ballot" ? h("p", { text: `Session ${view.session} of ${view.sessions}` }) : null,
+    view.session && view.phase !== "final_ballot" ? h("p", { text: t("table.session_of", { n: view.session, m: view.sessions }) }) : null,
     line ? h("p", { text: line }) : null);
 }

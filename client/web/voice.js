@@ -6,6 +6,7 @@
 
 import { h, replace } from "./dom.js";
 import { spectatorName } from "./streamer.js";
+import { t } from "./i18n.js";
 
 const PTT_KEY = "v"; // hold to speak, outside text fields
 const FOLD_KEY = "congress.voice.folded";
@@ -142,8 +143,8 @@ export class Voice {
   }
 
   fail(err) {
-    this.error = err && err.name === "NotAllowedError" ? "The microphone was refused. Allow it, or listen only."
-      : (err && err.message) || "The voice could not start.";
+    this.error = err && err.name === "NotAllowedError" ? t("voice.mic_refused")
+      : (err && err.message) || t("voice.failed");
     if (err && err.code) this.teardown();
     this.render();
   }
@@ -222,56 +223,56 @@ export class Voice {
     const route = this.state && this.state.route;
     const reason = route && route.muted;
     if (this.out) {
-      replace(this.dock, h("button", { type: "button", class: "small", onclick: () => { this.out = false; this.render(); }, text: "Voice" }));
+      replace(this.dock, h("button", { type: "button", class: "small", onclick: () => { this.out = false; this.render(); }, text: t("voice.voice") }));
       return;
     }
     if (!this.joined) {
       replace(this.dock,
-        h("h3", { text: "Voice at the table" }),
-        h("p", { class: "muted", text: "The server carries the voice and mutes the floor as the rules say." }),
+        h("h3", { text: t("voice.h") }),
+        h("p", { class: "muted", text: t("voice.about") }),
         h("div", { class: "act-row" },
-          h("button", { type: "button", class: "primary", onclick: () => this.join(true), text: "Join with microphone" }),
-          h("button", { type: "button", onclick: () => this.join(false), text: "Listen only" }),
-          h("button", { type: "button", class: "small", onclick: () => this.stayOut(), text: "Stay out" })),
+          h("button", { type: "button", class: "primary", onclick: () => this.join(true), text: t("voice.join_mic") }),
+          h("button", { type: "button", onclick: () => this.join(false), text: t("voice.listen_only") }),
+          h("button", { type: "button", class: "small", onclick: () => this.stayOut(), text: t("voice.stay_out") })),
         this.error && h("p", { class: "error", role: "alert", text: this.error }),
         [...this.audio.values()]);
       return;
     }
     const heard = !route || !route.speak || route.speak.length > 0; // someone may hear this microphone now
-    const me = !this.mic ? "You are listening only."
-      : this.selfMuted() ? "Your microphone is off."
-        : heard ? "You are speaking." : "Your microphone is open, but nobody hears you now.";
+    const me = !this.mic ? t("voice.me_listening")
+      : this.selfMuted() ? t("voice.me_off")
+        : heard ? t("voice.me_speaking") : t("voice.me_unheard");
     const peers = (this.state && this.state.peers) || [];
     const speakers = peers.filter((p) => this.speaking.has(p.stream)).map((p) => (p.member ? p.name : spectatorName(p.name)));
     this.dock.classList.toggle("folded", this.folded);
     replace(this.dock,
       h("div", { class: "voice-head" },
-        h("h3", { text: "Voice at the table" }),
+        h("h3", { text: t("voice.h") }),
         h("button", {
           type: "button", class: "small voice-fold", aria: { expanded: !this.folded, controls: "voice" },
           onclick: () => { this.folded = !this.folded; localStorage.setItem(FOLD_KEY, this.folded ? "1" : "0"); this.render(); },
-          text: this.folded ? "Unfold" : "Fold",
+          text: this.folded ? t("voice.unfold") : t("voice.fold"),
         })),
       reason && h("p", { class: "voice-reason", role: "status", data: { reason: "floor" }, text: reason }),
       h("p", { class: "muted", data: { self: this.selfMuted() ? "muted" : "open" }, text: me }),
-      this.folded && speakers.length > 0 && h("p", { class: "voice-speakers", text: speakers.join(", ") + (speakers.length > 1 ? " are speaking" : " is speaking") }),
+      this.folded && speakers.length > 0 && h("p", { class: "voice-speakers", text: speakers.length > 1 ? t("voice.speakers_many", { names: speakers.join(", ") }) : t("voice.speakers_one", { names: speakers.join(", ") }) }),
       this.mic && h("div", { class: "act-row" },
         h("button", {
           type: "button", class: ["hold", this.holding && "held"], aria: { pressed: this.holding },
           onpointerdown: (e) => { e.preventDefault(); this.hold(true); },
           onpointerup: () => this.hold(false), onpointerleave: () => this.hold(false), onpointercancel: () => this.hold(false),
           oncontextmenu: (e) => e.preventDefault(),
-          text: this.mode === "ptt" ? (matchMedia("(pointer: coarse)").matches ? "Hold to speak" : "Hold to speak (V)") : "Open mic",
+          text: this.mode === "ptt" ? (matchMedia("(pointer: coarse)").matches ? t("voice.hold") : t("voice.hold_key")) : t("voice.open_mic"),
           disabled: this.mode === "open",
         }),
-        h("button", { type: "button", class: "small", onclick: () => this.setMode(this.mode === "ptt" ? "open" : "ptt"), text: this.mode === "ptt" ? "Use open mic" : "Use push-to-talk" })),
+        h("button", { type: "button", class: "small", onclick: () => this.setMode(this.mode === "ptt" ? "open" : "ptt"), text: this.mode === "ptt" ? t("voice.use_open") : t("voice.use_ptt") })),
       !this.folded && h("ul", { class: "voice-peers" }, peers.map((p) => h("li", {
         data: { stream: p.stream, speaking: this.speaking.has(p.stream) ? "yes" : "no", heard: p.heard ? "yes" : "no" },
       },
       h("span", { class: "voice-name", text: p.member ? p.name : spectatorName(p.name) }),
       " ",
       h("span", { class: "voice-state", text: peerState(p, this.speaking.has(p.stream), this.state, reason) })))),
-      !this.folded && h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: () => this.leave(), text: "Leave voice" })),
+      !this.folded && h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: () => this.leave(), text: t("voice.leave") })),
       this.error && h("p", { class: "error", role: "alert", text: this.error }),
       [...this.audio.values()]);
   }
@@ -287,11 +288,11 @@ export class Voice {
 // peerState says what one hears of a peer, and why not.
 function peerState(p, speaking, state, reason) {
   const self = state && state.peers && p.stream === selfStream(state);
-  if (self) return "you";
-  if (!p.mic) return "listening";
-  if (p.muted) return "microphone off";
-  if (!p.heard) return reason ? `silent to you: ${reason}` : "silent to you";
-  return speaking ? "speaking" : "";
+  if (self) return t("voice.peer_you");
+  if (!p.mic) return t("voice.peer_listening");
+  if (p.muted) return t("voice.peer_off");
+  if (!p.heard) return reason ? t("voice.peer_silent_why", { reason }) : t("voice.peer_silent");
+  return speaking ? t("voice.peer_speaking") : "";
 }
 
 // selfStream is this connection's own stream ID in the voice.
