@@ -149,36 +149,100 @@ func TestCatalogKeysUsed(t *testing.T) {
 	assert.Empty(t, unused, "keys no script uses")
 }
 
-// englishWords is a string that reads as an English phrase: a capital
-// word and another word after it ("The Congress", "Take a seat").
-var englishWords = regexp.MustCompile(`["'\x60>][^"'\x60<>]*\b[A-Z][a-z]+[ ,.][^"'\x60<>]*[a-z]{2,}[^"'\x60<>]*["'\x60<]`)
+// englishWords reads as an English phrase: a capital word and another
+// word after it ("The Congress", "Take a seat").
+var englishWords = regexp.MustCompile(`\b[A-Z][a-z]+[ ,.'][^\n]*[a-z]{2,}`)
+
+// htmlWords is an English phrase between a page's tags or in its
+// attributes.
+var htmlWords = regexp.MustCompile(`[>"][^"<>]*\b[A-Z][a-z]+[ ,.][^"<>]*[a-z]{2,}[^"<>]*["<]`)
+
+// literals are a script's string literals with their line numbers,
+// comments skipped, and a template's ${…} read as code (its strings
+// are literals of their own) and left out of its text.
+func literals(src string) (texts []string, lines []int) {
+	line := 1
+	var code func(i int, closing byte) int
+	str := func(i int, q byte) int {
+		var b strings.Builder
+		at := line
+		for i < len(src) && src[i] != q {
+			switch {
+			case src[i] == '\\' && i+1 < len(src):
+				i += 2
+				continue
+			case q == '`' && src[i] == '$' && i+1 < len(src) && src[i+1] == '{':
+				b.WriteString("X")
+				i = code(i+2, '}')
+				continue
+			case src[i] == '\n':
+				line++
+			}
+			b.WriteByte(src[i])
+			i++
+		}
+		texts, lines = append(texts, b.String()), append(lines, at)
+		return i + 1
+	}
+	code = func(i int, closing byte) int {
+		depth := 0
+		for i < len(src) {
+			c := src[i]
+			switch {
+			case c == '\n':
+				line++
+			case c == '/' && i+1 < len(src) && src[i+1] == '/':
+				for i < len(src) && src[i] != '\n' {
+					i++
+				}
+				continue
+			case c == '/' && i+1 < len(src) && src[i+1] == '*':
+				end := strings.Index(src[i+2:], "*/")
+				if end < 0 {
+					return len(src)
+				}
+				line += strings.Count(src[i:i+2+end], "\n")
+				i += end + 4
+				continue
+			case c == '"' || c == '\'' || c == '`':
+				i = str(i+1, c)
+				continue
+			case c == '{':
+				depth++
+			case c == '}':
+				if depth == 0 && closing == '}' {
+					return i + 1
+				}
+				depth--
+			}
+			i++
+		}
+		return i
+	}
+	code(0, 0)
+	return texts, lines
+}
 
 // TestNoWordsOutsideTheCatalogs fails on a phrase written into a script
-// or page instead of a catalog. Comments are not read; a line that must
-// keep a phrase (a language's own name) says "i18n-ok".
+// or page instead of a catalog. A line that must keep a phrase (a
+// language's own name, the page's words for a browser without scripts)
+// says "i18n-ok".
 func TestNoWordsOutsideTheCatalogs(t *testing.T) {
 	for name, src := range clientSources(t) {
-		inBlock := false
-		for i, line := range strings.Split(src, "\n") {
-			code := line
-			if inBlock {
-				end := strings.Index(code, "*/")
-				if end < 0 {
-					continue
+		all := strings.Split(src, "\n")
+		if strings.HasSuffix(name, ".html") {
+			for i, line := range all {
+				if !strings.Contains(line, "i18n-ok") && !strings.HasPrefix(strings.TrimSpace(line), "<!--") {
+					assert.False(t, htmlWords.MatchString(line), "%s:%d holds words outside the catalogs: %s", name, i+1, strings.TrimSpace(line))
 				}
-				code, inBlock = code[end+2:], false
 			}
-			if s := strings.Index(code, "/*"); s >= 0 && !strings.Contains(code[s:], "*/") {
-				code, inBlock = code[:s], true
+			continue
+		}
+		texts, lines := literals(src)
+		for i, text := range texts {
+			if englishWords.MatchString(text) && !strings.Contains(all[lines[i]-1], "i18n-ok") {
+				assert.Fail(t, "words outside the catalogs", "%s:%d holds words outside the catalogs: %q", name, lines[i], text)
 			}
-			trimmed := strings.TrimSpace(code)
-			if strings.HasPrefix(trimmed, "//") || strings.HasPrefix(trimmed, "<!--") || strings.Contains(line, "i18n-ok") {
-				continue
-			}
-			if c := strings.Index(code, " // "); c >= 0 {
-				code = code[:c]
-			}
-			assert.False(t, englishWords.MatchString(code), "%s:%d holds words outside the catalogs: %s", name, i+1, strings.TrimSpace(line))
 		}
 	}
 }
