@@ -7,6 +7,8 @@
 
 import { h, replace, announce } from "./dom.js";
 import * as replayScreen from "./replay.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 import { phoneLayout } from "./game.js";
 
 // SEND_EVERY_MS is how often, at most, the host's page sends its step:
@@ -21,7 +23,7 @@ export function mount(root, ctx) {
   const bar = h("section", { class: "review-bar", id: "review-bar", aria: { labelledby: "review-h" } });
   const main = h("div", { class: "review-main" });
   const side = h("div", { class: "review-side" }, ctx.chat.el);
-  const tabs = h("nav", { class: "panes review-panes", aria: { label: "Parts of the review" } });
+  const tabs = h("nav", { class: "panes review-panes", aria: { label: t("review.parts") } });
   let pane = "replay";
   const screen = h("div", { class: "review", data: { pane } }, bar, tabs, main, side);
   replace(root, screen);
@@ -40,7 +42,7 @@ export function mount(root, ctx) {
       const at = waiting;
       waiting = null;
       sentAt = Date.now();
-      ctx.send({ type: "review", action: "step", step: at.step, viewer: at.viewer }).catch((err) => say(err.message));
+      ctx.send({ type: "review", action: "step", step: at.step, viewer: at.viewer }).catch((err) => say(errorText(err)));
     }, wait);
   }
 
@@ -51,23 +53,23 @@ export function mount(root, ctx) {
 
   function stepAway() {
     away = true;
-    announce(`You have stepped away from ${hostName()}'s review.`);
+    announce(t("review.stepped_away", { host: hostName() }));
     drawBar();
   }
 
   function follow() {
     away = false;
-    announce(`Following ${hostName()}'s review again.`);
+    announce(t("review.following_again", { host: hostName() }));
     drawBar();
     if (s.review) replay.goTo(s.review.step, s.review.viewer);
   }
 
   function rematch() {
-    ctx.send({ type: "host", action: "rematch" }).catch((err) => say(err.message));
+    ctx.send({ type: "host", action: "rematch" }).catch((err) => say(errorText(err)));
   }
 
   function end() {
-    ctx.send({ type: "review", action: "end" }).catch((err) => say(err.message));
+    ctx.send({ type: "review", action: "end" }).catch((err) => say(errorText(err)));
   }
 
   const r0 = s.review;
@@ -75,7 +77,7 @@ export function mount(root, ctx) {
     matchId: r0.match, viewer: r0.viewer, step: r0.step, hero: false,
     onMove: moved,
     onClose: () => (leads() ? end() : ctx.leaveReview()),
-    closeLabel: leads() ? "End the review" : "Back to the results",
+    closeLabel: leads() ? t("review.end") : t("review.back"),
   });
   ctx.chat.attached();
 
@@ -86,26 +88,26 @@ export function mount(root, ctx) {
   }
 
   function hostName() {
-    return (s.review && s.review.name) || "the host";
+    return (s.review && s.review.name) || t("review.the_host");
   }
 
   function drawBar() {
     // The second half of the sentence is left out on a phone, where
     // the bar stays on screen.
     const [text, more] = leads()
-      ? ["You lead the review.", " Everyone in the lobby sees the step and point of view you choose."]
-      : away ? [`You have stepped away from ${hostName()}'s review.`, " The replay is yours to move."]
-        : [`Following ${hostName()}'s review.`, ""];
+      ? [t("review.you_lead"), " " + t("review.you_lead_more")]
+      : away ? [t("review.stepped_away", { host: hostName() }), " " + t("review.away_more")]
+        : [t("review.following", { host: hostName() }), ""];
     bar.dataset.state = leads() ? "leading" : away ? "away" : "following";
     replace(bar,
-      h("h1", { class: "kicker", id: "review-h", text: "Review together" }),
+      h("h1", { class: "kicker", id: "review-h", text: t("review.title") }),
       h("p", { class: "review-now", id: "review-now", role: "status" }, text, more && h("span", { class: "review-more", text: more })),
       h("div", { class: "act-row" },
-        leads() && h("button", { type: "button", class: "primary small", id: "review-end", data: { key: "review-end" }, onclick: end, text: "End the review" }),
-        leads() && h("button", { type: "button", class: "small", id: "review-rematch", data: { key: "review-rematch" }, onclick: rematch, text: "Play again: rematch" }),
-        !leads() && !away && h("button", { type: "button", class: "small", id: "review-away", data: { key: "review-away" }, onclick: stepAway, text: "Step away" }),
-        !leads() && away && h("button", { type: "button", class: "primary small", id: "review-follow", data: { key: "review-follow" }, onclick: follow, text: `Follow ${hostName()} again` }),
-        !leads() && h("button", { type: "button", class: "small dark", id: "review-leave", data: { key: "review-leave" }, onclick: () => ctx.leaveReview(), text: "Back to the results" })),
+        leads() && h("button", { type: "button", class: "primary small", id: "review-end", data: { key: "review-end" }, onclick: end, text: t("review.end") }),
+        leads() && h("button", { type: "button", class: "small", id: "review-rematch", data: { key: "review-rematch" }, onclick: rematch, text: t("review.rematch") }),
+        !leads() && !away && h("button", { type: "button", class: "small", id: "review-away", data: { key: "review-away" }, onclick: stepAway, text: t("review.step_away") }),
+        !leads() && away && h("button", { type: "button", class: "primary small", id: "review-follow", data: { key: "review-follow" }, onclick: follow, text: t("review.follow", { host: hostName() }) }),
+        !leads() && h("button", { type: "button", class: "small dark", id: "review-leave", data: { key: "review-leave" }, onclick: () => ctx.leaveReview(), text: t("review.back") })),
       refusal);
   }
 
@@ -118,7 +120,7 @@ export function mount(root, ctx) {
   }
   function drawTabs() {
     const unread = ctx.chat.unreadTotal();
-    replace(tabs, [["replay", "The replay"], ["chat", "Chatter"]].map(([p, label]) =>
+    replace(tabs, [["replay", t("review.pane_replay")], ["chat", t("review.pane_chat")]].map(([p, label]) =>
       h("button", {
         type: "button", class: "small", data: { key: "pane-" + p, pane: p },
         aria: { pressed: p === pane ? "true" : "false" },
@@ -141,7 +143,7 @@ export function mount(root, ctx) {
 
   drawBar();
   update("");
-  announce(leads() ? "You lead the review together." : `Following ${hostName()}'s review of the match.`);
+  announce(leads() ? t("review.you_lead_together") : t("review.following_match", { host: hostName() }));
   return {
     update,
     focus() {
