@@ -11,6 +11,8 @@ import { Session } from "./session.js";
 import { sentence, namer } from "./log.js";
 import { PHASE, REASON, FACTION, ROLE } from "./words.js";
 import { normalizeCode } from "./landing.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 // How many of the last lines of the minutes stay on screen.
 const TAIL = 5;
@@ -49,19 +51,19 @@ export function mount(root, lobbyCode) {
 
   const head = h("header", { class: "tv-head" });
   const body = h("div", { class: "tv-body" });
-  const status = h("p", { class: "tv-status", id: "tv-status", role: "status", text: "Connecting to the Kremlin…" });
+  const status = h("p", { class: "tv-status", id: "tv-status", role: "status", text: t("tv.connecting") });
   replace(root, head, status, body);
 
   const conn = new Connection({
     hello: () => ({ type: "watch", lobby: lobbyCode }),
     onMessage: (m) => {
-      if (m.type === "error" && !session.lobby) { status.textContent = m.message || "The lobby cannot be watched."; return; }
-      if (m.type === "closing") { status.textContent = m.message || "The lobby is closed."; return; }
+      if (m.type === "error" && !session.lobby) { status.textContent = m.message ? errorText(m) : t("tv.cannot_watch"); return; }
+      if (m.type === "closing") { status.textContent = m.message ? errorText(m) : t("tv.closed"); return; }
       session.apply(m);
     },
     onStatus: (st) => {
       if (st.state === "open") status.textContent = "";
-      else if (st.state === "reconnecting") status.textContent = "The line to the Kremlin is cut. Reconnecting…";
+      else if (st.state === "reconnecting") status.textContent = t("tv.reconnecting");
     },
   });
   session.subscribe(() => render());
@@ -71,7 +73,7 @@ export function mount(root, lobbyCode) {
   function render() {
     const l = session.lobby;
     if (!l) return;
-    document.title = `Lobby ${l.code} · the floor · Congress of Victors`;
+    document.title = t("tv.title", { code: l.code });
     const v = session.view;
     if (l.state === "open") renderLobby(l);
     else if (!v) renderWaiting(l);
@@ -81,18 +83,18 @@ export function mount(root, lobbyCode) {
   function renderLobby(l) {
     const delegates = l.members.filter((m) => !m.gone);
     replace(head,
-      h("p", { class: "tv-kicker", text: "Congress of Victors · Moscow, February 1934" }),
-      h("h1", { class: "tv-phase", id: "tv-phase", text: "The delegates gather" }),
-      h("p", { class: "tv-code" }, "Lobby ", h("strong", { id: "tv-code", text: l.code })));
+      h("p", { class: "tv-kicker", text: t("tv.kicker") }),
+      h("h1", { class: "tv-phase", id: "tv-phase", text: t("tv.gather") }),
+      h("p", { class: "tv-code" }, t("tv.lobby") + " ", h("strong", { id: "tv-code", text: l.code })));
     const join = h("div", { class: "tv-join", id: "tv-join" },
-      h("h2", { text: qr ? "Scan to take a seat" : "Take a seat at" }),
-      qr ? h("img", { id: "tv-qr", src: qr, width: QR_SIZE, height: QR_SIZE, alt: "QR code of the link to take a seat" }) : null,
+      h("h2", { text: qr ? t("tv.scan") : t("tv.take_seat_at") }),
+      qr ? h("img", { id: "tv-qr", src: qr, width: QR_SIZE, height: QR_SIZE, alt: t("tv.qr_alt") }) : null,
       h("p", { class: "tv-link", id: "tv-link", text: link.replace(/^https?:\/\//, "") }));
     replace(body,
       h("section", { class: "tv-gather" },
         join,
         h("div", { class: "tv-roll" },
-          h("h2", { text: `${delegates.length} ${delegates.length === 1 ? "delegate" : "delegates"} seated` }),
+          h("h2", { text: t("tv.seated", { n: delegates.length }) }),
           h("ol", { class: "tv-names", id: "tv-names" }, delegates.map((m) => h("li", { text: m.name }))))));
     if (linkFor !== l.code) findLink(l);
   }
@@ -101,9 +103,9 @@ export function mount(root, lobbyCode) {
   // has started and the game's first message.
   function renderWaiting(l) {
     replace(head,
-      h("p", { class: "tv-kicker" }, "Congress of Victors · Lobby ", h("strong", { id: "tv-code", text: l.code })),
-      h("h1", { class: "tv-phase", id: "tv-phase", text: "The Congress convenes" }),
-      h("p", { class: "tv-session", text: "The doors close." }));
+      h("p", { class: "tv-kicker" }, t("tv.kicker_lobby") + " ", h("strong", { id: "tv-code", text: l.code })),
+      h("h1", { class: "tv-phase", id: "tv-phase", text: t("tv.convenes") }),
+      h("p", { class: "tv-session", text: t("tv.doors") }));
     replace(body);
   }
 
@@ -126,17 +128,17 @@ export function mount(root, lobbyCode) {
     const name = namer(v.seats.map((s) => s.name));
     const over = v.phase === "over";
     replace(head,
-      h("p", { class: "tv-kicker" }, "Congress of Victors · Lobby ", h("strong", { id: "tv-code", text: l.code }),
+      h("p", { class: "tv-kicker" }, t("tv.kicker_lobby") + " ", h("strong", { id: "tv-code", text: l.code }),
 ),
       h("h1", { class: "tv-phase", id: "tv-phase", data: { phase: v.phase } }, over ? PHASE.over : PHASE[v.phase] || v.phase),
       h("p", { class: "tv-session" },
-        over ? "" : `Session ${v.session}${v.sessions ? " of " + v.sessions : ""}`,
+        over ? "" : v.sessions ? t("tv.session_of", { n: v.session, m: v.sessions }) : t("tv.session", { n: v.session }),
         h("span", { class: "tv-clock", id: "tv-clock" })));
     drawClock();
 
     const marks = v.marks || {};
     const dens = marks.denunciations ? v.denunciations || [] : [];
-    const seats = h("ol", { class: ["tv-seats", v.seats.length > 8 && "many"], id: "tv-seats", aria: { label: "The delegates in seat order" } },
+    const seats = h("ol", { class: ["tv-seats", v.seats.length > 8 && "many"], id: "tv-seats", aria: { label: t("tv.seats_label") } },
       v.seats.map((s, i) => {
         const against = dens.filter((d) => d.target === i);
         const chair = marks.chair && v.chair === i;
@@ -145,10 +147,10 @@ export function mount(root, lobbyCode) {
           h("span", { class: "tv-num", text: `№${i + 1}` }),
           h("span", { class: "tv-name", text: s.name }),
           h("span", { class: "tv-marks" },
-            chair ? h("span", { class: "tv-tag", text: "Chair" }) : null,
-            accused ? h("span", { class: "tv-tag red", text: "Accused" }) : null,
-            !s.alive ? h("span", { class: "tv-tag", text: "Purged" }) : null,
-            s.voted && !over ? h("span", { class: "tv-tag", text: v.phase === "final_ballot" ? "Struck" : "Voted" }) : null,
+            chair ? h("span", { class: "tv-tag", text: t("tv.chair") }) : null,
+            accused ? h("span", { class: "tv-tag red", text: t("tv.accused") }) : null,
+            !s.alive ? h("span", { class: "tv-tag", text: t("tv.purged") }) : null,
+            s.voted && !over ? h("span", { class: "tv-tag", text: v.phase === "final_ballot" ? t("tv.struck") : t("tv.voted") }) : null,
             // A role is on the floor only once the file is public: a
             // purged delegate's under the reveal setting, or everyone's
             // at the end. The gallery's view carries no other.
@@ -157,19 +159,19 @@ export function mount(root, lobbyCode) {
             // Last Shot exposes.
             !s.role && s.faction ? h("span", { class: "tv-tag role", text: FACTION[s.faction] || s.faction }) : null),
           against.length ? h("span", { class: "tv-dens", data: { count: against.length } },
-            `${against.length} ${against.length === 1 ? "denunciation" : "denunciations"}`) : null);
+            t("tv.denunciations", { n: against.length })) : null);
       }));
 
     const last = session.log.slice(-TAIL);
-    const minutes = h("ol", { class: "tv-minutes", id: "tv-minutes", aria: { label: "The latest of the minutes" } },
+    const minutes = h("ol", { class: "tv-minutes", id: "tv-minutes", aria: { label: t("tv.minutes_label") } },
       last.map((e) => h("li", { data: { kind: e.kind }, text: sentence(e, name, -1, (i) => (v.seats[i] ? v.seats[i].faction : "")) })));
 
     // The count stays up from the vote to the night, with the names of
     // the voters under an open ballot, in the minutes' words.
     const counted = ["confession", "night"].includes(v.phase) && v.ballot ? session.log.findLast((e) => e.kind === "ballot") : null;
     const ballot = counted ? h("p", { class: "tv-ballot", id: "tv-ballot", text: sentence(counted, name, -1) }) : null;
-    const ending = over && v.winner ? h("p", { class: "tv-ending", id: "tv-ending", text: REASON[v.reason] || `${FACTION[v.winner] || v.winner} win.` }) : null;
-    replace(body, ending, ballot, seats, h("section", { class: "tv-log" }, h("h2", { text: "The minutes" }), minutes));
+    const ending = over && v.winner ? h("p", { class: "tv-ending", id: "tv-ending", text: REASON[v.reason] || t("tv.win", { camp: FACTION[v.winner] || v.winner }) }) : null;
+    replace(body, ending, ballot, seats, h("section", { class: "tv-log" }, h("h2", { text: t("tv.minutes") }), minutes));
   }
 
   function drawClock() {
@@ -177,7 +179,7 @@ export function mount(root, lobbyCode) {
     if (!el) return;
     const v = session.view;
     const left = session.remaining();
-    el.textContent = v && v.paused ? " · Paused" : left === null ? "" : " · " + clock(left);
+    el.textContent = v && v.paused ? " · " + t("tv.paused") : left === null ? "" : " · " + clock(left);
   }
 
   return { unmount() { clearInterval(tick); conn.stop(); } };
@@ -186,4 +188,4 @@ export function mount(root, lobbyCode) {
 const root = document.getElementById("tv");
 const c = code(location.pathname);
 if (root && c) mount(root, c);
-else if (root) replace(root, h("p", { class: "tv-status", text: "No lobby is named in this address." }));
+else if (root) replace(root, h("p", { class: "tv-status", text: t("tv.no_lobby") }));
