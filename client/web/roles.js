@@ -7,6 +7,7 @@
 
 import { h, replace, list } from "./dom.js";
 import { ROLE, ROLE_MEANING, FACTION } from "./words.js";
+import { t } from "./i18n.js";
 
 const names = (roles) => (roles || []).map((r) => ROLE[r] || r);
 
@@ -15,23 +16,23 @@ function inPlayText(l) {
   const r = l.roles || {};
   const dealt = names(r.dealt);
   return dealt.length
-    ? `In play with ${r.seats} delegates: ${list(dealt)}.`
-    : `No Congress role is in play with ${r.seats} delegates: the base game.`;
+    ? t("roles.in_play", { n: r.seats, roles: list(dealt) })
+    : t("roles.none_in_play", { n: r.seats });
 }
 
 function recommendedText(l) {
   const r = l.roles || {};
   const rec = names(r.recommended);
   return rec.length
-    ? `Recommended for ${r.seats} delegates: ${list(rec)}.`
-    : `Recommended for ${r.seats} delegates: the base game, no Congress role.`;
+    ? t("roles.recommended", { n: r.seats, roles: list(rec) })
+    : t("roles.recommended_none", { n: r.seats });
 }
 
 // when says when a role is dealt, from its limit.
 function when(limit) {
-  const parts = [`From ${limit.from} delegates`];
-  if (limit.with === "investigator") parts.push("only with the NKVD Investigator");
-  else if (limit.with) parts.push("only with " + (ROLE[limit.with] || limit.with));
+  const parts = [t("roles.from", { n: limit.from })];
+  if (limit.with === "investigator") parts.push(t("roles.only_with_investigator"));
+  else if (limit.with) parts.push(t("roles.only_with", { role: ROLE[limit.with] || limit.with }));
   return parts.join(", ") + ".";
 }
 
@@ -39,12 +40,12 @@ function when(limit) {
 function byCount(l) {
   const rows = (l.limits && l.limits.recommended) || [];
   return h("details", { class: "recommended-table" },
-    h("summary", { text: "Recommended sets by number of delegates" }),
+    h("summary", { text: t("roles.sets") }),
     h("table", { class: "small" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Delegates" }), h("th", { scope: "col", text: "Roles" }))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("roles.col_delegates") }), h("th", { scope: "col", text: t("roles.col_roles") }))),
       h("tbody", {}, rows.map((x) => h("tr", { data: { seats: x.seats } },
         h("td", { text: String(x.seats) }),
-        h("td", { text: x.roles.length ? list(names(x.roles)) : "Base game" }))))));
+        h("td", { text: x.roles.length ? list(names(x.roles)) : t("roles.base_game") }))))));
 }
 
 // rolesSummary is the roles as everyone but the host reads them.
@@ -75,14 +76,14 @@ export class RolesForm {
     this.useRecommended = h("button", {
       type: "button", class: "small", id: "roles-recommend", data: { key: "roles-recommend" },
       onclick: () => this.onChange({ roles: this.rec }),
-      text: "Deal the recommended set",
+      text: t("roles.deal_recommended"),
     });
     this.rows = h("div", { class: "role-switches" });
     this.error = h("p", { class: "refusal field-error", id: "set-roles-error", role: "alert", hidden: true });
     this.verdictEl = h("p", { class: "refusal field-error", id: "set-roles-verdict", role: "status", hidden: true });
     this.table = h("div");
     this.el = h("div", { class: "roles-form" },
-      h("p", { class: "small muted", text: "Each role takes the place of a plain Loyalist or Plotter: the camps keep their size. Who holds a role stays secret; which roles are in play, everyone knows." }),
+      h("p", { class: "small muted", text: t("roles.each_role") }),
       this.rows, this.error, this.verdictEl, this.inPlay,
       h("div", { class: "act-row" }, this.recommended, this.useRecommended),
       this.table);
@@ -149,7 +150,7 @@ export class RolesForm {
     const seats = l.roles ? l.roles.seats : 0;
     for (const [name, input] of this.inputs) {
       input.checked = on.has(name);
-      this.notes.get(name).textContent = on.has(name) && !dealt.has(name) ? `Not dealt with ${seats} delegates.` : "";
+      this.notes.get(name).textContent = on.has(name) && !dealt.has(name) ? t("roles.not_dealt", { n: seats }) : "";
     }
     this.inPlay.textContent = inPlayText(l);
     this.recommended.textContent = recommendedText(l);
