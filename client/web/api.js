@@ -1,5 +1,9 @@
 // api.js: the HTTP API. Every call returns parsed JSON or throws an Error
-// whose message is safe to show (the server's own words when it sent any).
+// whose message is safe to show: the words for the server's code in the
+// page's language, or the server's own words for a code it does not know.
+
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 async function call(method, path, body) {
   let res;
@@ -10,15 +14,16 @@ async function call(method, path, body) {
       body: body ? JSON.stringify(body) : undefined,
     });
   } catch {
-    throw new Error("The server cannot be reached. Check your connection.");
+    throw new Error(t("errors.offline"));
   }
   let data = null;
   try { data = await res.json(); } catch { /* empty or not JSON */ }
   if (!res.ok) {
     const msg = data && (data.message || (data.error && data.error.message));
-    const err = new Error(msg || `The server refused (${res.status}).`);
+    const code = data && (data.code || (data.error && data.error.code));
+    const err = new Error(errorText({ code, message: msg || t("errors.refused_status", { status: res.status }) }));
     err.status = res.status;
-    err.code = data && (data.code || (data.error && data.error.code));
+    err.code = code;
     throw err;
   }
   return data;

@@ -6,6 +6,8 @@
 
 import { h, replace, announce } from "./dom.js";
 import "./language.js";
+import { t, tkOr } from "./i18n.js";
+import { errorText } from "./errors.js";
 import { streaming, onStreaming } from "./streamer.js";
 import { Connection, tokens, barred, prefs } from "./net.js";
 import { Session } from "./session.js";
@@ -41,6 +43,20 @@ function leavePage() {
   lostBanner.hidden = true;
 }
 
+// wordPage puts the page's own words (its masthead, skip link and
+// footer, written in English for a browser without scripts) in this
+// language.
+function wordPage() {
+  const set = (sel, text) => { const el = document.querySelector(sel); if (el) el.textContent = text; };
+  const meta = document.querySelector('meta[name="description"]');
+  if (meta) meta.content = t("app.description");
+  set("a.skip", t("app.skip"));
+  set(".brand-name", t("app.brand"));
+  set(".brand-sub", t("app.brand_sub"));
+  set("body > footer", t("app.footer"));
+}
+wordPage();
+
 function start() {
   leavePage();
   const r = route();
@@ -50,7 +66,7 @@ function start() {
     return;
   }
   if (!r) {
-    document.title = "Congress of Victors";
+    document.title = t("app.title");
     page = landing.mount(root, go, (id) => { history.pushState(null, "", "/?match=" + encodeURIComponent(id)); start(); });
     return;
   }
@@ -66,7 +82,7 @@ function go(code, opts = {}) {
 }
 
 function enter(code, opts) {
-  document.title = `${lobbyTitle(code)} · Congress of Victors`;
+  document.title = t("app.title_with", { what: lobbyTitle(code) });
   // The lobby's creator arrives with the pass POST /api/lobbies gave.
   if (opts.created && opts.created.token) tokens.set(code, opts.created.token);
   const token = tokens.get(code);
@@ -82,7 +98,7 @@ addEventListener("popstate", start);
 // lobbyTitle names a lobby in the tab's title: by its code, unless on a
 // stream.
 function lobbyTitle(code) {
-  return streaming() ? "Lobby" : `Lobby ${code}`;
+  return streaming() ? t("app.lobby") : t("app.lobby_code", { code });
 }
 
 // Streamer mode changes what every screen may show: each draws again.
@@ -90,17 +106,17 @@ onStreaming(() => { if (room) room.restream(); });
 
 // showMatch is the replay of a finished match from the match history.
 function showMatch(id) {
-  document.title = "Replay · Congress of Victors";
-  replace(root, h("p", { class: "muted", role: "status", text: "Fetching the file from the archive…" }));
+  document.title = t("app.title_with", { what: t("app.replay") });
+  replace(root, h("p", { class: "muted", role: "status", text: t("app.fetching") }));
   const back = () => { history.pushState(null, "", "/"); start(); };
   api.match(id).then((file) => {
     const q = new URLSearchParams(location.search);
-    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: "To the front page", viewer: q.get("viewer"), step: q.get("step"), share: true });
+    page = replayScreen.mount(root, { matchId: file.id || id, onClose: back, closeLabel: t("app.to_front"), viewer: q.get("viewer"), step: q.get("step"), share: true });
   }, (err) => {
     replace(root, h("section", { class: "panel red" },
-      h("h2", { text: "No such file" }),
-      h("p", { text: err.message }),
-      h("a", { class: "button", href: "/", text: "To the front page" })));
+      h("h2", { text: t("app.no_file") }),
+      h("p", { text: errorText(err) }),
+      h("a", { class: "button", href: "/", text: t("app.to_front") })));
   });
 }
 
@@ -126,7 +142,7 @@ class Room {
     this.news = h("div", { id: "room-news" });
     this.newsItems = [];
     this.body = h("div", { id: "screen" });
-    replace(root, this.notice, this.news, this.body, h("p", { class: "muted", role: "status", text: "Connecting to the Kremlin…" }));
+    replace(root, this.notice, this.news, this.body, h("p", { class: "muted", role: "status", text: t("app.connecting") }));
     this.conn = new Connection({
       hello: () => this.hello(),
       onMessage: (m) => this.receive(m),
@@ -175,7 +191,7 @@ class Room {
     }
     if (msg.type === "welcome" && msg.spectator && this.next) {
       this.next = false;
-      this.conn.request({ type: "sit", seat: -1, name: this.name }).catch((err) => this.say(err.message, true));
+      this.conn.request({ type: "sit", seat: -1, name: this.name }).catch((err) => this.say(errorText(err), true));
     }
     if (msg.type === "move_link") { this.session.moveLink = msg; this.session.changed("move"); return; }
     if (msg.type === "welcome" && this.noticeFor === "reconnect") this.say("");
@@ -191,18 +207,18 @@ class Room {
       if (msg.code === "kicked") this.forget();
       this.close();
       room = null;
-      const why = msg.code === "bad_token" ? "Your pass to this lobby is no longer valid. Take a seat again, or watch." : msg.message;
+      const why = errorText(msg);
       landing.door(root, this.code, go, why);
       return;
     }
     if (msg.type === "error" && msg.code === "store_waiting") {
       // Not a refusal: the records are slow, and the move waits for them.
-      this.say(msg.message);
+      this.say(errorText(msg));
       this.noticeFor = "store";
       return;
     }
     if (this.noticeFor === "store" && (msg.type === "ack" || msg.type === "game" || msg.type === "chat")) this.say("");
-    if (msg.type === "error" && !msg.id) { this.say(msg.message, true); return; }
+    if (msg.type === "error" && !msg.id) { this.say(errorText(msg), true); return; }
     if (msg.type === "closing") { this.closing(msg); return; }
     if (msg.type === "notice") { this.tell(msg); return; }
     // A request to sit is the connection's: a spectator welcomed again
@@ -210,7 +226,7 @@ class Room {
     const s = this.session;
     const asked = msg.type === "welcome" && msg.spectator && s.lobby && (s.lobby.sits || []).find((x) => x.id === s.gallery);
     s.apply(msg);
-    if (asked) this.conn.request({ type: "sit", seat: asked.seat, name: asked.name }).catch((err) => this.say(err.message, true));
+    if (asked) this.conn.request({ type: "sit", seat: asked.seat, name: asked.name }).catch((err) => this.say(errorText(err), true));
   }
 
   // tell shows one of the lobby's notices (the gavel, a seat, a kick) and
@@ -219,7 +235,7 @@ class Room {
   tell(n) {
     const item = h("p", { class: ["notice", "news", n.kind === "while_away" && "away"], role: "status", data: { notice: n.kind, member: n.member || null } },
       n.message, " ",
-      h("button", { type: "button", class: "small", onclick: () => { this.newsItems = this.newsItems.filter((x) => x !== item); item.remove(); }, text: "Dismiss" }));
+      h("button", { type: "button", class: "small", onclick: () => { this.newsItems = this.newsItems.filter((x) => x !== item); item.remove(); }, text: t("app.dismiss") }));
     this.newsItems.push(item);
     while (this.newsItems.length > NEWS_KEPT) {
       const i = this.newsItems.findIndex((x) => !x.classList.contains("away"));
@@ -241,22 +257,22 @@ class Room {
     case "kicked":
       this.forget();
       // The server's words say it; the title does not say it twice.
-      this.final("You are out of this lobby.", msg.message || "The host removed you from the lobby.");
+      this.final(t("app.kicked_title"), errorText(msg));
       return;
     case "moved":
       // The seat went to the device that opened its move link.
       tokens.clear(this.code);
-      this.final("Your seat has moved to another device.", msg.message);
+      this.final(t("app.moved_title"), errorText(msg));
       return;
     case "replaced":
-      this.final("Your seat was opened in another window.", msg.message, true);
+      this.final(t("app.replaced_title"), errorText(msg), true);
       return;
     case "lobby_closed":
       tokens.clear(this.code);
-      this.final("This lobby has been closed.", msg.message);
+      this.final(t("app.closed_title"), errorText(msg));
       return;
     }
-    this.say(msg.message || "The server is restarting. Reconnecting…");
+    this.say(errorText({ ...msg, code: msg.code || "reconnect" }));
     this.noticeFor = "reconnect";
   }
 
@@ -267,15 +283,15 @@ class Room {
       h("h1", { text: title }),
       detail && h("p", { text: detail }),
       h("div", { class: "act-row" },
-        again && h("button", { type: "button", class: "primary", onclick: () => { room = new Room(this.code, { watch: this.watch, name: this.name }); }, text: "Take it back here" }),
-        h("a", { class: "button", href: "/", text: "To the front page" }))));
+        again && h("button", { type: "button", class: "primary", onclick: () => { room = new Room(this.code, { watch: this.watch, name: this.name }); }, text: t("app.take_back") }),
+        h("a", { class: "button", href: "/", text: t("app.to_front") }))));
     announce(title, true);
   }
 
   // askName lets a spectator who came by the watch link give the gallery
   // a name to be known by in its chat.
   askName() {
-    const input = h("input", { type: "text", id: "gallery-name", maxlength: 24, autocomplete: "nickname", aria: { label: "Your name in the gallery" }, placeholder: "Your name in the gallery" });
+    const input = h("input", { type: "text", id: "gallery-name", maxlength: 24, autocomplete: "nickname", aria: { label: t("app.gallery_name") }, placeholder: t("app.gallery_name") });
     this.noticeFor = "name";
     replace(this.notice, h("form", { class: "notice gallery-name", onsubmit: (e) => {
       e.preventDefault();
@@ -286,31 +302,31 @@ class Room {
       replace(this.notice);
       this.conn.resync();
     } },
-    h("span", { text: "You watch unnamed. Give a name, and the gallery's chat will know you by it: " }),
-    h("span", { class: "link-row" }, input, h("button", { type: "submit", class: "small", id: "gallery-name-go", text: "Take the name" }),
-      h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Stay unnamed" }))));
+    h("span", { text: t("app.unnamed") + " " }),
+    h("span", { class: "link-row" }, input, h("button", { type: "submit", class: "small", id: "gallery-name-go", text: t("app.take_name") }),
+      h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: t("app.stay_unnamed") }))));
   }
 
   say(text, error = false) {
     this.noticeFor = "";
     replace(this.notice, text ? h("p", { class: ["notice", error && "error"], role: error ? "alert" : "status" }, text,
-      " ", h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: "Dismiss" })) : null);
+      " ", h("button", { type: "button", class: "small", onclick: () => replace(this.notice), text: t("app.dismiss") })) : null);
   }
 
   status(st) {
     connBadge.hidden = false;
     connBadge.dataset.state = st.state;
-    connBadge.textContent = { open: "Connected", connecting: "Connecting", reconnecting: "Reconnecting", closed: "Offline" }[st.state];
+    connBadge.textContent = { open: t("app.conn_open"), connecting: t("app.conn_connecting"), reconnecting: t("app.conn_reconnecting"), closed: t("app.conn_closed") }[st.state];
     const lost = st.state === "reconnecting";
-    if (lost && lostBanner.hidden) announce("Connection lost. Reconnecting; your seat is kept.", true);
-    if (!lost && !lostBanner.hidden && st.state === "open") announce("Reconnected.");
+    if (lost && lostBanner.hidden) announce(t("app.lost"), true);
+    if (!lost && !lostBanner.hidden && st.state === "open") announce(t("app.reconnected"));
     lostBanner.hidden = !lost;
     document.body.classList.toggle("lost", lost);
     if (lost) {
       const secs = st.retryAt ? Math.max(0, Math.round((st.retryAt - Date.now()) / 1000)) : 0;
       replace(lostBanner, h("span", {},
-        `The line to the Kremlin is cut. Reconnecting${st.attempt > 1 ? ` (attempt ${st.attempt}${secs ? `, next in ${secs} s` : ""})` : ""}… Your seat is kept and nothing you typed is lost. `),
-      " ", h("button", { type: "button", class: "small", onclick: () => this.conn.kick(), text: "Retry now" }));
+        (st.attempt > 1 ? (secs ? t("app.cut_attempt_next", { n: st.attempt, secs }) : t("app.cut_attempt", { n: st.attempt })) : t("app.cut")) + " "),
+      " ", h("button", { type: "button", class: "small", onclick: () => this.conn.kick(), text: t("app.retry") }));
     }
     if (this.chat) this.chat.update();
   }
@@ -336,7 +352,7 @@ class Room {
       room = null;
       history.pushState(null, "", "/");
       start();
-    }, (err) => this.say(err.message, true));
+    }, (err) => this.say(errorText(err), true));
   }
 
   kindNow() {
@@ -365,7 +381,7 @@ class Room {
       ctx.fresh = what === "welcome" || back;
       const mod = {
         lobby: lobbyScreen, game: gameScreen, lastshot: lastShotScreen, end: endScreen,
-        replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: "Back to the results" }) },
+        replay: { mount: (root) => replayScreen.mount(root, { matchId: this.session.match, onClose: () => ctx.replay(false), closeLabel: t("app.back_results") }) },
         review: reviewScreen,
       }[kind];
       this.screen = mod ? mod.mount(this.body, ctx) : null;
@@ -386,13 +402,15 @@ class Room {
   title() {
     const s = this.session;
     const v = s.view;
-    let t = lobbyTitle(this.code);
+    let words = lobbyTitle(this.code);
     // The screen says whether it is your move: with the file sealed, the
     // Night is everyone's move alike.
     const turn = this.screen && this.screen.turn ? this.screen.turn() : false;
-    if (v && v.phase !== "over") t = (turn ? "▶ Your move · " : "") + `Session ${v.session} · ${v.phase.replace("_", " ")}`;
-    else if (v) t = "The Congress has closed";
-    document.title = t + " · Congress of Victors";
+    if (v && v.phase !== "over") {
+      words = t("app.title_session", { n: v.session, phase: tkOr("app.title_phase", v.phase, v.phase.replace("_", " ")) });
+      if (turn) words = t("app.title_turn", { what: words });
+    } else if (v) words = t("app.title_closed");
+    document.title = t("app.title_with", { what: words });
   }
 
   // restream draws the room again for streamer mode turned on or off.

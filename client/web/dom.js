@@ -10,10 +10,10 @@ export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
-    if (k === "class") el.className = Array.isArray(v) ? v.filter(Boolean).join(" ") : v;
+    if (k === "class") el.className = Array.isArray(v) ? v.filter(Boolean).join(" ") : v; // i18n-ok
     else if (k === "text") el.textContent = String(v);
     else if (k === "data") for (const [dk, dv] of Object.entries(v)) { if (dv !== null && dv !== undefined) el.dataset[dk] = String(dv); }
-    else if (k === "aria") for (const [ak, av] of Object.entries(v)) { if (av !== null && av !== undefined) el.setAttribute("aria-" + ak, String(av)); }
+    else if (k === "aria") for (const [ak, av] of Object.entries(v)) { if (av !== null && av !== undefined) el.setAttribute("aria-" + ak, String(av)); } // i18n-ok
     else if (k.startsWith("on") && typeof v === "function") el.addEventListener(k.slice(2), v);
     else if (k in el && typeof v !== "string") el[k] = v;
     else el.setAttribute(k, v === true ? "" : String(v));

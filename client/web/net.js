@@ -5,6 +5,9 @@
 // requests in flight when the line dropped are sent again under the same
 // key, which the server applies once and answers as it did the first time.
 
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
+
 export const PROTOCOL = 1;
 
 const BACKOFF = [500, 1000, 2000, 4000, 8000];
@@ -50,12 +53,14 @@ export class Connection {
   }
 
   // stop closes the connection for good (kicked, left, bad token).
-  stop(reason) {
+  // closing is the server's Closing that ended it, if one did.
+  stop(closing) {
+    const reason = closing ? errorText(closing) : undefined;
     this.stopped = true;
     if (this.listening) { this.listening.abort(); this.listening = null; }
     clearTimeout(this.timer);
     if (this.ws) { const ws = this.ws; this.ws = null; ws.close(1000); }
-    for (const [, w] of this.waiting) w.reject({ code: "closed", message: reason || "The connection is closed." });
+    for (const [, w] of this.waiting) w.reject(closing || { code: "closed", message: t("errors.closed") });
     this.waiting.clear();
     this.setStatus({ state: "closed", reason });
   }
@@ -158,7 +163,7 @@ export class Connection {
     case "closing":
       if (FINAL.has(msg.code)) {
         this.onMessage(msg);
-        this.stop(msg.message);
+        this.stop(msg);
         return;
       }
       // The server is restarting or handing the lobby over: come back soon.

@@ -6,6 +6,7 @@
 // One toggle for sound, one for notifications, kept in this browser.
 
 import { h, replace } from "./dom.js";
+import { t } from "./i18n.js";
 
 const KEY = "congress.signal";
 
@@ -31,7 +32,7 @@ export class Signal {
     this.on = false;     // it is this viewer's move now
     this.lastTick = -1;  // the second last ticked
     this.audio = null;
-    this.el = h("div", { class: "signals", role: "group", aria: { label: "Signals when it is your move" } });
+    this.el = h("div", { class: "signals", role: "group", aria: { label: t("signal.group") } });
     this.render();
   }
 
@@ -45,13 +46,13 @@ export class Signal {
         type: "button", class: "small signal", id: "signal-sound", data: { key: "signal-sound" },
         aria: { pressed: this.prefs.sound ? "true" : "false" },
         onclick: () => { this.prefs.sound = !this.prefs.sound; this.save(); this.unlock(); this.render(); },
-        text: "Sound",
+        text: t("signal.sound"),
       }),
       h("button", {
         type: "button", class: "small signal", id: "signal-notify", data: { key: "signal-notify" },
         aria: { pressed: this.prefs.notify ? "true" : "false" },
         onclick: () => this.toggleNotify(),
-        text: "Notify",
+        text: t("signal.notify"),
       }));
   }
 
@@ -108,9 +109,9 @@ export class Signal {
     if (navigator.vibrate) {
       try { navigator.vibrate([120, 60, 120]); } catch { /* no buzz */ }
     }
-    if (this.prefs.notify && document.visibilityState === "hidden" && typeof Notification !== "undefined" && Notification.permission === "granted") {
+    if (this.prefs.notify && document.visibilityState === "hidden" && typeof Notification !== "undefined" && Notification.permission === "granted") { // i18n-ok: browser names, not words
       try {
-        const n = new Notification("Your move · Congress of Victors", { body: words ? words[0].toUpperCase() + words.slice(1) + "." : "", tag: "congress-turn" });
+        const n = new Notification(t("signal.title"), { body: words ? words[0].toUpperCase() + words.slice(1) + "." : "", tag: "congress-turn" });
         n.onclick = () => { window.focus(); n.close(); };
       } catch { /* the page may not notify here */ }
     }

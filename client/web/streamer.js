@@ -8,6 +8,7 @@
 // and draw again when it changes (onStreaming).
 
 import { h, replace, announce } from "./dom.js";
+import { t } from "./i18n.js";
 
 const KEY = "congress.streamer";
 
@@ -39,7 +40,7 @@ export function setStreaming(value) {
   }
   document.body.classList.toggle("streamer", on);
   drawControl();
-  announce(on ? "Streamer mode is on: the lobby code, the links, the gallery's names and your file are hidden." : "Streamer mode is off.");
+  announce(on ? t("streamer.on_said") : t("streamer.off_said"));
   for (const fn of listeners) fn(on);
 }
 
@@ -50,16 +51,16 @@ export function onStreaming(fn) {
 }
 
 // HIDDEN is what stands where something is hidden.
-export const HIDDEN = "hidden for the stream";
+export const HIDDEN = t("streamer.hidden");
 
 // hiddenNote is the placeholder of a hidden thing, in words.
 export function hiddenNote(what) {
-  return h("p", { class: "small muted streamer-note", data: { hidden: "streamer" }, text: `${what}: ${HIDDEN}. Turn streamer mode off to see it.` });
+  return h("p", { class: "small muted streamer-note", data: { hidden: "streamer" }, text: t("streamer.note", { what, hidden: HIDDEN }) });
 }
 
 // spectatorName is a spectator's name as the page may show it.
 export function spectatorName(name) {
-  return on || !name ? "A spectator" : name;
+  return on || !name ? t("streamer.a_spectator") : name;
 }
 
 // The masthead's control: a switch that, while on, is also the badge
@@ -71,10 +72,10 @@ function drawControl() {
     h("button", {
       type: "button", class: ["small", "streamer-toggle", on && "on"], id: "streamer-toggle",
       aria: { pressed: on ? "true" : "false", describedby: "streamer-what" },
-      title: on ? "Streamer mode is on. Press to turn it off." : "Hide the lobby code, the links, the gallery's names and your file, for a stream",
+      title: on ? t("streamer.title_on") : t("streamer.title_off"),
       onclick: () => setStreaming(!on),
-    }, "Streamer", h("span", { class: "streamer-word", text: " mode" }), on ? " on" : ""),
-    h("span", { class: "sr-only", id: "streamer-what", text: "Hides the lobby code, the invite links and QR code, the spectators' names, and your file unless you hold it open. The address bar still shows the code." }));
+    }, t("streamer.button"), h("span", { class: "streamer-word", text: t("streamer.button_mode") }), on ? t("streamer.button_on") : ""),
+    h("span", { class: "sr-only", id: "streamer-what", text: t("streamer.what") }));
 }
 
 const masthead = document.querySelector(".masthead");
