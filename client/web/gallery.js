@@ -6,6 +6,8 @@
 
 import { h, replace, list } from "./dom.js";
 import { streaming } from "./streamer.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 export class Gallery {
   constructor(ctx) {
@@ -15,13 +17,13 @@ export class Gallery {
     this.refusal = h("p", { class: "refusal", role: "alert", hidden: true });
     this.body = h("div");
     this.el = h("section", { class: "panel gallery", id: "gallery", aria: { labelledby: "gallery-h" } },
-      h("h2", { id: "gallery-h", text: "The gallery door" }), this.body, this.refusal);
+      h("h2", { id: "gallery-h", text: t("gallery.door") }), this.body, this.refusal);
   }
 
   send(msg) {
     this.refusal.hidden = true;
     return this.ctx.send(msg).catch((err) => {
-      this.refusal.textContent = (err && err.message) || "The Presidium refused.";
+      this.refusal.textContent = errorText(err);
       this.refusal.hidden = false;
     });
   }
@@ -29,7 +31,7 @@ export class Gallery {
   knock() {
     const name = this.name.value.trim();
     if (!name) {
-      this.refusal.textContent = "Give the name the host knows you by.";
+      this.refusal.textContent = t("gallery.give_name");
       this.refusal.hidden = false;
       return;
     }
@@ -48,8 +50,8 @@ export class Gallery {
     else {
       const inside = knocks.filter((k) => k.admitted).map((k) => k.name);
       replace(this.body, h("p", { class: "small muted", text: inside.length
-        ? streaming() ? `The host has admitted ${inside.length === 1 ? "one spectator" : inside.length + " spectators"} to see every role from the gallery.` : `The host has admitted ${list(inside)} to see every role from the gallery.`
-        : "The host has admitted nobody to see the roles from the gallery." }));
+        ? streaming() ? t("gallery.admitted_count", { n: inside.length }) : t("gallery.admitted_names", { names: list(inside) })
+        : t("gallery.admitted_nobody") }));
     }
   }
 
@@ -57,33 +59,33 @@ export class Gallery {
     const me = knocks.find((k) => k.id === s.gallery);
     const d = s.lobby.settings.spectator_delay_seconds;
     if (me && me.admitted) {
-      return h("p", { class: "prompt", id: "knock-status", text: `The host has admitted you${streaming() ? "" : " as " + me.name}: you see every role${d > 0 ? `, ${d} s behind the Congress` : ""}.` });
+      return h("p", { class: "prompt", id: "knock-status", text: streaming() ? (d > 0 ? t("gallery.you_admitted_delay", { d }) : t("gallery.you_admitted")) : (d > 0 ? t("gallery.you_admitted_as_delay", { name: me.name, d }) : t("gallery.you_admitted_as", { name: me.name })) });
     }
     if (me) {
-      return h("p", { class: "prompt", id: "knock-status", text: `You have knocked${streaming() ? "" : " as " + me.name}. The host will admit you, or not; until then you see the public record.` });
+      return h("p", { class: "prompt", id: "knock-status", text: streaming() ? t("gallery.knocked") : t("gallery.knocked_as", { name: me.name }) });
     }
     return [
-      h("p", { class: "small", text: "The gallery sees every role only once the host admits you by name: a delegate could otherwise watch from a second window. Until then you see the public record." }),
-      h("label", { for: "knock-name", text: "Your name, as the host knows it" }),
+      h("p", { class: "small", text: t("gallery.why") }),
+      h("label", { for: "knock-name", text: t("gallery.name_label") }),
       h("div", { class: "link-row" }, this.name,
-        h("button", { type: "button", class: "small", id: "knock", data: { key: "knock" }, onclick: () => this.knock(), text: "Knock" })),
+        h("button", { type: "button", class: "small", id: "knock", data: { key: "knock" }, onclick: () => this.knock(), text: t("gallery.knock") })),
     ];
   }
 
   hostDoor(knocks, seeAll) {
     const intro = h("p", { class: "small muted", text: seeAll
-      ? "Spectators see every role only when you admit them. Admit only those you know: a delegate could knock from a second window."
-      : "The gallery sees no roles with these orders; an admission counts only if you turn \u201cGallery sees all\u201d on." });
-    if (!knocks.length) return [intro, h("p", { class: "small", text: "Nobody has knocked." })];
+      ? t("gallery.host_see_all")
+      : t("gallery.host_no_roles") });
+    if (!knocks.length) return [intro, h("p", { class: "small", text: t("gallery.nobody") })];
     // On a stream the knocks are numbered, not named.
-    const who = (k, i) => (streaming() ? `Spectator ${i + 1}` : k.name);
-    return [intro, h("ul", { class: "knocks", aria: { label: "Knocks at the gallery door" } }, knocks.map((k, i) =>
+    const who = (k, i) => (streaming() ? t("gallery.spectator_n", { n: i + 1 }) : k.name);
+    return [intro, h("ul", { class: "knocks", aria: { label: t("gallery.knocks") } }, knocks.map((k, i) =>
       h("li", { class: "member", data: { knock: k.id, admitted: k.admitted } },
         h("span", { class: "who" },
           h("span", { class: "name", text: who(k, i) }),
-          h("span", { class: ["badge", k.admitted ? "on" : null], text: k.admitted ? "Admitted" : "Knocking" })),
+          h("span", { class: ["badge", k.admitted ? "on" : null], text: k.admitted ? t("gallery.admitted") : t("gallery.knocking") })),
         h("span", { class: "tools" },
-          !k.admitted && h("button", { type: "button", class: "small", data: { key: "admit-" + k.id }, aria: { label: `Admit ${who(k, i)}` }, onclick: () => this.send({ type: "host", action: "admit", spectator: k.id }), text: "Admit" }),
-          h("button", { type: "button", class: "small", data: { key: "deny-" + k.id }, aria: { label: `${k.admitted ? "Withdraw" : "Turn away"} ${who(k, i)}` }, onclick: () => this.send({ type: "host", action: "deny", spectator: k.id }), text: k.admitted ? "Withdraw" : "Turn away" })))))];
+          !k.admitted && h("button", { type: "button", class: "small", data: { key: "admit-" + k.id }, aria: { label: t("gallery.admit_who", { who: who(k, i) }) }, onclick: () => this.send({ type: "host", action: "admit", spectator: k.id }), text: t("gallery.admit") }),
+          h("button", { type: "button", class: "small", data: { key: "deny-" + k.id }, aria: { label: k.admitted ? t("gallery.withdraw_who", { who: who(k, i) }) : t("gallery.turn_away_who", { who: who(k, i) }) }, onclick: () => this.send({ type: "host", action: "deny", spectator: k.id }), text: k.admitted ? t("gallery.withdraw") : t("gallery.turn_away") })))))];
   }
 }
