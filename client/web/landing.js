@@ -7,6 +7,7 @@ import { createLobby, publicLobbies, lobbyInfo, matches } from "./api.js";
 import { FACTION } from "./words.js";
 import { prefs } from "./net.js";
 import { streaming, onStreaming } from "./streamer.js";
+import { t, date } from "./i18n.js";
 
 const CODE_RE = /^[A-Z0-9]{6}$/;
 
@@ -24,18 +25,18 @@ export function mount(root, go, replay) {
   const createName = h("input", { type: "text", id: "create-name", maxlength: 24, autocomplete: "nickname", required: true, value: prefs.get("name") });
   const priv = h("input", { type: "radio", name: "visibility", id: "vis-private", value: "private", checked: true });
   const pub = h("input", { type: "radio", name: "visibility", id: "vis-public", value: "public" });
-  const createButton = h("button", { type: "submit", class: "primary", id: "create", text: "Convene the Congress" });
+  const createButton = h("button", { type: "submit", class: "primary", id: "create", text: t("landing.convene_button") });
   const create = h("form", {
     onsubmit: async (e) => {
       e.preventDefault();
       err.hidden = true;
       const name = createName.value.trim();
-      if (!name) { fail(new Error("Give your name, comrade.")); createName.focus(); return; }
+      if (!name) { fail(new Error(t("landing.give_name"))); createName.focus(); return; }
       createButton.disabled = true;
       try {
         const res = await createLobby({ public: pub.checked, name });
         const code = normalizeCode(res && (res.code || (res.lobby && res.lobby.code)));
-        if (!code) throw new Error("The server did not give a lobby code.");
+        if (!code) throw new Error(t("landing.no_code"));
         prefs.set("name", name);
         go(code, { name, created: res });
       } catch (e2) {
@@ -45,11 +46,11 @@ export function mount(root, go, replay) {
       }
     },
   },
-  field("create-name", "Your name", createName),
+  field("create-name", t("landing.your_name"), createName),
   h("fieldset", {},
-    h("legend", { text: "Who may find it" }),
-    h("label", { class: "choice", for: "vis-private" }, priv, h("span", {}, h("strong", { text: "Private" }), " — only those you send the link or code to.")),
-    h("label", { class: "choice", for: "vis-public" }, pub, h("span", {}, h("strong", { text: "Public" }), " — listed below for anyone to join or watch."))),
+    h("legend", { text: t("landing.who_may_find") }),
+    h("label", { class: "choice", for: "vis-private" }, priv, h("span", {}, h("strong", { text: t("landing.private") }), " — " + t("landing.private_more"))),
+    h("label", { class: "choice", for: "vis-public" }, pub, h("span", {}, h("strong", { text: t("landing.public") }), " — " + t("landing.public_more")))),
   createButton);
 
   const joinCode = h("input", { type: "text", id: "join-code", maxlength: 9, autocomplete: "off", autocapitalize: "characters", spellcheck: "false", placeholder: "K7QXM2", required: true });
@@ -59,28 +60,28 @@ export function mount(root, go, replay) {
       e.preventDefault();
       err.hidden = true;
       const code = normalizeCode(joinCode.value);
-      if (!CODE_RE.test(code)) { fail(new Error("A lobby code is 6 letters and digits, like K7QXM2.")); joinCode.focus(); return; }
+      if (!CODE_RE.test(code)) { fail(new Error(t("landing.code_shape"))); joinCode.focus(); return; }
       const name = joinName.value.trim();
       const watch = e.submitter && e.submitter.value === "watch";
-      if (!name && !watch) { fail(new Error("Give your name, comrade.")); joinName.focus(); return; }
+      if (!name && !watch) { fail(new Error(t("landing.give_name"))); joinName.focus(); return; }
       if (name) prefs.set("name", name);
       go(code, { name, watch });
     },
   },
-  field("join-code", "Lobby code", joinCode),
-  field("join-name", "Your name", joinName),
+  field("join-code", t("landing.lobby_code"), joinCode),
+  field("join-name", t("landing.your_name"), joinName),
   h("div", { class: "act-row" },
-    h("button", { type: "submit", class: "primary", value: "join", id: "join", text: "Take a seat" }),
-    h("button", { type: "submit", value: "watch", text: "Watch from the gallery" })));
+    h("button", { type: "submit", class: "primary", value: "join", id: "join", text: t("landing.take_seat") }),
+    h("button", { type: "submit", value: "watch", text: t("landing.watch") })));
 
-  const list = h("ul", { class: "lobbies", id: "public-lobbies", aria: { live: "polite" } }, h("li", { class: "muted", text: "Looking for open Congresses…" }));
+  const list = h("ul", { class: "lobbies", id: "public-lobbies", aria: { live: "polite" } }, h("li", { class: "muted", text: t("landing.looking") }));
 
   async function refresh() {
     try {
       const data = await publicLobbies();
       const lobbies = Array.isArray(data) ? data : (data && (data.lobbies || data.items)) || [];
       if (!lobbies.length) {
-        replace(list, h("li", { class: "muted", text: "No public Congress is gathering. Convene one!" }));
+        replace(list, h("li", { class: "muted", text: t("landing.none_public") }));
         return;
       }
       replace(list, lobbies.map((l) => {
@@ -89,13 +90,13 @@ export function mount(root, go, replay) {
         return h("li", { data: { code: l.code } },
           h("span", { class: "code", text: l.code }),
           h("span", { class: "meta" },
-            l.host ? h("span", { text: "Host: " + l.host }) : null,
-            h("span", { class: "small muted", text: [n !== undefined ? `${n} of 12 seated` : "", playing ? (l.state === "playing" ? "in session" : "closed, awaiting a rematch") : "gathering", l.spectators ? `${l.spectators} watching` : ""].filter(Boolean).join(" · ") })),
-          !playing && h("button", { type: "button", class: "small primary", data: { key: "join-" + l.code }, onclick: () => pick(l.code, false), text: "Join" }),
-          h("button", { type: "button", class: "small", data: { key: "watch-" + l.code }, onclick: () => pick(l.code, true), text: "Watch" }));
+            l.host ? h("span", { text: t("landing.host", { name: l.host }) }) : null,
+            h("span", { class: "small muted", text: [n !== undefined ? t("landing.seated", { n }) : "", playing ? (l.state === "playing" ? t("landing.in_session") : t("landing.awaiting_rematch")) : t("landing.gathering"), l.spectators ? t("landing.watching", { n: l.spectators }) : ""].filter(Boolean).join(" · ") })),
+          !playing && h("button", { type: "button", class: "small primary", data: { key: "join-" + l.code }, onclick: () => pick(l.code, false), text: t("landing.join") }),
+          h("button", { type: "button", class: "small", data: { key: "watch-" + l.code }, onclick: () => pick(l.code, true), text: t("landing.watch_short") }));
       }));
     } catch (e) {
-      replace(list, h("li", { class: "muted", text: "The list cannot be fetched: " + e.message }));
+      replace(list, h("li", { class: "muted", text: t("landing.list_failed", { why: e.message }) }));
     }
   }
 
@@ -111,16 +112,16 @@ export function mount(root, go, replay) {
 
   replace(root,
     h("div", { class: "hero" },
-      h("p", { class: "kicker", text: "Moscow · The XVII Congress · February 1934" }),
-      h("h1", { text: "Congress of Victors" }),
-      h("p", { text: "Stalin's Loyalists against Kirov's hidden Plotters. Debate, denounce, vote and purge until one camp controls the Congress. For 5 to 12 friends, on laptops and phones." })),
+      h("p", { class: "kicker", text: t("landing.kicker") }),
+      h("h1", { text: t("landing.title") }),
+      h("p", { text: t("landing.pitch") })),
     err,
     h("div", { class: "cols" },
-      h("section", { class: "panel red", aria: { labelledby: "create-h" } }, h("h2", { id: "create-h", text: "Convene a Congress" }), create),
-      h("section", { class: "panel", aria: { labelledby: "join-h" } }, h("h2", { id: "join-h", text: "Answer a summons" }), join)),
+      h("section", { class: "panel red", aria: { labelledby: "create-h" } }, h("h2", { id: "create-h", text: t("landing.convene") }), create),
+      h("section", { class: "panel", aria: { labelledby: "join-h" } }, h("h2", { id: "join-h", text: t("landing.answer") }), join)),
     h("section", { class: "panel", aria: { labelledby: "pub-h" } },
-      h("h2", { id: "pub-h", text: "Open Congresses" }), list,
-      h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: refresh, text: "Refresh" }))),
+      h("h2", { id: "pub-h", text: t("landing.open") }), list,
+      h("div", { class: "act-row" }, h("button", { type: "button", class: "small", onclick: refresh, text: t("landing.refresh") }))),
     archive(replay),
     rules());
 
@@ -131,17 +132,17 @@ export function mount(root, go, replay) {
 
 // archive lists the last finished matches, each with its replay.
 function archive(replay) {
-  const list = h("ul", { class: "lobbies", id: "archive" }, h("li", { class: "muted", text: "Opening the archive…" }));
+  const list = h("ul", { class: "lobbies", id: "archive" }, h("li", { class: "muted", text: t("landing.opening_archive") }));
   matches().then((data) => {
     const ms = (data && data.matches) || [];
     replace(list, ms.length ? ms.map((m) => h("li", { data: { match: m.id } },
       h("span", { class: "meta" },
         h("span", { text: (m.names || []).join(", ") }),
-        h("span", { class: "small muted", text: `${FACTION[m.winner] || "Nobody"} won${m.ended ? " · " + new Date(m.ended).toLocaleString() : ""}` })),
-      h("button", { type: "button", class: "small", data: { key: "replay-" + m.id }, onclick: () => replay(m.id), text: "Replay" })))
-      : h("li", { class: "muted", text: "No match has been filed yet." }));
-  }, () => replace(list, h("li", { class: "muted", text: "The archive is closed." })));
-  return h("section", { class: "panel", aria: { labelledby: "archive-h" } }, h("h2", { id: "archive-h", text: "The archive" }), list);
+        h("span", { class: "small muted", text: (FACTION[m.winner] ? t("landing.won", { camp: FACTION[m.winner] }) : t("landing.nobody_won")) + (m.ended ? " · " + date(new Date(m.ended)) : "") })),
+      h("button", { type: "button", class: "small", data: { key: "replay-" + m.id }, onclick: () => replay(m.id), text: t("landing.replay") })))
+      : h("li", { class: "muted", text: t("landing.no_match") }));
+  }, () => replace(list, h("li", { class: "muted", text: t("landing.archive_closed") })));
+  return h("section", { class: "panel", aria: { labelledby: "archive-h" } }, h("h2", { id: "archive-h", text: t("landing.archive") }), list);
 }
 
 function field(id, label, input) {
@@ -150,58 +151,58 @@ function field(id, label, input) {
 
 function rules() {
   return h("section", { class: "panel", aria: { labelledby: "rules-h" } },
-    h("h2", { id: "rules-h", text: "How the Congress works" }),
+    h("h2", { id: "rules-h", text: t("landing.rules_title") }),
     h("ol", {},
-      h("li", { text: "Most delegates are Loyalists. A hidden bloc of Plotters, Kirov among them, knows itself." }),
-      h("li", { text: "Each session: Debate and denounce; the most denounced stands accused; the Congress votes to purge or spare." }),
-      h("li", { text: "At night the Plotters send an anonymous letter; the NKVD Investigator learns one delegate's camp." }),
-      h("li", { text: "Purge Kirov and the Loyalists win. If the Plotters equal the Loyalists, Kirov's bloc wins. Otherwise the Final Ballot decides: strike Kirov's name, or he replaces Stalin." })));
+      h("li", { text: t("landing.rule_1") }),
+      h("li", { text: t("landing.rule_2") }),
+      h("li", { text: t("landing.rule_3") }),
+      h("li", { text: t("landing.rule_4") })));
 }
 
 // door is the lobby's entrance for a visitor without a seat: take a seat
 // with a name, or watch. message explains why they are here (a refused
 // join, an expired pass).
 export function door(root, code, go, message = "") {
-  const named = () => (streaming() ? "Lobby" : "Lobby " + code);
+  const named = () => (streaming() ? t("landing.lobby") : t("landing.lobby_code_title", { code }));
   const title = h("h1", { text: named() });
   const unStream = onStreaming(() => {
     if (!title.isConnected) { unStream(); return; }
     title.textContent = named();
   });
   const name = h("input", { type: "text", id: "door-name", maxlength: 24, autocomplete: "nickname", value: prefs.get("name") });
-  const info = h("p", { class: "muted", role: "status", text: "Asking the Presidium about this lobby…" });
+  const info = h("p", { class: "muted", role: "status", text: t("landing.asking") });
   const err = h("p", { class: "refusal", role: "alert", hidden: !message, text: message });
-  const join = h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: "Take a seat" });
+  const join = h("button", { type: "submit", class: "primary", value: "join", id: "door-join", text: t("landing.take_seat") });
   // During a game a seat is had from the gallery: a bot's, with the
   // host's leave, or one in the next game.
-  const next = h("button", { type: "submit", class: "primary", value: "next", id: "door-next", hidden: true, text: "Watch, and ask for a seat" });
+  const next = h("button", { type: "submit", class: "primary", value: "next", id: "door-next", hidden: true, text: t("landing.watch_ask") });
   const form = h("form", {
     onsubmit: (e) => {
       e.preventDefault();
       const how = e.submitter ? e.submitter.value : "join";
       const watch = how === "watch";
       const n = name.value.trim();
-      if (!n && !watch) { err.textContent = "Give your name, comrade."; err.hidden = false; name.focus(); return; }
+      if (!n && !watch) { err.textContent = t("landing.give_name"); err.hidden = false; name.focus(); return; }
       if (n) prefs.set("name", n);
       // During a game a latecomer watches, and asks for a place in the
       // next one (or, from the gallery, for a seat a bot plays).
       go(code, how === "next" ? { name: n, watch: true, next: true } : { name: n, watch });
     },
   },
-  field("door-name", "Your name", name),
+  field("door-name", t("landing.your_name"), name),
   h("div", { class: "act-row" },
     join, next,
-    h("button", { type: "submit", value: "watch", id: "door-watch", text: "Watch from the gallery" })));
+    h("button", { type: "submit", value: "watch", id: "door-watch", text: t("landing.watch") })));
   replace(root,
     h("div", { class: "hero" },
-      h("p", { class: "kicker", text: "A summons to the Congress" }),
+      h("p", { class: "kicker", text: t("landing.summons") }),
       title),
     h("section", { class: "panel red", aria: { labelledby: "door-h" } },
-      h("h2", { id: "door-h", text: "Enter the hall" }), info, err, form));
+      h("h2", { id: "door-h", text: t("landing.enter") }), info, err, form));
   lobbyInfo(code).then((l) => {
     const n = l.delegates || 0;
-    const state = l.state === "playing" ? "A game is in session: watch it, and ask for a place in the next one, or from the gallery for a seat a bot plays." : l.state === "over" ? "The last game has closed." : "Delegates are gathering.";
-    info.textContent = `${state} ${n} of 12 seats taken.`;
+    const state = l.state === "playing" ? t("landing.state_playing") : l.state === "over" ? t("landing.state_over") : t("landing.state_open");
+    info.textContent = state + " " + t("landing.seats_taken", { n });
     if (l.state === "playing") {
       next.hidden = false;
       join.classList.remove("primary");
@@ -212,9 +213,9 @@ export function door(root, code, go, message = "") {
       return;
     }
     // No such lobby: nothing to join or watch here.
-    info.textContent = "There is no lobby with this code. Check it, or convene your own.";
+    info.textContent = t("landing.no_lobby");
     form.replaceWith(h("div", { class: "act-row" },
-      h("button", { type: "button", class: "primary", id: "door-home", onclick: () => { location.href = "/"; }, text: "Convene your own" })));
+      h("button", { type: "button", class: "primary", id: "door-home", onclick: () => { location.href = "/"; }, text: t("landing.convene_own") })));
   });
   name.focus();
 }
