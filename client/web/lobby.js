@@ -11,6 +11,8 @@ import { SeatDoor } from "./seats.js";
 import * as api from "./api.js";
 import { awayBadge, tickAway } from "./table.js";
 import { streaming, hiddenNote } from "./streamer.js";
+import { t, tk } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 
 export function mount(root, ctx) {
@@ -18,7 +20,7 @@ export function mount(root, ctx) {
   const title = h("h1", { class: "display" });
   const status = h("p", { class: "start-block", role: "status", id: "start-status" });
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
-  const seats = h("ol", { class: "members", aria: { label: "Delegates" } });
+  const seats = h("ol", { class: "members", aria: { label: t("lobby.delegates") } });
   const hostTools = h("div");
   const links = h("div", { class: "links" });
   const watchers = h("p", { class: "small", id: "gallery-count" });
@@ -31,27 +33,27 @@ export function mount(root, ctx) {
 
   const left = h("div", {},
     h("section", { class: "panel", aria: { labelledby: "seats-h" } },
-      h("h2", { id: "seats-h", text: "The delegates" }),
+      h("h2", { id: "seats-h", text: t("lobby.the_delegates") }),
       status, seats, hostTools, refusal),
     seatDoor.el,
     h("section", { class: "panel", aria: { labelledby: "invite-h" } },
-      h("h2", { id: "invite-h", text: "Summon your comrades" }), links, watchers),
+      h("h2", { id: "invite-h", text: t("lobby.summon") }), links, watchers),
     gallery.el,
     ctx.chat.el);
   const right = h("div", {},
     h("section", { class: "panel roles-panel", aria: { labelledby: "roles-h" } },
-      h("h2", { id: "roles-h", text: "The Congress roles" }), rolesBody),
+      h("h2", { id: "roles-h", text: t("lobby.roles") }), rolesBody),
     h("section", { class: "panel", aria: { labelledby: "settings-h" } },
-      h("h2", { id: "settings-h", text: "Standing orders" }), settingsBody));
+      h("h2", { id: "settings-h", text: t("lobby.orders") }), settingsBody));
 
   const seatsLine = h("p", { id: "seat-limits" });
   replace(root,
     h("div", { class: "hero" },
-      h("p", { class: "kicker", text: "The Congress gathers" }), title, seatsLine),
+      h("p", { class: "kicker", text: t("lobby.gathers") }), title, seatsLine),
     h("div", { class: "room" }, left, right));
 
   function refuse(err) {
-    refusal.textContent = (err && err.message) || "The Presidium refused.";
+    refusal.textContent = errorText(err);
     refusal.hidden = false;
   }
   function send(msg) {
@@ -76,7 +78,7 @@ export function mount(root, ctx) {
       .catch((err) => {
         draft = null;
         // One field changed: its refusal is said where it was typed.
-        const said = (err && err.message) || "The Presidium refused.";
+        const said = errorText(err);
         if (!(form && keys.length === 1 && (form.refuse(keys[0], said) || rolesForm.refuse(keys[0], said)))) refuse(err);
       })
       .finally(() => {
@@ -91,45 +93,45 @@ export function mount(root, ctx) {
   function render() {
     const l = s.lobby;
     if (!l) return;
-    title.textContent = streaming() ? "Lobby" : "Lobby " + l.code;
+    title.textContent = streaming() ? t("lobby.lobby") : t("lobby.lobby_code", { code: l.code });
     // The seat limits are the server's (protocol.Limits).
     const seatLimits = (l.limits && l.limits.seats) || {};
     const MIN = seatLimits.min || 0, MAX = seatLimits.max || Infinity;
-    seatsLine.textContent = seatLimits.max ? `Between ${MIN} and ${MAX} delegates. When all are seated, the host opens the Congress.` : "When all are seated, the host opens the Congress.";
+    seatsLine.textContent = seatLimits.max ? t("lobby.between", { min: MIN, n: MAX }) + " " + t("lobby.when_seated") : t("lobby.when_seated");
     const members = l.members || [];
     const isHost = s.isHost;
-    if (l.state === "over") status.textContent = "The last Congress has closed. The host may call a rematch.";
-    else if (l.can_start) status.textContent = isHost ? "All is ready. Open the Congress when you wish." : "All is ready. Waiting for the host to open the Congress.";
-    else status.textContent = "The Congress cannot open yet. " + (l.start_block || `the Congress needs ${MIN} to ${MAX} delegates.`);
+    if (l.state === "over") status.textContent = t("lobby.over");
+    else if (l.can_start) status.textContent = isHost ? t("lobby.ready_host") : t("lobby.ready");
+    else status.textContent = t("lobby.cannot_open") + " " + (l.start_block || t("lobby.needs", { min: MIN, n: MAX }));
 
     const rows = members.map((m, i) => h("li", { class: "member", data: { member: m.id, bot: m.bot, connected: m.connected } },
       h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }),
       h("span", { class: "who" },
         h("span", { class: "name", text: m.name }),
-        m.id === l.host && h("span", { class: "badge host", text: "Host" }),
-        m.id === s.me && h("span", { class: "badge you", text: "You" }),
-        m.bot && h("span", { class: "badge black", text: m.strength ? `Bot · ${m.strength}` : "Bot" }),
-        !m.bot && (m.connected ? h("span", { class: "badge on", text: "Connected" }) : awayBadge(s.awayFrom(m)))),
+        m.id === l.host && h("span", { class: "badge host", text: t("lobby.host") }),
+        m.id === s.me && h("span", { class: "badge you", text: t("lobby.you") }),
+        m.bot && h("span", { class: "badge black", text: m.strength ? t("lobby.bot") + " · " + tk("lobby.strength", m.strength) : t("lobby.bot") }),
+        !m.bot && (m.connected ? h("span", { class: "badge on", text: t("lobby.connected") }) : awayBadge(s.awayFrom(m)))),
       isHost && m.id !== s.me ? h("span", { class: "tools" },
-        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: `Make host: ${m.name}` }, onclick: () => hostAct("make_host", { member: m.id }), text: "Make host" }),
+        !m.bot && h("button", { type: "button", class: "small", data: { key: "mk-" + m.id }, aria: { label: t("lobby.make_host_who", { name: m.name }) }, onclick: () => hostAct("make_host", { member: m.id }), text: t("lobby.make_host") }),
         m.bot
-          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: `Remove bot ${m.name}` }, onclick: () => hostAct("remove_bot", { member: m.id }), text: "Remove bot" })
-          : h("button", { type: "button", class: "small", data: { key: "kick-" + m.id }, aria: { label: `Kick ${m.name}` }, onclick: () => hostAct("kick", { member: m.id }), text: "Kick" })) : null));
+          ? h("button", { type: "button", class: "small", data: { key: "rm-" + m.id }, aria: { label: t("lobby.remove_bot_who", { name: m.name }) }, onclick: () => hostAct("remove_bot", { member: m.id }), text: t("lobby.remove_bot") })
+          : h("button", { type: "button", class: "small", data: { key: "kick-" + m.id }, aria: { label: t("lobby.kick_who", { name: m.name }) }, onclick: () => hostAct("kick", { member: m.id }), text: t("lobby.kick") })) : null));
     for (let i = members.length; i < Math.max(MIN, Math.min(MAX, members.length + 1)); i++) {
-      rows.push(h("li", { class: "member empty" }, h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }), h("span", { text: i < MIN ? "An empty seat (needed)" : "An empty seat" })));
+      rows.push(h("li", { class: "member empty" }, h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }), h("span", { text: i < MIN ? t("lobby.empty_needed") : t("lobby.empty") })));
     }
     replace(seats, rows);
 
     replace(hostTools, isHost ? h("div", { class: "act-row" },
-      h("button", { type: "button", class: "primary", id: "start", data: { key: "start" }, disabled: !l.can_start, aria: { describedby: "start-status" }, onclick: () => hostAct(l.state === "over" ? "rematch" : "start"), text: "Open the Congress" }),
-      h("button", { type: "button", data: { key: "bot-normal" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "normal" }), text: "Add a bot" }),
-      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: "Add an easy bot" }),
-      h("button", { type: "button", data: { key: "bot-hard" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "hard" }), text: "Add a hard bot" })) : null,
+      h("button", { type: "button", class: "primary", id: "start", data: { key: "start" }, disabled: !l.can_start, aria: { describedby: "start-status" }, onclick: () => hostAct(l.state === "over" ? "rematch" : "start"), text: t("lobby.open") }),
+      h("button", { type: "button", data: { key: "bot-normal" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "normal" }), text: t("lobby.add_bot") }),
+      h("button", { type: "button", data: { key: "bot-easy" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "easy" }), text: t("lobby.add_easy") }),
+      h("button", { type: "button", data: { key: "bot-hard" }, disabled: members.length >= MAX, onclick: () => hostAct("add_bot", { strength: "hard" }), text: t("lobby.add_hard") })) : null,
     h("div", { class: "act-row" },
-      !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave the lobby" })));
+      !s.spectator && h("button", { type: "button", class: "small", data: { key: "leave" }, onclick: () => ctx.leave(), text: t("lobby.leave") })));
 
     renderLinks(l, isHost);
-    replace(watchers, l.spectators ? `${l.spectators} watch${l.spectators === 1 ? "es" : ""} from the gallery.` : "Nobody watches from the gallery yet.");
+    replace(watchers, l.spectators ? t("lobby.watchers", { n: l.spectators }) : t("lobby.no_watchers"));
     gallery.update();
     seatDoor.update();
 
@@ -137,11 +139,11 @@ export function mount(root, ctx) {
       if (!form) {
         form = new SettingsForm((key, value) => changeSettings({ [key]: value }));
         replace(settingsBody,
-          h("p", { class: "small muted", text: "You are the host: these orders bind the next Congress." }),
+          h("p", { class: "small muted", text: t("lobby.you_host") }),
           h("div", { class: "presets" }, PRESETS.map((p) => h("button", {
             type: "button", class: "small", data: { key: "preset-" + p.name },
             onclick: () => changeSettings(p.values),
-            text: p.name + " timers",
+            text: t("lobby.preset", { name: p.name }),
           }))),
           form.el);
       }
@@ -157,7 +159,7 @@ export function mount(root, ctx) {
     } else {
       form = null;
       rolesForm = null;
-      replace(settingsBody, h("p", { class: "small muted", text: "Set by the host." }), summary(l.settings, l.by_table, l.limits));
+      replace(settingsBody, h("p", { class: "small muted", text: t("lobby.set_by_host") }), summary(l.settings, l.by_table, l.limits));
       replace(rolesBody, rolesSummary(l));
     }
     ctx.chat.update();
@@ -182,22 +184,22 @@ export function mount(root, ctx) {
     const others = network && network.length > 1 ? network.slice(1).map((b) => new URL("/l/" + l.code, b).href) : [];
     // On a stream the way in stays off the screen: a viewer could take a
     // seat with it.
-    const ways = streaming() ? [hiddenNote("The lobby code, the invite links and their QR code")] : [
-      network && network.length ? h("p", { class: "notice small", id: "loopback-note", text: `This page is open at ${location.host}, which only this computer can reach. Send your friends on the same network the link below, by this machine's network address.` }) : null,
-      linkRow("invite-link", "Invite link for delegates", invite),
-      others.length ? h("p", { class: "small" }, "Other addresses of this machine: ", others.map((u, i) => [i ? ", " : "", h("code", { text: u })])) : null,
+    const ways = streaming() ? [hiddenNote(t("lobby.hidden_ways"))] : [
+      network && network.length ? h("p", { class: "notice small", id: "loopback-note", text: t("lobby.loopback", { host: location.host }) }) : null,
+      linkRow("invite-link", t("lobby.invite_link"), invite),
+      others.length ? h("p", { class: "small" }, t("lobby.other_addresses") + " ", others.map((u, i) => [i ? ", " : "", h("code", { text: u })])) : null,
       h("figure", { class: "qr" },
-        h("img", { src: api.qr(invite), width: 160, height: 160, alt: "QR code of the invite link", id: "invite-qr" }),
-        h("figcaption", { class: "small", text: "Friends in the room can scan this to take a seat." })),
-      linkRow("watch-link", "Link for spectators", watch),
-      h("p", { class: "small" }, "Or tell them the code: ", h("strong", { class: "display", text: l.code })),
+        h("img", { src: api.qr(invite), width: 160, height: 160, alt: t("lobby.qr_alt"), id: "invite-qr" }),
+        h("figcaption", { class: "small", text: t("lobby.qr_caption") })),
+      linkRow("watch-link", t("lobby.watch_link"), watch),
+      h("p", { class: "small" }, t("lobby.or_code") + " ", h("strong", { class: "display", text: l.code })),
     ];
     replace(links, ways,
       isHost ? h("label", { class: "choice" },
         h("input", { type: "checkbox", id: "public", checked: !!l.public, data: { key: "public" }, onchange: (e) => hostAct("public", { public: e.target.checked }) }),
-        h("span", { text: "List this lobby publicly on the front page" }))
-        : h("p", { class: "small muted", text: l.public ? "This lobby is listed publicly." : "This lobby is private: only those with the link or code can join." }),
-      streaming() && l.public ? h("p", { class: "small notice", id: "streamer-public", text: "Listed publicly, this lobby shows its code on the front page to anyone. Make it private to keep your viewers out." }) : null);
+        h("span", { text: t("lobby.list_publicly") }))
+        : h("p", { class: "small muted", text: l.public ? t("lobby.is_public") : t("lobby.is_private") }),
+      streaming() && l.public ? h("p", { class: "small notice", id: "streamer-public", text: t("lobby.streamer_public") }) : null);
   }
 
   render();
@@ -224,7 +226,7 @@ export function linkRow(id, label, url) {
     h("label", { for: id, text: label }),
     h("div", { class: "link-row" }, input,
       h("button", {
-        type: "button", class: "small dark", data: { key: "copy-" + id }, aria: { label: "Copy the " + label.toLowerCase() },
+        type: "button", class: "small dark", data: { key: "copy-" + id }, aria: { label: t("lobby.copy_label", { label: label.toLowerCase() }) },
         onclick: async () => {
           try {
             await navigator.clipboard.writeText(url);
@@ -232,10 +234,10 @@ export function linkRow(id, label, url) {
             input.select();
             document.execCommand("copy");
           }
-          done.textContent = "Copied.";
+          done.textContent = t("lobby.copied");
           setTimeout(() => { done.textContent = ""; }, 2000);
         },
-        text: "Copy",
+        text: t("lobby.copy"),
       })),
     done);
 }
