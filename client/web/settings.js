@@ -2,39 +2,40 @@
 // what it means, as the host's form and as everyone else's summary.
 
 import { h } from "./dom.js";
+import { t, tk } from "./i18n.js";
 
 // SETTINGS lists each field of protocol.Settings in the order a host
 // reads them. The ranges of the numbers, and what the table gives for
 // "0", come from the server (the lobby's limits): a meaning that depends
 // on them is a function of the limits.
 export const SETTINGS = [
-  { key: "debate_seconds", label: "Debate", unit: "s", meaning: "Time to talk, denounce and press Ready. All Ready ends it early." },
-  { key: "threshold", label: "Accusation threshold", meaning: "Fewest denunciations that put a delegate on trial." },
-  { key: "chair_pick_seconds", label: "Chair's pick", unit: "s", meaning: "Time for the Chair to break a tie at the top; then the lot decides." },
-  { key: "defence_seconds", label: "Defence", unit: "s", meaning: "The Accused's last word before the vote." },
-  { key: "vote_seconds", label: "Purge vote", unit: "s", meaning: "Time to vote Purge or Spare. Who does not vote abstains." },
-  { key: "open_ballot", label: "Open ballot", type: "bool", meaning: "Show who voted Purge and who voted Spare. Off: only the two counts." },
-  { key: "confession_seconds", label: "Confession", unit: "s", meaning: "Time for the purged delegate to name someone, who starts the next Debate denounced." },
-  { key: "reveal", label: "Purged files", type: "select", options: [["nothing", "Sealed"], ["faction", "Faction"], ["role", "Role"]], meaning: "What the Congress learns of a purged delegate: nothing, their camp, or their role." },
-  { key: "night_seconds", label: "Night", unit: "s", meaning: "The anonymous letter and the investigation. Ends early when all have chosen." },
-  { key: "plotter_chat", label: "Plotters' channel", type: "select", options: [["night", "Night only"], ["always", "Whole game"]], meaning: "When Kirov's bloc may talk in private." },
-  { key: "investigator", label: "NKVD Investigator", type: "bool", meaning: (l) => (l && l.investigator_from ? `With ${l.investigator_from} or more delegates, one` : "One") + " Loyalist learns a delegate's camp each night." },
-  { key: "plotters", label: "Plotters", meaning: (l) => "Size of Kirov's bloc, Kirov included. " + byTableText(l, "plotters") },
-  { key: "sessions", label: "Sessions", meaning: (l) => "Sessions before the Final Ballot. " + byTableText(l, "sessions") },
-  { key: "final_ballot_seconds", label: "Final Ballot", unit: "s", meaning: "Time to strike one name in the Central Committee election." },
-  { key: "last_shot_seconds", label: "Last Shot", unit: "s", meaning: "With Koba and Nikolaev in play: time for Nikolaev to name Koba once the Loyalists have all but won." },
-  { key: "purged_see_roles", label: "Purged see all", type: "bool", meaning: "Purged delegates see every role." },
-  { key: "spectators_see_roles", label: "Gallery sees all", type: "bool", meaning: "Spectators you admit by name see every role, with the delay below so they cannot tip off a player. Anyone else in the gallery sees the public record: a delegate could watch from a second window." },
-  { key: "spectator_delay_seconds", label: "Gallery delay", unit: "s", meaning: "How far behind the spectators' view runs when they see roles." },
-  { key: "voice", label: "Voice", type: "bool", meaning: "Voice at the table, carried by the server, which mutes the floor at Night and in the votes. Each player chooses to speak, listen or stay out." },
-  { key: "max_spectators", label: "Gallery seats", meaning: "How many may watch. 0 closes the gallery." },
-  { key: "host_away_seconds", label: "Gavel passes after", unit: "s", meaning: "If the host is away this long, the gavel passes to the next delegate present, who may then pause, end a phase and hand seats to bots." },
+  { key: "debate_seconds", label: tk("settings.label", "debate_seconds"), unit: "s", meaning: tk("settings.meaning", "debate_seconds") },
+  { key: "threshold", label: tk("settings.label", "threshold"), meaning: tk("settings.meaning", "threshold") },
+  { key: "chair_pick_seconds", label: tk("settings.label", "chair_pick_seconds"), unit: "s", meaning: tk("settings.meaning", "chair_pick_seconds") },
+  { key: "defence_seconds", label: tk("settings.label", "defence_seconds"), unit: "s", meaning: tk("settings.meaning", "defence_seconds") },
+  { key: "vote_seconds", label: tk("settings.label", "vote_seconds"), unit: "s", meaning: tk("settings.meaning", "vote_seconds") },
+  { key: "open_ballot", label: tk("settings.label", "open_ballot"), type: "bool", meaning: tk("settings.meaning", "open_ballot") },
+  { key: "confession_seconds", label: tk("settings.label", "confession_seconds"), unit: "s", meaning: tk("settings.meaning", "confession_seconds") },
+  { key: "reveal", label: tk("settings.label", "reveal"), type: "select", options: ["nothing", "faction", "role"].map((v) => [v, tk("settings.option", "reveal." + v)]), meaning: tk("settings.meaning", "reveal") },
+  { key: "night_seconds", label: tk("settings.label", "night_seconds"), unit: "s", meaning: tk("settings.meaning", "night_seconds") },
+  { key: "plotter_chat", label: tk("settings.label", "plotter_chat"), type: "select", options: ["night", "always"].map((v) => [v, tk("settings.option", "plotter_chat." + v)]), meaning: tk("settings.meaning", "plotter_chat") },
+  { key: "investigator", label: tk("settings.label", "investigator"), type: "bool", meaning: (l) => (l && l.investigator_from ? t("settings.investigator_from", { n: l.investigator_from }) : tk("settings.meaning", "investigator")) },
+  { key: "plotters", label: tk("settings.label", "plotters"), meaning: (l) => tk("settings.meaning", "plotters") + " " + byTableText(l, "plotters") },
+  { key: "sessions", label: tk("settings.label", "sessions"), meaning: (l) => tk("settings.meaning", "sessions") + " " + byTableText(l, "sessions") },
+  { key: "final_ballot_seconds", label: tk("settings.label", "final_ballot_seconds"), unit: "s", meaning: tk("settings.meaning", "final_ballot_seconds") },
+  { key: "last_shot_seconds", label: tk("settings.label", "last_shot_seconds"), unit: "s", meaning: tk("settings.meaning", "last_shot_seconds") },
+  { key: "purged_see_roles", label: tk("settings.label", "purged_see_roles"), type: "bool", meaning: tk("settings.meaning", "purged_see_roles") },
+  { key: "spectators_see_roles", label: tk("settings.label", "spectators_see_roles"), type: "bool", meaning: tk("settings.meaning", "spectators_see_roles") },
+  { key: "spectator_delay_seconds", label: tk("settings.label", "spectator_delay_seconds"), unit: "s", meaning: tk("settings.meaning", "spectator_delay_seconds") },
+  { key: "voice", label: tk("settings.label", "voice"), type: "bool", meaning: tk("settings.meaning", "voice") },
+  { key: "max_spectators", label: tk("settings.label", "max_spectators"), meaning: tk("settings.meaning", "max_spectators") },
+  { key: "host_away_seconds", label: tk("settings.label", "host_away_seconds"), unit: "s", meaning: tk("settings.meaning", "host_away_seconds") },
 ];
 
 // PRESETS are one-press timer sets.
 export const PRESETS = [
-  { name: "Standard 1934", values: { debate_seconds: 120, chair_pick_seconds: 20, defence_seconds: 30, vote_seconds: 30, confession_seconds: 20, night_seconds: 30, final_ballot_seconds: 60 } },
-  { name: "Quick", values: { debate_seconds: 60, chair_pick_seconds: 15, defence_seconds: 15, vote_seconds: 20, confession_seconds: 15, night_seconds: 20, final_ballot_seconds: 30 } },
+  { name: t("settings.preset_standard"), values: { debate_seconds: 120, chair_pick_seconds: 20, defence_seconds: 30, vote_seconds: 30, confession_seconds: 20, night_seconds: 30, final_ballot_seconds: 60 } },
+  { name: t("settings.preset_quick"), values: { debate_seconds: 60, chair_pick_seconds: 15, defence_seconds: 15, vote_seconds: 20, confession_seconds: 15, night_seconds: 20, final_ballot_seconds: 30 } },
 ];
 
 // meaningOf is what a setting means, with these limits.
@@ -53,19 +54,19 @@ function byTableText(limits, key) {
     if (last && last.n === r[key] && last.to === r.seats - 1) last.to = r.seats;
     else runs.push({ n: r[key], from: r.seats, to: r.seats });
   }
-  if (!runs.length) return "0 follows the table for the delegates seated.";
-  return "0 follows the table: " + runs.map((x, i) =>
-    `${x.n} for ${x.from === x.to ? x.from : x.from + "–" + x.to}${i === 0 ? " delegates" : ""}`).join(", ") + ".";
+  if (!runs.length) return t("settings.by_table_none");
+  return t("settings.by_table", { runs: runs.map((x, i) =>
+    t(i === 0 ? "settings.run_first" : "settings.run", { n: x.n, seats: x.from === x.to ? x.from : x.from + "–" + x.to })).join(", ") });
 }
 
 export function display(spec, value, byTable) {
-  if (spec.type === "bool") return value ? "On" : "Off";
+  if (spec.type === "bool") return value ? t("settings.on") : t("settings.off");
   if (spec.type === "select") {
     const o = spec.options.find(([v]) => v === value);
     return o ? o[1] : String(value);
   }
-  if (value === 0 && (spec.key === "plotters" || spec.key === "sessions")) return byTable && byTable[spec.key] ? `By table (${byTable[spec.key]})` : "By table";
-  return spec.unit === "s" ? `${value} s` : String(value);
+  if (value === 0 && (spec.key === "plotters" || spec.key === "sessions")) return byTable && byTable[spec.key] ? t("settings.by_table_n", { n: byTable[spec.key] }) : t("settings.by_table_short");
+  return spec.unit === "s" ? t("settings.seconds_short", { n: value }) : String(value);
 }
 
 // summary is the read-only list everyone but the host sees.
@@ -122,7 +123,7 @@ export class SettingsForm {
     this.meanings.set(spec.key, meaning);
     return h("div", { class: "setting" },
       h("div", { class: "setting-grid" },
-        h("label", { for: id, text: spec.label + (spec.unit ? ` (${spec.unit === "s" ? "seconds" : spec.unit})` : "") }),
+        h("label", { for: id, text: spec.unit === "s" ? t("settings.label_seconds", { label: spec.label }) : spec.label }),
         input),
       meaning,
       this.tables.get(spec.key) || null,
@@ -176,8 +177,8 @@ export class SettingsForm {
     for (const [key, note] of this.tables) {
       const n = byTable && byTable[key];
       note.textContent = !n ? "" : settings[key] === 0
-        ? `0: by table, now ${n} for the delegates seated.`
-        : `By table it would be ${n} for the delegates seated.`;
+        ? t("settings.now_by_table", { n })
+        : t("settings.would_be", { n });
     }
     for (const spec of SETTINGS) {
       const input = this.inputs.get(spec.key);
