@@ -8,9 +8,11 @@ import { barred, prefs } from "./net.js";
 import { linkRow } from "./lobby.js";
 import { streaming, hiddenNote } from "./streamer.js";
 import * as api from "./api.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 // seatLabel names seat i of the game in the gallery's words.
-const seatLabel = (i) => "seat " + (i + 1);
+const seatLabel = (i) => t("seats.seat_lower", { n: i + 1 });
 
 export class SeatDoor {
   constructor(ctx) {
@@ -20,13 +22,13 @@ export class SeatDoor {
     this.refusal = h("p", { class: "refusal", role: "alert", hidden: true });
     this.body = h("div");
     this.el = h("section", { class: "panel seat-door", id: "seat-door", aria: { labelledby: "seat-door-h" } },
-      h("h2", { id: "seat-door-h", text: "Empty chairs" }), this.body, this.refusal);
+      h("h2", { id: "seat-door-h", text: t("seats.empty_chairs") }), this.body, this.refusal);
   }
 
   send(msg) {
     this.refusal.hidden = true;
     return this.ctx.send(msg).catch((err) => {
-      this.refusal.textContent = (err && err.message) || "The Presidium refused.";
+      this.refusal.textContent = errorText(err);
       this.refusal.hidden = false;
     });
   }
@@ -36,7 +38,7 @@ export class SeatDoor {
   ask(seat) {
     const name = this.name.value.trim();
     if (!name) {
-      this.refusal.textContent = "Give the name you will sit under, comrade.";
+      this.refusal.textContent = t("seats.give_name");
       this.refusal.hidden = false;
       this.name.focus();
       return;
@@ -64,48 +66,48 @@ export class SeatDoor {
     const out = [];
     if (mine) {
       out.push(h("p", { class: "prompt", id: "sit-status", text: mine.seat < 0
-        ? `You are in the queue for the next game${streaming() ? "" : " as " + mine.name}. The lobby seats the queue in order when the Congress reopens.`
-        : `You have asked for ${seatLabel(mine.seat)}${streaming() ? "" : " as " + mine.name}. The host will answer; until then you watch.` }));
+        ? (streaming() ? t("seats.queued") : t("seats.queued_as", { name: mine.name }))
+        : (streaming() ? t("seats.asked", { seat: seatLabel(mine.seat) }) : t("seats.asked_as", { seat: seatLabel(mine.seat), name: mine.name })) }));
       if (mine.seat >= 0 || !playing || !open.length) return out;
       this.name.value = mine.name;
     } else {
-      out.push(h("label", { for: "sit-name", text: "Your name at the table" }), h("div", { class: "link-row" }, this.name));
+      out.push(h("label", { for: "sit-name", text: t("seats.name_label") }), h("div", { class: "link-row" }, this.name));
     }
     if (playing && open.length) {
-      out.push(h("p", { class: "small", text: "A bot holds these seats. Ask the host for one: you take its file, what it knows and its move, and play it to the end." }),
-        h("ul", { class: "open-seats", aria: { label: "Seats a bot plays" } }, open.map((i) =>
+      out.push(h("p", { class: "small", text: t("seats.bot_holds") }),
+        h("ul", { class: "open-seats", aria: { label: t("seats.bot_seats") } }, open.map((i) =>
           h("li", { class: "member", data: { seat: i } },
             h("span", { class: "who" },
-              h("span", { class: "name", text: `Seat ${i + 1}` }),
+              h("span", { class: "name", text: t("seats.seat", { n: i + 1 }) }),
               h("span", { class: "small muted", text: s.name(i) }),
-              h("span", { class: "badge black", text: "Bot" })),
+              h("span", { class: "badge black", text: t("seats.bot") })),
             h("span", { class: "tools" },
-              h("button", { type: "button", class: "small primary", data: { key: "sit-" + i }, aria: { label: `Ask for seat ${i + 1}` }, onclick: () => this.ask(i), text: "Ask for this seat" }))))));
+              h("button", { type: "button", class: "small primary", data: { key: "sit-" + i }, aria: { label: t("seats.ask_for_n", { n: i + 1 }) }, onclick: () => this.ask(i), text: t("seats.ask_for_this") }))))));
     } else if (playing) {
-      out.push(h("p", { class: "small", text: "Every seat has its delegate. Ask for a place in the next game." }));
+      out.push(h("p", { class: "small", text: t("seats.all_taken") }));
     }
     if (!mine) {
       out.push(h("div", { class: "act-row" },
         h("button", { type: "button", class: playing && open.length ? "" : "primary", id: "sit-next", data: { key: "sit-next" }, onclick: () => this.ask(-1),
-          text: playing ? "Ask for a place in the next game" : "Take a place at the table" })));
+          text: playing ? t("seats.ask_next") : t("seats.take_place") })));
     }
     return out;
   }
 
   hostDoor(s, sits, playing) {
     return [
-      h("p", { class: "small muted", text: "The gallery asks for seats. Whoever you seat at a bot's seat plays it to the end with its file; the table is told only that a new delegate sits there." }),
-      h("ul", { class: "knocks", aria: { label: "Requests for a seat" } }, sits.map((k, i) => {
+      h("p", { class: "small muted", text: t("seats.host_intro") }),
+      h("ul", { class: "knocks", aria: { label: t("seats.requests") } }, sits.map((k, i) => {
         const later = k.seat < 0 && playing;
-        const who = streaming() ? `Spectator ${i + 1}` : k.name;
+        const who = streaming() ? t("seats.spectator_n", { n: i + 1 }) : k.name;
         return h("li", { class: "member", data: { sit: k.id } },
           h("span", { class: "who" },
             h("span", { class: "name", text: who }),
-            h("span", { class: "small", text: k.seat < 0 ? "asks for a place in the next game" : `asks for ${seatLabel(k.seat)} (${s.name(k.seat)})` })),
+            h("span", { class: "small", text: k.seat < 0 ? t("seats.asks_next") : t("seats.asks_for", { seat: seatLabel(k.seat), name: s.name(k.seat) }) })),
           h("span", { class: "tools" },
-            later ? h("span", { class: "small muted", text: "Seated at the rematch" })
-              : h("button", { type: "button", class: "small primary", data: { key: "seat-" + k.id }, aria: { label: `Seat ${who}` }, onclick: () => this.send({ type: "host", action: "sit_admit", spectator: k.id }), text: "Seat them" }),
-            h("button", { type: "button", class: "small", data: { key: "unseat-" + k.id }, aria: { label: `Turn ${who} away` }, onclick: () => this.send({ type: "host", action: "sit_deny", spectator: k.id }), text: "Turn away" })));
+            later ? h("span", { class: "small muted", text: t("seats.at_rematch") })
+              : h("button", { type: "button", class: "small primary", data: { key: "seat-" + k.id }, aria: { label: t("seats.seat_who", { who }) }, onclick: () => this.send({ type: "host", action: "sit_admit", spectator: k.id }), text: t("seats.seat_them") }),
+            h("button", { type: "button", class: "small", data: { key: "unseat-" + k.id }, aria: { label: t("seats.turn_away_who", { who }) }, onclick: () => this.send({ type: "host", action: "sit_deny", spectator: k.id }), text: t("seats.turn_away") })));
       })),
     ];
   }
@@ -121,7 +123,7 @@ export class MoveSeat {
     this.body = h("div");
     this.refusal = h("p", { class: "refusal", role: "alert", hidden: true });
     this.el = h("section", { class: "panel move-seat", id: "move-seat", aria: { labelledby: "move-h" } },
-      h("h2", { id: "move-h", text: "Your seat" }), this.body, this.refusal);
+      h("h2", { id: "move-h", text: t("seats.your_seat") }), this.body, this.refusal);
     this.ticking = setInterval(() => { if (this.open) this.update(); }, 1000);
   }
 
@@ -132,7 +134,7 @@ export class MoveSeat {
     this.update();
     this.ctx.send({ type: "move" }).catch((err) => {
       this.open = false;
-      this.refusal.textContent = (err && err.message) || "The Presidium refused.";
+      this.refusal.textContent = errorText(err);
       this.refusal.hidden = false;
       this.update();
     });
@@ -146,43 +148,43 @@ export class MoveSeat {
     const left = link ? (Date.parse(link.expires) - s.serverNow()) / 1000 : 0;
     if (!this.open || !link || left <= 0) this.shown = "";
     if (!this.open) {
-      replace(this.body, h("button", { type: "button", class: "small", id: "move-open", data: { key: "move-open" }, onclick: () => this.request(), text: "Move to another device" }));
+      replace(this.body, h("button", { type: "button", class: "small", id: "move-open", data: { key: "move-open" }, onclick: () => this.request(), text: t("seats.move") }));
       return;
     }
     if (!link) {
-      replace(this.body, h("p", { class: "small muted", role: "status", text: "The Presidium draws up your travel papers…" }));
+      replace(this.body, h("p", { class: "small muted", role: "status", text: t("seats.drawing_papers") }));
       return;
     }
     const url = new URL(link.link, location.origin).href;
-    const close = h("button", { type: "button", class: "small", data: { key: "move-close" }, onclick: () => { this.open = false; this.update(); }, text: "Close" });
+    const close = h("button", { type: "button", class: "small", data: { key: "move-close" }, onclick: () => { this.open = false; this.update(); }, text: t("seats.close") });
     if (left <= 0) {
       replace(this.body,
-        h("p", { class: "small", id: "move-expired", text: "These papers have expired. Ask for new ones to move your seat." }),
+        h("p", { class: "small", id: "move-expired", text: t("seats.expired") }),
         h("div", { class: "act-row" },
-          h("button", { type: "button", class: "small primary", data: { key: "move-again" }, onclick: () => this.request(), text: "New link" }), close));
+          h("button", { type: "button", class: "small primary", data: { key: "move-again" }, onclick: () => this.request(), text: t("seats.new_link") }), close));
       return;
     }
     const timer = this.body.querySelector("#move-left");
     const key = link.code + (streaming() ? " streaming" : "");
     if (timer && this.shown === key) {
-      timer.textContent = `Valid for ${clock(left)} more.`;
+      timer.textContent = t("seats.valid_for", { time: clock(left) });
       return;
     }
     this.shown = key;
     if (streaming()) {
       // The link opens the seat to whoever has it: not on the stream.
       replace(this.body,
-        hiddenNote("The link to your seat and its QR code"),
-        h("p", { class: "small", role: "timer", id: "move-left", text: `Valid for ${clock(left)} more.` }),
+        hiddenNote(t("seats.hidden_link")),
+        h("p", { class: "small", role: "timer", id: "move-left", text: t("seats.valid_for", { time: clock(left) }) }),
         h("div", { class: "act-row" }, close));
       return;
     }
     replace(this.body,
-      h("p", { class: "small", text: "Open this link, or scan the code, on your other device: your seat moves there, and this window lets go of it. It works once, for two minutes." }),
+      h("p", { class: "small", text: t("seats.move_how") }),
       h("figure", { class: "qr" },
-        h("img", { src: api.qr(url), width: 160, height: 160, alt: "QR code of the link that moves your seat", id: "move-qr" })),
-      linkRow("move-link", "Link to your seat", url),
-      h("p", { class: "small", role: "timer", id: "move-left", text: `Valid for ${clock(left)} more.` }),
+        h("img", { src: api.qr(url), width: 160, height: 160, alt: t("seats.qr_alt"), id: "move-qr" })),
+      linkRow("move-link", t("seats.link_label"), url),
+      h("p", { class: "small", role: "timer", id: "move-left", text: t("seats.valid_for", { time: clock(left) }) }),
       h("div", { class: "act-row" }, close));
   }
 
