@@ -9,14 +9,16 @@ import { ROLE, FACTION, FACTION_ONE, REASON } from "./words.js";
 import { renderTable } from "./table.js";
 import { Minutes } from "./log.js";
 import { EPILOGUE, fates } from "./epilogue.js";
+import { t } from "./i18n.js";
+import { errorText } from "./errors.js";
 
 const HEADLINE = {
-  loyalists: "Stalin's Loyalists hold the Congress",
-  plotters: "Kirov takes the Congress",
-  koba_shot: "A shot in the Smolny corridor",
+  loyalists: t("end.headline_loyalists"),
+  plotters: t("end.headline_plotters"),
+  koba_shot: t("end.headline_koba_shot"),
 };
 
-const headline = (v) => HEADLINE[v.reason] || HEADLINE[v.winner] || "The Congress has closed";
+const headline = (v) => HEADLINE[v.reason] || HEADLINE[v.winner] || t("end.closed");
 
 export function mount(root, ctx) {
   const s = ctx.session;
@@ -24,7 +26,7 @@ export function mount(root, ctx) {
   const decidingBody = h("div");
   const turningBody = h("ol", { class: "timeline" });
   const epilogueBody = h("div", { class: "epilogue" });
-  const roster = h("ul", { class: "roster", aria: { label: "Every delegate's file" } });
+  const roster = h("ul", { class: "roster", aria: { label: t("end.every_file") } });
   const tableBody = h("div");
   const minutes = new Minutes();
   const refusal = h("p", { class: "refusal", role: "alert", hidden: true });
@@ -33,15 +35,15 @@ export function mount(root, ctx) {
   replace(root, verdict, refusal,
     h("div", { class: "room end" },
       h("div", {},
-        h("section", { class: "panel red deciding", aria: { labelledby: "deciding-h" } }, h("h2", { id: "deciding-h", text: "The deciding moment" }), decidingBody),
-        h("section", { class: "panel epilogue-panel", aria: { labelledby: "epilogue-h" } }, h("h2", { id: "epilogue-h", text: "What history makes of it" }), epilogueBody),
-        h("section", { class: "panel", aria: { labelledby: "turning-h" } }, h("h2", { id: "turning-h", text: "The turning points" }), turningBody),
-        h("section", { class: "panel", aria: { labelledby: "files-h" } }, h("h2", { id: "files-h", text: "The files, opened" }), roster),
-        h("section", { class: "panel fair", aria: { labelledby: "fair-h" } }, h("h2", { id: "fair-h", text: "A fair deal, proven" }), fairBody)),
+        h("section", { class: "panel red deciding", aria: { labelledby: "deciding-h" } }, h("h2", { id: "deciding-h", text: t("end.deciding") }), decidingBody),
+        h("section", { class: "panel epilogue-panel", aria: { labelledby: "epilogue-h" } }, h("h2", { id: "epilogue-h", text: t("end.history") }), epilogueBody),
+        h("section", { class: "panel", aria: { labelledby: "turning-h" } }, h("h2", { id: "turning-h", text: t("end.turning") }), turningBody),
+        h("section", { class: "panel", aria: { labelledby: "files-h" } }, h("h2", { id: "files-h", text: t("end.files") }), roster),
+        h("section", { class: "panel fair", aria: { labelledby: "fair-h" } }, h("h2", { id: "fair-h", text: t("end.fair") }), fairBody)),
       h("div", {},
         ctx.chat.el,
-        h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } }, h("h2", { id: "log-h", text: "The minutes, complete" }), minutes.el),
-        h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } }, h("h2", { id: "table-h", text: "The last sitting" }), tableBody))));
+        h("section", { class: "panel log-panel", aria: { labelledby: "log-h" } }, h("h2", { id: "log-h", text: t("end.minutes") }), minutes.el),
+        h("section", { class: "panel table-panel", aria: { labelledby: "table-h" } }, h("h2", { id: "table-h", text: t("end.last_sitting") }), tableBody))));
   ctx.chat.attached();
 
   let announced = false;
@@ -53,18 +55,18 @@ export function mount(root, ctx) {
     const won = v.you ? v.you.faction === v.winner : null;
     const name = (i) => s.name(i);
     replace(verdict,
-      h("p", { class: "kicker", text: won === null ? "The Congress has closed" : won ? "Victory" : "Defeat" }),
+      h("p", { class: "kicker", text: won === null ? t("end.closed") : won ? t("end.victory") : t("end.defeat") }),
       h("h1", { id: "verdict-h", text: headline(v) }),
       h("p", { text: REASON[v.reason] || "" }),
       h("div", { class: "row" },
-        s.isHost && h("button", { type: "button", class: "primary", id: "rematch", data: { key: "rematch" }, onclick: rematch, text: "Play again: rematch" }),
-        !s.isHost && !s.spectator && h("p", { class: "small", text: "The host may call a rematch with the same delegates; stay here to play again." }),
-        s.isHost && s.match && h("button", { type: "button", class: "dark", id: "review-start", data: { key: "review-start" }, aria: { describedby: "review-what" }, onclick: review, text: "Review together" }),
-        !s.isHost && s.review && h("button", { type: "button", class: "dark", id: "review-join", data: { key: "review-join" }, onclick: () => ctx.joinReview(), text: `Join ${s.review.name}'s review` }),
-        h("button", { type: "button", class: "dark", id: "replay", data: { key: "replay" }, onclick: () => ctx.replay(), text: "Replay the match" }),
-        !s.spectator && h("button", { type: "button", class: "dark", data: { key: "leave" }, onclick: () => ctx.leave(), text: "Leave" })),
-      s.isHost && s.match && h("p", { class: "small", id: "review-what", text: "Review together: everyone in the lobby, the gallery too, follows you through the replay, step by step, with the chat open beside it." }),
-      s.match && h("p", { class: "small" }, h("a", { class: "on-dark", href: "/?match=" + encodeURIComponent(s.match), text: "A link to this match's record, to share" })));
+        s.isHost && h("button", { type: "button", class: "primary", id: "rematch", data: { key: "rematch" }, onclick: rematch, text: t("end.rematch") }),
+        !s.isHost && !s.spectator && h("p", { class: "small", text: t("end.may_rematch") }),
+        s.isHost && s.match && h("button", { type: "button", class: "dark", id: "review-start", data: { key: "review-start" }, aria: { describedby: "review-what" }, onclick: review, text: t("end.review") }),
+        !s.isHost && s.review && h("button", { type: "button", class: "dark", id: "review-join", data: { key: "review-join" }, onclick: () => ctx.joinReview(), text: t("end.join_review", { host: s.review.name }) }),
+        h("button", { type: "button", class: "dark", id: "replay", data: { key: "replay" }, onclick: () => ctx.replay(), text: t("end.replay") }),
+        !s.spectator && h("button", { type: "button", class: "dark", data: { key: "leave" }, onclick: () => ctx.leave(), text: t("end.leave") })),
+      s.isHost && s.match && h("p", { class: "small", id: "review-what", text: t("end.review_what") }),
+      s.match && h("p", { class: "small" }, h("a", { class: "on-dark", href: "/?match=" + encodeURIComponent(s.match), text: t("end.share_link") })));
     verdict.className = "verdict " + (v.winner || "");
 
     replace(decidingBody, deciding(v, s.log, name));
@@ -73,23 +75,23 @@ export function mount(root, ctx) {
 
     replace(fairBody, fair(s));
     replace(roster, v.seats.map((x) => h("li", { class: [x.faction, !x.alive && "purged"], data: { seat: x.seat, role: x.role } },
-      h("div", { class: "name", text: x.name + (x.seat === you ? " (you)" : "") }),
+      h("div", { class: "name", text: x.seat === you ? t("end.name_you", { name: x.name }) : x.name }),
       h("span", { class: ["role-tag", x.faction], text: ROLE[x.role] || x.role }),
-      h("div", { class: "small", text: (FACTION[x.faction] || "") + (x.alive ? "" : " · purged") }))));
+      h("div", { class: "small", text: (FACTION[x.faction] || "") + (x.alive ? "" : " · " + t("end.purged")) }))));
 
     replace(tableBody, renderTable(v, { you, member: (i) => s.memberAt(i), host: s.lobby && s.lobby.host }));
     minutes.update(s.log, name, you, { secrets: true, phase: "over", camp: (i) => (v.seats[i] ? v.seats[i].faction : "") });
     ctx.chat.update();
     if (!announced) {
       announced = true;
-      announce(`The Congress has closed. ${headline(v)}. ${REASON[v.reason] || ""}`);
+      announce(t("end.announce", { headline: headline(v), reason: REASON[v.reason] || "" }));
     }
   }
 
   function review() {
     refusal.hidden = true;
     ctx.send({ type: "review", action: "start", step: -1, viewer: "all" }).catch((err) => {
-      refusal.textContent = err.message || "The review was refused.";
+      refusal.textContent = err.message ? errorText(err) : t("end.review_refused");
       refusal.hidden = false;
     });
   }
@@ -97,7 +99,7 @@ export function mount(root, ctx) {
   function rematch() {
     refusal.hidden = true;
     ctx.send({ type: "host", action: "rematch" }).catch((err) => {
-      refusal.textContent = err.message || "The rematch was refused.";
+      refusal.textContent = err.message ? errorText(err) : t("end.rematch_refused");
       refusal.hidden = false;
     });
   }
@@ -136,7 +138,7 @@ function bars(rows, label, unit) {
     return h("li", { class: ["bar-row", r.mark && "mark"], data: { n: r.n } },
       h("span", { class: "bar-label", text: r.label }),
       h("span", { class: "bar-track" }, bar),
-      h("span", { class: "bar-n", text: `${r.n} ${unit(r.n)}` }));
+      h("span", { class: "bar-n", text: unit(r.n) }));
   }));
 }
 
@@ -148,15 +150,15 @@ function deciding(v, log, name) {
   const fired = log.find((e) => e.kind === "shot");
   const koba = v.seats.find((x) => x.role === "koba");
   const nikolaev = v.seats.find((x) => x.role === "nikolaev");
-  const gunman = nikolaev ? nikolaev.name : "Nikolaev";
+  const gunman = nikolaev ? nikolaev.name : ROLE.nikolaev;
   let lead;
-  if (v.reason === "koba_shot") lead = `The Last Shot: ${gunman} named ${name(fired.target)}, who was Koba. Stalin falls in the Smolny corridor, and Kirov's bloc takes the Congress.`;
-  else if (fired) lead = `The Last Shot: ${gunman} named ${name(fired.target)}, who was not Koba${koba ? `; Koba was ${koba.name}` : ""}. The Loyalists hold the Congress.`;
-  else lead = `The Last Shot: ${gunman} named nobody in time${koba ? `, and Koba, ${koba.name}, walked out of the Smolny` : ""}. The Loyalists hold the Congress.`;
+  if (v.reason === "koba_shot") lead = t("end.shot_koba", { gunman, target: name(fired.target) });
+  else if (fired) lead = koba ? t("end.shot_missed_koba", { gunman, target: name(fired.target), koba: koba.name }) : t("end.shot_missed", { gunman, target: name(fired.target) });
+  else lead = koba ? t("end.shot_none_koba", { gunman, koba: koba.name }) : t("end.shot_none", { gunman });
   const out = [h("p", { class: "lead", id: "last-shot-verdict", text: lead })];
   if (v.reason === "koba_shot") {
-    const before = log.filter((e) => e.kind === "final_count").length ? "Kirov's name had been struck in the Final Ballot" : "Kirov had been purged";
-    out.push(h("p", { class: "small", text: `Before it, ${before}: the Loyalists had all but won.` }));
+    const struck = log.filter((e) => e.kind === "final_count").length > 0;
+    out.push(h("p", { class: "small", text: struck ? t("end.before_struck") : t("end.before_purged") }));
     return out;
   }
   return [...out, ...decided(v, log, name)];
@@ -170,15 +172,15 @@ function decided(v, log, name) {
     const count = log.filter((e) => e.kind === "final_count").at(-1);
     const strikes = count ? count.strikes || [] : v.final_count || [];
     const rows = v.seats.filter((x) => x.alive || strikes[x.seat] > 0)
-      .map((x) => ({ label: x.name + (x.seat === k ? " (Kirov)" : ""), n: strikes[x.seat] || 0, mark: x.seat === k }))
+      .map((x) => ({ label: x.seat === k ? t("end.name_kirov", { name: x.name, kirov: ROLE.kirov }) : x.name, n: strikes[x.seat] || 0, mark: x.seat === k }))
       .sort((a, b) => b.n - a.n);
     const byWhom = log.filter((e) => e.kind === "strike_cast");
     return [
       h("p", { class: "lead", text: v.reason === "kirov_struck"
-        ? `The Final Ballot: Kirov's name was struck ${strikes[k] || 0} times, more than any other. The Central Committee is Stalin's.`
-        : `The Final Ballot: Kirov's name was not struck the most (${strikes[k] || 0}). The Central Committee elects him General Secretary.` }),
-      bars(rows, "Strikes per name in the Final Ballot", (n) => (n === 1 ? "strike" : "strikes")),
-      byWhom.length ? h("p", { class: "small", text: "Who struck whom: " + byWhom.map((e) => `${name(e.seat)} → ${name(e.target)}`).join("; ") + "." }) : null,
+        ? t("end.ballot_struck", { n: strikes[k] || 0 })
+        : t("end.ballot_elected", { n: strikes[k] || 0 }) }),
+      bars(rows, t("end.strikes_label"), (n) => t("end.strikes", { n })),
+      byWhom.length ? h("p", { class: "small", text: t("end.who_struck", { pairs: byWhom.map((e) => `${name(e.seat)} → ${name(e.target)}`).join("; ") }) }) : null,
     ];
   }
   // A purge decided it: the vote that took Kirov, or the one that gave the bloc parity.
@@ -186,24 +188,24 @@ function decided(v, log, name) {
   const target = purged ? purged.target : v.reason === "kirov_purged" ? k : -1;
   const ballot = log.filter((e) => e.kind === "ballot" && e.target === target).at(-1);
   const lead = v.reason === "kirov_purged"
-    ? `The purge vote on ${name(target)}, who was Kirov, decided the Congress.`
-    : `The purge of ${name(target)} (${roleOf(v, target) || "a Loyalist"}) left Kirov's bloc seat for seat with the Loyalists.`;
+    ? t("end.purge_kirov", { target: name(target) })
+    : t("end.purge_parity", { target: name(target), role: roleOf(v, target) || FACTION_ONE.loyalists });
   const out = [h("p", { class: "lead", text: lead })];
   if (ballot) {
     out.push(bars([
-      { label: "Purge", n: ballot.purge_count || 0, mark: true },
-      { label: "Spare", n: ballot.spare_count || 0 },
-    ], `The purge vote on ${name(target)}`, (n) => (n === 1 ? "vote" : "votes")));
+      { label: t("end.purge"), n: ballot.purge_count || 0, mark: true },
+      { label: t("end.spare"), n: ballot.spare_count || 0 },
+    ], t("end.vote_label", { target: name(target) }), (n) => t("end.votes", { n })));
     const votes = ballot.votes && ballot.votes.length ? ballot.votes
       : log.filter((e) => e.kind === "vote_cast" && e.target === target && e.session === ballot.session).map((e) => ({ seat: e.seat, purge: e.purge }));
     const p = votes.filter((x) => x.purge).map((x) => name(x.seat));
     const sp = votes.filter((x) => !x.purge).map((x) => name(x.seat));
-    if (p.length || sp.length) out.push(h("p", { class: "small", text: `Purge: ${p.length ? list(p) : "nobody"}. Spare: ${sp.length ? list(sp) : "nobody"}.` }));
+    if (p.length || sp.length) out.push(h("p", { class: "small", text: t("end.purge_spare", { purge: p.length ? list(p) : t("end.nobody"), spare: sp.length ? list(sp) : t("end.nobody") }) }));
   }
   if (v.reason === "parity") {
     const plot = v.seats.filter((x) => x.alive && x.faction === "plotters").length;
     const loyal = v.seats.filter((x) => x.alive && x.faction === "loyalists").length;
-    out.push(h("p", { class: "small", text: `Left in the hall: ${plot} of Kirov's bloc, ${loyal} Loyalists.` }));
+    out.push(h("p", { class: "small", text: t("end.left_in_hall", { plot, loyal }) }));
   }
   return out;
 }
@@ -212,58 +214,58 @@ function decided(v, log, name) {
 // authors, every investigation and every confession, by session.
 function turningPoints(v, log, name) {
   const out = [];
-  const who = (i) => `${name(i)}${roleOf(v, i) ? " (" + roleOf(v, i) + ")" : ""}`;
+  const who = (i) => (roleOf(v, i) ? t("end.who_role", { name: name(i), role: roleOf(v, i) }) : name(i));
   const item = (session, kind, text) => out.push(h("li", { class: "turn turn-" + kind, data: { kind } },
-    h("span", { class: "when", text: session ? "Session " + session : kind === "last-shot" || kind === "shot" ? "Last Shot" : "Ballot" }),
+    h("span", { class: "when", text: session ? t("end.session", { n: session }) : kind === "last-shot" || kind === "shot" ? t("end.when_last_shot") : t("end.when_ballot") }),
     h("span", { text })));
   for (const e of log) {
     switch (e.kind) {
     case "accused": {
       const ballot = log.find((b) => b.kind === "ballot" && b.session === e.session && b.target === e.target);
       const fate = log.find((b) => (b.kind === "purged" || b.kind === "spared") && b.session === e.session && b.target === e.target);
-      let t = `${who(e.target)} stood trial with ${e.count} denunciation${e.count === 1 ? "" : "s"}`;
-      if (ballot) t += `; ${ballot.purge_count || 0} to purge, ${ballot.spare_count || 0} to spare`;
-      t += fate ? (fate.kind === "purged" ? ": purged." : ": spared.") : ".";
-      item(e.session, "trial", t);
+      let line = t("end.trial", { who: who(e.target), n: e.count });
+      if (ballot) line += t("end.trial_votes", { purge: ballot.purge_count || 0, spare: ballot.spare_count || 0 });
+      line += fate ? (fate.kind === "purged" ? t("end.trial_purged") : t("end.trial_spared")) : ".";
+      item(e.session, "trial", line);
       break;
     }
     case "letter_sent": {
       const authors = [...new Set(log.filter((p) => p.kind === "letter_proposed" && p.session === e.session && p.target === e.target).map((p) => name(p.seat)))];
-      item(e.session, "letter", `An anonymous letter went out against ${who(e.target)}${authors.length ? ", written by " + list(authors) : ""}.`);
+      item(e.session, "letter", authors.length ? t("end.letter_by", { who: who(e.target), authors: list(authors) }) : t("end.letter", { who: who(e.target) }));
       break;
     }
     case "investigated": {
       if (!e.faction) break; // with Yagoda dealt, the report comes at dawn
       const lie = v.seats[e.target] && v.seats[e.target].faction !== e.faction;
-      item(e.session, "investigation", `The NKVD, for ${name(e.seat)}, found ${who(e.target)} ${FACTION_ONE[e.faction] || e.faction}${lie ? ": a false report" : ""}.`);
+      item(e.session, "investigation", t(lie ? "end.found_false" : "end.found", { seat: name(e.seat), who: who(e.target), camp: FACTION_ONE[e.faction] || e.faction }));
       break;
     }
     case "confessed":
-      item(e.session, "confession", e.target >= 0 ? `${who(e.seat)} named ${who(e.target)} in a confession.` : `${who(e.seat)} left the hall without a word.`);
+      item(e.session, "confession", e.target >= 0 ? t("end.confessed", { who: who(e.seat), target: who(e.target) }) : t("end.silent", { who: who(e.seat) }));
       break;
     case "no_trial":
-      item(e.session, "no-trial", "No trial: nobody drew enough denunciations.");
+      item(e.session, "no-trial", t("end.no_trial"));
       break;
     case "army":
-      item(e.session, "army", `The Army stood behind the Marshal: ${who(e.target)} survived a vote that would have purged anyone else.`);
+      item(e.session, "army", t("end.army", { who: who(e.target) }));
       break;
     case "falsified":
-      item(e.session, "falsified", `${who(e.seat)} falsified the night's NKVD report.`);
+      item(e.session, "falsified", t("end.falsified", { who: who(e.seat) }));
       break;
     case "reported": {
       const lie = v.seats[e.target] && v.seats[e.target].faction !== e.faction;
-      item(e.session, "investigation", `The NKVD, for ${name(e.seat)}, reported ${who(e.target)} ${FACTION_ONE[e.faction] || e.faction}${lie ? ": a false report" : ""}.`);
+      item(e.session, "investigation", t(lie ? "end.reported_false" : "end.reported", { seat: name(e.seat), who: who(e.target), camp: FACTION_ONE[e.faction] || e.faction }));
       break;
     }
     case "last_shot":
-      item(0, "last-shot", `The bloc stood exposed (${list((e.seats || []).map(name))}), and Nikolaev took aim.`);
+      item(0, "last-shot", t("end.exposed", { bloc: list((e.seats || []).map(name)) }));
       break;
     case "shot":
-      item(0, "shot", `${who(e.seat)} named ${who(e.target)}${v.reason === "koba_shot" ? ": Koba, found." : "."}`);
+      item(0, "shot", t(v.reason === "koba_shot" ? "end.shot_found" : "end.shot_named", { who: who(e.seat), target: who(e.target) }));
       break;
     }
   }
-  if (!out.length) out.push(h("li", { class: "turn", text: "No trial, no letter, no investigation: the Congress went straight to its ballot." }));
+  if (!out.length) out.push(h("li", { class: "turn", text: t("end.nothing") }));
   return out;
 }
 
@@ -273,9 +275,9 @@ function epilogue(v, log, name) {
   const purged = v.seats.filter((x) => !x.alive).map((x) => x.name);
   const text = EPILOGUE[v.reason] || [];
   return [
-    ...text.map((p) => h("p", { text: p.replaceAll("{kirov}", k >= 0 ? name(k) : "Kirov") })),
+    ...text.map((p) => h("p", { text: p.replaceAll("{kirov}", k >= 0 ? name(k) : ROLE.kirov) })),
     ...fates(v, log).map((p) => h("p", { class: "fate", data: { role: p.role }, text: p.text })),
-    purged.length ? h("p", { class: "small", text: `Struck from the Party lists at this Congress: ${list(purged)}.` }) : null,
+    purged.length ? h("p", { class: "small", text: t("end.struck_lists", { names: list(purged) }) }) : null,
   ];
 }
 
@@ -286,15 +288,15 @@ function fair(s) {
   const over = s.log.filter((e) => e.kind === "game_over").at(-1);
   const commitment = (started && started.commitment) || (s.lobby && s.lobby.commitment) || "";
   const seed = (over && over.seed) || (s.lobby && s.lobby.seed) || "";
-  if (!commitment && !seed) return h("p", { class: "small muted", text: "This match was dealt before seeds were published." });
+  if (!commitment && !seed) return h("p", { class: "small muted", text: t("end.no_seed") });
   const file = s.match ? "/api/matches/" + encodeURIComponent(s.match) + "/file" : "";
   return [
-    h("p", { class: "small", text: "Before the first seat was dealt, the Presidium published the seal of the match's seed; now the seed itself is opened. Every seat, role and lot of this Congress follows from it." }),
+    h("p", { class: "small", text: t("end.fair_what") }),
     h("dl", { class: "fair-list" },
-      h("div", {}, h("dt", { text: "Seal, published at the deal" }), h("dd", {}, h("code", { id: "commitment", text: commitment || "—" }))),
-      h("div", {}, h("dt", { text: "Seed, opened at the close" }), h("dd", {}, h("code", { id: "seed", text: seed || "—" })))),
-    file ? h("p", {}, h("a", { class: "button small", id: "match-file", href: file, download: "", text: "Download the match file" })) : null,
-    h("p", { class: "small", text: "To check it yourself: " }, h("code", { text: `congress verify congress-match-${s.match || "ID"}.json` }),
-      " — it checks the seal against the seed, and replays the deal and every event from it."),
+      h("div", {}, h("dt", { text: t("end.seal") }), h("dd", {}, h("code", { id: "commitment", text: commitment || "—" }))),
+      h("div", {}, h("dt", { text: t("end.seed") }), h("dd", {}, h("code", { id: "seed", text: seed || "—" })))),
+    file ? h("p", {}, h("a", { class: "button small", id: "match-file", href: file, download: "", text: t("end.download") })) : null,
+    h("p", { class: "small", text: t("end.check_yourself") + " " }, h("code", { text: `congress verify congress-match-${s.match || "ID"}.json` }),
+      " — " + t("end.check_what")),
   ];
 }
