@@ -7,7 +7,9 @@
 import { h, replace } from "./dom.js";
 import { renderTable } from "./table.js";
 import { renderLog, sentence, namer } from "./log.js";
-import { CHANNEL } from "./words.js";
+import { CHANNEL, PHASE } from "./words.js";
+import { t, time } from "./i18n.js";
+import { errorText } from "./errors.js";
 import { spectatorName, onStreaming } from "./streamer.js";
 
 // The points of view the server replays besides a seat number.
@@ -45,10 +47,10 @@ function marks(steps, name) {
   const out = [];
   steps.forEach((s, i) => {
     for (const e of s.events) {
-      if (e.kind === "session_opened") out.push({ i, text: `Session ${e.session}` });
-      if (e.kind === "accused") out.push({ i, text: `— the trial of ${name(e.target)}` });
-      if (e.kind === "final_ballot_opened") out.push({ i, text: "The Final Ballot" });
-      if (e.kind === "game_over") out.push({ i, text: "The end" });
+      if (e.kind === "session_opened") out.push({ i, text: t("replay.session", { n: e.session }) });
+      if (e.kind === "accused") out.push({ i, text: "— " + t("replay.trial_of", { name: name(e.target) }) });
+      if (e.kind === "final_ballot_opened") out.push({ i, text: PHASE.final_ballot });
+      if (e.kind === "game_over") out.push({ i, text: t("replay.the_end") });
     }
   });
   return out;
@@ -61,12 +63,12 @@ async function fetchReplay(id, viewer) {
   try {
     res = await fetch(`/api/matches/${encodeURIComponent(id)}/replay?viewer=${encodeURIComponent(viewer)}`);
   } catch {
-    throw new Error("The server cannot be reached. Check your connection.");
+    throw new Error(t("replay.unreachable"));
   }
   let data = null;
   try { data = await res.json(); } catch { /* empty or not JSON */ }
   if (!res.ok) {
-    const err = new Error((data && data.message) || `The server refused (${res.status}).`);
+    const err = new Error(data && data.message ? errorText(data) : t("replay.refused_status", { status: res.status }));
     err.code = data && data.code;
     throw err;
   }
@@ -103,58 +105,58 @@ export function mount(root, opts) {
     return fetched.get(v);
   };
 
-  const status = h("p", { class: "muted", role: "status", id: "replay-status", text: "Fetching the record from the archive…" });
-  const pov = h("select", { id: "replay-viewer", aria: { label: "Point of view" }, disabled: true, onchange: () => load(pov.value) });
-  const slider = h("input", { type: "range", min: "0", value: "0", step: "1", id: "replay-slider", aria: { label: "Step through the match" }, oninput: () => go(parseInt(slider.value, 10)) });
+  const status = h("p", { class: "muted", role: "status", id: "replay-status", text: t("replay.fetching") });
+  const pov = h("select", { id: "replay-viewer", aria: { label: t("replay.pov") }, disabled: true, onchange: () => load(pov.value) });
+  const slider = h("input", { type: "range", min: "0", value: "0", step: "1", id: "replay-slider", aria: { label: t("replay.slider") }, oninput: () => go(parseInt(slider.value, 10)) });
   const step = h("span", { class: "replay-step", id: "replay-step" });
   const now = h("p", { class: "replay-now", aria: { live: "polite" }, id: "replay-now" });
   const record = h("div", { id: "replay-record" });
   const tableBody = h("div", { id: "replay-table" });
-  const logList = h("ol", { class: "log", tabindex: "0", aria: { label: "The log" } });
-  const play = h("button", { type: "button", class: "small", id: "replay-play", aria: { pressed: "false" }, data: { key: "play" }, onclick: () => toggle(), text: "▶ Play" });
-  const speedPick = h("select", { id: "replay-speed", aria: { label: "Speed" }, onchange: () => { speed = parseInt(speedPick.value, 10) || 1; if (playing) schedule(); } },
+  const logList = h("ol", { class: "log", tabindex: "0", aria: { label: t("replay.log") } });
+  const play = h("button", { type: "button", class: "small", id: "replay-play", aria: { pressed: "false" }, data: { key: "play" }, onclick: () => toggle(), text: "▶ " + t("replay.play") });
+  const speedPick = h("select", { id: "replay-speed", aria: { label: t("replay.speed") }, onchange: () => { speed = parseInt(speedPick.value, 10) || 1; if (playing) schedule(); } },
     SPEEDS.map((x) => h("option", { value: String(x), text: `${x}×` })));
-  const jump = h("select", { id: "replay-jump", aria: { label: "Jump to" }, disabled: true, onchange: () => { if (jump.value !== "") go(parseInt(jump.value, 10)); jump.value = ""; } });
-  const share = h("input", { type: "text", readonly: true, id: "replay-link", class: "replay-link", aria: { label: "Link to this step" }, onfocus: () => share.select() });
-  const copy = h("button", { type: "button", class: "small", data: { key: "copy" }, text: "Copy link", onclick: () => {
+  const jump = h("select", { id: "replay-jump", aria: { label: t("replay.jump") }, disabled: true, onchange: () => { if (jump.value !== "") go(parseInt(jump.value, 10)); jump.value = ""; } });
+  const share = h("input", { type: "text", readonly: true, id: "replay-link", class: "replay-link", aria: { label: t("replay.link") }, onfocus: () => share.select() });
+  const copy = h("button", { type: "button", class: "small", data: { key: "copy" }, text: t("replay.copy"), onclick: () => {
     share.select();
-    if (navigator.clipboard) navigator.clipboard.writeText(share.value).then(() => { copy.textContent = "Copied"; }, () => {});
+    if (navigator.clipboard) navigator.clipboard.writeText(share.value).then(() => { copy.textContent = t("replay.copied"); }, () => {});
   } });
-  const chatList = h("ul", { class: "said", id: "replay-chat", aria: { label: "Chat" } });
-  const chatEmpty = h("p", { class: "muted small", id: "replay-chat-empty", text: "Nothing said yet." });
+  const chatList = h("ul", { class: "said", id: "replay-chat", aria: { label: t("replay.chat") } });
+  const chatEmpty = h("p", { class: "muted small", id: "replay-chat-empty", text: t("replay.nothing_said") });
   const button = (label, text, fn, key) => h("button", { type: "button", class: "small dark", aria: { label }, data: { key }, onclick: fn, text });
 
   replace(root,
     opts.hero !== false && h("div", { class: "hero" },
-      h("p", { class: "kicker", text: "The record of the Congress" }),
-      h("h1", { text: "Replay" }),
-      h("p", { text: "The match played again from its file, step by step, as everyone, the gallery or any delegate saw it." })),
+      h("p", { class: "kicker", text: t("replay.kicker") }),
+      h("h1", { text: t("replay.title") }),
+      h("p", { text: t("replay.what") })),
     h("section", { class: "panel", aria: { labelledby: "rc-h" } },
-      h("h2", { id: "rc-h", text: "The tape" }),
-      h("p", {}, h("label", { for: "replay-viewer", text: "Seen by " }), pov),
+      h("h2", { id: "rc-h", text: t("replay.tape") }),
+      h("p", {}, h("label", { for: "replay-viewer", text: t("replay.seen_by") + " " }), pov),
       h("div", { class: "replay-controls" },
-        button("First step", "« First", () => go(0), "first"),
-        button("Step back", "◀ Back", () => go(k - 1), "back"),
+        button(t("replay.first_step"), "« " + t("replay.first"), () => go(0), "first"),
+        button(t("replay.step_back"), "◀ " + t("replay.back_short"), () => go(k - 1), "back"),
         slider,
-        button("Step forward", "Forward ▶", () => go(k + 1), "forward"),
-        button("Last step", "Last »", () => go(steps().length - 1), "last")),
+        button(t("replay.step_forward"), t("replay.forward") + " ▶", () => go(k + 1), "forward"),
+        button(t("replay.last_step"), t("replay.last") + " »", () => go(steps().length - 1), "last")),
       h("div", { class: "replay-controls" },
         play,
-        h("label", { for: "replay-speed", class: "sr-only", text: "Speed" }), speedPick,
-        h("label", { for: "replay-jump", class: "sr-only", text: "Jump to" }), jump),
+        h("label", { for: "replay-speed", class: "sr-only", text: t("replay.speed") }), speedPick,
+        h("label", { for: "replay-jump", class: "sr-only", text: t("replay.jump") }), jump),
       h("p", {}, step),
       status,
       now,
-      h("div", { class: "replay-controls" }, h("label", { for: "replay-link", text: "Link to this step " }), share, copy),
-      h("button", { type: "button", class: "small", data: { key: "close" }, onclick: () => opts.onClose(), text: opts.closeLabel || "Back" })),
+      h("div", { class: "replay-controls" }, h("label", { for: "replay-link", text: t("replay.link") + " " }), share, copy),
+      h("button", { type: "button", class: "small", data: { key: "close" }, onclick: () => opts.onClose(), text: opts.closeLabel || t("replay.back") })),
     h("div", { class: "room" },
-      h("section", { class: "panel table-panel", aria: { labelledby: "rt-h" } }, h("h2", { id: "rt-h", text: "The floor at this step" }), tableBody),
-      h("section", { class: "panel log-panel", aria: { labelledby: "rl-h" } }, h("h2", { id: "rl-h", text: "The minutes" }), logList),
+      h("section", { class: "panel table-panel", aria: { labelledby: "rt-h" } }, h("h2", { id: "rt-h", text: t("replay.floor") }), tableBody),
+      h("section", { class: "panel log-panel", aria: { labelledby: "rl-h" } }, h("h2", { id: "rl-h", text: t("replay.minutes") }), logList),
       h("section", { class: "panel chat", aria: { labelledby: "rch-h" } },
-        h("h2", { id: "rch-h", text: "Said so far" }),
-        h("p", { class: "muted small", text: "Every channel this point of view could read, up to this step." }),
-        h("div", { class: "lines", id: "replay-chat-lines", tabindex: "0", aria: { label: "Chat lines" } }, chatEmpty, chatList))),
-    h("section", { class: "panel", aria: { labelledby: "rr-h" } }, h("h2", { id: "rr-h", text: "The seal on the deal" }), record));
+        h("h2", { id: "rch-h", text: t("replay.said") }),
+        h("p", { class: "muted small", text: t("replay.said_what") }),
+        h("div", { class: "lines", id: "replay-chat-lines", tabindex: "0", aria: { label: t("replay.chat_lines") } }, chatEmpty, chatList))),
+    h("section", { class: "panel", aria: { labelledby: "rr-h" } }, h("h2", { id: "rr-h", text: t("replay.seal_title") }), record));
 
   const steps = () => (replay ? replay.steps : []);
   const seatOf = (v) => (v === ALL || v === GALLERY ? -1 : parseInt(v, 10));
@@ -169,10 +171,10 @@ export function mount(root, opts) {
     const you = seatOf(viewer);
     slider.max = String(all.length - 1);
     slider.value = String(k);
-    step.textContent = `Step ${k + 1} of ${all.length} · ${new Date(s.at).toLocaleTimeString()}`;
+    step.textContent = t("replay.step_of", { n: k + 1, m: all.length }) + " · " + time(new Date(s.at), { hour: "2-digit", minute: "2-digit", second: "2-digit" });
     // Each seat's camp, where this step's view shows it (every seat at the end).
     const camp = (i) => (s.view.seats[i] ? s.view.seats[i].faction : "");
-    now.textContent = s.events.length ? s.events.map((e) => sentence(e, name, you, camp)).join(" ") : "The clock runs on.";
+    now.textContent = s.events.length ? s.events.map((e) => sentence(e, name, you, camp)).join(" ") : t("replay.clock_runs");
     replace(tableBody, renderTable(s.view, { you, secrets: true }));
     const seen = all.slice(0, k + 1).flatMap((x) => x.events);
     replace(logList, renderLog(seen, name, you, seen.length - 1, camp));
@@ -185,7 +187,7 @@ export function mount(root, opts) {
     chatEmpty.hidden = said.length > 0;
     chatList.parentElement.scrollTop = chatList.parentElement.scrollHeight;
     share.value = link(id, viewer, s.index);
-    copy.textContent = "Copy link";
+    copy.textContent = t("replay.copy");
     if (opts.share) history.replaceState(null, "", share.value.slice(location.origin.length));
     if (playing) {
       if (k >= all.length - 1) stop();
@@ -203,7 +205,7 @@ export function mount(root, opts) {
   function stop() {
     playing = false;
     clearTimeout(playTimer);
-    play.textContent = "▶ Play";
+    play.textContent = "▶ " + t("replay.play");
     play.setAttribute("aria-pressed", "false");
   }
 
@@ -211,7 +213,7 @@ export function mount(root, opts) {
     if (playing) { stop(); return; }
     if (!steps().length) return;
     playing = true;
-    play.textContent = "❚❚ Pause";
+    play.textContent = "❚❚ " + t("replay.pause");
     play.setAttribute("aria-pressed", "true");
     if (k >= steps().length - 1) go(0);
     else schedule();
@@ -238,7 +240,7 @@ export function mount(root, opts) {
       if (gone || asked !== loads) return;
       if (err.code === "bad_parameter" && !replay && v !== ALL) { load(ALL, started, at, quiet); return; }
       if ((err.code === "not_found" || err.code === "match_running") && Date.now() - started < RETRY_FOR_MS) {
-        status.textContent = "The record is being filed in the archive…";
+        status.textContent = t("replay.filing");
         timer = setTimeout(() => load(v, started, at, quiet), RETRY_MS);
         return;
       }
@@ -250,8 +252,8 @@ export function mount(root, opts) {
 
   function fillViewers() {
     const options = [
-      h("option", { value: ALL, text: "Everyone, every file open" }),
-      h("option", { value: GALLERY, text: "The gallery" }),
+      h("option", { value: ALL, text: t("replay.pov_all") }),
+      h("option", { value: GALLERY, text: t("replay.pov_gallery") }),
       ...replay.names.map((n, i) => h("option", { value: String(i), text: `№${i + 1} ${n}` })),
     ];
     replace(pov, options);
@@ -261,19 +263,19 @@ export function mount(root, opts) {
 
   function fillJumps() {
     const name = namer(replay.names);
-    replace(jump, h("option", { value: "", text: "Jump to…" }), marks(steps(), name).map((m) => h("option", { value: String(m.i), text: m.text })));
+    replace(jump, h("option", { value: "", text: t("replay.jump_to") }), marks(steps(), name).map((m) => h("option", { value: String(m.i), text: m.text })));
     jump.disabled = false;
   }
 
   function fillRecord() {
     const file = `/api/matches/${encodeURIComponent(id)}/file`;
     replace(record,
-      h("p", { text: "At the deal the server published the seal below: the SHA-256 of a secret seed from which every seat, role and lot of the match was drawn. The seed is shown now that the match is over." }),
-      h("p", {}, "Seal: ", h("code", { id: "replay-commitment", text: replay.commitment })),
-      h("p", {}, "Seed: ", h("code", { id: "replay-seed", text: replay.seed })),
+      h("p", { text: t("replay.seal_what") }),
+      h("p", {}, t("replay.seal") + " ", h("code", { id: "replay-commitment", text: replay.commitment })),
+      h("p", {}, t("replay.seed") + " ", h("code", { id: "replay-seed", text: replay.seed })),
       h("p", {},
-        h("a", { href: file, download: `congress-match-${id}.json`, id: "replay-file", text: "Download the match file" }),
-        " and check it with ", h("code", { text: `congress verify congress-match-${id}.json` }), "."));
+        h("a", { href: file, download: `congress-match-${id}.json`, id: "replay-file", text: t("replay.download") }),
+        " " + t("replay.check_with") + " ", h("code", { text: `congress verify congress-match-${id}.json` }), "."));
   }
 
   function onKey(e) {
@@ -302,7 +304,7 @@ export function mount(root, opts) {
     const first = opts.step !== undefined && opts.step !== null && /^-?\d+$/.test(String(opts.step)) ? parseInt(opts.step, 10) : -1;
     load(opts.viewer || ALL, Date.now(), first, true);
   } else {
-    status.textContent = "This match has no record on file.";
+    status.textContent = t("replay.no_record");
   }
   return { update() {}, goTo, unmount() { gone = true; clearTimeout(timer); clearTimeout(playTimer); removeEventListener("keydown", onKey); unStream(); } };
 }
