@@ -214,6 +214,7 @@ export class Voice {
   markSeats() {
     for (const el of document.querySelectorAll(".seat[data-member]")) {
       el.classList.toggle("speaking", this.speaking.has(el.dataset.member));
+      el.dataset.speakingWord = t("voice.speaking_tag");
     }
   }
 
