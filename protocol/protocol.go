@@ -584,7 +584,27 @@ type Notice struct {
 	// Deeds, in a while_away notice, are the log lines of what the bot
 	// chose in the returning delegate's seat, as that seat reads them.
 	Deeds []game.Event `json:"deeds,omitempty"`
+	// Event says which news of its kind a notice tells (one of the
+	// Notice events) and Params the names and numbers in it, so that a
+	// client can tell it in its own words; Message is the server's.
+	Event  NoticeEvent       `json:"event,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
 }
+
+// NoticeEvent is which news a notice tells.
+type NoticeEvent string
+
+// Notice events, with the params each carries.
+const (
+	NoticeGavelPassed  NoticeEvent = "gavel_passed"   // name (the new host), from (the one away)
+	NoticeHostChanged  NoticeEvent = "host_changed"   // name
+	NoticeBotPlays     NoticeEvent = "bot_plays"      // name: a bot plays their seat, at their word
+	NoticeBotPlaysAway NoticeEvent = "bot_plays_away" // name: a bot plays their seat while they are away
+	NoticeBack         NoticeEvent = "back"           // name: back at their own seat
+	NoticeBotLeaves    NoticeEvent = "bot_leaves"     // name: the seat waits for them
+	NoticeSeatTaken    NoticeEvent = "seat_taken"     // name, seat (numbered from 1)
+	NoticeRemoved      NoticeEvent = "kicked"         // name
+)
 
 // NoticeKind says what a Notice is about.
 type NoticeKind string

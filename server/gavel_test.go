@@ -86,7 +86,8 @@ func TestGavelPassesFromAnAbsentHost(t *testing.T) {
 	clock.add(2 * time.Second)
 	n := heir.notice()
 	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: heir.you,
-		Message: "The gavel passes to " + testNames[clientIndex(tb, heir)] + ": Anna is away."}, n)
+		Message: "The gavel passes to " + testNames[clientIndex(tb, heir)] + ": Anna is away.",
+		Event:   protocol.NoticeGavelPassed, Params: map[string]string{"name": testNames[clientIndex(tb, heir)], "from": "Anna"}}, n)
 	for _, c := range others {
 		assert.Equal(t, n, c.notice(), "everyone is told")
 	}
@@ -155,7 +156,7 @@ func TestGavelByHand(t *testing.T) {
 
 	host.ok(protocol.Host{Action: protocol.HostMakeHost, Member: clara.you})
 	n := boris.notice()
-	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: clara.you, Message: "Clara now holds the gavel."}, n)
+	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: clara.you, Message: "Clara now holds the gavel.", Event: protocol.NoticeHostChanged, Params: map[string]string{"name": "Clara"}}, n)
 	clara.ok(protocol.Act{Kind: game.CmdPause})
 	host.refused(protocol.Act{Kind: game.CmdResume}, protocol.CodeNotHost)
 }
@@ -235,7 +236,7 @@ func TestBackFromTheBot(t *testing.T) {
 	host.awaitAway(away.you)
 	host.ok(protocol.Host{Action: protocol.HostBotSeat, Member: away.you, Bot: true})
 	n := watcher.notice()
-	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeSeat, Member: away.you, Message: "A bot now plays Elena's seat: Elena is away."}, n)
+	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeSeat, Member: away.you, Message: "A bot now plays Elena's seat: Elena is away.", Event: protocol.NoticeBotPlaysAway, Params: map[string]string{"name": "Elena"}}, n)
 	// The bot plays: it presses Ready, and may denounce first.
 	require.Eventually(t, func() bool {
 		return e.replayed(tb.code).Match.Game.View(game.Spectator).Seats[away.seat].Ready
@@ -347,5 +348,5 @@ func TestGavelPassesAfterRestart(t *testing.T) {
 	assert.Equal(t, "d1", w.Lobby.Host, "Anna is not back yet")
 	back.sync()
 	clock.add(31 * time.Second)
-	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: boris.you, Message: "The gavel passes to Boris: Anna is away."}, back.notice())
+	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: boris.you, Message: "The gavel passes to Boris: Anna is away.", Event: protocol.NoticeGavelPassed, Params: map[string]string{"name": "Boris", "from": "Anna"}}, back.notice())
 }

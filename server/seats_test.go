@@ -129,7 +129,8 @@ func TestSitTakesABotSeat(t *testing.T) {
 	ns := notices(t, seen)
 	require.Len(t, ns, 1)
 	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeSeat, Member: w.You,
-		Message: "A new delegate takes seat " + strconv.Itoa(botSeat+1) + ": Vera sits there from now on."}, ns[0])
+		Message: "A new delegate takes seat " + strconv.Itoa(botSeat+1) + ": Vera sits there from now on.",
+		Event:   protocol.NoticeSeatTaken, Params: map[string]string{"name": "Vera", "seat": strconv.Itoa(botSeat + 1)}}, ns[0])
 	noRoleIn(t, seen, boris.seat)
 	lv = lastLobby(t, seen)
 	require.NotNil(t, lv)

@@ -233,8 +233,11 @@ class Room {
   // says it to screen readers; what happened while one was away stays
   // until dismissed, the rest give way to the newer.
   tell(n) {
+    // A notice the server names an event for is said in the page's
+    // words; the server's own words stand for one this page does not know.
+    const said = n.event ? tkOr("app.notice", n.event, n.message, n.params) : n.message;
     const item = h("p", { class: ["notice", "news", n.kind === "while_away" && "away"], role: "status", data: { notice: n.kind, member: n.member || null } },
-      n.message, " ",
+      said, " ",
       h("button", { type: "button", class: "small", onclick: () => { this.newsItems = this.newsItems.filter((x) => x !== item); item.remove(); }, text: t("app.dismiss") }));
     this.newsItems.push(item);
     while (this.newsItems.length > NEWS_KEPT) {
@@ -242,7 +245,7 @@ class Room {
       this.newsItems.splice(i < 0 ? 0 : i, 1);
     }
     replace(this.news, this.newsItems);
-    announce(n.message, n.kind === "while_away");
+    announce(said, n.kind === "while_away");
   }
 
   // forget drops this browser's pass to a lobby the host kicked it out

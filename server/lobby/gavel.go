@@ -3,6 +3,7 @@ package lobby
 import (
 	"crypto/subtle"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,23 +163,26 @@ func (s *State) Announcement(rec Record, here func(member string) bool) (protoco
 	switch rec.Kind {
 	case RecGavelPassed:
 		n.Kind, n.Message = protocol.NoticeGavel, fmt.Sprintf("The gavel passes to %s: %s is away.", m.Name, s.nameOf(rec.From))
+		n.Event, n.Params = protocol.NoticeGavelPassed, map[string]string{"name": m.Name, "from": s.nameOf(rec.From)}
 	case RecHostChanged:
 		n.Kind, n.Message = protocol.NoticeGavel, fmt.Sprintf("%s now holds the gavel.", m.Name)
+		n.Event = protocol.NoticeHostChanged
 	case RecBotSeat:
 		n.Kind = protocol.NoticeSeat
 		switch {
 		case rec.Bot && here(m.ID):
-			n.Message = fmt.Sprintf("A bot now plays %s's seat.", m.Name)
+			n.Event, n.Message = protocol.NoticeBotPlays, fmt.Sprintf("A bot now plays %s's seat.", m.Name)
 		case rec.Bot:
-			n.Message = fmt.Sprintf("A bot now plays %s's seat: %s is away.", m.Name, m.Name)
+			n.Event, n.Message = protocol.NoticeBotPlaysAway, fmt.Sprintf("A bot now plays %s's seat: %s is away.", m.Name, m.Name)
 		case here(m.ID):
-			n.Message = fmt.Sprintf("%s is back and plays their own seat again.", m.Name)
+			n.Event, n.Message = protocol.NoticeBack, fmt.Sprintf("%s is back and plays their own seat again.", m.Name)
 		default:
-			n.Message = fmt.Sprintf("The bot leaves %s's seat, which waits for %s.", m.Name, m.Name)
+			n.Event, n.Message = protocol.NoticeBotLeaves, fmt.Sprintf("The bot leaves %s's seat, which waits for %s.", m.Name, m.Name)
 		}
 	case RecSeatTaken:
 		n.Kind = protocol.NoticeSeat
 		n.Message = fmt.Sprintf("A new delegate takes seat %d: %s sits there from now on.", m.Seat+1, m.Name)
+		n.Event, n.Params = protocol.NoticeSeatTaken, map[string]string{"name": m.Name, "seat": strconv.Itoa(m.Seat + 1)}
 	case RecKicked:
 		// Between games the kicked are gone from the lobby, which the
 		// lobby's members say; during a game their seat stays.
@@ -187,8 +191,12 @@ func (s *State) Announcement(rec Record, here func(member string) bool) (protoco
 		}
 		n.Kind = protocol.NoticeKicked
 		n.Message = fmt.Sprintf("The host has removed %s from the Congress. A bot plays the seat to the end; its file stays sealed.", m.Name)
+		n.Event = protocol.NoticeRemoved
 	default:
 		return protocol.Notice{}, false
+	}
+	if n.Params == nil {
+		n.Params = map[string]string{"name": m.Name}
 	}
 	return n, true
 }

@@ -96,7 +96,7 @@ func TestGavelDue(t *testing.T) {
 	assert.True(t, s.Member("d1").LostGavel)
 	n, ok := s.Announcement(rec, here("d3"))
 	require.True(t, ok)
-	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: "d3", Message: "The gavel passes to Clara: Anna is away."}, n)
+	assert.Equal(t, protocol.Notice{Kind: protocol.NoticeGavel, Member: "d3", Message: "The gavel passes to Clara: Anna is away.", Event: protocol.NoticeGavelPassed, Params: map[string]string{"name": "Clara", "from": "Anna"}}, n)
 
 	// Anna is back: she is told once, and a second return tells nothing.
 	told, n, ok := s.WhileAway(s.Member("d1"), testEnv())
