@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"congress/game"
 )
 
 // pluralForms are the CLDR plural categories each language's integers
@@ -93,7 +95,7 @@ func TestCatalogsAgree(t *testing.T) {
 var (
 	// A key given to t, or a prefix given to tk/tkOr, as a literal.
 	calledKey    = regexp.MustCompile(`\bt\(\s*["'\x60]([a-z][\w]*(?:\.[\w-]+)+)["'\x60]`)
-	calledPrefix = regexp.MustCompile(`\btk(?:Or)?\(\s*["'\x60]([a-z][\w]*(?:\.[\w-]+)*)["'\x60]`)
+	calledPrefix = regexp.MustCompile(`\b(?:tk|tkOr|fromEnglish)\(\s*["'\x60]([a-z][\w]*(?:\.[\w-]+)*)["'\x60]`)
 	literal      = regexp.MustCompile(`["'\x60]([a-z][\w]*(?:\.[\w-]+)+)["'\x60]`)
 )
 
@@ -244,5 +246,22 @@ func TestNoWordsOutsideTheCatalogs(t *testing.T) {
 				assert.Fail(t, "words outside the catalogs", "%s:%d holds words outside the catalogs: %q", name, lines[i], text)
 			}
 		}
+	}
+}
+
+// TestMuteReasonsInTheCatalog: the voice's mute reasons come from the
+// engine in English, one of a fixed set; each has its words in the
+// catalog, or a player would read it in English.
+func TestMuteReasonsInTheCatalog(t *testing.T) {
+	en := readEntries(t, "en")
+	have := map[string]bool{}
+	for k, e := range en {
+		if strings.HasPrefix(k, "voice.mute.") {
+			have[e.forms[""]] = true
+		}
+	}
+	for _, reason := range []string{game.MutedNight, game.MutedVote, game.MutedFinal, game.MutedDefence,
+		game.MutedConfession, game.MutedLastShot, game.MutedPurged, game.MutedSpectator} {
+		assert.True(t, have[reason], "no voice.mute key for %q", reason)
 	}
 }

@@ -83,6 +83,16 @@ export function tkOr(prefix, value, fallback, params) {
   return has(key) ? t(key, params) : fallback;
 }
 
+// fromEnglish is, in this language, a sentence the server sends in
+// English from a fixed set that the catalog holds under prefix (the
+// voice's mute reasons); the sentence itself when the catalog has none.
+export function fromEnglish(prefix, text) {
+  for (const [k, v] of Object.entries(english)) {
+    if (v === text && k.startsWith(prefix + ".")) return t(k);
+  }
+  return text;
+}
+
 // setLanguage keeps a delegate's choice and loads the page again in it.
 export function setLanguage(l) {
   if (!LANGUAGES[l] || l === lang) return;

@@ -6,7 +6,7 @@
 
 import { h, replace } from "./dom.js";
 import { spectatorName } from "./streamer.js";
-import { t } from "./i18n.js";
+import { t, fromEnglish } from "./i18n.js";
 
 const PTT_KEY = "v"; // hold to speak, outside text fields
 const FOLD_KEY = "congress.voice.folded";
@@ -222,7 +222,7 @@ export class Voice {
     this.dock.hidden = !this.on;
     if (!this.on) return;
     const route = this.state && this.state.route;
-    const reason = route && route.muted;
+    const reason = route && route.muted ? fromEnglish("voice.mute", route.muted) : "";
     if (this.out) {
       replace(this.dock, h("button", { type: "button", class: "small", onclick: () => { this.out = false; this.render(); }, text: t("voice.voice") }));
       return;
