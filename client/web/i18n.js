@@ -107,5 +107,7 @@ export function date(d, opts = { dateStyle: "medium", timeStyle: "short" }) { re
 
 // list joins names by the language's rule: "A, B and C", «А, Б и В».
 export function list(items) {
-  return new Intl.ListFormat(lang, { style: "long", type: "conjunction" }).format(items.map(String));
+  const s = items.map(String);
+  if (s.length <= 1) return s.join("");
+  return s.slice(0, -1).join(t("common.list_comma") + " ") + " " + t("common.list_and") + " " + s[s.length - 1];
 }
