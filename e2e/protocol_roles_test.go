@@ -95,8 +95,12 @@ func TestProtocolRoles(t *testing.T) {
 	assert.Equal(t, game.Loyalists, roles[game.Zinoviev].view.You.Known().ReportedAs)
 	for round := 0; host.view.Phase != game.PhaseLastShot; round++ {
 		require.Less(t, round, 50, "no Last Shot")
-		require.NotEqual(t, game.PhaseOver, host.view.Phase, "the game ended without its Last Shot")
+		require.NotEqual(t, game.PhaseOver, host.view.Phase, "the game ended without its Last Shot: %s", host.view.Reason)
 		phase := host.view.Phase
+		// Each acts on a current view: a stale one may miss the vote.
+		for _, c := range delegates {
+			c.sync()
+		}
 		for _, c := range delegates {
 			act(t, game.KirovPurged, c)
 		}

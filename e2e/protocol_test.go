@@ -285,6 +285,10 @@ func act(t *testing.T, want game.WinReason, c *wireClient) {
 			try(protocol.Act{Kind: game.CmdPurgeVote, Purge: true})
 		}
 	case game.PhaseNight:
+		// Yagoda decides first: the bloc's last letter may end the Night.
+		if c.may(game.CmdFalsify) {
+			try(protocol.Act{Kind: game.CmdFalsify})
+		}
 		switch {
 		case want == game.KirovPurged && plotter && me.Role != game.Kirov:
 			// A small bloc's marks alone may not reach the threshold: its
@@ -294,9 +298,6 @@ func act(t *testing.T, want game.WinReason, c *wireClient) {
 		case plotter:
 			_ = c.do(protocol.Say{Channel: game.ChannelPlotters, Text: "Tonight's letter names the scapegoat."})
 			try(protocol.Act{Kind: game.CmdLetter, Target: scapegoat})
-		}
-		if c.may(game.CmdFalsify) {
-			try(protocol.Act{Kind: game.CmdFalsify})
 		}
 		if me.Role == game.Investigator {
 			for _, s := range v.Seats {
