@@ -2,9 +2,13 @@ package client
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -263,5 +267,69 @@ func TestMuteReasonsInTheCatalog(t *testing.T) {
 	for _, reason := range []string{game.MutedNight, game.MutedVote, game.MutedFinal, game.MutedDefence,
 		game.MutedConfession, game.MutedLastShot, game.MutedPurged, game.MutedSpectator} {
 		assert.True(t, have[reason], "no voice.mute key for %q", reason)
+	}
+}
+
+// constantsOf are the string values of the constants of type typ
+// declared in the package at dir.
+func constantsOf(t *testing.T, dir, typ string) []string {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	require.NoError(t, err)
+	var out []string
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.CONST {
+					continue
+				}
+				for _, spec := range gd.Specs {
+					vs := spec.(*ast.ValueSpec)
+					if len(vs.Values) != 1 {
+						continue
+					}
+					lit, ok := vs.Values[0].(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING || !isType(vs.Type, typ) {
+						continue
+					}
+					s, err := strconv.Unquote(lit.Value)
+					require.NoError(t, err)
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, out, "no %s constants in %s", typ, dir)
+	return out
+}
+
+// isType reports whether e names typ, bare (Code) or from a package
+// (game.Code).
+func isType(e ast.Expr, typ string) bool {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name == typ
+	case *ast.SelectorExpr:
+		return x.Sel.Name == typ
+	}
+	return false
+}
+
+// TestEveryRefusalInTheCatalog: every code the engine and the server can
+// refuse with, and every reason of a refusal, has its words in the
+// catalogs, so no page shows the server's English in another language.
+func TestEveryRefusalInTheCatalog(t *testing.T) {
+	en := readEntries(t, "en")
+	for _, dir := range []string{"../game", "../protocol"} {
+		for _, code := range constantsOf(t, dir, "Code") {
+			assert.Contains(t, en, "errors."+code, "the refusal code %s (%s)", code, dir)
+		}
+		for _, reason := range constantsOf(t, dir, "Reason") {
+			assert.Contains(t, en, "errors.reason."+reason, "the refusal reason %s (%s)", reason, dir)
+		}
+	}
+	for _, timer := range []string{"debate", "chair_pick", "defence", "vote", "confession", "night", "final_ballot", "last_shot"} {
+		assert.Contains(t, en, "errors.timer."+timer)
 	}
 }

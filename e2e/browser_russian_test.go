@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"congress/game"
+	"congress/protocol"
 )
 
 // catalog is one language's words as the server serves them: a key to a
@@ -92,6 +94,20 @@ func TestBrowserRussian(t *testing.T) {
 	st := steer(t, srv, ivan, "Anna", "Boris", "Clara", "Dmitri", "Elena")
 	require.Equal(t, ru.word(t, "lobby.the_delegates"), ivan.text(`document.getElementById('seats-h').textContent`))
 	inRussian("lobby")
+
+	// The host's orders cannot open this Congress: the page says why in
+	// Russian, from the reason and its numbers, not the server's English.
+	orders := protocol.SettingsOf(game.DefaultConfig(), 6)
+	orders.DebateSeconds, orders.ChairPickSeconds, orders.DefenceSeconds, orders.VoteSeconds = 600, 600, 600, 600
+	orders.ConfessionSeconds, orders.NightSeconds, orders.FinalBallotSeconds = 600, 600, 600
+	orders.Plotters = 3
+	st.host.must(protocol.Host{Action: protocol.HostSettings, Settings: &orders})
+	blocked := strings.NewReplacer("{seats}", "6", "{max}", "3").Replace(ru.word(t, "errors.reason.bloc_majority"))
+	ivan.wait("the start block in Russian", `(e => e && e.textContent.includes(`+jsString(blocked)+`))(document.getElementById('start-status'))`, step)
+	inRussian("lobby-blocked")
+	orders.Plotters = 0
+	st.host.must(protocol.Host{Action: protocol.HostSettings, Settings: &orders})
+	ivan.wait("the block lifted", `!document.getElementById('start-status').textContent.includes(`+jsString(blocked)+`)`, step)
 
 	st.start()
 	ivan.wait("the Debate in Russian", `(`+jsPhase+`) === `+jsString(ru.word(t, "words.phase.debate")), step)

@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -138,42 +139,49 @@ func ConfigBounds() Bounds {
 // number of delegates.
 func (c Config) Validate() error {
 	timers := []struct {
-		name string
-		d    time.Duration
+		key, name string
+		d         time.Duration
 	}{
-		{"Debate", c.DebateTime}, {"Chair's pick", c.ChairPickTime},
-		{"Defence", c.DefenceTime}, {"Purge vote", c.VoteTime},
-		{"Confession", c.ConfessionTime}, {"Night", c.NightTime},
-		{"Final Ballot", c.FinalBallotTime},
+		{"debate", "Debate", c.DebateTime}, {"chair_pick", "Chair's pick", c.ChairPickTime},
+		{"defence", "Defence", c.DefenceTime}, {"vote", "Purge vote", c.VoteTime},
+		{"confession", "Confession", c.ConfessionTime}, {"night", "Night", c.NightTime},
+		{"final_ballot", "Final Ballot", c.FinalBallotTime},
+	}
+	if c.LastShotTime != 0 {
+		timers = append(timers, struct {
+			key, name string
+			d         time.Duration
+		}{"last_shot", "Last Shot", c.LastShotTime})
 	}
 	for _, t := range timers {
 		if t.d < time.Second || t.d > Longest {
-			return configError("The %s timer must be between 1 second and 1 hour.", t.name)
+			return configError(ReasonTimerRange, t.key+"_seconds", map[string]string{"timer": t.key},
+				"The %s timer must be between 1 second and 1 hour.", t.name)
 		}
-	}
-	if c.LastShotTime != 0 && (c.LastShotTime < time.Second || c.LastShotTime > Longest) {
-		return configError("The Last Shot timer must be between 1 second and 1 hour.")
 	}
 	if err := c.validateRoles(); err != nil {
 		return err
 	}
 	if c.SpectatorDelay < 0 || c.SpectatorDelay > Longest {
-		return configError("The spectator delay must be between 0 and 1 hour.")
+		return configError(ReasonDelayRange, "spectator_delay_seconds", nil, "The spectator delay must be between 0 and 1 hour.")
 	}
 	if c.Threshold < 1 || c.Threshold > MaxSeats-1 {
-		return configError("The accusation threshold must be between 1 and %d denunciations.", MaxSeats-1)
+		return configError(ReasonThresholdRange, "threshold", params("max", MaxSeats-1),
+			"The accusation threshold must be between 1 and %d denunciations.", MaxSeats-1)
 	}
 	if c.Plotters < 0 || c.Plotters > (MaxSeats-1)/2 {
-		return configError("The Plotters' bloc must have between 1 and %d members (0 follows the table).", (MaxSeats-1)/2)
+		return configError(ReasonPlottersRange, "plotters", params("max", (MaxSeats-1)/2),
+			"The Plotters' bloc must have between 1 and %d members (0 follows the table).", (MaxSeats-1)/2)
 	}
 	if c.Sessions < 0 || c.Sessions > MaxSessions {
-		return configError("Sessions before the Final Ballot must be between 1 and %d (0 follows the table).", MaxSessions)
+		return configError(ReasonSessionsRange, "sessions", params("max", MaxSessions),
+			"Sessions before the Final Ballot must be between 1 and %d (0 follows the table).", MaxSessions)
 	}
 	if c.Reveal < RevealNothing || c.Reveal > RevealRole {
-		return configError("Unknown reveal setting.")
+		return configError(ReasonRevealUnknown, "reveal", nil, "Unknown reveal setting.")
 	}
 	if c.PlotterChat < PlotterChatNight || c.PlotterChat > PlotterChatAlways {
-		return configError("Unknown Plotters' channel setting.")
+		return configError(ReasonChatUnknown, "plotter_chat", nil, "Unknown Plotters' channel setting.")
 	}
 	return nil
 }
@@ -189,13 +197,16 @@ func (c Config) ValidateSeats(seats int) error {
 		if seats == 1 {
 			seated = "1 is seated"
 		}
-		return &Error{Code: CodeSeats, Message: fmt.Sprintf("The Congress needs %d to %d delegates; %s.", MinSeats, MaxSeats, seated)}
+		return &Error{Code: CodeSeats, Reason: ReasonSeatCount, Params: params("min", MinSeats, "max", MaxSeats, "n", seats),
+			Message: fmt.Sprintf("The Congress needs %d to %d delegates; %s.", MinSeats, MaxSeats, seated)}
 	}
 	if p := c.PlottersFor(seats); 2*p >= seats {
-		return &Error{Code: CodeConfig, Field: "plotters", Message: fmt.Sprintf("With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)}
+		return configError(ReasonBlocMajority, "plotters", params("seats", seats, "max", (seats+1)/2),
+			"With %d delegates the Plotters' bloc must be smaller than %d.", seats, (seats+1)/2)
 	}
 	if c.Threshold > seats-1 {
-		return &Error{Code: CodeConfig, Field: "threshold", Message: fmt.Sprintf("With %d delegates the accusation threshold can be at most %d.", seats, seats-1)}
+		return configError(ReasonThresholdAtMost, "threshold", params("seats", seats, "max", seats-1),
+			"With %d delegates the accusation threshold can be at most %d.", seats, seats-1)
 	}
 	return c.fitRoles(seats)
 }
@@ -230,6 +241,29 @@ func (c Config) LastShotTimer() time.Duration {
 	return c.LastShotTime
 }
 
-func configError(format string, args ...any) error {
-	return &Error{Code: CodeConfig, Message: fmt.Sprintf(format, args...)}
+// configError is a refusal of a setting (field, its JSON key), for
+// reason with its params.
+func configError(reason Reason, field string, p map[string]string, format string, args ...any) error {
+	return &Error{Code: CodeConfig, Field: field, Reason: reason, Params: p, Message: fmt.Sprintf(format, args...)}
+}
+
+// params is a refusal's params from name, value pairs: a string as it
+// is, a number in decimal, a role by its name on the wire.
+func params(kv ...any) map[string]string {
+	p := make(map[string]string, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		var v string
+		switch x := kv[i+1].(type) {
+		case string:
+			v = x
+		case int:
+			v = strconv.Itoa(x)
+		case Role:
+			v = x.String()
+		default:
+			panic(fmt.Sprintf("game: a refusal's param of type %T", x))
+		}
+		p[kv[i].(string)] = v
+	}
+	return p
 }

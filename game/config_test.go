@@ -2,6 +2,7 @@ package game
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -176,4 +177,52 @@ func assertCode(t *testing.T, want Code, err error) {
 	assert.Equal(t, want, e.Code)
 	assert.NotEmpty(t, e.Message)
 	assert.Contains(t, e.Error(), string(want))
+}
+
+// TestConfigRefusalsSayWhy: every refusal of settings names its reason,
+// the setting it is about and the numbers in it, for a client to say in
+// its own words.
+func TestConfigRefusalsSayWhy(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     func(*Config)
+		seats  int
+		reason Reason
+		field  string
+		params map[string]string
+	}{
+		{"debate", func(c *Config) { c.DebateTime = 0 }, 10, ReasonTimerRange, "debate_seconds", map[string]string{"timer": "debate"}},
+		{"chair pick", func(c *Config) { c.ChairPickTime = 0 }, 10, ReasonTimerRange, "chair_pick_seconds", map[string]string{"timer": "chair_pick"}},
+		{"final ballot", func(c *Config) { c.FinalBallotTime = 2 * time.Hour }, 10, ReasonTimerRange, "final_ballot_seconds", map[string]string{"timer": "final_ballot"}},
+		{"last shot", func(c *Config) { c.LastShotTime = 2 * time.Hour }, 10, ReasonTimerRange, "last_shot_seconds", map[string]string{"timer": "last_shot"}},
+		{"delay", func(c *Config) { c.SpectatorDelay = -time.Second }, 10, ReasonDelayRange, "spectator_delay_seconds", nil},
+		{"threshold", func(c *Config) { c.Threshold = 12 }, 10, ReasonThresholdRange, "threshold", map[string]string{"max": "11"}},
+		{"plotters", func(c *Config) { c.Plotters = 6 }, 10, ReasonPlottersRange, "plotters", map[string]string{"max": "5"}},
+		{"sessions", func(c *Config) { c.Sessions = 21 }, 10, ReasonSessionsRange, "sessions", map[string]string{"max": "20"}},
+		{"reveal", func(c *Config) { c.Reveal = -1 }, 10, ReasonRevealUnknown, "reveal", nil},
+		{"plotter chat", func(c *Config) { c.PlotterChat = PlotterChatAlways + 1 }, 10, ReasonChatUnknown, "plotter_chat", nil},
+		{"one seated", func(*Config) {}, 1, ReasonSeatCount, "", map[string]string{"min": "5", "max": "12", "n": "1"}},
+		{"bloc a majority", func(c *Config) { c.Plotters = 4 }, 8, ReasonBlocMajority, "plotters", map[string]string{"seats": "8", "max": "4"}},
+		{"threshold of six", func(c *Config) { c.Threshold = 6 }, 6, ReasonThresholdAtMost, "threshold", map[string]string{"seats": "6", "max": "5"}},
+		{"unknown role", func(c *Config) { c.Roles = 1 << 15 }, 10, ReasonRoleUnknown, "roles", map[string]string{"name": ""}},
+		{"Bukharin without the NKVD", func(c *Config) { c.Investigator, c.Roles = false, 1<<Bukharin }, 10, ReasonRoleNeedsNKVD, "roles", map[string]string{"role": "bukharin"}},
+		{"Nikolaev without Koba", func(c *Config) { c.Roles = 1 << Nikolaev }, 10, ReasonRoleNeeds, "roles", map[string]string{"role": "nikolaev", "needs": "koba"}},
+		{"a bloc of two for three roles", func(c *Config) { c.Roles = AllRoles; c.Plotters = 3 }, 10, ReasonBlocRolesFull, "roles", map[string]string{"seats": "10", "free": "2", "n": "3"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := DefaultConfig()
+			tt.in(&c)
+			var e *Error
+			require.ErrorAs(t, c.ValidateSeats(tt.seats), &e)
+			assert.Equal(t, tt.reason, e.Reason, e.Message)
+			assert.Equal(t, tt.field, e.Field, e.Message)
+			assert.Equal(t, tt.params, e.Params, e.Message)
+			for k, v := range tt.params {
+				if _, err := strconv.Atoi(v); err == nil {
+					assert.Contains(t, e.Message, v, "the engine's words hold %s", k)
+				}
+			}
+		})
+	}
 }

@@ -32,7 +32,35 @@ type Error struct {
 	// Field names the setting (its JSON key) a configuration refusal is
 	// about, when it is about one.
 	Field string `json:"field,omitempty"`
+	// Reason says which refusal of its code this is (one of the Reason
+	// constants), and Params the names and numbers in it, so that a
+	// client can say it in its own words; Message is the engine's.
+	Reason Reason            `json:"reason,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
 }
+
+// Reason is which refusal of its code an Error is: a code such as
+// invalid_config covers many, each with its own words.
+type Reason string
+
+// The reasons of configuration refusals, with the params each carries.
+const (
+	ReasonTimerRange      Reason = "timer_range"     // timer (debate, chair_pick, defence, vote, confession, night, final_ballot, last_shot)
+	ReasonDelayRange      Reason = "delay_range"     // the spectators' delay
+	ReasonThresholdRange  Reason = "threshold_range" // max
+	ReasonPlottersRange   Reason = "plotters_range"  // max
+	ReasonSessionsRange   Reason = "sessions_range"  // max
+	ReasonRevealUnknown   Reason = "reveal_unknown"  //
+	ReasonChatUnknown     Reason = "plotter_chat_unknown"
+	ReasonSeatCount       Reason = "seat_count"        // min, max, n (seated)
+	ReasonBlocMajority    Reason = "bloc_majority"     // seats, max (the bloc must be smaller than max)
+	ReasonThresholdAtMost Reason = "threshold_at_most" // seats, max
+	ReasonRoleUnknown     Reason = "role_unknown"      // name ("" for a role set out of range)
+	ReasonRoleNeedsNKVD   Reason = "role_needs_nkvd"   // role
+	ReasonRoleNeeds       Reason = "role_needs"        // role, needs
+	ReasonBlocRolesFull   Reason = "bloc_roles_full"   // seats, free, n (roles)
+	ReasonLoyalRolesFull  Reason = "loyal_roles_full"  // seats, free, n (roles)
+)
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 

@@ -2,7 +2,6 @@ package game
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 )
 
@@ -116,7 +115,7 @@ func (s *RoleSet) UnmarshalJSON(data []byte) error {
 			if len(name) > 20 {
 				name = name[:20]
 			}
-			return rolesError("There is no Congress role %q to turn on: the roles are %s.", name, strings.Join(roleNames[Koba:], ", "))
+			return rolesError(ReasonRoleUnknown, params("name", name), "There is no Congress role %q to turn on: the roles are %s.", name, strings.Join(roleNames[Koba:], ", "))
 		}
 		out |= 1 << r
 	}
@@ -128,14 +127,14 @@ func (s *RoleSet) UnmarshalJSON(data []byte) error {
 // each role's partner turned on.
 func (c Config) validateRoles() error {
 	if c.Roles&^AllRoles != 0 {
-		return rolesError("Unknown Congress role.")
+		return rolesError(ReasonRoleUnknown, params("name", ""), "Unknown Congress role.")
 	}
 	for _, r := range c.Roles.List() {
 		switch needs := optional[r].needs; {
 		case needs == Investigator && !c.Investigator:
-			return rolesError("%s needs the NKVD Investigator: turn the Investigator on, or %s off.", title(r), title(r))
+			return rolesError(ReasonRoleNeedsNKVD, params("role", r), "%s needs the NKVD Investigator: turn the Investigator on, or %s off.", title(r), title(r))
 		case needs != NoRole && needs != Investigator && !c.Roles.Has(needs):
-			return rolesError("%s plays only with %s: turn %s on, or %s off.", title(r), title(needs), title(needs), title(r))
+			return rolesError(ReasonRoleNeeds, params("role", r, "needs", needs), "%s plays only with %s: turn %s on, or %s off.", title(r), title(needs), title(needs), title(r))
 		}
 	}
 	return nil
@@ -179,17 +178,17 @@ func (c Config) fitRoles(seats int) error {
 		plainLoyalists--
 	}
 	if plotters > plainPlotters {
-		return rolesError("With %d delegates Kirov's bloc has %d other seats: too few for %d of its roles. Turn one off.", seats, plainPlotters, plotters)
+		return rolesError(ReasonBlocRolesFull, params("seats", seats, "free", plainPlotters, "n", plotters), "With %d delegates Kirov's bloc has %d other seats: too few for %d of its roles. Turn one off.", seats, plainPlotters, plotters)
 	}
 	if loyalists > plainLoyalists {
-		return rolesError("With %d delegates the Loyalists have %d plain seats: too few for %d of their roles. Turn one off.", seats, plainLoyalists, loyalists)
+		return rolesError(ReasonLoyalRolesFull, params("seats", seats, "free", plainLoyalists, "n", loyalists), "With %d delegates the Loyalists have %d plain seats: too few for %d of their roles. Turn one off.", seats, plainLoyalists, loyalists)
 	}
 	return nil
 }
 
 // rolesError is a refusal of the roles turned on, at their setting.
-func rolesError(format string, args ...any) error {
-	return &Error{Code: CodeConfig, Field: "roles", Message: fmt.Sprintf(format, args...)}
+func rolesError(reason Reason, p map[string]string, format string, args ...any) error {
+	return configError(reason, "roles", p, format, args...)
 }
 
 // title is a role's name as a player reads it.

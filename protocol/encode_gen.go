@@ -89,6 +89,18 @@ func appendRefusedFields(b []byte, v *Refused) []byte {
 	b = appendString(b, string(v.Code))
 	b = append(b, `,"message":`...)
 	b = appendString(b, v.Message)
+	if v.Field != "" {
+		b = append(b, `,"field":`...)
+		b = appendString(b, v.Field)
+	}
+	if v.Reason != "" {
+		b = append(b, `,"reason":`...)
+		b = appendString(b, string(v.Reason))
+	}
+	if len(v.Params) > 0 {
+		b = append(b, `,"params":`...)
+		b = appendMarshal(b, v.Params)
+	}
 	return b
 }
 
@@ -153,6 +165,14 @@ func appendLobbyFields(b []byte, v *Lobby) []byte {
 	if v.StartField != "" {
 		b = append(b, `,"start_field":`...)
 		b = appendString(b, v.StartField)
+	}
+	if v.StartReason != "" {
+		b = append(b, `,"start_reason":`...)
+		b = appendString(b, string(v.StartReason))
+	}
+	if len(v.StartParams) > 0 {
+		b = append(b, `,"start_params":`...)
+		b = appendMarshal(b, v.StartParams)
 	}
 	b = append(b, `,"limits":`...)
 	b = appendLimits(b, &v.Limits)

@@ -149,6 +149,17 @@ func fill(rng *rand.Rand, v reflect.Value, depth int) {
 			}
 			v.Set(s)
 		}
+	case reflect.Map:
+		if n := rng.IntN(4); n > 0 && depth <= 4 {
+			m := reflect.MakeMapWithSize(t, n)
+			for range n {
+				k, e := reflect.New(t.Key()).Elem(), reflect.New(t.Elem()).Elem()
+				fill(rng, k, depth+1)
+				fill(rng, e, depth+1)
+				m.SetMapIndex(k, e)
+			}
+			v.Set(m)
+		}
 	case reflect.Struct:
 		for i := range t.NumField() {
 			if t.Field(i).IsExported() {

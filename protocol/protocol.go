@@ -9,6 +9,7 @@ package protocol
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -153,10 +154,13 @@ func (s Settings) Config() (game.Config, error) {
 		return c, Errorf(CodeBadMessage, "The Plotters' channel must be night or always.")
 	}
 	if s.MaxSpectators < 0 || s.MaxSpectators > MaxSpectatorsCap {
-		return c, Errorf(CodeBadMessage, "The gallery holds 0 to %d spectators.", MaxSpectatorsCap)
+		return c, &Error{Code: CodeBadMessage, Field: "max_spectators", Reason: ReasonGalleryRange,
+			Params:  map[string]string{"max": strconv.Itoa(MaxSpectatorsCap)},
+			Message: fmt.Sprintf("The gallery holds 0 to %d spectators.", MaxSpectatorsCap)}
 	}
 	if r := HostAwayBounds; s.HostAwaySeconds < r.Min || s.HostAwaySeconds > r.Max {
-		return c, &Error{Code: game.CodeConfig, Field: "host_away_seconds",
+		return c, &Error{Code: game.CodeConfig, Field: "host_away_seconds", Reason: ReasonHostAwayRange,
+			Params:  map[string]string{"min": strconv.Itoa(r.Min)},
 			Message: fmt.Sprintf("The gavel passes after %d seconds to an hour of the host's absence.", r.Min)}
 	}
 	if err := c.Validate(); err != nil {
@@ -164,6 +168,15 @@ func (s Settings) Config() (game.Config, error) {
 	}
 	return c, nil
 }
+
+// The reasons of the lobby's own refusals of settings and of a start,
+// beside the engine's (game.Reason), with the params each carries.
+const (
+	ReasonGalleryRange  game.Reason = "gallery_range"   // max
+	ReasonHostAwayRange game.Reason = "host_away_range" // min (seconds)
+	ReasonRematchFirst  game.Reason = "rematch_first"   //
+	ReasonNoGame        game.Reason = "settings_no_game"
+)
 
 // MaxSpectatorsCap is the largest gallery a host may allow.
 const MaxSpectatorsCap = 500
@@ -365,6 +378,11 @@ type Lobby struct {
 	// StartField names the setting (its key in Settings) StartBlock is
 	// about, when it is about one: the host's form says so at that field.
 	StartField string `json:"start_field,omitempty"`
+	// StartReason and StartParams say which refusal StartBlock is, and
+	// the names and numbers in it, for a client to say in its own words
+	// (the reasons of Refused).
+	StartReason game.Reason       `json:"start_reason,omitempty"`
+	StartParams map[string]string `json:"start_params,omitempty"`
 	// Limits are the bounds of the seats and of each numeric setting.
 	Limits Limits `json:"limits"`
 	Match  string `json:"match,omitempty"` // the current or last match's ID
@@ -569,6 +587,18 @@ type Refused struct {
 	ID      int64  `json:"id"`
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Field names the setting (its key in Settings) a refusal of
+	// settings is about; Reason says which refusal of its code this is
+	// and Params the names and numbers in it, so that a client can say
+	// it in its own words. Each is absent when it does not apply.
+	Field  string            `json:"field,omitempty"`
+	Reason game.Reason       `json:"reason,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// RefusedOf is the body that refuses request id with e.
+func RefusedOf(id int64, e *Error) Refused {
+	return Refused{ID: id, Code: e.Code, Message: e.Message, Field: e.Field, Reason: e.Reason, Params: e.Params}
 }
 
 // Notice tells, in words, of a change to the lobby everyone should know
@@ -674,4 +704,8 @@ type LobbySummary struct {
 type Problem struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
+	// Field, Reason and Params are as in Refused.
+	Field  string            `json:"field,omitempty"`
+	Reason game.Reason       `json:"reason,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
 }

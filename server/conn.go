@@ -189,7 +189,7 @@ func (c *conn) refuse(id int64, err error) {
 		e = protocol.Errorf(protocol.CodeServerBusy, "Something went wrong on the server. Try again.")
 	}
 	c.srv.metrics.refused(e.Code)
-	c.enqueue(protocol.Encode(protocol.TypeError, protocol.Refused{ID: id, Code: e.Code, Message: e.Message}))
+	c.enqueue(protocol.Encode(protocol.TypeError, protocol.RefusedOf(id, e)))
 }
 
 // close asks the writer to close the connection: after the queued frames

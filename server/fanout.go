@@ -349,10 +349,11 @@ func (l *actor) lobbyView() protocol.Lobby {
 	}
 	seats := min(max(st.Seated(), game.MinSeats), game.MaxSeats)
 	v.ByTable = protocol.ByTable{Plotters: game.Config{}.PlottersFor(seats), Sessions: game.Config{}.SessionsFor(seats)}
-	cfg, _ := st.Settings.Config() // the roles it would deal, valid or not: StartBlock says what is wrong
+	cfg, _ := st.Settings.Config() // the roles it would deal, valid or not: StartRefusal says what is wrong
 	v.Roles = protocol.LobbyRoles{Seats: seats, Dealt: cfg.RolesFor(seats), Recommended: game.RecommendedRoles(seats)}
-	v.StartBlock = l.st.StartBlock()
-	v.StartField = l.st.StartField()
+	if e := l.st.StartRefusal(); e != nil {
+		v.StartBlock, v.StartField, v.StartReason, v.StartParams = e.Message, e.Field, e.Reason, e.Params
+	}
 	v.Limits = protocol.LobbyLimits()
 	v.CanStart = v.StartBlock == ""
 	v.Match = st.LastID

@@ -140,7 +140,7 @@ func (s *Server) httpError(err error, c echo.Context) {
 	}
 	switch {
 	case errors.As(err, &pe):
-		status, p = statusOf(pe.Code), protocol.Problem{Code: pe.Code, Message: pe.Message}
+		status, p = statusOf(pe.Code), protocol.Problem{Code: pe.Code, Message: pe.Message, Field: pe.Field, Reason: pe.Reason, Params: pe.Params}
 	case errors.As(err, &he):
 		status = he.Code
 		p = protocol.Problem{Code: codeOfStatus(status), Message: http.StatusText(status)}

@@ -118,9 +118,27 @@ func TestLobbyStartField(t *testing.T) {
 	assert.False(t, lv.CanStart)
 	assert.Equal(t, "plotters", lv.StartField)
 	assert.Contains(t, lv.StartBlock, "Plotters' bloc must be smaller than 4")
+	assert.Equal(t, game.ReasonBlocMajority, lv.StartReason, "the words for the host's own language")
+	assert.Equal(t, map[string]string{"seats": "8", "max": "4"}, lv.StartParams)
+	// The start itself is refused with the same reason, at the same field.
+	_, r := host.do(protocol.Host{Action: protocol.HostStart})
+	require.NotNil(t, r)
+	assert.Equal(t, protocol.RefusedOf(r.ID, &protocol.Error{Code: protocol.CodeCannotStart, Message: lv.StartBlock,
+		Field: "plotters", Reason: game.ReasonBlocMajority, Params: lv.StartParams}), *r)
+	// A setting out of range is refused naming it, its reason and its bound.
+	bad := quickSettings()
+	bad.Threshold = 40
+	_, r = host.do(protocol.Host{Action: protocol.HostSettings, Settings: bad})
+	require.NotNil(t, r)
+	assert.Equal(t, game.CodeConfig, r.Code, r.Message)
+	assert.Equal(t, "threshold", r.Field)
+	assert.Equal(t, game.ReasonThresholdRange, r.Reason)
+	assert.Equal(t, map[string]string{"max": "11"}, r.Params)
 	s.Plotters = 3
 	lv = lastLobby(t, host.ok(protocol.Host{Action: protocol.HostSettings, Settings: s}))
 	require.NotNil(t, lv)
 	assert.True(t, lv.CanStart)
 	assert.Empty(t, lv.StartField)
+	assert.Empty(t, lv.StartReason)
+	assert.Empty(t, lv.StartParams)
 }

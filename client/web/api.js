@@ -21,7 +21,8 @@ async function call(method, path, body) {
   if (!res.ok) {
     const msg = data && (data.message || (data.error && data.error.message));
     const code = data && (data.code || (data.error && data.error.code));
-    const err = new Error(errorText({ code, message: msg || t("errors.refused_status", { status: res.status }) }));
+    const reason = data && data.reason, params = data && data.params;
+    const err = new Error(errorText({ code, reason, params, message: msg || t("errors.refused_status", { status: res.status }) }));
     err.status = res.status;
     err.code = code;
     throw err;

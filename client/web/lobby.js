@@ -12,7 +12,7 @@ import * as api from "./api.js";
 import { awayBadge, tickAway } from "./table.js";
 import { streaming, hiddenNote } from "./streamer.js";
 import { t, tk } from "./i18n.js";
-import { errorText } from "./errors.js";
+import { errorText, startBlockText } from "./errors.js";
 
 
 export function mount(root, ctx) {
@@ -77,9 +77,11 @@ export function mount(root, ctx) {
     return ctx.send({ type: "host", action: "settings", settings: draft })
       .catch((err) => {
         draft = null;
-        // One field changed: its refusal is said where it was typed.
+        // The refusal is said at the field it names, or where the one
+        // field changed was typed.
         const said = errorText(err);
-        if (!(form && keys.length === 1 && (form.refuse(keys[0], said) || rolesForm.refuse(keys[0], said)))) refuse(err);
+        const key = err.field || (keys.length === 1 ? keys[0] : "");
+        if (!(form && key && (form.refuse(key, said) || rolesForm.refuse(key, said)))) refuse(err);
       })
       .finally(() => {
         if (--inFlight > 0) return;
@@ -102,7 +104,7 @@ export function mount(root, ctx) {
     const isHost = s.isHost;
     if (l.state === "over") status.textContent = t("lobby.over");
     else if (l.can_start) status.textContent = isHost ? t("lobby.ready_host") : t("lobby.ready");
-    else status.textContent = t("lobby.cannot_open") + " " + (l.start_block || t("lobby.needs", { min: MIN, n: MAX }));
+    else status.textContent = t("lobby.cannot_open") + " " + (startBlockText(l) || t("lobby.needs", { min: MIN, n: MAX }));
 
     const rows = members.map((m, i) => h("li", { class: "member", data: { member: m.id, bot: m.bot, connected: m.connected } },
       h("span", { class: "num", aria: { hidden: "true" }, text: String(i + 1) }),
@@ -149,13 +151,13 @@ export function mount(root, ctx) {
       }
       form.limits(l.limits);
       form.update(draft || l.settings, l.by_table);
-      form.verdict(l.start_field || "", l.start_block || "");
+      form.verdict(l.start_field || "", startBlockText(l));
       if (!rolesForm) {
         rolesForm = new RolesForm((patch) => changeSettings(patch));
         replace(rolesBody, rolesForm.el);
       }
       rolesForm.update(draft || l.settings, l);
-      rolesForm.verdict(l.start_field || "", l.start_block || "");
+      rolesForm.verdict(l.start_field || "", startBlockText(l));
     } else {
       form = null;
       rolesForm = null;

@@ -331,8 +331,8 @@ func (s *State) startGame(env Env) (Record, error) {
 	case Over:
 		return Record{}, protocol.Errorf(protocol.CodeCannotStart, "Call a rematch first.")
 	}
-	if block := s.StartBlock(); block != "" {
-		return Record{}, protocol.Errorf(protocol.CodeCannotStart, "%s", block)
+	if e := s.StartRefusal(); e != nil {
+		return Record{}, &protocol.Error{Code: protocol.CodeCannotStart, Message: e.Message, Field: e.Field, Reason: e.Reason, Params: e.Params}
 	}
 	var players []string
 	for _, m := range s.Members {
@@ -362,41 +362,24 @@ func (s *State) other(me *Member, id, selfMsg string) (*Member, error) {
 	return target, nil
 }
 
-// StartBlock says, in words for the host, why a game cannot start now
-// ("" if it can).
-func (s *State) StartBlock() string {
+// StartRefusal is why a game cannot start now, nil if it can: in words
+// for the host, with the setting it is about and its reason.
+func (s *State) StartRefusal() *protocol.Error {
 	if s.Phase != Open {
-		return "Call a rematch first."
+		return &protocol.Error{Code: protocol.CodeCannotStart, Reason: protocol.ReasonRematchFirst, Message: "Call a rematch first."}
 	}
 	cfg, err := s.Settings.Config()
 	if err == nil {
 		err = cfg.ValidateSeats(s.Seated())
 	}
-	var e *protocol.Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	if err != nil {
-		return "These settings cannot make a game."
-	}
-	return ""
-}
-
-// StartField is the setting (its key in protocol.Settings) StartBlock
-// is about, "" when it is about none.
-func (s *State) StartField() string {
-	if s.Phase != Open {
-		return ""
-	}
-	cfg, err := s.Settings.Config()
 	if err == nil {
-		err = cfg.ValidateSeats(s.Seated())
+		return nil
 	}
 	var e *protocol.Error
 	if errors.As(err, &e) {
-		return e.Field
+		return e
 	}
-	return ""
+	return &protocol.Error{Code: protocol.CodeCannotStart, Reason: protocol.ReasonNoGame, Message: "These settings cannot make a game."}
 }
 
 // botNames are delegates of the XVII Congress, for the bots to sit as:
