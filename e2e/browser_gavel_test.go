@@ -133,7 +133,10 @@ func TestBrowserGavelPasses(t *testing.T) {
 	host.wait("what happened while away", away, step)
 	told := host.text(away + `.textContent`)
 	assert.Contains(t, told, "While you were away the gavel passed to "+heir.name+", who holds it now.")
-	assert.Contains(t, told, "Your deputy ")
+	// The deputy's moves are told as the log tells them, in the page's
+	// words: the bot pressed Ready in Anna's seat.
+	assert.Contains(t, told, "A deputy kept your seat and moved in your name. ")
+	assert.Contains(t, told, "You have heard enough.")
 	host.shot("gavel-05-back")
 	other.wait("Anna's return told", seatNews+`.includes("Anna is back and plays their own seat again.")`, step)
 	assert.Empty(t, other.text(away+` ? 'told' : ''`), "the others are not told Anna's deeds")

@@ -634,6 +634,10 @@ const (
 	NoticeBotLeaves    NoticeEvent = "bot_leaves"     // name: the seat waits for them
 	NoticeSeatTaken    NoticeEvent = "seat_taken"     // name, seat (numbered from 1)
 	NoticeRemoved      NoticeEvent = "kicked"         // name
+	// NoticeAway is the news of a while_away notice: gavel "passed" and
+	// name (the new host, absent when no longer known) when the gavel
+	// passed; deputy "sat" when a bot sat in the seat, its moves in Deeds.
+	NoticeAway NoticeEvent = "while_away"
 )
 
 // NoticeKind says what a Notice is about.

@@ -8,6 +8,7 @@ import { h, replace, announce } from "./dom.js";
 import "./language.js";
 import { t, tkOr } from "./i18n.js";
 import { errorText } from "./errors.js";
+import { namer, sentence } from "./log.js";
 import { streaming, onStreaming } from "./streamer.js";
 import { Connection, tokens, barred, prefs } from "./net.js";
 import { Session } from "./session.js";
@@ -235,7 +236,7 @@ class Room {
   tell(n) {
     // A notice the server names an event for is said in the page's
     // words; the server's own words stand for one this page does not know.
-    const said = n.event ? tkOr("app.notice", n.event, n.message, n.params) : n.message;
+    const said = n.event === "while_away" ? this.awayText(n) : n.event ? tkOr("app.notice", n.event, n.message, n.params) : n.message;
     const item = h("p", { class: ["notice", "news", n.kind === "while_away" && "away"], role: "status", data: { notice: n.kind, member: n.member || null } },
       said, " ",
       h("button", { type: "button", class: "small", onclick: () => { this.newsItems = this.newsItems.filter((x) => x !== item); item.remove(); }, text: t("app.dismiss") }));
@@ -246,6 +247,25 @@ class Room {
     }
     replace(this.news, this.newsItems);
     announce(said, n.kind === "while_away");
+  }
+
+  // awayText is what happened while this delegate was away, in the
+  // page's words: the gavel passing, and each move the deputy made in
+  // the seat as the log tells it, "you" being the seat.
+  awayText(n) {
+    const p = n.params || {};
+    const parts = [];
+    if (p.gavel) parts.push(p.name ? t("app.notice.away_gavel", { name: p.name }) : t("app.notice.away_gavel_on"));
+    if (p.deputy) {
+      const view = this.session.view;
+      if (!view || !view.you) return n.message;
+      const name = namer(view.seats.map((s) => s.name));
+      const deeds = (n.deeds || []).map((e) => sentence(e, name, view.you.seat)).filter(Boolean);
+      const first = parts.length === 0;
+      if (deeds.length) parts.push(t(first ? "app.notice.away_deputy_first" : "app.notice.away_deputy") + " " + deeds.join(" "));
+      else parts.push(t(first ? "app.notice.away_still_first" : "app.notice.away_still"));
+    }
+    return parts.length ? parts.join(" ") : n.message;
   }
 
   // forget drops this browser's pass to a lobby the host kicked it out

@@ -216,9 +216,11 @@ func (s *State) nameOf(id string) string {
 // false when there is nothing to tell.
 func (s *State) WhileAway(me *Member, env Env) (Record, protocol.Notice, bool) {
 	var parts []string
-	n := protocol.Notice{Kind: protocol.NoticeWhileAway, Member: me.ID}
+	n := protocol.Notice{Kind: protocol.NoticeWhileAway, Member: me.ID, Event: protocol.NoticeAway, Params: map[string]string{}}
 	if me.LostGavel && s.Host != me.ID {
+		n.Params["gavel"] = "passed"
 		if h := s.Member(s.Host); h != nil {
+			n.Params["name"] = h.Name
 			parts = append(parts, fmt.Sprintf("While you were away the gavel passed to %s, who holds it now.", h.Name))
 		} else {
 			parts = append(parts, "While you were away the gavel passed on.")
@@ -226,6 +228,7 @@ func (s *State) WhileAway(me *Member, env Env) (Record, protocol.Notice, bool) {
 	}
 	if d := me.Deputy; d != nil && s.inGame() && me.Seat != game.NoSeat {
 		g := s.Match.Game
+		n.Params["deputy"] = "sat"
 		n.Deeds = g.Deeds(me.Seat, d.From, d.Until)
 		lead := "Your deputy"
 		if len(parts) == 0 {
