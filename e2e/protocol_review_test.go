@@ -153,12 +153,18 @@ func TestProtocolReview(t *testing.T) {
 	mb = len(boris.messages())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// The match may be short: the scrubber goes to and fro over its
+	// first steps and ends on one no earlier step was at.
 	for i := range 12 {
-		_, err := host.conn.Request(ctx, protocol.Review{Action: protocol.ReviewStep, Step: i, Viewer: protocol.ViewerGallery})
+		step := i % 2
+		if i == 11 {
+			step = 2
+		}
+		_, err := host.conn.Request(ctx, protocol.Review{Action: protocol.ReviewStep, Step: step, Viewer: protocol.ViewerGallery})
 		require.NoError(t, err)
 	}
 	host.sync()
-	want.Step, want.Viewer = 11, protocol.ViewerGallery
+	want.Step, want.Viewer = 2, protocol.ViewerGallery
 	var got []protocol.Reviewing
 	for deadline := time.Now().Add(5 * time.Second); ; {
 		boris.sync()
