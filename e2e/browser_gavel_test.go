@@ -18,8 +18,8 @@ import (
 // every seat shows the host away, and for how long; after the lobby's
 // host_away_seconds the gavel passes to the next delegate present, who
 // is told so with everyone else and holds the gavel's tools (pause, hand
-// a seat to a bot, which is offered once the host has been away a
-// minute, hand the gavel on, remove a delegate after a confirmation).
+// a seat to a bot, which is offered once the host has been away twice
+// host_away_seconds, hand the gavel on, remove a delegate after a confirmation).
 // The host, back, is told once what happened meanwhile, and the delegate
 // removed is kept out under a new name.
 func TestBrowserGavelPasses(t *testing.T) {
@@ -113,9 +113,11 @@ func TestBrowserGavelPasses(t *testing.T) {
 	heir.hostClick(`[data-key="resume"]`)
 	other.wait("the Congress resumed", `document.querySelector('.banner .timer').textContent !== 'Adjourned'`, step)
 
-	// A minute away: the new host is offered a bot for Anna's seat, and
-	// takes it; everyone is told, and the seat says so.
-	heir.wait("the suggestion of a bot", `document.querySelector('[data-suggest="d1"]')`, 90*time.Second)
+	// Twice the gavel's wait away: the new host is offered a bot for
+	// Anna's seat, and takes it; everyone is told, and the seat says so.
+	heir.wait("the suggestion of a bot", `document.querySelector('[data-suggest="d1"]')`, 30*time.Second)
+	assert.Equal(t, "Anna has been away over 10 seconds. A bot could play the seat, so that the Congress does not wait.",
+		heir.text(`document.querySelector('[data-suggest="d1"]').textContent`))
 	heir.shotAt("gavel-04-suggestion", "")
 	heir.hostClick(`[data-key="bot-d1"]`)
 	seatNews := `[...document.querySelectorAll('#room-news [data-notice="seat"]')].map(e => e.textContent).join(' ')`

@@ -54,7 +54,7 @@ type browserServer struct {
 func startBrowserServer(t *testing.T, args ...string) *browserServer {
 	t.Helper()
 	dir := t.TempDir()
-	s := &browserServer{args: args, bin: filepath.Join(dir, "congress"), data: filepath.Join(dir, "data"), addr: freeAddr(t)}
+	s := &browserServer{args: args, bin: buildCongress(t), data: filepath.Join(dir, "data"), addr: freeAddr(t)}
 	// A --listen of the test's own (every address, say) is reached on its port.
 	for i, a := range args {
 		if a == "--listen" && i+1 < len(args) {
@@ -64,11 +64,6 @@ func startBrowserServer(t *testing.T, args ...string) *browserServer {
 		}
 	}
 	s.URL = "http://" + s.addr
-	build := exec.Command("go", "build", "-o", s.bin, "./cmd/congress")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the server: %v\n%s", err, out)
-	}
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}

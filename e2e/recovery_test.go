@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,15 +24,40 @@ import (
 	"congress/protocol"
 )
 
-// buildCongress builds ./cmd/congress into a temporary directory.
+// buildCongress is ./cmd/congress built for this run of the tests: the
+// first test to need it builds it, into a directory TestMain removes.
 func buildCongress(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "congress")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/congress")
-	build.Dir = ".."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	congress.once.Do(func() {
+		dir, err := os.MkdirTemp("", "congress-e2e-")
+		if err != nil {
+			congress.err = err
+			return
+		}
+		congress.dir, congress.bin = dir, filepath.Join(dir, "congress")
+		build := exec.Command("go", "build", "-o", congress.bin, "./cmd/congress")
+		build.Dir = ".."
+		if out, err := build.CombinedOutput(); err != nil {
+			congress.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	require.NoError(t, congress.err)
+	return congress.bin
+}
+
+// congress is the binary the tests run, built once.
+var congress struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if congress.dir != "" {
+		os.RemoveAll(congress.dir)
+	}
+	os.Exit(code)
 }
 
 func freeLoopback(t testing.TB) string {

@@ -134,16 +134,29 @@ var benchConfigs = []struct {
 
 // BenchmarkFullGame is one complete ten-seat game of random lawful play,
 // building every seat's view and the spectator's after every step, as the
-// server does after every command.
-func BenchmarkFullGame(b *testing.B) {
+// server does after every command: the seats' views in one lent ViewBuf
+// (the fan-out encodes each before it builds the next), the spectator's
+// kept.
+func BenchmarkFullGame(b *testing.B) { benchFullGame(b, true) }
+
+// BenchmarkFullGameKeptViews is BenchmarkFullGame with every view in
+// memory of its own (View), as a caller that keeps the views has them.
+func BenchmarkFullGameKeptViews(b *testing.B) { benchFullGame(b, false) }
+
+func benchFullGame(b *testing.B, lent bool) {
 	for _, bc := range benchConfigs {
 		b.Run(bc.name, func(b *testing.B) {
 			var steps, views int
+			var buf ViewBuf
 			playBench(b, bc.cfg, func(g *Game) func() {
 				return func() {
 					steps++
 					for s := range 10 {
-						views += len(g.View(SeatViewer(s)).Seats)
+						if lent {
+							views += len(g.ViewIn(SeatViewer(s), &buf).Seats)
+						} else {
+							views += len(g.View(SeatViewer(s)).Seats)
+						}
 					}
 					views += len(g.View(Spectator).Seats)
 				}

@@ -398,9 +398,17 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 	case g.seesAllRoles(v):
 		view.Seats = g.allRows()
 	case own != nil:
-		// Lent memory: this viewer's rows, written straight in.
+		// Lent memory: this viewer's rows, written in; outside the bloc
+		// the public rows and their own file (Koba's afresh: he sees
+		// some of the bloc).
 		view.Seats = own.rows[:len(g.seats)]
-		g.fillRows(view.Seats, me, plotter, false)
+		if plotter || g.seats[me].role == Koba {
+			g.fillRows(view.Seats, me, plotter, false)
+		} else {
+			copy(view.Seats, g.publicRows())
+			s, sv := &g.seats[me], &view.Seats[me]
+			sv.Faction, sv.Role = s.role.Faction(), s.role
+		}
 	case plotter:
 		view.Seats = g.plotterRows()
 	default:

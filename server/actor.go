@@ -25,6 +25,9 @@ type actor struct {
 	code string
 	log  *slog.Logger
 	st   *lobby.State
+	// viewBuf is the memory the delegates' views are built in by the
+	// fan-out, each encoded before the next is built (game.ViewIn).
+	viewBuf game.ViewBuf
 
 	inbox chan message
 	quit  chan struct{}  // closed by the server: close every connection and stop

@@ -89,7 +89,7 @@ func (l *actor) gameChanged() {
 		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
-		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.Game.View(v), Log: evs, Now: now}))
+		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.Game.ViewIn(v, &l.viewBuf), Log: evs, Now: now}))
 	}
 	from := l.specAt
 	if over {

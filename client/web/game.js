@@ -27,9 +27,11 @@ const VERB = { denounce: t("game.verb_denounce"), chair_pick: t("game.verb_chair
 // the view offers is drawn in the words of ACT.
 const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick", "purge_vote", "confess", "letter", "investigate", "strike", "falsify", "shoot"]);
 
-// LONG_AWAY is how long, in seconds, a delegate is away before the host is
-// offered a bot for the seat.
-const LONG_AWAY = 60;
+// awayForBot is how long, in seconds, a delegate is away before the host
+// is offered a bot for the seat: twice the wait the lobby gives an absent
+// host before the gavel passes (host_away_seconds, 30 unless the host
+// changed it), so that a table in a hurry is offered one sooner.
+const awayForBot = (lobby) => 2 * ((lobby && lobby.settings && lobby.settings.host_away_seconds) || 30);
 
 // SEALED_NIGHT is what everyone reads at night while the file is sealed.
 export const SEALED_NIGHT = t("game.sealed_night");
@@ -447,11 +449,11 @@ export function mount(root, ctx) {
     return a.map((k) => (ACT[k] ? ACT[k].turn : k)).join(", ");
   }
 
-  // longAwayIDs lists the seated delegates away for more than LONG_AWAY
+  // longAwayIDs lists the seated delegates away for more than awayForBot
   // seconds whose seat no bot plays: the host is offered a bot for each.
   function longAwayIDs() {
     const members = s.lobby ? s.lobby.members : [];
-    return members.filter((m) => m.seat >= 0 && !m.bot && !m.gone && !m.connected && !m.bot_plays && awaySeconds(m) > LONG_AWAY).map((m) => m.id).join(",");
+    return members.filter((m) => m.seat >= 0 && !m.bot && !m.gone && !m.connected && !m.bot_plays && awaySeconds(m) > awayForBot(s.lobby)).map((m) => m.id).join(",");
   }
   const awaySeconds = (m) => { const from = s.awayFrom(m); return from ? (Date.now() - from) / 1000 : 0; };
 
@@ -468,7 +470,7 @@ export function mount(root, ctx) {
     const away = members.filter((m) => m.seat >= 0 && !m.bot && !m.gone && !m.connected && !m.bot_plays);
     const botted = members.filter((m) => m.seat >= 0 && !m.gone && m.bot_plays);
     longAway = longAwayIDs();
-    const long = away.filter((m) => awaySeconds(m) > LONG_AWAY);
+    const long = away.filter((m) => awaySeconds(m) > awayForBot(s.lobby));
     const heirs = members.filter((m) => !m.bot && !m.gone && m.id !== s.me && m.connected);
     const kickable = members.filter((m) => !m.bot && !m.gone && m.id !== s.me);
     if (!heirs.some((m) => m.id === gavelTo)) gavelTo = heirs.length ? heirs[0].id : "";
@@ -503,7 +505,7 @@ export function mount(root, ctx) {
       botted.length ? h("div", { class: "act-row" }, botted.map((m) =>
         h("button", { type: "button", class: "small", data: { key: "unbot-" + m.id }, onclick: () => host({ type: "host", action: "bot_seat", member: m.id, bot: false }), text: t("game.unbot_seat", { name: m.name }) }))) : null,
       long.map((m) => h("p", { class: "suggest small", data: { suggest: m.id } },
-        t("game.suggest_bot", { name: m.name }))),
+        t("game.suggest_bot", { name: m.name, n: awayForBot(s.lobby) }))),
     ];
   }
 
