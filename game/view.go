@@ -405,9 +405,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		if plotter || g.seats[me].role == Koba {
 			g.fillRows(view.Seats, me, plotter, false)
 		} else {
-			copy(view.Seats, g.publicRows())
-			s, sv := &g.seats[me], &view.Seats[me]
-			sv.Faction, sv.Role = s.role.Faction(), s.role
+			g.publicWithOwn(view.Seats, me)
 		}
 	case plotter:
 		view.Seats = g.plotterRows()
@@ -419,9 +417,7 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 		if g.seats[me].role == Koba || c.public == nil && c.views == 1 {
 			g.fillRows(view.Seats, me, false, false)
 		} else {
-			copy(view.Seats, g.publicRows())
-			s, sv := &g.seats[me], &view.Seats[me]
-			sv.Faction, sv.Role = s.role.Faction(), s.role
+			g.publicWithOwn(view.Seats, me)
 		}
 	}
 	switch {
@@ -437,6 +433,14 @@ func (g *Game) buildView(v Viewer, own *ViewBuf) (view View) {
 	w, r := g.channels(v)
 	view.Write, view.Read = w.list(b.write[:0]), r.list(b.read[:0])
 	return view
+}
+
+// publicWithOwn writes into rows the seats as every viewer may see them,
+// and the file of seat me, for me's own view.
+func (g *Game) publicWithOwn(rows []SeatView, me int) {
+	copy(rows, g.publicRows())
+	s, sv := &g.seats[me], &rows[me]
+	sv.Faction, sv.Role = s.role.Faction(), s.role
 }
 
 // viewCache is what the views of one state of the game have in common,
