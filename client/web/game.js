@@ -29,9 +29,9 @@ const DRAWN = new Set(["denounce", "withdraw", "ready", "unready", "chair_pick",
 
 // awayForBot is how long, in seconds, a delegate is away before the host
 // is offered a bot for the seat: twice the wait the lobby gives an absent
-// host before the gavel passes (host_away_seconds, 30 unless the host
-// changed it), so that a table in a hurry is offered one sooner.
-const awayForBot = (lobby) => 2 * ((lobby && lobby.settings && lobby.settings.host_away_seconds) || 30);
+// host before the gavel passes (its host_away_seconds, which the lobby
+// always carries), so that a table in a hurry is offered one sooner.
+const awayForBot = (lobby) => 2 * lobby.settings.host_away_seconds;
 
 // SEALED_NIGHT is what everyone reads at night while the file is sealed.
 export const SEALED_NIGHT = t("game.sealed_night");
