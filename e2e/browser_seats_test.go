@@ -83,6 +83,11 @@ func TestBrowserSeats(t *testing.T) {
 	for _, p := range []*page{host, clara} {
 		p.wait("five seated", `document.querySelectorAll('.member[data-member]').length === 5`, step)
 	}
+	// Four denunciations to accuse: the three bots alone cannot bring
+	// anyone to trial in session 1, so the game is sure to reach session 2
+	// (a purge in session 1 could end it at 5 seats).
+	host.typeIn("#set-threshold", "4\t")
+	clara.wait("the threshold", `document.querySelector('[data-setting="threshold"]') && document.querySelector('[data-setting="threshold"]').textContent === '4'`, step)
 	host.click("#start")
 	for _, p := range []*page{host, clara, olga} {
 		p.wait("the game", `document.querySelector('.game')`, step)
