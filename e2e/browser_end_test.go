@@ -189,6 +189,7 @@ func (st *steeredTable) vote(spare map[int]bool) {
 // then the turning points with every role open, and opens the bloc's and
 // the purged's chat to all.
 func TestBrowserEndKirovPurged(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -389,6 +390,7 @@ func roleWord(r game.Role) string {
 // what history makes of it, and opens the bloc's and the purged's
 // channels to the delegate whose vote ended it.
 func TestBrowserEndParity(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

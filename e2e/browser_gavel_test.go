@@ -23,6 +23,7 @@ import (
 // The host, back, is told once what happened meanwhile, and the delegate
 // removed is kept out under a new name.
 func TestBrowserGavelPasses(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

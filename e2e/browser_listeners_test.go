@@ -13,6 +13,7 @@ import (
 // page and back, again and again, keeps one connection's listeners on the
 // window, not one per lobby it was ever in.
 func TestBrowserConnectionsLetGo(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -19,6 +19,7 @@ import (
 // roles wait for the end. A second spectator who did not knock (a
 // delegate's second window, say) sees the public record only.
 func TestBrowserGallerySeesAll(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -118,6 +119,7 @@ func TestBrowserGallerySeesAll(t *testing.T) {
 // speaks of the election, not of a Chair; the host strikes a name, is told
 // so, and the tellers' count ends the Congress.
 func TestBrowserFinalBallot(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -172,6 +174,7 @@ func TestBrowserFinalBallot(t *testing.T) {
 // TestBrowserUnknownLobby: a link to a lobby that does not exist says so,
 // offers no seat to take, and leads back to the front page.
 func TestBrowserUnknownLobby(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -219,6 +219,7 @@ func (p *page) keyTo(sel string) bool {
 // tapped, the vote on the Accused's seat, the host's gavel; with the file
 // sealed, all but the secret ones.
 func TestBrowserKeyboardGame(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -372,6 +373,7 @@ func count(tones []int, freq int) (n int) {
 // act. The two toggles are kept across a reload; with the sound off it
 // is silent.
 func TestBrowserSignals(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -126,6 +126,7 @@ func openStepLink(p *page, link string) {
 // a link to a step opens at that step with that point of view, and the
 // tape plays itself, pauses, steps by the keys and jumps to a session.
 func TestBrowserReplayChat(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	id := chattyMatch(t, &wireServer{url: srv.URL})

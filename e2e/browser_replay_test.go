@@ -108,6 +108,7 @@ func chooseViewer(p *page, viewer string, seat int) {
 // the gallery, one delegate), and the page shows the seal and the seed
 // with the file to verify them.
 func TestBrowserReplay(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	wire := &wireServer{url: srv.URL}

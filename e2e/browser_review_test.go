@@ -33,6 +33,7 @@ func followsTo(p *page, k int, viewer string) {
 // the host ends the review and everyone is back at the results; started
 // again, the rematch ends it.
 func TestBrowserReview(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	wire := &wireServer{url: srv.URL}

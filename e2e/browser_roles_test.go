@@ -28,6 +28,7 @@ import (
 // the bloc confers, and Koba's screen reads as every Loyalist's. Nikolaev
 // names Koba, and the end screen tells the shot and the roles' fates.
 func TestBrowserRoles(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -248,6 +249,7 @@ func (p *page) screensOf(name, sel string) {
 // file then says the night's report is falsified and, at dawn, whom it
 // named; the Investigator's file says a report may lie.
 func TestBrowserYagoda(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

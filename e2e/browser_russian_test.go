@@ -68,6 +68,7 @@ func jsNotEnglish(en, ru catalog) string {
 // with no key and no English phrase of the catalog on it. The masthead's
 // switch turns the page to English, and the choice outlives a reload.
 func TestBrowserRussian(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	en, ru := fetchCatalog(t, srv, "en"), fetchCatalog(t, srv, "ru")

@@ -60,6 +60,7 @@ func (p *page) shotBoth(name, sel string) {
 // seat in session 2 with the host's grant and plays it under her own
 // name, and a spectator who asked for a place is seated for the rematch.
 func TestBrowserSeats(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -43,6 +43,7 @@ const jsVisible = `(sel => [...document.querySelectorAll(sel)].some(e => e.check
 // F key), and a spectator in streamer mode reads the gallery's chat
 // without its names.
 func TestBrowserStreamer(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -153,6 +153,7 @@ func visibleTop(sel string) string {
 // tap on a seat denounces it as the button does; a phase change brings
 // the view to the top with focus on the first useful control.
 func TestBrowserTableYourMoveFirst(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -247,6 +248,7 @@ func TestBrowserTableYourMoveFirst(t *testing.T) {
 // a "new messages" pill instead; each tab counts what is unread, and the
 // count survives a reload.
 func TestBrowserChatFollows(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -302,6 +304,7 @@ func TestBrowserChatFollows(t *testing.T) {
 // file finds the bloc's channel and the letter; the file seals itself
 // again when the phase changes. Every screen passes axe-core.
 func TestBrowserSealedFile(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -463,6 +466,7 @@ func TestBrowserSealedFile(t *testing.T) {
 // given the invite link by this machine's network address, told why, and
 // a QR code of it.
 func TestBrowserInviteFromLoopback(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	_, port, err := net.SplitHostPort(freeAddr(t))
 	require.NoError(t, err)

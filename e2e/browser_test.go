@@ -143,6 +143,7 @@ func gather(t *testing.T, browser context.Context, srv *browserServer, elena str
 // whatever it looks like; the host hands the lobby on, the new host
 // kicks a delegate, who is told once, and four cannot start.
 func TestBrowserLobbyGathers(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -279,6 +280,7 @@ func (w *watchRoles) check(t *testing.T, seat map[*page]int, truth map[int]strin
 // through the engine's replay of the match, the host calls a rematch, and
 // the archive on the front page replays the match from its file.
 func TestBrowserGameToTheEnd(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -464,6 +466,7 @@ func TestBrowserGameToTheEnd(t *testing.T) {
 // typed and done offline is sent once the line is back; and the game
 // then goes on to its end with every role kept where it belongs.
 func TestBrowserGameSurvives(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)
@@ -669,6 +672,7 @@ func (p *page) tryClick(sel string) {
 // and comes back to its seat when the server kept the lobby, or says
 // plainly that the pass no longer opens it when the server did not.
 func TestBrowserServerRestart(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	browser := newBrowser(t)

@@ -50,6 +50,7 @@ var roleWords = regexp.MustCompile(`(?i)loyalist|plotter|investigator|kirov|nkvd
 // text or attribute of the page, until the end opens every file, even
 // in a game whose settings show the admitted spectators every role.
 func TestBrowserTV(t *testing.T) {
+	t.Parallel()
 	needChromium(t)
 	srv := startBrowserServer(t)
 	wire := &wireServer{url: srv.URL}

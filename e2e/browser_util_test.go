@@ -67,7 +67,7 @@ func startBrowserServer(t *testing.T, args ...string) *browserServer {
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	log, err := os.Create(filepath.Join(artifacts, "server.log"))
+	log, err := os.Create(filepath.Join(artifacts, "server-"+t.Name()+".log"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,6 +28,7 @@ const imageUser = 65532
 // environment the image sets, writes its data to the volume, answers its
 // HEALTHCHECK command, and stops cleanly on the STOPSIGNAL.
 func TestImageRecipe(t *testing.T) {
+	t.Parallel()
 	docker, err := os.ReadFile("../Dockerfile")
 	require.NoError(t, err)
 	recipe := string(docker)

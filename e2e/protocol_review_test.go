@@ -113,6 +113,7 @@ func refusedReview(t *testing.T, by *wireClient, m protocol.Review, code protoco
 // connection that comes mid-review is welcomed into it; the host ends
 // it, and handing the gavel on and the rematch end it too.
 func TestProtocolReview(t *testing.T) {
+	t.Parallel()
 	wire := startWireServer(t)
 	ot := playToTheEnd(t, wire)
 	host, boris, spec := ot.host, ot.boris, ot.spec

@@ -21,6 +21,7 @@ import (
 // knowledge reached its holder only, and the bloc was exposed only in
 // the Last Shot.
 func TestProtocolRoles(t *testing.T) {
+	t.Parallel()
 	srv := startWireServer(t)
 	cfg := game.DefaultConfig()
 	for _, d := range []*time.Duration{&cfg.DebateTime, &cfg.ChairPickTime, &cfg.DefenceTime, &cfg.VoteTime, &cfg.ConfessionTime, &cfg.NightTime, &cfg.FinalBallotTime, &cfg.LastShotTime} {

@@ -42,6 +42,7 @@ func lobbyOf(t *testing.T, c *wireClient) protocol.Lobby {
 // connection received is audited: no role of a taken-over seat reaches
 // anyone but its holder.
 func TestProtocolSeatsChangeHands(t *testing.T) {
+	t.Parallel()
 	srv := startWireServer(t)
 	cfg := game.DefaultConfig()
 	for _, d := range []*time.Duration{&cfg.DebateTime, &cfg.ChairPickTime, &cfg.DefenceTime, &cfg.VoteTime, &cfg.ConfessionTime, &cfg.NightTime, &cfg.FinalBallotTime} {

@@ -22,6 +22,7 @@ import (
 // message every connection received is then audited against RULES.md §5.
 // One delegate drops and resumes its seat with its token mid-game.
 func TestProtocolGames(t *testing.T) {
+	t.Parallel()
 	srv := startWireServer(t)
 
 	// Long timers: the clients drive every phase (Ready, votes, the host's
@@ -147,6 +148,7 @@ func awaitAway(t *testing.T, c *wireClient, member string) {
 
 // TestWireAudit: the audit itself catches each kind of leak.
 func TestWireAudit(t *testing.T) {
+	t.Parallel()
 	seedHex := game.SeedOf(7).String()
 	loyalistView := `{"type":"game","v":1,"view":{"phase":"debate","seats":[{"seat":0,"name":"A","alive":true,"denounces":-1},{"seat":1,"name":"B","alive":true,"denounces":-1%s}],"you":{"seat":0,"role":"loyalist","faction":"loyalists","alive":true,"choice":-1}},"log":[%s]}`
 	tests := []struct {

@@ -117,6 +117,7 @@ type snapshot struct {
 // token, finds exactly the game it left: session, phase, votes,
 // denunciations, night choices, chat and deadline. The game then finishes.
 func TestRestartLosesNothing(t *testing.T) {
+	t.Parallel()
 	bin := buildCongress(t)
 	cases := []struct {
 		name     string
@@ -349,6 +350,7 @@ func firstOther(v *game.View, skip []int) int {
 // TestDamagedDataDirectory: a data directory that cannot be used stops
 // the server with a message saying what is wrong and what to do.
 func TestDamagedDataDirectory(t *testing.T) {
+	t.Parallel()
 	bin := buildCongress(t)
 	data := filepath.Join(t.TempDir(), "data")
 	addr := freeLoopback(t)
