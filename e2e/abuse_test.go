@@ -38,7 +38,7 @@ func TestReconnectingFlooder(t *testing.T) {
 	stop := start.Add(4 * time.Second)
 	connections := 0
 	for time.Now().Before(stop) {
-		floodOnce(t, srv, created.Code, token, stop)
+		floodOnce(srv, created.Code, token, stop)
 		connections++
 	}
 	elapsed := time.Since(start).Seconds()
@@ -64,8 +64,7 @@ func TestReconnectingFlooder(t *testing.T) {
 
 // floodOnce resumes the delegate on a new connection and sends chat lines
 // as fast as it can until the server closes it, or until stop.
-func floodOnce(t testing.TB, srv *wireServer, code, token string, stop time.Time) {
-	t.Helper()
+func floodOnce(srv *wireServer, code, token string, stop time.Time) {
 	ctx, cancel := context.WithDeadline(context.Background(), stop)
 	defer cancel()
 	// From another loopback address than the other clients': the

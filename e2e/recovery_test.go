@@ -53,6 +53,9 @@ var congress struct {
 }
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(abuserEnv); spec != "" {
+		abuserProcess(spec)
+	}
 	code := m.Run()
 	if congress.dir != "" {
 		os.RemoveAll(congress.dir)
