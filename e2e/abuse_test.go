@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,14 +64,30 @@ func TestReconnectingFlooder(t *testing.T) {
 	assert.LessOrEqual(t, float64(heard), 20+10*elapsed+2, "the allowance was refilled by reconnecting")
 }
 
+// smallSendBuffer sets a socket's send buffer to 16 KiB (the kernel
+// doubles it for its own bookkeeping).
+func smallSendBuffer(_, _ string, rc syscall.RawConn) error {
+	var serr error
+	err := rc.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_SNDBUF, 16<<10)
+	})
+	return errors.Join(err, serr)
+}
+
 // floodOnce resumes the delegate on a new connection and sends chat lines
 // as fast as it can until the server closes it, or until stop.
 func floodOnce(srv *wireServer, code, token string, stop time.Time) {
 	ctx, cancel := context.WithDeadline(context.Background(), stop)
 	defer cancel()
 	// From another loopback address than the other clients': the
-	// flooder spends its own address's allowance, not theirs.
-	from := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
+	// flooder spends its own address's allowance, not theirs. Its socket
+	// sends from a small buffer: what it writes once the server has
+	// stopped reading it (see conn.serve) waits in the flooder's own
+	// send buffer, its own machine's work, which here would share the
+	// server's cores (4 MB of it took most of a core for the first
+	// 200 ms of each of BenchmarkGameUnderAbuse's windows). The server
+	// takes in the same bytes either way: its side's buffer is its own.
+	from := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Control: smallSendBuffer}
 	ws, err := wsclient.Dial(ctx, srv.url, &websocket.DialOptions{
 		HTTPHeader: http.Header{"Origin": {srv.url}},
 		HTTPClient: &http.Client{Transport: &http.Transport{DialContext: from.DialContext}},
