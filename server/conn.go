@@ -315,83 +315,107 @@ func (c *conn) ping() {
 }
 
 // serve reads the connection until it ends: the first message must say
-// who is speaking; everything after goes to that lobby.
+// who is speaking; everything after goes to that lobby. Between two
+// messages an idle connection's reader waits in awaitData, on a shallow
+// stack, where its transport can (see corkConn.awaitData).
 func (c *conn) serve() {
-	var l *actor
-	var r relayed // the lobby's owner is another node
-	defer func() {
-		if l != nil {
-			l.post(detach{c})
-		}
-		if r != nil {
-			r.End()
-		}
-		c.close("", "", websocket.StatusNormalClosure, false)
-		<-c.written
-	}()
-	lim := c.srv.opt.Limits
-	hello, cancelHello := context.WithTimeout(context.Background(), lim.HelloTimeout)
-	defer cancelHello()
-	for {
-		ctx := context.Background()
-		if l == nil && r == nil {
-			ctx = hello
-		}
-		typ, data, err := c.ws.Read(ctx)
-		if err != nil {
-			if s := websocket.CloseStatus(err); s == websocket.StatusMessageTooBig {
-				c.srv.metrics.refused(protocol.CodeTooBig)
-			} else if s == -1 && !errors.Is(err, context.Canceled) && !c.dead.Load() {
-				c.srv.log.Debug("websocket read", "err", err)
-			}
+	var s serving
+	s.hello, s.cancelHello = context.WithTimeout(context.Background(), c.srv.opt.Limits.HelloTimeout)
+	defer c.endServe(&s)
+	w, _ := c.out.(dataWaiter)
+	for c.readOne(&s) {
+		if w != nil && (s.l != nil || s.r != nil) && w.awaitData() != nil {
 			return
 		}
-		c.srv.metrics.in.Add(1)
-		at := time.Now()
-		if !c.limiter.Allow() || !c.srv.rates.allow(c.ip, at) {
-			if !c.flood.Allow() {
-				c.srv.metrics.refused(protocol.CodeRateLimited)
-				c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)
-				return
-			}
-			c.refuse(requestID(data), protocol.Errorf(protocol.CodeRateLimited, "Too many messages; slow down."))
-			continue
-		}
-		if typ != websocket.MessageText {
-			c.refuse(0, protocol.Errorf(protocol.CodeBadMessage, "Send JSON text messages."))
-			continue
-		}
-		if r != nil {
-			// The owner decodes it, once, and answers for it.
-			if err := r.Forward(data); err != nil {
-				c.sendBack(movingMessage, true)
-				return
-			}
-			continue
-		}
-		msg, err := protocol.Decode(data)
-		if err != nil {
-			c.refuse(requestID(data), err)
-			continue
-		}
-		if l != nil {
-			if !l.post(request{c: c, msg: msg, at: at}) {
-				c.close(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure, true)
-				l = nil
-				return
-			}
-			continue
-		}
-		code, ok := helloLobby(msg)
-		if !ok {
-			c.refuse(requestID(data), protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch."))
-			continue
-		}
-		l, r = c.enterLobby(code, msg)
-		if l != nil || r != nil {
-			cancelHello() // its timer is not kept for the connection's life
-		}
 	}
+}
+
+// dataWaiter is a transport that can wait for the client's next message
+// without the library: a client's own WebSocket.
+type dataWaiter interface{ awaitData() error }
+
+// serving is what a connection's reader holds between two messages.
+type serving struct {
+	l           *actor
+	r           relayed // the lobby's owner is another node
+	hello       context.Context
+	cancelHello context.CancelFunc
+}
+
+// endServe detaches the connection from its lobby and closes it.
+func (c *conn) endServe(s *serving) {
+	s.cancelHello()
+	if s.l != nil {
+		s.l.post(detach{c})
+	}
+	if s.r != nil {
+		s.r.End()
+	}
+	c.close("", "", websocket.StatusNormalClosure, false)
+	<-c.written
+}
+
+// readOne reads and handles one message; false when the connection ends.
+func (c *conn) readOne(s *serving) bool {
+	ctx := context.Background()
+	if s.l == nil && s.r == nil {
+		ctx = s.hello
+	}
+	typ, data, err := c.ws.Read(ctx)
+	if err != nil {
+		if st := websocket.CloseStatus(err); st == websocket.StatusMessageTooBig {
+			c.srv.metrics.refused(protocol.CodeTooBig)
+		} else if st == -1 && !errors.Is(err, context.Canceled) && !c.dead.Load() {
+			c.srv.log.Debug("websocket read", "err", err)
+		}
+		return false
+	}
+	c.srv.metrics.in.Add(1)
+	at := time.Now()
+	if !c.limiter.Allow() || !c.srv.rates.allow(c.ip, at) {
+		if !c.flood.Allow() {
+			c.srv.metrics.refused(protocol.CodeRateLimited)
+			c.close(protocol.CodeRateLimited, "Too many messages. Reconnect and slow down.", websocket.StatusPolicyViolation, true)
+			return false
+		}
+		c.refuse(requestID(data), protocol.Errorf(protocol.CodeRateLimited, "Too many messages; slow down."))
+		return true
+	}
+	if typ != websocket.MessageText {
+		c.refuse(0, protocol.Errorf(protocol.CodeBadMessage, "Send JSON text messages."))
+		return true
+	}
+	if s.r != nil {
+		// The owner decodes it, once, and answers for it.
+		if err := s.r.Forward(data); err != nil {
+			c.sendBack(movingMessage, true)
+			return false
+		}
+		return true
+	}
+	msg, err := protocol.Decode(data)
+	if err != nil {
+		c.refuse(requestID(data), err)
+		return true
+	}
+	if s.l != nil {
+		if !s.l.post(request{c: c, msg: msg, at: at}) {
+			c.close(protocol.CodeLobbyClosed, "This lobby has closed.", websocket.StatusNormalClosure, true)
+			s.l = nil
+			return false
+		}
+		return true
+	}
+	code, ok := helloLobby(msg)
+	if !ok {
+		c.refuse(requestID(data), protocol.Errorf(protocol.CodeNotIdentified, "Say who you are first: join, resume or watch."))
+		return true
+	}
+	s.l, s.r = c.enterLobby(code, msg)
+	if s.l != nil || s.r != nil {
+		s.cancelHello() // its timer is not kept for the connection's life
+	}
+	return true
 }
 
 // enterLobby hands a first message to the lobby it names: the lobby here,

@@ -30,7 +30,10 @@ const (
 // corkConn with the given write timeout.
 func acceptWS(w http.ResponseWriter, r *http.Request, opts *websocket.AcceptOptions, timeout time.Duration) (*websocket.Conn, *corkConn, error) {
 	tap := &hijackTap{ResponseWriter: w, timeout: timeout}
-	ws, err := websocket.Accept(tap, r, opts)
+	o := *opts
+	// A pong the library reads, rather than awaitData, answers a ping too.
+	o.OnPongReceived = func(context.Context, []byte) { tap.conn.ponged() }
+	ws, err := websocket.Accept(tap, r, &o)
 	if err != nil {
 		if tap.conn != nil {
 			tap.conn.Close()
@@ -63,6 +66,7 @@ func (h *hijackTap) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		src = io.MultiReader(bytes.NewReader(bytes.Clone(early)), h.conn)
 	}
 	br := bufio.NewReaderSize(src, max(wsReadBuffer, n))
+	h.conn.br = br
 	if n > 0 {
 		if _, err := br.Peek(n); err != nil {
 			nc.Close()
@@ -98,7 +102,29 @@ type corkConn struct {
 	// linger, once set, holds the socket open for goodbyeLinger after
 	// Close, without a goroutine waiting.
 	linger atomic.Bool
+
+	// The reading side, between two messages (awaitData). br is
+	// coder/websocket's buffer of what the socket gave; brMu is held
+	// while the library may read br from another goroutine than the
+	// connection's reader (the close handshake), and by awaitData.
+	br   *bufio.Reader
+	brMu sync.Mutex
+	// What the socket holds, as the last peek saw it.
+	peek  [maxPongFrame]byte
+	peekN int
+	ready func(fd uintptr) bool // peekReady, made once
+	take  func(fd uintptr) bool // takeFrame, made once
+	pong  chan struct{}         // a pong came (one is enough)
+	gone  chan struct{}         // closed by Close
+	shut  atomic.Bool
 }
+
+// Pings are the server's own, empty; a client's pong to one is a masked
+// frame of 6 bytes. A pong of at most maxPongFrame bytes is read by
+// awaitData; a longer one, by the library.
+const maxPongFrame = 6 + 16
+
+var pingFrame = []byte{0x80 | 0x9, 0}
 
 // goodbyeLinger is how long the socket of a client closed for what it
 // sent stays open after its goodbye, for the client to read it.
@@ -106,6 +132,9 @@ const goodbyeLinger = time.Second
 
 // Close closes the socket, or in a moment when it lingers.
 func (c *corkConn) Close() error {
+	if c.shut.CompareAndSwap(false, true) {
+		close(c.gone)
+	}
 	if c.linger.Load() {
 		time.AfterFunc(goodbyeLinger, func() { _ = c.Conn.Close() })
 		return nil
@@ -114,11 +143,105 @@ func (c *corkConn) Close() error {
 }
 
 func newCorkConn(nc net.Conn, timeout time.Duration) *corkConn {
-	c := &corkConn{Conn: nc, timeout: timeout}
+	c := &corkConn{Conn: nc, timeout: timeout, pong: make(chan struct{}, 1), gone: make(chan struct{})}
 	if sc, ok := nc.(syscall.Conn); ok {
 		c.raw, _ = sc.SyscallConn()
 	}
+	c.ready, c.take = c.peekReady, c.takeFrame
 	return c
+}
+
+// ping sends a ping and waits for a pong, until ctx ends or the socket
+// closes.
+func (c *corkConn) ping(ctx context.Context) error {
+	select {
+	case <-c.pong: // an old one
+	default:
+	}
+	if _, err := c.Write(pingFrame); err != nil {
+		return err
+	}
+	select {
+	case <-c.pong:
+		return nil
+	case <-c.gone:
+		return net.ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ponged records a pong.
+func (c *corkConn) ponged() {
+	select {
+	case c.pong <- struct{}{}:
+	default:
+	}
+}
+
+// awaitData returns when the client has sent something for the library
+// to read, or the socket fails. The reader of an idle connection waits
+// here, a few frames deep, rather than deep inside coder/websocket, so
+// that its goroutine's stack shrinks to the least there is. A pong at
+// the head of what came is read here, whole, and the wait goes on.
+func (c *corkConn) awaitData() error {
+	if c.raw == nil || c.br == nil {
+		return nil
+	}
+	for {
+		c.brMu.Lock()
+		n := c.br.Buffered()
+		c.brMu.Unlock()
+		if n > 0 {
+			return nil
+		}
+		if err := c.raw.Read(c.ready); err != nil {
+			return err
+		}
+		if !c.takePong() {
+			return nil
+		}
+	}
+}
+
+// peekReady is the wait of awaitData: it looks at what the socket holds
+// without taking it, and waits on while it holds nothing.
+func (c *corkConn) peekReady(fd uintptr) bool {
+	n, _, err := syscall.Recvfrom(int(fd), c.peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+	if err == syscall.EAGAIN {
+		return false
+	}
+	c.peekN = max(n, 0)
+	return true
+}
+
+// takePong reads the pong the socket holds at its head, if it holds one
+// whole and no one else is reading.
+func (c *corkConn) takePong() bool {
+	p := c.peek[:c.peekN]
+	if len(p) < 6 || p[0] != 0x80|0xA || p[1]&0x80 == 0 || 6+int(p[1]&0x7f) > len(p) {
+		return false
+	}
+	if !c.brMu.TryLock() {
+		return false // closing: the library reads
+	}
+	defer c.brMu.Unlock()
+	c.peekN = 6 + int(p[1]&0x7f)
+	if err := c.raw.Read(c.take); err != nil || c.peekN < 0 {
+		return false
+	}
+	c.ponged()
+	return true
+}
+
+// takeFrame reads the peekN bytes of the frame peekReady saw; peekN is
+// -1 if it could not.
+func (c *corkConn) takeFrame(fd uintptr) bool {
+	n, _, err := syscall.Recvfrom(int(fd), c.peek[:c.peekN], syscall.MSG_DONTWAIT)
+	if err != nil || n != c.peekN {
+		c.peekN = -1
+	}
+	return true
 }
 
 // Write is coder/websocket's: the handshake's answer and control frames.
@@ -246,7 +369,10 @@ func (t wsTransport) tryWrite(data []byte) (taken, more bool, err error) {
 	return t.nc.tryFrame(data)
 }
 
-func (t wsTransport) ping(ctx context.Context) error { return t.ws.Ping(ctx) }
+func (t wsTransport) ping(ctx context.Context) error { return t.nc.ping(ctx) }
+
+// awaitData: see corkConn.awaitData.
+func (t wsTransport) awaitData() error { return t.nc.awaitData() }
 func (t wsTransport) close(status websocket.StatusCode, reason string) {
 	if status == websocket.StatusPolicyViolation {
 		// Closed for what it sent, or failed to read: what it sends now
@@ -260,6 +386,9 @@ func (t wsTransport) close(status websocket.StatusCode, reason string) {
 		}
 		t.nc.linger.Store(true)
 	}
+	// The close handshake reads the socket from this goroutine.
+	t.nc.brMu.Lock()
+	defer t.nc.brMu.Unlock()
 	_ = t.ws.Close(status, reason)
 }
 func (t wsTransport) abort() { t.ws.CloseNow() }
