@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -215,4 +216,45 @@ func serveOneWS(t *testing.T, srv *Server, tune func(*corkConn)) (string, <-chan
 	}))
 	t.Cleanup(hs.Close)
 	return "ws" + strings.TrimPrefix(hs.URL, "http"), conns
+}
+
+// TestIdleReaderWaitsShallow: between messages, an idle client's reader
+// waits in awaitData, not inside coder/websocket, and stays there while
+// the client answers the server's pings; the client is kept.
+func TestIdleReaderWaitsShallow(t *testing.T) {
+	e := newEnv(t, func(o *Options) {
+		o.Limits.PingInterval = 50 * time.Millisecond
+		o.Limits.PongWait = 300 * time.Millisecond
+	})
+	cr := e.create("Anna", nil)
+	ws, _, err := websocket.Dial(t.Context(), e.wsURL(), nil)
+	require.NoError(t, err)
+	defer ws.CloseNow()
+	require.NoError(t, ws.Write(t.Context(), websocket.MessageText, protocol.EncodeClient(protocol.Watch{Lobby: cr.Code})))
+	go func() { // reads on, answering every ping
+		for {
+			if _, _, err := ws.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	require.Eventually(t, func() bool { return e.spectators(cr.Code) == 1 }, 5*time.Second, 10*time.Millisecond)
+	time.Sleep(time.Second) // many pings, each answered
+	require.Equal(t, 1, e.spectators(cr.Code), "a client that answers its pings was dropped")
+	buf := make([]byte, 1<<22)
+	stacks := strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n")
+	var parked, deep int
+	for _, s := range stacks {
+		if !strings.Contains(s, "(*conn).serve") {
+			continue
+		}
+		if strings.Contains(s, "awaitData") {
+			parked++
+		}
+		if strings.Contains(s, "websocket.(*Conn).Read") {
+			deep++
+		}
+	}
+	assert.GreaterOrEqual(t, parked, 1, "the idle reader is not waiting in awaitData")
+	assert.Zero(t, deep, "an idle reader waits inside the library")
 }
