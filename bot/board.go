@@ -25,6 +25,17 @@ type board struct {
 	hits     []int
 	lettered []int
 
+	// With the Last Shot in play (see trackFollowers), how each seat's
+	// final marks went: marked[t] the Debates in which t marked someone,
+	// followed[t] those in which its mark was, when it was made, the one a
+	// Loyalist choosing by the Congress's suspicion alone would have made,
+	// as Koba hiding does (see followerMark); fits is that for this
+	// Debate's marks, and confessed the confessions carried into it.
+	session          int
+	marked, followed []int
+	fits             []bool
+	confessed        []game.Denunciation
+
 	// Solutions of the public evidence, cached by its version (m.ev.ver,
 	// which also moves when a seat dies or a file opens).
 	s              solver
@@ -64,6 +75,8 @@ func (d *board) read(e game.Event) {
 	valid := func(s int) bool { return s >= 0 && s < d.n }
 	switch e.Kind {
 	case game.EvSessionOpened:
+		d.session = e.Session
+		d.confessed = d.confessed[:0]
 		for i := range d.marks {
 			d.marks[i] = noSeat
 		}
@@ -72,8 +85,14 @@ func (d *board) read(e game.Event) {
 			d.m.ev.unary(e.Target, d.m.letter)
 			d.lettered[e.Target]++
 		}
+		if valid(e.Target) && valid(e.Seat) && e.Source == game.FromConfession {
+			d.confessed = append(d.confessed, game.Denunciation{Target: e.Target, Source: e.Source, By: e.Seat})
+		}
 	case game.EvDenounced:
 		if valid(e.Seat) && valid(e.Target) {
+			if d.marked != nil {
+				d.fits[e.Seat] = d.followerMark(e.Seat) == e.Target
+			}
 			d.marks[e.Seat] = e.Target
 		}
 	case game.EvWithdrew:
@@ -125,6 +144,9 @@ func (d *board) read(e game.Event) {
 // time, so they count once.
 func (d *board) closeDebate() {
 	if slices.ContainsFunc(d.marks, func(t int) bool { return t != noSeat }) {
+		if d.marked != nil {
+			d.readFollowers()
+		}
 		d.m.ev.marks(d.marks, d.m)
 		for a, t := range d.marks {
 			if t != noSeat {
@@ -135,6 +157,65 @@ func (d *board) closeDebate() {
 	for i := range d.marks {
 		d.marks[i] = noSeat
 	}
+}
+
+// trackFollowers makes the board keep marked and followed from now on.
+func (d *board) trackFollowers() {
+	if d.marked == nil {
+		d.marked, d.followed, d.fits = make([]int, d.n), make([]int, d.n), make([]bool, d.n)
+	}
+}
+
+// readFollowers counts, for every delegate who marked in the Debate being
+// closed, whether its mark was followerMark's when it was made.
+func (d *board) readFollowers() {
+	for a, t := range d.marks {
+		if t == noSeat {
+			continue
+		}
+		d.marked[a]++
+		if d.fits[a] {
+			d.followed[a]++
+		}
+	}
+}
+
+// followerMark is the mark Bot.suspect makes for seat a choosing by the
+// public solution alone, among the living, with the Debate's standing
+// marks and confessions as the support: the mark a Koba hiding would make
+// now.
+func (d *board) followerMark(a int) int {
+	p, k := d.public(), d.publicKirov()
+	var arr [game.MaxSeats]float64
+	q := arr[:d.n]
+	top := 0.0
+	for i := range d.n {
+		q[i] = p[i] + kirovWeight*k[i]
+		if i != a && d.alive[i] {
+			top = max(top, q[i])
+		}
+	}
+	var supArr [game.MaxSeats]float64
+	support := supArr[:d.n]
+	for by, t := range d.marks {
+		if t != noSeat && by != a {
+			support[t] += 1 - p[by]
+		}
+	}
+	for _, c := range d.confessed {
+		if c.By != a {
+			support[c.Target] += 1 - p[c.By]
+		}
+	}
+	var candArr [game.MaxSeats]int
+	cands := candArr[:0]
+	for i := range d.n {
+		if i != a && d.alive[i] && q[i] >= top-closeCall {
+			cands = append(cands, i)
+		}
+	}
+	return argmax(cands, func(i int) float64 { return support[i] + q[i] },
+		func(i int) uint64 { return mix(uint64(i), uint64(d.session)) })
 }
 
 // public is P(Plotter) for every seat as any delegate could work it out

@@ -140,6 +140,9 @@ func (b *Bot) sync(v game.View) {
 		b.read(e)
 	}
 	b.queue = nil
+	if v.Rules != nil && v.Rules.LastShot {
+		b.brd.trackFollowers()
+	}
 	if v.You != nil {
 		if b.plotStrength != noStrength {
 			if v.You.Faction == game.Plotters {

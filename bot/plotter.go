@@ -76,7 +76,7 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 
 	switch {
 	case b.may.has(game.CmdShoot):
-		return cmd(game.CmdShoot, b.lastShot(v, bloc, kirov))
+		return cmd(game.CmdShoot, b.lastShot(v))
 	case b.may.has(game.CmdFalsify):
 		// Whomever the Investigator names, a falsified report helps the
 		// bloc: it clears a member or casts a Loyalist as one. The sooner
@@ -152,21 +152,25 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 }
 
 // lastShot is whom Nikolaev names in the Last Shot: the Loyalist whose
-// marks, Purge votes and confessions went least against the bloc's
-// members other than Kirov. Koba knows them and must not be seen to: he
-// keeps to the Congress's suspicion, and so acts against them no more
-// than it does, where a Loyalist who reads the Debate for himself often
-// hits one.
-func (b *Bot) lastShot(v game.View, bloc []bool, kirov int) int {
-	hits := b.brd.hits
+// marks departed least often from the ones the Congress's suspicion alone
+// would have made (board.followerMark), and among those the one who
+// marked most often (a purged Loyalist who marked once has departed
+// little but shown little). Koba knows the bloc but Kirov and must not be
+// seen to: he keeps to the Congress's suspicion, where a Loyalist who
+// reads the Debate for himself, with his own loyalty in mind, now and then
+// marks someone else. Counting instead the acts against the members Koba
+// knows finds him no more often than chance at 7 and 10 seats; counting
+// the purge votes beside the marks, three to five times as often as
+// chance from 9 seats (docs/BALANCE.md).
+func (b *Bot) lastShot(v game.View) int {
+	d := b.brd
 	score := func(i int) float64 {
-		knew := 0
-		for j := range b.n {
-			if j != kirov && bloc[j] {
-				knew += hits[i*b.n+j]
-			}
+		if d.marked == nil {
+			return 0
 		}
-		return -float64(knew)
+		// Fewest departures first (a Debate counts one mark a seat),
+		// then the most marks that followed: more evidence.
+		return float64(d.followed[i] - (game.MaxSessions+1)*(d.marked[i]-d.followed[i]))
 	}
 	return argmax(b.among(v, game.CmdShoot, nil), score, func(i int) uint64 { return mix(uint64(i), uint64(b.seat)) })
 }

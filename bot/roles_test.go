@@ -127,3 +127,58 @@ func TestReportsAreWeighedWhenTheyMayBeFalse(t *testing.T) {
 		})
 	}
 }
+
+// TestNikolaevNamesWhoFollowedTheCongress: at every count that deals Koba
+// and Nikolaev, Koba hiding marks exactly as the Congress's suspicion
+// alone would (the board's reading of him departs nowhere), and Nikolaev
+// names, among the Loyalists, one who departed from it least, and among
+// those one who marked most often.
+func TestNikolaevNamesWhoFollowedTheCongress(t *testing.T) {
+	t.Parallel()
+	cfg := game.DefaultConfig()
+	cfg.Roles = game.Roles(game.Koba, game.Nikolaev)
+	shots := 0
+	for seats := 7; seats <= game.MaxSeats; seats++ {
+		for k := range 40 {
+			seed := uint64(seats*1000 + k)
+			g, _, err := game.New(cfg, names(seats), seed, start)
+			require.NoError(t, err)
+			bots := ForCamps(g, Normal, Normal, seed)
+			_, err = Play(g, bots, start)
+			require.NoError(t, err)
+			d := bots[0].brd
+			require.NotNil(t, d.marked, "the board reads who follows the Congress when the Last Shot is in play")
+			log, _ := g.Log(game.Everyone, 0)
+			named := -1
+			for _, e := range log {
+				if e.Kind == game.EvShot {
+					named = e.Target
+				}
+			}
+			v := g.View(game.Everyone)
+			departs := func(i int) int { return d.marked[i] - d.followed[i] }
+			fewest, most := -1, -1
+			for i, s := range v.Seats {
+				if s.Role.Faction() != game.Loyalists {
+					continue
+				}
+				if s.Role == game.Koba {
+					assert.Zero(t, departs(i), "Koba at %d seats, seed %d", seats, seed)
+				}
+				if fewest < 0 || departs(i) < fewest {
+					fewest, most = departs(i), -1
+				}
+				if departs(i) == fewest {
+					most = max(most, d.followed[i])
+				}
+			}
+			if named < 0 {
+				continue
+			}
+			shots++
+			assert.Equal(t, fewest, departs(named), "the shot at %d seats, seed %d", seats, seed)
+			assert.Equal(t, most, d.followed[named], "the shot at %d seats, seed %d", seats, seed)
+		}
+	}
+	require.Greater(t, shots, 50, "enough Last Shots to judge")
+}
