@@ -142,6 +142,11 @@ func TestNormalBeatsEasy(t *testing.T) {
 		// show Hard ahead by 7 points or more (docs/BALANCE.md).
 		{"Hard Loyalists, against Normal Plotters", game.Loyalists, [2]Strength{Hard, Normal}, [2]Strength{Normal, Normal}, 0.03, 12, 400},
 		{"Hard Plotters, against Normal Loyalists", game.Plotters, [2]Strength{Normal, Hard}, [2]Strength{Normal, Normal}, 0.05, 11, 300},
+		// Where Hard's habits differ most from the Investigator's and the
+		// bloc's spare vote: 5 seats deal no Investigator, and at 9 a
+		// bloc that only spares its own loses.
+		{"Hard Loyalists at 5", game.Loyalists, [2]Strength{Hard, Normal}, [2]Strength{Normal, Normal}, 0.1, 5, 300},
+		{"Hard Plotters at 9", game.Plotters, [2]Strength{Normal, Hard}, [2]Strength{Normal, Normal}, 0.1, 9, 300},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,6 @@
 // the bloc act as one against the Loyalist the Congress already suspects
 // or who has hurt the bloc most, which it reads from the same public
 // evidence; its spare marks fall on anyone, its own included, and its
-// letters clear its own members. Hard is Normal with two habits of its
-// own (see Hard).
+// letters clear its own members. Hard is Normal with habits of its own
+// at each count (see hardHabits).
 package bot

@@ -21,10 +21,8 @@ const (
 	// his suspicion when choosing whom to act against: purging Kirov ends
 	// the game.
 	kirovWeight = 0.6
-	// hardCover is the public suspicion from which a Hard Investigator
-	// acts against a Plotter it has found: the Congress's own suspicion
-	// covers it.
-	hardCover = 0.6
+	// riskierPurgeBar replaces riskyPurgeBar with the habit riskierPurge.
+	riskierPurgeBar = 0.7
 )
 
 // loyalist plays for Stalin's camp from its suspicion model: it marks,
@@ -46,21 +44,21 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	// when he knows one member: the model pinned with two or more of the
 	// bloc chooses worse than the Congress's own suspicion does (at ten
 	// seats such a Koba cost his camp 30 points; docs/BALANCE.md).
-	var keep func(int) bool
 	ofBloc := v.You.Known().OfBloc
 	b.hiding = len(ofBloc) > 0 && (v.Rules != nil && v.Rules.LastShot || len(ofBloc) > 1)
-	if b.strength == Hard && v.You.Role == game.Investigator {
-		// The NKVD's finds stay its own until the Congress's suspicion
-		// covers them: a bloc that sees the Investigator strike true
-		// removes him.
-		pub := b.public()
-		keep = func(i int) bool { return b.known[i] != plotKnw || pub[i] >= hardCover }
+	hab := b.habits(v)
+	conceal := hab&concealFinds != 0 && v.You.Role == game.Investigator
+	if conceal {
+		b.hiding = true
 	}
 	switch {
 	case b.may.has(game.CmdConfess):
-		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, keep)))
+		if conceal {
+			b.hiding = false // the last word: nothing left to keep
+		}
+		return cmd(game.CmdConfess, b.suspect(v, b.among(v, game.CmdConfess, nil)))
 	case b.may.has(game.CmdChairPick):
-		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, keep)))
+		return cmd(game.CmdChairPick, b.suspect(v, b.among(v, game.CmdChairPick, nil)))
 	case b.may.has(game.CmdPurgeVote):
 		// A Loyalist stands by its own mark: the delegate it denounced
 		// was its best suspect when the Debate closed, and the Debate's
@@ -75,7 +73,13 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 		if b.hiding {
 			p = b.public()
 		}
+		if bar == riskyPurgeBar && hab&riskierPurge != 0 {
+			bar = riskierPurgeBar
+		}
 		purge := p[v.Accused] >= bar || bar < riskyPurgeBar && v.Plotters <= 2 && v.Seats[me].Denounces == v.Accused
+		if conceal && b.knows(v.Accused) == loyalKnw {
+			purge = false
+		}
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
 	case b.may.has(game.CmdInvestigate):
 		p := b.private()
@@ -100,7 +104,7 @@ func (b *Bot) loyalist(v game.View) (game.Command, bool) {
 	case b.may.has(game.CmdDenounce), b.may.has(game.CmdReady):
 		cur := v.Seats[me].Denounces
 		if cur == noSeat || !b.reconsidered {
-			t := b.suspect(v, b.among(v, game.CmdDenounce, keep))
+			t := b.suspect(v, b.among(v, game.CmdDenounce, nil))
 			if cur == noSeat {
 				return cmd(game.CmdDenounce, t)
 			}
@@ -129,8 +133,12 @@ func (b *Bot) suspect(v game.View, cands []int) int {
 		p, k = b.public(), b.brd.publicKirov()
 	}
 	q := b.score[:len(p)]
+	kw := kirovWeight
+	if b.habits(v)&kirovFirst != 0 {
+		kw = 1
+	}
 	for i := range q {
-		q[i] = p[i] + kirovWeight*k[i]
+		q[i] = p[i] + kw*k[i]
 	}
 	top := 0.0
 	for _, c := range cands {

@@ -19,6 +19,9 @@ const (
 	// Loyalist's would carry the purge: the open ballot would then show
 	// the bloc as the votes that purged him.
 	swingBar = 0.8
+	// carefulHopeless and carefulSwingBar replace hopeless and swingBar
+	// with the habit carefulPurge.
+	carefulHopeless, carefulSwingBar = 0.6, 0.7
 )
 
 // plotter plays for Kirov's bloc. It never votes to purge, names or
@@ -97,22 +100,28 @@ func (b *Bot) plotter(v game.View) (game.Command, bool) {
 		// little and buys the rest of the bloc their trust. Never Kirov.
 		acc := v.Accused
 		pub := b.public()
+		hab := b.habits(v)
 		bar := hopeless
-		if b.swing(v, bloc) {
+		switch {
+		case b.swing(v, bloc) && hab&carefulPurge != 0:
+			bar = carefulSwingBar
+		case b.swing(v, bloc):
 			bar = swingBar
+		case hab&carefulPurge != 0:
+			bar = carefulHopeless
 		}
 		purge := !bloc[acc] && pub[acc] >= bar || bloc[acc] && acc != kirov && pub[acc] >= doomed
 		switch {
-		case !bloc[acc] && len(v.You.Bloc) > 2:
+		case !bloc[acc] && (len(v.You.Bloc) > 2 && hab&purgeBySuspicion == 0 || hab&purgeEveryLoyalist != 0):
 			// A bloc of three or more purges every accused Loyalist:
 			// among so many votes its own hide, and each Loyalist
 			// purged brings parity nearer.
 			purge = true
-		case bloc[acc] && acc != kirov && acc != me && !purge && b.strength != Hard:
+		case bloc[acc] && acc != kirov && acc != me && !purge && hab&spareFellow == 0:
 			// A fellow member is spared by half the bloc at random, so
 			// that Spare votes do not draw the bloc's outline. (Hard
-			// spares him: the member kept is worth more than the
-			// outline blurred, in most counts; docs/BALANCE.md.)
+			// spares him where the member kept is worth more than the
+			// outline blurred; docs/BALANCE.md.)
 			purge = b.rng.IntN(2) == 0
 		}
 		return game.Command{Kind: game.CmdPurgeVote, Seat: me, Purge: purge}, true
@@ -295,12 +304,13 @@ func (b *Bot) plotterMark(v game.View, bloc []bool, kirov int, pub []float64, sh
 			onKirov++
 		}
 	}
-	safe := kirov != noSeat && kirov != me && onKirov+1 < v.Rules.Threshold
+	hab := b.habits(v)
+	safe := kirov != noSeat && kirov != me && onKirov+1 < v.Rules.Threshold && hab&noKirovCover == 0
 	if safe && v.Seats[me].Denounces != kirov {
 		safe = onKirov == 0
 	}
 	var cands []int
-	if len(v.You.Bloc) > 2 || !v.Investigator {
+	if (len(v.You.Bloc) > 2 || !v.Investigator) && hab&coverOnLoyalists == 0 {
 		cands = b.among(v, game.CmdDenounce, func(i int) bool { return i != t && (i != kirov || safe) })
 		if safe && slices.Contains(cands, kirov) {
 			return kirov

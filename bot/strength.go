@@ -9,11 +9,8 @@ type Strength int
 const (
 	Easy   Strength = iota // random legal play that always takes part
 	Normal                 // plays its camp with a suspicion model
-	// Hard is Normal that keeps what it has better: an Investigator
-	// marks, names and picks a Plotter it has found only once the
-	// Congress suspects him too, and the bloc spares a fellow member
-	// the Congress has not convicted in its mind, where Normal's bloc
-	// spares him only by half its votes.
+	// Hard is Normal with habits of its own, chosen by count and camp
+	// where each wins more than Normal (see hardHabits).
 	Hard
 )
 
