@@ -114,9 +114,14 @@ type corkConn struct {
 	peekN int
 	ready func(fd uintptr) bool // peekReady, made once
 	take  func(fd uintptr) bool // takeFrame, made once
-	pong  chan struct{}         // a pong came (one is enough)
-	gone  chan struct{}         // closed by Close
-	shut  atomic.Bool
+	// Read's try without waiting: into rp, giving rn bytes or rerr.
+	rp      []byte
+	rn      int
+	rerr    error
+	readNow func(fd uintptr) bool // made once
+	pong    chan struct{}         // a pong came (one is enough)
+	gone    chan struct{}         // closed by Close
+	shut    atomic.Bool
 }
 
 // Pings are the server's own, empty; a client's pong to one is a masked
@@ -148,7 +153,27 @@ func newCorkConn(nc net.Conn, timeout time.Duration) *corkConn {
 		c.raw, _ = sc.SyscallConn()
 	}
 	c.ready, c.take = c.peekReady, c.takeFrame
+	c.readNow = func(fd uintptr) bool {
+		c.rn, c.rerr = rawRecv(fd, c.rp, 0)
+		return true
+	}
 	return c
+}
+
+// Read is coder/websocket's, through its buffer, one reader at a time:
+// what the socket holds now, without waiting; or, if it holds nothing or
+// fails, the connection's own read, which waits with its deadline and
+// reports the failure as the net package does.
+func (c *corkConn) Read(p []byte) (int, error) {
+	if c.raw != nil && len(p) > 0 {
+		c.rp = p
+		err := c.raw.Read(c.readNow)
+		c.rp = nil
+		if err == nil && c.rerr == nil && c.rn > 0 {
+			return c.rn, nil
+		}
+	}
+	return c.Conn.Read(p)
 }
 
 // ping sends a ping and waits for a pong, until ctx ends or the socket
@@ -207,8 +232,8 @@ func (c *corkConn) awaitData() error {
 // peekReady is the wait of awaitData: it looks at what the socket holds
 // without taking it, and waits on while it holds nothing.
 func (c *corkConn) peekReady(fd uintptr) bool {
-	n, _, err := syscall.Recvfrom(int(fd), c.peek[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-	if err == syscall.EAGAIN {
+	n, err := rawRecv(fd, c.peek[:], syscall.MSG_PEEK)
+	if err == syscall.EAGAIN || err == syscall.EINTR {
 		return false
 	}
 	c.peekN = max(n, 0)
@@ -237,7 +262,7 @@ func (c *corkConn) takePong() bool {
 // takeFrame reads the peekN bytes of the frame peekReady saw; peekN is
 // -1 if it could not.
 func (c *corkConn) takeFrame(fd uintptr) bool {
-	n, _, err := syscall.Recvfrom(int(fd), c.peek[:c.peekN], syscall.MSG_DONTWAIT)
+	n, err := rawRecv(fd, c.peek[:c.peekN], 0)
 	if err != nil || n != c.peekN {
 		c.peekN = -1
 	}
@@ -308,7 +333,7 @@ func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
 	var n int
 	var werr error
 	if err := c.raw.Write(func(fd uintptr) bool {
-		n, werr = syscall.Write(int(fd), *b)
+		n, werr = rawWrite(fd, *b)
 		return true // one try: never wait for the socket
 	}); err != nil {
 		return false, false, err
