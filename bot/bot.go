@@ -45,6 +45,10 @@ type Bot struct {
 	// suspicion, not his own.
 	hiding bool
 
+	// mixed: whether this game plays Normal's mixed habit at this count
+	// (see normalMix), drawn once: 0 not yet, 1 yes, -1 no.
+	mixed int8
+
 	// This session's own conduct.
 	reconsidered bool // Debate: the mark has been reconsidered once (Easy: whether to mark at all)
 	doneSess     int  // session in which reconsidered was last reset

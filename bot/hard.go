@@ -54,14 +54,46 @@ var hardHabits = [game.MaxSeats + 1][2]habit{
 	12: {concealFinds, purgeBySuspicion | coverOnLoyalists},
 }
 
-// habits is this bot's habits at the table of v: none below Hard.
+// normalMix is, by count of delegates, a habit of Hard's that Normal's
+// Loyalists play in a share of games, drawn once a game, so that from
+// one game the bloc cannot tell what the other games' Investigator does
+// with his finds. At nine seats the Investigator who always concealed
+// would give the Loyalists 58% of games, one who never did 44%; one who
+// does in one game in four, 48% (docs/BALANCE.md, "The round of 5
+// December, later").
+var normalMix = [game.MaxSeats + 1]struct {
+	hab   habit
+	share float64
+}{
+	9: {concealFinds, 0.25},
+}
+
+// habits is this bot's habits at the table of v: Hard's, or, for a
+// Normal Loyalist, the count's mixed habit in the games it is drawn.
 func (b *Bot) habits(v game.View) habit {
 	n := len(v.Seats)
-	if b.strength != Hard || v.You == nil || n < game.MinSeats || n > game.MaxSeats {
+	if b.strength == Easy || v.You == nil || n < game.MinSeats || n > game.MaxSeats {
 		return 0
 	}
+	camp := 0
 	if v.You.Faction == game.Plotters {
-		return hardHabits[n][1]
+		camp = 1
 	}
-	return hardHabits[n][0]
+	if b.strength == Hard {
+		return hardHabits[n][camp]
+	}
+	mix := normalMix[n]
+	if camp != 0 || mix.hab == 0 {
+		return 0
+	}
+	if b.mixed == 0 {
+		b.mixed = -1
+		if b.rng.Float64() < mix.share {
+			b.mixed = 1
+		}
+	}
+	if b.mixed > 0 {
+		return mix.hab
+	}
+	return 0
 }

@@ -182,3 +182,42 @@ func TestNikolaevNamesWhoFollowedTheCongress(t *testing.T) {
 	}
 	require.Greater(t, shots, 50, "enough Last Shots to judge")
 }
+
+// TestNormalInvestigatorConcealsInSomeGames: at nine seats a Normal
+// Investigator plays Hard's concealFinds in about one game in four,
+// drawn once a game; at the counts beside it, never.
+func TestNormalInvestigatorConcealsInSomeGames(t *testing.T) {
+	t.Parallel()
+	for _, seats := range []int{8, 9, 10} {
+		games, concealed := 0, 0
+		for k := range 200 {
+			seed := uint64(9100 + k)
+			g, _, err := game.New(game.DefaultConfig(), names(seats), seed, start)
+			require.NoError(t, err)
+			bots := ForCamps(g, Normal, Normal, seed)
+			_, err = Play(g, bots, start)
+			require.NoError(t, err)
+			log, _ := g.Log(game.Spectator, 0)
+			for i, r := range log[len(log)-1].Roles {
+				if r != game.Investigator {
+					continue
+				}
+				games++
+				switch bots[i].mixed {
+				case 1:
+					concealed++
+				case 0:
+					require.NotEqual(t, 9, seats, "seed %d: the Investigator never drew whether to conceal", seed)
+				}
+			}
+		}
+		require.Positive(t, games, "%d seats deal an Investigator", seats)
+		share := float64(concealed) / float64(games)
+		t.Logf("%d seats: the Investigator concealed in %d of %d games", seats, concealed, games)
+		if seats == 9 {
+			assert.InDelta(t, 0.25, share, 0.08)
+		} else {
+			assert.Zero(t, concealed)
+		}
+	}
+}
