@@ -75,6 +75,13 @@ func startBrowserServer(t *testing.T, args ...string) *browserServer {
 	s.start(t)
 	t.Cleanup(func() {
 		s.stop(t)
+		if t.Failed() {
+			// CI keeps no artifacts: the server's last words go with the failure.
+			if b, err := os.ReadFile(log.Name()); err == nil {
+				lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+				t.Logf("the server's log, last lines:\n%s", strings.Join(lines[max(0, len(lines)-30):], "\n"))
+			}
+		}
 		log.Close()
 	})
 	return s
@@ -253,7 +260,7 @@ func (p *page) fatalf(format string, args ...any) {
 func (p *page) onScreen() string {
 	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
 	defer cancel()
-	said, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#room-news, .notice, .banner')].map(e => e.innerText.trim()).filter(Boolean).join(' | ')`))
+	said, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('#room-news, .notice, .banner, [role=alert]:not([hidden]), #conn')].map(e => (e.id === 'conn' ? 'connection ' + e.dataset.state + ': ' : '') + e.innerText.trim()).filter(Boolean).join(' | ')`))
 	if err != nil || said == "" {
 		return ""
 	}
