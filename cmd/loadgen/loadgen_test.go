@@ -166,3 +166,31 @@ func TestHasActions(t *testing.T) {
 		})
 	}
 }
+
+// TestResultIsACopy: the progress line reads a result while every
+// connection goes on recording into the recorder's; the result shares
+// none of its maps (a shared one crashed a run at its 40th second).
+func TestResultIsACopy(t *testing.T) {
+	rc := newRecorder()
+	rc.setRecording(true)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20000 {
+			rc.update(false, func(r *Result) { r.Latency.Record(time.Duration(i) * time.Microsecond) })
+			rc.message("game", 10)
+		}
+	}()
+	for range 200 {
+		res := rc.result()
+		_ = res.Latency.Quantile(0.99)
+		_ = res.ByType.Total()
+	}
+	<-done
+	res := rc.result()
+	res.ByType["game"] = -1
+	res.Latency.Buckets[0] = 1 << 40
+	assert.Equal(t, int64(20000), rc.result().ByType["game"])
+	assert.Equal(t, uint64(20000), rc.result().Latency.Count)
+	assert.Less(t, rc.result().Latency.Quantile(0.99), 20*time.Millisecond)
+}

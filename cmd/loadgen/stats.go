@@ -356,7 +356,17 @@ func (rc *recorder) update(always bool, f func(r *Result)) {
 func (rc *recorder) result() *Result {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
+	// A copy that shares no map with the recorder, which goes on adding
+	// to its own while the caller reads this one (progress, every 10 s).
 	r := rc.r
+	r.Latency.Buckets = maps.Clone(r.Latency.Buckets)
+	for _, c := range []*Counts{&r.ConnFailures, &r.Refused, &r.ByType, &r.GameCount, &r.GameBytes, &r.ProtoErrs} {
+		*c = maps.Clone(*c)
+	}
+	if r.Server != nil {
+		srv := *r.Server
+		r.Server = &srv
+	}
 	return &r
 }
 
