@@ -21,10 +21,31 @@ import (
 // Encode renders a server message with its type. Encoding a message of
 // this package cannot fail; a failure is a programming error and panics.
 func Encode(t Type, body any) []byte {
-	if b, ok := encodeGenerated(t, body); ok {
+	if b, ok := encodeGenerated(nil, t, body); ok {
 		return b
 	}
 	return encodeReflect(t, body)
+}
+
+// AppendEncode is Encode into the end of b: a sender that writes a
+// message at once, and copies it only if it must keep it, encodes each
+// one into the same buffer.
+func AppendEncode(b []byte, t Type, body any) []byte {
+	if b == nil {
+		return Encode(t, body)
+	}
+	if out, ok := encodeGenerated(b, t, body); ok {
+		return out
+	}
+	return append(b, encodeReflect(t, body)...)
+}
+
+// orMake is b, or a new buffer of capacity n if b is nil.
+func orMake(b []byte, n int) []byte {
+	if b == nil {
+		return make([]byte, 0, n)
+	}
+	return b
 }
 
 // encodeReflect is Encode through encoding/json: every message the

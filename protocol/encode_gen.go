@@ -10,38 +10,38 @@ import (
 	"congress/game"
 )
 
-// encodeGenerated writes the messages it knows, as encoding/json would;
-// false for any other body.
-func encodeGenerated(t Type, body any) ([]byte, bool) {
+// encodeGenerated appends the messages it knows to b (a new buffer if b
+// is nil), as encoding/json would write them; false for any other body.
+func encodeGenerated(b []byte, t Type, body any) ([]byte, bool) {
 	switch m := body.(type) {
 	case Game:
-		return append(appendGameFields(appendHead(make([]byte, 0, 2048), t), &m), '}'), true
+		return append(appendGameFields(appendHead(orMake(b, 4096), t), &m), '}'), true
 	case *Game:
-		return append(appendGameFields(appendHead(make([]byte, 0, 2048), t), m), '}'), true
+		return append(appendGameFields(appendHead(orMake(b, 4096), t), m), '}'), true
 	case Ack:
-		return append(appendAckFields(appendHead(make([]byte, 0, 48), t), &m), '}'), true
+		return append(appendAckFields(appendHead(orMake(b, 48), t), &m), '}'), true
 	case *Ack:
-		return append(appendAckFields(appendHead(make([]byte, 0, 48), t), m), '}'), true
+		return append(appendAckFields(appendHead(orMake(b, 48), t), m), '}'), true
 	case Refused:
-		return append(appendRefusedFields(appendHead(make([]byte, 0, 160), t), &m), '}'), true
+		return append(appendRefusedFields(appendHead(orMake(b, 160), t), &m), '}'), true
 	case *Refused:
-		return append(appendRefusedFields(appendHead(make([]byte, 0, 160), t), m), '}'), true
+		return append(appendRefusedFields(appendHead(orMake(b, 160), t), m), '}'), true
 	case ChatLine:
-		return append(appendChatLineFields(appendHead(make([]byte, 0, 256), t), &m), '}'), true
+		return append(appendChatLineFields(appendHead(orMake(b, 256), t), &m), '}'), true
 	case *ChatLine:
-		return append(appendChatLineFields(appendHead(make([]byte, 0, 256), t), m), '}'), true
+		return append(appendChatLineFields(appendHead(orMake(b, 256), t), m), '}'), true
 	case Lobby:
-		return append(appendLobbyFields(appendHead(make([]byte, 0, 1024), t), &m), '}'), true
+		return append(appendLobbyFields(appendHead(orMake(b, 1024), t), &m), '}'), true
 	case *Lobby:
-		return append(appendLobbyFields(appendHead(make([]byte, 0, 1024), t), m), '}'), true
+		return append(appendLobbyFields(appendHead(orMake(b, 1024), t), m), '}'), true
 	case Welcome:
-		return append(appendWelcomeFields(appendHead(make([]byte, 0, 4096), t), &m), '}'), true
+		return append(appendWelcomeFields(appendHead(orMake(b, 4096), t), &m), '}'), true
 	case *Welcome:
-		return append(appendWelcomeFields(appendHead(make([]byte, 0, 4096), t), m), '}'), true
+		return append(appendWelcomeFields(appendHead(orMake(b, 4096), t), m), '}'), true
 	case Closing:
-		return append(appendClosingFields(appendHead(make([]byte, 0, 160), t), &m), '}'), true
+		return append(appendClosingFields(appendHead(orMake(b, 160), t), &m), '}'), true
 	case *Closing:
-		return append(appendClosingFields(appendHead(make([]byte, 0, 160), t), m), '}'), true
+		return append(appendClosingFields(appendHead(orMake(b, 160), t), m), '}'), true
 	}
 	return nil, false
 }

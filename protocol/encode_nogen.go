@@ -4,4 +4,4 @@ package protocol
 
 // encodeGenerated stands in for the generated encoder while wiregen
 // writes it: everything goes through encoding/json.
-func encodeGenerated(Type, any) ([]byte, bool) { return nil, false }
+func encodeGenerated([]byte, Type, any) ([]byte, bool) { return nil, false }

@@ -30,9 +30,10 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 		{TypeWelcome, func() any { return new(Welcome) }},
 		{TypeClosing, func() any { return new(Closing) }},
 	}
+	var buf []byte
 	for _, b := range bodies {
 		p := b.body()
-		_, ok := encodeGenerated(b.t, p)
+		_, ok := encodeGenerated(nil, b.t, p)
 		require.True(t, ok, "%T is not generated", p)
 		for i := range 1500 {
 			p := b.body()
@@ -41,6 +42,9 @@ func TestEncodeMatchesEncodingJSON(t *testing.T) {
 			want := encodeReflect(b.t, v)
 			require.Equal(t, string(want), string(Encode(b.t, v)), "random %T %d", v, i)
 			require.Equal(t, string(want), string(Encode(b.t, p)), "random %T %d", p, i)
+			// Appended after what a reused buffer already holds.
+			buf = AppendEncode(append(buf[:0], "prefix"...), b.t, v)
+			require.Equal(t, "prefix"+string(want), string(buf), "appended %T %d", v, i)
 		}
 	}
 }

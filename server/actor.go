@@ -28,6 +28,9 @@ type actor struct {
 	// viewBuf is the memory the delegates' views are built in by the
 	// fan-out, each encoded before the next is built (game.ViewIn).
 	viewBuf game.ViewBuf
+	// frameBuf is the memory each delegate's message is encoded in, lent
+	// to its connection (enqueueLent).
+	frameBuf []byte
 
 	inbox chan message
 	quit  chan struct{}  // closed by the server: close every connection and stop

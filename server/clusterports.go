@@ -190,7 +190,7 @@ type remoteClient struct {
 
 func (r *remoteClient) Enter() bool {
 	v := r.l.enter(r.c, r.hello)
-	r.c.push(frame{ctl: verdictFrame[v]})
+	r.c.push(frame{ctl: verdictFrame[v]}, false)
 	if v != entered {
 		r.c.shut(nil, websocket.StatusNormalClosure, "", true) // the verdict goes out, the client stays
 		return false

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -117,12 +118,18 @@ func newConnOn(srv *Server, out transport, ip string) *conn {
 
 // enqueue queues a message for the writer; a full queue closes the
 // connection.
-func (c *conn) enqueue(data []byte) { c.push(frame{data: data}) }
+func (c *conn) enqueue(data []byte) { c.push(frame{data: data}, false) }
+
+// enqueueLent is enqueue of bytes the caller will write over once it
+// returns: written at once, they are never copied; a copy is queued if
+// they must wait.
+func (c *conn) enqueueLent(data []byte) { c.push(frame{data: data}, true) }
 
 // push queues a frame for the writer. A message for an idle connection
 // whose socket takes it at once is written here instead, without waking
-// a writer (see directWriter).
-func (c *conn) push(f frame) {
+// a writer (see directWriter). A lent frame's data is copied before it
+// is queued.
+func (c *conn) push(f frame, lent bool) {
 	c.mu.Lock()
 	if c.dead.Load() {
 		c.mu.Unlock()
@@ -138,8 +145,11 @@ func (c *conn) push(f frame) {
 	if d, ok := c.out.(directWriter); ok && !c.writing && f.ctl == relayMessage {
 		c.writing = true // the writer's turn is this goroutine's
 		c.mu.Unlock()
-		c.pushNow(d, f)
+		c.pushNow(d, f, lent)
 		return
+	}
+	if lent {
+		f.data = bytes.Clone(f.data)
 	}
 	c.queue = append(c.queue, f)
 	start := !c.writing
@@ -153,10 +163,13 @@ func (c *conn) push(f frame) {
 // pushNow tries the direct write of f, holding the writer's turn; what it
 // cannot finish (a full socket, the tail of a frame, frames queued
 // meanwhile, a close) is the writer's.
-func (c *conn) pushNow(d directWriter, f frame) {
+func (c *conn) pushNow(d directWriter, f frame, lent bool) {
 	taken, more, err := d.tryWrite(f.data)
 	c.mu.Lock()
 	if !taken && err == nil {
+		if lent {
+			f.data = bytes.Clone(f.data)
+		}
 		c.queue = slices.Insert(c.queue, 0, f)
 	}
 	c.unsent = c.unsent || more

@@ -58,6 +58,10 @@ func (l *actor) countGame() {
 	}
 }
 
+// maxFrameBuf is the largest buffer a lobby keeps for its delegates'
+// messages between two changes.
+const maxFrameBuf = 16 << 10
+
 // gameChanged sends each connected delegate whose log moved a Game with
 // its own view and the lines new to it, and the spectators one shared
 // frame. A viewer with nothing new gets nothing: no message reveals, by
@@ -89,7 +93,13 @@ func (l *actor) gameChanged() {
 		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
-		c.enqueue(protocol.Encode(protocol.TypeGame, protocol.Game{View: m.Game.ViewIn(v, &l.viewBuf), Log: evs, Now: now}))
+		// Each delegate's message is encoded into the same buffer, which a
+		// connection copies only if it cannot write it at once.
+		l.frameBuf = protocol.AppendEncode(l.frameBuf[:0], protocol.TypeGame, protocol.Game{View: m.Game.ViewIn(v, &l.viewBuf), Log: evs, Now: now})
+		c.enqueueLent(l.frameBuf)
+		if cap(l.frameBuf) > maxFrameBuf {
+			l.frameBuf = nil // a whole log at the end: not kept for the next
+		}
 	}
 	from := l.specAt
 	if over {

@@ -99,6 +99,12 @@ func TestWebSocketWrites(t *testing.T) {
 // and those left to the writer all arrive whole and in order, with pings
 // among them.
 func TestDirectWritesUnderBackPressure(t *testing.T) {
+	t.Run("own", func(t *testing.T) { directWritesUnderBackPressure(t, false) })
+	// Lent: every message in the one buffer, written over after each.
+	t.Run("lent", func(t *testing.T) { directWritesUnderBackPressure(t, true) })
+}
+
+func directWritesUnderBackPressure(t *testing.T, lent bool) {
 	lim := testLimits()
 	lim.PingInterval = 20 * time.Millisecond
 	lim.SendQueue = 1000
@@ -121,8 +127,17 @@ func TestDirectWritesUnderBackPressure(t *testing.T) {
 	big := strings.Repeat("y", 40000)
 	msg := func(i int) string { return fmt.Sprintf(`{"n":%d,"pad":"%s"}`, i, big[:i*7919%40000]) }
 	go func() {
+		var buf []byte
 		for i := range n {
-			a.c.enqueue([]byte(msg(i)))
+			if lent {
+				buf = append(buf[:0], msg(i)...)
+				a.c.enqueueLent(buf)
+				for j := range buf {
+					buf[j] = 'z'
+				}
+			} else {
+				a.c.enqueue([]byte(msg(i)))
+			}
 			if i%3 == 0 {
 				time.Sleep(3 * time.Millisecond) // the writer catches up: the next one is direct
 			}

@@ -41,7 +41,7 @@ var roots = []struct {
 	t    reflect.Type
 	size int
 }{
-	{reflect.TypeFor[protocol.Game](), 2048},
+	{reflect.TypeFor[protocol.Game](), 4096},
 	{reflect.TypeFor[protocol.Ack](), 48},
 	{reflect.TypeFor[protocol.Refused](), 160},
 	{reflect.TypeFor[protocol.ChatLine](), 256},
@@ -78,8 +78,8 @@ func generate() ([]byte, error) {
 			return nil, fmt.Errorf("root %v is not a struct of %s", r.t, pkgPath)
 		}
 		fields := g.fieldsFunc(r.t)
-		fmt.Fprintf(&sw, "\tcase %[1]s:\n\t\treturn append(%[3]s(appendHead(make([]byte, 0, %[2]d), t), &m), '}'), true\n", r.t.Name(), r.size, fields)
-		fmt.Fprintf(&sw, "\tcase *%[1]s:\n\t\treturn append(%[3]s(appendHead(make([]byte, 0, %[2]d), t), m), '}'), true\n", r.t.Name(), r.size, fields)
+		fmt.Fprintf(&sw, "\tcase %[1]s:\n\t\treturn append(%[3]s(appendHead(orMake(b, %[2]d), t), &m), '}'), true\n", r.t.Name(), r.size, fields)
+		fmt.Fprintf(&sw, "\tcase *%[1]s:\n\t\treturn append(%[3]s(appendHead(orMake(b, %[2]d), t), m), '}'), true\n", r.t.Name(), r.size, fields)
 	}
 	var funcs bytes.Buffer
 	var done []reflect.Type
@@ -130,8 +130,8 @@ func generate() ([]byte, error) {
 		}
 		out.WriteString(")\n\n")
 	}
-	out.WriteString("// encodeGenerated writes the messages it knows, as encoding/json would;\n// false for any other body.\n")
-	out.WriteString("func encodeGenerated(t Type, body any) ([]byte, bool) {\n\tswitch m := body.(type) {\n")
+	out.WriteString("// encodeGenerated appends the messages it knows to b (a new buffer if b\n// is nil), as encoding/json would write them; false for any other body.\n")
+	out.WriteString("func encodeGenerated(b []byte, t Type, body any) ([]byte, bool) {\n\tswitch m := body.(type) {\n")
 	out.Write(sw.Bytes())
 	out.WriteString("\t}\n\treturn nil, false\n}\n")
 	out.WriteString(text)
