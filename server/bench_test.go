@@ -15,6 +15,21 @@ import (
 // delegates and 50 spectators: journal, apply, a view per seat that sees
 // it, one shared frame for the spectators.
 func BenchmarkAct(b *testing.B) {
+	b.Run("queued", func(b *testing.B) { benchmarkAct(b, false) })
+	// Every socket takes its message at once, as an idle client's does.
+	b.Run("direct", func(b *testing.B) { benchmarkAct(b, true) })
+}
+
+// directSink is a sinkTransport whose socket always takes a message at
+// once.
+type directSink struct{ sinkTransport }
+
+func (t *directSink) tryWrite([]byte) (taken, more bool, err error) {
+	t.frames.Add(1)
+	return true, false, nil
+}
+
+func benchmarkAct(b *testing.B, direct bool) {
 	srv := New(Options{NewBot: quickBot, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: testLimits()})
 	s := *quickSettings()
 	s.MaxSpectators = 100
@@ -22,6 +37,9 @@ func BenchmarkAct(b *testing.B) {
 	defer srv.Close(b.Context())
 	var frames atomic.Int64
 	sink := func() *conn {
+		if direct {
+			return newConnOn(srv, &directSink{sinkTransport{frames: &frames}}, "127.0.0.1")
+		}
 		return newConnOn(srv, &sinkTransport{frames: &frames}, "127.0.0.1")
 	}
 	var delegates []*conn

@@ -119,9 +119,15 @@ type corkConn struct {
 	rn      int
 	rerr    error
 	readNow func(fd uintptr) bool // made once
-	pong    chan struct{}         // a pong came (one is enough)
-	gone    chan struct{}         // closed by Close
-	shut    atomic.Bool
+	// tryFrame's one write without waiting, under mu: wp, giving wn
+	// bytes or werr.
+	wp       []byte
+	wn       int
+	werr     error
+	writeNow func(fd uintptr) bool // made once
+	pong     chan struct{}         // a pong came (one is enough)
+	gone     chan struct{}         // closed by Close
+	shut     atomic.Bool
 }
 
 // Pings are the server's own, empty; a client's pong to one is a masked
@@ -156,6 +162,10 @@ func newCorkConn(nc net.Conn, timeout time.Duration) *corkConn {
 	c.readNow = func(fd uintptr) bool {
 		c.rn, c.rerr = rawRecv(fd, c.rp, 0)
 		return true
+	}
+	c.writeNow = func(fd uintptr) bool {
+		c.wn, c.werr = rawWrite(fd, c.wp)
+		return true // one try: never wait for the socket
 	}
 	return c
 }
@@ -330,12 +340,11 @@ func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
 	b := batchPool.Get().(*[]byte)
 	defer putBatch(b)
 	*b = appendFrame(*b, data)
-	var n int
-	var werr error
-	if err := c.raw.Write(func(fd uintptr) bool {
-		n, werr = rawWrite(fd, *b)
-		return true // one try: never wait for the socket
-	}); err != nil {
+	c.wp = *b
+	err = c.raw.Write(c.writeNow)
+	n, werr := c.wn, c.werr
+	c.wp, c.werr = nil, nil
+	if err != nil {
 		return false, false, err
 	}
 	switch {
