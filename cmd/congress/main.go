@@ -258,6 +258,10 @@ func (m *Main) Run(ctx context.Context) error {
 	e.Server.ErrorLog = slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn)
 	m.Log.Info("congress listening", "addr", ln.Addr().String(), "data", m.DataDir, "nats", m.NATS, "restored_lobbies", restored, "origins", m.Origins, "base_url", m.BaseURL)
 
+	mem, stopMem := context.WithCancel(ctx)
+	defer stopMem()
+	go returnMemory(mem, m.Log)
+
 	served := make(chan error, 1)
 	go func() { served <- e.Start("") }()
 	drain := make(chan os.Signal, 1)

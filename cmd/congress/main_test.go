@@ -80,3 +80,27 @@ func TestParseFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestShouldRelease: the spare heap (free, or dead objects not yet
+// collected) goes back once it is large and the heap has settled, and
+// not more often than memoryGap.
+func TestShouldRelease(t *testing.T) {
+	const mb = 1 << 20
+	settled := heapSample{objects: 100 * mb, live: 100 * mb, free: 10 * mb}
+	for _, c := range []struct {
+		name      string
+		prev, cur heapSample
+		since     time.Duration
+		want      bool
+	}{
+		{"free after a storm", settled, heapSample{objects: 105 * mb, live: 100 * mb, free: 110 * mb}, time.Hour, true},
+		{"dead objects after a storm", settled, heapSample{objects: 105 * mb, live: 40 * mb, free: 10 * mb}, time.Hour, true},
+		{"still growing", settled, heapSample{objects: 150 * mb, live: 100 * mb, free: 110 * mb}, time.Hour, false},
+		{"little spare", settled, heapSample{objects: 100 * mb, live: 90 * mb, free: 30 * mb}, time.Hour, false},
+		{"spare small against live", heapSample{objects: 1000 * mb}, heapSample{objects: 1000 * mb, live: 1000 * mb, free: 400 * mb}, time.Hour, false},
+		{"released a minute ago", settled, heapSample{objects: 100 * mb, live: 100 * mb, free: 110 * mb}, time.Minute, false},
+		{"released just over the gap ago", settled, heapSample{objects: 100 * mb, live: 100 * mb, free: 110 * mb}, memoryGap, true},
+	} {
+		assert.Equal(t, c.want, shouldRelease(c.prev, c.cur, c.since), c.name)
+	}
+}
