@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"slices"
 	"time"
 
@@ -58,9 +59,20 @@ func (l *actor) countGame() {
 	}
 }
 
-// maxFrameBuf is the largest buffer a lobby keeps for its delegates'
-// messages between two changes.
+// maxFrameBuf is the largest buffer a lobby keeps between two changes
+// of its game.
 const maxFrameBuf = 16 << 10
+
+// encodeGame encodes a game message into the lobby's one buffer, which
+// the next call writes over: lent to one connection, or copied to its
+// size for a frame that many share or that waits.
+func (l *actor) encodeGame(g protocol.Game) []byte {
+	if cap(l.frameBuf) > maxFrameBuf {
+		l.frameBuf = nil // a whole log at the end: not kept
+	}
+	l.frameBuf = protocol.AppendEncode(l.frameBuf[:0], protocol.TypeGame, g)
+	return l.frameBuf
+}
 
 // gameChanged sends each connected delegate whose log moved a Game with
 // its own view and the lines new to it, and the spectators one shared
@@ -93,13 +105,8 @@ func (l *actor) gameChanged() {
 		if len(evs) == 0 || (over && !moved) {
 			continue
 		}
-		// Each delegate's message is encoded into the same buffer, which a
-		// connection copies only if it cannot write it at once.
-		l.frameBuf = protocol.AppendEncode(l.frameBuf[:0], protocol.TypeGame, protocol.Game{View: m.Game.ViewIn(v, &l.viewBuf), Log: evs, Now: now})
-		c.enqueueLent(l.frameBuf)
-		if cap(l.frameBuf) > maxFrameBuf {
-			l.frameBuf = nil // a whole log at the end: not kept for the next
-		}
+		// Lent: a connection copies it only if it cannot write it at once.
+		c.enqueueLent(l.encodeGame(protocol.Game{View: m.Game.ViewIn(v, &l.viewBuf), Log: evs, Now: now}))
 	}
 	from := l.specAt
 	if over {
@@ -111,7 +118,7 @@ func (l *actor) gameChanged() {
 	if len(evs) > 0 && (!over || moved) {
 		// The gallery's stream, live: what any spectator may see.
 		view := m.Game.View(game.Spectator)
-		frame := protocol.Encode(protocol.TypeGame, protocol.Game{View: view, Log: evs, Now: now})
+		frame := bytes.Clone(l.encodeGame(protocol.Game{View: view, Log: evs, Now: now}))
 		l.specView = &view
 		if over {
 			l.specLog = evs
@@ -129,7 +136,7 @@ func (l *actor) gameChanged() {
 			adm := view
 			if !over {
 				adm = m.Game.View(game.AdmittedSpectator)
-				frame = protocol.Encode(protocol.TypeGame, protocol.Game{View: adm, Log: evs, Now: now})
+				frame = bytes.Clone(l.encodeGame(protocol.Game{View: adm, Log: evs, Now: now}))
 			}
 			l.toAdmitted(specFrame{frame: frame, view: &adm, events: evs, whole: over}, now)
 		}
