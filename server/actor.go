@@ -52,6 +52,7 @@ type actor struct {
 	req         requestKey
 	refusedKeys map[string]*lobby.KeyRing
 	slow        *time.Timer // fires while an append is slow
+	appended    chan error  // the outcome of the append under way
 
 	members map[string]*conn       // connected members, by member ID
 	rates   map[string]*memberRate // by member ID, across connections
@@ -443,8 +444,11 @@ var storeWaiting = protocol.Encode(protocol.TypeError, protocol.Refused{Code: pr
 // be known before the lobby goes on, and everyone in the lobby is told
 // so once.
 func (l *actor) append(ctx context.Context, rec lobby.Record) error {
-	done := make(chan error, 1)
-	go func() { done <- l.srv.opt.Journal.Append(ctx, l.code, rec) }()
+	if l.appended == nil {
+		l.appended = make(chan error, 1)
+	}
+	done := l.appended
+	l.srv.appenders.do(appendJob{ctx: ctx, code: l.code, rec: rec, done: done})
 	if l.slow == nil {
 		l.slow = time.NewTimer(slowAppend)
 	} else {

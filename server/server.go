@@ -191,6 +191,8 @@ type Server struct {
 	halt     chan struct{}  // closed when the server closes
 	sessions sync.WaitGroup // connection handlers
 	actors   sync.WaitGroup // lobby goroutines
+	// appenders run the lobbies' journal appends.
+	appenders *appenders
 }
 
 // New makes a server. It serves nothing until Handler is mounted.
@@ -225,6 +227,7 @@ func New(o Options) *Server {
 		halt:    make(chan struct{}),
 	}
 	s.dir = local{s}
+	s.appenders = newAppenders(o.Journal)
 	if o.Cluster != nil {
 		s.dir = newClusterDir(s, *o.Cluster)
 	}
@@ -280,6 +283,7 @@ func (s *Server) Close(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		s.actors.Wait()
+		s.appenders.stop()
 		if s.filer != nil {
 			s.filer.stop()
 		}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"congress/server/lobby"
+)
+
+// appenders run the lobbies' journal appends. An append goes deep (the
+// record's encoding, the store's client) and may wait long on a store
+// that stalls, so a lobby does not make it on its own goroutine; but a
+// goroutine made for each append grew its stack from nothing every time.
+// A worker here stays, with its stack, for appenderIdle after its last
+// append, and there are only as many as appends under way at once.
+type appenders struct {
+	journal lobby.Journal
+	jobs    chan appendJob // unbuffered: taken only by a waiting worker
+	quit    chan struct{}
+	once    sync.Once
+	wg      sync.WaitGroup
+	// Workers alive, and those waiting for an append.
+	alive, waiting atomic.Int32
+}
+
+// appenderIdle is how long a worker waits for another append.
+const appenderIdle = 10 * time.Second
+
+// appendJob is one append; its outcome goes to done.
+type appendJob struct {
+	ctx  context.Context
+	code string
+	rec  lobby.Record
+	done chan<- error
+}
+
+func newAppenders(j lobby.Journal) *appenders {
+	return &appenders{journal: j, jobs: make(chan appendJob), quit: make(chan struct{})}
+}
+
+// do hands j to a waiting worker, or to a new one.
+func (a *appenders) do(j appendJob) {
+	select {
+	case a.jobs <- j:
+	default:
+		a.wg.Add(1)
+		go a.work(j)
+	}
+}
+
+func (a *appenders) work(j appendJob) {
+	defer a.wg.Done()
+	a.alive.Add(1)
+	defer a.alive.Add(-1)
+	idle := time.NewTimer(appenderIdle)
+	defer idle.Stop()
+	for {
+		j.done <- a.journal.Append(j.ctx, j.code, j.rec)
+		j = appendJob{} // nothing of the last append is kept while waiting
+		idle.Reset(appenderIdle)
+		a.waiting.Add(1)
+		select {
+		case j = <-a.jobs:
+			a.waiting.Add(-1)
+		case <-idle.C:
+			a.waiting.Add(-1)
+			return
+		case <-a.quit:
+			a.waiting.Add(-1)
+			return
+		}
+	}
+}
+
+// stop ends the waiting workers and waits for those still appending;
+// no append may be handed over after it.
+func (a *appenders) stop() {
+	a.once.Do(func() { close(a.quit) })
+	a.wg.Wait()
+}
