@@ -53,6 +53,7 @@ type actor struct {
 	refusedKeys map[string]*lobby.KeyRing
 	slow        *time.Timer // fires while an append is slow
 	appended    chan error  // the outcome of the append under way
+	holding     *conn       // the connection whose request is handled, if its frames wait for the answer
 
 	members map[string]*conn       // connected members, by member ID
 	rates   map[string]*memberRate // by member ID, across connections
@@ -314,6 +315,10 @@ func (l *actor) handle(m message) {
 		if l.limitRate(m.c, m.msg) {
 			return
 		}
+		// What the request does to its sender goes out with the answer.
+		m.c.hold()
+		l.holding = m.c
+		defer func() { l.holding = nil; m.c.release() }()
 		id, err := l.request(m.c, m.msg)
 		if l.deposed {
 			return // no answer: the connection is told to reconnect
@@ -465,6 +470,9 @@ func (l *actor) append(ctx context.Context, rec lobby.Record) error {
 	}
 	for c := range l.specs {
 		c.enqueue(storeWaiting)
+	}
+	if l.holding != nil {
+		l.holding.release() // its sender is told at once too
 	}
 	return <-done
 }

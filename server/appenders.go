@@ -20,7 +20,6 @@ type appenders struct {
 	jobs    chan appendJob // unbuffered: taken only by a waiting worker
 	quit    chan struct{}
 	once    sync.Once
-	wg      sync.WaitGroup
 	// Workers alive, and those waiting for an append.
 	alive, waiting atomic.Int32
 }
@@ -45,13 +44,11 @@ func (a *appenders) do(j appendJob) {
 	select {
 	case a.jobs <- j:
 	default:
-		a.wg.Add(1)
 		go a.work(j)
 	}
 }
 
 func (a *appenders) work(j appendJob) {
-	defer a.wg.Done()
 	a.alive.Add(1)
 	defer a.alive.Add(-1)
 	idle := time.NewTimer(appenderIdle)
@@ -74,9 +71,9 @@ func (a *appenders) work(j appendJob) {
 	}
 }
 
-// stop ends the waiting workers and waits for those still appending;
-// no append may be handed over after it.
+// stop ends the waiting workers; one still appending ends when its
+// append does. A server closing waits for its lobbies, and they for
+// their appends, not for the workers.
 func (a *appenders) stop() {
 	a.once.Do(func() { close(a.quit) })
-	a.wg.Wait()
 }

@@ -85,6 +85,6 @@ func TestAppendersReuseTheirWorkers(t *testing.T) {
 	require.NoError(t, <-stuck)
 
 	a.stop()
-	assert.Equal(t, 0, workers(a), "stop ends every worker")
+	require.Eventually(t, func() bool { return workers(a) == 0 }, 5*time.Second, time.Millisecond, "stop ends every worker")
 	assert.Len(t, j.order, 71)
 }

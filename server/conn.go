@@ -35,6 +35,7 @@ type conn struct {
 	spare   []frame // the writer's last batch, reused for the next queue
 	writing bool    // a writer goroutine is running, or a direct write (push)
 	unsent  bool    // a direct write left the tail of a frame for the writer to flush
+	holding bool    // frames wait in the queue, without a writer, until release
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
@@ -142,7 +143,7 @@ func (c *conn) push(f frame, lent bool) {
 		return
 	}
 	c.srv.metrics.out.Add(1)
-	if d, ok := c.out.(directWriter); ok && !c.writing && f.ctl == relayMessage {
+	if d, ok := c.out.(directWriter); ok && !c.writing && f.ctl == relayMessage && !c.holding {
 		c.writing = true // the writer's turn is this goroutine's
 		c.mu.Unlock()
 		c.pushNow(d, f, lent)
@@ -152,8 +153,8 @@ func (c *conn) push(f frame, lent bool) {
 		f.data = bytes.Clone(f.data)
 	}
 	c.queue = append(c.queue, f)
-	start := !c.writing
-	c.writing = true
+	start := !c.writing && !c.holding
+	c.writing = c.writing || start
 	c.mu.Unlock()
 	if start {
 		go c.writeOut()
@@ -172,6 +173,12 @@ func (c *conn) pushNow(d directWriter, f frame, lent bool) {
 		}
 		c.queue = slices.Insert(c.queue, 0, f)
 	}
+	c.afterDirect(more, err)
+}
+
+// afterDirect ends a direct write, under mu: the writer's turn passes to
+// a writer goroutine if the write failed or left anything to write.
+func (c *conn) afterDirect(more bool, err error) {
 	c.unsent = c.unsent || more
 	writer := err != nil || len(c.queue) > 0 || c.unsent || c.dead.Load()
 	c.writing = writer
@@ -185,6 +192,53 @@ func (c *conn) pushNow(d directWriter, f frame, lent bool) {
 	}
 }
 
+// hold keeps what the connection is sent from now until release in its
+// queue, to go out in one write: a request's effects on the sender with
+// its answer, rather than a system call for each.
+func (c *conn) hold() {
+	c.mu.Lock()
+	c.holding = true
+	c.mu.Unlock()
+}
+
+// release sends what was held: at once if the socket takes it, or by the
+// writer. A connection that holds nothing is left as it is.
+func (c *conn) release() {
+	c.mu.Lock()
+	if !c.holding {
+		c.mu.Unlock()
+		return
+	}
+	c.holding = false
+	if c.writing || len(c.queue) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	d, ok := c.out.(directWriter)
+	if !ok || c.dead.Load() {
+		c.writing = true
+		c.mu.Unlock()
+		go c.writeOut()
+		return
+	}
+	held := c.queue
+	c.queue = c.spare[:0]
+	c.spare = nil
+	c.writing = true
+	c.mu.Unlock()
+	taken, more, err := d.tryWriteAll(held)
+	c.mu.Lock()
+	if !taken && err == nil {
+		c.queue = append(held, c.queue...)
+	} else {
+		clear(held)
+		if cap(held) <= maxSpareBatch && c.spare == nil {
+			c.spare = held[:0]
+		}
+	}
+	c.afterDirect(more, err)
+}
+
 // directWriter is a transport that can write one message at once from
 // any goroutine, never blocking: a client's own WebSocket.
 type directWriter interface {
@@ -192,6 +246,8 @@ type directWriter interface {
 	// wholly, or in part with more to flush by the next write (an empty
 	// one will do); not taken if it would wait.
 	tryWrite(data []byte) (taken, more bool, err error)
+	// tryWriteAll is tryWrite for frames in one write, all or none.
+	tryWriteAll(frames []frame) (taken, more bool, err error)
 }
 
 // refuse sends an error message for request id.

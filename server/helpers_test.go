@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/pprof"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -117,7 +118,13 @@ func newEnv(t *testing.T, mod ...func(*Options)) *env {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		require.NoError(t, srv.Close(ctx))
+		if err := srv.Close(ctx); err != nil {
+			// What the server still waits for.
+			var stacks strings.Builder
+			_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+			t.Logf("the server did not close: its goroutines:\n%s", stacks.String())
+			require.NoError(t, err)
+		}
 		hs.Close()
 	})
 	return e

@@ -324,6 +324,12 @@ func (c *corkConn) writeFrames(frames []frame) error {
 // true: the rest must be flushed, see send); not at all if the socket is
 // full or another write is under way, and the caller queues it.
 func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
+	return c.tryFrames(data, nil)
+}
+
+// tryFrames is tryFrame for data's frame, or if data is nil, for every
+// one of frames in one write.
+func (c *corkConn) tryFrames(data []byte, frames []frame) (taken, more bool, err error) {
 	if c.raw == nil || !c.mu.TryLock() {
 		return false, false, nil
 	}
@@ -339,7 +345,12 @@ func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
 	}
 	b := batchPool.Get().(*[]byte)
 	defer putBatch(b)
-	*b = appendFrame(*b, data)
+	if data != nil {
+		*b = appendFrame(*b, data)
+	}
+	for _, f := range frames {
+		*b = appendFrame(*b, f.data)
+	}
 	c.wp = *b
 	err = c.raw.Write(c.writeNow)
 	n, werr := c.wn, c.werr
@@ -401,6 +412,11 @@ func (t wsTransport) write(frames []frame) error { return t.nc.writeFrames(frame
 // tryWrite is corkConn.tryFrame: see directWriter.
 func (t wsTransport) tryWrite(data []byte) (taken, more bool, err error) {
 	return t.nc.tryFrame(data)
+}
+
+// tryWriteAll is corkConn.tryFrames.
+func (t wsTransport) tryWriteAll(frames []frame) (taken, more bool, err error) {
+	return t.nc.tryFrames(nil, frames)
 }
 
 func (t wsTransport) ping(ctx context.Context) error { return t.nc.ping(ctx) }

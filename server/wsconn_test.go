@@ -273,3 +273,48 @@ func TestIdleReaderWaitsShallow(t *testing.T) {
 	assert.GreaterOrEqual(t, parked, 1, "the idle reader is not waiting in awaitData")
 	assert.Zero(t, deep, "an idle reader waits inside the library")
 }
+
+// TestHeldFramesGoInOneWrite: what a connection is sent while it is held
+// (a request's effects on its sender, then the answer) goes out in one
+// write on release, in order, lent frames whole though their buffer is
+// written over; a connection not held writes each at once.
+func TestHeldFramesGoInOneWrite(t *testing.T) {
+	srv := New(Options{Limits: testLimits()})
+	defer srv.Close(context.Background())
+	url, conns := serveOneWS(t, srv, nil)
+	client, _, err := websocket.Dial(t.Context(), url, nil)
+	require.NoError(t, err)
+	defer client.CloseNow()
+	a := <-conns
+	writes := func() int {
+		a.nc.mu.Lock()
+		defer a.nc.mu.Unlock()
+		return a.nc.direct
+	}
+	read := func(want string) {
+		t.Helper()
+		_, data, err := client.Read(t.Context())
+		require.NoError(t, err)
+		require.Equal(t, want, string(data))
+	}
+
+	lent := []byte(`{"type":"game","n":1}`)
+	a.c.hold()
+	a.c.enqueueLent(lent)
+	copy(lent, "xxxxxxxxxxxxxxxxxxxxx") // the lobby's buffer, written over
+	a.c.enqueue([]byte(`{"type":"lobby","n":2}`))
+	a.c.enqueue([]byte(`{"type":"ack","id":3}`))
+	assert.Equal(t, 0, writes(), "nothing goes out while held")
+	a.c.release()
+	read(`{"type":"game","n":1}`)
+	read(`{"type":"lobby","n":2}`)
+	read(`{"type":"ack","id":3}`)
+	assert.Equal(t, 1, writes(), "three held frames, one write")
+
+	a.c.release() // not held: nothing happens
+	a.c.enqueue([]byte(`{"type":"game","n":4}`))
+	a.c.enqueue([]byte(`{"type":"ack","id":5}`))
+	read(`{"type":"game","n":4}`)
+	read(`{"type":"ack","id":5}`)
+	assert.Equal(t, 3, writes(), "a connection not held writes each frame at once")
+}
