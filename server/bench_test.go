@@ -24,8 +24,10 @@ func BenchmarkAct(b *testing.B) {
 // once.
 type directSink struct{ sinkTransport }
 
-func (t *directSink) tryWrite([]byte) (taken, more bool, err error) {
-	t.frames.Add(1)
+var _ directWriter = (*directSink)(nil)
+
+func (t *directSink) tryWrite(frames []frame) (taken, more bool, err error) {
+	t.frames.Add(int64(len(frames)))
 	return true, false, nil
 }
 

@@ -31,11 +31,12 @@ type conn struct {
 	flood   *rate.Limiter // refusals for rate: a sustained flood is closed
 
 	mu      sync.Mutex
-	queue   []frame // frames waiting for the writer, at most Limits.SendQueue
-	spare   []frame // the writer's last batch, reused for the next queue
-	writing bool    // a writer goroutine is running, or a direct write (push)
-	unsent  bool    // a direct write left the tail of a frame for the writer to flush
-	holding bool    // frames wait in the queue, without a writer, until release
+	queue   []frame  // frames waiting for the writer, at most Limits.SendQueue
+	spare   []frame  // the writer's last batch, reused for the next queue
+	writing bool     // a writer goroutine is running, or a direct write (push)
+	unsent  bool     // a direct write left the tail of a frame for the writer to flush
+	holding bool     // frames wait in the queue, without a writer, until release
+	one     [1]frame // a direct write's frame, while this goroutine has the writer's turn
 
 	closeOnce sync.Once
 	closed    chan struct{} // closed by close: the writer says goodbye and closes
@@ -165,7 +166,9 @@ func (c *conn) push(f frame, lent bool) {
 // cannot finish (a full socket, the tail of a frame, frames queued
 // meanwhile, a close) is the writer's.
 func (c *conn) pushNow(d directWriter, f frame, lent bool) {
-	taken, more, err := d.tryWrite(f.data)
+	c.one[0] = f
+	taken, more, err := d.tryWrite(c.one[:])
+	c.one[0] = frame{}
 	c.mu.Lock()
 	if !taken && err == nil {
 		if lent {
@@ -226,7 +229,7 @@ func (c *conn) release() {
 	c.spare = nil
 	c.writing = true
 	c.mu.Unlock()
-	taken, more, err := d.tryWriteAll(held)
+	taken, more, err := d.tryWrite(held)
 	c.mu.Lock()
 	if !taken && err == nil {
 		c.queue = append(held, c.queue...)
@@ -242,12 +245,10 @@ func (c *conn) release() {
 // directWriter is a transport that can write one message at once from
 // any goroutine, never blocking: a client's own WebSocket.
 type directWriter interface {
-	// tryWrite writes data if the socket takes it without waiting: taken
-	// wholly, or in part with more to flush by the next write (an empty
-	// one will do); not taken if it would wait.
-	tryWrite(data []byte) (taken, more bool, err error)
-	// tryWriteAll is tryWrite for frames in one write, all or none.
-	tryWriteAll(frames []frame) (taken, more bool, err error)
+	// tryWrite writes frames in one write if the socket takes them
+	// without waiting: taken wholly, or in part with more to flush by the
+	// next write (an empty one will do); not taken if it would wait.
+	tryWrite(frames []frame) (taken, more bool, err error)
 }
 
 // refuse sends an error message for request id.

@@ -81,7 +81,7 @@ func (h *hijackTap) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 // nothing of coder/websocket's writer but the control frames). A batch of
 // frames goes out in one write; coder/websocket's control frames (a ping,
 // a pong, the close) pass through Write, whole, between batches. Every
-// write that may block has the write timeout as its deadline; tryFrame
+// write that may block has the write timeout as its deadline; tryFrames
 // never blocks.
 type corkConn struct {
 	net.Conn
@@ -119,7 +119,7 @@ type corkConn struct {
 	rn      int
 	rerr    error
 	readNow func(fd uintptr) bool // made once
-	// tryFrame's one write without waiting, under mu: wp, giving wn
+	// tryFrames's one write without waiting, under mu: wp, giving wn
 	// bytes or werr.
 	wp       []byte
 	wn       int
@@ -318,18 +318,12 @@ func (c *corkConn) writeFrames(frames []frame) error {
 	return err
 }
 
-// tryFrame sends one message now if the socket takes it without
-// waiting, from the caller's goroutine. It reports whether the message
-// was taken: wholly, or in part with the rest kept as unsent (more is
+// tryFrames sends messages now, in one write, if the socket takes them
+// without waiting, from the caller's goroutine. It reports whether they
+// were taken: wholly, or in part with the rest kept as unsent (more is
 // true: the rest must be flushed, see send); not at all if the socket is
-// full or another write is under way, and the caller queues it.
-func (c *corkConn) tryFrame(data []byte) (taken, more bool, err error) {
-	return c.tryFrames(data, nil)
-}
-
-// tryFrames is tryFrame for data's frame, or if data is nil, for every
-// one of frames in one write.
-func (c *corkConn) tryFrames(data []byte, frames []frame) (taken, more bool, err error) {
+// full or another write is under way, and the caller queues them.
+func (c *corkConn) tryFrames(frames []frame) (taken, more bool, err error) {
 	if c.raw == nil || !c.mu.TryLock() {
 		return false, false, nil
 	}
@@ -345,9 +339,6 @@ func (c *corkConn) tryFrames(data []byte, frames []frame) (taken, more bool, err
 	}
 	b := batchPool.Get().(*[]byte)
 	defer putBatch(b)
-	if data != nil {
-		*b = appendFrame(*b, data)
-	}
 	for _, f := range frames {
 		*b = appendFrame(*b, f.data)
 	}
@@ -409,14 +400,9 @@ type wsTransport struct {
 // write sends the frames in one write to the network.
 func (t wsTransport) write(frames []frame) error { return t.nc.writeFrames(frames) }
 
-// tryWrite is corkConn.tryFrame: see directWriter.
-func (t wsTransport) tryWrite(data []byte) (taken, more bool, err error) {
-	return t.nc.tryFrame(data)
-}
-
-// tryWriteAll is corkConn.tryFrames.
-func (t wsTransport) tryWriteAll(frames []frame) (taken, more bool, err error) {
-	return t.nc.tryFrames(nil, frames)
+// tryWrite is corkConn.tryFrames: see directWriter.
+func (t wsTransport) tryWrite(frames []frame) (taken, more bool, err error) {
+	return t.nc.tryFrames(frames)
 }
 
 func (t wsTransport) ping(ctx context.Context) error { return t.nc.ping(ctx) }

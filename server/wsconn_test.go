@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"congress/game"
 	"congress/protocol"
 )
 
@@ -66,11 +67,8 @@ func TestWebSocketWrites(t *testing.T) {
 	lim.PingInterval = 20 * time.Millisecond
 	srv := New(Options{Limits: lim})
 	defer srv.Close(context.Background())
-	url, conns := serveOneWS(t, srv, nil)
-	client, _, err := websocket.Dial(t.Context(), url, nil)
-	require.NoError(t, err)
-	defer client.CloseNow()
-	c := (<-conns).c
+	client, a := dialOneWS(t, srv)
+	c := a.c
 	const n = 500
 	big := strings.Repeat("x", 3000)
 	for i := range n {
@@ -174,11 +172,7 @@ func TestDirectWriteLongAfterABlockingOne(t *testing.T) {
 	lim.PingInterval = time.Minute
 	srv := New(Options{Limits: lim})
 	defer srv.Close(context.Background())
-	url, conns := serveOneWS(t, srv, nil)
-	client, _, err := websocket.Dial(t.Context(), url, nil)
-	require.NoError(t, err)
-	defer client.CloseNow()
-	a := <-conns
+	client, a := dialOneWS(t, srv)
 	// A write by the writer, as of a busy moment: it sets its deadline.
 	require.NoError(t, a.nc.writeFrames([]frame{{data: []byte(`{"n":0}`)}}))
 	time.Sleep(4 * lim.WriteTimeout)
@@ -233,6 +227,17 @@ func serveOneWS(t *testing.T, srv *Server, tune func(*corkConn)) (string, <-chan
 	return "ws" + strings.TrimPrefix(hs.URL, "http"), conns
 }
 
+// dialOneWS serves srv's WebSocket to one client and dials it: the
+// client, and the server's side of it.
+func dialOneWS(t *testing.T, srv *Server) (*websocket.Conn, accepted) {
+	t.Helper()
+	url, conns := serveOneWS(t, srv, nil)
+	client, _, err := websocket.Dial(t.Context(), url, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { client.CloseNow() })
+	return client, <-conns
+}
+
 // TestIdleReaderWaitsShallow: between messages, an idle client's reader
 // waits in awaitData, not inside coder/websocket, and stays there while
 // the client answers the server's pings; the client is kept.
@@ -281,11 +286,7 @@ func TestIdleReaderWaitsShallow(t *testing.T) {
 func TestHeldFramesGoInOneWrite(t *testing.T) {
 	srv := New(Options{Limits: testLimits()})
 	defer srv.Close(context.Background())
-	url, conns := serveOneWS(t, srv, nil)
-	client, _, err := websocket.Dial(t.Context(), url, nil)
-	require.NoError(t, err)
-	defer client.CloseNow()
-	a := <-conns
+	client, a := dialOneWS(t, srv)
 	writes := func() int {
 		a.nc.mu.Lock()
 		defer a.nc.mu.Unlock()
@@ -317,4 +318,34 @@ func TestHeldFramesGoInOneWrite(t *testing.T) {
 	read(`{"type":"game","n":4}`)
 	read(`{"type":"ack","id":5}`)
 	assert.Equal(t, 3, writes(), "a connection not held writes each frame at once")
+}
+
+// TestRequestEffectsGoWithTheAnswer: a delegate's request whose effects
+// reach the delegate too (a chat line, then its ack) costs the delegate's
+// socket one write, over a real WebSocket to a lobby.
+func TestRequestEffectsGoWithTheAnswer(t *testing.T) {
+	e := newEnv(t)
+	cr := e.create("Anna", nil)
+	c := e.dial(nil)
+	c.send(protocol.Resume{Lobby: cr.Code, Token: cr.Token})
+	c.welcome()
+	c.sync()
+	e.srv.mu.Lock()
+	require.Len(t, e.srv.conns, 1)
+	var nc *corkConn
+	for sc := range e.srv.conns {
+		nc = sc.out.(wsTransport).nc
+	}
+	e.srv.mu.Unlock()
+	writes := func() int {
+		nc.mu.Lock()
+		defer nc.mu.Unlock()
+		return nc.direct
+	}
+	for i := range 5 {
+		before := writes()
+		got := c.ok(protocol.Say{Channel: game.ChannelPublic, Text: fmt.Sprintf("Comrades, %d.", i)})
+		require.NotEmpty(t, got, "the chat line comes before the ack")
+		assert.Equal(t, before+1, writes(), "the chat line and the ack, in one write")
+	}
 }
